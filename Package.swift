@@ -1,0 +1,47 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+  name: "Jianguan",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "jianguan", targets: ["jianguan"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+  ],
+  targets: [
+    // The system OpenSSL (libcrypto): SHA-256, HMAC, Ed25519. Only JianguanCrypto imports it.
+    .systemLibrary(
+      name: "COpenSSL",
+      pkgConfig: "libcrypto",
+      providers: [.apt(["libssl-dev"])]
+    ),
+    .target(name: "JianguanCrypto", dependencies: ["COpenSSL"]),
+    // Pure domain core: money, identifiers, policy, calendar, schedules. No I/O.
+    .target(name: "JianguanCore"),
+    // Entry encoding, hash chain, replay, Merkle tree, checkpoints. No SQL.
+    .target(name: "JianguanLedger", dependencies: ["JianguanCore", "JianguanCrypto"]),
+    // The only layer that speaks SQL.
+    .target(
+      name: "JianguanStore",
+      dependencies: [
+        "JianguanCore", "JianguanLedger", "JianguanCrypto",
+        .product(name: "GRDB", package: "GRDB.swift"),
+      ]
+    ),
+    .executableTarget(
+      name: "jianguan",
+      dependencies: [
+        "JianguanCore", "JianguanLedger", "JianguanStore", "JianguanCrypto",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .testTarget(name: "JianguanCoreTests", dependencies: ["JianguanCore"]),
+    .testTarget(name: "JianguanCryptoTests", dependencies: ["JianguanCrypto"]),
+    .testTarget(name: "JianguanLedgerTests", dependencies: ["JianguanLedger", "JianguanCore", "JianguanCrypto"]),
+    .testTarget(name: "JianguanStoreTests", dependencies: ["JianguanStore", "JianguanLedger", "JianguanCore"]),
+    .testTarget(name: "EndToEndTests", dependencies: ["JianguanStore", "JianguanLedger", "JianguanCore"]),
+  ]
+)

@@ -1,0 +1,151 @@
+import Foundation
+import GRDB
+import JianguanCore
+import JianguanCrypto
+import JianguanLedger
+
+/// The outcome of an audit.
+public struct AuditReport: Sendable {
+  public var entries: Int64 = 0
+  public var rootHash: [UInt8] = []
+  public var faults: [AuditFault] = []
+  public var enrollments = 0
+  public var escrowFen: Int64 = 0
+  public var checkpointsChecked = 0
+  public var ok: Bool { faults.isEmpty }
+}
+
+extension AppDatabase {
+  /// Recomputes every hash from genesis, the Merkle root, replays every entry and compares the
+  /// state it gives with the projection tables, and checks every invariant.
+  public func audit(progress: ((Int64, Int64) -> Void)? = nil) throws -> AuditReport {
+    try read { db in
+      var report = AuditReport()
+      let total = try LedgerWriter.size(db)
+      var state = LedgerState()
+      var accumulator = MerkleRootAccumulator()
+      var expectedSeq: Int64 = 1
+      var previousHash = Entry.genesisPrevious
+      var hasher = SHA256.Hasher()
+      let merkle = MerkleStore(db: db)
+      let leafStatement = try db.cachedStatement(sql: "SELECT hash FROM merkle_hashes WHERE idx = ?")
+      let cursor = try Row.fetchCursor(db, sql: "SELECT seq, kind, entry, hash FROM ledger ORDER BY seq")
+      while let row = try cursor.next() {
+        let seq: Int64 = row["seq"]
+        let text: String = row["entry"]
+        let bytes = Array(text.utf8)
+        let storedHash = [UInt8](row["hash"] as Data)
+        func fault(_ message: String) { report.faults.append(AuditFault(seq: seq, message)) }
+        if seq != expectedSeq {
+          report.faults.append(
+            AuditFault(seq: expectedSeq, seq > expectedSeq ? "entries \(expectedSeq)…\(seq - 1) are missing (seq jumps to \(seq))" : "seq \(seq) is out of order"))
+        }
+        expectedSeq = seq + 1
+        hasher.update(bytes)
+        let hash = hasher.finalize()
+        if hash != storedHash { fault("the entry's bytes do not hash to its stored hash (the entry was edited)") }
+        let leafHash = Merkle.leafHash(bytes)
+        accumulator.append(leafHash: leafHash)
+        let storedLeaf = try Data.fetchOne(leafStatement, arguments: [Merkle.storedHashIndex(level: 0, index: seq - 1)])
+        if storedLeaf.map({ [UInt8]($0) }) != leafHash { fault("the Merkle leaf hash stored for this entry differs") }
+        do {
+          let entry = try Entry.parse(bytes)
+          if entry.seq != seq { fault("the entry says seq \(entry.seq) but is stored at seq \(seq) (entries moved or swapped)") }
+          if entry.previousHash != previousHash {
+            fault("prev is \(Hex.encode(entry.previousHash).prefix(16))…, the hash of entry \(seq - 1) is \(Hex.encode(previousHash).prefix(16))… (the chain is broken)")
+          }
+          if entry.kind != (row["kind"] as String) { fault("the kind column says \(row["kind"] as String), the entry \(entry.kind)") }
+          let event = try Event(kind: entry.kind, payload: entry.payload)
+          report.faults += state.apply(event, seq: seq)
+        } catch {
+          fault("the entry cannot be read: \(error)")
+        }
+        previousHash = storedHash
+        report.entries += 1
+        if let progress, seq % 10_000 == 0 { progress(seq, total) }
+      }
+      report.rootHash = accumulator.root
+      if report.entries > 0, try merkle.root(size: report.entries) != report.rootHash {
+        report.faults.append(AuditFault(seq: 0, "the stored Merkle tree's root differs from the root of the entries"))
+      }
+      report.faults += state.finalFaults()
+      report.faults += try compareProjections(state, db: db)
+      report.enrollments = state.enrollments.count
+      report.escrowFen = state.enrollments.values.reduce(0) { $0 + $1.balance.escrowFen }
+      return report
+    }
+  }
+
+  /// Compares every projection table with the replayed state; names the seq of the entry that
+  /// last changed the row.
+  func compareProjections(_ state: LedgerState, db: Database) throws -> [AuditFault] {
+    var faults: [AuditFault] = []
+    var seen = Set<String>()
+    for row in try Row.fetchAll(db, sql: "SELECT * FROM enrollments") {
+      let id: String = row["id"]
+      seen.insert(id)
+      guard let replayed = state.enrollments[id] else {
+        faults.append(AuditFault(seq: row["seq"], "enrollment \(id) is in the table but no entry created it"))
+        continue
+      }
+      let table = Self.balance(of: row)
+      let expected = replayed.balance
+      let escrow: Int64 = row["escrow_fen"]
+      let pairs: [(String, Int64, Int64)] = [
+        ("amount_fen", table.amountFen, expected.amountFen), ("released_fen", table.releasedFen, expected.releasedFen),
+        ("refunded_fen", table.refundedFen, expected.refundedFen), ("escrow_fen", escrow, expected.escrowFen),
+        ("hours_paid", table.hoursPaid, expected.hoursPaid), ("hours_consumed", table.hoursConsumed, expected.hoursConsumed),
+        ("hours_refunded", table.hoursRefunded, expected.hoursRefunded),
+        ("hours_pending", table.hoursPending, expected.hoursPending),
+      ]
+      for (column, actual, wanted) in pairs where actual != wanted {
+        faults.append(
+          AuditFault(seq: replayed.lastSeq, "enrollment \(id): table has \(column) = \(actual), the ledger gives \(wanted)"))
+      }
+      if (row["institution"] as String) != replayed.institution || (row["student"] as String) != replayed.student {
+        faults.append(AuditFault(seq: replayed.lastSeq, "enrollment \(id): table names another student or institution"))
+      }
+    }
+    for (id, replayed) in state.enrollments where !seen.contains(id) {
+      faults.append(AuditFault(seq: replayed.lastSeq, "enrollment \(id) is missing from the table"))
+    }
+    for row in try Row.fetchAll(db, sql: "SELECT uscc, status, seq FROM institutions") {
+      let uscc: String = row["uscc"]
+      let status: String = row["status"]
+      if let replayed = state.institutions[uscc] {
+        if replayed.status != status {
+          faults.append(AuditFault(seq: replayed.lastSeq, "institution \(uscc): table says \(status), the ledger gives \(replayed.status)"))
+        }
+      } else {
+        faults.append(AuditFault(seq: row["seq"], "institution \(uscc) is in the table but no entry registered it"))
+      }
+    }
+    let institutionCount = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM institutions") ?? 0
+    if institutionCount != state.institutions.count {
+      faults.append(AuditFault(seq: 0, "the institutions table has \(institutionCount) rows, the ledger registers \(state.institutions.count)"))
+    }
+    for row in try Row.fetchAll(db, sql: "SELECT id, status, hours, seq FROM lessons") {
+      let id: String = row["id"]
+      let status: String = row["status"]
+      guard let replayed = state.lessons[id] else {
+        faults.append(AuditFault(seq: row["seq"], "lesson \(id) is in the table but no entry recorded it"))
+        continue
+      }
+      if replayed.status != status || replayed.hours != (row["hours"] as Int64) {
+        faults.append(AuditFault(seq: replayed.lastSeq, "lesson \(id): table says \(status), the ledger gives \(replayed.status)"))
+      }
+    }
+    let counts: [(String, Int)] = [
+      ("venues", state.venues.count), ("teachers", state.teachers.count), ("courses", state.courses.count),
+      ("classes", state.classes.count), ("parents", state.parents.count), ("students", state.students.count),
+      ("lessons", state.lessons.count), ("refunds", state.refunds.count), ("bank_refs", state.bankRefs.count),
+    ]
+    for (table, expected) in counts {
+      let actual = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
+      if actual != expected {
+        faults.append(AuditFault(seq: 0, "the \(table) table has \(actual) rows, the ledger gives \(expected)"))
+      }
+    }
+    return faults
+  }
+}

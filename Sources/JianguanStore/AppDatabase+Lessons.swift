@@ -1,0 +1,146 @@
+import GRDB
+import JianguanCore
+import JianguanLedger
+
+extension AppDatabase {
+  /// Records a lesson taught (消课 requested); it waits for the parent's confirmation.
+  public func recordLesson(enrollment: String, hours: String, taughtAt: String, now: LocalDateTime) throws -> Recorded {
+    let enrollmentID = try Self.validateID(enrollment, field: "enrollment", prefix: "E")
+    let hourCount = try Money.parseCount(hours, field: "hours", range: 1...1000)
+    let taught = try LocalDateTime.parse(taughtAt, field: "taught-at")
+    guard taught <= now else {
+      throw Rejection("lesson_in_future", "taught-at \(taught) is in the future (now is \(now)); record a lesson after it is taught")
+    }
+    return try write { db in
+      let row = try requireEnrollment(enrollmentID, db: db)
+      let institution = try requireInstitution(row["institution"], db: db)
+      guard institution.status == "active" else {
+        throw Rejection(
+          "institution_not_active",
+          "institution \(institution.uscc) is \(institution.status): a \(institution.status) institution records no lessons")
+      }
+      let klass = try Row.fetchOne(
+        db,
+        sql: "SELECT c.starts, c.ends, k.subject FROM classes c JOIN courses k ON k.id = c.course WHERE c.id = ?",
+        arguments: [row["class"] as String])!
+      let day = taught.date
+      let starts = try CalendarDate.parse(klass["starts"], field: "starts")
+      let ends = try CalendarDate.parse(klass["ends"], field: "ends")
+      guard day >= starts, day <= ends else {
+        throw Rejection("lesson_outside_class_dates", "taught-at \(day) is outside the class's dates \(starts) to \(ends)")
+      }
+      let paidAt = try LocalDateTime.parse(row["paid_at"], field: "paid_at")
+      guard taught >= paidAt else {
+        throw Rejection("lesson_before_payment", "taught-at \(taught) is before the payment at \(paidAt)")
+      }
+      if (klass["subject"] as String?) != nil {
+        guard day.weekday <= 5, !reference.calendar.isStatutoryHoliday(day) else {
+          throw Rejection(
+            "subject_lesson_on_rest_day",
+            "taught-at \(day) is a weekend or statutory holiday: subject training is not held on rest days (双减意见)")
+        }
+      }
+      var balance = Self.balance(of: row)
+      try balance.recordLesson(hours: hourCount)
+      let lesson = try LedgerWriter.nextID("L", table: "lessons", db: db)
+      let event = LessonRecorded(lesson: lesson, enrollment: enrollmentID, hours: hourCount, taughtAt: taught.description)
+      return Recorded(id: lesson, seq: try LedgerWriter.append(.lessonRecorded(event), db: db))
+    }
+  }
+
+  /// The parent confirms a pending lesson; its share is released to the institution.
+  public func confirmLesson(_ lesson: String) throws -> Recorded {
+    try write { db in try release(lesson: lesson, basis: .confirmed, db: db) }
+  }
+
+  /// The parent disputes a pending lesson; nothing is released until a regulator resolves it.
+  public func disputeLesson(_ lesson: String, reason: String) throws -> Recorded {
+    let reasonText = try TextField.validate(reason, field: "reason", maxLength: 500)
+    return try write { db in
+      let row = try requireLesson(lesson, db: db)
+      guard row["status"] == "pending" else { throw lessonStatusRefusal(lesson, row["status"], "disputed", "pending") }
+      return Recorded(
+        id: lesson, seq: try LedgerWriter.append(.lessonDisputed(LessonDisputed(lesson: lesson, reason: reasonText)), db: db))
+    }
+  }
+
+  /// Resolves a disputed lesson: release its share, or void it (its hours return to the parent's remaining hours).
+  public func resolveLesson(_ lesson: String, release: Bool, reason: String) throws -> Recorded {
+    let reasonText = try TextField.validate(reason, field: "reason", maxLength: 500)
+    return try write { db in
+      let row = try requireLesson(lesson, db: db)
+      guard row["status"] == "disputed" else { throw lessonStatusRefusal(lesson, row["status"], "resolved", "disputed") }
+      if release { return try self.release(lesson: lesson, basis: .resolved, db: db) }
+      return Recorded(
+        id: lesson, seq: try LedgerWriter.append(.lessonVoided(LessonVoided(lesson: lesson, reason: reasonText)), db: db))
+    }
+  }
+
+  func release(lesson: String, basis: ReleaseBasis, db: Database) throws -> Recorded {
+    let row = try requireLesson(lesson, db: db)
+    let expected = basis == .resolved ? "disputed" : "pending"
+    guard row["status"] == expected else {
+      throw lessonStatusRefusal(lesson, row["status"], basis == .resolved ? "released" : "confirmed", expected)
+    }
+    let enrollmentID: String = row["enrollment"]
+    let enrollment = try requireEnrollment(enrollmentID, db: db)
+    var balance = Self.balance(of: enrollment)
+    let amount = balance.releaseLesson(hours: row["hours"])
+    let institution: String = enrollment["institution"]
+    let event = LessonReleased(
+      lesson: lesson, enrollment: enrollmentID, basis: basis, amountFen: amount,
+      postings: Posting.transfer(amount, from: Posting.escrow(enrollmentID), to: Posting.institution(institution)))
+    return Recorded(id: lesson, seq: try LedgerWriter.append(.lessonReleased(event), db: db))
+  }
+
+  /// Releases every lesson whose confirmation window (working days after the day it was taught,
+  /// that day not counted) has passed by `asOf`. Returns what was released.
+  public func settle(asOf: CalendarDate) throws -> [Recorded] {
+    try write { db in
+      let pending = try Row.fetchAll(
+        db,
+        sql: """
+          SELECT l.id, l.taught_on, i.region FROM lessons l
+          JOIN enrollments e ON e.id = l.enrollment JOIN institutions i ON i.uscc = e.institution
+          WHERE l.status = 'pending' AND l.taught_on <= ? ORDER BY l.taught_on, l.seq
+          """, arguments: [asOf.description])
+      var released: [Recorded] = []
+      for row in pending {
+        let taughtOn = try CalendarDate.parse(row["taught_on"], field: "taught_on")
+        let window = reference.policy(for: row["region"]).confirmationWindowWorkingDays
+        let deemedOn = reference.calendar.workingDay(window, after: taughtOn)
+        if deemedOn <= asOf { released.append(try release(lesson: row["id"], basis: .deemed, db: db)) }
+      }
+      return released
+    }
+  }
+
+  func requireLesson(_ lesson: String, db: Database) throws -> Row {
+    _ = try Self.validateID(lesson, field: "lesson", prefix: "L")
+    guard let row = try Row.fetchOne(db, sql: "SELECT * FROM lessons WHERE id = ?", arguments: [lesson]) else {
+      throw Rejection("lesson_unknown", "lesson \(Rejection.quote(lesson)) does not exist")
+    }
+    return row
+  }
+
+  func lessonStatusRefusal(_ lesson: String, _ status: String, _ act: String, _ needed: String) -> Rejection {
+    Rejection("lesson_\(status)_cannot_be_\(act)", "lesson \(lesson) is \(status); only a \(needed) lesson can be \(act)")
+  }
+
+  func requireEnrollment(_ enrollment: String, db: Database) throws -> Row {
+    guard let row = try Row.fetchOne(db, sql: "SELECT * FROM enrollments WHERE id = ?", arguments: [enrollment]) else {
+      throw Rejection("enrollment_unknown", "enrollment \(Rejection.quote(enrollment)) does not exist")
+    }
+    return row
+  }
+
+  static func balance(of row: Row) -> EnrollmentBalance {
+    var balance = EnrollmentBalance(hoursPaid: row["hours_paid"], amountFen: row["amount_fen"])
+    balance.releasedFen = row["released_fen"]
+    balance.refundedFen = row["refunded_fen"]
+    balance.hoursConsumed = row["hours_consumed"]
+    balance.hoursRefunded = row["hours_refunded"]
+    balance.hoursPending = row["hours_pending"]
+    return balance
+  }
+}

@@ -1,0 +1,177 @@
+import Foundation
+import GRDB
+import JianguanCore
+import JianguanLedger
+
+/// The form of `pay`, as typed.
+public struct PaymentForm: Sendable {
+  public var student = ""
+  public var classID = ""
+  public var hours = ""
+  public var amountYuan = ""
+  public var bankRef = ""
+  /// When the parent paid; nil = now.
+  public var paidAt: String?
+  public init() {}
+}
+
+/// A payment request after its fields were parsed, before the rules that need the database.
+struct ParsedPayment {
+  let student: String
+  let classID: String
+  let hours: Int64
+  let amountFen: Int64
+  let bankRef: String
+  let paidAt: LocalDateTime
+
+  var content: PaymentContent {
+    PaymentContent(student: student, classID: classID, hours: hours, amountFen: amountFen)
+  }
+}
+
+extension AppDatabase {
+  /// A parent's payment into escrow: creates one enrollment (one charge = one enrollment).
+  public func pay(_ form: PaymentForm, now: LocalDateTime) throws -> Recorded {
+    let payment = try parsePayment(form, now: now)
+    guard payment.paidAt <= now else {
+      throw Rejection("payment_in_future", "at \(payment.paidAt) is in the future (now is \(now)); a payment is recorded after the bank took it")
+    }
+    return try write { db in try pay(payment, db: db) }
+  }
+
+  func parsePayment(_ form: PaymentForm, now: LocalDateTime) throws -> ParsedPayment {
+    ParsedPayment(
+      student: try Self.validateID(form.student, field: "student", prefix: "S"),
+      classID: try Self.validateID(form.classID, field: "class", prefix: "B"),
+      hours: try Money.parseCount(form.hours, field: "hours", range: 1...1_000_000),
+      amountFen: try Money.parsePositiveYuan(form.amountYuan, field: "amount"),
+      bankRef: try Self.validateBankRef(form.bankRef),
+      paidAt: try form.paidAt.map { try LocalDateTime.parse($0, field: "at") } ?? now)
+  }
+
+  /// The rules of a payment, checked in this order; the first that fails is reported.
+  func pay(_ p: ParsedPayment, db: Database) throws -> Recorded {
+    if let earlier = try repeatedRequest(bankRef: p.bankRef, kind: "payment", content: p.content.text, db: db) {
+      return earlier
+    }
+    guard let student = try Row.fetchOne(db, sql: "SELECT parent FROM students WHERE id = ?", arguments: [p.student]) else {
+      throw Rejection("student_unknown", "student \(Rejection.quote(p.student)) is not registered")
+    }
+    guard
+      let klass = try Row.fetchOne(
+        db,
+        sql: """
+          SELECT c.institution, c.capacity, c.starts, c.ends, k.price_per_hour_fen
+          FROM classes c JOIN courses k ON k.id = c.course WHERE c.id = ?
+          """, arguments: [p.classID])
+    else { throw Rejection("class_unknown", "class \(Rejection.quote(p.classID)) does not exist") }
+    let institution = try requireInstitution(klass["institution"], db: db)
+    let policy = reference.policy(for: institution.region)
+    guard institution.status == "active" else {
+      throw Rejection(
+        "institution_not_active",
+        "institution \(institution.uscc) is \(institution.status): a \(institution.status) institution takes no payments")
+    }
+    guard !institution.escrowAccount.isEmpty else {
+      throw Rejection(
+        "institution_without_escrow_account",
+        "institution \(institution.uscc) has no supervised escrow account and takes no payments (教监管函〔2021〕2号)")
+    }
+    let paidOn = p.paidAt.date
+    let starts = try CalendarDate.parse(klass["starts"], field: "starts")
+    let ends = try CalendarDate.parse(klass["ends"], field: "ends")
+    guard paidOn <= ends else {
+      throw Rejection("class_ended", "class \(p.classID) ended on \(ends), before the payment date \(paidOn)")
+    }
+    try requirePlace(student: p.student, classID: p.classID, capacity: klass["capacity"], db: db)
+    guard p.hours <= policy.maxHoursPerCharge else {
+      throw Rejection(
+        "hours_over_charge_limit",
+        "hours \(p.hours) is over \(policy.maxHoursPerCharge): one charge covers at most \(policy.maxHoursPerCharge) class hours")
+    }
+    let latestEnd = paidOn.adding(months: policy.maxMonthsPerCharge)
+    guard ends <= latestEnd else {
+      throw Rejection(
+        "class_beyond_charge_months",
+        "class \(p.classID) runs until \(ends), more than \(policy.maxMonthsPerCharge) months after the payment date \(paidOn): one charge covers at most \(policy.maxMonthsPerCharge) months")
+    }
+    guard p.amountFen <= policy.maxFenPerCharge else {
+      throw Rejection(
+        "amount_over_charge_cap",
+        "amount \(Money.formatYuan(p.amountFen)) yuan is over the cap of \(Money.formatYuan(policy.maxFenPerCharge)) yuan for one charge")
+    }
+    let earliest = starts.adding(months: -policy.earliestCollectionMonthsBeforeStart)
+    guard paidOn >= earliest else {
+      throw Rejection(
+        "payment_too_early",
+        "payment date \(paidOn) is before \(earliest): fees may be collected at most \(policy.earliestCollectionMonthsBeforeStart) month(s) before the class starts (\(starts))")
+    }
+    let ceilingFen = try Money.multiply(p.hours, klass["price_per_hour_fen"], field: "amount")
+    guard p.amountFen <= ceilingFen else {
+      throw Rejection(
+        "amount_over_listed_price",
+        "amount \(Money.formatYuan(p.amountFen)) yuan is over \(p.hours) hours × the listed price = \(Money.formatYuan(ceilingFen)) yuan")
+    }
+    let parent: String = student["parent"]
+    let enrollment = try LedgerWriter.nextID("E", table: "enrollments", db: db)
+    let event = Payment(
+      enrollment: enrollment, bankRef: p.bankRef, student: p.student, parent: parent, classID: p.classID,
+      institution: institution.uscc, hours: p.hours, amountFen: p.amountFen, paidAt: p.paidAt.description,
+      postings: Posting.transfer(p.amountFen, from: Posting.parent(parent), to: Posting.escrow(enrollment)))
+    return Recorded(id: enrollment, seq: try LedgerWriter.append(.payment(event), db: db))
+  }
+
+  /// Capacity counts the distinct students holding hours in the class; a renewal needs no new place.
+  func requirePlace(student: String, classID: String, capacity: Int64, db: Database) throws {
+    let holding = "hours_paid > hours_consumed + hours_refunded"
+    let enrolled =
+      try Bool.fetchOne(
+        db, sql: "SELECT 1 FROM enrollments WHERE class = ? AND student = ? AND \(holding)", arguments: [classID, student])
+      == true
+    if enrolled { return }
+    let taken =
+      try Int64.fetchOne(
+        db, sql: "SELECT COUNT(DISTINCT student) FROM enrollments WHERE class = ? AND \(holding)", arguments: [classID])
+      ?? 0
+    guard taken < capacity else {
+      throw Rejection("class_full", "class \(classID) is full: all \(capacity) places are taken")
+    }
+  }
+
+  /// The original result when this bank reference was used before with the same content; a
+  /// rejection when it was used for something else; nil when it is new.
+  func repeatedRequest(bankRef: String, kind: String, content: String, db: Database) throws -> Recorded? {
+    guard
+      let row = try Row.fetchOne(
+        db, sql: "SELECT seq, kind, content, result_id FROM bank_refs WHERE ref = ?", arguments: [bankRef])
+    else { return nil }
+    guard row["kind"] == kind, row["content"] == content else {
+      let earlier: String = row["content"]
+      throw Rejection(
+        "bank_ref_reused_with_different_content",
+        "bank-ref \(Rejection.quote(bankRef)) was already used at seq \(row["seq"] as Int64) for a different request (\(earlier)); a bank reference names one transaction")
+    }
+    return Recorded(id: row["result_id"], seq: row["seq"], repeated: true)
+  }
+
+  static func validateBankRef(_ text: String) throws -> String {
+    let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_./:")
+    guard (1...64).contains(text.count), text.allSatisfy({ allowed.contains($0) }) else {
+      throw Rejection(
+        "bank_ref_malformed",
+        "bank-ref \(Rejection.quote(text)) must be 1 to 64 letters, digits or - _ . / : (the bank's transaction reference)")
+    }
+    return text
+  }
+
+  static func validateID(_ text: String, field: String, prefix: String) throws -> String {
+    let digits = text.dropFirst(prefix.count)
+    guard text.hasPrefix(prefix), (1...12).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+      digits.first != "0"
+    else {
+      throw Rejection(
+        "\(field)_id_malformed", "\(field) \(Rejection.quote(text)) is not a \(field) id (\(prefix) followed by a number, like \(prefix)1)")
+    }
+    return text
+  }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import GRDB
+import JianguanCore
+import JianguanLedger
+
+extension AppDatabase {
+  /// Registers a parent real-name. The ledger gets only the keyed commitment of the ID number.
+  public func registerParent(name: String, idNumber: String, phone: String, today: CalendarDate) throws -> Recorded {
+    let nameText = try TextField.validate(name, field: "name", maxLength: 50)
+    let id = try ResidentID.parse(idNumber, field: "id-number", regions: reference.regions, today: today)
+    let phoneText = try Self.validatePhone(phone)
+    let commitment = try vault.commitment(idNumber: id.value)
+    let sealed = try vault.seal(PersonalRecord(name: nameText, idNumber: id.value, phone: phoneText), commitment: commitment)
+    return try write { db in
+      try requireNewPerson(commitment: commitment, masked: id.masked, db: db)
+      try db.execute(
+        sql: "INSERT INTO persons(commitment, role, masked_id, sealed) VALUES (?, 'parent', ?, ?)",
+        arguments: [commitment, id.masked, sealed])
+      let parentID = try LedgerWriter.nextID("P", table: "parents", db: db)
+      let seq = try LedgerWriter.append(.parentRegistered(ParentRegistered(id: parentID, commitment: commitment)), db: db)
+      return Recorded(id: parentID, seq: seq)
+    }
+  }
+
+  /// Adds a student of a registered parent.
+  public func addStudent(parent: String, name: String, idNumber: String, grade: String, today: CalendarDate) throws
+    -> Recorded
+  {
+    let nameText = try TextField.validate(name, field: "name", maxLength: 50)
+    let id = try ResidentID.parse(idNumber, field: "id-number", regions: reference.regions, today: today)
+    let gradeNumber = try Money.parseCount(grade, field: "grade", range: 0...12)
+    let commitment = try vault.commitment(idNumber: id.value)
+    let sealed = try vault.seal(PersonalRecord(name: nameText, idNumber: id.value, phone: nil), commitment: commitment)
+    return try write { db in
+      guard try Bool.fetchOne(db, sql: "SELECT 1 FROM parents WHERE id = ?", arguments: [parent]) == true else {
+        throw Rejection("parent_unknown", "parent \(Rejection.quote(parent)) is not registered")
+      }
+      try requireNewPerson(commitment: commitment, masked: id.masked, db: db)
+      try db.execute(
+        sql: "INSERT INTO persons(commitment, role, masked_id, sealed) VALUES (?, 'student', ?, ?)",
+        arguments: [commitment, id.masked, sealed])
+      let studentID = try LedgerWriter.nextID("S", table: "students", db: db)
+      let event = StudentAdded(id: studentID, parent: parent, commitment: commitment, grade: gradeNumber)
+      return Recorded(id: studentID, seq: try LedgerWriter.append(.studentAdded(event), db: db))
+    }
+  }
+
+  func requireNewPerson(commitment: String, masked: String, db: Database) throws {
+    if let role = try String.fetchOne(db, sql: "SELECT role FROM persons WHERE commitment = ?", arguments: [commitment]) {
+      throw Rejection(
+        "person_already_registered", "id-number \(masked) is already registered (as a \(role)); a person is registered once")
+    }
+  }
+
+  static func validatePhone(_ text: String) throws -> String {
+    let digits = Array(text.utf8)
+    guard digits.count == 11, digits.first == UInt8(ascii: "1"),
+      digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
+    else {
+      // The number is personal data: the message names the rule, not the number.
+      throw Rejection("phone_malformed", "phone must be an 11-digit mainland mobile number starting with 1")
+    }
+    return text
+  }
+}

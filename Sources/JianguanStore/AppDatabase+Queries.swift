@@ -1,0 +1,170 @@
+import Foundation
+import GRDB
+import JianguanCore
+import JianguanLedger
+
+/// An institution as the registry shows it.
+public struct InstitutionSummary: Codable, Sendable {
+  public let uscc: String
+  public let name: String
+  public let region: String
+  public let kind: String
+  public let category: String?
+  public let nonprofit: Bool
+  public let licence: String
+  public let licenceExpires: String
+  public let escrowBank: String
+  public let escrowAccount: String
+  public let mode: String
+  public let status: String
+  public let statusReason: String?
+  public let checksumOverrideReason: String?
+  public let seq: Int64
+}
+
+/// Money and hours summed over a set of enrollments.
+public struct BalanceSummary: Codable, Sendable, Equatable {
+  public var enrollments: Int64 = 0
+  public var paidFen: Int64 = 0
+  public var releasedFen: Int64 = 0
+  public var refundedFen: Int64 = 0
+  public var escrowFen: Int64 = 0
+  public var hoursPaid: Int64 = 0
+  public var hoursConsumed: Int64 = 0
+  public var hoursRefunded: Int64 = 0
+  public var hoursPending: Int64 = 0
+  public var hoursRemaining: Int64 = 0
+}
+
+/// One entry as `ledger list` and `ledger export` show it.
+public struct LedgerLine: Sendable {
+  public let seq: Int64
+  public let kind: String
+  public let entryBytes: [UInt8]
+  public let previousHash: [UInt8]
+  public let hash: [UInt8]
+}
+
+/// Which enrollments a balance sums.
+public enum BalanceScope: Sendable {
+  case all
+  case institution(String)
+  case enrollment(String)
+  case region(String)
+}
+
+extension AppDatabase {
+  public func institutions(region: String?, status: String?) throws -> [InstitutionSummary] {
+    if let status, !["active", "suspended", "revoked"].contains(status) {
+      throw Rejection("status_unknown", "status \(Rejection.quote(status)) must be active, suspended or revoked")
+    }
+    if let region { _ = try reference.regions.validateCurrent(region, field: "region") }
+    return try read { db in
+      var sql = "SELECT * FROM institutions WHERE 1"
+      var arguments: [any DatabaseValueConvertible] = []
+      if let region {
+        sql += " AND region LIKE ?"
+        arguments.append(Self.regionPrefix(region) + "%")
+      }
+      if let status {
+        sql += " AND status = ?"
+        arguments.append(status)
+      }
+      return try Row.fetchAll(db, sql: sql + " ORDER BY region, uscc", arguments: StatementArguments(arguments)!)
+        .map(Self.institutionSummary)
+    }
+  }
+
+  public func institution(_ uscc: String) throws -> InstitutionSummary {
+    try read { db in
+      guard let row = try Row.fetchOne(db, sql: "SELECT * FROM institutions WHERE uscc = ?", arguments: [uscc]) else {
+        throw Rejection("institution_unknown", "institution \(Rejection.quote(uscc)) is not registered")
+      }
+      return Self.institutionSummary(row)
+    }
+  }
+
+  /// "340100" → "3401", "340000" → "34", "340104" → "340104": the prefix shared by a region's codes.
+  static func regionPrefix(_ code: String) -> String {
+    if code.hasSuffix("0000") { return String(code.prefix(2)) }
+    if code.hasSuffix("00") { return String(code.prefix(4)) }
+    return code
+  }
+
+  static func institutionSummary(_ row: Row) -> InstitutionSummary {
+    InstitutionSummary(
+      uscc: row["uscc"], name: row["name"], region: row["region"], kind: row["kind"], category: row["category"],
+      nonprofit: row["nonprofit"], licence: row["licence"], licenceExpires: row["licence_expires"],
+      escrowBank: row["escrow_bank"], escrowAccount: row["escrow_account"], mode: row["mode"], status: row["status"],
+      statusReason: row["status_reason"], checksumOverrideReason: row["checksum_override_reason"], seq: row["seq"])
+  }
+
+  /// Paid, released, refunded and held money, and hours, over the enrollments of `scope`.
+  public func balance(_ scope: BalanceScope) throws -> BalanceSummary {
+    var filter = "1"
+    var arguments: StatementArguments = []
+    switch scope {
+    case .all: break
+    case .institution(let uscc):
+      filter = "institution = ?"
+      arguments = [uscc]
+    case .enrollment(let id):
+      filter = "id = ?"
+      arguments = [id]
+    case .region(let code):
+      _ = try reference.regions.validateCurrent(code, field: "region")
+      filter = "institution IN (SELECT uscc FROM institutions WHERE region LIKE ?)"
+      arguments = [Self.regionPrefix(code) + "%"]
+    }
+    return try read { db in
+      switch scope {
+      case .institution(let uscc): _ = try requireInstitution(uscc, db: db)
+      case .enrollment(let id): _ = try requireEnrollment(id, db: db)
+      default: break
+      }
+      let row = try Row.fetchOne(
+        db,
+        sql: """
+          SELECT COUNT(*) AS n, COALESCE(SUM(amount_fen), 0) AS paid, COALESCE(SUM(released_fen), 0) AS released,
+            COALESCE(SUM(refunded_fen), 0) AS refunded, COALESCE(SUM(escrow_fen), 0) AS escrow,
+            COALESCE(SUM(hours_paid), 0) AS hp, COALESCE(SUM(hours_consumed), 0) AS hc,
+            COALESCE(SUM(hours_refunded), 0) AS hr, COALESCE(SUM(hours_pending), 0) AS hpend
+          FROM enrollments WHERE \(filter)
+          """, arguments: arguments)!
+      var summary = BalanceSummary()
+      summary.enrollments = row["n"]
+      summary.paidFen = row["paid"]
+      summary.releasedFen = row["released"]
+      summary.refundedFen = row["refunded"]
+      summary.escrowFen = row["escrow"]
+      summary.hoursPaid = row["hp"]
+      summary.hoursConsumed = row["hc"]
+      summary.hoursRefunded = row["hr"]
+      summary.hoursPending = row["hpend"]
+      summary.hoursRemaining = summary.hoursPaid - summary.hoursConsumed - summary.hoursRefunded - summary.hoursPending
+      return summary
+    }
+  }
+
+  /// Entries from `fromSeq`, at most `limit` of them, in order; `each` is called per entry so that
+  /// an export of millions streams in constant memory.
+  public func entries(fromSeq: Int64, limit: Int64?, _ each: (LedgerLine) throws -> Void) throws {
+    try read { db in
+      let cursor = try Row.fetchCursor(
+        db, sql: "SELECT seq, kind, entry, hash FROM ledger WHERE seq >= ? ORDER BY seq LIMIT ?",
+        arguments: [fromSeq, limit ?? -1])
+      while let row = try cursor.next() {
+        let text: String = row["entry"]
+        let bytes = Array(text.utf8)
+        let previous = (try? Entry.parse(bytes).previousHash) ?? []
+        try each(
+          LedgerLine(
+            seq: row["seq"], kind: row["kind"], entryBytes: bytes, previousHash: previous,
+            hash: [UInt8](row["hash"] as Data)))
+      }
+    }
+  }
+
+  /// The number of entries in the log.
+  public func size() throws -> Int64 { try read { db in try LedgerWriter.size(db) } }
+}

@@ -1,0 +1,75 @@
+import GRDB
+import JianguanCore
+import JianguanLedger
+
+extension AppDatabase {
+  /// Refunds unconsumed hours of an enrollment (`hours` nil = all remaining) to the parent.
+  public func refund(enrollment: String, hours: String?, reason: String, bankRef: String) throws -> Recorded {
+    let enrollmentID = try Self.validateID(enrollment, field: "enrollment", prefix: "E")
+    let hourCount = try hours.map { try Money.parseCount($0, field: "hours", range: 1...1000) }
+    let reasonText = try TextField.validate(reason, field: "reason", maxLength: 500)
+    let ref = try Self.validateBankRef(bankRef)
+    return try write { db in
+      try refund(enrollment: enrollmentID, hours: hourCount, reason: reasonText, bankRef: ref, db: db)
+    }
+  }
+
+  func refund(enrollment: String, hours: Int64?, reason: String, bankRef: String, db: Database) throws -> Recorded {
+    let content = RefundContent(enrollment: enrollment, hours: hours.map(String.init) ?? "all").text
+    if let earlier = try repeatedRequest(bankRef: bankRef, kind: "refund", content: content, db: db) {
+      return earlier
+    }
+    let row = try requireEnrollment(enrollment, db: db)
+    var balance = Self.balance(of: row)
+    let refundHours = hours ?? balance.hoursRemaining
+    guard refundHours > 0 else {
+      throw Rejection(
+        "nothing_to_refund",
+        "enrollment \(enrollment) has no unconsumed hours to refund"
+          + (balance.hoursPending > 0 ? " (\(balance.hoursPending) hours are pending confirmation)" : ""))
+    }
+    let amount = try balance.refund(hours: refundHours)
+    let parent: String = row["parent"]
+    let id = try LedgerWriter.nextID("R", table: "refunds", db: db)
+    let event = Refund(
+      refund: id, enrollment: enrollment, bankRef: bankRef, hours: refundHours, amountFen: amount, reason: reason,
+      allRemaining: hours == nil,
+      postings: Posting.transfer(amount, from: Posting.escrow(enrollment), to: Posting.parent(parent)))
+    return Recorded(id: id, seq: try LedgerWriter.append(.refund(event), db: db))
+  }
+
+  /// Closes an institution in one transaction: voids its unconfirmed lessons, refunds every
+  /// enrollment's remaining hours to the parents (bank references `PREFIX-ENROLLMENT`), then revokes it.
+  public func closeInstitution(uscc: String, reason: String, bankRefPrefix: String) throws -> [Recorded] {
+    let reasonText = try TextField.validate(reason, field: "reason", maxLength: 500)
+    _ = try Self.validateBankRef(bankRefPrefix + "-E1")
+    return try write { db in
+      let institution = try requireInstitution(uscc, db: db)
+      guard institution.status != "revoked" else {
+        throw Rejection("institution_already_revoked", "institution \(uscc) is already revoked")
+      }
+      var recorded: [Recorded] = []
+      let open = try Row.fetchAll(
+        db,
+        sql: """
+          SELECT l.id FROM lessons l JOIN enrollments e ON e.id = l.enrollment
+          WHERE e.institution = ? AND l.status IN ('pending', 'disputed') ORDER BY l.seq
+          """, arguments: [uscc])
+      for row in open {
+        let lesson: String = row["id"]
+        let event = LessonVoided(lesson: lesson, reason: "institution closed before the lesson was confirmed: \(reasonText)")
+        recorded.append(Recorded(id: lesson, seq: try LedgerWriter.append(.lessonVoided(event), db: db)))
+      }
+      let holding = try String.fetchAll(
+        db, sql: "SELECT id FROM enrollments WHERE institution = ? AND escrow_fen > 0 ORDER BY seq", arguments: [uscc])
+      for enrollment in holding {
+        let ref = try Self.validateBankRef("\(bankRefPrefix)-\(enrollment)")
+        recorded.append(try refund(enrollment: enrollment, hours: nil, reason: reasonText, bankRef: ref, db: db))
+      }
+      try requireNoEscrow(uscc: uscc, db: db)
+      let event = InstitutionStatusChanged(uscc: uscc, status: .revoked, reason: reasonText)
+      recorded.append(Recorded(id: uscc, seq: try LedgerWriter.append(.institutionStatusChanged(event), db: db)))
+      return recorded
+    }
+  }
+}

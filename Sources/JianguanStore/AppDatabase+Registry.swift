@@ -1,0 +1,197 @@
+import Foundation
+import GRDB
+import JianguanCore
+import JianguanLedger
+
+/// The form of `institution register`, as typed.
+public struct InstitutionForm: Sendable {
+  public var uscc = ""
+  public var name = ""
+  public var region = ""
+  public var kind = ""
+  public var category: String?
+  public var nonprofit = false
+  public var licence = ""
+  public var licenceExpires = ""
+  public var escrowBank = ""
+  public var escrowAccount = ""
+  public var mode: String?
+  public var acceptBadChecksum: String?
+  public init() {}
+}
+
+extension AppDatabase {
+  /// Registers a licensed institution; its USCC is its id.
+  public func registerInstitution(_ form: InstitutionForm, today: CalendarDate) throws -> Recorded {
+    let uscc = try USCC.parse(form.uscc, field: "uscc", acceptBadChecksum: form.acceptBadChecksum != nil)
+    var overrideReason: String?
+    if let reason = form.acceptBadChecksum {
+      overrideReason = try TextField.validate(reason, field: "accept-bad-checksum", maxLength: 200)
+      if uscc.checksumValid {
+        throw Rejection(
+          "checksum_override_not_needed",
+          "uscc \(Rejection.quote(uscc.value)) has a correct check character; --accept-bad-checksum is only for codes that fail it")
+      }
+    }
+    let name = try TextField.validate(form.name, field: "name", maxLength: 100)
+    let region = try reference.regions.validateCurrent(form.region, field: "region")
+    guard region.level == .county || region.level == .prefecture else {
+      throw Rejection(
+        "region_not_local",
+        "region \(Rejection.quote(form.region)) is a province; an institution is registered in a prefecture or county")
+    }
+    guard ["subject", "non-subject"].contains(form.kind) else {
+      throw Rejection("kind_unknown", "kind \(Rejection.quote(form.kind)) must be subject or non-subject")
+    }
+    var category: String?
+    if let text = form.category {
+      guard form.kind == "non-subject" else {
+        throw Rejection("category_for_subject", "category \(Rejection.quote(text)) applies to non-subject institutions only")
+      }
+      category = try NonSubjectCategory.parse(text, field: "category").rawValue
+    } else if form.kind == "non-subject" {
+      throw Rejection("category_missing", "category is required for a non-subject institution (体育, 文化艺术, 科技 or 其他)")
+    }
+    if form.kind == "subject" && !form.nonprofit {
+      throw Rejection(
+        "subject_must_be_nonprofit",
+        "kind \"subject\" requires --nonprofit: subject-type training institutions must be non-profit (双减意见)")
+    }
+    let licence = try LicenceNumber.validate(form.licence, field: "license")
+    let expires = try CalendarDate.parse(form.licenceExpires, field: "license-expires")
+    guard expires > today else {
+      throw Rejection(
+        "licence_expired", "license-expires \(Rejection.quote(form.licenceExpires)) is not after today (\(today)): the licence has expired")
+    }
+    let bank = try TextField.validate(form.escrowBank, field: "escrow-bank", maxLength: 100)
+    let account = try Self.validateAccountNumber(form.escrowAccount)
+    let policy = reference.policy(for: region.code)
+    let mode = form.mode ?? policy.supervisionMode.rawValue
+    guard ["escrow", "reserve"].contains(mode) else {
+      throw Rejection("mode_unknown", "mode \(Rejection.quote(mode)) must be escrow or reserve")
+    }
+    let event = InstitutionRegistered(
+      uscc: uscc.value, name: name, region: region.code, kind: form.kind, category: category,
+      nonprofit: form.nonprofit, licence: licence, licenceExpires: expires.description, escrowBank: bank,
+      escrowAccount: account, mode: mode, checksumOverrideReason: overrideReason)
+    return try write { db in
+      if try Bool.fetchOne(db, sql: "SELECT 1 FROM institutions WHERE uscc = ?", arguments: [uscc.value]) == true {
+        throw Rejection("institution_exists", "uscc \(Rejection.quote(uscc.value)) is already registered")
+      }
+      return Recorded(id: uscc.value, seq: try LedgerWriter.append(.institutionRegistered(event), db: db))
+    }
+  }
+
+  static func validateAccountNumber(_ text: String) throws -> String {
+    guard (8...32).contains(text.count), text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "-") }),
+      text.first?.isNumber == true
+    else {
+      throw Rejection(
+        "escrow_account_malformed",
+        "escrow-account \(Rejection.quote(text)) must be 8 to 32 digits (hyphens allowed), as the bank prints it")
+    }
+    return text
+  }
+
+  /// Suspends, reinstates or revokes an institution.
+  public func changeInstitutionStatus(uscc text: String, to status: InstitutionStatus, reason: String) throws
+    -> Recorded
+  {
+    let reasonText = try TextField.validate(reason, field: "reason", maxLength: 500)
+    return try write { db in
+      let institution = try requireInstitution(text, db: db)
+      let current = institution.status
+      switch status {
+      case .suspended:
+        guard current == "active" else { throw statusRefusal(text, current, "suspended", "only an active institution") }
+      case .reinstated, .active:
+        guard current == "suspended" else { throw statusRefusal(text, current, "reinstated", "only a suspended institution") }
+      case .revoked:
+        guard current != "revoked" else { throw statusRefusal(text, current, "revoked", "an institution not yet revoked") }
+        try requireNoEscrow(uscc: text, db: db)
+      }
+      let event = InstitutionStatusChanged(uscc: text, status: status, reason: reasonText)
+      return Recorded(id: text, seq: try LedgerWriter.append(.institutionStatusChanged(event), db: db))
+    }
+  }
+
+  func statusRefusal(_ uscc: String, _ current: String, _ act: String, _ rule: String) -> Rejection {
+    Rejection("status_\(current)_cannot_be_\(act)", "institution \(uscc) is \(current); \(rule) can be \(act)")
+  }
+
+  func requireNoEscrow(uscc: String, db: Database) throws {
+    let row = try Row.fetchOne(
+      db, sql: "SELECT COUNT(*) AS n, COALESCE(SUM(escrow_fen), 0) AS fen FROM enrollments WHERE institution = ? AND escrow_fen > 0",
+      arguments: [uscc])!
+    let count: Int64 = row["n"]
+    if count > 0 {
+      let fen: Int64 = row["fen"]
+      throw Rejection(
+        "revoke_with_escrow",
+        "institution \(uscc) still holds \(Money.formatYuan(fen)) yuan of escrow in \(count) enrollments; refund them first or use `institution close`")
+    }
+  }
+
+  struct InstitutionRow {
+    let uscc: String
+    let status: String
+    let kind: String
+    let region: String
+    let escrowAccount: String
+  }
+
+  func requireInstitution(_ uscc: String, db: Database) throws -> InstitutionRow {
+    guard
+      let row = try Row.fetchOne(
+        db, sql: "SELECT uscc, status, kind, region, escrow_account FROM institutions WHERE uscc = ?", arguments: [uscc])
+    else {
+      throw Rejection("institution_unknown", "institution \(Rejection.quote(uscc)) is not registered")
+    }
+    return InstitutionRow(
+      uscc: row["uscc"], status: row["status"], kind: row["kind"], region: row["region"],
+      escrowAccount: row["escrow_account"])
+  }
+
+  /// Adds a venue of an institution.
+  public func addVenue(institution: String, address: String, areaM2: String) throws -> Recorded {
+    let addressText = try TextField.validate(address, field: "address", maxLength: 200)
+    let area = try Money.parseCount(areaM2, field: "area-m2", range: 1...1_000_000)
+    return try write { db in
+      let owner = try requireInstitution(institution, db: db)
+      guard owner.status != "revoked" else {
+        throw Rejection("institution_revoked", "institution \(institution) is revoked and can list nothing")
+      }
+      let id = try LedgerWriter.nextID("V", table: "venues", db: db)
+      let event = VenueAdded(id: id, institution: owner.uscc, address: addressText, areaM2: area)
+      return Recorded(id: id, seq: try LedgerWriter.append(.venueAdded(event), db: db))
+    }
+  }
+
+  /// Adds a teacher; in-service public-school teachers are refused.
+  public func addTeacher(institution: String, name: String, certificate: String, inService: Bool) throws -> Recorded {
+    let nameText = try TextField.validate(name, field: "name", maxLength: 50)
+    let certificateText = try Self.validateCertificate(certificate)
+    if inService {
+      throw Rejection(
+        "teacher_in_service",
+        "teacher \(Rejection.quote(nameText)) is an in-service public-school teacher (在职教师), who may not teach at a training institution")
+    }
+    return try write { db in
+      let owner = try requireInstitution(institution, db: db)
+      guard owner.status != "revoked" else {
+        throw Rejection("institution_revoked", "institution \(institution) is revoked and can list nothing")
+      }
+      let id = try LedgerWriter.nextID("T", table: "teachers", db: db)
+      let event = TeacherAdded(id: id, institution: owner.uscc, name: nameText, certificate: certificateText)
+      return Recorded(id: id, seq: try LedgerWriter.append(.teacherAdded(event), db: db))
+    }
+  }
+
+  static func validateCertificate(_ text: String) throws -> String {
+    guard (6...30).contains(text.count), text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+      throw Rejection(
+        "certificate_malformed", "certificate \(Rejection.quote(text)) must be 6 to 30 letters or digits (教师资格证 number)")
+    }
+    return text
+  }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import GRDB
+import JianguanCore
+import JianguanCrypto
+import JianguanLedger
+
+/// The one door to a Jianguan database: it opens the SQLite file, runs migrations, and offers the
+/// named domain operations, each one write transaction that appends to the log and updates the
+/// projections together, or changes nothing at all.
+public final class AppDatabase: Sendable {
+  public let path: String
+  let writer: DatabaseQueue
+  let vault: PersonalDataVault
+  public let reference: ReferenceData
+
+  /// Whose database this is, and the checkpoint origin line.
+  public struct Identity: Sendable {
+    public let authority: String
+    public let region: String
+    public let origin: String
+  }
+
+  init(path: String, writer: DatabaseQueue, vault: PersonalDataVault, reference: ReferenceData) {
+    self.path = path
+    self.writer = writer
+    self.vault = vault
+    self.reference = reference
+  }
+
+  static func configuration() -> Configuration {
+    var configuration = Configuration()
+    // Two clerks writing at once: the second waits for the lock instead of failing.
+    configuration.busyMode = .timeout(30)
+    configuration.prepareDatabase { db in
+      try db.execute(sql: "PRAGMA journal_mode = WAL")
+    }
+    return configuration
+  }
+
+  static func connect(path: String) throws -> DatabaseQueue {
+    let queue = try DatabaseQueue(path: path, configuration: configuration())
+    try queue.writeWithoutTransaction { db in
+      // Money is at stake: every commit reaches the disk before the command says it is done.
+      try db.execute(sql: "PRAGMA synchronous = FULL")
+    }
+    return queue
+  }
+
+  /// Creates a new database with its genesis entry and a new personal-data key file.
+  public static func create(
+    path: String, keyPath: String, authority: String, region: String, reference: ReferenceData
+  ) throws -> (AppDatabase, Recorded) {
+    let manager = FileManager.default
+    guard !manager.fileExists(atPath: path) else {
+      throw Rejection("database_exists", "database \(Rejection.quote(path)) already exists; init never touches an existing database")
+    }
+    guard !manager.fileExists(atPath: keyPath) else {
+      throw Rejection("key_file_exists", "key file \(Rejection.quote(keyPath)) already exists; remove it or choose another --db")
+    }
+    let regionRecord = try reference.regions.validateCurrent(region, field: "region")
+    let authorityText = try TextField.validate(authority, field: "authority", maxLength: 100)
+    let vault = try PersonalDataVault.create(at: keyPath)
+    let writer: DatabaseQueue
+    do {
+      writer = try connect(path: path)
+      try Schema.migrator.migrate(writer)
+    } catch {
+      try? manager.removeItem(atPath: path)
+      try? manager.removeItem(atPath: keyPath)
+      throw Rejection("database_create_failed", "could not create database \(Rejection.quote(path)): \(error)")
+    }
+    let database = AppDatabase(path: path, writer: writer, vault: vault, reference: reference)
+    let origin = "jianguan.\(regionRecord.code).example/ledger"
+    let recorded = try database.write { db in
+      try db.execute(
+        sql: "INSERT INTO meta(key, value) VALUES ('authority', ?), ('region', ?), ('origin', ?)",
+        arguments: [authorityText, regionRecord.code, origin])
+      let seq = try LedgerWriter.append(
+        .genesis(Genesis(authority: authorityText, region: regionRecord.code, origin: origin)), db: db)
+      return Recorded(id: regionRecord.code, seq: seq)
+    }
+    return (database, recorded)
+  }
+
+  /// Opens an existing database; never creates one.
+  public static func open(path: String, keyPath: String, reference: ReferenceData) throws -> AppDatabase {
+    guard FileManager.default.fileExists(atPath: path) else {
+      throw Rejection("database_missing", "no database at \(Rejection.quote(path)); create one with `jianguan init` or pass --db")
+    }
+    let writer: DatabaseQueue
+    do {
+      writer = try connect(path: path)
+      try Schema.migrator.migrate(writer)
+    } catch let error as DatabaseError {
+      throw Rejection("database_unreadable", "database \(Rejection.quote(path)) cannot be opened: \(error.message ?? "\(error)")")
+    }
+    return AppDatabase(path: path, writer: writer, vault: PersonalDataVault.open(at: keyPath), reference: reference)
+  }
+
+  /// The authority, region and origin recorded by `init`.
+  public func identity() throws -> Identity {
+    try writer.read { db in
+      let rows = try Row.fetchAll(db, sql: "SELECT key, value FROM meta")
+      var values: [String: String] = [:]
+      for row in rows { values[row["key"]] = row["value"] }
+      return Identity(
+        authority: values["authority"] ?? "", region: values["region"] ?? "", origin: values["origin"] ?? "")
+    }
+  }
+
+  /// Runs `body` in one IMMEDIATE transaction: the write lock is taken before the chain head is
+  /// read, so two processes never fork the chain. A thrown error rolls everything back.
+  func write<T>(_ body: (Database) throws -> T) throws -> T {
+    var result: T?
+    do {
+      try writer.writeWithoutTransaction { db in
+        try db.inTransaction(.immediate) {
+          result = try body(db)
+          return .commit
+        }
+      }
+    } catch let error as DatabaseError {
+      throw StoreError(error)
+    }
+    return result!
+  }
+
+  func read<T>(_ body: (Database) throws -> T) throws -> T {
+    do { return try writer.read(body) } catch let error as DatabaseError { throw StoreError(error) }
+  }
+}
+
+/// What a write produced: the id of the thing created (or acted on) and the seq of its entry.
+public struct Recorded: Equatable, Sendable {
+  public let id: String
+  public let seq: Int64
+  /// True when the request repeated an earlier one (same bank reference and content) and nothing new was written.
+  public var repeated = false
+
+  public init(id: String, seq: Int64, repeated: Bool = false) {
+    self.id = id
+    self.seq = seq
+    self.repeated = repeated
+  }
+}
+
+/// A database failure turned into one sentence (a full disk, a read-only file, a busy lock).
+public struct StoreError: Error, CustomStringConvertible {
+  public let message: String
+  init(_ error: DatabaseError) {
+    switch error.resultCode {
+    case .SQLITE_FULL: message = "the disk is full: nothing was written and the database is unchanged"
+    case .SQLITE_READONLY: message = "the database file is read-only: nothing was written"
+    case .SQLITE_BUSY, .SQLITE_LOCKED: message = "the database stayed busy (another writer held it for 30 s): nothing was written, try again"
+    case .SQLITE_CORRUPT, .SQLITE_NOTADB: message = "the database file is damaged or not a Jianguan database: \(error.message ?? "")"
+    default: message = "database error: \(error.message ?? "\(error)")"
+    }
+  }
+  public var description: String { message }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import GRDB
+import JianguanCore
+import JianguanCrypto
+import JianguanLedger
+
+/// Appends entries to the log and updates the projections, inside the caller's transaction.
+enum LedgerWriter {
+  /// Appends `event` as the next entry, updates the Merkle hashes and the projection tables,
+  /// and returns the entry's seq. Must run inside an IMMEDIATE transaction.
+  static func append(_ event: Event, db: Database, now: Date = Date()) throws -> Int64 {
+    let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1")
+    let seq: Int64 = (head?["seq"] as Int64? ?? 0) + 1
+    let previousHash: [UInt8] = head.map { [UInt8]($0["hash"] as Data) } ?? Entry.genesisPrevious
+    let entry = Entry(
+      seq: seq, time: LocalDateTime.utcTimestamp(unixSeconds: Int64(now.timeIntervalSince1970)),
+      kind: event.kind, payload: event.payload, previousHash: previousHash)
+    let bytes = entry.bytes
+    let hash = SHA256.hash(bytes)
+    try db.execute(
+      sql: "INSERT INTO ledger(seq, kind, entry, hash) VALUES (?, ?, ?, ?)",
+      arguments: [seq, entry.kind, String(decoding: bytes, as: UTF8.self), Data(hash)])
+    try MerkleStore.appendLeaf(index: seq - 1, entryBytes: bytes, db: db)
+    try Projector.apply(event, seq: seq, db: db)
+    return seq
+  }
+
+  /// The number of entries.
+  static func size(_ db: Database) throws -> Int64 {
+    try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM ledger") ?? 0
+  }
+
+  /// The next id of a kind of thing: its prefix and one more than the rows of its table.
+  static func nextID(_ prefix: String, table: String, db: Database) throws -> String {
+    let count = try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
+    return "\(prefix)\(count + 1)"
+  }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import JianguanCore
+import JianguanCrypto
+
+/// Keeps parents' and students' personal data out of the ledger and sealed at rest.
+///
+/// The key file (64 hex digits, mode 0600, beside the database, never inside it) holds a master
+/// key. From it: the commitment key, so the ledger carries HMAC-SHA256(key, "resident-id\n" ‖ ID)
+/// and never the ID; and the sealing key, for AES-256-GCM over name, ID number and phone. Losing
+/// the key file loses the personal data, not the ledger's verifiability.
+struct PersonalDataVault: Sendable {
+  let keyPath: String
+  let masterKey: [UInt8]?
+
+  static func create(at keyPath: String) throws -> PersonalDataVault {
+    let key = SecureRandom.bytes(32)
+    let created = FileManager.default.createFile(
+      atPath: keyPath, contents: Data((Hex.encode(key) + "\n").utf8), attributes: [.posixPermissions: 0o600])
+    guard created else {
+      throw Rejection("key_file_unwritable", "could not write the key file \(Rejection.quote(keyPath))")
+    }
+    return PersonalDataVault(keyPath: keyPath, masterKey: key)
+  }
+
+  static func open(at keyPath: String) -> PersonalDataVault {
+    guard let data = FileManager.default.contents(atPath: keyPath), data.count <= 200,
+      let text = String(data: data, encoding: .utf8),
+      let key = Hex.decode(text.trimmingCharacters(in: .whitespacesAndNewlines)), key.count == 32
+    else { return PersonalDataVault(keyPath: keyPath, masterKey: nil) }
+    return PersonalDataVault(keyPath: keyPath, masterKey: key)
+  }
+
+  func requireKey() throws -> [UInt8] {
+    guard let masterKey else {
+      throw Rejection(
+        "key_file_missing",
+        "the personal-data key file \(Rejection.quote(keyPath)) is missing or malformed; personal data cannot be recorded without it")
+    }
+    return masterKey
+  }
+
+  func derivedKey(_ purpose: String) throws -> [UInt8] {
+    HMACSHA256.mac(key: try requireKey(), message: Array("jianguan \(purpose)".utf8))
+  }
+
+  /// The keyed commitment of an ID number, as hex.
+  func commitment(idNumber: String) throws -> String {
+    Hex.encode(HMACSHA256.mac(key: try derivedKey("commitment"), message: Array("resident-id\n\(idNumber)".utf8)))
+  }
+
+  /// Seals personal data: nonce ‖ ciphertext ‖ tag, bound to the commitment.
+  func seal(_ record: PersonalRecord, commitment: String) throws -> Data {
+    let plaintext = [UInt8](try JSONEncoder().encode(record))
+    let nonce = SecureRandom.bytes(12)
+    let sealed = try AESGCM.seal(plaintext, key: try derivedKey("sealing"), nonce: nonce, aad: Array(commitment.utf8))
+    return Data(nonce + sealed.ciphertext + sealed.tag)
+  }
+
+  func open(_ sealed: Data, commitment: String) throws -> PersonalRecord {
+    let bytes = [UInt8](sealed)
+    guard bytes.count >= 28 else { throw Rejection("personal_data_damaged", "sealed personal data is too short") }
+    let plaintext = try AESGCM.open(
+      Array(bytes[12..<(bytes.count - 16)]), tag: Array(bytes[(bytes.count - 16)...]),
+      key: try derivedKey("sealing"), nonce: Array(bytes[0..<12]), aad: Array(commitment.utf8))
+    return try JSONDecoder().decode(PersonalRecord.self, from: Data(plaintext))
+  }
+}
+
+/// The personal data of one person, only ever stored sealed.
+struct PersonalRecord: Codable, Equatable {
+  var name: String
+  var idNumber: String
+  var phone: String?
+}

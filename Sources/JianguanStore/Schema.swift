@@ -1,0 +1,147 @@
+import GRDB
+
+/// The database schema. Migrations are never edited once shipped: a change is a new migration.
+enum Schema {
+  static var migrator: DatabaseMigrator {
+    var migrator = DatabaseMigrator()
+    migrator.registerMigration("v1-ledger-and-registry") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) STRICT;
+
+          -- The log: the exact canonical bytes of each entry (UTF-8 text) and their SHA-256.
+          CREATE TABLE ledger (
+            seq INTEGER PRIMARY KEY NOT NULL,
+            kind TEXT NOT NULL,
+            entry TEXT NOT NULL,
+            hash BLOB NOT NULL
+          ) STRICT;
+          CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger
+            BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: entries cannot be changed'); END;
+          CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger
+            BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: entries cannot be deleted'); END;
+
+          -- Merkle stored hashes (RFC 6962 tree): leaf and complete-subtree hashes by stored index.
+          CREATE TABLE merkle_hashes (idx INTEGER PRIMARY KEY NOT NULL, hash BLOB NOT NULL) STRICT;
+          CREATE TRIGGER merkle_no_update BEFORE UPDATE ON merkle_hashes
+            BEGIN SELECT RAISE(ABORT, 'Merkle hashes are append-only'); END;
+          CREATE TRIGGER merkle_no_delete BEFORE DELETE ON merkle_hashes
+            BEGIN SELECT RAISE(ABORT, 'Merkle hashes are append-only'); END;
+
+          -- Bank references already used, with the digest of the request's business content.
+          CREATE TABLE bank_refs (
+            ref TEXT PRIMARY KEY NOT NULL,
+            seq INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            content TEXT NOT NULL,
+            result_id TEXT NOT NULL
+          ) STRICT;
+
+          CREATE TABLE institutions (
+            uscc TEXT PRIMARY KEY NOT NULL,
+            name TEXT NOT NULL,
+            region TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            category TEXT,
+            nonprofit INTEGER NOT NULL,
+            licence TEXT NOT NULL,
+            licence_expires TEXT NOT NULL,
+            escrow_bank TEXT NOT NULL,
+            escrow_account TEXT NOT NULL,
+            mode TEXT NOT NULL,
+            status TEXT NOT NULL,
+            status_reason TEXT,
+            checksum_override_reason TEXT,
+            seq INTEGER NOT NULL
+          ) STRICT;
+          CREATE INDEX institutions_region ON institutions(region);
+
+          CREATE TABLE venues (
+            id TEXT PRIMARY KEY NOT NULL, institution TEXT NOT NULL REFERENCES institutions(uscc),
+            address TEXT NOT NULL, area_m2 INTEGER NOT NULL, seq INTEGER NOT NULL) STRICT;
+          CREATE TABLE teachers (
+            id TEXT PRIMARY KEY NOT NULL, institution TEXT NOT NULL REFERENCES institutions(uscc),
+            name TEXT NOT NULL, certificate TEXT NOT NULL, seq INTEGER NOT NULL) STRICT;
+          CREATE TABLE courses (
+            id TEXT PRIMARY KEY NOT NULL, institution TEXT NOT NULL REFERENCES institutions(uscc),
+            name TEXT NOT NULL, subject TEXT, category TEXT, delivery TEXT NOT NULL,
+            lesson_minutes INTEGER NOT NULL, hours INTEGER NOT NULL, price_per_hour_fen INTEGER NOT NULL,
+            class_size TEXT, seq INTEGER NOT NULL) STRICT;
+          CREATE TABLE classes (
+            id TEXT PRIMARY KEY NOT NULL, course TEXT NOT NULL REFERENCES courses(id),
+            institution TEXT NOT NULL REFERENCES institutions(uscc),
+            venue TEXT NOT NULL REFERENCES venues(id), teacher TEXT NOT NULL REFERENCES teachers(id),
+            capacity INTEGER NOT NULL, starts TEXT NOT NULL, ends TEXT NOT NULL, schedule TEXT NOT NULL,
+            seq INTEGER NOT NULL) STRICT;
+
+          -- Personal data lives here only, sealed with AES-256-GCM under the key file; the ledger
+          -- holds the commitment alone.
+          CREATE TABLE persons (
+            commitment TEXT PRIMARY KEY NOT NULL, role TEXT NOT NULL, masked_id TEXT NOT NULL,
+            sealed BLOB) STRICT;
+          CREATE TABLE parents (
+            id TEXT PRIMARY KEY NOT NULL, commitment TEXT NOT NULL UNIQUE, seq INTEGER NOT NULL) STRICT;
+          CREATE TABLE students (
+            id TEXT PRIMARY KEY NOT NULL, parent TEXT NOT NULL REFERENCES parents(id),
+            commitment TEXT NOT NULL UNIQUE, grade INTEGER NOT NULL, seq INTEGER NOT NULL) STRICT;
+
+          CREATE TABLE enrollments (
+            id TEXT PRIMARY KEY NOT NULL,
+            student TEXT NOT NULL REFERENCES students(id),
+            parent TEXT NOT NULL REFERENCES parents(id),
+            class TEXT NOT NULL REFERENCES classes(id),
+            institution TEXT NOT NULL REFERENCES institutions(uscc),
+            bank_ref TEXT NOT NULL,
+            paid_at TEXT NOT NULL,
+            hours_paid INTEGER NOT NULL,
+            amount_fen INTEGER NOT NULL,
+            released_fen INTEGER NOT NULL DEFAULT 0,
+            refunded_fen INTEGER NOT NULL DEFAULT 0,
+            escrow_fen INTEGER NOT NULL,
+            hours_consumed INTEGER NOT NULL DEFAULT 0,
+            hours_refunded INTEGER NOT NULL DEFAULT 0,
+            hours_pending INTEGER NOT NULL DEFAULT 0,
+            seq INTEGER NOT NULL,
+            CHECK (escrow_fen >= 0),
+            CHECK (amount_fen = released_fen + refunded_fen + escrow_fen),
+            CHECK (hours_consumed + hours_refunded + hours_pending <= hours_paid)
+          ) STRICT;
+          CREATE INDEX enrollments_institution ON enrollments(institution);
+          CREATE INDEX enrollments_class_student ON enrollments(class, student);
+
+          CREATE TABLE lessons (
+            id TEXT PRIMARY KEY NOT NULL,
+            enrollment TEXT NOT NULL REFERENCES enrollments(id),
+            hours INTEGER NOT NULL,
+            taught_at TEXT NOT NULL,
+            taught_on TEXT NOT NULL,
+            status TEXT NOT NULL,
+            released_fen INTEGER NOT NULL DEFAULT 0,
+            reason TEXT,
+            seq INTEGER NOT NULL
+          ) STRICT;
+          CREATE INDEX lessons_pending ON lessons(status, taught_on);
+          CREATE INDEX lessons_enrollment ON lessons(enrollment);
+
+          CREATE TABLE refunds (
+            id TEXT PRIMARY KEY NOT NULL,
+            enrollment TEXT NOT NULL REFERENCES enrollments(id),
+            bank_ref TEXT NOT NULL,
+            hours INTEGER NOT NULL,
+            amount_fen INTEGER NOT NULL,
+            reason TEXT NOT NULL,
+            seq INTEGER NOT NULL
+          ) STRICT;
+          CREATE INDEX refunds_enrollment ON refunds(enrollment);
+
+          CREATE TABLE checkpoints (
+            size INTEGER NOT NULL,
+            root_hash BLOB NOT NULL,
+            note TEXT NOT NULL,
+            signed_at TEXT NOT NULL
+          ) STRICT;
+          """)
+    }
+    return migrator
+  }
+}

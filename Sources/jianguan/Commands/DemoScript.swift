@@ -1,0 +1,161 @@
+import Foundation
+import JianguanCore
+import JianguanStore
+
+/// The demo's story: institutions in regions named by the seed bulletin (2023 No. 8), their
+/// venues, teachers, courses and classes, parents and students; then one spring term of money.
+struct DemoScript {
+  let database: AppDatabase
+  let reference: ReferenceData
+  /// The demo is set in the spring term of 2026, so every date is in the past and reproducible.
+  let today = CalendarDate(year: 2026, month: 2, day: 10)!
+  var institutions: [String] = []
+  var classes: [String] = []
+  var students: [String] = []
+  var enrollments: [String] = []
+
+  init(database: AppDatabase, reference: ReferenceData) {
+    self.database = database
+    self.reference = reference
+  }
+
+  /// (region, name, subject?) of each demo institution.
+  static let institutionPlan: [(String, String, Subject?)] = [
+    ("210802", "营口市站前区启航体育培训学校", nil),
+    ("230206", "齐齐哈尔市富拉尔基区墨韵书画艺术培训中心", nil),
+    ("340104", "合肥市蜀山区明理学科培训学校", .mathematics),
+    ("371302", "临沂市兰山区青少年科技创新培训中心", nil),
+    ("410303", "洛阳市西工区牡丹舞蹈艺术培训学校", nil),
+    ("431302", "娄底市娄星区博学学科培训学校", .chinese),
+    ("450223", "鹿寨县童心美术培训中心", nil),
+    ("532628", "富宁县阳光体育培训中心", nil),
+  ]
+
+  mutating func buildRegistry() throws {
+    for (index, (region, name, subject)) in Self.institutionPlan.enumerated() {
+      let uscc = Self.uscc(region: region, serial: index + 1)
+      var form = InstitutionForm()
+      form.uscc = uscc
+      form.name = name
+      form.region = region
+      form.kind = subject == nil ? "non-subject" : "subject"
+      form.category = subject == nil ? ["体育", "文化艺术", "科技", "文化艺术", "文化艺术", "体育"][index % 6] : nil
+      form.nonprofit = subject != nil
+      form.licence = "教民\(region)7\(String(format: "%06d", 100 + index))号"
+      form.licenceExpires = "2029-12-31"
+      form.escrowBank = ["中国银行", "中国建设银行", "中国工商银行", "中国农业银行"][index % 4]
+      form.escrowAccount = "62170000\(String(format: "%08d", 10_000 + index))"
+      let recorded = try database.registerInstitution(form, today: today)
+      institutions.append(uscc)
+      let venue = try database.addVenue(institution: uscc, address: "\(reference.regions.displayName(region))文化路\(index + 1)号", areaM2: "\(200 + index * 40)")
+      let teacher = try database.addTeacher(
+        institution: uscc, name: ["李老师", "王老师", "张老师", "刘老师"][index % 4], certificate: "2020\(region)\(index + 10)",
+        inService: false)
+      var course = CourseForm()
+      course.institution = uscc
+      course.delivery = "offline"
+      course.hours = "48"
+      if let subject {
+        course.name = "初二\(subject.rawValue)提高班"
+        course.subject = subject.rawValue
+        course.lessonMinutes = "45"
+        course.pricePerHour = "50"
+        course.classSize = "10to35"
+      } else {
+        course.name = ["青少年篮球", "少儿书法", "机器人编程", "少儿国画", "中国舞", "少儿美术", "青少年足球", "少儿围棋"][index]
+        course.category = form.category
+        course.lessonMinutes = "60"
+        course.pricePerHour = "120"
+      }
+      let courseID = try database.addCourse(course)
+      var klass = ClassForm()
+      klass.course = courseID.id
+      klass.venue = venue.id
+      klass.teacher = teacher.id
+      klass.capacity = "3"
+      klass.starts = "2026-03-02"
+      klass.ends = "2026-05-08"
+      klass.schedule = subject != nil ? "Tue 18:00-18:45,Thu 18:00-18:45" : "Sat 09:00-10:00,Sun 15:00-16:00"
+      classes.append(try database.addClass(klass).id)
+      print("registered \(name) (\(uscc), seq \(recorded.seq)) with venue \(venue.id), teacher \(teacher.id), course \(courseID.id), class \(classes.last!)")
+    }
+    for index in 0..<12 {
+      let region = Self.institutionPlan[index % Self.institutionPlan.count].0
+      let parent = try database.registerParent(
+        name: "家长\(index + 1)", idNumber: Self.residentID(region: region, birth: "1985\(String(format: "%02d", index % 12 + 1))15", serial: index),
+        phone: "139\(String(format: "%08d", 10_000_000 + index))", today: today)
+      let student = try database.addStudent(
+        parent: parent.id, name: "学生\(index + 1)",
+        idNumber: Self.residentID(region: region, birth: "2013\(String(format: "%02d", index % 12 + 1))20", serial: 500 + index),
+        grade: "7", today: today)
+      students.append(student.id)
+    }
+    print("registered 12 parents and their 12 children (ID numbers kept sealed; the ledger holds commitments)")
+  }
+
+  mutating func runTerm() throws {
+    // Each of the 12 students pays for one class in February, within a month of the start.
+    for (index, student) in students.enumerated() {
+      var form = PaymentForm()
+      form.student = student
+      form.classID = classes[index % classes.count]
+      form.hours = "24"
+      let subjectClass = [2, 5].contains(index % classes.count)
+      form.amountYuan = subjectClass ? "1199.99" : "2880"
+      form.bankRef = "DEMO-PAY-\(index + 1)"
+      form.paidAt = "2026-02-\(String(format: "%02d", 10 + index))T10:30"
+      enrollments.append(try database.pay(form, now: Self.at("2026-02-28T12:00")).id)
+    }
+    print("12 payments into escrow: \(enrollments.joined(separator: ", "))")
+
+    // March: two lessons per enrollment; parents confirm the first; the second waits.
+    let endOfTerm = Self.at("2026-06-30T12:00")
+    var confirmed = 0
+    for (index, enrollment) in enrollments.enumerated() {
+      let subjectClass = [2, 5].contains(index % classes.count)
+      let days = subjectClass ? ["2026-03-03T18:00", "2026-03-05T18:00"] : ["2026-03-07T09:00", "2026-03-08T15:00"]
+      let first = try database.recordLesson(enrollment: enrollment, hours: "2", taughtAt: days[0], now: endOfTerm)
+      _ = try database.recordLesson(enrollment: enrollment, hours: "2", taughtAt: days[1], now: endOfTerm)
+      _ = try database.confirmLesson(first.id)
+      confirmed += 1
+    }
+    print("24 lessons recorded, \(confirmed) confirmed by parents (一课一消)")
+
+    let disputed = try database.recordLesson(enrollment: enrollments[0], hours: "1", taughtAt: "2026-03-14T09:00", now: endOfTerm)
+    _ = try database.disputeLesson(disputed.id, reason: "家长称当日停课")
+    _ = try database.resolveLesson(disputed.id, release: true, reason: "签到记录与监控显示已上课")
+    print("lesson \(disputed.id) disputed by the parent, then released by the regulator on the evidence")
+
+    let deemed = try database.settle(asOf: CalendarDate(year: 2026, month: 4, day: 10)!)
+    print("settle as of 2026-04-10: \(deemed.count) lessons deemed confirmed after 15 working days without reply")
+
+    _ = try database.refund(enrollment: enrollments[3], hours: "6", reason: "孩子转学", bankRef: "DEMO-REF-1")
+    _ = try database.refund(enrollment: enrollments[4], hours: nil, reason: "家长申请退费", bankRef: "DEMO-REF-2")
+    print("refunds: 6 hours of \(enrollments[3]); all remaining hours of \(enrollments[4])")
+
+    let suspended = institutions[1]
+    _ = try database.changeInstitutionStatus(uscc: suspended, to: .suspended, reason: "检查发现消防安全隐患，停业整顿")
+    for (index, enrollment) in enrollments.enumerated() where index % classes.count == 1 {
+      _ = try database.refund(enrollment: enrollment, hours: nil, reason: "机构停业整顿，家长申请退费", bankRef: "DEMO-SUSP-\(index + 1)")
+    }
+    print("institution \(suspended) suspended (停业整顿); its parents refunded")
+
+    let closed = institutions[6]
+    let closure = try database.closeInstitution(uscc: closed, reason: "举办者申请注销", bankRefPrefix: "DEMO-CLOSE")
+    print("institution \(closed) closed: \(closure.count - 1) entries of voids and refunds, then revoked")
+  }
+
+  static func at(_ text: String) -> LocalDateTime { try! LocalDateTime.parse(text, field: "demo") }
+
+  /// A valid USCC of a private non-enterprise unit (民办非企业单位, "52") in `region`.
+  static func uscc(region: String, serial: Int) -> String {
+    let first17 = "52\(region)MJ\(String(format: "%07d", 4_300_000 + serial * 7919 % 1_000_000))"
+    return first17 + String(USCC.checkCharacter(forFirst17: first17)!)
+  }
+
+  /// A valid resident ID number with the given region, birth date and sequence.
+  static func residentID(region: String, birth: String, serial: Int) -> String {
+    let first17 = "\(region)\(birth)\(String(format: "%03d", 100 + serial % 900))"
+    return first17 + String(ResidentID.checkCharacter(forFirst17: first17)!)
+  }
+}

@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import JianguanCore
+import JianguanCrypto
+import JianguanLedger
+import JianguanStore
+
+struct LedgerCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "ledger", abstract: "Read the hash-chained log.", subcommands: [List.self, Export.self])
+
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List entries.")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "First seq.") var from: Int64 = 1
+    @Option(help: "At most this many entries.") var limit: Int64 = 50
+
+    func validate() throws {
+      guard from >= 1 else { throw ValidationError("--from must be at least 1") }
+      guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
+    }
+
+    func run() throws {
+      var lines: [LedgerLine] = []
+      try Environment.open(global).entries(fromSeq: from, limit: limit) { lines.append($0) }
+      Output(global).emit(
+        .object(["entries": .array(lines.map(LedgerCommand.json))]),
+        text: lines.isEmpty
+          ? "no entries from seq \(from)"
+          : Output.table(
+            ["SEQ", "KIND", "HASH", "PAYLOAD"],
+            lines.map { line in
+              let payload = (try? Entry.parse(line.entryBytes).payload.canonicalText) ?? "(unreadable)"
+              return [String(line.seq), line.kind, String(Hex.encode(line.hash).prefix(16)), String(payload.prefix(100))]
+            }))
+    }
+  }
+
+  struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Every entry as JSON lines (whatever --format says): seq, kind, entryHex, prevHash, hash.")
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+      var buffer = Data()
+      try Environment.open(global).entries(fromSeq: 1, limit: nil) { line in
+        buffer.append(contentsOf: LedgerCommand.json(line).canonicalBytes)
+        buffer.append(UInt8(ascii: "\n"))
+        if buffer.count > 1 << 20 {
+          FileHandle.standardOutput.write(buffer)
+          buffer.removeAll(keepingCapacity: true)
+        }
+      }
+      FileHandle.standardOutput.write(buffer)
+    }
+  }
+
+  static func json(_ line: LedgerLine) -> JSONValue {
+    .object([
+      "seq": .integer(line.seq), "kind": .string(line.kind), "entryHex": .string(Hex.encode(line.entryBytes)),
+      "prevHash": .string(Hex.encode(line.previousHash)), "hash": .string(Hex.encode(line.hash)),
+    ])
+  }
+}
+
+struct AuditCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "audit",
+    abstract: "Recompute every hash and the Merkle root, replay every entry, compare with the tables.",
+    discussion: "Exits 0 when everything holds, 3 when any fault is found (each named with its seq).")
+  @OptionGroup var global: GlobalOptions
+
+  func run() throws {
+    let database = try Environment.open(global)
+    let terminal = isatty(STDERR_FILENO) == 1
+    let report = try database.audit(
+      progress: terminal
+        ? { done, total in
+          FileHandle.standardError.write(Data("\raudit: \(done)/\(total) entries".utf8))
+        } : nil)
+    if terminal && report.entries >= 10_000 { FileHandle.standardError.write(Data("\n".utf8)) }
+    let faults = report.faults.map { JSONValue.object(["seq": .integer($0.seq), "message": .string($0.message)]) }
+    let verdict = report.ok ? "ok" : "\(report.faults.count) faults"
+    Output(global).emit(
+      .object([
+        "ok": .bool(report.ok), "entries": .integer(report.entries), "rootHash": .string(Hex.encode(report.rootHash)),
+        "enrollments": .integer(Int64(report.enrollments)), "escrowFen": .integer(report.escrowFen),
+        "faults": .array(faults),
+      ]),
+      text: (["audit \(verdict): \(report.entries) entries, Merkle root \(Hex.encode(report.rootHash))",
+        "\(report.enrollments) enrollments hold \(Money.formatYuan(report.escrowFen)) yuan in escrow"]
+        + report.faults.map { "FAULT \($0)" }).joined(separator: "\n"))
+    if !report.ok { throw AuditFailed() }
+  }
+}

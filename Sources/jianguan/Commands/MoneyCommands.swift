@@ -1,0 +1,154 @@
+import ArgumentParser
+import JianguanCore
+import JianguanLedger
+import JianguanStore
+
+struct PayCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "pay", abstract: "Record a parent's payment into escrow; creates an enrollment.")
+  @OptionGroup var global: GlobalOptions
+  @Option var student: String
+  @Option(name: .customLong("class")) var classID: String
+  @Option var hours: String
+  @Option(help: "Amount in yuan, e.g. 1200 or 1200.50.") var amount: String
+  @Option(help: "The bank's transaction reference.") var bankRef: String
+  @Option(help: "When it was paid (YYYY-MM-DDTHH:MM, China time); default now.") var at: String?
+
+  func run() throws {
+    var form = PaymentForm()
+    form.student = student
+    form.classID = classID
+    form.hours = hours
+    form.amountYuan = amount
+    form.bankRef = bankRef
+    form.paidAt = at
+    let recorded = try Environment.open(global).pay(form, now: Environment.now())
+    Output(global).emit(recorded, what: "enrollment")
+  }
+}
+
+struct LessonCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "lesson", abstract: "Lessons taught (消课): record, confirm, dispute, resolve.",
+    subcommands: [Record.self, Confirm.self, Dispute.self, Resolve.self])
+
+  struct Record: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Record a lesson taught; it waits for confirmation.")
+    @OptionGroup var global: GlobalOptions
+    @Option var enrollment: String
+    @Option var hours: String
+    @Option(help: "When it was taught (YYYY-MM-DDTHH:MM, China time).") var taughtAt: String
+    func run() throws {
+      let recorded = try Environment.open(global).recordLesson(
+        enrollment: enrollment, hours: hours, taughtAt: taughtAt, now: Environment.now())
+      Output(global).emit(recorded, what: "lesson")
+    }
+  }
+
+  struct Confirm: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "The parent confirms a lesson; its share is released.")
+    @OptionGroup var global: GlobalOptions
+    @Argument var lesson: String
+    func run() throws {
+      Output(global).emit(try Environment.open(global).confirmLesson(lesson), what: "release of lesson")
+    }
+  }
+
+  struct Dispute: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "The parent disputes a lesson; nothing is released.")
+    @OptionGroup var global: GlobalOptions
+    @Argument var lesson: String
+    @Option var reason: String
+    func run() throws {
+      Output(global).emit(try Environment.open(global).disputeLesson(lesson, reason: reason), what: "dispute of lesson")
+    }
+  }
+
+  struct Resolve: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Resolve a disputed lesson: release or void it.")
+    @OptionGroup var global: GlobalOptions
+    @Argument var lesson: String
+    @Flag(help: "The lesson was taught: release its share.") var release = false
+    @Flag(name: .customLong("void"), help: "The lesson was not taught: void it; its hours return.") var voidLesson = false
+    @Option var reason = "dispute resolved by the regulator"
+    func validate() throws {
+      guard release != voidLesson else { throw ValidationError("give exactly one of --release or --void") }
+    }
+    func run() throws {
+      let recorded = try Environment.open(global).resolveLesson(lesson, release: release, reason: reason)
+      Output(global).emit(recorded, what: release ? "release of lesson" : "voiding of lesson")
+    }
+  }
+}
+
+struct SettleCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "settle",
+    abstract: "Release every pending lesson whose confirmation window (working days) has passed.")
+  @OptionGroup var global: GlobalOptions
+  @Option(help: "The day to settle as of, YYYY-MM-DD (default today).") var asOf: String?
+
+  func run() throws {
+    let day = try asOf.map { try CalendarDate.parse($0, field: "as-of") } ?? Environment.today()
+    let released = try Environment.open(global).settle(asOf: day)
+    Output(global).emit(
+      .object(["asOf": .string(day.description), "released": .array(released.map(Output.json))]),
+      text: released.isEmpty
+        ? "no lesson is past its confirmation window as of \(day)"
+        : "deemed confirmed as of \(day): " + released.map { "\($0.id) (seq \($0.seq))" }.joined(separator: ", "))
+  }
+}
+
+struct RefundCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "refund", abstract: "Refund unconsumed hours of an enrollment to the parent.")
+  @OptionGroup var global: GlobalOptions
+  @Option var enrollment: String
+  @Option var hours: String?
+  @Flag(help: "Refund all remaining hours (exactly the remaining escrow when no lesson is pending).") var all = false
+  @Option var reason: String
+  @Option var bankRef: String
+
+  func validate() throws {
+    guard (hours == nil) == all else { throw ValidationError("give exactly one of --hours N or --all") }
+  }
+
+  func run() throws {
+    let recorded = try Environment.open(global).refund(
+      enrollment: enrollment, hours: all ? nil : hours, reason: reason, bankRef: bankRef)
+    Output(global).emit(recorded, what: "refund")
+  }
+}
+
+struct BalanceCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "balance", abstract: "Money paid, released, refunded and held in escrow, and hours.")
+  @OptionGroup var global: GlobalOptions
+  @Option var institution: String?
+  @Option var enrollment: String?
+  @Option var region: String?
+  @Flag var all = false
+
+  func validate() throws {
+    let given = [institution != nil, enrollment != nil, region != nil, all].filter { $0 }.count
+    guard given == 1 else { throw ValidationError("give exactly one of --institution, --enrollment, --region or --all") }
+  }
+
+  func run() throws {
+    let scope: BalanceScope =
+      if let institution { .institution(institution) } else if let enrollment { .enrollment(enrollment) } else if let region {
+        .region(region)
+      } else { .all }
+    let summary = try Environment.open(global).balance(scope)
+    Output(global).emit(JSONValue.from(summary), text: BalanceCommand.text(summary))
+  }
+
+  static func text(_ s: BalanceSummary) -> String {
+    Output.fields([
+      ("enrollments", String(s.enrollments)), ("paid", Money.formatYuan(s.paidFen) + " yuan"),
+      ("released", Money.formatYuan(s.releasedFen) + " yuan"), ("refunded", Money.formatYuan(s.refundedFen) + " yuan"),
+      ("in escrow", Money.formatYuan(s.escrowFen) + " yuan"),
+      ("hours", "\(s.hoursPaid) paid, \(s.hoursConsumed) consumed, \(s.hoursRefunded) refunded, \(s.hoursPending) pending, \(s.hoursRemaining) remaining"),
+    ])
+  }
+}

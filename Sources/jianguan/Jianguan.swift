@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import JianguanCore
+import JianguanLedger
+import JianguanStore
+
+/// `jianguan`: the registry of licensed off-campus training institutions and the hash-chained,
+/// Merkle-provable ledger of the parents' money they hold in escrow.
+@main
+struct Jianguan: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "jianguan",
+    abstract: "Supervise off-campus training institutions and the escrow of parents' prepaid fees.",
+    discussion: """
+      Exit status: 0 done; 1 request refused (bad input or a rule; nothing written); \
+      2 database or environment failure (nothing written); 3 audit found faults; 64 usage error.
+      """,
+    subcommands: [
+      InitCommand.self, InstitutionCommand.self, VenueCommand.self, TeacherCommand.self, CourseCommand.self,
+      ClassCommand.self, ParentCommand.self, StudentCommand.self, PayCommand.self, LessonCommand.self,
+      SettleCommand.self, RefundCommand.self, BalanceCommand.self, LedgerCommand.self, AuditCommand.self,
+      DemoCommand.self,
+    ])
+
+  /// Exit statuses, documented in the README.
+  enum Status: Int32 {
+    case refused = 1
+    case failure = 2
+    case auditFaults = 3
+  }
+
+  static func main() {
+    let arguments = Array(CommandLine.arguments.dropFirst())
+    var format = OutputFormat.table
+    if let index = arguments.firstIndex(of: "--format"), index + 1 < arguments.count,
+      let value = OutputFormat(rawValue: arguments[index + 1])
+    {
+      format = value
+    }
+    do {
+      var command = try parseAsRoot(arguments)
+      try command.run()
+    } catch let rejection as Rejection {
+      fail(code: rejection.code, message: rejection.message, status: .refused, format: format)
+    } catch let error as StoreError {
+      fail(code: "database_failure", message: error.message, status: .failure, format: format)
+    } catch let exit as AuditFailed {
+      Foundation.exit(exit.status)
+    } catch {
+      self.exit(withError: error)
+    }
+  }
+
+  static func fail(code: String, message: String, status: Status, format: OutputFormat) -> Never {
+    if format == .json {
+      print(JSONValue.object(["error": .object(["code": .string(code), "message": .string(message)])]).canonicalText)
+    }
+    FileHandle.standardError.write(Data("jianguan: \(Output.safe(message))\n".utf8))
+    Foundation.exit(status.rawValue)
+  }
+}
+
+/// Thrown after an audit that found faults has printed them: ends with status 3.
+struct AuditFailed: Error {
+  let status: Int32 = Jianguan.Status.auditFaults.rawValue
+}

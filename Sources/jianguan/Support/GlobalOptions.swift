@@ -1,0 +1,24 @@
+import ArgumentParser
+import Foundation
+
+/// How results are printed.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+  case table, json
+}
+
+/// The options every command takes.
+struct GlobalOptions: ParsableArguments {
+  @Option(name: .long, help: "The database file (default: $JIANGUAN_DB, else ./jianguan.sqlite).")
+  var db: String?
+
+  @Option(name: .long, help: "table (for people) or json (exactly one JSON object on stdout).")
+  var format: OutputFormat = .table
+
+  /// The database path in force.
+  var databasePath: String {
+    db ?? ProcessInfo.processInfo.environment["JIANGUAN_DB"] ?? "./jianguan.sqlite"
+  }
+
+  /// The personal-data key file: $JIANGUAN_KEY, else the database path with `.key` appended.
+  var keyPath: String { ProcessInfo.processInfo.environment["JIANGUAN_KEY"] ?? databasePath + ".key" }
+}
