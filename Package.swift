@@ -41,7 +41,19 @@ let package = Package(
     .testTarget(name: "JianguanCoreTests", dependencies: ["JianguanCore"]),
     .testTarget(name: "JianguanCryptoTests", dependencies: ["JianguanCrypto"]),
     .testTarget(name: "JianguanLedgerTests", dependencies: ["JianguanLedger", "JianguanCore", "JianguanCrypto"]),
-    .testTarget(name: "JianguanStoreTests", dependencies: ["JianguanStore", "JianguanLedger", "JianguanCore"]),
-    .testTarget(name: "EndToEndTests", dependencies: ["JianguanStore", "JianguanLedger", "JianguanCore"]),
+    .testTarget(
+      name: "JianguanStoreTests",
+      dependencies: [
+        "JianguanStore", "JianguanLedger", "JianguanCore", .product(name: "GRDB", package: "GRDB.swift"),
+      ]
+    ),
+    // Runs the built `jianguan` binary; depending on it makes `swift test` build it first.
+    .testTarget(
+      name: "EndToEndTests",
+      dependencies: [
+        "jianguan", "JianguanLedger", "JianguanCore", "JianguanCrypto",
+        .product(name: "GRDB", package: "GRDB.swift"),
+      ]
+    ),
   ]
 )

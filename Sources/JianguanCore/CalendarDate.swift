@@ -111,6 +111,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
     return "\(yearText)-\(CalendarDate.pad(month, 2))-\(CalendarDate.pad(day, 2))"
   }
 
+  /// Whether `lhs` is an earlier day than `rhs`.
   public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {
     (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
   }

@@ -121,6 +121,7 @@ public struct LocalDateTime: Hashable, Comparable, Sendable, Codable, CustomStri
     "\(CalendarDate.pad(hour, 2)):\(CalendarDate.pad(minute, 2)):\(CalendarDate.pad(second, 2))"
   }
 
+  /// Whether `lhs` is an earlier moment than `rhs`.
   public static func < (lhs: LocalDateTime, rhs: LocalDateTime) -> Bool {
     (lhs.date, lhs.minuteOfDay, lhs.second) < (rhs.date, rhs.minuteOfDay, rhs.second)
   }

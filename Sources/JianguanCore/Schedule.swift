@@ -28,6 +28,7 @@ public struct Schedule: Hashable, Sendable, CustomStringConvertible {
       "\(Schedule.dayNames[weekday - 1]) \(Schedule.clock(startMinute))-\(Schedule.clock(endMinute))"
     }
 
+    /// Orders slots by weekday, then start, then end.
     public static func < (lhs: Slot, rhs: Slot) -> Bool {
       (lhs.weekday, lhs.startMinute, lhs.endMinute) < (rhs.weekday, rhs.startMinute, rhs.endMinute)
     }

@@ -81,7 +81,8 @@ public enum AESGCM {
       ERR_clear_error()
       throw CryptoError(
         .authenticationFailed,
-        "AES-GCM authentication failed: the ciphertext, tag, associated data, key or nonce is not the one sealed")
+        "AES-GCM authentication failed: the ciphertext, tag, associated data, key or nonce is not the one sealed"
+      )
     }
     return plaintext
   }

@@ -30,7 +30,7 @@ struct Jianguan: ParsableCommand {
   }
 
   static func main() {
-    let arguments = Array(CommandLine.arguments.dropFirst())
+    let arguments = movingLeadingGlobalOptions(Array(CommandLine.arguments.dropFirst()))
     var format = OutputFormat.table
     if let index = arguments.firstIndex(of: "--format"), index + 1 < arguments.count,
       let value = OutputFormat(rawValue: arguments[index + 1])
@@ -49,6 +49,26 @@ struct Jianguan: ParsableCommand {
     } catch {
       self.exit(withError: error)
     }
+  }
+
+  /// `jianguan --db X --format json institution list` reads as it is written: global options
+  /// given before the subcommand are moved after it, where the subcommand parses them.
+  static func movingLeadingGlobalOptions(_ arguments: [String]) -> [String] {
+    var leading: [String] = []
+    var index = 0
+    while index < arguments.count {
+      let argument = arguments[index]
+      if argument.hasPrefix("--db=") || argument.hasPrefix("--format=") {
+        leading.append(argument)
+        index += 1
+      } else if (argument == "--db" || argument == "--format") && index + 1 < arguments.count {
+        leading += [argument, arguments[index + 1]]
+        index += 2
+      } else {
+        break
+      }
+    }
+    return Array(arguments[index...]) + leading
   }
 
   static func fail(code: String, message: String, status: Status, format: OutputFormat) -> Never {

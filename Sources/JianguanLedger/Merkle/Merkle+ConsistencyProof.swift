@@ -38,7 +38,8 @@ extension Merkle {
       guard oldRoot == newRoot else {
         throw MerkleError(
           .rootMismatch,
-          "two trees of size \(oldSize) have different roots \(Hex.encode(oldRoot)) and \(Hex.encode(newRoot))")
+          "two trees of size \(oldSize) have different roots \(Hex.encode(oldRoot)) and \(Hex.encode(newRoot))"
+        )
       }
       return
     }
@@ -51,7 +52,8 @@ extension Merkle {
     guard proof.count == expectedLength else {
       throw MerkleError(
         .proofWrongLength,
-        "the consistency proof has \(proof.count) hashes; from \(oldSize) to \(newSize) needs \(expectedLength)")
+        "the consistency proof has \(proof.count) hashes; from \(oldSize) to \(newSize) needs \(expectedLength)"
+      )
     }
     // Step 2: when the old tree is a complete subtree, its root is the path's first value.
     var path = proof

@@ -31,7 +31,8 @@ extension Merkle {
     guard proof.count == expectedLength else {
       throw MerkleError(
         .proofWrongLength,
-        "the inclusion proof has \(proof.count) hashes; leaf \(index) of a tree of \(size) needs \(expectedLength)")
+        "the inclusion proof has \(proof.count) hashes; leaf \(index) of a tree of \(size) needs \(expectedLength)"
+      )
     }
     // Step 2: fn = leaf_index, sn = tree_size - 1.  Step 3: r = hash.
     var fn = index
@@ -66,7 +67,8 @@ extension Merkle {
     guard r == root else {
       throw MerkleError(
         .rootMismatch,
-        "the inclusion proof for leaf \(index) gives root \(Hex.encode(r)), not the expected \(Hex.encode(root))")
+        "the inclusion proof for leaf \(index) gives root \(Hex.encode(r)), not the expected \(Hex.encode(root))"
+      )
     }
   }
 

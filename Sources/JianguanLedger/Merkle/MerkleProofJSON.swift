@@ -23,7 +23,8 @@ enum MerkleProofJSON {
 
   static func decode<Document: Decodable>(_ type: Document.Type, from json: [UInt8]) throws -> Document {
     guard json.count <= maxDocumentBytes else {
-      throw MerkleError(.malformedProof, "the proof document is \(json.count) bytes; the limit is \(maxDocumentBytes)")
+      throw MerkleError(
+        .malformedProof, "the proof document is \(json.count) bytes; the limit is \(maxDocumentBytes)")
     }
     do {
       return try JSONDecoder().decode(type, from: Data(json))
@@ -68,7 +69,8 @@ public struct MerkleInclusionProof: Sendable, Equatable, Codable {
 
   /// Checks that the leaf with hash `leafHash` is at `leafIndex` in the tree with `rootHash`.
   public func verify(leafHash: MerkleHash) throws {
-    try Merkle.verifyInclusion(leafHash: leafHash, index: leafIndex, size: treeSize, proof: hashes, root: rootHash)
+    try Merkle.verifyInclusion(
+      leafHash: leafHash, index: leafIndex, size: treeSize, proof: hashes, root: rootHash)
   }
 
   /// The canonical JSON text: keys in the order above, no spaces, lowercase hex.
@@ -88,7 +90,8 @@ public struct MerkleInclusionProof: Sendable, Equatable, Codable {
     let container = try decoder.container(keyedBy: CodingKeys.self)
     treeSize = try container.decode(Int64.self, forKey: .treeSize)
     leafIndex = try container.decode(Int64.self, forKey: .leafIndex)
-    rootHash = try MerkleProofJSON.decodeHash(container.decode(String.self, forKey: .rootHash), field: "rootHash")
+    rootHash = try MerkleProofJSON.decodeHash(
+      container.decode(String.self, forKey: .rootHash), field: "rootHash")
     hashes = try MerkleProofJSON.decodeHashes(container.decode([String].self, forKey: .hashes), limit: 63)
   }
 
@@ -116,7 +119,8 @@ public struct MerkleConsistencyProof: Sendable, Equatable, Codable {
   public let hashes: [MerkleHash]
 
   /// A proof from its parts; nothing is checked until `verify()`.
-  public init(oldSize: Int64, newSize: Int64, oldRoot: MerkleHash, newRoot: MerkleHash, hashes: [MerkleHash]) {
+  public init(oldSize: Int64, newSize: Int64, oldRoot: MerkleHash, newRoot: MerkleHash, hashes: [MerkleHash])
+  {
     self.oldSize = oldSize
     self.newSize = newSize
     self.oldRoot = oldRoot
@@ -126,7 +130,8 @@ public struct MerkleConsistencyProof: Sendable, Equatable, Codable {
 
   /// Checks the proof (RFC 9162 §2.1.4.2).
   public func verify() throws {
-    try Merkle.verifyConsistency(oldSize: oldSize, newSize: newSize, oldRoot: oldRoot, newRoot: newRoot, proof: hashes)
+    try Merkle.verifyConsistency(
+      oldSize: oldSize, newSize: newSize, oldRoot: oldRoot, newRoot: newRoot, proof: hashes)
   }
 
   /// The canonical JSON text: keys in the order above, no spaces, lowercase hex.
@@ -146,8 +151,10 @@ public struct MerkleConsistencyProof: Sendable, Equatable, Codable {
     let container = try decoder.container(keyedBy: CodingKeys.self)
     oldSize = try container.decode(Int64.self, forKey: .oldSize)
     newSize = try container.decode(Int64.self, forKey: .newSize)
-    oldRoot = try MerkleProofJSON.decodeHash(container.decode(String.self, forKey: .oldRoot), field: "oldRoot")
-    newRoot = try MerkleProofJSON.decodeHash(container.decode(String.self, forKey: .newRoot), field: "newRoot")
+    oldRoot = try MerkleProofJSON.decodeHash(
+      container.decode(String.self, forKey: .oldRoot), field: "oldRoot")
+    newRoot = try MerkleProofJSON.decodeHash(
+      container.decode(String.self, forKey: .newRoot), field: "newRoot")
     hashes = try MerkleProofJSON.decodeHashes(container.decode([String].self, forKey: .hashes), limit: 126)
   }
 

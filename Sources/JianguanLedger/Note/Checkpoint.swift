@@ -24,7 +24,8 @@ public struct Checkpoint: Sendable, Equatable {
   /// A checkpoint from its parts, checked so that `format()` always gives a text `parse` accepts.
   public init(origin: String, size: Int64, rootHash: MerkleHash, extensionLines: [String] = []) throws {
     guard !origin.isEmpty, !Self.hasControlCharacter(origin) else {
-      throw CheckpointError(.originInvalid, "the origin must be non-empty and hold no newline or control character")
+      throw CheckpointError(
+        .originInvalid, "the origin must be non-empty and hold no newline or control character")
     }
     guard size >= 0 else { throw CheckpointError(.sizeNotCanonical, "the tree size \(size) is negative") }
     guard rootHash.count == Merkle.hashByteCount else {
@@ -32,7 +33,8 @@ public struct Checkpoint: Sendable, Equatable {
     }
     for (number, line) in zip(1..., extensionLines) where line.isEmpty || Self.hasControlCharacter(line) {
       throw CheckpointError(
-        .extensionLineInvalid, "extension line \(number) must be non-empty and hold no newline or control character")
+        .extensionLineInvalid,
+        "extension line \(number) must be non-empty and hold no newline or control character")
     }
     self.origin = origin
     self.size = size
@@ -54,7 +56,9 @@ public struct Checkpoint: Sendable, Equatable {
     guard bytes.last == 0x0a else {
       throw CheckpointError(.missingTrailingNewline, "the checkpoint text must end with a newline")
     }
-    let lines = text.dropLast().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    // Split on the newline byte: as Characters, "\r\n" would be one grapheme and hide its "\n".
+    let lines = bytes.dropLast().split(separator: 0x0a, omittingEmptySubsequences: false)
+      .map { String(decoding: Array($0), as: UTF8.self) }
     guard lines.count >= 3 else {
       throw CheckpointError(
         .tooFewLines, "a checkpoint has at least 3 lines (origin, size, root hash), not \(lines.count)")
@@ -66,7 +70,9 @@ public struct Checkpoint: Sendable, Equatable {
     guard lines[2].utf8.count == 44, let root = CanonicalBase64.decode(lines[2]), root.count == 32 else {
       throw CheckpointError(
         .rootHashNotCanonical,
-        "the root hash line must be the 44-character padded standard base64 of 32 bytes, not \(NoteKeyText.quoted(lines[2]))")
+        "the root hash line must be the 44-character padded standard base64 of 32 bytes, "
+          + "not \(NoteKeyText.quoted(lines[2]))"
+      )
     }
     return try Checkpoint(origin: lines[0], size: size, rootHash: root, extensionLines: Array(lines[3...]))
   }
@@ -77,7 +83,9 @@ public struct Checkpoint: Sendable, Equatable {
   }
 
   /// Opens a signed checkpoint note: verifies it (`SignedNote.open`), then parses its text.
-  public static func open(_ noteText: String, verifiers: [NoteVerifier]) throws -> (checkpoint: Checkpoint, verifiedBy: [String]) {
+  public static func open(_ noteText: String, verifiers: [NoteVerifier]) throws -> (
+    checkpoint: Checkpoint, verifiedBy: [String]
+  ) {
     let (text, verifiedBy) = try SignedNote.open(noteText, verifiers: verifiers)
     return (try parse(text), verifiedBy)
   }
@@ -92,7 +100,8 @@ public struct Checkpoint: Sendable, Equatable {
     guard canonical, let size = Int64(line) else {
       throw CheckpointError(
         .sizeNotCanonical,
-        "the size line must be a decimal number without sign or leading zeros, not \(NoteKeyText.quoted(line))")
+        "the size line must be a decimal number without sign or leading zeros, not \(NoteKeyText.quoted(line))"
+      )
     }
     return size
   }

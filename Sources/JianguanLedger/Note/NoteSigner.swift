@@ -25,15 +25,18 @@ public struct NoteSigner: Sendable, CustomStringConvertible {
   /// `PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz`:
   /// canonical form only, and the key hash must match the name and the derived public key.
   public init(privateKeyText text: String) throws {
-    guard text.hasPrefix(Self.prefix) else {
+    guard text.utf8.starts(with: Self.prefix.utf8) else {
       throw NoteError(.keyTextMalformed, "a private key text starts with PRIVATE+KEY+")
     }
-    let (name, keyHash, seed) = try NoteKeyText.parse(String(text.dropFirst(Self.prefix.count)), what: "private key")
+    let rest = String(decoding: Array(text.utf8.dropFirst(Self.prefix.utf8.count)), as: UTF8.self)
+    let (name, keyHash, seed) = try NoteKeyText.parse(rest, what: "private key")
     try self.init(name: name, privateKey: Ed25519PrivateKey(seed: seed))
     guard self.keyHash == keyHash else {
       throw NoteError(
         .keyHashMismatch,
-        "the private key says key hash \(NoteKeyText.hex(keyHash)), but its name and public key hash to \(NoteKeyText.hex(self.keyHash))")
+        "the private key says key hash \(NoteKeyText.hex(keyHash)), "
+          + "but its name and public key hash to \(NoteKeyText.hex(self.keyHash))"
+      )
     }
   }
 

@@ -33,7 +33,9 @@ public struct NoteVerifier: Sendable, Equatable {
     guard self.keyHash == keyHash else {
       throw NoteError(
         .keyHashMismatch,
-        "the verifier key says key hash \(NoteKeyText.hex(keyHash)), but its name and key hash to \(NoteKeyText.hex(self.keyHash))")
+        "the verifier key says key hash \(NoteKeyText.hex(keyHash)), "
+          + "but its name and key hash to \(NoteKeyText.hex(self.keyHash))"
+      )
     }
   }
 

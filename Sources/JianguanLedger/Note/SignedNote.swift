@@ -27,7 +27,8 @@ public enum SignedNote {
     }
     guard !signers.isEmpty else { throw NoteError(.signersInvalid, "a note needs at least one signer") }
     guard signers.count <= maxSignatures else {
-      throw NoteError(.signersInvalid, "a note takes at most \(maxSignatures) signatures, not \(signers.count)")
+      throw NoteError(
+        .signersInvalid, "a note takes at most \(maxSignatures) signatures, not \(signers.count)")
     }
     var seen = Set<String>()
     var note = textBytes + [0x0a]
@@ -41,7 +42,8 @@ public enum SignedNote {
       note += signaturePrefix + Array(signer.name.utf8) + [0x20] + Array(signature.utf8) + [0x0a]
     }
     guard note.count <= maxNoteBytes else {
-      throw NoteError(.noteTooLarge, "the signed note would be \(note.count) bytes; the limit is \(maxNoteBytes)")
+      throw NoteError(
+        .noteTooLarge, "the signed note would be \(note.count) bytes; the limit is \(maxNoteBytes)")
     }
     return String(decoding: note, as: UTF8.self)
   }
@@ -50,12 +52,16 @@ public enum SignedNote {
   /// Signatures by unknown keys are allowed but not counted; at least one known key must have
   /// signed, and a bad signature by a known key refuses the whole note. Returns the text and the
   /// names of the keys that signed it, in signature order.
-  public static func open(_ noteText: String, verifiers: [NoteVerifier]) throws -> (text: String, verifiedBy: [String]) {
+  public static func open(_ noteText: String, verifiers: [NoteVerifier]) throws -> (
+    text: String, verifiedBy: [String]
+  ) {
     try open(bytes: Array(noteText.utf8), verifiers: verifiers)
   }
 
   /// `open(_:verifiers:)` over raw bytes, which are first checked to be UTF-8.
-  public static func open(bytes note: [UInt8], verifiers: [NoteVerifier]) throws -> (text: String, verifiedBy: [String]) {
+  public static func open(bytes note: [UInt8], verifiers: [NoteVerifier]) throws -> (
+    text: String, verifiedBy: [String]
+  ) {
     guard note.count <= maxNoteBytes else {
       throw NoteError(.noteTooLarge, "the note is \(note.count) bytes; the limit is \(maxNoteBytes)")
     }
@@ -72,7 +78,8 @@ public enum SignedNote {
     }
     let lines = block.dropLast().split(separator: 0x0a, omittingEmptySubsequences: false)
     guard lines.count <= maxSignatures else {
-      throw NoteError(.tooManySignatures, "the note has \(lines.count) signatures; at most \(maxSignatures) are accepted")
+      throw NoteError(
+        .tooManySignatures, "the note has \(lines.count) signatures; at most \(maxSignatures) are accepted")
     }
     let known = try knownKeys(verifiers)
     var verifiedBy: [String] = []
@@ -82,14 +89,16 @@ public enum SignedNote {
       guard verifier.isValidSignature(signature, for: text) else {
         throw NoteError(
           .signatureInvalid,
-          "the signature by key \(verifier.keyID) does not verify: the note's text or the signature was changed")
+          "the signature by key \(verifier.keyID) does not verify: the note's text or the signature was changed"
+        )
       }
       if !verifiedBy.contains(name) { verifiedBy.append(name) }
     }
     guard !verifiedBy.isEmpty else {
       let names = verifiers.map(\.keyID).joined(separator: ", ")
       throw NoteError(
-        .noKnownSignature, "the note is signed by none of the known keys (\(names.isEmpty ? "none given" : names))")
+        .noKnownSignature,
+        "the note is signed by none of the known keys (\(names.isEmpty ? "none given" : names))")
     }
     return (String(decoding: text, as: UTF8.self), verifiedBy)
   }
@@ -105,7 +114,8 @@ public enum SignedNote {
     for verifier in verifiers {
       let id = KeyID(name: verifier.name, keyHash: verifier.keyHash)
       if let other = known[id], other != verifier {
-        throw NoteError(.keyAmbiguous, "two different known keys share the name and key hash \(verifier.keyID)")
+        throw NoteError(
+          .keyAmbiguous, "two different known keys share the name and key hash \(verifier.keyID)")
       }
       known[id] = verifier
     }
@@ -116,11 +126,13 @@ public enum SignedNote {
   private static func parseSignatureLine(_ line: [UInt8], number: Int) throws -> (String, UInt32, [UInt8]) {
     guard line.starts(with: signaturePrefix) else {
       throw NoteError(
-        .signatureLineMalformed, "signature line \(number) does not start with an em dash (U+2014) and a space")
+        .signatureLineMalformed,
+        "signature line \(number) does not start with an em dash (U+2014) and a space")
     }
     let rest = line.dropFirst(signaturePrefix.count)
     guard let space = rest.firstIndex(of: 0x20) else {
-      throw NoteError(.signatureLineMalformed, "signature line \(number) has no space between key name and signature")
+      throw NoteError(
+        .signatureLineMalformed, "signature line \(number) has no space between key name and signature")
     }
     let name = String(decoding: rest[..<space], as: UTF8.self)
     do {
@@ -159,7 +171,8 @@ public enum SignedNote {
         if scalar.value < 0x20 && scalar != "\n" {
           throw NoteError(
             .noteControlCharacter,
-            "the \(what) holds control character U+\(Hex.encode([0, UInt8(scalar.value)]).uppercased()) near byte \(offset)")
+            "the \(what) holds control character U+\(Hex.encode([0, UInt8(scalar.value)]).uppercased()) near byte \(offset)"
+          )
         }
         offset += UTF8.width(scalar)
       case .emptyInput:

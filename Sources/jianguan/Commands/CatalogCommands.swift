@@ -10,7 +10,7 @@ struct VenueCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option var institution: String
     @Option var address: String
-    @Option(name: .customLong("area-m2"), help: "Floor area in square metres.") var areaM2: String
+    @Option(name: .customLong("area-m2"), parsing: .unconditional, help: "Floor area in square metres.") var areaM2: String
     func run() throws {
       let recorded = try Environment.open(global).addVenue(institution: institution, address: address, areaM2: areaM2)
       Output(global).emit(recorded, what: "venue")
@@ -50,9 +50,9 @@ struct CourseCommand: ParsableCommand {
     @Option(help: "A subject (学科): 道德与法治, 语文, 历史, 地理, 数学, 外语, 物理, 化学, 生物.") var subject: String?
     @Option(help: "A non-subject category: 体育, 文化艺术, 科技, 其他.") var category: String?
     @Option(help: "online or offline.") var delivery: String
-    @Option var lessonMinutes: String
-    @Option(help: "Class hours of the whole course.") var hours: String
-    @Option(help: "Price per class hour, in yuan.") var pricePerHour: String
+    @Option(parsing: .unconditional) var lessonMinutes: String
+    @Option(parsing: .unconditional, help: "Class hours of the whole course.") var hours: String
+    @Option(parsing: .unconditional, help: "Price per class hour, in yuan.") var pricePerHour: String
     @Option(help: "under10, 10to35 or over35 (default 10to35).") var classSize: String?
     func run() throws {
       var form = CourseForm()
@@ -80,7 +80,7 @@ struct ClassCommand: ParsableCommand {
     @Option var course: String
     @Option var venue: String
     @Option var teacher: String
-    @Option var capacity: String
+    @Option(parsing: .unconditional) var capacity: String
     @Option(help: "First day, YYYY-MM-DD.") var starts: String
     @Option(help: "Last day, YYYY-MM-DD.") var ends: String
     @Option(help: "Weekly slots, e.g. \"Tue 18:00-18:45,Thu 18:00-18:45\".") var schedule: String
@@ -127,7 +127,7 @@ struct StudentCommand: ParsableCommand {
     @Option var parent: String
     @Option var name: String
     @Option var idNumber: String
-    @Option(help: "School grade, 0 (preschool) to 12.") var grade: String
+    @Option(parsing: .unconditional, help: "School grade, 0 (preschool) to 12.") var grade: String
     func run() throws {
       let recorded = try Environment.open(global).addStudent(
         parent: parent, name: name, idNumber: idNumber, grade: grade, today: Environment.today())

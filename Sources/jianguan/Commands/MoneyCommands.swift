@@ -9,8 +9,8 @@ struct PayCommand: ParsableCommand {
   @OptionGroup var global: GlobalOptions
   @Option var student: String
   @Option(name: .customLong("class")) var classID: String
-  @Option var hours: String
-  @Option(help: "Amount in yuan, e.g. 1200 or 1200.50.") var amount: String
+  @Option(parsing: .unconditional) var hours: String
+  @Option(parsing: .unconditional, help: "Amount in yuan, e.g. 1200 or 1200.50.") var amount: String
   @Option(help: "The bank's transaction reference.") var bankRef: String
   @Option(help: "When it was paid (YYYY-MM-DDTHH:MM, China time); default now.") var at: String?
 
@@ -36,7 +36,7 @@ struct LessonCommand: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Record a lesson taught; it waits for confirmation.")
     @OptionGroup var global: GlobalOptions
     @Option var enrollment: String
-    @Option var hours: String
+    @Option(parsing: .unconditional) var hours: String
     @Option(help: "When it was taught (YYYY-MM-DDTHH:MM, China time).") var taughtAt: String
     func run() throws {
       let recorded = try Environment.open(global).recordLesson(
@@ -104,7 +104,7 @@ struct RefundCommand: ParsableCommand {
     commandName: "refund", abstract: "Refund unconsumed hours of an enrollment to the parent.")
   @OptionGroup var global: GlobalOptions
   @Option var enrollment: String
-  @Option var hours: String?
+  @Option(parsing: .unconditional) var hours: String?
   @Flag(help: "Refund all remaining hours (exactly the remaining escrow when no lesson is pending).") var all = false
   @Option var reason: String
   @Option var bankRef: String

@@ -1,0 +1,119 @@
+import Foundation
+import JianguanCrypto
+
+/// Runs the built `jianguan` binary in a temporary folder and captures what it prints.
+struct CLI {
+  struct Result {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+  }
+
+  static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+
+  /// The binary beside the test bundle (the same build folder), else `.build/debug/jianguan`.
+  static let binary: URL = {
+    let bundleFolder = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+    for candidate in [
+      bundleFolder.appendingPathComponent("jianguan"),
+      bundleFolder.deletingLastPathComponent().appendingPathComponent("jianguan"),
+      packageRoot.appendingPathComponent(".build/debug/jianguan"),
+    ] where FileManager.default.isExecutableFile(atPath: candidate.path) {
+      return candidate
+    }
+    fatalError("the jianguan binary was not built")
+  }()
+
+  let folder: URL
+  var environment: [String: String]
+
+  init() throws {
+    folder = FileManager.default.temporaryDirectory.appendingPathComponent("jianguan-e2e-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    environment = ProcessInfo.processInfo.environment
+    environment["JIANGUAN_DB"] = folder.appendingPathComponent("bureau.sqlite").path
+    environment["JIANGUAN_NOW"] = "2026-06-30T12:00"
+    environment["JIANGUAN_DATA"] = Self.packageRoot.appendingPathComponent("Data").path
+    environment.removeValue(forKey: "JIANGUAN_KEY")
+  }
+
+  var databasePath: String { environment["JIANGUAN_DB"]! }
+
+  func remove() { try? FileManager.default.removeItem(at: folder) }
+
+  @discardableResult
+  func run(_ arguments: [String]) throws -> Result {
+    try Self.run(Self.binary.path, arguments, environment: environment, in: folder)
+  }
+
+  /// Starts the command and returns at once; `wait()` on the process.
+  func start(_ arguments: [String]) throws -> Process {
+    let process = Process()
+    process.executableURL = Self.binary
+    process.arguments = arguments
+    process.environment = environment
+    process.currentDirectoryURL = folder
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    return process
+  }
+
+  static func run(_ executable: String, _ arguments: [String], environment: [String: String], in folder: URL) throws -> Result {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.environment = environment
+    process.currentDirectoryURL = folder
+    // Output goes to files, so that a large output can never block the child on a full pipe.
+    let outURL = folder.appendingPathComponent("stdout-\(UUID().uuidString)")
+    let errURL = folder.appendingPathComponent("stderr-\(UUID().uuidString)")
+    FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    defer {
+      try? FileManager.default.removeItem(at: outURL)
+      try? FileManager.default.removeItem(at: errURL)
+    }
+    process.standardOutput = try FileHandle(forWritingTo: outURL)
+    process.standardError = try FileHandle(forWritingTo: errURL)
+    try process.run()
+    process.waitUntilExit()
+    let stdout = try Data(contentsOf: outURL)
+    let stderr = try Data(contentsOf: errURL)
+    return Result(
+      status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+      stderr: String(decoding: stderr, as: UTF8.self))
+  }
+
+  /// SHA-256 of the database file and its WAL: equal digests mean not one byte was written.
+  func databaseDigest() -> String {
+    var parts: [[UInt8]] = []
+    for suffix in ["", "-wal"] {
+      parts.append(Array((try? Data(contentsOf: URL(fileURLWithPath: databasePath + suffix))) ?? Data()))
+    }
+    return Hex.encode(SHA256.hash(parts: parts))
+  }
+
+  /// The sqlite3 shell on the database, as an operator tampering with it would use it.
+  func sqlite(_ sql: String) throws -> Result {
+    try Self.run("/usr/bin/sqlite3", [databasePath, sql], environment: environment, in: folder)
+  }
+
+  /// A valid USCC in region 340104 with the given serial.
+  static func uscc(_ serial: Int) -> String {
+    let first17 = "52340104MJ\(String(format: "%07d", serial))"
+    let alphabet = Array("0123456789ABCDEFGHJKLMNPQRTUWXY")
+    let weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+    let sum = zip(first17, weights).reduce(0) { $0 + alphabet.firstIndex(of: $1.0)! * $1.1 }
+    return first17 + String(alphabet[(31 - sum % 31) % 31])
+  }
+
+  /// A valid resident ID number born in `year` on 05-1x, with the given serial.
+  static func residentID(_ serial: Int, year: Int = 2014) -> String {
+    let first17 = "340104\(year)051\(serial % 10)\(String(format: "%03d", serial % 1000))"
+    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    let sum = zip(first17, weights).reduce(0) { $0 + Int(String($1.0))! * $1.1 }
+    return first17 + String(Array("10X98765432")[sum % 11])
+  }
+}

@@ -1,0 +1,66 @@
+import Foundation
+
+@testable import JianguanCore
+
+/// Files the tests read: the package's Data/ and the shared test vectors beside the checkout.
+enum TestSupport {
+  /// The package root: three levels above this file (Tests/JianguanCoreTests/TestSupport.swift).
+  static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+
+  /// A file of the package's Data/ folder, as text.
+  static func dataText(_ name: String) throws -> String {
+    try String(contentsOf: packageRoot.appendingPathComponent("Data/\(name)"), encoding: .utf8)
+  }
+
+  /// A file of ../shared/testdata (the shared folder sits beside the checkout).
+  static func sharedTestData(_ name: String) throws -> Data {
+    try Data(contentsOf: packageRoot.appendingPathComponent("../shared/testdata/\(name)").standardizedFileURL)
+  }
+
+  /// The real region table, parsed once.
+  static let regions: RegionTable = {
+    do {
+      return try RegionTable(currentCSV: dataText("regions.csv"), historyCSV: dataText("regions_history.csv"))
+    } catch {
+      fatalError("cannot load Data/regions*.csv: \(error)")
+    }
+  }()
+
+  /// The code of the rejection thrown by `body`, or nil if it threw none.
+  static func rejectionCode(_ body: () throws -> Void) -> String? {
+    do {
+      try body()
+      return nil
+    } catch let rejection as Rejection {
+      return rejection.code
+    } catch {
+      return "not a Rejection: \(error)"
+    }
+  }
+
+  /// The rejection thrown by `body`, or nil.
+  static func rejection(_ body: () throws -> Void) -> Rejection? {
+    do {
+      try body()
+      return nil
+    } catch {
+      return error as? Rejection
+    }
+  }
+}
+
+/// A small deterministic generator (SplitMix64) so that property tests repeat exactly.
+struct SeededGenerator: RandomNumberGenerator {
+  var state: UInt64
+
+  init(seed: UInt64) { state = seed }
+
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}

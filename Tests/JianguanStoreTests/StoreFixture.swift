@@ -1,0 +1,152 @@
+import Foundation
+import GRDB
+import JianguanCore
+import JianguanStore
+
+/// A fresh database in a temporary folder, with the real reference data, and shortcuts that
+/// build the registry a money test needs.
+final class StoreFixture {
+  static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+
+  static let reference: ReferenceData = {
+    func text(_ name: String) -> String {
+      try! String(contentsOf: packageRoot.appendingPathComponent("Data/\(name)"), encoding: .utf8)
+    }
+    return ReferenceData(
+      regions: try! RegionTable(currentCSV: text("regions.csv"), historyCSV: text("regions_history.csv")),
+      policies: try! PolicyBook.parse(json: Array(text("policy.json").utf8)),
+      calendar: try! WorkingDayCalendar(csv: text("calendar.csv")))
+  }()
+
+  let directory: URL
+  let path: String
+  let database: AppDatabase
+  let today = CalendarDate(year: 2026, month: 2, day: 1)!
+  var serial = 0
+
+  init() throws {
+    directory = FileManager.default.temporaryDirectory.appendingPathComponent("jianguan-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    path = directory.appendingPathComponent("test.sqlite").path
+    database = try AppDatabase.create(
+      path: path, keyPath: path + ".key", authority: "测试教育局", region: "340100", reference: Self.reference
+    ).0
+  }
+
+  deinit { try? FileManager.default.removeItem(at: directory) }
+
+  /// A valid USCC in `region`, different on each call.
+  func nextUSCC(region: String = "340104") -> String {
+    serial += 1
+    let first17 = "52\(region)MJ\(String(format: "%07d", serial))"
+    return first17 + String(USCC.checkCharacter(forFirst17: first17)!)
+  }
+
+  func institutionForm(subject: Bool = false, region: String = "340104") -> InstitutionForm {
+    var form = InstitutionForm()
+    form.uscc = nextUSCC(region: region)
+    form.name = "测试培训学校\(serial)"
+    form.region = region
+    form.kind = subject ? "subject" : "non-subject"
+    form.category = subject ? nil : "体育"
+    form.nonprofit = subject
+    form.licence = "教民3401047000123号"
+    form.licenceExpires = "2029-12-31"
+    form.escrowBank = "中国银行"
+    form.escrowAccount = "6217000012345678"
+    return form
+  }
+
+  /// Registers an institution with a venue, teacher, course and class; returns (uscc, class id).
+  func openClass(
+    subject: Bool = false, capacity: Int = 30, starts: String = "2026-03-02", ends: String = "2026-05-15",
+    pricePerHour: String = "100", region: String = "340104"
+  ) throws -> (uscc: String, classID: String) {
+    let uscc = try database.registerInstitution(institutionForm(subject: subject, region: region), today: today).id
+    let venue = try database.addVenue(institution: uscc, address: "合肥市蜀山区长江西路1号", areaM2: "300")
+    let teacher = try database.addTeacher(institution: uscc, name: "王老师", certificate: "20203400123", inService: false)
+    var course = CourseForm()
+    course.institution = uscc
+    course.name = subject ? "初二数学" : "篮球"
+    course.subject = subject ? "数学" : nil
+    course.category = subject ? nil : "体育"
+    course.delivery = "offline"
+    course.lessonMinutes = subject ? "45" : "60"
+    course.hours = "60"
+    course.pricePerHour = pricePerHour
+    let courseID = try database.addCourse(course).id
+    var klass = ClassForm()
+    klass.course = courseID
+    klass.venue = venue.id
+    klass.teacher = teacher.id
+    klass.capacity = String(capacity)
+    klass.starts = starts
+    klass.ends = ends
+    klass.schedule = subject ? "Tue 18:00-18:45,Thu 18:00-18:45" : "Sat 09:00-10:00"
+    return (uscc, try database.addClass(klass).id)
+  }
+
+  /// A valid resident ID number, different on each call.
+  func nextResidentID() -> String {
+    serial += 1
+    let first17 = "340104\(2010 + serial % 5)0\(serial % 9 + 1)1\(serial % 9)\(String(format: "%03d", serial % 1000))"
+    return first17 + String(ResidentID.checkCharacter(forFirst17: first17)!)
+  }
+
+  /// A parent with one child; returns the student id.
+  func student() throws -> String {
+    let parent = try database.registerParent(
+      name: "家长", idNumber: nextResidentID(), phone: "13800138000", today: today)
+    return try database.addStudent(
+      parent: parent.id, name: "学生", idNumber: nextResidentID(), grade: "5", today: today
+    ).id
+  }
+
+  func paymentForm(
+    student: String, classID: String, hours: String = "20", amount: String = "2000", ref: String? = nil,
+    at: String = "2026-02-20T10:00"
+  ) -> PaymentForm {
+    var form = PaymentForm()
+    form.student = student
+    form.classID = classID
+    form.hours = hours
+    form.amountYuan = amount
+    serial += 1
+    form.bankRef = ref ?? "REF-\(serial)"
+    form.paidAt = at
+    return form
+  }
+
+  static let now = try! LocalDateTime.parse("2026-06-30T12:00", field: "now")
+
+  func pay(_ form: PaymentForm) throws -> String { try database.pay(form, now: Self.now).id }
+
+  /// Every row of every table, as text: two equal snapshots mean nothing was written.
+  func snapshot() throws -> String {
+    let queue = try DatabaseQueue(path: path)
+    defer { try? queue.close() }
+    return try queue.read { db in
+      var out = ""
+      for table in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") {
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\"") { out += "\(table) \(row)\n" }
+      }
+      return out
+    }
+  }
+
+  /// A raw connection for tampering, as an attacker with the sqlite3 shell would.
+  func raw() throws -> DatabaseQueue { try DatabaseQueue(path: path) }
+}
+
+/// The code of the rejection `body` throws, or nil.
+func rejectionCode(_ body: () throws -> Void) -> String? {
+  do {
+    try body()
+    return nil
+  } catch let rejection as Rejection {
+    return rejection.code
+  } catch {
+    return "not a rejection: \(error)"
+  }
+}
