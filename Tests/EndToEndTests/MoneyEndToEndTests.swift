@@ -134,3 +134,33 @@ import Testing
     #expect(object["escrowFen"] as? Int == 20 * 10_000)
   }
 }
+
+/// A verifier written in another language from docs/LEDGER-FORMAT.md alone agrees with the audit.
+@Suite struct IndependentVerifierTests {
+  @Test func thePythonVerifierAgreesWithTheAuditOnTheDemoLedger() throws {
+    let cli = try CLI()
+    defer { cli.remove() }
+    #expect(try cli.run(["demo"]).status == 0)
+    let export = try cli.run(["--db", "jianguan-demo.sqlite", "ledger", "export"])
+    let exportFile = cli.folder.appendingPathComponent("export.jsonl")
+    try Data(export.stdout.utf8).write(to: exportFile)
+    let verified = try CLI.run(
+      "/usr/bin/env", ["python3", CLI.packageRoot.appendingPathComponent("Tools/verify_ledger.py").path, exportFile.path, "--json"],
+      environment: cli.environment, in: cli.folder)
+    #expect(verified.status == 0, "\(verified.stdout) \(verified.stderr)")
+    let python = try #require(try JSONSerialization.jsonObject(with: Data(verified.stdout.utf8)) as? [String: Any])
+    let audit = try cli.run(["--db", "jianguan-demo.sqlite", "audit", "--format", "json"])
+    let swift = try #require(try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])
+    #expect(python["rootHash"] as? String == swift["rootHash"] as? String)
+    #expect(python["escrowFen"] as? Int == swift["escrowFen"] as? Int)
+    #expect(python["entries"] as? Int == swift["entries"] as? Int)
+    // And it catches an edit, too.
+    var lines = export.stdout.split(separator: "\n").map(String.init)
+    lines[1] = lines[1].replacingOccurrences(of: "\"seq\":2", with: "\"seq\":3")
+    try Data(lines.joined(separator: "\n").utf8).write(to: exportFile)
+    let tampered = try CLI.run(
+      "/usr/bin/env", ["python3", CLI.packageRoot.appendingPathComponent("Tools/verify_ledger.py").path, exportFile.path],
+      environment: cli.environment, in: cli.folder)
+    #expect(tampered.status == 1)
+  }
+}

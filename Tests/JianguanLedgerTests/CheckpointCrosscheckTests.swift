@@ -16,12 +16,13 @@ struct CheckpointCrosscheckTests {
     return probe?.status == 0 ? python : nil
   }()
 
-  /// Any python3 for the standard-library-only Merkle script.
+  /// Any python3 for the standard-library-only Merkle script: the venv's, else the first on PATH.
   static let anyPython: URL? = {
     if let venvPython { return venvPython }
-    for path in ["/usr/bin/python3", "/usr/local/bin/python3"]
-    where FileManager.default.isExecutableFile(atPath: path) {
-      return URL(fileURLWithPath: path)
+    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+    for directory in path.split(separator: ":") {
+      let candidate = URL(fileURLWithPath: String(directory)).appendingPathComponent("python3")
+      if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
     }
     return nil
   }()
