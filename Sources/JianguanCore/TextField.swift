@@ -17,7 +17,8 @@ public enum TextField {
     for scalar in text.unicodeScalars where isForbidden(scalar) {
       throw Rejection(
         "\(field)_has_control_character",
-        "\(field) \(Rejection.quote(text)) contains the control character U+\(String(scalar.value, radix: 16, uppercase: true)), which is not allowed in text")
+        "\(field) \(Rejection.quote(text)) contains the control character U+\(String(scalar.value, radix: 16, uppercase: true)), which is not allowed in text"
+      )
     }
     return text
   }

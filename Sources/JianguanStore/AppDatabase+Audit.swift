@@ -12,15 +12,25 @@ public struct AuditReport: Sendable {
   public var enrollments = 0
   public var escrowFen: Int64 = 0
   public var checkpointsChecked = 0
+  /// The result of checking an auditor's own checkpoint, when one was given.
+  public var externalCheckpoint: String?
   public var ok: Bool { faults.isEmpty }
 }
 
 extension AppDatabase {
   /// Recomputes every hash from genesis, the Merkle root, replays every entry and compares the
   /// state it gives with the projection tables, and checks every invariant.
-  public func audit(progress: ((Int64, Int64) -> Void)? = nil) throws -> AuditReport {
+  public func audit(against external: Checkpoint? = nil, progress: ((Int64, Int64) -> Void)? = nil) throws
+    -> AuditReport
+  {
     try read { db in
       var report = AuditReport()
+      let stored = try Row.fetchAll(db, sql: "SELECT * FROM checkpoints ORDER BY id").map(
+        Self.storedCheckpoint)
+      // Roots recomputed from the entries themselves at every size a checkpoint signs.
+      var wantedSizes = Set(stored.map(\.size))
+      if let external { wantedSizes.insert(external.size) }
+      var rootsAtSize: [Int64: [UInt8]] = [0: Merkle.emptyRoot]
       let total = try LedgerWriter.size(db)
       var state = LedgerState()
       var accumulator = MerkleRootAccumulator()
@@ -38,23 +48,39 @@ extension AppDatabase {
         func fault(_ message: String) { report.faults.append(AuditFault(seq: seq, message)) }
         if seq != expectedSeq {
           report.faults.append(
-            AuditFault(seq: expectedSeq, seq > expectedSeq ? "entries \(expectedSeq)…\(seq - 1) are missing (seq jumps to \(seq))" : "seq \(seq) is out of order"))
+            AuditFault(
+              seq: expectedSeq,
+              seq > expectedSeq
+                ? "entries \(expectedSeq)…\(seq - 1) are missing (seq jumps to \(seq))"
+                : "seq \(seq) is out of order"))
         }
         expectedSeq = seq + 1
         hasher.update(bytes)
         let hash = hasher.finalize()
-        if hash != storedHash { fault("the entry's bytes do not hash to its stored hash (the entry was edited)") }
+        if hash != storedHash {
+          fault("the entry's bytes do not hash to its stored hash (the entry was edited)")
+        }
         let leafHash = Merkle.leafHash(bytes)
         accumulator.append(leafHash: leafHash)
-        let storedLeaf = try Data.fetchOne(leafStatement, arguments: [Merkle.storedHashIndex(level: 0, index: seq - 1)])
-        if storedLeaf.map({ [UInt8]($0) }) != leafHash { fault("the Merkle leaf hash stored for this entry differs") }
+        if wantedSizes.contains(accumulator.size) { rootsAtSize[accumulator.size] = accumulator.root }
+        let storedLeaf = try Data.fetchOne(
+          leafStatement, arguments: [Merkle.storedHashIndex(level: 0, index: seq - 1)])
+        if storedLeaf.map({ [UInt8]($0) }) != leafHash {
+          fault("the Merkle leaf hash stored for this entry differs")
+        }
         do {
           let entry = try Entry.parse(bytes)
-          if entry.seq != seq { fault("the entry says seq \(entry.seq) but is stored at seq \(seq) (entries moved or swapped)") }
-          if entry.previousHash != previousHash {
-            fault("prev is \(Hex.encode(entry.previousHash).prefix(16))…, the hash of entry \(seq - 1) is \(Hex.encode(previousHash).prefix(16))… (the chain is broken)")
+          if entry.seq != seq {
+            fault("the entry says seq \(entry.seq) but is stored at seq \(seq) (entries moved or swapped)")
           }
-          if entry.kind != (row["kind"] as String) { fault("the kind column says \(row["kind"] as String), the entry \(entry.kind)") }
+          if entry.previousHash != previousHash {
+            fault(
+              "prev is \(Hex.encode(entry.previousHash).prefix(16))…, the hash of entry \(seq - 1) is \(Hex.encode(previousHash).prefix(16))… (the chain is broken)"
+            )
+          }
+          if entry.kind != (row["kind"] as String) {
+            fault("the kind column says \(row["kind"] as String), the entry \(entry.kind)")
+          }
           let event = try Event(kind: entry.kind, payload: entry.payload)
           report.faults += state.apply(event, seq: seq)
         } catch {
@@ -67,10 +93,23 @@ extension AppDatabase {
       report.rootHash = accumulator.root
       do {
         if report.entries > 0, try merkle.root(size: report.entries) != report.rootHash {
-          report.faults.append(AuditFault(seq: 0, "the stored Merkle tree's root differs from the root of the entries"))
+          report.faults.append(
+            AuditFault(seq: 0, "the stored Merkle tree's root differs from the root of the entries"))
         }
       } catch {
         report.faults.append(AuditFault(seq: 0, "the stored Merkle tree is incomplete: \(error)"))
+      }
+      report.faults += checkStoredCheckpoints(stored, rootsAtSize: rootsAtSize, size: report.entries)
+      report.checkpointsChecked = stored.count
+      if let external {
+        let faults = checkExternalCheckpoint(
+          external, rootsAtSize: rootsAtSize, stored: stored, size: report.entries, root: report.rootHash,
+          db: db)
+        report.faults += faults
+        report.externalCheckpoint =
+          faults.isEmpty
+          ? "consistent with the checkpoint of size \(external.size): the ledger only grew since"
+          : "NOT consistent with the checkpoint of size \(external.size)"
       }
       report.faults += state.finalFaults()
       report.faults += try compareProjections(state, db: db)
@@ -96,18 +135,25 @@ extension AppDatabase {
       let expected = replayed.balance
       let escrow: Int64 = row["escrow_fen"]
       let pairs: [(String, Int64, Int64)] = [
-        ("amount_fen", table.amountFen, expected.amountFen), ("released_fen", table.releasedFen, expected.releasedFen),
+        ("amount_fen", table.amountFen, expected.amountFen),
+        ("released_fen", table.releasedFen, expected.releasedFen),
         ("refunded_fen", table.refundedFen, expected.refundedFen), ("escrow_fen", escrow, expected.escrowFen),
-        ("hours_paid", table.hoursPaid, expected.hoursPaid), ("hours_consumed", table.hoursConsumed, expected.hoursConsumed),
+        ("hours_paid", table.hoursPaid, expected.hoursPaid),
+        ("hours_consumed", table.hoursConsumed, expected.hoursConsumed),
         ("hours_refunded", table.hoursRefunded, expected.hoursRefunded),
         ("hours_pending", table.hoursPending, expected.hoursPending),
       ]
       for (column, actual, wanted) in pairs where actual != wanted {
         faults.append(
-          AuditFault(seq: replayed.lastSeq, "enrollment \(id): table has \(column) = \(actual), the ledger gives \(wanted)"))
+          AuditFault(
+            seq: replayed.lastSeq,
+            "enrollment \(id): table has \(column) = \(actual), the ledger gives \(wanted)"))
       }
-      if (row["institution"] as String) != replayed.institution || (row["student"] as String) != replayed.student {
-        faults.append(AuditFault(seq: replayed.lastSeq, "enrollment \(id): table names another student or institution"))
+      if (row["institution"] as String) != replayed.institution
+        || (row["student"] as String) != replayed.student
+      {
+        faults.append(
+          AuditFault(seq: replayed.lastSeq, "enrollment \(id): table names another student or institution"))
       }
     }
     for (id, replayed) in state.enrollments where !seen.contains(id) {
@@ -118,15 +164,23 @@ extension AppDatabase {
       let status: String = row["status"]
       if let replayed = state.institutions[uscc] {
         if replayed.status != status {
-          faults.append(AuditFault(seq: replayed.lastSeq, "institution \(uscc): table says \(status), the ledger gives \(replayed.status)"))
+          faults.append(
+            AuditFault(
+              seq: replayed.lastSeq,
+              "institution \(uscc): table says \(status), the ledger gives \(replayed.status)"))
         }
       } else {
-        faults.append(AuditFault(seq: row["seq"], "institution \(uscc) is in the table but no entry registered it"))
+        faults.append(
+          AuditFault(seq: row["seq"], "institution \(uscc) is in the table but no entry registered it"))
       }
     }
     let institutionCount = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM institutions") ?? 0
     if institutionCount != state.institutions.count {
-      faults.append(AuditFault(seq: 0, "the institutions table has \(institutionCount) rows, the ledger registers \(state.institutions.count)"))
+      faults.append(
+        AuditFault(
+          seq: 0,
+          "the institutions table has \(institutionCount) rows, the ledger registers \(state.institutions.count)"
+        ))
     }
     for row in try Row.fetchAll(db, sql: "SELECT id, status, hours, seq FROM lessons") {
       let id: String = row["id"]
@@ -136,7 +190,9 @@ extension AppDatabase {
         continue
       }
       if replayed.status != status || replayed.hours != (row["hours"] as Int64) {
-        faults.append(AuditFault(seq: replayed.lastSeq, "lesson \(id): table says \(status), the ledger gives \(replayed.status)"))
+        faults.append(
+          AuditFault(
+            seq: replayed.lastSeq, "lesson \(id): table says \(status), the ledger gives \(replayed.status)"))
       }
     }
     let counts: [(String, Int)] = [
@@ -147,9 +203,84 @@ extension AppDatabase {
     for (table, expected) in counts {
       let actual = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
       if actual != expected {
-        faults.append(AuditFault(seq: 0, "the \(table) table has \(actual) rows, the ledger gives \(expected)"))
+        faults.append(
+          AuditFault(seq: 0, "the \(table) table has \(actual) rows, the ledger gives \(expected)"))
       }
     }
     return faults
+  }
+
+  /// Each stored checkpoint must still match the log: its signature, its size (no truncation)
+  /// and the root recomputed from the entries (no rewrite).
+  func checkStoredCheckpoints(_ stored: [StoredCheckpoint], rootsAtSize: [Int64: [UInt8]], size: Int64)
+    -> [AuditFault]
+  {
+    var faults: [AuditFault] = []
+    for checkpoint in stored {
+      let label = "stored checkpoint \(checkpoint.id) (size \(checkpoint.size))"
+      do {
+        let verifier = try NoteVerifier(verifierKeyText: checkpoint.verifierKey)
+        let opened = try Checkpoint.open(checkpoint.note, verifiers: [verifier]).checkpoint
+        if opened.size != checkpoint.size || opened.rootHash != checkpoint.rootHash {
+          faults.append(AuditFault(seq: 0, "\(label): its row differs from the note it stores"))
+        }
+      } catch {
+        faults.append(AuditFault(seq: 0, "\(label): its signed note does not verify: \(error)"))
+      }
+      if checkpoint.size > size {
+        faults.append(
+          AuditFault(
+            seq: size + 1,
+            "\(label) signs \(checkpoint.size) entries but the log has \(size): it was truncated"))
+      } else if rootsAtSize[checkpoint.size] != checkpoint.rootHash {
+        faults.append(
+          AuditFault(
+            seq: checkpoint.size,
+            "\(label): the first \(checkpoint.size) entries no longer hash to its root: entries up to seq \(checkpoint.size) were rewritten"
+          ))
+      }
+    }
+    return faults
+  }
+
+  /// An auditor's checkpoint (signature already verified): the log must extend it. Names the
+  /// smallest range of seqs that can hold the difference, using the stored checkpoints that still match.
+  func checkExternalCheckpoint(
+    _ checkpoint: Checkpoint, rootsAtSize: [Int64: [UInt8]], stored: [StoredCheckpoint], size: Int64,
+    root: [UInt8],
+    db: Database
+  ) -> [AuditFault] {
+    guard checkpoint.size <= size else {
+      return [
+        AuditFault(
+          seq: size + 1,
+          "the checkpoint signs \(checkpoint.size) entries but the log has only \(size): entries \(size + 1)…\(checkpoint.size) were cut off (truncated)"
+        )
+      ]
+    }
+    guard rootsAtSize[checkpoint.size] == checkpoint.rootHash else {
+      let matching =
+        stored.filter { $0.size < checkpoint.size && rootsAtSize[$0.size] == $0.rootHash }.map(\.size).max()
+        ?? 0
+      return [
+        AuditFault(
+          seq: checkpoint.size,
+          "the first \(checkpoint.size) entries hash to \(Hex.encode(rootsAtSize[checkpoint.size] ?? []).prefix(16))…, the checkpoint signs \(Hex.encode(checkpoint.rootHash).prefix(16))…: the log was rewritten or forked between seq \(matching + 1) and \(checkpoint.size)"
+        )
+      ]
+    }
+    guard checkpoint.size > 0, checkpoint.size < size else { return [] }
+    // The stored tree must prove it too, as a log server would to a monitor (RFC 9162 §2.1.4).
+    do {
+      let proof = try Merkle.consistencyProof(
+        oldSize: checkpoint.size, newSize: size, reader: MerkleStore(db: db))
+      try Merkle.verifyConsistency(
+        oldSize: checkpoint.size, newSize: size, oldRoot: checkpoint.rootHash, newRoot: root, proof: proof)
+      return []
+    } catch {
+      return [
+        AuditFault(seq: 0, "the stored Merkle tree cannot prove consistency with the checkpoint: \(error)")
+      ]
+    }
   }
 }

@@ -38,7 +38,8 @@ extension AppDatabase {
     let subject = try form.subject.map { try Subject.parse($0, field: "subject") }
     let category = try form.category.map { try NonSubjectCategory.parse($0, field: "category") }
     guard let delivery = Delivery(rawValue: form.delivery) else {
-      throw Rejection("delivery_unknown", "delivery \(Rejection.quote(form.delivery)) must be online or offline")
+      throw Rejection(
+        "delivery_unknown", "delivery \(Rejection.quote(form.delivery)) must be online or offline")
     }
     let lessonMinutes = try Money.parseCount(form.lessonMinutes, field: "lesson-minutes", range: 10...240)
     let hours = try Money.parseCount(form.hours, field: "hours", range: 1...1000)
@@ -46,22 +47,26 @@ extension AppDatabase {
     let classSize = try form.classSize.map { try ClassSize.parse($0, field: "class-size") } ?? .from10To35
     if delivery == .online && lessonMinutes > 30 {
       throw Rejection(
-        "online_lesson_too_long", "lesson-minutes \(lessonMinutes) is over 30: online lessons last at most 30 minutes (双减意见)")
+        "online_lesson_too_long",
+        "lesson-minutes \(lessonMinutes) is over 30: online lessons last at most 30 minutes (双减意见)")
     }
     return try write { db in
       let owner = try requireInstitution(form.institution, db: db)
       guard owner.status == "active" else {
-        throw Rejection("institution_not_active", "institution \(owner.uscc) is \(owner.status) and cannot list courses")
+        throw Rejection(
+          "institution_not_active", "institution \(owner.uscc) is \(owner.status) and cannot list courses")
       }
       if subject != nil && owner.kind != "subject" {
         throw Rejection(
           "subject_course_needs_subject_institution",
-          "subject \(Rejection.quote(form.subject!)) needs a subject-type institution; \(owner.uscc) is non-subject")
+          "subject \(Rejection.quote(form.subject!)) needs a subject-type institution; \(owner.uscc) is non-subject"
+        )
       }
       if category != nil && owner.kind != "non-subject" {
         throw Rejection(
           "category_course_needs_non_subject_institution",
-          "category \(Rejection.quote(form.category!)) needs a non-subject institution; \(owner.uscc) is subject-type")
+          "category \(Rejection.quote(form.category!)) needs a non-subject institution; \(owner.uscc) is subject-type"
+        )
       }
       try ClassRules.checkPrice(
         pricePerHourFen: price, classSize: classSize, delivery: delivery, isSubject: subject != nil,
@@ -93,7 +98,8 @@ extension AppDatabase {
       let institution: String = course["institution"]
       let owner = try requireInstitution(institution, db: db)
       guard owner.status == "active" else {
-        throw Rejection("institution_not_active", "institution \(owner.uscc) is \(owner.status) and cannot open classes")
+        throw Rejection(
+          "institution_not_active", "institution \(owner.uscc) is \(owner.status) and cannot open classes")
       }
       try requireOwned("venue", id: form.venue, table: "venues", institution: institution, db: db)
       try requireOwned("teacher", id: form.teacher, table: "teachers", institution: institution, db: db)
@@ -104,18 +110,23 @@ extension AppDatabase {
       let id = try LedgerWriter.nextID("B", table: "classes", db: db)
       let event = ClassAdded(
         id: id, course: form.course, institution: institution, venue: form.venue, teacher: form.teacher,
-        capacity: capacity, starts: starts.description, ends: ends.description, schedule: schedule.description)
+        capacity: capacity, starts: starts.description, ends: ends.description, schedule: schedule.description
+      )
       return Recorded(id: id, seq: try LedgerWriter.append(.classAdded(event), db: db))
     }
   }
 
   func requireOwned(_ what: String, id: String, table: String, institution: String, db: Database) throws {
-    guard let owner = try String.fetchOne(db, sql: "SELECT institution FROM \(table) WHERE id = ?", arguments: [id]) else {
+    guard
+      let owner = try String.fetchOne(
+        db, sql: "SELECT institution FROM \(table) WHERE id = ?", arguments: [id])
+    else {
       throw Rejection("\(what)_unknown", "\(what) \(Rejection.quote(id)) does not exist")
     }
     guard owner == institution else {
       throw Rejection(
-        "\(what)_of_other_institution", "\(what) \(id) belongs to institution \(owner), not to the course's institution \(institution)")
+        "\(what)_of_other_institution",
+        "\(what) \(id) belongs to institution \(owner), not to the course's institution \(institution)")
     }
   }
 }

@@ -4,12 +4,16 @@ import JianguanLedger
 
 extension AppDatabase {
   /// Records a lesson taught (消课 requested); it waits for the parent's confirmation.
-  public func recordLesson(enrollment: String, hours: String, taughtAt: String, now: LocalDateTime) throws -> Recorded {
+  public func recordLesson(enrollment: String, hours: String, taughtAt: String, now: LocalDateTime) throws
+    -> Recorded
+  {
     let enrollmentID = try Self.validateID(enrollment, field: "enrollment", prefix: "E")
     let hourCount = try Money.parseCount(hours, field: "hours", range: 1...1000)
     let taught = try LocalDateTime.parse(taughtAt, field: "taught-at")
     guard taught <= now else {
-      throw Rejection("lesson_in_future", "taught-at \(taught) is in the future (now is \(now)); record a lesson after it is taught")
+      throw Rejection(
+        "lesson_in_future",
+        "taught-at \(taught) is in the future (now is \(now)); record a lesson after it is taught")
     }
     return try write { db in
       let row = try requireEnrollment(enrollmentID, db: db)
@@ -17,17 +21,20 @@ extension AppDatabase {
       guard institution.status == "active" else {
         throw Rejection(
           "institution_not_active",
-          "institution \(institution.uscc) is \(institution.status): a \(institution.status) institution records no lessons")
+          "institution \(institution.uscc) is \(institution.status): a \(institution.status) institution records no lessons"
+        )
       }
       let klass = try Row.fetchOne(
         db,
-        sql: "SELECT c.starts, c.ends, k.subject FROM classes c JOIN courses k ON k.id = c.course WHERE c.id = ?",
+        sql:
+          "SELECT c.starts, c.ends, k.subject FROM classes c JOIN courses k ON k.id = c.course WHERE c.id = ?",
         arguments: [row["class"] as String])!
       let day = taught.date
       let starts = try CalendarDate.parse(klass["starts"], field: "starts")
       let ends = try CalendarDate.parse(klass["ends"], field: "ends")
       guard day >= starts, day <= ends else {
-        throw Rejection("lesson_outside_class_dates", "taught-at \(day) is outside the class's dates \(starts) to \(ends)")
+        throw Rejection(
+          "lesson_outside_class_dates", "taught-at \(day) is outside the class's dates \(starts) to \(ends)")
       }
       let paidAt = try LocalDateTime.parse(row["paid_at"], field: "paid_at")
       guard taught >= paidAt else {
@@ -37,13 +44,15 @@ extension AppDatabase {
         guard day.weekday <= 5, !reference.calendar.isStatutoryHoliday(day) else {
           throw Rejection(
             "subject_lesson_on_rest_day",
-            "taught-at \(day) is a weekend or statutory holiday: subject training is not held on rest days (双减意见)")
+            "taught-at \(day) is a weekend or statutory holiday: subject training is not held on rest days (双减意见)"
+          )
         }
       }
       var balance = Self.balance(of: row)
       try balance.recordLesson(hours: hourCount)
       let lesson = try LedgerWriter.nextID("L", table: "lessons", db: db)
-      let event = LessonRecorded(lesson: lesson, enrollment: enrollmentID, hours: hourCount, taughtAt: taught.description)
+      let event = LessonRecorded(
+        lesson: lesson, enrollment: enrollmentID, hours: hourCount, taughtAt: taught.description)
       return Recorded(id: lesson, seq: try LedgerWriter.append(.lessonRecorded(event), db: db))
     }
   }
@@ -58,9 +67,13 @@ extension AppDatabase {
     let reasonText = try TextField.validate(reason, field: "reason", maxLength: 500)
     return try write { db in
       let row = try requireLesson(lesson, db: db)
-      guard row["status"] == "pending" else { throw lessonStatusRefusal(lesson, row["status"], "disputed", "pending") }
+      guard row["status"] == "pending" else {
+        throw lessonStatusRefusal(lesson, row["status"], "disputed", "pending")
+      }
       return Recorded(
-        id: lesson, seq: try LedgerWriter.append(.lessonDisputed(LessonDisputed(lesson: lesson, reason: reasonText)), db: db))
+        id: lesson,
+        seq: try LedgerWriter.append(
+          .lessonDisputed(LessonDisputed(lesson: lesson, reason: reasonText)), db: db))
     }
   }
 
@@ -69,10 +82,13 @@ extension AppDatabase {
     let reasonText = try TextField.validate(reason, field: "reason", maxLength: 500)
     return try write { db in
       let row = try requireLesson(lesson, db: db)
-      guard row["status"] == "disputed" else { throw lessonStatusRefusal(lesson, row["status"], "resolved", "disputed") }
+      guard row["status"] == "disputed" else {
+        throw lessonStatusRefusal(lesson, row["status"], "resolved", "disputed")
+      }
       if release { return try self.release(lesson: lesson, basis: .resolved, db: db) }
       return Recorded(
-        id: lesson, seq: try LedgerWriter.append(.lessonVoided(LessonVoided(lesson: lesson, reason: reasonText)), db: db))
+        id: lesson,
+        seq: try LedgerWriter.append(.lessonVoided(LessonVoided(lesson: lesson, reason: reasonText)), db: db))
     }
   }
 
@@ -80,7 +96,8 @@ extension AppDatabase {
     let row = try requireLesson(lesson, db: db)
     let expected = basis == .resolved ? "disputed" : "pending"
     guard row["status"] == expected else {
-      throw lessonStatusRefusal(lesson, row["status"], basis == .resolved ? "released" : "confirmed", expected)
+      throw lessonStatusRefusal(
+        lesson, row["status"], basis == .resolved ? "released" : "confirmed", expected)
     }
     let enrollmentID: String = row["enrollment"]
     let enrollment = try requireEnrollment(enrollmentID, db: db)
@@ -89,7 +106,8 @@ extension AppDatabase {
     let institution: String = enrollment["institution"]
     let event = LessonReleased(
       lesson: lesson, enrollment: enrollmentID, basis: basis, amountFen: amount,
-      postings: Posting.transfer(amount, from: Posting.escrow(enrollmentID), to: Posting.institution(institution)))
+      postings: Posting.transfer(
+        amount, from: Posting.escrow(enrollmentID), to: Posting.institution(institution)))
     return Recorded(id: lesson, seq: try LedgerWriter.append(.lessonReleased(event), db: db))
   }
 
@@ -117,18 +135,23 @@ extension AppDatabase {
 
   func requireLesson(_ lesson: String, db: Database) throws -> Row {
     _ = try Self.validateID(lesson, field: "lesson", prefix: "L")
-    guard let row = try Row.fetchOne(db, sql: "SELECT * FROM lessons WHERE id = ?", arguments: [lesson]) else {
+    guard let row = try Row.fetchOne(db, sql: "SELECT * FROM lessons WHERE id = ?", arguments: [lesson])
+    else {
       throw Rejection("lesson_unknown", "lesson \(Rejection.quote(lesson)) does not exist")
     }
     return row
   }
 
   func lessonStatusRefusal(_ lesson: String, _ status: String, _ act: String, _ needed: String) -> Rejection {
-    Rejection("lesson_\(status)_cannot_be_\(act)", "lesson \(lesson) is \(status); only a \(needed) lesson can be \(act)")
+    Rejection(
+      "lesson_\(status)_cannot_be_\(act)",
+      "lesson \(lesson) is \(status); only a \(needed) lesson can be \(act)")
   }
 
   func requireEnrollment(_ enrollment: String, db: Database) throws -> Row {
-    guard let row = try Row.fetchOne(db, sql: "SELECT * FROM enrollments WHERE id = ?", arguments: [enrollment]) else {
+    guard
+      let row = try Row.fetchOne(db, sql: "SELECT * FROM enrollments WHERE id = ?", arguments: [enrollment])
+    else {
       throw Rejection("enrollment_unknown", "enrollment \(Rejection.quote(enrollment)) does not exist")
     }
     return row

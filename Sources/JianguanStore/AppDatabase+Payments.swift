@@ -34,7 +34,9 @@ extension AppDatabase {
   public func pay(_ form: PaymentForm, now: LocalDateTime) throws -> Recorded {
     let payment = try parsePayment(form, now: now)
     guard payment.paidAt <= now else {
-      throw Rejection("payment_in_future", "at \(payment.paidAt) is in the future (now is \(now)); a payment is recorded after the bank took it")
+      throw Rejection(
+        "payment_in_future",
+        "at \(payment.paidAt) is in the future (now is \(now)); a payment is recorded after the bank took it")
     }
     return try write { db in try pay(payment, db: db) }
   }
@@ -51,10 +53,14 @@ extension AppDatabase {
 
   /// The rules of a payment, checked in this order; the first that fails is reported.
   func pay(_ p: ParsedPayment, db: Database) throws -> Recorded {
-    if let earlier = try repeatedRequest(bankRef: p.bankRef, kind: "payment", content: p.content.text, db: db) {
+    if let earlier = try repeatedRequest(bankRef: p.bankRef, kind: "payment", content: p.content.text, db: db)
+    {
       return earlier
     }
-    guard let student = try Row.fetchOne(db, sql: "SELECT parent FROM students WHERE id = ?", arguments: [p.student]) else {
+    guard
+      let student = try Row.fetchOne(
+        db, sql: "SELECT parent FROM students WHERE id = ?", arguments: [p.student])
+    else {
       throw Rejection("student_unknown", "student \(Rejection.quote(p.student)) is not registered")
     }
     guard
@@ -70,12 +76,14 @@ extension AppDatabase {
     guard institution.status == "active" else {
       throw Rejection(
         "institution_not_active",
-        "institution \(institution.uscc) is \(institution.status): a \(institution.status) institution takes no payments")
+        "institution \(institution.uscc) is \(institution.status): a \(institution.status) institution takes no payments"
+      )
     }
     guard !institution.escrowAccount.isEmpty else {
       throw Rejection(
         "institution_without_escrow_account",
-        "institution \(institution.uscc) has no supervised escrow account and takes no payments (教监管函〔2021〕2号)")
+        "institution \(institution.uscc) has no supervised escrow account and takes no payments (教监管函〔2021〕2号)"
+      )
     }
     let paidOn = p.paidAt.date
     let starts = try CalendarDate.parse(klass["starts"], field: "starts")
@@ -87,30 +95,35 @@ extension AppDatabase {
     guard p.hours <= policy.maxHoursPerCharge else {
       throw Rejection(
         "hours_over_charge_limit",
-        "hours \(p.hours) is over \(policy.maxHoursPerCharge): one charge covers at most \(policy.maxHoursPerCharge) class hours")
+        "hours \(p.hours) is over \(policy.maxHoursPerCharge): one charge covers at most \(policy.maxHoursPerCharge) class hours"
+      )
     }
     let latestEnd = paidOn.adding(months: policy.maxMonthsPerCharge)
     guard ends <= latestEnd else {
       throw Rejection(
         "class_beyond_charge_months",
-        "class \(p.classID) runs until \(ends), more than \(policy.maxMonthsPerCharge) months after the payment date \(paidOn): one charge covers at most \(policy.maxMonthsPerCharge) months")
+        "class \(p.classID) runs until \(ends), more than \(policy.maxMonthsPerCharge) months after the payment date \(paidOn): one charge covers at most \(policy.maxMonthsPerCharge) months"
+      )
     }
     guard p.amountFen <= policy.maxFenPerCharge else {
       throw Rejection(
         "amount_over_charge_cap",
-        "amount \(Money.formatYuan(p.amountFen)) yuan is over the cap of \(Money.formatYuan(policy.maxFenPerCharge)) yuan for one charge")
+        "amount \(Money.formatYuan(p.amountFen)) yuan is over the cap of \(Money.formatYuan(policy.maxFenPerCharge)) yuan for one charge"
+      )
     }
     let earliest = starts.adding(months: -policy.earliestCollectionMonthsBeforeStart)
     guard paidOn >= earliest else {
       throw Rejection(
         "payment_too_early",
-        "payment date \(paidOn) is before \(earliest): fees may be collected at most \(policy.earliestCollectionMonthsBeforeStart) month(s) before the class starts (\(starts))")
+        "payment date \(paidOn) is before \(earliest): fees may be collected at most \(policy.earliestCollectionMonthsBeforeStart) month(s) before the class starts (\(starts))"
+      )
     }
     let ceilingFen = try Money.multiply(p.hours, klass["price_per_hour_fen"], field: "amount")
     guard p.amountFen <= ceilingFen else {
       throw Rejection(
         "amount_over_listed_price",
-        "amount \(Money.formatYuan(p.amountFen)) yuan is over \(p.hours) hours × the listed price = \(Money.formatYuan(ceilingFen)) yuan")
+        "amount \(Money.formatYuan(p.amountFen)) yuan is over \(p.hours) hours × the listed price = \(Money.formatYuan(ceilingFen)) yuan"
+      )
     }
     let parent: String = student["parent"]
     let enrollment = try LedgerWriter.nextID("E", table: "enrollments", db: db)
@@ -126,12 +139,14 @@ extension AppDatabase {
     let holding = "hours_paid > hours_consumed + hours_refunded"
     let enrolled =
       try Bool.fetchOne(
-        db, sql: "SELECT 1 FROM enrollments WHERE class = ? AND student = ? AND \(holding)", arguments: [classID, student])
+        db, sql: "SELECT 1 FROM enrollments WHERE class = ? AND student = ? AND \(holding)",
+        arguments: [classID, student])
       == true
     if enrolled { return }
     let taken =
       try Int64.fetchOne(
-        db, sql: "SELECT COUNT(DISTINCT student) FROM enrollments WHERE class = ? AND \(holding)", arguments: [classID])
+        db, sql: "SELECT COUNT(DISTINCT student) FROM enrollments WHERE class = ? AND \(holding)",
+        arguments: [classID])
       ?? 0
     guard taken < capacity else {
       throw Rejection("class_full", "class \(classID) is full: all \(capacity) places are taken")
@@ -149,7 +164,8 @@ extension AppDatabase {
       let earlier: String = row["content"]
       throw Rejection(
         "bank_ref_reused_with_different_content",
-        "bank-ref \(Rejection.quote(bankRef)) was already used at seq \(row["seq"] as Int64) for a different request (\(earlier)); a bank reference names one transaction")
+        "bank-ref \(Rejection.quote(bankRef)) was already used at seq \(row["seq"] as Int64) for a different request (\(earlier)); a bank reference names one transaction"
+      )
     }
     return Recorded(id: row["result_id"], seq: row["seq"], repeated: true)
   }
@@ -159,18 +175,22 @@ extension AppDatabase {
     guard (1...64).contains(text.count), text.allSatisfy({ allowed.contains($0) }) else {
       throw Rejection(
         "bank_ref_malformed",
-        "bank-ref \(Rejection.quote(text)) must be 1 to 64 letters, digits or - _ . / : (the bank's transaction reference)")
+        "bank-ref \(Rejection.quote(text)) must be 1 to 64 letters, digits or - _ . / : (the bank's transaction reference)"
+      )
     }
     return text
   }
 
   static func validateID(_ text: String, field: String, prefix: String) throws -> String {
     let digits = text.dropFirst(prefix.count)
-    guard text.hasPrefix(prefix), (1...12).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+    guard text.hasPrefix(prefix), (1...12).contains(digits.count),
+      digits.allSatisfy({ $0.isASCII && $0.isNumber }),
       digits.first != "0"
     else {
       throw Rejection(
-        "\(field)_id_malformed", "\(field) \(Rejection.quote(text)) is not a \(field) id (\(prefix) followed by a number, like \(prefix)1)")
+        "\(field)_id_malformed",
+        "\(field) \(Rejection.quote(text)) is not a \(field) id (\(prefix) followed by a number, like \(prefix)1)"
+      )
     }
     return text
   }

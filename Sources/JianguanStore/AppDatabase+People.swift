@@ -5,34 +5,41 @@ import JianguanLedger
 
 extension AppDatabase {
   /// Registers a parent real-name. The ledger gets only the keyed commitment of the ID number.
-  public func registerParent(name: String, idNumber: String, phone: String, today: CalendarDate) throws -> Recorded {
+  public func registerParent(name: String, idNumber: String, phone: String, today: CalendarDate) throws
+    -> Recorded
+  {
     let nameText = try TextField.validate(name, field: "name", maxLength: 50)
     let id = try ResidentID.parse(idNumber, field: "id-number", regions: reference.regions, today: today)
     let phoneText = try Self.validatePhone(phone)
     let commitment = try vault.commitment(idNumber: id.value)
-    let sealed = try vault.seal(PersonalRecord(name: nameText, idNumber: id.value, phone: phoneText), commitment: commitment)
+    let sealed = try vault.seal(
+      PersonalRecord(name: nameText, idNumber: id.value, phone: phoneText), commitment: commitment)
     return try write { db in
       try requireNewPerson(commitment: commitment, masked: id.masked, db: db)
       try db.execute(
         sql: "INSERT INTO persons(commitment, role, masked_id, sealed) VALUES (?, 'parent', ?, ?)",
         arguments: [commitment, id.masked, sealed])
       let parentID = try LedgerWriter.nextID("P", table: "parents", db: db)
-      let seq = try LedgerWriter.append(.parentRegistered(ParentRegistered(id: parentID, commitment: commitment)), db: db)
+      let seq = try LedgerWriter.append(
+        .parentRegistered(ParentRegistered(id: parentID, commitment: commitment)), db: db)
       return Recorded(id: parentID, seq: seq)
     }
   }
 
   /// Adds a student of a registered parent.
-  public func addStudent(parent: String, name: String, idNumber: String, grade: String, today: CalendarDate) throws
+  public func addStudent(parent: String, name: String, idNumber: String, grade: String, today: CalendarDate)
+    throws
     -> Recorded
   {
     let nameText = try TextField.validate(name, field: "name", maxLength: 50)
     let id = try ResidentID.parse(idNumber, field: "id-number", regions: reference.regions, today: today)
     let gradeNumber = try Money.parseCount(grade, field: "grade", range: 0...12)
     let commitment = try vault.commitment(idNumber: id.value)
-    let sealed = try vault.seal(PersonalRecord(name: nameText, idNumber: id.value, phone: nil), commitment: commitment)
+    let sealed = try vault.seal(
+      PersonalRecord(name: nameText, idNumber: id.value, phone: nil), commitment: commitment)
     return try write { db in
-      guard try Bool.fetchOne(db, sql: "SELECT 1 FROM parents WHERE id = ?", arguments: [parent]) == true else {
+      guard try Bool.fetchOne(db, sql: "SELECT 1 FROM parents WHERE id = ?", arguments: [parent]) == true
+      else {
         throw Rejection("parent_unknown", "parent \(Rejection.quote(parent)) is not registered")
       }
       try requireNewPerson(commitment: commitment, masked: id.masked, db: db)
@@ -46,9 +53,12 @@ extension AppDatabase {
   }
 
   func requireNewPerson(commitment: String, masked: String, db: Database) throws {
-    if let role = try String.fetchOne(db, sql: "SELECT role FROM persons WHERE commitment = ?", arguments: [commitment]) {
+    if let role = try String.fetchOne(
+      db, sql: "SELECT role FROM persons WHERE commitment = ?", arguments: [commitment])
+    {
       throw Rejection(
-        "person_already_registered", "id-number \(masked) is already registered (as a \(role)); a person is registered once")
+        "person_already_registered",
+        "id-number \(masked) is already registered (as a \(role)); a person is registered once")
     }
   }
 

@@ -56,7 +56,8 @@ public enum BalanceScope: Sendable {
 extension AppDatabase {
   public func institutions(region: String?, status: String?) throws -> [InstitutionSummary] {
     if let status, !["active", "suspended", "revoked"].contains(status) {
-      throw Rejection("status_unknown", "status \(Rejection.quote(status)) must be active, suspended or revoked")
+      throw Rejection(
+        "status_unknown", "status \(Rejection.quote(status)) must be active, suspended or revoked")
     }
     if let region { _ = try reference.regions.validateCurrent(region, field: "region") }
     return try read { db in
@@ -70,14 +71,18 @@ extension AppDatabase {
         sql += " AND status = ?"
         arguments.append(status)
       }
-      return try Row.fetchAll(db, sql: sql + " ORDER BY region, uscc", arguments: StatementArguments(arguments)!)
-        .map(Self.institutionSummary)
+      return try Row.fetchAll(
+        db, sql: sql + " ORDER BY region, uscc", arguments: StatementArguments(arguments)!
+      )
+      .map(Self.institutionSummary)
     }
   }
 
   public func institution(_ uscc: String) throws -> InstitutionSummary {
     try read { db in
-      guard let row = try Row.fetchOne(db, sql: "SELECT * FROM institutions WHERE uscc = ?", arguments: [uscc]) else {
+      guard
+        let row = try Row.fetchOne(db, sql: "SELECT * FROM institutions WHERE uscc = ?", arguments: [uscc])
+      else {
         throw Rejection("institution_unknown", "institution \(Rejection.quote(uscc)) is not registered")
       }
       return Self.institutionSummary(row)
@@ -93,10 +98,13 @@ extension AppDatabase {
 
   static func institutionSummary(_ row: Row) -> InstitutionSummary {
     InstitutionSummary(
-      uscc: row["uscc"], name: row["name"], region: row["region"], kind: row["kind"], category: row["category"],
+      uscc: row["uscc"], name: row["name"], region: row["region"], kind: row["kind"],
+      category: row["category"],
       nonprofit: row["nonprofit"], licence: row["licence"], licenceExpires: row["licence_expires"],
-      escrowBank: row["escrow_bank"], escrowAccount: row["escrow_account"], mode: row["mode"], status: row["status"],
-      statusReason: row["status_reason"], checksumOverrideReason: row["checksum_override_reason"], seq: row["seq"])
+      escrowBank: row["escrow_bank"], escrowAccount: row["escrow_account"], mode: row["mode"],
+      status: row["status"],
+      statusReason: row["status_reason"], checksumOverrideReason: row["checksum_override_reason"],
+      seq: row["seq"])
   }
 
   /// Paid, released, refunded and held money, and hours, over the enrollments of `scope`.
@@ -141,7 +149,8 @@ extension AppDatabase {
       summary.hoursConsumed = row["hc"]
       summary.hoursRefunded = row["hr"]
       summary.hoursPending = row["hpend"]
-      summary.hoursRemaining = summary.hoursPaid - summary.hoursConsumed - summary.hoursRefunded - summary.hoursPending
+      summary.hoursRemaining =
+        summary.hoursPaid - summary.hoursConsumed - summary.hoursRefunded - summary.hoursPending
       return summary
     }
   }

@@ -14,7 +14,9 @@ extension AppDatabase {
     }
   }
 
-  func refund(enrollment: String, hours: Int64?, reason: String, bankRef: String, db: Database) throws -> Recorded {
+  func refund(enrollment: String, hours: Int64?, reason: String, bankRef: String, db: Database) throws
+    -> Recorded
+  {
     let content = RefundContent(enrollment: enrollment, hours: hours.map(String.init) ?? "all").text
     if let earlier = try repeatedRequest(bankRef: bankRef, kind: "refund", content: content, db: db) {
       return earlier
@@ -32,7 +34,8 @@ extension AppDatabase {
     let parent: String = row["parent"]
     let id = try LedgerWriter.nextID("R", table: "refunds", db: db)
     let event = Refund(
-      refund: id, enrollment: enrollment, bankRef: bankRef, hours: refundHours, amountFen: amount, reason: reason,
+      refund: id, enrollment: enrollment, bankRef: bankRef, hours: refundHours, amountFen: amount,
+      reason: reason,
       allRemaining: hours == nil,
       postings: Posting.transfer(amount, from: Posting.escrow(enrollment), to: Posting.parent(parent)))
     return Recorded(id: id, seq: try LedgerWriter.append(.refund(event), db: db))
@@ -57,18 +60,22 @@ extension AppDatabase {
           """, arguments: [uscc])
       for row in open {
         let lesson: String = row["id"]
-        let event = LessonVoided(lesson: lesson, reason: "institution closed before the lesson was confirmed: \(reasonText)")
+        let event = LessonVoided(
+          lesson: lesson, reason: "institution closed before the lesson was confirmed: \(reasonText)")
         recorded.append(Recorded(id: lesson, seq: try LedgerWriter.append(.lessonVoided(event), db: db)))
       }
       let holding = try String.fetchAll(
-        db, sql: "SELECT id FROM enrollments WHERE institution = ? AND escrow_fen > 0 ORDER BY seq", arguments: [uscc])
+        db, sql: "SELECT id FROM enrollments WHERE institution = ? AND escrow_fen > 0 ORDER BY seq",
+        arguments: [uscc])
       for enrollment in holding {
         let ref = try Self.validateBankRef("\(bankRefPrefix)-\(enrollment)")
-        recorded.append(try refund(enrollment: enrollment, hours: nil, reason: reasonText, bankRef: ref, db: db))
+        recorded.append(
+          try refund(enrollment: enrollment, hours: nil, reason: reasonText, bankRef: ref, db: db))
       }
       try requireNoEscrow(uscc: uscc, db: db)
       let event = InstitutionStatusChanged(uscc: uscc, status: .revoked, reason: reasonText)
-      recorded.append(Recorded(id: uscc, seq: try LedgerWriter.append(.institutionStatusChanged(event), db: db)))
+      recorded.append(
+        Recorded(id: uscc, seq: try LedgerWriter.append(.institutionStatusChanged(event), db: db)))
       return recorded
     }
   }

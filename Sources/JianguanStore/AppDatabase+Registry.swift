@@ -30,7 +30,8 @@ extension AppDatabase {
       if uscc.checksumValid {
         throw Rejection(
           "checksum_override_not_needed",
-          "uscc \(Rejection.quote(uscc.value)) has a correct check character; --accept-bad-checksum is only for codes that fail it")
+          "uscc \(Rejection.quote(uscc.value)) has a correct check character; --accept-bad-checksum is only for codes that fail it"
+        )
       }
     }
     let name = try TextField.validate(form.name, field: "name", maxLength: 100)
@@ -38,7 +39,8 @@ extension AppDatabase {
     guard region.level == .county || region.level == .prefecture else {
       throw Rejection(
         "region_not_local",
-        "region \(Rejection.quote(form.region)) is a province; an institution is registered in a prefecture or county")
+        "region \(Rejection.quote(form.region)) is a province; an institution is registered in a prefecture or county"
+      )
     }
     guard ["subject", "non-subject"].contains(form.kind) else {
       throw Rejection("kind_unknown", "kind \(Rejection.quote(form.kind)) must be subject or non-subject")
@@ -46,11 +48,14 @@ extension AppDatabase {
     var category: String?
     if let text = form.category {
       guard form.kind == "non-subject" else {
-        throw Rejection("category_for_subject", "category \(Rejection.quote(text)) applies to non-subject institutions only")
+        throw Rejection(
+          "category_for_subject", "category \(Rejection.quote(text)) applies to non-subject institutions only"
+        )
       }
       category = try NonSubjectCategory.parse(text, field: "category").rawValue
     } else if form.kind == "non-subject" {
-      throw Rejection("category_missing", "category is required for a non-subject institution (体育, 文化艺术, 科技 or 其他)")
+      throw Rejection(
+        "category_missing", "category is required for a non-subject institution (体育, 文化艺术, 科技 or 其他)")
     }
     if form.kind == "subject" && !form.nonprofit {
       throw Rejection(
@@ -61,7 +66,9 @@ extension AppDatabase {
     let expires = try CalendarDate.parse(form.licenceExpires, field: "license-expires")
     guard expires > today else {
       throw Rejection(
-        "licence_expired", "license-expires \(Rejection.quote(form.licenceExpires)) is not after today (\(today)): the licence has expired")
+        "licence_expired",
+        "license-expires \(Rejection.quote(form.licenceExpires)) is not after today (\(today)): the licence has expired"
+      )
     }
     let bank = try TextField.validate(form.escrowBank, field: "escrow-bank", maxLength: 100)
     let account = try Self.validateAccountNumber(form.escrowAccount)
@@ -75,7 +82,9 @@ extension AppDatabase {
       nonprofit: form.nonprofit, licence: licence, licenceExpires: expires.description, escrowBank: bank,
       escrowAccount: account, mode: mode, checksumOverrideReason: overrideReason)
     return try write { db in
-      if try Bool.fetchOne(db, sql: "SELECT 1 FROM institutions WHERE uscc = ?", arguments: [uscc.value]) == true {
+      if try Bool.fetchOne(db, sql: "SELECT 1 FROM institutions WHERE uscc = ?", arguments: [uscc.value])
+        == true
+      {
         throw Rejection("institution_exists", "uscc \(Rejection.quote(uscc.value)) is already registered")
       }
       return Recorded(id: uscc.value, seq: try LedgerWriter.append(.institutionRegistered(event), db: db))
@@ -88,7 +97,8 @@ extension AppDatabase {
     else {
       throw Rejection(
         "escrow_account_malformed",
-        "escrow-account \(Rejection.quote(text)) must be 8 to 32 digits (hyphens allowed), as the bank prints it")
+        "escrow-account \(Rejection.quote(text)) must be 8 to 32 digits (hyphens allowed), as the bank prints it"
+      )
     }
     return text
   }
@@ -103,11 +113,17 @@ extension AppDatabase {
       let current = institution.status
       switch status {
       case .suspended:
-        guard current == "active" else { throw statusRefusal(text, current, "suspended", "only an active institution") }
+        guard current == "active" else {
+          throw statusRefusal(text, current, "suspended", "only an active institution")
+        }
       case .reinstated, .active:
-        guard current == "suspended" else { throw statusRefusal(text, current, "reinstated", "only a suspended institution") }
+        guard current == "suspended" else {
+          throw statusRefusal(text, current, "reinstated", "only a suspended institution")
+        }
       case .revoked:
-        guard current != "revoked" else { throw statusRefusal(text, current, "revoked", "an institution not yet revoked") }
+        guard current != "revoked" else {
+          throw statusRefusal(text, current, "revoked", "an institution not yet revoked")
+        }
         try requireNoEscrow(uscc: text, db: db)
       }
       let event = InstitutionStatusChanged(uscc: text, status: status, reason: reasonText)
@@ -116,19 +132,23 @@ extension AppDatabase {
   }
 
   func statusRefusal(_ uscc: String, _ current: String, _ act: String, _ rule: String) -> Rejection {
-    Rejection("status_\(current)_cannot_be_\(act)", "institution \(uscc) is \(current); \(rule) can be \(act)")
+    Rejection(
+      "status_\(current)_cannot_be_\(act)", "institution \(uscc) is \(current); \(rule) can be \(act)")
   }
 
   func requireNoEscrow(uscc: String, db: Database) throws {
     let row = try Row.fetchOne(
-      db, sql: "SELECT COUNT(*) AS n, COALESCE(SUM(escrow_fen), 0) AS fen FROM enrollments WHERE institution = ? AND escrow_fen > 0",
+      db,
+      sql:
+        "SELECT COUNT(*) AS n, COALESCE(SUM(escrow_fen), 0) AS fen FROM enrollments WHERE institution = ? AND escrow_fen > 0",
       arguments: [uscc])!
     let count: Int64 = row["n"]
     if count > 0 {
       let fen: Int64 = row["fen"]
       throw Rejection(
         "revoke_with_escrow",
-        "institution \(uscc) still holds \(Money.formatYuan(fen)) yuan of escrow in \(count) enrollments; refund them first or use `institution close`")
+        "institution \(uscc) still holds \(Money.formatYuan(fen)) yuan of escrow in \(count) enrollments; refund them first or use `institution close`"
+      )
     }
   }
 
@@ -143,7 +163,8 @@ extension AppDatabase {
   func requireInstitution(_ uscc: String, db: Database) throws -> InstitutionRow {
     guard
       let row = try Row.fetchOne(
-        db, sql: "SELECT uscc, status, kind, region, escrow_account FROM institutions WHERE uscc = ?", arguments: [uscc])
+        db, sql: "SELECT uscc, status, kind, region, escrow_account FROM institutions WHERE uscc = ?",
+        arguments: [uscc])
     else {
       throw Rejection("institution_unknown", "institution \(Rejection.quote(uscc)) is not registered")
     }
@@ -168,13 +189,16 @@ extension AppDatabase {
   }
 
   /// Adds a teacher; in-service public-school teachers are refused.
-  public func addTeacher(institution: String, name: String, certificate: String, inService: Bool) throws -> Recorded {
+  public func addTeacher(institution: String, name: String, certificate: String, inService: Bool) throws
+    -> Recorded
+  {
     let nameText = try TextField.validate(name, field: "name", maxLength: 50)
     let certificateText = try Self.validateCertificate(certificate)
     if inService {
       throw Rejection(
         "teacher_in_service",
-        "teacher \(Rejection.quote(nameText)) is an in-service public-school teacher (在职教师), who may not teach at a training institution")
+        "teacher \(Rejection.quote(nameText)) is an in-service public-school teacher (在职教师), who may not teach at a training institution"
+      )
     }
     return try write { db in
       let owner = try requireInstitution(institution, db: db)
@@ -188,9 +212,11 @@ extension AppDatabase {
   }
 
   static func validateCertificate(_ text: String) throws -> String {
-    guard (6...30).contains(text.count), text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+    guard (6...30).contains(text.count), text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
+    else {
       throw Rejection(
-        "certificate_malformed", "certificate \(Rejection.quote(text)) must be 6 to 30 letters or digits (教师资格证 number)")
+        "certificate_malformed",
+        "certificate \(Rejection.quote(text)) must be 6 to 30 letters or digits (教师资格证 number)")
     }
     return text
   }

@@ -52,10 +52,14 @@ public final class AppDatabase: Sendable {
   ) throws -> (AppDatabase, Recorded) {
     let manager = FileManager.default
     guard !manager.fileExists(atPath: path) else {
-      throw Rejection("database_exists", "database \(Rejection.quote(path)) already exists; init never touches an existing database")
+      throw Rejection(
+        "database_exists",
+        "database \(Rejection.quote(path)) already exists; init never touches an existing database")
     }
     guard !manager.fileExists(atPath: keyPath) else {
-      throw Rejection("key_file_exists", "key file \(Rejection.quote(keyPath)) already exists; remove it or choose another --db")
+      throw Rejection(
+        "key_file_exists",
+        "key file \(Rejection.quote(keyPath)) already exists; remove it or choose another --db")
     }
     let regionRecord = try reference.regions.validateCurrent(region, field: "region")
     let authorityText = try TextField.validate(authority, field: "authority", maxLength: 100)
@@ -67,7 +71,8 @@ public final class AppDatabase: Sendable {
     } catch {
       try? manager.removeItem(atPath: path)
       try? manager.removeItem(atPath: keyPath)
-      throw Rejection("database_create_failed", "could not create database \(Rejection.quote(path)): \(error)")
+      throw Rejection(
+        "database_create_failed", "could not create database \(Rejection.quote(path)): \(error)")
     }
     let database = AppDatabase(path: path, writer: writer, vault: vault, reference: reference)
     let origin = "jianguan.\(regionRecord.code).example/ledger"
@@ -85,16 +90,21 @@ public final class AppDatabase: Sendable {
   /// Opens an existing database; never creates one.
   public static func open(path: String, keyPath: String, reference: ReferenceData) throws -> AppDatabase {
     guard FileManager.default.fileExists(atPath: path) else {
-      throw Rejection("database_missing", "no database at \(Rejection.quote(path)); create one with `jianguan init` or pass --db")
+      throw Rejection(
+        "database_missing",
+        "no database at \(Rejection.quote(path)); create one with `jianguan init` or pass --db")
     }
     let writer: DatabaseQueue
     do {
       writer = try connect(path: path)
       try Schema.migrator.migrate(writer)
     } catch let error as DatabaseError {
-      throw Rejection("database_unreadable", "database \(Rejection.quote(path)) cannot be opened: \(error.message ?? "\(error)")")
+      throw Rejection(
+        "database_unreadable",
+        "database \(Rejection.quote(path)) cannot be opened: \(error.message ?? "\(error)")")
     }
-    return AppDatabase(path: path, writer: writer, vault: PersonalDataVault.open(at: keyPath), reference: reference)
+    return AppDatabase(
+      path: path, writer: writer, vault: PersonalDataVault.open(at: keyPath), reference: reference)
   }
 
   /// The authority, region and origin recorded by `init`.
@@ -151,8 +161,10 @@ public struct StoreError: Error, CustomStringConvertible {
     switch error.resultCode {
     case .SQLITE_FULL: message = "the disk is full: nothing was written and the database is unchanged"
     case .SQLITE_READONLY: message = "the database file is read-only: nothing was written"
-    case .SQLITE_BUSY, .SQLITE_LOCKED: message = "the database stayed busy (another writer held it for 30 s): nothing was written, try again"
-    case .SQLITE_CORRUPT, .SQLITE_NOTADB: message = "the database file is damaged or not a Jianguan database: \(error.message ?? "")"
+    case .SQLITE_BUSY, .SQLITE_LOCKED:
+      message = "the database stayed busy (another writer held it for 30 s): nothing was written, try again"
+    case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+      message = "the database file is damaged or not a Jianguan database: \(error.message ?? "")"
     default: message = "database error: \(error.message ?? "\(error)")"
     }
   }

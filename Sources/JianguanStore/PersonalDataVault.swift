@@ -34,7 +34,8 @@ struct PersonalDataVault: Sendable {
     guard let masterKey else {
       throw Rejection(
         "key_file_missing",
-        "the personal-data key file \(Rejection.quote(keyPath)) is missing or malformed; personal data cannot be recorded without it")
+        "the personal-data key file \(Rejection.quote(keyPath)) is missing or malformed; personal data cannot be recorded without it"
+      )
     }
     return masterKey
   }
@@ -45,20 +46,24 @@ struct PersonalDataVault: Sendable {
 
   /// The keyed commitment of an ID number, as hex.
   func commitment(idNumber: String) throws -> String {
-    Hex.encode(HMACSHA256.mac(key: try derivedKey("commitment"), message: Array("resident-id\n\(idNumber)".utf8)))
+    Hex.encode(
+      HMACSHA256.mac(key: try derivedKey("commitment"), message: Array("resident-id\n\(idNumber)".utf8)))
   }
 
   /// Seals personal data: nonce ‖ ciphertext ‖ tag, bound to the commitment.
   func seal(_ record: PersonalRecord, commitment: String) throws -> Data {
     let plaintext = [UInt8](try JSONEncoder().encode(record))
     let nonce = SecureRandom.bytes(12)
-    let sealed = try AESGCM.seal(plaintext, key: try derivedKey("sealing"), nonce: nonce, aad: Array(commitment.utf8))
+    let sealed = try AESGCM.seal(
+      plaintext, key: try derivedKey("sealing"), nonce: nonce, aad: Array(commitment.utf8))
     return Data(nonce + sealed.ciphertext + sealed.tag)
   }
 
   func open(_ sealed: Data, commitment: String) throws -> PersonalRecord {
     let bytes = [UInt8](sealed)
-    guard bytes.count >= 28 else { throw Rejection("personal_data_damaged", "sealed personal data is too short") }
+    guard bytes.count >= 28 else {
+      throw Rejection("personal_data_damaged", "sealed personal data is too short")
+    }
     let plaintext = try AESGCM.open(
       Array(bytes[12..<(bytes.count - 16)]), tag: Array(bytes[(bytes.count - 16)...]),
       key: try derivedKey("sealing"), nonce: Array(bytes[0..<12]), aad: Array(commitment.utf8))

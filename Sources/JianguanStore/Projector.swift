@@ -17,7 +17,8 @@ enum Projector {
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)
           """,
         arguments: [
-          e.uscc, e.name, e.region, e.kind, e.category, e.nonprofit, e.licence, e.licenceExpires, e.escrowBank,
+          e.uscc, e.name, e.region, e.kind, e.category, e.nonprofit, e.licence, e.licenceExpires,
+          e.escrowBank,
           e.escrowAccount, e.mode, e.checksumOverrideReason, seq,
         ])
     case .institutionStatusChanged(let e):
@@ -49,10 +50,13 @@ enum Projector {
           INSERT INTO classes(id, course, institution, venue, teacher, capacity, starts, ends, schedule, seq)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
           """,
-        arguments: [e.id, e.course, e.institution, e.venue, e.teacher, e.capacity, e.starts, e.ends, e.schedule, seq])
+        arguments: [
+          e.id, e.course, e.institution, e.venue, e.teacher, e.capacity, e.starts, e.ends, e.schedule, seq,
+        ])
     case .parentRegistered(let e):
       try db.execute(
-        sql: "INSERT INTO parents(id, commitment, seq) VALUES (?, ?, ?)", arguments: [e.id, e.commitment, seq])
+        sql: "INSERT INTO parents(id, commitment, seq) VALUES (?, ?, ?)",
+        arguments: [e.id, e.commitment, seq])
     case .studentAdded(let e):
       try db.execute(
         sql: "INSERT INTO students(id, parent, commitment, grade, seq) VALUES (?, ?, ?, ?, ?)",
@@ -64,10 +68,12 @@ enum Projector {
             amount_fen, escrow_fen, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
           """,
         arguments: [
-          e.enrollment, e.student, e.parent, e.classID, e.institution, e.bankRef, e.paidAt, e.hours, e.amountFen,
+          e.enrollment, e.student, e.parent, e.classID, e.institution, e.bankRef, e.paidAt, e.hours,
+          e.amountFen,
           e.amountFen, seq,
         ])
-      try rememberBankRef(e.bankRef, seq: seq, kind: "payment", content: PaymentContent(e).text, id: e.enrollment, db: db)
+      try rememberBankRef(
+        e.bankRef, seq: seq, kind: "payment", content: PaymentContent(e).text, id: e.enrollment, db: db)
     case .lessonRecorded(let e):
       try db.execute(
         sql: """
@@ -76,11 +82,14 @@ enum Projector {
           """,
         arguments: [e.lesson, e.enrollment, e.hours, e.taughtAt, String(e.taughtAt.prefix(10)), seq])
       try db.execute(
-        sql: "UPDATE enrollments SET hours_pending = hours_pending + ? WHERE id = ?", arguments: [e.hours, e.enrollment])
+        sql: "UPDATE enrollments SET hours_pending = hours_pending + ? WHERE id = ?",
+        arguments: [e.hours, e.enrollment])
     case .lessonReleased(let e):
-      let hours = try Int64.fetchOne(db, sql: "SELECT hours FROM lessons WHERE id = ?", arguments: [e.lesson]) ?? 0
+      let hours =
+        try Int64.fetchOne(db, sql: "SELECT hours FROM lessons WHERE id = ?", arguments: [e.lesson]) ?? 0
       try db.execute(
-        sql: "UPDATE lessons SET status = 'released', released_fen = ? WHERE id = ?", arguments: [e.amountFen, e.lesson])
+        sql: "UPDATE lessons SET status = 'released', released_fen = ? WHERE id = ?",
+        arguments: [e.amountFen, e.lesson])
       try db.execute(
         sql: """
           UPDATE enrollments SET hours_pending = hours_pending - ?, hours_consumed = hours_consumed + ?,
@@ -89,9 +98,11 @@ enum Projector {
         arguments: [hours, hours, e.amountFen, e.amountFen, e.enrollment])
     case .lessonDisputed(let e):
       try db.execute(
-        sql: "UPDATE lessons SET status = 'disputed', reason = ? WHERE id = ?", arguments: [e.reason, e.lesson])
+        sql: "UPDATE lessons SET status = 'disputed', reason = ? WHERE id = ?",
+        arguments: [e.reason, e.lesson])
     case .lessonVoided(let e):
-      let row = try Row.fetchOne(db, sql: "SELECT enrollment, hours FROM lessons WHERE id = ?", arguments: [e.lesson])
+      let row = try Row.fetchOne(
+        db, sql: "SELECT enrollment, hours FROM lessons WHERE id = ?", arguments: [e.lesson])
       try db.execute(
         sql: "UPDATE lessons SET status = 'voided', reason = ? WHERE id = ?", arguments: [e.reason, e.lesson])
       if let row {
@@ -101,7 +112,8 @@ enum Projector {
       }
     case .refund(let e):
       try db.execute(
-        sql: "INSERT INTO refunds(id, enrollment, bank_ref, hours, amount_fen, reason, seq) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        sql:
+          "INSERT INTO refunds(id, enrollment, bank_ref, hours, amount_fen, reason, seq) VALUES (?, ?, ?, ?, ?, ?, ?)",
         arguments: [e.refund, e.enrollment, e.bankRef, e.hours, e.amountFen, e.reason, seq])
       try db.execute(
         sql: """
@@ -109,11 +121,14 @@ enum Projector {
             escrow_fen = escrow_fen - ? WHERE id = ?
           """,
         arguments: [e.hours, e.amountFen, e.amountFen, e.enrollment])
-      try rememberBankRef(e.bankRef, seq: seq, kind: "refund", content: RefundContent(e).text, id: e.refund, db: db)
+      try rememberBankRef(
+        e.bankRef, seq: seq, kind: "refund", content: RefundContent(e).text, id: e.refund, db: db)
     }
   }
 
-  static func rememberBankRef(_ ref: String, seq: Int64, kind: String, content: String, id: String, db: Database) throws {
+  static func rememberBankRef(
+    _ ref: String, seq: Int64, kind: String, content: String, id: String, db: Database
+  ) throws {
     try db.execute(
       sql: "INSERT INTO bank_refs(ref, seq, kind, content, result_id) VALUES (?, ?, ?, ?, ?)",
       arguments: [ref, seq, kind, content, id])
@@ -133,7 +148,8 @@ struct PaymentContent: Equatable {
     self.amountFen = amountFen
   }
   init(_ payment: Payment) {
-    self.init(student: payment.student, classID: payment.classID, hours: payment.hours, amountFen: payment.amountFen)
+    self.init(
+      student: payment.student, classID: payment.classID, hours: payment.hours, amountFen: payment.amountFen)
   }
   var text: String { "payment student=\(student) class=\(classID) hours=\(hours) amountFen=\(amountFen)" }
 }

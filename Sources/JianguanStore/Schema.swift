@@ -134,10 +134,13 @@ enum Schema {
           ) STRICT;
           CREATE INDEX refunds_enrollment ON refunds(enrollment);
 
+          -- Signed checkpoints: beside the log, not in it, so the size each signs is the log's size.
           CREATE TABLE checkpoints (
+            id INTEGER PRIMARY KEY NOT NULL,
             size INTEGER NOT NULL,
             root_hash BLOB NOT NULL,
             note TEXT NOT NULL,
+            verifier_key TEXT NOT NULL,
             signed_at TEXT NOT NULL
           ) STRICT;
           """)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JianguanCore
+import JianguanCrypto
 import JianguanLedger
 import JianguanStore
 
@@ -19,7 +20,7 @@ struct Jianguan: ParsableCommand {
       InitCommand.self, InstitutionCommand.self, VenueCommand.self, TeacherCommand.self, CourseCommand.self,
       ClassCommand.self, ParentCommand.self, StudentCommand.self, PayCommand.self, LessonCommand.self,
       SettleCommand.self, RefundCommand.self, BalanceCommand.self, LedgerCommand.self, AuditCommand.self,
-      DemoCommand.self,
+      KeyCommand.self, CheckpointCommand.self, ProofCommand.self, ReceiptCommand.self, DemoCommand.self,
     ])
 
   /// Exit statuses, documented in the README.
@@ -44,6 +45,16 @@ struct Jianguan: ParsableCommand {
       fail(code: rejection.code, message: rejection.message, status: .refused, format: format)
     } catch let error as StoreError {
       fail(code: "database_failure", message: error.message, status: .failure, format: format)
+    } catch let error as MerkleError {
+      fail(code: error.code.rawValue, message: error.message, status: .refused, format: format)
+    } catch let error as NoteError {
+      fail(code: error.code.rawValue, message: error.message, status: .refused, format: format)
+    } catch let error as CheckpointError {
+      fail(code: error.code.rawValue, message: error.message, status: .refused, format: format)
+    } catch let error as Receipt.Failure {
+      fail(code: error.code, message: error.message, status: .refused, format: format)
+    } catch let error as CryptoError {
+      fail(code: error.code.rawValue, message: error.message, status: .refused, format: format)
     } catch let exit as AuditFailed {
       Foundation.exit(exit.status)
     } catch {
@@ -73,7 +84,9 @@ struct Jianguan: ParsableCommand {
 
   static func fail(code: String, message: String, status: Status, format: OutputFormat) -> Never {
     if format == .json {
-      print(JSONValue.object(["error": .object(["code": .string(code), "message": .string(message)])]).canonicalText)
+      print(
+        JSONValue.object(["error": .object(["code": .string(code), "message": .string(message)])])
+          .canonicalText)
     }
     FileHandle.standardError.write(Data("jianguan: \(Output.safe(message))\n".utf8))
     Foundation.exit(status.rawValue)

@@ -14,7 +14,8 @@ struct CLI {
 
   /// The binary beside the test bundle (the same build folder), else `.build/debug/jianguan`.
   static let binary: URL = {
-    let bundleFolder = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+    let bundleFolder = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+      .deletingLastPathComponent()
     for candidate in [
       bundleFolder.appendingPathComponent("jianguan"),
       bundleFolder.deletingLastPathComponent().appendingPathComponent("jianguan"),
@@ -29,7 +30,8 @@ struct CLI {
   var environment: [String: String]
 
   init() throws {
-    folder = FileManager.default.temporaryDirectory.appendingPathComponent("jianguan-e2e-\(UUID().uuidString)")
+    folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "jianguan-e2e-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     environment = ProcessInfo.processInfo.environment
     environment["JIANGUAN_DB"] = folder.appendingPathComponent("bureau.sqlite").path
@@ -60,7 +62,9 @@ struct CLI {
     return process
   }
 
-  static func run(_ executable: String, _ arguments: [String], environment: [String: String], in folder: URL) throws -> Result {
+  static func run(_ executable: String, _ arguments: [String], environment: [String: String], in folder: URL)
+    throws -> Result
+  {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments

@@ -8,8 +8,10 @@ import Testing
     let steps: [[String]] = [
       ["init", "--authority", "合肥市教育局", "--region", "340100"],
       [
-        "institution", "register", "--uscc", uscc, "--name", "启明体育", "--region", "340104", "--kind", "non-subject",
-        "--category", "体育", "--license", "教民3401047000123号", "--license-expires", "2029-12-31", "--escrow-bank", "中国银行",
+        "institution", "register", "--uscc", uscc, "--name", "启明体育", "--region", "340104", "--kind",
+        "non-subject",
+        "--category", "体育", "--license", "教民3401047000123号", "--license-expires", "2029-12-31",
+        "--escrow-bank", "中国银行",
         "--escrow-account", "6217000012345678",
       ],
       ["venue", "add", "--institution", uscc, "--address", "蜀山区长江西路1号", "--area-m2", "300"],
@@ -19,11 +21,17 @@ import Testing
         "--lesson-minutes", "60", "--hours", "40", "--price-per-hour", "100",
       ],
       [
-        "class", "add", "--course", "C1", "--venue", "V1", "--teacher", "T1", "--capacity", "30", "--starts", "2026-03-02",
+        "class", "add", "--course", "C1", "--venue", "V1", "--teacher", "T1", "--capacity", "30", "--starts",
+        "2026-03-02",
         "--ends", "2026-05-15", "--schedule", "Sat 09:00-10:00,Sun 15:00-16:00",
       ],
-      ["parent", "register", "--name", "张三", "--id-number", CLI.residentID(1, year: 1980), "--phone", "13800138000"],
-      ["student", "add", "--parent", "P1", "--name", "张小明", "--id-number", CLI.residentID(2), "--grade", "5"],
+      [
+        "parent", "register", "--name", "张三", "--id-number", CLI.residentID(1, year: 1980), "--phone",
+        "13800138000",
+      ],
+      [
+        "student", "add", "--parent", "P1", "--name", "张小明", "--id-number", CLI.residentID(2), "--grade", "5",
+      ],
     ]
     for step in steps {
       let result = try cli.run(step)
@@ -35,32 +43,55 @@ import Testing
     let cli = try CLI()
     defer { cli.remove() }
     try bureau(cli)
-    let pay = try cli.run(["pay", "--student", "S1", "--class", "B1", "--hours", "30", "--amount", "2999.99", "--bank-ref", "BOC-1", "--at", "2026-02-20T10:00", "--format", "json"])
+    let pay = try cli.run([
+      "pay", "--student", "S1", "--class", "B1", "--hours", "30", "--amount", "2999.99", "--bank-ref",
+      "BOC-1", "--at", "2026-02-20T10:00", "--format", "json",
+    ])
     #expect(pay.status == 0 && pay.stdout.contains("\"id\":\"E1\""))
-    let repeatPay = try cli.run(["pay", "--student", "S1", "--class", "B1", "--hours", "30", "--amount", "2999.99", "--bank-ref", "BOC-1", "--at", "2026-02-21T10:00"])
+    let repeatPay = try cli.run([
+      "pay", "--student", "S1", "--class", "B1", "--hours", "30", "--amount", "2999.99", "--bank-ref",
+      "BOC-1", "--at", "2026-02-21T10:00",
+    ])
     #expect(repeatPay.status == 0 && repeatPay.stdout.contains("already recorded"))
-    #expect(try cli.run(["lesson", "record", "--enrollment", "E1", "--hours", "2", "--taught-at", "2026-03-07T09:00"]).status == 0)
+    #expect(
+      try cli.run([
+        "lesson", "record", "--enrollment", "E1", "--hours", "2", "--taught-at", "2026-03-07T09:00",
+      ]).status == 0)
     #expect(try cli.run(["lesson", "confirm", "L1"]).status == 0)
-    #expect(try cli.run(["lesson", "record", "--enrollment", "E1", "--hours", "1", "--taught-at", "2026-03-08T15:00"]).status == 0)
+    #expect(
+      try cli.run([
+        "lesson", "record", "--enrollment", "E1", "--hours", "1", "--taught-at", "2026-03-08T15:00",
+      ]).status == 0)
     #expect(try cli.run(["lesson", "dispute", "L2", "--reason", "未上课"]).status == 0)
     #expect(try cli.run(["lesson", "resolve", "L2", "--release"]).status == 0)
-    #expect(try cli.run(["lesson", "record", "--enrollment", "E1", "--hours", "1", "--taught-at", "2026-03-14T09:00"]).status == 0)
+    #expect(
+      try cli.run([
+        "lesson", "record", "--enrollment", "E1", "--hours", "1", "--taught-at", "2026-03-14T09:00",
+      ]).status == 0)
     let settled = try cli.run(["settle", "--as-of", "2026-04-30", "--format", "json"])
     #expect(settled.stdout.contains("L3"))
-    #expect(try cli.run(["refund", "--enrollment", "E1", "--hours", "5", "--reason", "搬家", "--bank-ref", "BOC-R1"]).status == 0)
-    #expect(try cli.run(["refund", "--enrollment", "E1", "--all", "--reason", "搬家", "--bank-ref", "BOC-R2"]).status == 0)
+    #expect(
+      try cli.run(["refund", "--enrollment", "E1", "--hours", "5", "--reason", "搬家", "--bank-ref", "BOC-R1"])
+        .status == 0)
+    #expect(
+      try cli.run(["refund", "--enrollment", "E1", "--all", "--reason", "搬家", "--bank-ref", "BOC-R2"]).status
+        == 0)
     let balance = try cli.run(["balance", "--enrollment", "E1", "--format", "json"])
-    let object = try #require(try JSONSerialization.jsonObject(with: Data(balance.stdout.utf8)) as? [String: Int])
+    let object = try #require(
+      try JSONSerialization.jsonObject(with: Data(balance.stdout.utf8)) as? [String: Int])
     #expect(object["paidFen"] == 299_999)
     #expect(object["releasedFen"]! + object["refundedFen"]! == 299_999)
     #expect(object["releasedFen"] == 4 * 9_999 && object["escrowFen"] == 0)
-    for key in ["hoursPaid", "hoursConsumed", "hoursRefunded", "hoursPending", "hoursRemaining"] { #expect(object[key] != nil) }
+    for key in ["hoursPaid", "hoursConsumed", "hoursRefunded", "hoursPending", "hoursRemaining"] {
+      #expect(object[key] != nil)
+    }
     let audit = try cli.run(["audit"])
     #expect(audit.status == 0 && audit.stdout.contains("audit ok"))
     let export = try cli.run(["ledger", "export", "--format", "table"])
     let lines = export.stdout.split(separator: "\n")
     #expect(lines.count == 18)
-    let first = try #require(try JSONSerialization.jsonObject(with: Data(String(lines.first ?? "").utf8)) as? [String: Any])
+    let first = try #require(
+      try JSONSerialization.jsonObject(with: Data(String(lines.first ?? "").utf8)) as? [String: Any])
     for key in ["seq", "kind", "entryHex", "prevHash", "hash"] { #expect(first[key] != nil) }
   }
 
@@ -68,29 +99,71 @@ import Testing
     let cli = try CLI()
     defer { cli.remove() }
     try bureau(cli)
-    #expect(try cli.run(["pay", "--student", "S1", "--class", "B1", "--hours", "10", "--amount", "1000", "--bank-ref", "B-1", "--at", "2026-02-20T10:00"]).status == 0)
+    #expect(
+      try cli.run([
+        "pay", "--student", "S1", "--class", "B1", "--hours", "10", "--amount", "1000", "--bank-ref", "B-1",
+        "--at", "2026-02-20T10:00",
+      ]).status == 0)
     let digest = cli.databaseDigest()
     let cases: [([String], String)] = [
-      (["pay", "--student", "S1", "--class", "B1", "--hours", "61", "--amount", "100", "--bank-ref", "B-2", "--at", "2026-02-20T10:00"], "60"),
-      (["pay", "--student", "S1", "--class", "B1", "--hours", "60", "--amount", "5001", "--bank-ref", "B-2", "--at", "2026-02-20T10:00"], "cap"),
-      (["pay", "--student", "S1", "--class", "B1", "--hours", "1", "--amount", "12.345", "--bank-ref", "B-2"], "amount"),
-      (["pay", "--student", "S1", "--class", "B1", "--hours", "1", "--amount", "-5", "--bank-ref", "B-2"], "amount"),
-      (["pay", "--student", "S1", "--class", "B1", "--hours", "1", "--amount", "1e3", "--bank-ref", "B-2"], "amount"),
-      (["pay", "--student", "S1", "--class", "B1", "--hours", "1", "--amount", "￥100", "--bank-ref", "B-2"], "amount"),
-      (["pay", "--student", "S1", "--class", "B1", "--hours", "1", "--amount", "92233720368547758.08", "--bank-ref", "B-2"], "amount"),
-      (["pay", "--student", "S1", "--class", "B1", "--hours", "10", "--amount", "999", "--bank-ref", "B-1"], "bank-ref"),
+      (
+        [
+          "pay", "--student", "S1", "--class", "B1", "--hours", "61", "--amount", "100", "--bank-ref", "B-2",
+          "--at", "2026-02-20T10:00",
+        ], "60"
+      ),
+      (
+        [
+          "pay", "--student", "S1", "--class", "B1", "--hours", "60", "--amount", "5001", "--bank-ref", "B-2",
+          "--at", "2026-02-20T10:00",
+        ], "cap"
+      ),
+      (
+        [
+          "pay", "--student", "S1", "--class", "B1", "--hours", "1", "--amount", "12.345", "--bank-ref",
+          "B-2",
+        ], "amount"
+      ),
+      (
+        ["pay", "--student", "S1", "--class", "B1", "--hours", "1", "--amount", "-5", "--bank-ref", "B-2"],
+        "amount"
+      ),
+      (
+        ["pay", "--student", "S1", "--class", "B1", "--hours", "1", "--amount", "1e3", "--bank-ref", "B-2"],
+        "amount"
+      ),
+      (
+        ["pay", "--student", "S1", "--class", "B1", "--hours", "1", "--amount", "￥100", "--bank-ref", "B-2"],
+        "amount"
+      ),
+      (
+        [
+          "pay", "--student", "S1", "--class", "B1", "--hours", "1", "--amount", "92233720368547758.08",
+          "--bank-ref", "B-2",
+        ], "amount"
+      ),
+      (
+        ["pay", "--student", "S1", "--class", "B1", "--hours", "10", "--amount", "999", "--bank-ref", "B-1"],
+        "bank-ref"
+      ),
       (["refund", "--enrollment", "E1", "--hours", "11", "--reason", "r", "--bank-ref", "B-3"], "hours"),
       (["refund", "--enrollment", "E7", "--hours", "1", "--reason", "r", "--bank-ref", "B-3"], "enrollment"),
-      (["lesson", "record", "--enrollment", "E1", "--hours", "1", "--taught-at", "2026-03-32T09:00"], "taught-at"),
+      (
+        ["lesson", "record", "--enrollment", "E1", "--hours", "1", "--taught-at", "2026-03-32T09:00"],
+        "taught-at"
+      ),
     ]
     for (arguments, word) in cases {
       let result = try cli.run(arguments)
       #expect(result.status == 1, "\(arguments)")
-      #expect(result.stderr.split(separator: "\n").count == 1 && result.stderr.contains(word), "\(result.stderr)")
+      #expect(
+        result.stderr.split(separator: "\n").count == 1 && result.stderr.contains(word), "\(result.stderr)")
       #expect(cli.databaseDigest() == digest)
     }
     _ = try cli.run(["institution", "suspend", CLI.uscc(10), "--reason", "整改"])
-    let suspended = try cli.run(["lesson", "record", "--enrollment", "E1", "--hours", "1", "--taught-at", "2026-03-07T09:00"])
+    let suspended = try cli.run([
+      "lesson", "record", "--enrollment", "E1", "--hours", "1", "--taught-at", "2026-03-07T09:00",
+    ])
     #expect(suspended.status == 1 && suspended.stderr.contains("suspended"))
   }
 
@@ -98,11 +171,17 @@ import Testing
     let cli = try CLI()
     defer { cli.remove() }
     try bureau(cli)
-    _ = try cli.run(["pay", "--student", "S1", "--class", "B1", "--hours", "10", "--amount", "1000", "--bank-ref", "B-1", "--at", "2026-02-20T10:00"])
-    _ = try cli.run(["lesson", "record", "--enrollment", "E1", "--hours", "1", "--taught-at", "2026-03-07T09:00"])
+    _ = try cli.run([
+      "pay", "--student", "S1", "--class", "B1", "--hours", "10", "--amount", "1000", "--bank-ref", "B-1",
+      "--at", "2026-02-20T10:00",
+    ])
+    _ = try cli.run([
+      "lesson", "record", "--enrollment", "E1", "--hours", "1", "--taught-at", "2026-03-07T09:00",
+    ])
     #expect(try cli.run(["audit"]).status == 0)
     let tampered = try cli.sqlite(
-      "DROP TRIGGER ledger_no_update; UPDATE ledger SET entry = replace(entry, '\"amountFen\":100000', '\"amountFen\":10000') WHERE seq = 9;")
+      "DROP TRIGGER ledger_no_update; UPDATE ledger SET entry = replace(entry, '\"amountFen\":100000', '\"amountFen\":10000') WHERE seq = 9;"
+    )
     #expect(tampered.status == 0, "\(tampered.stderr)")
     let audit = try cli.run(["audit", "--format", "json"])
     #expect(audit.status == 3)
@@ -120,7 +199,8 @@ import Testing
       for index in 0..<10 {
         processes.append(
           try cli.start([
-            "pay", "--student", "S1", "--class", "B1", "--hours", "1", "--amount", "100", "--bank-ref", "W\(writer)-\(index)",
+            "pay", "--student", "S1", "--class", "B1", "--hours", "1", "--amount", "100", "--bank-ref",
+            "W\(writer)-\(index)",
             "--at", "2026-02-20T10:00",
           ]))
       }
@@ -129,7 +209,8 @@ import Testing
     #expect(processes.allSatisfy { $0.terminationStatus == 0 })
     let audit = try cli.run(["audit", "--format", "json"])
     #expect(audit.status == 0)
-    let object = try #require(try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])
+    let object = try #require(
+      try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])
     #expect(object["entries"] as? Int == 28)
     #expect(object["escrowFen"] as? Int == 20 * 10_000)
   }
@@ -145,12 +226,18 @@ import Testing
     let exportFile = cli.folder.appendingPathComponent("export.jsonl")
     try Data(export.stdout.utf8).write(to: exportFile)
     let verified = try CLI.run(
-      "/usr/bin/env", ["python3", CLI.packageRoot.appendingPathComponent("Tools/verify_ledger.py").path, exportFile.path, "--json"],
+      "/usr/bin/env",
+      [
+        "python3", CLI.packageRoot.appendingPathComponent("Tools/verify_ledger.py").path, exportFile.path,
+        "--json",
+      ],
       environment: cli.environment, in: cli.folder)
     #expect(verified.status == 0, "\(verified.stdout) \(verified.stderr)")
-    let python = try #require(try JSONSerialization.jsonObject(with: Data(verified.stdout.utf8)) as? [String: Any])
+    let python = try #require(
+      try JSONSerialization.jsonObject(with: Data(verified.stdout.utf8)) as? [String: Any])
     let audit = try cli.run(["--db", "jianguan-demo.sqlite", "audit", "--format", "json"])
-    let swift = try #require(try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])
+    let swift = try #require(
+      try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])
     #expect(python["rootHash"] as? String == swift["rootHash"] as? String)
     #expect(python["escrowFen"] as? Int == swift["escrowFen"] as? Int)
     #expect(python["entries"] as? Int == swift["entries"] as? Int)
@@ -159,7 +246,8 @@ import Testing
     lines[1] = lines[1].replacingOccurrences(of: "\"seq\":2", with: "\"seq\":3")
     try Data(lines.joined(separator: "\n").utf8).write(to: exportFile)
     let tampered = try CLI.run(
-      "/usr/bin/env", ["python3", CLI.packageRoot.appendingPathComponent("Tools/verify_ledger.py").path, exportFile.path],
+      "/usr/bin/env",
+      ["python3", CLI.packageRoot.appendingPathComponent("Tools/verify_ledger.py").path, exportFile.path],
       environment: cli.environment, in: cli.folder)
     #expect(tampered.status == 1)
   }

@@ -25,7 +25,8 @@ import Testing
     let uscc = CLI.uscc(1)
     let registered = try cli.run(registerArguments(uscc: uscc) + ["--format", "json"])
     #expect(registered.status == 0)
-    let object = try #require(try JSONSerialization.jsonObject(with: Data(registered.stdout.utf8)) as? [String: Any])
+    let object = try #require(
+      try JSONSerialization.jsonObject(with: Data(registered.stdout.utf8)) as? [String: Any])
     #expect(object["id"] as? String == uscc && object["seq"] as? Int == 2)
     #expect(registered.stdout.split(separator: "\n").count == 1, "exactly one JSON object")
 
@@ -60,14 +61,36 @@ import Testing
       (replacing("--license-expires", with: "2023-02-30"), "license-expires"),
       (replacing("--name", with: "名\u{1B}[31m字"), "name"),
       (replacing("--name", with: String(repeating: "x", count: 120_000)), "name"),
-      (["course", "add", "--institution", uscc, "--name", "篮球", "--category", "体育", "--delivery", "offline",
-        "--lesson-minutes", "60", "--hours", "40", "--price-per-hour", "-5"], "price-per-hour"),
-      (["course", "add", "--institution", uscc, "--name", "篮球", "--category", "体育", "--delivery", "offline",
-        "--lesson-minutes", "60", "--hours", "40", "--price-per-hour", "abc"], "price-per-hour"),
-      (["class", "add", "--course", "C9", "--venue", "V1", "--teacher", "T1", "--capacity", "10", "--starts",
-        "2026-03-01", "--ends", "2026-04-01", "--schedule", "Sat 09:00-10:00"], "course"),
-      (["teacher", "add", "--institution", uscc, "--name", "钱老师", "--certificate", "20203400123", "--in-service"], "teacher"),
-      (["parent", "register", "--name", "李四", "--id-number", "340524198001010013", "--phone", "13800138000"], "id-number"),
+      (
+        [
+          "course", "add", "--institution", uscc, "--name", "篮球", "--category", "体育", "--delivery", "offline",
+          "--lesson-minutes", "60", "--hours", "40", "--price-per-hour", "-5",
+        ], "price-per-hour"
+      ),
+      (
+        [
+          "course", "add", "--institution", uscc, "--name", "篮球", "--category", "体育", "--delivery", "offline",
+          "--lesson-minutes", "60", "--hours", "40", "--price-per-hour", "abc",
+        ], "price-per-hour"
+      ),
+      (
+        [
+          "class", "add", "--course", "C9", "--venue", "V1", "--teacher", "T1", "--capacity", "10",
+          "--starts",
+          "2026-03-01", "--ends", "2026-04-01", "--schedule", "Sat 09:00-10:00",
+        ], "course"
+      ),
+      (
+        [
+          "teacher", "add", "--institution", uscc, "--name", "钱老师", "--certificate", "20203400123",
+          "--in-service",
+        ], "teacher"
+      ),
+      (
+        [
+          "parent", "register", "--name", "李四", "--id-number", "340524198001010013", "--phone", "13800138000",
+        ], "id-number"
+      ),
     ]
     for (arguments, field) in cases {
       let result = try cli.run(arguments)
@@ -80,7 +103,9 @@ import Testing
       #expect(cli.databaseDigest() == digest, "nothing written for \(arguments.prefix(3))")
     }
     // The ID number is personal data: even a refusal must not echo it whole.
-    let refused = try cli.run(["parent", "register", "--name", "李四", "--id-number", "340524198001010013", "--phone", "1"])
+    let refused = try cli.run([
+      "parent", "register", "--name", "李四", "--id-number", "340524198001010013", "--phone", "1",
+    ])
     #expect(!refused.stderr.contains("340524198001010013"))
   }
 
@@ -89,7 +114,8 @@ import Testing
     defer { cli.remove() }
     let missing = try cli.run(["institution", "list", "--format", "json"])
     #expect(missing.status == 1)
-    let object = try #require(try JSONSerialization.jsonObject(with: Data(missing.stdout.utf8)) as? [String: Any])
+    let object = try #require(
+      try JSONSerialization.jsonObject(with: Data(missing.stdout.utf8)) as? [String: Any])
     let error = try #require(object["error"] as? [String: Any])
     #expect(error["code"] as? String == "database_missing")
     #expect(!FileManager.default.fileExists(atPath: cli.databasePath), "a read never creates a database")
@@ -101,8 +127,10 @@ import Testing
     let result = try cli.run(["demo"])
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout.contains("audit ok"))
-    #expect(FileManager.default.fileExists(atPath: cli.folder.appendingPathComponent("jianguan-demo.sqlite").path))
-    #expect(!FileManager.default.fileExists(atPath: cli.databasePath), "the demo never touches the user's database")
+    #expect(
+      FileManager.default.fileExists(atPath: cli.folder.appendingPathComponent("jianguan-demo.sqlite").path))
+    #expect(
+      !FileManager.default.fileExists(atPath: cli.databasePath), "the demo never touches the user's database")
     let audit = try cli.run(["--db", "jianguan-demo.sqlite", "audit", "--format", "json"])
     #expect(audit.status == 0 && audit.stdout.contains("\"ok\":true"))
     #expect(try cli.run(["demo"]).status == 0, "the demo replaces its database on each run")

@@ -45,13 +45,21 @@ import Testing
     case 0: return .integer(Int64.random(in: Int64.min...Int64.max, using: &generator))
     case 1:
       let alphabet = Array("aZ09 \"\\/\n\t\u{0}\u{1F}é监管😀\u{200F}")
-      return .string(String((0..<Int.random(in: 0..<8, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }))
+      return .string(
+        String(
+          (0..<Int.random(in: 0..<8, using: &generator)).map { _ in alphabet.randomElement(using: &generator)!
+          }))
     case 2: return .bool(Bool.random(using: &generator))
-    case 3: return .array((0..<Int.random(in: 0..<4, using: &generator)).map { _ in randomValue(depth: depth + 1, using: &generator) })
+    case 3:
+      return .array(
+        (0..<Int.random(in: 0..<4, using: &generator)).map { _ in
+          randomValue(depth: depth + 1, using: &generator)
+        })
     default:
       var members: [String: JSONValue] = [:]
       for index in 0..<Int.random(in: 0..<4, using: &generator) {
-        members["k\(index)\(["", "é", "Z"].randomElement(using: &generator)!)"] = randomValue(depth: depth + 1, using: &generator)
+        members["k\(index)\(["", "é", "Z"].randomElement(using: &generator)!)"] = randomValue(
+          depth: depth + 1, using: &generator)
       }
       return .object(members)
     }

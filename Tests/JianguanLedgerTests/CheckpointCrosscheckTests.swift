@@ -100,13 +100,17 @@ struct CheckpointCrosscheckTests {
 
   @Test(.enabled(if: anyPython != nil, "needs python3 for Tools/crosscheck/merkle_roots.py"))
   func pythonComputesTheSameRoots() throws {
-    var entries = MerkleFixtures.entries(count: 2500)
+    var entries = MerkleFixtures.entries(count: 100_000)
     entries[0] = []
     entries[7] = Array(0...255)
     var tree = InMemoryMerkleTree()
     for entry in entries { tree.append(entryBytes: entry) }
     let input = Array(entries.map { Hex.encode($0) + "\n" }.joined().utf8)
-    let sizes = Array(0...300) + [511, 512, 513, 1000, 1023, 1024, 1025, 2047, 2048, 2049, 2500]
+    let sizes =
+      Array(0...300) + [
+        511, 512, 513, 1000, 1023, 1024, 1025, 2047, 2048, 2049, 2500, 65_535, 65_536, 65_537, 99_999,
+        100_000,
+      ]
     let result = try Self.run(
       Self.anyPython!, [Self.script("merkle_roots.py")] + sizes.map(String.init), input: input)
     #expect(result.status == 0, "\(result.error)")

@@ -28,7 +28,8 @@ import Testing
       .genesis(Genesis(authority: "合肥市教育局", region: "340100", origin: "o")),
       .institutionRegistered(
         InstitutionRegistered(
-          uscc: "U", name: "N", region: "340104", kind: "subject", category: nil, nonprofit: true, licence: "L",
+          uscc: "U", name: "N", region: "340104", kind: "subject", category: nil, nonprofit: true,
+          licence: "L",
           licenceExpires: "2029-01-01", escrowBank: "B", escrowAccount: "1234", mode: "escrow",
           checksumOverrideReason: "old code")),
       .institutionStatusChanged(InstitutionStatusChanged(uscc: "U", status: .suspended, reason: "r")),
@@ -38,11 +39,13 @@ import Testing
       .teacherAdded(TeacherAdded(id: "T1", institution: "U", name: "n", certificate: "c")),
       .courseAdded(
         CourseAdded(
-          id: "C1", institution: "U", name: "n", subject: "数学", category: nil, delivery: "offline", lessonMinutes: 45,
+          id: "C1", institution: "U", name: "n", subject: "数学", category: nil, delivery: "offline",
+          lessonMinutes: 45,
           hours: 40, pricePerHourFen: 5000, classSize: "10to35")),
       .classAdded(
         ClassAdded(
-          id: "B1", course: "C1", institution: "U", venue: "V1", teacher: "T1", capacity: 20, starts: "2026-03-01",
+          id: "B1", course: "C1", institution: "U", venue: "V1", teacher: "T1", capacity: 20,
+          starts: "2026-03-01",
           ends: "2026-05-01", schedule: "Tue 18:00-18:45")),
       .parentRegistered(ParentRegistered(id: "P1", commitment: "ab")),
       .studentAdded(StudentAdded(id: "S1", parent: "P1", commitment: "cd", grade: 5)),
@@ -54,11 +57,13 @@ import Testing
       .lessonVoided(LessonVoided(lesson: "L1", reason: "r")),
       .refund(
         Refund(
-          refund: "R1", enrollment: "E1", bankRef: "X", hours: 3, amountFen: 15_000, reason: "r", allRemaining: true,
+          refund: "R1", enrollment: "E1", bankRef: "X", hours: 3, amountFen: 15_000, reason: "r",
+          allRemaining: true,
           postings: Posting.transfer(15_000, from: "escrow:E1", to: "parent:P1"))),
     ]
     for event in events {
-      let decoded = try Event(kind: event.kind, payload: try CanonicalJSONParser.parse(event.payload.canonicalBytes))
+      let decoded = try Event(
+        kind: event.kind, payload: try CanonicalJSONParser.parse(event.payload.canonicalBytes))
       #expect(decoded == event, "round trip of \(event.kind)")
     }
   }
@@ -70,7 +75,9 @@ import Testing
   }
 
   @Test func parseRefusesEntriesThatAreNotWellFormed() {
-    let entry = Entry(seq: 1, time: "2026-11-29T10:00:00Z", kind: "genesis", payload: .object([:]), previousHash: Entry.genesisPrevious)
+    let entry = Entry(
+      seq: 1, time: "2026-11-29T10:00:00Z", kind: "genesis", payload: .object([:]),
+      previousHash: Entry.genesisPrevious)
     let text = String(decoding: entry.bytes, as: UTF8.self)
     let broken = [
       text.replacingOccurrences(of: #""seq":1"#, with: #""seq":0"#),
@@ -88,7 +95,8 @@ import Testing
 
   @Test func unknownKindsAndMismatchedStatusesAreRefused() {
     #expect(throws: (any Error).self) { try Event(kind: "payment.forged", payload: .object([:])) }
-    let suspended = Event.institutionStatusChanged(InstitutionStatusChanged(uscc: "U", status: .suspended, reason: "r"))
+    let suspended = Event.institutionStatusChanged(
+      InstitutionStatusChanged(uscc: "U", status: .suspended, reason: "r"))
     #expect(throws: (any Error).self) { try Event(kind: "institution.revoked", payload: suspended.payload) }
   }
 }

@@ -42,18 +42,23 @@ import Testing
         let hours = Int64.random(in: 1...60, using: &generator)
         let amount = Int64.random(in: 1...min(500_000, hours * 30_000), using: &generator)
         let form = fixture.paymentForm(
-          student: students.randomElement(using: &generator)!, classID: classes.randomElement(using: &generator)!,
+          student: students.randomElement(using: &generator)!,
+          classID: classes.randomElement(using: &generator)!,
           hours: String(hours), amount: Money.formatYuan(amount), ref: "P-\(seed)-\(step)")
         models[try fixture.pay(form)] = Model(amountFen: amount, hours: hours)
       case 3...5:
-        guard let id = enrollments.randomElement(using: &generator), models[id]!.remaining > 0 else { continue }
+        guard let id = enrollments.randomElement(using: &generator), models[id]!.remaining > 0 else {
+          continue
+        }
         let hours = Int64.random(in: 1...min(3, models[id]!.remaining), using: &generator)
         day = (day + 1) % 70
         let taught = CalendarDate(year: 2026, month: 3, day: 2)!.adding(days: day)
-        let lesson = try database.recordLesson(enrollment: id, hours: String(hours), taughtAt: "\(taught)T09:00", now: StoreFixture.now)
+        let lesson = try database.recordLesson(
+          enrollment: id, hours: String(hours), taughtAt: "\(taught)T09:00", now: StoreFixture.now)
         models[id]!.pending.append((lesson.id, hours, false))
       case 6:
-        guard let id = enrollments.randomElement(using: &generator), let lesson = models[id]!.pending.first(where: { !$0.disputed })
+        guard let id = enrollments.randomElement(using: &generator),
+          let lesson = models[id]!.pending.first(where: { !$0.disputed })
         else { continue }
         if Bool.random(using: &generator) {
           _ = try database.confirmLesson(lesson.id)
@@ -65,17 +70,22 @@ import Testing
           models[id]!.pending[index].disputed = true
         }
       case 7:
-        guard let id = enrollments.randomElement(using: &generator), let lesson = models[id]!.pending.first(where: { $0.disputed })
+        guard let id = enrollments.randomElement(using: &generator),
+          let lesson = models[id]!.pending.first(where: { $0.disputed })
         else { continue }
         let release = Bool.random(using: &generator)
         _ = try database.resolveLesson(lesson.id, release: release, reason: "监管裁定")
         models[id]!.pending.removeAll { $0.id == lesson.id }
         if release { models[id]!.releasedFen += models[id]!.settle(lesson.hours) }
       default:
-        guard let id = enrollments.randomElement(using: &generator), models[id]!.remaining > 0 else { continue }
+        guard let id = enrollments.randomElement(using: &generator), models[id]!.remaining > 0 else {
+          continue
+        }
         let all = Bool.random(using: &generator)
-        let hours = all ? models[id]!.remaining : Int64.random(in: 1...models[id]!.remaining, using: &generator)
-        _ = try database.refund(enrollment: id, hours: all ? nil : String(hours), reason: "退费", bankRef: "R-\(seed)-\(step)")
+        let hours =
+          all ? models[id]!.remaining : Int64.random(in: 1...models[id]!.remaining, using: &generator)
+        _ = try database.refund(
+          enrollment: id, hours: all ? nil : String(hours), reason: "退费", bankRef: "R-\(seed)-\(step)")
         models[id]!.refundedFen += models[id]!.settle(hours)
       }
     }

@@ -7,7 +7,8 @@ import Testing
     let fixture = try StoreFixture()
     let (uscc, classID) = try fixture.openClass()
     let student = try fixture.student()
-    let enrollment = try fixture.pay(fixture.paymentForm(student: student, classID: classID, hours: "20", amount: "1999.99"))
+    let enrollment = try fixture.pay(
+      fixture.paymentForm(student: student, classID: classID, hours: "20", amount: "1999.99"))
     let balance = try fixture.database.balance(.enrollment(enrollment))
     #expect(balance.paidFen == 199_999 && balance.escrowFen == 199_999 && balance.hoursRemaining == 20)
     #expect(try fixture.database.balance(.institution(uscc)).escrowFen == 199_999)
@@ -27,11 +28,23 @@ import Testing
     let before = try fixture.snapshot()
     let cases: [(String, PaymentForm)] = [
       ("class_full", fixture.paymentForm(student: second, classID: classID)),
-      ("hours_over_charge_limit", fixture.paymentForm(student: first, classID: classID, hours: "61", amount: "100")),
-      ("class_beyond_charge_months", fixture.paymentForm(student: first, classID: longClass, at: "2026-02-20T10:00")),
-      ("amount_over_charge_cap", fixture.paymentForm(student: first, classID: classID, hours: "60", amount: "5000.01")),
+      (
+        "hours_over_charge_limit",
+        fixture.paymentForm(student: first, classID: classID, hours: "61", amount: "100")
+      ),
+      (
+        "class_beyond_charge_months",
+        fixture.paymentForm(student: first, classID: longClass, at: "2026-02-20T10:00")
+      ),
+      (
+        "amount_over_charge_cap",
+        fixture.paymentForm(student: first, classID: classID, hours: "60", amount: "5000.01")
+      ),
       ("payment_too_early", fixture.paymentForm(student: first, classID: shortClass, at: "2026-01-31T23:59")),
-      ("amount_over_listed_price", fixture.paymentForm(student: first, classID: classID, hours: "10", amount: "1000.01")),
+      (
+        "amount_over_listed_price",
+        fixture.paymentForm(student: first, classID: classID, hours: "10", amount: "1000.01")
+      ),
       ("institution_not_active", fixture.paymentForm(student: first, classID: suspendedClass)),
       ("class_ended", fixture.paymentForm(student: first, classID: classID, at: "2026-05-30T09:00")),
       ("student_unknown", fixture.paymentForm(student: "S99", classID: classID)),
@@ -43,7 +56,9 @@ import Testing
     }
     for amount in ["12.345", "-5", "1e3", "￥100", "99999999999999999999", "", " 5", "1,000"] {
       let form = fixture.paymentForm(student: first, classID: classID, amount: amount)
-      #expect(rejectionCode { _ = try fixture.database.pay(form, now: StoreFixture.now) }?.hasPrefix("amount") == true, "amount \(amount)")
+      #expect(
+        rejectionCode { _ = try fixture.database.pay(form, now: StoreFixture.now) }?.hasPrefix("amount")
+          == true, "amount \(amount)")
     }
     #expect(try fixture.snapshot() == before)
     // A renewal by an enrolled student needs no new place.
@@ -65,11 +80,21 @@ import Testing
     #expect(try fixture.database.size() == size)
     var different = form
     different.amountYuan = "1999"
-    #expect(rejectionCode { _ = try fixture.database.pay(different, now: StoreFixture.now) } == "bank_ref_reused_with_different_content")
-    let refund = try fixture.database.refund(enrollment: first.id, hours: "2", reason: "r", bankRef: "BOC-R-1")
-    let refundAgain = try fixture.database.refund(enrollment: first.id, hours: "2", reason: "另一个理由", bankRef: "BOC-R-1")
+    #expect(
+      rejectionCode { _ = try fixture.database.pay(different, now: StoreFixture.now) }
+        == "bank_ref_reused_with_different_content")
+    let refund = try fixture.database.refund(
+      enrollment: first.id, hours: "2", reason: "r", bankRef: "BOC-R-1")
+    let refundAgain = try fixture.database.refund(
+      enrollment: first.id, hours: "2", reason: "另一个理由", bankRef: "BOC-R-1")
     #expect(refundAgain.repeated && refundAgain.id == refund.id)
-    #expect(rejectionCode { _ = try fixture.database.refund(enrollment: first.id, hours: "3", reason: "r", bankRef: "BOC-R-1") } == "bank_ref_reused_with_different_content")
-    #expect(rejectionCode { _ = try fixture.database.refund(enrollment: first.id, hours: "3", reason: "r", bankRef: form.bankRef) } == "bank_ref_reused_with_different_content")
+    #expect(
+      rejectionCode {
+        _ = try fixture.database.refund(enrollment: first.id, hours: "3", reason: "r", bankRef: "BOC-R-1")
+      } == "bank_ref_reused_with_different_content")
+    #expect(
+      rejectionCode {
+        _ = try fixture.database.refund(enrollment: first.id, hours: "3", reason: "r", bankRef: form.bankRef)
+      } == "bank_ref_reused_with_different_content")
   }
 }

@@ -36,21 +36,41 @@ import Testing
     var duplicate = fixture.institutionForm()
     duplicate.uscc = uscc
     let cases: [(String, () throws -> Void)] = [
-      ("subject_must_be_nonprofit", { _ = try database.registerInstitution(forProfitSubject, today: fixture.today) }),
+      (
+        "subject_must_be_nonprofit",
+        { _ = try database.registerInstitution(forProfitSubject, today: fixture.today) }
+      ),
       ("licence_expired", { _ = try database.registerInstitution(expired, today: fixture.today) }),
-      ("uscc_check_character_wrong", { _ = try database.registerInstitution(badChecksum, today: fixture.today) }),
+      (
+        "uscc_check_character_wrong",
+        { _ = try database.registerInstitution(badChecksum, today: fixture.today) }
+      ),
       ("region_unknown", { _ = try database.registerInstitution(unknownRegion, today: fixture.today) }),
       ("date_invalid", { _ = try database.registerInstitution(impossibleDate, today: fixture.today) }),
-      ("name_has_control_character", { _ = try database.registerInstitution(controlCharacter, today: fixture.today) }),
+      (
+        "name_has_control_character",
+        { _ = try database.registerInstitution(controlCharacter, today: fixture.today) }
+      ),
       ("name_too_long", { _ = try database.registerInstitution(huge, today: fixture.today) }),
       ("institution_exists", { _ = try database.registerInstitution(duplicate, today: fixture.today) }),
-      ("teacher_in_service", { _ = try database.addTeacher(institution: uscc, name: "赵老师", certificate: "20203400999", inService: true) }),
-      ("institution_unknown", { _ = try database.addVenue(institution: "91340100MA2XXXXX0X", address: "a", areaM2: "10") }),
+      (
+        "teacher_in_service",
+        {
+          _ = try database.addTeacher(
+            institution: uscc, name: "赵老师", certificate: "20203400999", inService: true)
+        }
+      ),
+      (
+        "institution_unknown",
+        { _ = try database.addVenue(institution: "91340100MA2XXXXX0X", address: "a", areaM2: "10") }
+      ),
       ("count_not_a_number", { _ = try database.addVenue(institution: uscc, address: "合肥", areaM2: "-5") }),
     ]
     for (expected, body) in cases {
       let code = rejectionCode(body)
-      #expect(code?.hasPrefix(expected.components(separatedBy: "_").first!) == true, "expected \(expected), got \(code ?? "nothing")")
+      #expect(
+        code?.hasPrefix(expected.components(separatedBy: "_").first!) == true,
+        "expected \(expected), got \(code ?? "nothing")")
     }
     #expect(try fixture.snapshot() == before)
   }
@@ -65,7 +85,9 @@ import Testing
     #expect(try fixture.database.institution(recorded.id).checksumOverrideReason == form.acceptBadChecksum)
     var valid = fixture.institutionForm()
     valid.acceptBadChecksum = "不需要"
-    #expect(rejectionCode { _ = try fixture.database.registerInstitution(valid, today: fixture.today) } == "checksum_override_not_needed")
+    #expect(
+      rejectionCode { _ = try fixture.database.registerInstitution(valid, today: fixture.today) }
+        == "checksum_override_not_needed")
   }
 
   @Test func courseAndClassRulesAreEnforced() throws {
@@ -79,17 +101,24 @@ import Testing
     subjectAtNonSubject.lessonMinutes = "45"
     subjectAtNonSubject.hours = "40"
     subjectAtNonSubject.pricePerHour = "50"
-    #expect(rejectionCode { _ = try fixture.database.addCourse(subjectAtNonSubject) } == "subject_course_needs_subject_institution")
+    #expect(
+      rejectionCode { _ = try fixture.database.addCourse(subjectAtNonSubject) }
+        == "subject_course_needs_subject_institution")
     // 合肥 (340100) has an illustrative guided price: 50 yuan base, ceiling 55 for 10–35 offline.
-    let subjectSchool = try fixture.database.registerInstitution(fixture.institutionForm(subject: true), today: fixture.today).id
+    let subjectSchool = try fixture.database.registerInstitution(
+      fixture.institutionForm(subject: true), today: fixture.today
+    ).id
     var overpriced = subjectAtNonSubject
     overpriced.institution = subjectSchool
     overpriced.pricePerHour = "55.01"
-    #expect(rejectionCode { _ = try fixture.database.addCourse(overpriced) } == "class_price_above_guided_ceiling")
+    #expect(
+      rejectionCode { _ = try fixture.database.addCourse(overpriced) } == "class_price_above_guided_ceiling")
     overpriced.pricePerHour = "55"
     let course = try fixture.database.addCourse(overpriced).id
     let venue = try fixture.database.addVenue(institution: subjectSchool, address: "蜀山区", areaM2: "100").id
-    let teacher = try fixture.database.addTeacher(institution: subjectSchool, name: "李老师", certificate: "20203400777", inService: false).id
+    let teacher = try fixture.database.addTeacher(
+      institution: subjectSchool, name: "李老师", certificate: "20203400777", inService: false
+    ).id
     var weekend = ClassForm()
     weekend.course = course
     weekend.venue = venue
@@ -114,13 +143,17 @@ import Testing
   @Test func personalDataStaysOutOfTheLedgerAndAPersonIsRegisteredOnce() throws {
     let fixture = try StoreFixture()
     let idNumber = fixture.nextResidentID()
-    let parent = try fixture.database.registerParent(name: "张三", idNumber: idNumber, phone: "13912345678", today: fixture.today)
+    let parent = try fixture.database.registerParent(
+      name: "张三", idNumber: idNumber, phone: "13912345678", today: fixture.today)
     #expect(
       rejectionCode {
-        _ = try fixture.database.addStudent(parent: parent.id, name: "张三", idNumber: idNumber, grade: "3", today: fixture.today)
+        _ = try fixture.database.addStudent(
+          parent: parent.id, name: "张三", idNumber: idNumber, grade: "3", today: fixture.today)
       } == "person_already_registered")
     var ledger = ""
-    try fixture.database.entries(fromSeq: 1, limit: nil) { ledger += String(decoding: $0.entryBytes, as: UTF8.self) }
+    try fixture.database.entries(fromSeq: 1, limit: nil) {
+      ledger += String(decoding: $0.entryBytes, as: UTF8.self)
+    }
     #expect(!ledger.contains(idNumber) && !ledger.contains("张三") && !ledger.contains("13912345678"))
     #expect(ledger.contains("parent.registered"))
     let file = try Data(contentsOf: URL(fileURLWithPath: fixture.path))

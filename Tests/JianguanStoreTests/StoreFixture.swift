@@ -63,9 +63,12 @@ final class StoreFixture {
     subject: Bool = false, capacity: Int = 30, starts: String = "2026-03-02", ends: String = "2026-05-15",
     pricePerHour: String = "100", region: String = "340104"
   ) throws -> (uscc: String, classID: String) {
-    let uscc = try database.registerInstitution(institutionForm(subject: subject, region: region), today: today).id
+    let uscc = try database.registerInstitution(
+      institutionForm(subject: subject, region: region), today: today
+    ).id
     let venue = try database.addVenue(institution: uscc, address: "合肥市蜀山区长江西路1号", areaM2: "300")
-    let teacher = try database.addTeacher(institution: uscc, name: "王老师", certificate: "20203400123", inService: false)
+    let teacher = try database.addTeacher(
+      institution: uscc, name: "王老师", certificate: "20203400123", inService: false)
     var course = CourseForm()
     course.institution = uscc
     course.name = subject ? "初二数学" : "篮球"
@@ -90,7 +93,8 @@ final class StoreFixture {
   /// A valid resident ID number, different on each call.
   func nextResidentID() -> String {
     serial += 1
-    let first17 = "340104\(2010 + serial % 5)0\(serial % 9 + 1)1\(serial % 9)\(String(format: "%03d", serial % 1000))"
+    let first17 =
+      "340104\(2010 + serial % 5)0\(serial % 9 + 1)1\(serial % 9)\(String(format: "%03d", serial % 1000))"
     return first17 + String(ResidentID.checkCharacter(forFirst17: first17)!)
   }
 
@@ -128,7 +132,9 @@ final class StoreFixture {
     defer { try? queue.close() }
     return try queue.read { db in
       var out = ""
-      for table in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") {
+      for table in try String.fetchAll(
+        db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+      {
         for row in try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\"") { out += "\(table) \(row)\n" }
       }
       return out

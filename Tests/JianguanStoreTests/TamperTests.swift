@@ -13,9 +13,12 @@ import Testing
     let fixture = try StoreFixture()
     let (_, classID) = try fixture.openClass()
     let payment = try fixture.database.pay(
-      fixture.paymentForm(student: try fixture.student(), classID: classID, hours: "10", amount: "1000"), now: StoreFixture.now)
-    let other = try fixture.pay(fixture.paymentForm(student: try fixture.student(), classID: classID, hours: "5", amount: "500"))
-    let lesson = try fixture.database.recordLesson(enrollment: payment.id, hours: "1", taughtAt: "2026-03-07T09:00", now: StoreFixture.now)
+      fixture.paymentForm(student: try fixture.student(), classID: classID, hours: "10", amount: "1000"),
+      now: StoreFixture.now)
+    let other = try fixture.pay(
+      fixture.paymentForm(student: try fixture.student(), classID: classID, hours: "5", amount: "500"))
+    let lesson = try fixture.database.recordLesson(
+      enrollment: payment.id, hours: "1", taughtAt: "2026-03-07T09:00", now: StoreFixture.now)
     _ = try fixture.database.confirmLesson(lesson.id)
     _ = try fixture.database.refund(enrollment: other, hours: "2", reason: "r", bankRef: "R-1")
     #expect(try fixture.database.audit().ok)
@@ -31,15 +34,22 @@ import Testing
   @Test func theLedgerRefusesUpdatesAndDeletesWhileItsTriggersStand() throws {
     let (fixture, seq) = try ledger()
     let raw = try fixture.raw()
-    #expect(throws: DatabaseError.self) { try raw.write { try $0.execute(sql: "UPDATE ledger SET kind = 'x' WHERE seq = ?", arguments: [seq]) } }
-    #expect(throws: DatabaseError.self) { try raw.write { try $0.execute(sql: "DELETE FROM ledger WHERE seq = ?", arguments: [seq]) } }
+    #expect(throws: DatabaseError.self) {
+      try raw.write { try $0.execute(sql: "UPDATE ledger SET kind = 'x' WHERE seq = ?", arguments: [seq]) }
+    }
+    #expect(throws: DatabaseError.self) {
+      try raw.write { try $0.execute(sql: "DELETE FROM ledger WHERE seq = ?", arguments: [seq]) }
+    }
   }
 
   @Test func anEditedAmountIsFound() throws {
     let (fixture, seq) = try ledger()
     try fixture.raw().write { db in
       try db.execute(sql: "DROP TRIGGER ledger_no_update")
-      try db.execute(sql: "UPDATE ledger SET entry = replace(entry, '\"amountFen\":100000', '\"amountFen\":900000') WHERE seq = ?", arguments: [seq])
+      try db.execute(
+        sql:
+          "UPDATE ledger SET entry = replace(entry, '\"amountFen\":100000', '\"amountFen\":900000') WHERE seq = ?",
+        arguments: [seq])
     }
     #expect(try faultSeqs(fixture).contains(seq))
   }
@@ -73,7 +83,10 @@ import Testing
   @Test func aChangedProjectionBalanceIsFound() throws {
     let (fixture, seq) = try ledger()
     try fixture.raw().write { db in
-      try db.execute(sql: "UPDATE enrollments SET escrow_fen = escrow_fen - 100, released_fen = released_fen + 100 WHERE id = 'E1'")
+      try db.execute(
+        sql:
+          "UPDATE enrollments SET escrow_fen = escrow_fen - 100, released_fen = released_fen + 100 WHERE id = 'E1'"
+      )
     }
     let report = try fixture.database.audit()
     #expect(report.faults.contains { $0.message.contains("E1") && $0.message.contains("escrow_fen") })
@@ -85,12 +98,16 @@ import Testing
     let size = try fixture.database.size()
     let forged = Entry(
       seq: size + 1, time: "2026-11-29T10:00:00Z", kind: "institution.suspended",
-      payload: Event.institutionStatusChanged(InstitutionStatusChanged(uscc: "X", status: .suspended, reason: "forged")).payload,
+      payload: Event.institutionStatusChanged(
+        InstitutionStatusChanged(uscc: "X", status: .suspended, reason: "forged")
+      ).payload,
       previousHash: [UInt8](repeating: 7, count: 32))
     try fixture.raw().write { db in
       try db.execute(
         sql: "INSERT INTO ledger(seq, kind, entry, hash) VALUES (?, ?, ?, ?)",
-        arguments: [forged.seq, forged.kind, String(decoding: forged.bytes, as: UTF8.self), Data(forged.hash)])
+        arguments: [
+          forged.seq, forged.kind, String(decoding: forged.bytes, as: UTF8.self), Data(forged.hash),
+        ])
     }
     let report = try fixture.database.audit()
     #expect(report.faults.contains { $0.seq == size + 1 && $0.message.contains("chain is broken") })

@@ -46,7 +46,9 @@ public struct CanonicalJSONParser {
     case UInt8(ascii: "t"): try parseLiteral("true"); return .bool(true)
     case UInt8(ascii: "f"): try parseLiteral("false"); return .bool(false)
     case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .integer(try parseInteger())
-    default: throw failure("unexpected byte 0x\(String(byte, radix: 16)) (null, floats and whitespace are not canonical)")
+    default:
+      throw failure(
+        "unexpected byte 0x\(String(byte, radix: 16)) (null, floats and whitespace are not canonical)")
     }
   }
 
@@ -71,7 +73,8 @@ public struct CanonicalJSONParser {
     if bytes[digitsStart] == UInt8(ascii: "0") && (digits > 1 || negative) {
       throw Failure(offset: start, reason: "leading zero or negative zero")
     }
-    if let byte = current, byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
+    if let byte = current, byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")
+    {
       throw failure("only integers are allowed")
     }
     guard let value = Int64(String(decoding: bytes[start..<position], as: UTF8.self)) else {

@@ -52,12 +52,18 @@ public struct Entry: Equatable, Sendable {
     guard Set(members.keys) == ["kind", "payload", "prev", "seq", "time", "v"] else {
       throw FormatError(reason: "an entry has exactly the fields kind, payload, prev, seq, time, v")
     }
-    guard members["v"]?.integerValue == formatVersion else { throw FormatError(reason: "unknown format version") }
-    guard let seq = members["seq"]?.integerValue, seq >= 1 else { throw FormatError(reason: "seq must be ≥ 1") }
+    guard members["v"]?.integerValue == formatVersion else {
+      throw FormatError(reason: "unknown format version")
+    }
+    guard let seq = members["seq"]?.integerValue, seq >= 1 else {
+      throw FormatError(reason: "seq must be ≥ 1")
+    }
     guard let time = members["time"]?.stringValue, time.utf8.count == 20, time.hasSuffix("Z") else {
       throw FormatError(reason: "time must be YYYY-MM-DDTHH:MM:SSZ")
     }
-    guard let kind = members["kind"]?.stringValue, !kind.isEmpty else { throw FormatError(reason: "kind is empty") }
+    guard let kind = members["kind"]?.stringValue, !kind.isEmpty else {
+      throw FormatError(reason: "kind is empty")
+    }
     guard let payload = members["payload"], payload.objectValue != nil else {
       throw FormatError(reason: "payload must be an object")
     }

@@ -294,7 +294,8 @@ public struct Payment: Codable, Equatable, Sendable {
   public var paidAt: String
   public var postings: [Posting]
   public init(
-    enrollment: String, bankRef: String, student: String, parent: String, classID: String, institution: String,
+    enrollment: String, bankRef: String, student: String, parent: String, classID: String,
+    institution: String,
     hours: Int64, amountFen: Int64, paidAt: String, postings: [Posting]
   ) {
     self.enrollment = enrollment
@@ -310,7 +311,8 @@ public struct Payment: Codable, Equatable, Sendable {
   }
 
   enum CodingKeys: String, CodingKey {
-    case enrollment, bankRef, student, parent, classID = "class", institution, hours, amountFen, paidAt, postings
+    case enrollment, bankRef, student, parent, classID = "class", institution, hours, amountFen, paidAt,
+      postings
   }
 }
 
@@ -343,7 +345,8 @@ public struct LessonReleased: Codable, Equatable, Sendable {
   public var basis: ReleaseBasis
   public var amountFen: Int64
   public var postings: [Posting]
-  public init(lesson: String, enrollment: String, basis: ReleaseBasis, amountFen: Int64, postings: [Posting]) {
+  public init(lesson: String, enrollment: String, basis: ReleaseBasis, amountFen: Int64, postings: [Posting])
+  {
     self.lesson = lesson
     self.enrollment = enrollment
     self.basis = basis

@@ -136,7 +136,8 @@ struct ValueDecoder: Decoder {
 
   func mismatch(_ expected: String) -> DecodingError {
     .typeMismatch(
-      Any.self, .init(codingPath: codingPath, debugDescription: "expected \(expected), found \(value.canonicalText)"))
+      Any.self,
+      .init(codingPath: codingPath, debugDescription: "expected \(expected), found \(value.canonicalText)"))
   }
 
   func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
@@ -167,7 +168,9 @@ extension ValueDecoder: SingleValueDecodingContainer {
     return number
   }
   func decode(_ type: Int.Type) throws -> Int {
-    guard let number = value.integerValue, let small = Int(exactly: number) else { throw mismatch("an integer") }
+    guard let number = value.integerValue, let small = Int(exactly: number) else {
+      throw mismatch("an integer")
+    }
     return small
   }
   func decode<T: Decodable>(_ type: T.Type) throws -> T {
@@ -222,8 +225,10 @@ struct UnkeyedValueDecoder: UnkeyedDecodingContainer {
     guard !isAtEnd else {
       throw DecodingError.valueNotFound(type, .init(codingPath: codingPath, debugDescription: "array ended"))
     }
-    let value = try ValueDecoder(value: items[currentIndex], codingPath: codingPath + [AnyKey(intValue: currentIndex)])
-      .decode(type)
+    let value = try ValueDecoder(
+      value: items[currentIndex], codingPath: codingPath + [AnyKey(intValue: currentIndex)]
+    )
+    .decode(type)
     currentIndex += 1
     return value
   }
@@ -239,5 +244,7 @@ struct UnkeyedValueDecoder: UnkeyedDecodingContainer {
     currentIndex += 1
     return try decoder.unkeyedContainer()
   }
-  mutating func superDecoder() throws -> any Decoder { ValueDecoder(value: .array(items), codingPath: codingPath) }
+  mutating func superDecoder() throws -> any Decoder {
+    ValueDecoder(value: .array(items), codingPath: codingPath)
+  }
 }

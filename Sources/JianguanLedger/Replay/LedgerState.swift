@@ -85,7 +85,9 @@ public struct LedgerState: Sendable {
       case .revoked:
         institution.status = "revoked"
         let held = enrollments.values.filter { $0.institution == body.uscc && $0.balance.escrowFen != 0 }
-        if !held.isEmpty { fault("institution \(body.uscc) revoked while \(held.count) enrollments hold escrow") }
+        if !held.isEmpty {
+          fault("institution \(body.uscc) revoked while \(held.count) enrollments hold escrow")
+        }
       }
       institution.lastSeq = seq
       institutions[body.uscc] = institution
@@ -100,9 +102,13 @@ public struct LedgerState: Sendable {
       requireInstitution(body.institution, fault: fault)
     case .classAdded(let body):
       register(body.id, in: &classes, value: body, what: "class", fault: fault)
-      if courses[body.course]?.institution != body.institution { fault("class \(body.id): course of another institution") }
+      if courses[body.course]?.institution != body.institution {
+        fault("class \(body.id): course of another institution")
+      }
       if venues[body.venue] != body.institution { fault("class \(body.id): venue of another institution") }
-      if teachers[body.teacher] != body.institution { fault("class \(body.id): teacher of another institution") }
+      if teachers[body.teacher] != body.institution {
+        fault("class \(body.id): teacher of another institution")
+      }
     case .parentRegistered(let body):
       register(body.id, in: &parents, value: body.commitment, what: "parent", fault: fault)
     case .studentAdded(let body):
@@ -123,7 +129,8 @@ public struct LedgerState: Sendable {
       lessons[body.lesson]?.lastSeq = seq
       _ = lesson
     case .lessonVoided(let body):
-      guard let lesson = lessons[body.lesson], lesson.status == "pending" || lesson.status == "disputed" else {
+      guard let lesson = lessons[body.lesson], lesson.status == "pending" || lesson.status == "disputed"
+      else {
         fault("void of lesson \(body.lesson), which is not pending or disputed")
         break
       }
@@ -143,7 +150,8 @@ public struct LedgerState: Sendable {
       let (total, overflow) = sum.addingReportingOverflow(posting.amountFen)
       if overflow { fault("postings overflow Int64") }
       sum = total
-      let (balance, balanceOverflow) = accounts[posting.account, default: 0].addingReportingOverflow(posting.amountFen)
+      let (balance, balanceOverflow) = accounts[posting.account, default: 0].addingReportingOverflow(
+        posting.amountFen)
       if balanceOverflow { fault("account \(posting.account) overflows Int64") }
       accounts[posting.account] = balance
     }
@@ -173,11 +181,17 @@ public struct LedgerState: Sendable {
       return
     }
     if students[body.student]?.parent != body.parent { fault("payment by a parent who is not the student's") }
-    if classes[body.classID]?.institution != body.institution { fault("payment for a class of another institution") }
-    if institutions[body.institution]?.status != "active" { fault("payment to an institution that is not active") }
+    if classes[body.classID]?.institution != body.institution {
+      fault("payment for a class of another institution")
+    }
+    if institutions[body.institution]?.status != "active" {
+      fault("payment to an institution that is not active")
+    }
     let expected = Posting.transfer(
       body.amountFen, from: Posting.parent(body.parent), to: Posting.escrow(body.enrollment))
-    if body.postings != expected { fault("payment postings do not move \(body.amountFen) fen from parent to escrow") }
+    if body.postings != expected {
+      fault("payment postings do not move \(body.amountFen) fen from parent to escrow")
+    }
     enrollments[body.enrollment] = EnrollmentState(
       student: body.student, parent: body.parent, classID: body.classID, institution: body.institution,
       bankRef: body.bankRef, balance: EnrollmentBalance(hoursPaid: body.hours, amountFen: body.amountFen),
@@ -190,11 +204,16 @@ public struct LedgerState: Sendable {
       return
     }
     if lessons[body.lesson] != nil { fault("lesson \(body.lesson) is created twice") }
-    if institutions[enrollment.institution]?.status != "active" { fault("lesson for an institution that is not active") }
-    do { try enrollment.balance.recordLesson(hours: body.hours) } catch { fault("lesson \(body.lesson): \(error)") }
+    if institutions[enrollment.institution]?.status != "active" {
+      fault("lesson for an institution that is not active")
+    }
+    do { try enrollment.balance.recordLesson(hours: body.hours) } catch {
+      fault("lesson \(body.lesson): \(error)")
+    }
     enrollment.lastSeq = seq
     enrollments[body.enrollment] = enrollment
-    lessons[body.lesson] = LessonState(enrollment: body.enrollment, hours: body.hours, status: "pending", lastSeq: seq)
+    lessons[body.lesson] = LessonState(
+      enrollment: body.enrollment, hours: body.hours, status: "pending", lastSeq: seq)
   }
 
   mutating func applyLessonReleased(_ body: LessonReleased, seq: Int64, fault: (String) -> Void) {
@@ -210,10 +229,14 @@ public struct LedgerState: Sendable {
       return
     }
     let amount = enrollment.balance.releaseLesson(hours: lesson.hours)
-    if amount != body.amountFen { fault("lesson \(body.lesson) releases \(body.amountFen) fen; the rule gives \(amount)") }
+    if amount != body.amountFen {
+      fault("lesson \(body.lesson) releases \(body.amountFen) fen; the rule gives \(amount)")
+    }
     let expected = Posting.transfer(
       body.amountFen, from: Posting.escrow(body.enrollment), to: Posting.institution(enrollment.institution))
-    if body.postings != expected { fault("release postings do not move \(body.amountFen) fen from escrow to institution") }
+    if body.postings != expected {
+      fault("release postings do not move \(body.amountFen) fen from escrow to institution")
+    }
     if enrollment.balance.escrowFen < 0 { fault("escrow of \(body.enrollment) goes negative") }
     enrollment.lastSeq = seq
     enrollments[body.enrollment] = enrollment
@@ -230,12 +253,17 @@ public struct LedgerState: Sendable {
     }
     do {
       let amount = try enrollment.balance.refund(hours: body.hours)
-      if amount != body.amountFen { fault("refund \(body.refund) returns \(body.amountFen) fen; the rule gives \(amount)") }
+      if amount != body.amountFen {
+        fault("refund \(body.refund) returns \(body.amountFen) fen; the rule gives \(amount)")
+      }
     } catch {
       fault("refund \(body.refund): \(error)")
     }
-    let expected = Posting.transfer(body.amountFen, from: Posting.escrow(body.enrollment), to: Posting.parent(enrollment.parent))
-    if body.postings != expected { fault("refund postings do not move \(body.amountFen) fen from escrow to parent") }
+    let expected = Posting.transfer(
+      body.amountFen, from: Posting.escrow(body.enrollment), to: Posting.parent(enrollment.parent))
+    if body.postings != expected {
+      fault("refund postings do not move \(body.amountFen) fen from escrow to parent")
+    }
     if enrollment.balance.escrowFen < 0 { fault("escrow of \(body.enrollment) goes negative") }
     enrollment.lastSeq = seq
     enrollments[body.enrollment] = enrollment
@@ -248,7 +276,9 @@ public struct LedgerState: Sendable {
     for (id, enrollment) in enrollments.sorted(by: { $0.key < $1.key }) {
       let balance = enrollment.balance
       if balance.escrowFen < 0 { faults.append(AuditFault(seq: 0, "enrollment \(id): escrow is negative")) }
-      if balance.hoursRemaining < 0 { faults.append(AuditFault(seq: 0, "enrollment \(id): hours remaining negative")) }
+      if balance.hoursRemaining < 0 {
+        faults.append(AuditFault(seq: 0, "enrollment \(id): hours remaining negative"))
+      }
       if accounts[Posting.escrow(id), default: 0] != balance.escrowFen {
         faults.append(
           AuditFault(

@@ -10,9 +10,11 @@ struct VenueCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option var institution: String
     @Option var address: String
-    @Option(name: .customLong("area-m2"), parsing: .unconditional, help: "Floor area in square metres.") var areaM2: String
+    @Option(name: .customLong("area-m2"), parsing: .unconditional, help: "Floor area in square metres.")
+    var areaM2: String
     func run() throws {
-      let recorded = try Environment.open(global).addVenue(institution: institution, address: address, areaM2: areaM2)
+      let recorded = try Environment.open(global).addVenue(
+        institution: institution, address: address, areaM2: areaM2)
       Output(global).emit(recorded, what: "venue")
     }
   }
@@ -75,7 +77,8 @@ struct ClassCommand: ParsableCommand {
     commandName: "class", abstract: "Classes (班课) of courses.", subcommands: [Add.self])
 
   struct Add: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Open a class of a course, with its weekly schedule.")
+    static let configuration = CommandConfiguration(
+      abstract: "Open a class of a course, with its weekly schedule.")
     @OptionGroup var global: GlobalOptions
     @Option var course: String
     @Option var venue: String

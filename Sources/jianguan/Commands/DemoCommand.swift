@@ -10,14 +10,17 @@ import JianguanStore
 struct DemoCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "demo",
-    abstract: "Build a demo registry and a term of payments, lessons and refunds in jianguan-demo.sqlite, then audit.")
+    abstract:
+      "Build a demo registry and a term of payments, lessons and refunds in jianguan-demo.sqlite, then audit."
+  )
 
   @Option(help: "The demo database (replaced on each run; never your own database).")
   var db = "jianguan-demo.sqlite"
 
   func run() throws {
     guard db.hasSuffix("-demo.sqlite") else {
-      throw ValidationError("the demo only writes a file whose name ends in -demo.sqlite, so it never replaces a real database")
+      throw ValidationError(
+        "the demo only writes a file whose name ends in -demo.sqlite, so it never replaces a real database")
     }
     for suffix in ["", ".key", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
     let reference = try Environment.reference()
@@ -30,7 +33,9 @@ struct DemoCommand: ParsableCommand {
     try script.runTerm()
     let report = try database.audit()
     say("")
-    say("audit \(report.ok ? "ok" : "FAILED"): \(report.entries) entries, Merkle root \(Hex.encode(report.rootHash))")
+    say(
+      "audit \(report.ok ? "ok" : "FAILED"): \(report.entries) entries, Merkle root \(Hex.encode(report.rootHash))"
+    )
     for fault in report.faults { say("  FAULT \(fault)") }
     say("")
     say("balances per institution (yuan):")
@@ -38,7 +43,8 @@ struct DemoCommand: ParsableCommand {
     for institution in try database.institutions(region: nil, status: nil) {
       let balance = try database.balance(.institution(institution.uscc))
       rows.append([
-        institution.name, institution.status, Money.formatYuan(balance.paidFen), Money.formatYuan(balance.releasedFen),
+        institution.name, institution.status, Money.formatYuan(balance.paidFen),
+        Money.formatYuan(balance.releasedFen),
         Money.formatYuan(balance.refundedFen), Money.formatYuan(balance.escrowFen),
       ])
     }

@@ -47,9 +47,12 @@ struct DemoScript {
       form.escrowAccount = "62170000\(String(format: "%08d", 10_000 + index))"
       let recorded = try database.registerInstitution(form, today: today)
       institutions.append(uscc)
-      let venue = try database.addVenue(institution: uscc, address: "\(reference.regions.displayName(region))文化路\(index + 1)号", areaM2: "\(200 + index * 40)")
+      let venue = try database.addVenue(
+        institution: uscc, address: "\(reference.regions.displayName(region))文化路\(index + 1)号",
+        areaM2: "\(200 + index * 40)")
       let teacher = try database.addTeacher(
-        institution: uscc, name: ["李老师", "王老师", "张老师", "刘老师"][index % 4], certificate: "2020\(region)\(index + 10)",
+        institution: uscc, name: ["李老师", "王老师", "张老师", "刘老师"][index % 4],
+        certificate: "2020\(region)\(index + 10)",
         inService: false)
       var course = CourseForm()
       course.institution = uscc
@@ -77,20 +80,26 @@ struct DemoScript {
       klass.ends = "2026-05-08"
       klass.schedule = subject != nil ? "Tue 18:00-18:45,Thu 18:00-18:45" : "Sat 09:00-10:00,Sun 15:00-16:00"
       classes.append(try database.addClass(klass).id)
-      print("registered \(name) (\(uscc), seq \(recorded.seq)) with venue \(venue.id), teacher \(teacher.id), course \(courseID.id), class \(classes.last!)")
+      print(
+        "registered \(name) (\(uscc), seq \(recorded.seq)) with venue \(venue.id), teacher \(teacher.id), course \(courseID.id), class \(classes.last!)"
+      )
     }
     for index in 0..<12 {
       let region = Self.institutionPlan[index % Self.institutionPlan.count].0
       let parent = try database.registerParent(
-        name: "家长\(index + 1)", idNumber: Self.residentID(region: region, birth: "1985\(String(format: "%02d", index % 12 + 1))15", serial: index),
+        name: "家长\(index + 1)",
+        idNumber: Self.residentID(
+          region: region, birth: "1985\(String(format: "%02d", index % 12 + 1))15", serial: index),
         phone: "139\(String(format: "%08d", 10_000_000 + index))", today: today)
       let student = try database.addStudent(
         parent: parent.id, name: "学生\(index + 1)",
-        idNumber: Self.residentID(region: region, birth: "2013\(String(format: "%02d", index % 12 + 1))20", serial: 500 + index),
+        idNumber: Self.residentID(
+          region: region, birth: "2013\(String(format: "%02d", index % 12 + 1))20", serial: 500 + index),
         grade: "7", today: today)
       students.append(student.id)
     }
-    print("registered 12 parents and their 12 children (ID numbers kept sealed; the ledger holds commitments)")
+    print(
+      "registered 12 parents and their 12 children (ID numbers kept sealed; the ledger holds commitments)")
   }
 
   mutating func runTerm() throws {
@@ -113,21 +122,25 @@ struct DemoScript {
     var confirmed = 0
     for (index, enrollment) in enrollments.enumerated() {
       let subjectClass = [2, 5].contains(index % classes.count)
-      let days = subjectClass ? ["2026-03-03T18:00", "2026-03-05T18:00"] : ["2026-03-07T09:00", "2026-03-08T15:00"]
-      let first = try database.recordLesson(enrollment: enrollment, hours: "2", taughtAt: days[0], now: endOfTerm)
+      let days =
+        subjectClass ? ["2026-03-03T18:00", "2026-03-05T18:00"] : ["2026-03-07T09:00", "2026-03-08T15:00"]
+      let first = try database.recordLesson(
+        enrollment: enrollment, hours: "2", taughtAt: days[0], now: endOfTerm)
       _ = try database.recordLesson(enrollment: enrollment, hours: "2", taughtAt: days[1], now: endOfTerm)
       _ = try database.confirmLesson(first.id)
       confirmed += 1
     }
     print("24 lessons recorded, \(confirmed) confirmed by parents (一课一消)")
 
-    let disputed = try database.recordLesson(enrollment: enrollments[0], hours: "1", taughtAt: "2026-03-14T09:00", now: endOfTerm)
+    let disputed = try database.recordLesson(
+      enrollment: enrollments[0], hours: "1", taughtAt: "2026-03-14T09:00", now: endOfTerm)
     _ = try database.disputeLesson(disputed.id, reason: "家长称当日停课")
     _ = try database.resolveLesson(disputed.id, release: true, reason: "签到记录与监控显示已上课")
     print("lesson \(disputed.id) disputed by the parent, then released by the regulator on the evidence")
 
     let deemed = try database.settle(asOf: CalendarDate(year: 2026, month: 4, day: 10)!)
-    print("settle as of 2026-04-10: \(deemed.count) lessons deemed confirmed after 15 working days without reply")
+    print(
+      "settle as of 2026-04-10: \(deemed.count) lessons deemed confirmed after 15 working days without reply")
 
     _ = try database.refund(enrollment: enrollments[3], hours: "6", reason: "孩子转学", bankRef: "DEMO-REF-1")
     _ = try database.refund(enrollment: enrollments[4], hours: nil, reason: "家长申请退费", bankRef: "DEMO-REF-2")
@@ -136,7 +149,8 @@ struct DemoScript {
     let suspended = institutions[1]
     _ = try database.changeInstitutionStatus(uscc: suspended, to: .suspended, reason: "检查发现消防安全隐患，停业整顿")
     for (index, enrollment) in enrollments.enumerated() where index % classes.count == 1 {
-      _ = try database.refund(enrollment: enrollment, hours: nil, reason: "机构停业整顿，家长申请退费", bankRef: "DEMO-SUSP-\(index + 1)")
+      _ = try database.refund(
+        enrollment: enrollment, hours: nil, reason: "机构停业整顿，家长申请退费", bankRef: "DEMO-SUSP-\(index + 1)")
     }
     print("institution \(suspended) suspended (停业整顿); its parents refunded")
 

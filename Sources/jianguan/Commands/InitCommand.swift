@@ -4,7 +4,8 @@ import JianguanStore
 
 struct InitCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "init", abstract: "Create a new database and its personal-data key file; never touches an existing one.")
+    commandName: "init",
+    abstract: "Create a new database and its personal-data key file; never touches an existing one.")
 
   @OptionGroup var global: GlobalOptions
   @Option(help: "The supervising authority (e.g. 合肥市教育局).") var authority = "教育局"

@@ -5,11 +5,13 @@ import JianguanStore
 
 struct InstitutionCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "institution", abstract: "Register, list, show, suspend, reinstate, revoke and close institutions.",
+    commandName: "institution",
+    abstract: "Register, list, show, suspend, reinstate, revoke and close institutions.",
     subcommands: [Register.self, List.self, Show.self, Suspend.self, Reinstate.self, Revoke.self, Close.self])
 
   struct Register: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Register a licensed institution (its USCC is its id).")
+    static let configuration = CommandConfiguration(
+      abstract: "Register a licensed institution (its USCC is its id).")
     @OptionGroup var global: GlobalOptions
     @Option(help: "Unified social credit code (GB 32100-2015).") var uscc: String
     @Option var name: String
@@ -82,19 +84,23 @@ struct InstitutionCommand: ParsableCommand {
           ("escrow", "\(found.escrowBank) \(found.escrowAccount) (\(found.mode))"),
           ("status", found.status + (found.statusReason.map { " (\($0))" } ?? "")),
           ("checksum override", found.checksumOverrideReason ?? "-"),
-          ("escrow held", "\(Money.formatYuan(balance.escrowFen)) yuan in \(balance.enrollments) enrollments"),
+          (
+            "escrow held", "\(Money.formatYuan(balance.escrowFen)) yuan in \(balance.enrollments) enrollments"
+          ),
           ("registered at seq", String(found.seq)),
         ]))
     }
   }
 
   struct Suspend: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Suspend (停业整顿): no payments, no lessons; refunds go on.")
+    static let configuration = CommandConfiguration(
+      abstract: "Suspend (停业整顿): no payments, no lessons; refunds go on.")
     @OptionGroup var global: GlobalOptions
     @Argument var uscc: String
     @Option var reason: String
     func run() throws {
-      let recorded = try Environment.open(global).changeInstitutionStatus(uscc: uscc, to: .suspended, reason: reason)
+      let recorded = try Environment.open(global).changeInstitutionStatus(
+        uscc: uscc, to: .suspended, reason: reason)
       Output(global).emit(recorded, what: "suspension of")
     }
   }
@@ -105,18 +111,21 @@ struct InstitutionCommand: ParsableCommand {
     @Argument var uscc: String
     @Option var reason: String
     func run() throws {
-      let recorded = try Environment.open(global).changeInstitutionStatus(uscc: uscc, to: .reinstated, reason: reason)
+      let recorded = try Environment.open(global).changeInstitutionStatus(
+        uscc: uscc, to: .reinstated, reason: reason)
       Output(global).emit(recorded, what: "reinstatement of")
     }
   }
 
   struct Revoke: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Revoke (取缔/注销); refused while any enrollment holds escrow.")
+    static let configuration = CommandConfiguration(
+      abstract: "Revoke (取缔/注销); refused while any enrollment holds escrow.")
     @OptionGroup var global: GlobalOptions
     @Argument var uscc: String
     @Option var reason: String
     func run() throws {
-      let recorded = try Environment.open(global).changeInstitutionStatus(uscc: uscc, to: .revoked, reason: reason)
+      let recorded = try Environment.open(global).changeInstitutionStatus(
+        uscc: uscc, to: .revoked, reason: reason)
       Output(global).emit(recorded, what: "revocation of")
     }
   }
@@ -129,10 +138,13 @@ struct InstitutionCommand: ParsableCommand {
     @Option var reason: String
     @Option(help: "Refund bank references are PREFIX-ENROLLMENT.") var bankRefPrefix: String
     func run() throws {
-      let recorded = try Environment.open(global).closeInstitution(uscc: uscc, reason: reason, bankRefPrefix: bankRefPrefix)
+      let recorded = try Environment.open(global).closeInstitution(
+        uscc: uscc, reason: reason, bankRefPrefix: bankRefPrefix)
       let last = recorded.last!
       Output(global).emit(
-        .object(["id": .string(uscc), "seq": .integer(last.seq), "entries": .array(recorded.map(Output.json))]),
+        .object([
+          "id": .string(uscc), "seq": .integer(last.seq), "entries": .array(recorded.map(Output.json)),
+        ]),
         text: (recorded.dropLast().map { "  \($0.id) at seq \($0.seq)" }
           + ["institution \(uscc) closed and revoked at seq \(last.seq)"]).joined(separator: "\n"))
     }

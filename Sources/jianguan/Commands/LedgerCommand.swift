@@ -31,7 +31,10 @@ struct LedgerCommand: ParsableCommand {
             ["SEQ", "KIND", "HASH", "PAYLOAD"],
             lines.map { line in
               let payload = (try? Entry.parse(line.entryBytes).payload.canonicalText) ?? "(unreadable)"
-              return [String(line.seq), line.kind, String(Hex.encode(line.hash).prefix(16)), String(payload.prefix(100))]
+              return [
+                String(line.seq), line.kind, String(Hex.encode(line.hash).prefix(16)),
+                String(payload.prefix(100)),
+              ]
             }))
     }
   }
@@ -69,26 +72,51 @@ struct AuditCommand: ParsableCommand {
     abstract: "Recompute every hash and the Merkle root, replay every entry, compare with the tables.",
     discussion: "Exits 0 when everything holds, 3 when any fault is found (each named with its seq).")
   @OptionGroup var global: GlobalOptions
+  @Option(help: "A signed checkpoint the auditor holds: the ledger must be consistent with it.")
+  var checkpoint: String?
+  @Option(help: "The log's public (verifier) key file, to check the checkpoint's signature.") var pub: String?
+
+  func validate() throws {
+    guard (checkpoint == nil) == (pub == nil) else {
+      throw ValidationError("--checkpoint and --pub go together")
+    }
+  }
 
   func run() throws {
+    var external: Checkpoint?
+    if let checkpoint, let pub {
+      let verifier = try TextFile.verifier(pub)
+      external = try Checkpoint.open(
+        TextFile.read(checkpoint, field: "checkpoint", maxBytes: Checkpoint.maxTextBytes),
+        verifiers: [verifier]
+      ).checkpoint
+    }
     let database = try Environment.open(global)
     let terminal = isatty(STDERR_FILENO) == 1
     let report = try database.audit(
+      against: external,
       progress: terminal
         ? { done, total in
           FileHandle.standardError.write(Data("\raudit: \(done)/\(total) entries".utf8))
         } : nil)
     if terminal && report.entries >= 10_000 { FileHandle.standardError.write(Data("\n".utf8)) }
-    let faults = report.faults.map { JSONValue.object(["seq": .integer($0.seq), "message": .string($0.message)]) }
+    let faults = report.faults.map {
+      JSONValue.object(["seq": .integer($0.seq), "message": .string($0.message)])
+    }
     let verdict = report.ok ? "ok" : "\(report.faults.count) faults"
     Output(global).emit(
       .object([
-        "ok": .bool(report.ok), "entries": .integer(report.entries), "rootHash": .string(Hex.encode(report.rootHash)),
+        "ok": .bool(report.ok), "entries": .integer(report.entries),
+        "rootHash": .string(Hex.encode(report.rootHash)),
         "enrollments": .integer(Int64(report.enrollments)), "escrowFen": .integer(report.escrowFen),
-        "faults": .array(faults),
+        "faults": .array(faults), "checkpointsChecked": .integer(Int64(report.checkpointsChecked)),
+        "externalCheckpoint": .string(report.externalCheckpoint ?? "none given"),
       ]),
-      text: (["audit \(verdict): \(report.entries) entries, Merkle root \(Hex.encode(report.rootHash))",
-        "\(report.enrollments) enrollments hold \(Money.formatYuan(report.escrowFen)) yuan in escrow"]
+      text: ([
+        "audit \(verdict): \(report.entries) entries, Merkle root \(Hex.encode(report.rootHash))",
+        "\(report.enrollments) enrollments hold \(Money.formatYuan(report.escrowFen)) yuan in escrow",
+        "\(report.checkpointsChecked) stored checkpoints checked",
+      ] + (report.externalCheckpoint.map { [$0] } ?? [])
         + report.faults.map { "FAULT \($0)" }).joined(separator: "\n"))
     if !report.ok { throw AuditFailed() }
   }

@@ -33,7 +33,8 @@ struct LessonCommand: ParsableCommand {
     subcommands: [Record.self, Confirm.self, Dispute.self, Resolve.self])
 
   struct Record: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Record a lesson taught; it waits for confirmation.")
+    static let configuration = CommandConfiguration(
+      abstract: "Record a lesson taught; it waits for confirmation.")
     @OptionGroup var global: GlobalOptions
     @Option var enrollment: String
     @Option(parsing: .unconditional) var hours: String
@@ -46,7 +47,8 @@ struct LessonCommand: ParsableCommand {
   }
 
   struct Confirm: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "The parent confirms a lesson; its share is released.")
+    static let configuration = CommandConfiguration(
+      abstract: "The parent confirms a lesson; its share is released.")
     @OptionGroup var global: GlobalOptions
     @Argument var lesson: String
     func run() throws {
@@ -55,21 +57,25 @@ struct LessonCommand: ParsableCommand {
   }
 
   struct Dispute: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "The parent disputes a lesson; nothing is released.")
+    static let configuration = CommandConfiguration(
+      abstract: "The parent disputes a lesson; nothing is released.")
     @OptionGroup var global: GlobalOptions
     @Argument var lesson: String
     @Option var reason: String
     func run() throws {
-      Output(global).emit(try Environment.open(global).disputeLesson(lesson, reason: reason), what: "dispute of lesson")
+      Output(global).emit(
+        try Environment.open(global).disputeLesson(lesson, reason: reason), what: "dispute of lesson")
     }
   }
 
   struct Resolve: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Resolve a disputed lesson: release or void it.")
+    static let configuration = CommandConfiguration(
+      abstract: "Resolve a disputed lesson: release or void it.")
     @OptionGroup var global: GlobalOptions
     @Argument var lesson: String
     @Flag(help: "The lesson was taught: release its share.") var release = false
-    @Flag(name: .customLong("void"), help: "The lesson was not taught: void it; its hours return.") var voidLesson = false
+    @Flag(name: .customLong("void"), help: "The lesson was not taught: void it; its hours return.")
+    var voidLesson = false
     @Option var reason = "dispute resolved by the regulator"
     func validate() throws {
       guard release != voidLesson else { throw ValidationError("give exactly one of --release or --void") }
@@ -95,7 +101,8 @@ struct SettleCommand: ParsableCommand {
       .object(["asOf": .string(day.description), "released": .array(released.map(Output.json))]),
       text: released.isEmpty
         ? "no lesson is past its confirmation window as of \(day)"
-        : "deemed confirmed as of \(day): " + released.map { "\($0.id) (seq \($0.seq))" }.joined(separator: ", "))
+        : "deemed confirmed as of \(day): "
+          + released.map { "\($0.id) (seq \($0.seq))" }.joined(separator: ", "))
   }
 }
 
@@ -105,7 +112,8 @@ struct RefundCommand: ParsableCommand {
   @OptionGroup var global: GlobalOptions
   @Option var enrollment: String
   @Option(parsing: .unconditional) var hours: String?
-  @Flag(help: "Refund all remaining hours (exactly the remaining escrow when no lesson is pending).") var all = false
+  @Flag(help: "Refund all remaining hours (exactly the remaining escrow when no lesson is pending).")
+  var all = false
   @Option var reason: String
   @Option var bankRef: String
 
@@ -131,12 +139,16 @@ struct BalanceCommand: ParsableCommand {
 
   func validate() throws {
     let given = [institution != nil, enrollment != nil, region != nil, all].filter { $0 }.count
-    guard given == 1 else { throw ValidationError("give exactly one of --institution, --enrollment, --region or --all") }
+    guard given == 1 else {
+      throw ValidationError("give exactly one of --institution, --enrollment, --region or --all")
+    }
   }
 
   func run() throws {
     let scope: BalanceScope =
-      if let institution { .institution(institution) } else if let enrollment { .enrollment(enrollment) } else if let region {
+      if let institution { .institution(institution) } else if let enrollment {
+        .enrollment(enrollment)
+      } else if let region {
         .region(region)
       } else { .all }
     let summary = try Environment.open(global).balance(scope)
@@ -146,9 +158,13 @@ struct BalanceCommand: ParsableCommand {
   static func text(_ s: BalanceSummary) -> String {
     Output.fields([
       ("enrollments", String(s.enrollments)), ("paid", Money.formatYuan(s.paidFen) + " yuan"),
-      ("released", Money.formatYuan(s.releasedFen) + " yuan"), ("refunded", Money.formatYuan(s.refundedFen) + " yuan"),
+      ("released", Money.formatYuan(s.releasedFen) + " yuan"),
+      ("refunded", Money.formatYuan(s.refundedFen) + " yuan"),
       ("in escrow", Money.formatYuan(s.escrowFen) + " yuan"),
-      ("hours", "\(s.hoursPaid) paid, \(s.hoursConsumed) consumed, \(s.hoursRefunded) refunded, \(s.hoursPending) pending, \(s.hoursRemaining) remaining"),
+      (
+        "hours",
+        "\(s.hoursPaid) paid, \(s.hoursConsumed) consumed, \(s.hoursRefunded) refunded, \(s.hoursPending) pending, \(s.hoursRemaining) remaining"
+      ),
     ])
   }
 }

@@ -22,12 +22,16 @@ enum Environment {
     if manager.fileExists(atPath: local.appendingPathComponent("regions.csv").path) { return local }
     throw Rejection(
       "data_directory_missing",
-      "the reference data folder Data/ (regions.csv, policy.json, calendar.csv) was not found; set JIANGUAN_DATA to it")
+      "the reference data folder Data/ (regions.csv, policy.json, calendar.csv) was not found; set JIANGUAN_DATA to it"
+    )
   }
 
   static func readText(_ url: URL) throws -> String {
-    guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
-      throw Rejection("data_file_unreadable", "reference data file \(Rejection.quote(url.path)) cannot be read as UTF-8")
+    guard let data = FileManager.default.contents(atPath: url.path),
+      let text = String(data: data, encoding: .utf8)
+    else {
+      throw Rejection(
+        "data_file_unreadable", "reference data file \(Rejection.quote(url.path)) cannot be read as UTF-8")
     }
     return text
   }
@@ -37,7 +41,8 @@ enum Environment {
     let regions = try RegionTable(
       currentCSV: readText(folder.appendingPathComponent("regions.csv")),
       historyCSV: readText(folder.appendingPathComponent("regions_history.csv")))
-    let policies = try PolicyBook.parse(json: Array(readText(folder.appendingPathComponent("policy.json")).utf8))
+    let policies = try PolicyBook.parse(
+      json: Array(readText(folder.appendingPathComponent("policy.json")).utf8))
     let calendar = try WorkingDayCalendar(csv: readText(folder.appendingPathComponent("calendar.csv")))
     return ReferenceData(regions: regions, policies: policies, calendar: calendar)
   }

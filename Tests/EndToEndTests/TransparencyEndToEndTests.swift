@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+
+@Suite(.serialized) struct TransparencyEndToEndTests {
+  @Test func keysCheckpointsProofsAndReceiptsFromTheCommandLine() throws {
+    let cli = try CLI()
+    defer { cli.remove() }
+    #expect(try cli.run(["demo"]).status == 0)
+    let db = ["--db", "jianguan-demo.sqlite"]
+    let key = try cli.run([
+      "key", "generate", "--name", "jianguan.110000.example/ledger", "--out", "bureau.key",
+    ])
+    #expect(key.status == 0)
+    let keyPath = cli.folder.appendingPathComponent("bureau.key").path
+    #expect((try FileManager.default.attributesOfItem(atPath: keyPath)[.posixPermissions] as? Int) == 0o600)
+    let publicKey = try String(contentsOfFile: keyPath + ".pub", encoding: .utf8)
+    #expect(
+      publicKey.hasPrefix("jianguan.110000.example/ledger+")
+        && publicKey.split(separator: "+", maxSplits: 2).count == 3)
+    #expect(
+      try cli.run(["key", "generate", "--name", "x", "--out", "bureau.key"]).status == 1,
+      "never overwrites a key")
+
+    let signed = try cli.run(db + ["checkpoint", "sign", "--key", "bureau.key"])
+    #expect(signed.status == 0)
+    let lines = signed.stdout.components(separatedBy: "\n")
+    #expect(lines[0] == "jianguan.110000.example/ledger" && lines[1] == "135" && lines[3].isEmpty)
+    #expect(lines[4].hasPrefix("— jianguan.110000.example/ledger "))
+    try Data(signed.stdout.utf8).write(to: cli.folder.appendingPathComponent("checkpoint.txt"))
+    #expect(try cli.run(db + ["checkpoint", "list"]).stdout.contains("135"))
+
+    let inclusion = try cli.run(db + ["proof", "inclusion", "66", "--size", "100"])
+    let proof = try #require(
+      try JSONSerialization.jsonObject(with: Data(inclusion.stdout.utf8)) as? [String: Any])
+    #expect(proof["treeSize"] as? Int == 100 && proof["leafIndex"] as? Int == 65)
+    #expect((proof["hashes"] as? [String])?.allSatisfy { $0.count == 64 } == true)
+    let consistency = try cli.run(db + ["proof", "consistency", "100", "135"])
+    #expect(consistency.status == 0 && consistency.stdout.contains("\"oldSize\":100"))
+
+    let receipt = try cli.run(db + ["receipt", "export", "66", "--key", "bureau.key"])
+    #expect(receipt.status == 0)
+    let receiptFile = cli.folder.appendingPathComponent("receipt.json")
+    try Data(receipt.stdout.utf8).write(to: receiptFile)
+    // Offline: another folder, no database, no Data/ needed.
+    var offline = cli.environment
+    offline["JIANGUAN_DB"] = "/nonexistent/none.sqlite"
+    let verified = try CLI.run(
+      CLI.binary.path, ["receipt", "verify", receiptFile.path, "--pub", keyPath + ".pub"],
+      environment: offline, in: URL(fileURLWithPath: "/"))
+    #expect(
+      verified.status == 0 && verified.stdout.contains("receipt ok: entry 66 (payment"), "\(verified.stderr)")
+    var changed = receipt.stdout
+    let range = changed.range(of: "\"entryHex\" : \"7b")!
+    changed.replaceSubrange(range, with: "\"entryHex\" : \"7c")
+    try Data(changed.utf8).write(to: receiptFile)
+    let tampered = try cli.run(["receipt", "verify", receiptFile.path, "--pub", keyPath + ".pub"])
+    #expect(tampered.status == 1 && tampered.stderr.split(separator: "\n").count == 1)
+
+    let audit = try cli.run(db + ["audit", "--checkpoint", "checkpoint.txt", "--pub", "bureau.key.pub"])
+    #expect(audit.status == 0 && audit.stdout.contains("consistent with the checkpoint of size 135"))
+  }
+
+  @Test func badProofAndCheckpointInputIsRefusedWithOneSentence() throws {
+    let cli = try CLI()
+    defer { cli.remove() }
+    #expect(try cli.run(["demo"]).status == 0)
+    let db = ["--db", "jianguan-demo.sqlite"]
+    _ = try cli.run(["key", "generate", "--name", "bureau", "--out", "bureau.key"])
+    _ = try cli.run(["key", "generate", "--name", "bureau", "--out", "other.key"])
+    let signed = try cli.run(db + ["checkpoint", "sign", "--key", "bureau.key"])
+    try Data(signed.stdout.utf8).write(to: cli.folder.appendingPathComponent("checkpoint.txt"))
+    try Data(signed.stdout.replacingOccurrences(of: "\n135\n", with: "\n0135\n").utf8).write(
+      to: cli.folder.appendingPathComponent("malformed.txt"))
+    let demoDB = cli.folder.appendingPathComponent("jianguan-demo.sqlite").path
+    let before = try Data(contentsOf: URL(fileURLWithPath: demoDB))
+    let cases: [[String]] = [
+      db + ["audit", "--checkpoint", "malformed.txt", "--pub", "bureau.key.pub"],
+      db + ["audit", "--checkpoint", "checkpoint.txt", "--pub", "other.key.pub"],
+      db + ["audit", "--checkpoint", "missing.txt", "--pub", "bureau.key.pub"],
+      db + ["proof", "inclusion", "1", "--size", "136"],
+      db + ["proof", "inclusion", "-5"],
+      db + ["proof", "inclusion", "0"],
+      db + ["proof", "consistency", "100", "999"],
+      db + ["proof", "consistency", "100", "abc"],
+      ["receipt", "verify", "checkpoint.txt", "--pub", "bureau.key.pub"],
+      db + ["checkpoint", "sign", "--key", "bureau.key.pub"],
+    ]
+    for arguments in cases {
+      let result = try cli.run(arguments)
+      #expect(result.status == 1, "\(arguments): \(result.stderr)")
+      #expect(result.stderr.split(separator: "\n").count == 1, "\(arguments): \(result.stderr)")
+    }
+    #expect(try Data(contentsOf: URL(fileURLWithPath: demoDB)) == before, "nothing written")
+  }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import GRDB
+import JianguanCore
+import JianguanCrypto
+import JianguanLedger
+import JianguanStore
+import Testing
+
+/// Signed checkpoints catch what the hash chain alone cannot: a log cut short, or an old entry
+/// rewritten with every later hash recomputed so that the chain looks sound.
+@Suite struct TransparencyTests {
+  func ledger() throws -> (StoreFixture, NoteSigner) {
+    let fixture = try StoreFixture()
+    let (uscc, classID) = try fixture.openClass()
+    let enrollment = try fixture.pay(
+      fixture.paymentForm(student: try fixture.student(), classID: classID, hours: "10", amount: "1000"))
+    _ = try fixture.database.refund(enrollment: enrollment, hours: "3", reason: "搬家", bankRef: "R-1")
+    _ = try fixture.database.addVenue(institution: uscc, address: "蜀山区二号楼", areaM2: "80")
+    _ = try fixture.database.addVenue(institution: uscc, address: "蜀山区三号楼", areaM2: "90")
+    return (fixture, try NoteSigner.generate(name: "jianguan.340100.example/ledger"))
+  }
+
+  @Test func proofsFromTheStoreVerifyForEverySizeAndIndex() throws {
+    let (fixture, _) = try ledger()
+    let size = try fixture.database.size()
+    for treeSize in 1...size {
+      for seq in 1...treeSize {
+        let proof = try fixture.database.inclusionProof(seq: seq, size: treeSize)
+        var leaf: [UInt8] = []
+        try fixture.database.entries(fromSeq: seq, limit: 1) { leaf = Merkle.leafHash($0.entryBytes) }
+        try proof.verify(leafHash: leaf)
+      }
+      for old in 1...treeSize {
+        try fixture.database.consistencyProof(oldSize: old, newSize: treeSize).verify()
+      }
+    }
+    #expect(
+      rejectionCode { _ = try fixture.database.inclusionProof(seq: 1, size: size + 1) } == "size_beyond_log")
+    #expect(
+      rejectionCode { _ = try fixture.database.consistencyProof(oldSize: 2, newSize: size + 1) }
+        == "new_beyond_log")
+  }
+
+  @Test func aReceiptVerifiesOfflineAndAnyChangedByteIsRefused() throws {
+    let (fixture, signer) = try ledger()
+    let receipt = try fixture.database.receipt(seq: 9, signer: signer, signedAt: "2026-06-30T12:00:00+08:00")
+    let verified = try receipt.verify(verifier: signer.verifier)
+    let size = try fixture.database.size()
+    #expect(verified.entry.kind == "payment" && verified.checkpoint.size == size)
+    let json = Array(receipt.jsonText().utf8)
+    var generator = StoreSeededGenerator(seed: 9)
+    var refused = 0
+    for _ in 0..<200 {
+      var bytes = json
+      let index = Int.random(in: 0..<bytes.count, using: &generator)
+      let original = bytes[index]
+      bytes[index] = original == UInt8(ascii: "0") ? UInt8(ascii: "1") : UInt8(ascii: "0")
+      do {
+        let changed = try Receipt.parse(json: bytes)
+        if changed == receipt { continue }  // the byte was insignificant (e.g. inside whitespace)
+        _ = try changed.verify(verifier: signer.verifier)
+        Issue.record("a receipt with byte \(index) changed still verified")
+      } catch { refused += 1 }
+    }
+    #expect(refused > 150)
+    let stranger = try NoteSigner.generate(name: "jianguan.340100.example/ledger")
+    #expect(throws: (any Error).self) { _ = try receipt.verify(verifier: stranger.verifier) }
+  }
+
+  @Test func aTruncatedLogFailsTheAuditAgainstAnOlderCheckpoint() throws {
+    let (fixture, signer) = try ledger()
+    let signed = try fixture.database.signCheckpoint(signer: signer, signedAt: "t")
+    let checkpoint = try Checkpoint.open(signed.note, verifiers: [signer.verifier]).checkpoint
+    let keep = signed.size - 2
+    // The operator cuts off the last two entries (two venues) and everything derived from them.
+    try fixture.raw().write { db in
+      try db.execute(sql: "DROP TRIGGER ledger_no_delete; DROP TRIGGER merkle_no_delete")
+      try db.execute(sql: "DELETE FROM ledger WHERE seq > ?", arguments: [keep])
+      try db.execute(
+        sql: "DELETE FROM merkle_hashes WHERE idx >= ?", arguments: [Merkle.storedHashCount(size: keep)])
+      try db.execute(sql: "DELETE FROM venues WHERE seq > ?", arguments: [keep])
+      try db.execute(sql: "DELETE FROM checkpoints")
+    }
+    #expect(try fixture.database.audit().ok, "the chain alone looks fine")
+    let report = try fixture.database.audit(against: checkpoint)
+    #expect(report.faults.contains { $0.message.contains("truncated") && $0.seq == keep + 1 })
+  }
+
+  @Test func aRewrittenOldEntryWithEveryLaterHashRecomputedFailsTheAudit() throws {
+    let (fixture, signer) = try ledger()
+    let signed = try fixture.database.signCheckpoint(signer: signer, signedAt: "t")
+    let checkpoint = try Checkpoint.open(signed.note, verifiers: [signer.verifier]).checkpoint
+    // The operator backdates entry 3 and re-hashes the whole chain and tree after it.
+    var entries: [Entry] = []
+    try fixture.database.entries(fromSeq: 1, limit: nil) { entries.append(try Entry.parse($0.entryBytes)) }
+    var previous = Entry.genesisPrevious
+    var tree = InMemoryMerkleTree()
+    var rows: [(Int64, String, Data)] = []
+    for old in entries {
+      let entry = Entry(
+        seq: old.seq, time: old.seq == 3 ? "2020-01-01T00:00:00Z" : old.time, kind: old.kind,
+        payload: old.payload,
+        previousHash: previous)
+      previous = entry.hash
+      _ = tree.append(entryBytes: entry.bytes)
+      rows.append((entry.seq, String(decoding: entry.bytes, as: UTF8.self), Data(entry.hash)))
+    }
+    let hashes = try tree.readHashes(Array(0..<tree.storedHashCount))
+    try fixture.raw().write { db in
+      try db.execute(
+        sql: "DROP TRIGGER ledger_no_update; DROP TRIGGER merkle_no_delete; DELETE FROM checkpoints")
+      for (seq, text, hash) in rows {
+        try db.execute(
+          sql: "UPDATE ledger SET entry = ?, hash = ? WHERE seq = ?", arguments: [text, hash, seq])
+      }
+      try db.execute(sql: "DELETE FROM merkle_hashes")
+      for (index, hash) in hashes.enumerated() {
+        try db.execute(
+          sql: "INSERT INTO merkle_hashes(idx, hash) VALUES (?, ?)", arguments: [index, Data(hash)])
+      }
+    }
+    #expect(try fixture.database.audit().ok, "the chain alone looks fine")
+    let report = try fixture.database.audit(against: checkpoint)
+    #expect(
+      report.faults.contains { $0.message.contains("rewritten or forked") && $0.seq == checkpoint.size })
+  }
+
+  @Test func storedCheckpointsAreCheckedByEveryAudit() throws {
+    let (fixture, signer) = try ledger()
+    _ = try fixture.database.signCheckpoint(signer: signer, signedAt: "t")
+    #expect(try fixture.database.audit().checkpointsChecked == 1)
+    try fixture.raw().write { db in
+      try db.execute(sql: "UPDATE checkpoints SET root_hash = zeroblob(32)")
+    }
+    #expect(try fixture.database.audit().faults.contains { $0.message.contains("stored checkpoint 1") })
+  }
+}
