@@ -7,54 +7,79 @@ extension AppDatabase {
   public func recordLesson(enrollment: String, hours: String, taughtAt: String, now: LocalDateTime) throws
     -> Recorded
   {
-    let enrollmentID = try Self.validateID(enrollment, field: "enrollment", prefix: "E")
-    let hourCount = try Money.parseCount(hours, field: "hours", range: 1...1000)
-    let taught = try LocalDateTime.parse(taughtAt, field: "taught-at")
+    let lesson = try parseLesson(enrollment: enrollment, hours: hours, taughtAt: taughtAt, now: now)
+    return try write { db in try recordLesson(lesson, db: db) }
+  }
+
+  /// A lesson request after its fields were parsed.
+  struct ParsedLesson {
+    let enrollment: String
+    let hours: Int64
+    let taught: LocalDateTime
+  }
+
+  func parseLesson(
+    enrollment: String, hours: String, taughtAt: String, now: LocalDateTime,
+    fields: (enrollment: String, hours: String, taughtAt: String) = ("enrollment", "hours", "taught-at")
+  ) throws -> ParsedLesson {
+    let enrollmentID = try Self.validateID(enrollment, field: fields.enrollment, prefix: "E")
+    let hourCount = try Money.parseCount(hours, field: fields.hours, range: 1...1000)
+    let taught = try LocalDateTime.parse(taughtAt, field: fields.taughtAt)
     guard taught <= now else {
       throw Rejection(
         "lesson_in_future",
-        "taught-at \(taught) is in the future (now is \(now)); record a lesson after it is taught")
+        "\(fields.taughtAt) \(taught) is in the future (now is \(now)); record a lesson after it is taught")
     }
-    return try write { db in
-      let row = try requireEnrollment(enrollmentID, db: db)
-      let institution = try requireInstitution(row["institution"], db: db)
-      guard institution.status == "active" else {
+    return ParsedLesson(enrollment: enrollmentID, hours: hourCount, taught: taught)
+  }
+
+  /// Records a lesson; the same enrollment, time and hours again is the same lesson (idempotent).
+  func recordLesson(_ lesson: ParsedLesson, db: Database) throws -> Recorded {
+    if let earlier = try db.row(
+      "SELECT l.id, l.hours, e.seq FROM lessons l JOIN enrollments e ON e.id = l.enrollment WHERE l.enrollment = ? AND l.taught_at = ?",
+      [lesson.enrollment, lesson.taught.description])
+    {
+      guard (earlier["hours"] as Int64) == lesson.hours else {
         throw Rejection(
-          "institution_not_active",
-          "institution \(institution.uscc) is \(institution.status): a \(institution.status) institution records no lessons"
-        )
+          "lesson_exists_with_different_hours",
+          "lesson \(earlier["id"] as String) of \(lesson.enrollment) at \(lesson.taught) was recorded with \(earlier["hours"] as Int64) hours, not \(lesson.hours)")
       }
-      let klass = try Row.fetchOne(
-        db,
-        sql:
-          "SELECT c.starts, c.ends, k.subject FROM classes c JOIN courses k ON k.id = c.course WHERE c.id = ?",
-        arguments: [row["class"] as String])!
-      let day = taught.date
-      let starts = try CalendarDate.parse(klass["starts"], field: "starts")
-      let ends = try CalendarDate.parse(klass["ends"], field: "ends")
-      guard day >= starts, day <= ends else {
-        throw Rejection(
-          "lesson_outside_class_dates", "taught-at \(day) is outside the class's dates \(starts) to \(ends)")
-      }
-      let paidAt = try LocalDateTime.parse(row["paid_at"], field: "paid_at")
-      guard taught >= paidAt else {
-        throw Rejection("lesson_before_payment", "taught-at \(taught) is before the payment at \(paidAt)")
-      }
-      if (klass["subject"] as String?) != nil {
-        guard day.weekday <= 5, !reference.calendar.isStatutoryHoliday(day) else {
-          throw Rejection(
-            "subject_lesson_on_rest_day",
-            "taught-at \(day) is a weekend or statutory holiday: subject training is not held on rest days (双减意见)"
-          )
-        }
-      }
-      var balance = Self.balance(of: row)
-      try balance.recordLesson(hours: hourCount)
-      let lesson = try LedgerWriter.nextID("L", table: "lessons", db: db)
-      let event = LessonRecorded(
-        lesson: lesson, enrollment: enrollmentID, hours: hourCount, taughtAt: taught.description)
-      return Recorded(id: lesson, seq: try LedgerWriter.append(.lessonRecorded(event), db: db))
+      let seq = try db.value("SELECT seq FROM lessons WHERE id = ?", [earlier["id"] as String]) as Int64? ?? 0
+      return Recorded(id: earlier["id"], seq: seq, repeated: true)
     }
+    let row = try requireEnrollment(lesson.enrollment, db: db)
+    let institution = try requireInstitution(row["institution"], db: db)
+    guard institution.status == "active" else {
+      throw Rejection(
+        "institution_not_active",
+        "institution \(institution.uscc) is \(institution.status): a \(institution.status) institution records no lessons")
+    }
+    let klass = try db.row(
+      "SELECT c.starts, c.ends, k.subject FROM classes c JOIN courses k ON k.id = c.course WHERE c.id = ?",
+      [row["class"] as String])!
+    let day = lesson.taught.date
+    let starts = try CalendarDate.parse(klass["starts"], field: "starts")
+    let ends = try CalendarDate.parse(klass["ends"], field: "ends")
+    guard day >= starts, day <= ends else {
+      throw Rejection("lesson_outside_class_dates", "taught-at \(day) is outside the class's dates \(starts) to \(ends)")
+    }
+    let paidAt = try LocalDateTime.parse(row["paid_at"], field: "paid_at")
+    guard lesson.taught >= paidAt else {
+      throw Rejection("lesson_before_payment", "taught-at \(lesson.taught) is before the payment at \(paidAt)")
+    }
+    if (klass["subject"] as String?) != nil {
+      guard day.weekday <= 5, !reference.calendar.isStatutoryHoliday(day) else {
+        throw Rejection(
+          "subject_lesson_on_rest_day",
+          "taught-at \(day) is a weekend or statutory holiday: subject training is not held on rest days (双减意见)")
+      }
+    }
+    var balance = Self.balance(of: row)
+    try balance.recordLesson(hours: lesson.hours)
+    let id = try LedgerWriter.nextID("L", table: "lessons", db: db)
+    let event = LessonRecorded(
+      lesson: id, enrollment: lesson.enrollment, hours: lesson.hours, taughtAt: lesson.taught.description)
+    return Recorded(id: id, seq: try LedgerWriter.append(.lessonRecorded(event), db: db))
   }
 
   /// The parent confirms a pending lesson; its share is released to the institution.

@@ -170,12 +170,12 @@ extension AppDatabase {
     return Recorded(id: row["result_id"], seq: row["seq"], repeated: true)
   }
 
-  static func validateBankRef(_ text: String) throws -> String {
+  static func validateBankRef(_ text: String, field: String = "bank-ref") throws -> String {
     let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_./:")
     guard (1...64).contains(text.count), text.allSatisfy({ allowed.contains($0) }) else {
       throw Rejection(
         "bank_ref_malformed",
-        "bank-ref \(Rejection.quote(text)) must be 1 to 64 letters, digits or - _ . / : (the bank's transaction reference)"
+        "\(field) \(Rejection.quote(text)) must be 1 to 64 letters, digits or - _ . / : (the bank's transaction reference)"
       )
     }
     return text

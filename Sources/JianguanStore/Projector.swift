@@ -10,64 +10,55 @@ enum Projector {
     case .genesis:
       break
     case .institutionRegistered(let e):
-      try db.execute(
-        sql: """
+      try db.run(
+        """
           INSERT INTO institutions(uscc, name, region, kind, category, nonprofit, licence, licence_expires,
             escrow_bank, escrow_account, mode, status, checksum_override_reason, seq)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)
-          """,
-        arguments: [
+          """, [
           e.uscc, e.name, e.region, e.kind, e.category, e.nonprofit, e.licence, e.licenceExpires,
           e.escrowBank,
           e.escrowAccount, e.mode, e.checksumOverrideReason, seq,
         ])
     case .institutionStatusChanged(let e):
       let status = e.status == .reinstated ? "active" : e.status.rawValue
-      try db.execute(
-        sql: "UPDATE institutions SET status = ?, status_reason = ? WHERE uscc = ?",
-        arguments: [status, e.reason, e.uscc])
+      try db.run(
+        "UPDATE institutions SET status = ?, status_reason = ? WHERE uscc = ?", [status, e.reason, e.uscc])
     case .venueAdded(let e):
-      try db.execute(
-        sql: "INSERT INTO venues(id, institution, address, area_m2, seq) VALUES (?, ?, ?, ?, ?)",
-        arguments: [e.id, e.institution, e.address, e.areaM2, seq])
+      try db.run(
+        "INSERT INTO venues(id, institution, address, area_m2, seq) VALUES (?, ?, ?, ?, ?)", [e.id, e.institution, e.address, e.areaM2, seq])
     case .teacherAdded(let e):
-      try db.execute(
-        sql: "INSERT INTO teachers(id, institution, name, certificate, seq) VALUES (?, ?, ?, ?, ?)",
-        arguments: [e.id, e.institution, e.name, e.certificate, seq])
+      try db.run(
+        "INSERT INTO teachers(id, institution, name, certificate, seq) VALUES (?, ?, ?, ?, ?)", [e.id, e.institution, e.name, e.certificate, seq])
     case .courseAdded(let e):
-      try db.execute(
-        sql: """
+      try db.run(
+        """
           INSERT INTO courses(id, institution, name, subject, category, delivery, lesson_minutes, hours,
             price_per_hour_fen, class_size, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-          """,
-        arguments: [
+          """, [
           e.id, e.institution, e.name, e.subject, e.category, e.delivery, e.lessonMinutes, e.hours,
           e.pricePerHourFen, e.classSize, seq,
         ])
     case .classAdded(let e):
-      try db.execute(
-        sql: """
+      try db.run(
+        """
           INSERT INTO classes(id, course, institution, venue, teacher, capacity, starts, ends, schedule, seq)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-          """,
-        arguments: [
+          """, [
           e.id, e.course, e.institution, e.venue, e.teacher, e.capacity, e.starts, e.ends, e.schedule, seq,
         ])
     case .parentRegistered(let e):
-      try db.execute(
-        sql: "INSERT INTO parents(id, commitment, seq) VALUES (?, ?, ?)",
-        arguments: [e.id, e.commitment, seq])
+      try db.run(
+        "INSERT INTO parents(id, commitment, seq) VALUES (?, ?, ?)", [e.id, e.commitment, seq])
     case .studentAdded(let e):
-      try db.execute(
-        sql: "INSERT INTO students(id, parent, commitment, grade, seq) VALUES (?, ?, ?, ?, ?)",
-        arguments: [e.id, e.parent, e.commitment, e.grade, seq])
+      try db.run(
+        "INSERT INTO students(id, parent, commitment, grade, seq) VALUES (?, ?, ?, ?, ?)", [e.id, e.parent, e.commitment, e.grade, seq])
     case .payment(let e):
-      try db.execute(
-        sql: """
+      try db.run(
+        """
           INSERT INTO enrollments(id, student, parent, class, institution, bank_ref, paid_at, hours_paid,
             amount_fen, escrow_fen, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-          """,
-        arguments: [
+          """, [
           e.enrollment, e.student, e.parent, e.classID, e.institution, e.bankRef, e.paidAt, e.hours,
           e.amountFen,
           e.amountFen, seq,
@@ -75,52 +66,45 @@ enum Projector {
       try rememberBankRef(
         e.bankRef, seq: seq, kind: "payment", content: PaymentContent(e).text, id: e.enrollment, db: db)
     case .lessonRecorded(let e):
-      try db.execute(
-        sql: """
+      try db.run(
+        """
           INSERT INTO lessons(id, enrollment, hours, taught_at, taught_on, status, seq)
           VALUES (?, ?, ?, ?, ?, 'pending', ?)
-          """,
-        arguments: [e.lesson, e.enrollment, e.hours, e.taughtAt, String(e.taughtAt.prefix(10)), seq])
-      try db.execute(
-        sql: "UPDATE enrollments SET hours_pending = hours_pending + ? WHERE id = ?",
-        arguments: [e.hours, e.enrollment])
+          """, [e.lesson, e.enrollment, e.hours, e.taughtAt, String(e.taughtAt.prefix(10)), seq])
+      try db.run(
+        "UPDATE enrollments SET hours_pending = hours_pending + ? WHERE id = ?", [e.hours, e.enrollment])
     case .lessonReleased(let e):
       let hours =
         try Int64.fetchOne(db, sql: "SELECT hours FROM lessons WHERE id = ?", arguments: [e.lesson]) ?? 0
-      try db.execute(
-        sql: "UPDATE lessons SET status = 'released', released_fen = ? WHERE id = ?",
-        arguments: [e.amountFen, e.lesson])
-      try db.execute(
-        sql: """
+      try db.run(
+        "UPDATE lessons SET status = 'released', released_fen = ? WHERE id = ?", [e.amountFen, e.lesson])
+      try db.run(
+        """
           UPDATE enrollments SET hours_pending = hours_pending - ?, hours_consumed = hours_consumed + ?,
             released_fen = released_fen + ?, escrow_fen = escrow_fen - ? WHERE id = ?
-          """,
-        arguments: [hours, hours, e.amountFen, e.amountFen, e.enrollment])
+          """, [hours, hours, e.amountFen, e.amountFen, e.enrollment])
     case .lessonDisputed(let e):
-      try db.execute(
-        sql: "UPDATE lessons SET status = 'disputed', reason = ? WHERE id = ?",
-        arguments: [e.reason, e.lesson])
+      try db.run(
+        "UPDATE lessons SET status = 'disputed', reason = ? WHERE id = ?", [e.reason, e.lesson])
     case .lessonVoided(let e):
       let row = try Row.fetchOne(
         db, sql: "SELECT enrollment, hours FROM lessons WHERE id = ?", arguments: [e.lesson])
-      try db.execute(
-        sql: "UPDATE lessons SET status = 'voided', reason = ? WHERE id = ?", arguments: [e.reason, e.lesson])
+      try db.run(
+        "UPDATE lessons SET status = 'voided', reason = ? WHERE id = ?", [e.reason, e.lesson])
       if let row {
         try db.execute(
           sql: "UPDATE enrollments SET hours_pending = hours_pending - ? WHERE id = ?",
           arguments: [row["hours"] as Int64, row["enrollment"] as String])
       }
     case .refund(let e):
-      try db.execute(
-        sql:
-          "INSERT INTO refunds(id, enrollment, bank_ref, hours, amount_fen, reason, seq) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        arguments: [e.refund, e.enrollment, e.bankRef, e.hours, e.amountFen, e.reason, seq])
-      try db.execute(
-        sql: """
+      try db.run(
+       
+          "INSERT INTO refunds(id, enrollment, bank_ref, hours, amount_fen, reason, seq) VALUES (?, ?, ?, ?, ?, ?, ?)", [e.refund, e.enrollment, e.bankRef, e.hours, e.amountFen, e.reason, seq])
+      try db.run(
+        """
           UPDATE enrollments SET hours_refunded = hours_refunded + ?, refunded_fen = refunded_fen + ?,
             escrow_fen = escrow_fen - ? WHERE id = ?
-          """,
-        arguments: [e.hours, e.amountFen, e.amountFen, e.enrollment])
+          """, [e.hours, e.amountFen, e.amountFen, e.enrollment])
       try rememberBankRef(
         e.bankRef, seq: seq, kind: "refund", content: RefundContent(e).text, id: e.refund, db: db)
     }

@@ -121,7 +121,7 @@ enum Schema {
             seq INTEGER NOT NULL
           ) STRICT;
           CREATE INDEX lessons_pending ON lessons(status, taught_on);
-          CREATE INDEX lessons_enrollment ON lessons(enrollment);
+          CREATE INDEX lessons_enrollment ON lessons(enrollment, taught_at);
 
           CREATE TABLE refunds (
             id TEXT PRIMARY KEY NOT NULL,

@@ -20,7 +20,7 @@ struct Jianguan: ParsableCommand {
       InitCommand.self, InstitutionCommand.self, VenueCommand.self, TeacherCommand.self, CourseCommand.self,
       ClassCommand.self, ParentCommand.self, StudentCommand.self, PayCommand.self, LessonCommand.self,
       SettleCommand.self, RefundCommand.self, BalanceCommand.self, LedgerCommand.self, AuditCommand.self,
-      KeyCommand.self, CheckpointCommand.self, ProofCommand.self, ReceiptCommand.self, DemoCommand.self,
+      ImportCommand.self, KeyCommand.self, CheckpointCommand.self, ProofCommand.self, ReceiptCommand.self, DemoCommand.self,
     ])
 
   /// Exit statuses, documented in the README.

@@ -1,0 +1,151 @@
+import Foundation
+import GRDB
+import JianguanCore
+import JianguanLedger
+
+/// What a bank file holds.
+public enum ImportKind: String, CaseIterable, Sendable {
+  case payments, lessons, refunds
+
+  /// The header line a file of this kind must start with.
+  public var columns: [String] {
+    switch self {
+    case .payments: ["bank_ref", "student", "class", "hours", "amount_yuan", "paid_at"]
+    case .lessons: ["enrollment", "hours", "taught_at", "confirmed"]
+    case .refunds: ["bank_ref", "enrollment", "hours", "reason"]
+    }
+  }
+}
+
+/// A row that was refused: where, which column, what value, and the rule.
+public struct ImportRowError: Sendable, Equatable {
+  public let line: Int
+  public let column: String
+  public let value: String
+  public let message: String
+}
+
+/// The outcome of an import.
+public struct ImportSummary: Sendable {
+  public var rows = 0
+  public var added = 0
+  public var alreadyThere = 0
+  public var refused = 0
+  /// The first refused rows (up to the limit), in file order.
+  public var errors: [ImportRowError] = []
+  /// The refused rows' records, for `--skip-invalid` (all of them).
+  public var refusedRecords: [(record: CSVRecordReader.Record, error: ImportRowError)] = []
+  public var committed = false
+  public var firstSeq: Int64?
+  public var lastSeq: Int64?
+}
+
+extension AppDatabase {
+  /// Imports a bank file in one transaction. Every row goes through the same rules as the single
+  /// commands. Unless `skipInvalid`, one refused row refuses the whole file and nothing is written;
+  /// rows whose bank reference (or, for lessons, enrollment and time) is already recorded with the
+  /// same content count as already there.
+  public func importFile(
+    _ kind: ImportKind, records: some Sequence<CSVRecordReader.Record>, skipInvalid: Bool, errorLimit: Int,
+    now: LocalDateTime, progress: ((Int) -> Void)? = nil
+  ) throws -> ImportSummary {
+    var summary = ImportSummary()
+    var iterator = records.makeIterator()
+    guard let header = iterator.next() else {
+      throw Rejection("import_empty", "the file is empty; it must start with the header \(kind.columns.joined(separator: ","))")
+    }
+    guard header.fields == kind.columns else {
+      throw Rejection(
+        "import_header_wrong",
+        "line 1: the header is \(Rejection.quote(header.fields.joined(separator: ","))); a \(kind.rawValue) file starts with \(kind.columns.joined(separator: ","))")
+    }
+    do {
+      try writer.writeWithoutTransaction { db in
+        try db.inTransaction(.immediate) {
+          summary.firstSeq = try LedgerWriter.size(db) + 1
+          while let record = iterator.next() {
+            summary.rows += 1
+            do {
+              let recorded = try importRow(kind, record, now: now, db: db)
+              if recorded.repeated { summary.alreadyThere += 1 } else { summary.added += 1 }
+            } catch let rejection as Rejection {
+              let error = Self.rowError(rejection, record: record, kind: kind)
+              summary.refused += 1
+              if summary.errors.count < errorLimit { summary.errors.append(error) }
+              if skipInvalid { summary.refusedRecords.append((record, error)) }
+            }
+            if let progress, summary.rows % 10_000 == 0 { progress(summary.rows) }
+          }
+          summary.lastSeq = try LedgerWriter.size(db)
+          summary.committed = summary.refused == 0 || skipInvalid
+          return summary.committed ? .commit : .rollback
+        }
+      }
+    } catch let error as DatabaseError {
+      throw StoreError(error)
+    }
+    return summary
+  }
+
+  func importRow(_ kind: ImportKind, _ record: CSVRecordReader.Record, now: LocalDateTime, db: Database) throws
+    -> Recorded
+  {
+    let fields = record.fields
+    guard fields.count == kind.columns.count else {
+      throw Rejection(
+        "import_row_width", "the row has \(fields.count) fields; a \(kind.rawValue) row has \(kind.columns.count)")
+    }
+    switch kind {
+    case .payments:
+      let payment = ParsedPayment(
+        student: try Self.validateID(fields[1], field: "student", prefix: "S"),
+        classID: try Self.validateID(fields[2], field: "class", prefix: "B"),
+        hours: try Money.parseCount(fields[3], field: "hours", range: 1...1_000_000),
+        amountFen: try Money.parsePositiveYuan(fields[4], field: "amount_yuan"),
+        bankRef: try Self.validateBankRef(fields[0], field: "bank_ref"),
+        paidAt: try LocalDateTime.parse(fields[5], field: "paid_at"))
+      guard payment.paidAt <= now else {
+        throw Rejection("payment_in_future", "paid_at \(payment.paidAt) is in the future (now is \(now))")
+      }
+      return try pay(payment, db: db)
+    case .lessons:
+      let lesson = try parseLesson(
+        enrollment: fields[0], hours: fields[1], taughtAt: fields[2], now: now,
+        fields: ("enrollment", "hours", "taught_at"))
+      guard fields[3] == "yes" || fields[3] == "no" else {
+        throw Rejection("confirmed_not_yes_or_no", "confirmed \(Rejection.quote(fields[3])) must be yes or no")
+      }
+      let recorded = try recordLesson(lesson, db: db)
+      if fields[3] == "yes", !recorded.repeated {
+        _ = try release(lesson: recorded.id, basis: .confirmed, db: db)
+      }
+      return recorded
+    case .refunds:
+      let enrollment = try Self.validateID(fields[1], field: "enrollment", prefix: "E")
+      let hours = fields[2] == "all" ? nil : try Money.parseCount(fields[2], field: "hours", range: 1...1000)
+      let reason = try TextField.validate(fields[3], field: "reason", maxLength: 500)
+      let ref = try Self.validateBankRef(fields[0], field: "bank_ref")
+      return try refund(enrollment: enrollment, hours: hours, reason: reason, bankRef: ref, db: db)
+    }
+  }
+
+  /// Which column a refusal is about: the field its message names, else the column its rule concerns.
+  static func rowError(_ rejection: Rejection, record: CSVRecordReader.Record, kind: ImportKind) -> ImportRowError {
+    let byRule: [String: String] = [
+      "hours_over_charge_limit": "hours", "amount_over_charge_cap": "amount_yuan",
+      "amount_over_listed_price": "amount_yuan", "payment_too_early": "paid_at", "class_ended": "paid_at",
+      "class_beyond_charge_months": "paid_at", "class_full": "class", "class_unknown": "class",
+      "student_unknown": "student", "institution_not_active": "class", "institution_without_escrow_account": "class",
+      "bank_ref_reused_with_different_content": "bank_ref", "enrollment_unknown": "enrollment",
+      "refund_exceeds_remaining": "hours", "nothing_to_refund": "hours", "lesson_hours_exceed_remaining": "hours",
+      "lesson_outside_class_dates": "taught_at", "lesson_before_payment": "taught_at",
+      "subject_lesson_on_rest_day": "taught_at", "lesson_exists_with_different_hours": "hours",
+      "payment_in_future": "paid_at", "lesson_in_future": "taught_at",
+    ]
+    let named = kind.columns.first { rejection.message.hasPrefix($0 + " ") }
+    let column = named ?? byRule[rejection.code] ?? "row"
+    let index = kind.columns.firstIndex(of: column)
+    let value = index.flatMap { $0 < record.fields.count ? record.fields[$0] : nil } ?? ""
+    return ImportRowError(line: record.line, column: column, value: value, message: rejection.message)
+  }
+}

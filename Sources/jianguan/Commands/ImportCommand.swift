@@ -1,0 +1,165 @@
+import ArgumentParser
+import Foundation
+import JianguanCore
+import JianguanLedger
+import JianguanStore
+
+/// The records of a CSV file or stdin, read in chunks so that a file of millions of rows streams.
+struct CSVFileRecords: Sequence, IteratorProtocol {
+  let handle: FileHandle
+  var reader = CSVRecordReader()
+  var pending: [CSVRecordReader.Record] = []
+  var pendingIndex = 0
+  var finished = false
+  /// A malformed file stops the import: the error is kept and rethrown by `check()`.
+  var failure: Rejection?
+
+  init(path: String) throws {
+    if path == "-" {
+      handle = FileHandle.standardInput
+    } else {
+      guard let handle = FileHandle(forReadingAtPath: path) else {
+        throw Rejection("import_file_unreadable", "file \(Rejection.quote(path)) cannot be read (missing or not permitted)")
+      }
+      self.handle = handle
+    }
+  }
+
+  mutating func next() -> CSVRecordReader.Record? {
+    while pendingIndex >= pending.count {
+      if finished || failure != nil { return nil }
+      pending.removeAll(keepingCapacity: true)
+      pendingIndex = 0
+      do {
+        let chunk = handle.readData(ofLength: 1 << 20)
+        if chunk.isEmpty {
+          finished = true
+          pending = try reader.finish()
+        } else {
+          pending = try reader.feed(chunk)
+        }
+      } catch let rejection as Rejection {
+        failure = rejection
+        return nil
+      } catch {
+        failure = Rejection("import_file_unreadable", "the file cannot be read: \(error)")
+        return nil
+      }
+    }
+    defer { pendingIndex += 1 }
+    return pending[pendingIndex]
+  }
+}
+
+/// A `Sequence` wrapper so the reader's failure can be checked after the store consumed it.
+final class RecordSource: Sequence {
+  var records: CSVFileRecords
+  init(_ records: CSVFileRecords) { self.records = records }
+  func makeIterator() -> AnyIterator<CSVRecordReader.Record> { AnyIterator { self.records.next() } }
+}
+
+struct ImportCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "import",
+    abstract: "Import a bank's CSV file of payments, lessons or refunds, all or nothing.",
+    discussion: """
+      Columns (with a header line): payments bank_ref,student,class,hours,amount_yuan,paid_at; \
+      lessons enrollment,hours,taught_at,confirmed (yes|no); refunds bank_ref,enrollment,hours,reason \
+      (hours = a number or all). Rows already recorded (same bank reference and content; for \
+      lessons the same enrollment, time and hours) are counted, not added again.
+      """)
+
+  @OptionGroup var global: GlobalOptions
+  @Argument(help: "payments, lessons or refunds.") var kind: String
+  @Argument(help: "The CSV file, or - for stdin.") var file: String
+  @Option(help: "Import the good rows and write the refused ones, with their reasons, to this CSV file.")
+  var skipInvalid: String?
+  @Option(help: "Report at most this many refused rows.") var errorLimit = 50
+
+  func run() throws {
+    guard let importKind = ImportKind(rawValue: kind) else {
+      throw Rejection("import_kind_unknown", "kind \(Rejection.quote(kind)) must be payments, lessons or refunds")
+    }
+    if let skipInvalid, FileManager.default.fileExists(atPath: skipInvalid) {
+      throw Rejection("skip_invalid_file_exists", "skip-invalid \(Rejection.quote(skipInvalid)) already exists; choose a new file")
+    }
+    let database = try Environment.open(global)
+    let source = RecordSource(try CSVFileRecords(path: file))
+    let terminal = isatty(STDERR_FILENO) == 1
+    let started = Date()
+    let fileBytes = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? nil
+    var summary = try database.importFile(
+      importKind, records: source, skipInvalid: skipInvalid != nil, errorLimit: max(1, errorLimit),
+      now: Environment.now(),
+      progress: terminal ? { rows in ImportCommand.progress(rows, started: started, fileBytes: fileBytes, source: source) } : nil)
+    if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
+    if let failure = source.records.failure {
+      // A malformed file is refused whole, even with --skip-invalid: rows after it cannot be trusted.
+      summary.committed = false
+      throw failure
+    }
+    if let skipInvalid, !summary.refusedRecords.isEmpty { try writeRefused(summary, to: skipInvalid) }
+    let seconds = Date().timeIntervalSince(started)
+    report(summary, kind: importKind, seconds: seconds)
+    if !summary.committed {
+      throw Rejection(
+        "import_refused",
+        "\(summary.refused) of \(summary.rows) rows were refused, so nothing was imported (fix them, or use --skip-invalid FILE)")
+    }
+  }
+
+  static func progress(_ rows: Int, started: Date, fileBytes: Int?, source: RecordSource) {
+    let seconds = max(Date().timeIntervalSince(started), 0.001)
+    let rate = Double(rows) / seconds
+    var eta = ""
+    if let fileBytes, fileBytes > 0, let offset = try? source.records.handle.offset(), offset > 0 {
+      let remaining = seconds * Double(fileBytes - Int(offset)) / Double(offset)
+      eta = String(format: ", ETA %.0f s", remaining)
+    }
+    FileHandle.standardError.write(Data(String(format: "\rimport: %d rows, %.0f rows/s%@", rows, rate, eta).utf8))
+  }
+
+  func writeRefused(_ summary: ImportSummary, to path: String) throws {
+    var text = "line,column,value,reason\n"
+    for (_, error) in summary.refusedRecords {
+      text += [String(error.line), error.column, error.value, error.message].map(Self.csvField).joined(separator: ",") + "\n"
+    }
+    guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
+      throw Rejection("skip_invalid_unwritable", "skip-invalid \(Rejection.quote(path)) cannot be written")
+    }
+  }
+
+  static func csvField(_ text: String) -> String {
+    text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+      ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+  }
+
+  func report(_ summary: ImportSummary, kind: ImportKind, seconds: Double) {
+    let errors = summary.errors.map {
+      JSONValue.object([
+        "line": .integer(Int64($0.line)), "column": .string($0.column), "value": .string($0.value),
+        "message": .string($0.message),
+      ])
+    }
+    let json = JSONValue.object([
+      "kind": .string(kind.rawValue), "rows": .integer(Int64(summary.rows)), "added": .integer(Int64(summary.added)),
+      "alreadyThere": .integer(Int64(summary.alreadyThere)), "refused": .integer(Int64(summary.refused)),
+      "committed": .bool(summary.committed), "errors": .array(errors),
+      "milliseconds": .integer(Int64(seconds * 1000)),
+    ])
+    if global.format == .json {
+      print(json.canonicalText)
+      return
+    }
+    var lines = summary.errors.map { "line \($0.line), column \($0.column) \(Rejection.quote($0.value)): \($0.message)" }
+    if summary.refused > summary.errors.count { lines.append("… and \(summary.refused - summary.errors.count) more refused rows") }
+    if !lines.isEmpty { FileHandle.standardError.write(Data((lines.map(Output.safe).joined(separator: "\n") + "\n").utf8)) }
+    if summary.committed {
+      let rate = seconds > 0 ? Double(summary.rows) / seconds : 0
+      print(
+        "imported \(summary.rows) \(kind.rawValue) rows: \(summary.added) added, \(summary.alreadyThere) already there"
+          + (summary.refused > 0 ? ", \(summary.refused) refused (written to the --skip-invalid file)" : "")
+          + String(format: " in %.1f s (%.0f rows/s)", seconds, rate))
+    }
+  }
+}
