@@ -1,0 +1,4 @@
+import JianguanLedger
+import Testing
+
+@Test func placeholder() { #expect(Bool(true)) }
