@@ -232,7 +232,8 @@ public enum SupervisionValidator {
     try checkNotFuture(date, today: today, field: name("date"))
   }
 
-  static func checkNotFuture(_ date: CalendarDate, today: CalendarDate, field: String) throws {
+  /// Refuses a date after today.
+  public static func checkNotFuture(_ date: CalendarDate, today: CalendarDate, field: String) throws {
     if date > today {
       throw Rejection(
         "date_in_future",

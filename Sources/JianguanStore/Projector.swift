@@ -110,6 +110,9 @@ enum Projector {
           """,
         arguments: [e.hours, e.amountFen, e.amountFen, e.enrollment])
       try rememberBankRef(e.bankRef, seq: seq, kind: "refund", content: RefundContent(e).text, id: e.refund, db: db)
+    case .supervisionAction, .supervisionMeasure, .findingAdded, .findingRectified, .findingVerified,
+      .complaintFiled, .complaintResolved:
+      try SupervisionProjector.apply(event, seq: seq, db: db)
     }
   }
 
