@@ -49,7 +49,7 @@ extension Bulletin {
       hr.red { border: none; border-top: 2pt solid #c00000; margin: 2mm 0 6mm 0; }
       h2 { font-size: 15pt; margin: 5mm 0 2mm 0; }
       h3 { font-size: 13pt; text-align: center; margin: 2mm 0; }
-      p { text-indent: 2em; margin: 0 0 2mm 0; text-align: justify; }
+      p { text-indent: 2em; margin: 0 0 2mm 0; text-align: left; }
       p.province-line { margin-bottom: 0; }
       .province { font-weight: bold; }
       hr.closing { border: none; border-top: 1pt solid #000; margin: 8mm 0 2mm 0; }

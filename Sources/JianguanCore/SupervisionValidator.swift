@@ -184,7 +184,7 @@ public enum SupervisionValidator {
           "channel_ref_malformed",
           "\(name("channelRef")) \(Rejection.quote(reference)) must be 1 to 40 letters, digits or hyphens")
       }
-      try refusePersonalData(reference, field: name("channelRef"))
+      try refusePersonalData(reference, field: name("channelRef"), longest: 11)
     }
   }
 
@@ -205,13 +205,14 @@ public enum SupervisionValidator {
     try checkCount(resolution.refundsFen, field: name("refundsYuan"))
   }
 
-  /// Refuses a run of 7 or more digits (a phone or ID number) in text bound for the ledger.
-  public static func refusePersonalData(_ text: String, field: String) throws {
+  /// Refuses a run of `longest` or more digits (a phone or ID number; 7 catches landlines) in
+  /// text bound for the ledger.
+  public static func refusePersonalData(_ text: String, field: String, longest: Int = 7) throws {
     var run = 0
     for scalar in text.unicodeScalars {
       let isDigit = ("0"..."9").contains(scalar) || (0xFF10...0xFF19).contains(scalar.value)
       run = isDigit ? run + 1 : (scalar == "X" || scalar == "x") && run >= 17 ? run + 1 : 0
-      if run >= 7 {
+      if run >= longest {
         throw Rejection(
           "personal_data_in_text",
           "\(field) contains a run of digits that may be a phone or ID number; the ledger keeps no personal data (name a registered parent by --parent P3)"

@@ -140,7 +140,9 @@ extension AppDatabase {
         }
         let enrollments: Int64 = money["enrollments"]
         let troubled: Int64 = money["troubled"]
-        if enrollments > 0 && troubled * 100 > enrollments * Int64(policy.riskDisputeSharePercent) {
+        if status != "revoked" && enrollments > 0
+          && troubled * 100 > enrollments * Int64(policy.riskDisputeSharePercent)
+        {
           alert(
             "dispute_share",
             "\(troubled) of \(enrollments) enrollments (\(troubled * 100 / enrollments)%) had a disputed lesson or a refund; threshold \(policy.riskDisputeSharePercent)%"

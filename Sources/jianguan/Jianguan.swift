@@ -19,7 +19,8 @@ struct Jianguan: ParsableCommand {
       InitCommand.self, InstitutionCommand.self, VenueCommand.self, TeacherCommand.self, CourseCommand.self,
       ClassCommand.self, ParentCommand.self, StudentCommand.self, PayCommand.self, LessonCommand.self,
       SettleCommand.self, RefundCommand.self, BalanceCommand.self, LedgerCommand.self, AuditCommand.self,
-      DemoCommand.self,
+      ActionCommand.self, MeasureCommand.self, FindingCommand.self, ComplaintCommand.self, ImportCommand.self,
+      ReportCommand.self, DemoCommand.self,
     ])
 
   /// Exit statuses, documented in the README.
@@ -44,6 +45,8 @@ struct Jianguan: ParsableCommand {
       fail(code: rejection.code, message: rejection.message, status: .refused, format: format)
     } catch let error as StoreError {
       fail(code: "database_failure", message: error.message, status: .failure, format: format)
+    } catch let error as EnvironmentFailure {
+      fail(code: error.code, message: error.message, status: .failure, format: format)
     } catch let exit as AuditFailed {
       Foundation.exit(exit.status)
     } catch {
