@@ -170,6 +170,24 @@ import Testing
     #expect(try workspace.entries() == 4)
   }
 
+  @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3")))
+  func theAuditFindsASupervisionTableEditedBehindTheLedger() throws {
+    let workspace = try Workspace()
+    #expect(try workspace.run(["import", "supervision", Self.seedFile]).status == 0)
+    let edit = Process()
+    edit.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+    edit.arguments = [workspace.db, "UPDATE supervision_items SET problems = 99 WHERE id = 'SA4'"]
+    try edit.run()
+    edit.waitUntilExit()
+    #expect(edit.terminationStatus == 0)
+    let audit = try workspace.run(["audit"])
+    #expect(audit.status == 3)
+    #expect(
+      audit.stdout.contains(
+        "seq 8: supervision record SA4: table has action of 2023-01-12 with 99 problems, the ledger gives action of 2023-01-12 with 24"
+      ))
+  }
+
   @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/weasyprint")))
   func theBulletinRendersToAPDFWithChineseText() throws {
     let workspace = try Workspace()
