@@ -76,7 +76,8 @@ public struct CSVRecordReader {
           state = .afterCR
         case UInt8(ascii: "\""):
           guard state == .fieldStart else {
-            throw failure("a quote inside unquoted field \(fields.count + 1); quote the whole field and double the quote")
+            throw failure(
+              "a quote inside unquoted field \(fields.count + 1); quote the whole field and double the quote")
           }
           state = .quoted
         default:
@@ -108,7 +109,9 @@ public struct CSVRecordReader {
           throw failure("text after the closing quote of field \(fields.count + 1)")
         }
       case .afterCR:
-        guard byte == UInt8(ascii: "\n") else { throw failure("a carriage return not followed by a line feed") }
+        guard byte == UInt8(ascii: "\n") else {
+          throw failure("a carriage return not followed by a line feed")
+        }
         line += 1
         try endRecord(into: &records)
       }

@@ -207,6 +207,7 @@ extension AppDatabase {
           AuditFault(seq: 0, "the \(table) table has \(actual) rows, the ledger gives \(expected)"))
       }
     }
+    faults += try compareSupervision(state.supervision, db: db)
     return faults
   }
 

@@ -52,12 +52,15 @@ extension AppDatabase {
     var summary = ImportSummary()
     var iterator = records.makeIterator()
     guard let header = iterator.next() else {
-      throw Rejection("import_empty", "the file is empty; it must start with the header \(kind.columns.joined(separator: ","))")
+      throw Rejection(
+        "import_empty",
+        "the file is empty; it must start with the header \(kind.columns.joined(separator: ","))")
     }
     guard header.fields == kind.columns else {
       throw Rejection(
         "import_header_wrong",
-        "line 1: the header is \(Rejection.quote(header.fields.joined(separator: ","))); a \(kind.rawValue) file starts with \(kind.columns.joined(separator: ","))")
+        "line 1: the header is \(Rejection.quote(header.fields.joined(separator: ","))); a \(kind.rawValue) file starts with \(kind.columns.joined(separator: ","))"
+      )
     }
     do {
       try writer.writeWithoutTransaction { db in
@@ -87,13 +90,15 @@ extension AppDatabase {
     return summary
   }
 
-  func importRow(_ kind: ImportKind, _ record: CSVRecordReader.Record, now: LocalDateTime, db: Database) throws
+  func importRow(_ kind: ImportKind, _ record: CSVRecordReader.Record, now: LocalDateTime, db: Database)
+    throws
     -> Recorded
   {
     let fields = record.fields
     guard fields.count == kind.columns.count else {
       throw Rejection(
-        "import_row_width", "the row has \(fields.count) fields; a \(kind.rawValue) row has \(kind.columns.count)")
+        "import_row_width",
+        "the row has \(fields.count) fields; a \(kind.rawValue) row has \(kind.columns.count)")
     }
     switch kind {
     case .payments:
@@ -113,7 +118,8 @@ extension AppDatabase {
         enrollment: fields[0], hours: fields[1], taughtAt: fields[2], now: now,
         fields: ("enrollment", "hours", "taught_at"))
       guard fields[3] == "yes" || fields[3] == "no" else {
-        throw Rejection("confirmed_not_yes_or_no", "confirmed \(Rejection.quote(fields[3])) must be yes or no")
+        throw Rejection(
+          "confirmed_not_yes_or_no", "confirmed \(Rejection.quote(fields[3])) must be yes or no")
       }
       let recorded = try recordLesson(lesson, db: db)
       if fields[3] == "yes", !recorded.repeated {
@@ -130,14 +136,18 @@ extension AppDatabase {
   }
 
   /// Which column a refusal is about: the field its message names, else the column its rule concerns.
-  static func rowError(_ rejection: Rejection, record: CSVRecordReader.Record, kind: ImportKind) -> ImportRowError {
+  static func rowError(_ rejection: Rejection, record: CSVRecordReader.Record, kind: ImportKind)
+    -> ImportRowError
+  {
     let byRule: [String: String] = [
       "hours_over_charge_limit": "hours", "amount_over_charge_cap": "amount_yuan",
       "amount_over_listed_price": "amount_yuan", "payment_too_early": "paid_at", "class_ended": "paid_at",
       "class_beyond_charge_months": "paid_at", "class_full": "class", "class_unknown": "class",
-      "student_unknown": "student", "institution_not_active": "class", "institution_without_escrow_account": "class",
+      "student_unknown": "student", "institution_not_active": "class",
+      "institution_without_escrow_account": "class",
       "bank_ref_reused_with_different_content": "bank_ref", "enrollment_unknown": "enrollment",
-      "refund_exceeds_remaining": "hours", "nothing_to_refund": "hours", "lesson_hours_exceed_remaining": "hours",
+      "refund_exceeds_remaining": "hours", "nothing_to_refund": "hours",
+      "lesson_hours_exceed_remaining": "hours",
       "lesson_outside_class_dates": "taught_at", "lesson_before_payment": "taught_at",
       "subject_lesson_on_rest_day": "taught_at", "lesson_exists_with_different_hours": "hours",
       "payment_in_future": "paid_at", "lesson_in_future": "taught_at",

@@ -42,7 +42,8 @@ extension AppDatabase {
       guard (earlier["hours"] as Int64) == lesson.hours else {
         throw Rejection(
           "lesson_exists_with_different_hours",
-          "lesson \(earlier["id"] as String) of \(lesson.enrollment) at \(lesson.taught) was recorded with \(earlier["hours"] as Int64) hours, not \(lesson.hours)")
+          "lesson \(earlier["id"] as String) of \(lesson.enrollment) at \(lesson.taught) was recorded with \(earlier["hours"] as Int64) hours, not \(lesson.hours)"
+        )
       }
       let seq = try db.value("SELECT seq FROM lessons WHERE id = ?", [earlier["id"] as String]) as Int64? ?? 0
       return Recorded(id: earlier["id"], seq: seq, repeated: true)
@@ -52,7 +53,8 @@ extension AppDatabase {
     guard institution.status == "active" else {
       throw Rejection(
         "institution_not_active",
-        "institution \(institution.uscc) is \(institution.status): a \(institution.status) institution records no lessons")
+        "institution \(institution.uscc) is \(institution.status): a \(institution.status) institution records no lessons"
+      )
     }
     let klass = try db.row(
       "SELECT c.starts, c.ends, k.subject FROM classes c JOIN courses k ON k.id = c.course WHERE c.id = ?",
@@ -61,17 +63,20 @@ extension AppDatabase {
     let starts = try CalendarDate.parse(klass["starts"], field: "starts")
     let ends = try CalendarDate.parse(klass["ends"], field: "ends")
     guard day >= starts, day <= ends else {
-      throw Rejection("lesson_outside_class_dates", "taught-at \(day) is outside the class's dates \(starts) to \(ends)")
+      throw Rejection(
+        "lesson_outside_class_dates", "taught-at \(day) is outside the class's dates \(starts) to \(ends)")
     }
     let paidAt = try LocalDateTime.parse(row["paid_at"], field: "paid_at")
     guard lesson.taught >= paidAt else {
-      throw Rejection("lesson_before_payment", "taught-at \(lesson.taught) is before the payment at \(paidAt)")
+      throw Rejection(
+        "lesson_before_payment", "taught-at \(lesson.taught) is before the payment at \(paidAt)")
     }
     if (klass["subject"] as String?) != nil {
       guard day.weekday <= 5, !reference.calendar.isStatutoryHoliday(day) else {
         throw Rejection(
           "subject_lesson_on_rest_day",
-          "taught-at \(day) is a weekend or statutory holiday: subject training is not held on rest days (双减意见)")
+          "taught-at \(day) is a weekend or statutory holiday: subject training is not held on rest days (双减意见)"
+        )
       }
     }
     var balance = Self.balance(of: row)

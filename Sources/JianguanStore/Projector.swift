@@ -12,10 +12,11 @@ enum Projector {
     case .institutionRegistered(let e):
       try db.run(
         """
-          INSERT INTO institutions(uscc, name, region, kind, category, nonprofit, licence, licence_expires,
-            escrow_bank, escrow_account, mode, status, checksum_override_reason, seq)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)
-          """, [
+        INSERT INTO institutions(uscc, name, region, kind, category, nonprofit, licence, licence_expires,
+          escrow_bank, escrow_account, mode, status, checksum_override_reason, seq)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)
+        """,
+        [
           e.uscc, e.name, e.region, e.kind, e.category, e.nonprofit, e.licence, e.licenceExpires,
           e.escrowBank,
           e.escrowAccount, e.mode, e.checksumOverrideReason, seq,
@@ -26,25 +27,29 @@ enum Projector {
         "UPDATE institutions SET status = ?, status_reason = ? WHERE uscc = ?", [status, e.reason, e.uscc])
     case .venueAdded(let e):
       try db.run(
-        "INSERT INTO venues(id, institution, address, area_m2, seq) VALUES (?, ?, ?, ?, ?)", [e.id, e.institution, e.address, e.areaM2, seq])
+        "INSERT INTO venues(id, institution, address, area_m2, seq) VALUES (?, ?, ?, ?, ?)",
+        [e.id, e.institution, e.address, e.areaM2, seq])
     case .teacherAdded(let e):
       try db.run(
-        "INSERT INTO teachers(id, institution, name, certificate, seq) VALUES (?, ?, ?, ?, ?)", [e.id, e.institution, e.name, e.certificate, seq])
+        "INSERT INTO teachers(id, institution, name, certificate, seq) VALUES (?, ?, ?, ?, ?)",
+        [e.id, e.institution, e.name, e.certificate, seq])
     case .courseAdded(let e):
       try db.run(
         """
-          INSERT INTO courses(id, institution, name, subject, category, delivery, lesson_minutes, hours,
-            price_per_hour_fen, class_size, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-          """, [
+        INSERT INTO courses(id, institution, name, subject, category, delivery, lesson_minutes, hours,
+          price_per_hour_fen, class_size, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        [
           e.id, e.institution, e.name, e.subject, e.category, e.delivery, e.lessonMinutes, e.hours,
           e.pricePerHourFen, e.classSize, seq,
         ])
     case .classAdded(let e):
       try db.run(
         """
-          INSERT INTO classes(id, course, institution, venue, teacher, capacity, starts, ends, schedule, seq)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-          """, [
+        INSERT INTO classes(id, course, institution, venue, teacher, capacity, starts, ends, schedule, seq)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        [
           e.id, e.course, e.institution, e.venue, e.teacher, e.capacity, e.starts, e.ends, e.schedule, seq,
         ])
     case .parentRegistered(let e):
@@ -52,13 +57,15 @@ enum Projector {
         "INSERT INTO parents(id, commitment, seq) VALUES (?, ?, ?)", [e.id, e.commitment, seq])
     case .studentAdded(let e):
       try db.run(
-        "INSERT INTO students(id, parent, commitment, grade, seq) VALUES (?, ?, ?, ?, ?)", [e.id, e.parent, e.commitment, e.grade, seq])
+        "INSERT INTO students(id, parent, commitment, grade, seq) VALUES (?, ?, ?, ?, ?)",
+        [e.id, e.parent, e.commitment, e.grade, seq])
     case .payment(let e):
       try db.run(
         """
-          INSERT INTO enrollments(id, student, parent, class, institution, bank_ref, paid_at, hours_paid,
-            amount_fen, escrow_fen, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-          """, [
+        INSERT INTO enrollments(id, student, parent, class, institution, bank_ref, paid_at, hours_paid,
+          amount_fen, escrow_fen, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        [
           e.enrollment, e.student, e.parent, e.classID, e.institution, e.bankRef, e.paidAt, e.hours,
           e.amountFen,
           e.amountFen, seq,
@@ -68,9 +75,9 @@ enum Projector {
     case .lessonRecorded(let e):
       try db.run(
         """
-          INSERT INTO lessons(id, enrollment, hours, taught_at, taught_on, status, seq)
-          VALUES (?, ?, ?, ?, ?, 'pending', ?)
-          """, [e.lesson, e.enrollment, e.hours, e.taughtAt, String(e.taughtAt.prefix(10)), seq])
+        INSERT INTO lessons(id, enrollment, hours, taught_at, taught_on, status, seq)
+        VALUES (?, ?, ?, ?, ?, 'pending', ?)
+        """, [e.lesson, e.enrollment, e.hours, e.taughtAt, String(e.taughtAt.prefix(10)), seq])
       try db.run(
         "UPDATE enrollments SET hours_pending = hours_pending + ? WHERE id = ?", [e.hours, e.enrollment])
     case .lessonReleased(let e):
@@ -80,9 +87,9 @@ enum Projector {
         "UPDATE lessons SET status = 'released', released_fen = ? WHERE id = ?", [e.amountFen, e.lesson])
       try db.run(
         """
-          UPDATE enrollments SET hours_pending = hours_pending - ?, hours_consumed = hours_consumed + ?,
-            released_fen = released_fen + ?, escrow_fen = escrow_fen - ? WHERE id = ?
-          """, [hours, hours, e.amountFen, e.amountFen, e.enrollment])
+        UPDATE enrollments SET hours_pending = hours_pending - ?, hours_consumed = hours_consumed + ?,
+          released_fen = released_fen + ?, escrow_fen = escrow_fen - ? WHERE id = ?
+        """, [hours, hours, e.amountFen, e.amountFen, e.enrollment])
     case .lessonDisputed(let e):
       try db.run(
         "UPDATE lessons SET status = 'disputed', reason = ? WHERE id = ?", [e.reason, e.lesson])
@@ -98,15 +105,19 @@ enum Projector {
       }
     case .refund(let e):
       try db.run(
-       
-          "INSERT INTO refunds(id, enrollment, bank_ref, hours, amount_fen, reason, seq) VALUES (?, ?, ?, ?, ?, ?, ?)", [e.refund, e.enrollment, e.bankRef, e.hours, e.amountFen, e.reason, seq])
+
+        "INSERT INTO refunds(id, enrollment, bank_ref, hours, amount_fen, reason, seq) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [e.refund, e.enrollment, e.bankRef, e.hours, e.amountFen, e.reason, seq])
       try db.run(
         """
-          UPDATE enrollments SET hours_refunded = hours_refunded + ?, refunded_fen = refunded_fen + ?,
-            escrow_fen = escrow_fen - ? WHERE id = ?
-          """, [e.hours, e.amountFen, e.amountFen, e.enrollment])
+        UPDATE enrollments SET hours_refunded = hours_refunded + ?, refunded_fen = refunded_fen + ?,
+          escrow_fen = escrow_fen - ? WHERE id = ?
+        """, [e.hours, e.amountFen, e.amountFen, e.enrollment])
       try rememberBankRef(
         e.bankRef, seq: seq, kind: "refund", content: RefundContent(e).text, id: e.refund, db: db)
+    case .supervisionAction, .supervisionMeasure, .findingAdded, .findingRectified, .findingVerified,
+      .complaintFiled, .complaintResolved:
+      try SupervisionProjector.apply(event, seq: seq, db: db)
     }
   }
 

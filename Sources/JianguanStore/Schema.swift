@@ -145,6 +145,9 @@ enum Schema {
           ) STRICT;
           """)
     }
+    migrator.registerMigration("v2-supervision") { db in
+      try db.execute(sql: SupervisionSchema.v2)
+    }
     return migrator
   }
 }

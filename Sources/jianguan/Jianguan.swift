@@ -20,7 +20,9 @@ struct Jianguan: ParsableCommand {
       InitCommand.self, InstitutionCommand.self, VenueCommand.self, TeacherCommand.self, CourseCommand.self,
       ClassCommand.self, ParentCommand.self, StudentCommand.self, PayCommand.self, LessonCommand.self,
       SettleCommand.self, RefundCommand.self, BalanceCommand.self, LedgerCommand.self, AuditCommand.self,
-      ImportCommand.self, KeyCommand.self, CheckpointCommand.self, ProofCommand.self, ReceiptCommand.self, DemoCommand.self,
+      ImportCommand.self, KeyCommand.self, CheckpointCommand.self, ProofCommand.self, ReceiptCommand.self,
+      ActionCommand.self, MeasureCommand.self, FindingCommand.self, ComplaintCommand.self, ReportCommand.self,
+      DemoCommand.self,
     ])
 
   /// Exit statuses, documented in the README.
@@ -55,6 +57,8 @@ struct Jianguan: ParsableCommand {
       fail(code: error.code, message: error.message, status: .refused, format: format)
     } catch let error as CryptoError {
       fail(code: error.code.rawValue, message: error.message, status: .refused, format: format)
+    } catch let error as EnvironmentFailure {
+      fail(code: error.code, message: error.message, status: .failure, format: format)
     } catch let exit as AuditFailed {
       Foundation.exit(exit.status)
     } catch {

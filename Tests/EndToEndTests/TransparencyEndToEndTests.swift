@@ -7,6 +7,7 @@ import Testing
     defer { cli.remove() }
     #expect(try cli.run(["demo"]).status == 0)
     let db = ["--db", "jianguan-demo.sqlite"]
+    let size = try Self.size(cli)
     let key = try cli.run([
       "key", "generate", "--name", "jianguan.110000.example/ledger", "--out", "bureau.key",
     ])
@@ -24,17 +25,17 @@ import Testing
     let signed = try cli.run(db + ["checkpoint", "sign", "--key", "bureau.key"])
     #expect(signed.status == 0)
     let lines = signed.stdout.components(separatedBy: "\n")
-    #expect(lines[0] == "jianguan.110000.example/ledger" && lines[1] == "135" && lines[3].isEmpty)
+    #expect(lines[0] == "jianguan.110000.example/ledger" && lines[1] == String(size) && lines[3].isEmpty)
     #expect(lines[4].hasPrefix("— jianguan.110000.example/ledger "))
     try Data(signed.stdout.utf8).write(to: cli.folder.appendingPathComponent("checkpoint.txt"))
-    #expect(try cli.run(db + ["checkpoint", "list"]).stdout.contains("135"))
+    #expect(try cli.run(db + ["checkpoint", "list"]).stdout.contains(" \(size) "))
 
     let inclusion = try cli.run(db + ["proof", "inclusion", "66", "--size", "100"])
     let proof = try #require(
       try JSONSerialization.jsonObject(with: Data(inclusion.stdout.utf8)) as? [String: Any])
     #expect(proof["treeSize"] as? Int == 100 && proof["leafIndex"] as? Int == 65)
     #expect((proof["hashes"] as? [String])?.allSatisfy { $0.count == 64 } == true)
-    let consistency = try cli.run(db + ["proof", "consistency", "100", "135"])
+    let consistency = try cli.run(db + ["proof", "consistency", "100", String(size)])
     #expect(consistency.status == 0 && consistency.stdout.contains("\"oldSize\":100"))
 
     let receipt = try cli.run(db + ["receipt", "export", "66", "--key", "bureau.key"])
@@ -57,7 +58,7 @@ import Testing
     #expect(tampered.status == 1 && tampered.stderr.split(separator: "\n").count == 1)
 
     let audit = try cli.run(db + ["audit", "--checkpoint", "checkpoint.txt", "--pub", "bureau.key.pub"])
-    #expect(audit.status == 0 && audit.stdout.contains("consistent with the checkpoint of size 135"))
+    #expect(audit.status == 0 && audit.stdout.contains("consistent with the checkpoint of size \(size)"))
   }
 
   @Test func badProofAndCheckpointInputIsRefusedWithOneSentence() throws {
@@ -65,11 +66,12 @@ import Testing
     defer { cli.remove() }
     #expect(try cli.run(["demo"]).status == 0)
     let db = ["--db", "jianguan-demo.sqlite"]
+    let size = try Self.size(cli)
     _ = try cli.run(["key", "generate", "--name", "bureau", "--out", "bureau.key"])
     _ = try cli.run(["key", "generate", "--name", "bureau", "--out", "other.key"])
     let signed = try cli.run(db + ["checkpoint", "sign", "--key", "bureau.key"])
     try Data(signed.stdout.utf8).write(to: cli.folder.appendingPathComponent("checkpoint.txt"))
-    try Data(signed.stdout.replacingOccurrences(of: "\n135\n", with: "\n0135\n").utf8).write(
+    try Data(signed.stdout.replacingOccurrences(of: "\n\(size)\n", with: "\n0\(size)\n").utf8).write(
       to: cli.folder.appendingPathComponent("malformed.txt"))
     let demoDB = cli.folder.appendingPathComponent("jianguan-demo.sqlite").path
     let before = try Data(contentsOf: URL(fileURLWithPath: demoDB))
@@ -77,10 +79,10 @@ import Testing
       db + ["audit", "--checkpoint", "malformed.txt", "--pub", "bureau.key.pub"],
       db + ["audit", "--checkpoint", "checkpoint.txt", "--pub", "other.key.pub"],
       db + ["audit", "--checkpoint", "missing.txt", "--pub", "bureau.key.pub"],
-      db + ["proof", "inclusion", "1", "--size", "136"],
+      db + ["proof", "inclusion", "1", "--size", String(size + 1)],
       db + ["proof", "inclusion", "-5"],
       db + ["proof", "inclusion", "0"],
-      db + ["proof", "consistency", "100", "999"],
+      db + ["proof", "consistency", "100", String(size + 1)],
       db + ["proof", "consistency", "100", "abc"],
       ["receipt", "verify", "checkpoint.txt", "--pub", "bureau.key.pub"],
       db + ["checkpoint", "sign", "--key", "bureau.key.pub"],
@@ -91,5 +93,12 @@ import Testing
       #expect(result.stderr.split(separator: "\n").count == 1, "\(arguments): \(result.stderr)")
     }
     #expect(try Data(contentsOf: URL(fileURLWithPath: demoDB)) == before, "nothing written")
+  }
+
+  /// The number of entries of the demo ledger.
+  static func size(_ cli: CLI) throws -> Int {
+    let audit = try cli.run(["--db", "jianguan-demo.sqlite", "audit", "--format", "json"])
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])
+    return try #require(object["entries"] as? Int)
   }
 }

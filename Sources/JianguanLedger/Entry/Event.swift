@@ -15,6 +15,13 @@ public enum Event: Equatable, Sendable {
   case lessonDisputed(LessonDisputed)
   case lessonVoided(LessonVoided)
   case refund(Refund)
+  case supervisionAction(SupervisionActionRecorded)
+  case supervisionMeasure(SupervisionMeasureRecorded)
+  case findingAdded(FindingAdded)
+  case findingRectified(FindingFollowedUp)
+  case findingVerified(FindingFollowedUp)
+  case complaintFiled(ComplaintFiled)
+  case complaintResolved(ComplaintResolved)
 
   /// The entry kind string of this event.
   public var kind: String {
@@ -34,6 +41,13 @@ public enum Event: Equatable, Sendable {
     case .lessonDisputed: "lesson.disputed"
     case .lessonVoided: "lesson.voided"
     case .refund: "refund"
+    case .supervisionAction: "supervision.action"
+    case .supervisionMeasure: "supervision.measure"
+    case .findingAdded: "finding.added"
+    case .findingRectified: "finding.rectified"
+    case .findingVerified: "finding.verified"
+    case .complaintFiled: "complaint.filed"
+    case .complaintResolved: "complaint.resolved"
     }
   }
 
@@ -55,6 +69,13 @@ public enum Event: Equatable, Sendable {
     case .lessonDisputed(let body): JSONValueCoder.encode(body)
     case .lessonVoided(let body): JSONValueCoder.encode(body)
     case .refund(let body): JSONValueCoder.encode(body)
+    case .supervisionAction(let body): JSONValueCoder.encode(body)
+    case .supervisionMeasure(let body): JSONValueCoder.encode(body)
+    case .findingAdded(let body): JSONValueCoder.encode(body)
+    case .findingRectified(let body): JSONValueCoder.encode(body)
+    case .findingVerified(let body): JSONValueCoder.encode(body)
+    case .complaintFiled(let body): JSONValueCoder.encode(body)
+    case .complaintResolved(let body): JSONValueCoder.encode(body)
     }
   }
 
@@ -82,6 +103,8 @@ public enum Event: Equatable, Sendable {
     case "lesson.disputed": self = .lessonDisputed(try body(LessonDisputed.self))
     case "lesson.voided": self = .lessonVoided(try body(LessonVoided.self))
     case "refund": self = .refund(try body(Refund.self))
+    case _ where Event.supervisionKinds.contains(kind):
+      self = try Event.supervision(kind: kind, payload: payload)!
     default: throw Entry.FormatError(reason: "unknown entry kind \"\(kind)\"")
     }
   }

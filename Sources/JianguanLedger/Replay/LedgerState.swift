@@ -54,6 +54,8 @@ public struct LedgerState: Sendable {
   public private(set) var accounts: [String: Int64] = [:]
   public private(set) var bankRefs: Set<String> = []
   public private(set) var size: Int64 = 0
+  /// Supervision actions, measures, findings and complaints.
+  public private(set) var supervision = SupervisionReplay()
 
   public init() {}
 
@@ -140,6 +142,12 @@ public struct LedgerState: Sendable {
       enrollments[lesson.enrollment]?.lastSeq = seq
     case .refund(let body):
       applyRefund(body, seq: seq, fault: fault)
+    case .supervisionAction, .supervisionMeasure, .findingAdded, .findingRectified, .findingVerified,
+      .complaintFiled, .complaintResolved:
+      let (registered, parents) = (institutions, parents)
+      supervision.apply(
+        event, seq: seq, isInstitution: { registered[$0] != nil }, isParent: { parents[$0] != nil },
+        fault: fault)
     }
     return faults
   }

@@ -31,6 +31,7 @@ struct DemoCommand: ParsableCommand {
     say("created \(db) (genesis at seq \(genesis.seq)) and its key file \(db).key")
     try script.buildRegistry()
     try script.runTerm()
+    try script.superviseScene()
     let report = try database.audit()
     say("")
     say(
@@ -60,6 +61,8 @@ struct DemoCommand: ParsableCommand {
         swift run jianguan --db \(db) balance --all --format json
         swift run jianguan --db \(db) ledger list --from 1 --limit 20
         swift run jianguan --db \(db) audit
+        swift run jianguan report bulletin --db \(db) --date 2023-01-12 --issue 8 --serial 346
+        swift run jianguan report risk --db \(db) --as-of 2026-04-10
       """)
     if !report.ok { throw AuditFailed() }
   }

@@ -159,6 +159,49 @@ struct DemoScript {
     print("institution \(closed) closed: \(closure.count - 1) entries of voids and refunds, then revoked")
   }
 
+  /// The supervision scene: the records behind the seed bulletin of 2023-01-12, its first lines,
+  /// then a finding and a complaint on a demo institution, which the risk report picks up.
+  func superviseScene() throws {
+    let file = try Environment.dataDirectory().appendingPathComponent("supervision/2023-01-12.json")
+    guard let data = FileManager.default.contents(atPath: file.path) else {
+      throw Rejection("demo_data_missing", "the demo needs \(file.path)")
+    }
+    let imported = try database.importSupervision(Array(data), file: "2023-01-12.json", today: today)
+    print(
+      "\nimported \(imported.count) supervision records of 2023-01-12 (seq \(imported.first!.seq)…\(imported.last!.seq))"
+    )
+    var header = Bulletin.Header(
+      date: CalendarDate(year: 2023, month: 1, day: 12)!, issuer: "“双减”工作专门协调机制办公室")
+    header.issue = 8
+    header.serial = 346
+    let lines = try database.bulletin(header).markdown().split(
+      separator: "\n", omittingEmptySubsequences: true)
+    print("the bulletin of that day, first lines:")
+    for line in lines.prefix(8) { print("  " + (line.count > 60 ? line.prefix(60) + "…" : line)) }
+    var finding = FindingForm()
+    finding.date = "2026-03-20"
+    finding.institution = institutions[3]
+    finding.category = FindingCategory.fireSafety.rawValue
+    finding.actions = "rectify"
+    finding.deadline = "2026-04-03"
+    finding.note = "灭火器过期，疏散通道堆放杂物"
+    let found = try database.addFinding(finding, today: today.adding(days: 60))
+    var complaint = ComplaintForm()
+    complaint.date = "2026-03-25"
+    complaint.channel = "hotline"
+    complaint.institution = institutions[3]
+    complaint.summary = "家长反映课程临时取消未补课"
+    complaint.channelRef = "12345-0325-017"
+    let filed = try database.fileComplaint(complaint, today: today.adding(days: 60))
+    let alerts = try database.riskAlerts(asOf: CalendarDate(year: 2026, month: 4, day: 10)!)
+    print(
+      "finding \(found.id) (fire safety, deadline 2026-04-03) and complaint \(filed.id) on \(institutions[3])"
+    )
+    print(
+      "risk alerts as of 2026-04-10: \(alerts.count), e.g. \(alerts.first.map { "\($0.reason): \($0.detail)" } ?? "none")"
+    )
+  }
+
   static func at(_ text: String) -> LocalDateTime { try! LocalDateTime.parse(text, field: "demo") }
 
   /// A valid USCC of a private non-enterprise unit (民办非企业单位, "52") in `region`.

@@ -19,7 +19,8 @@ struct CSVFileRecords: Sequence, IteratorProtocol {
       handle = FileHandle.standardInput
     } else {
       guard let handle = FileHandle(forReadingAtPath: path) else {
-        throw Rejection("import_file_unreadable", "file \(Rejection.quote(path)) cannot be read (missing or not permitted)")
+        throw Rejection(
+          "import_file_unreadable", "file \(Rejection.quote(path)) cannot be read (missing or not permitted)")
       }
       self.handle = handle
     }
@@ -61,27 +62,48 @@ final class RecordSource: Sequence {
 struct ImportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "import",
-    abstract: "Import a bank's CSV file of payments, lessons or refunds, all or nothing.",
-    discussion: """
-      Columns (with a header line): payments bank_ref,student,class,hours,amount_yuan,paid_at; \
-      lessons enrollment,hours,taught_at,confirmed (yes|no); refunds bank_ref,enrollment,hours,reason \
-      (hours = a number or all). Rows already recorded (same bank reference and content; for \
-      lessons the same enrollment, time and hours) are counted, not added again.
-      """)
+    abstract:
+      "Import a batch: bank files of payments, lessons or refunds (CSV), or supervision records (JSON).",
+    subcommands: [Payments.self, Lessons.self, Refunds.self, Supervision.self])
 
+  struct Payments: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Import payments: bank_ref,student,class,hours,amount_yuan,paid_at (with a header line).")
+    @OptionGroup var options: BankFileImport
+    func run() throws { try options.run(.payments) }
+  }
+
+  struct Lessons: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Import lessons: enrollment,hours,taught_at,confirmed (yes|no), with a header line.")
+    @OptionGroup var options: BankFileImport
+    func run() throws { try options.run(.lessons) }
+  }
+
+  struct Refunds: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract:
+        "Import refunds: bank_ref,enrollment,hours,reason (hours = a number or all), with a header line.")
+    @OptionGroup var options: BankFileImport
+    func run() throws { try options.run(.refunds) }
+  }
+}
+
+/// A bank file import: one transaction, all or nothing unless --skip-invalid. Rows already
+/// recorded (same bank reference and content; lessons: same enrollment, time and hours) are
+/// counted, not added again, so a file cut off by a crash can simply be imported again.
+struct BankFileImport: ParsableArguments {
   @OptionGroup var global: GlobalOptions
-  @Argument(help: "payments, lessons or refunds.") var kind: String
-  @Argument(help: "The CSV file, or - for stdin.") var file: String
+  @Argument(help: "The CSV file (UTF-8, RFC 4180), or - for stdin.") var file: String
   @Option(help: "Import the good rows and write the refused ones, with their reasons, to this CSV file.")
   var skipInvalid: String?
   @Option(help: "Report at most this many refused rows.") var errorLimit = 50
 
-  func run() throws {
-    guard let importKind = ImportKind(rawValue: kind) else {
-      throw Rejection("import_kind_unknown", "kind \(Rejection.quote(kind)) must be payments, lessons or refunds")
-    }
+  func run(_ importKind: ImportKind) throws {
     if let skipInvalid, FileManager.default.fileExists(atPath: skipInvalid) {
-      throw Rejection("skip_invalid_file_exists", "skip-invalid \(Rejection.quote(skipInvalid)) already exists; choose a new file")
+      throw Rejection(
+        "skip_invalid_file_exists",
+        "skip-invalid \(Rejection.quote(skipInvalid)) already exists; choose a new file")
     }
     let database = try Environment.open(global)
     let source = RecordSource(try CSVFileRecords(path: file))
@@ -91,7 +113,9 @@ struct ImportCommand: ParsableCommand {
     var summary = try database.importFile(
       importKind, records: source, skipInvalid: skipInvalid != nil, errorLimit: max(1, errorLimit),
       now: Environment.now(),
-      progress: terminal ? { rows in ImportCommand.progress(rows, started: started, fileBytes: fileBytes, source: source) } : nil)
+      progress: terminal
+        ? { rows in BankFileImport.progress(rows, started: started, fileBytes: fileBytes, source: source) }
+        : nil)
     if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
     if let failure = source.records.failure {
       // A malformed file is refused whole, even with --skip-invalid: rows after it cannot be trusted.
@@ -104,7 +128,8 @@ struct ImportCommand: ParsableCommand {
     if !summary.committed {
       throw Rejection(
         "import_refused",
-        "\(summary.refused) of \(summary.rows) rows were refused, so nothing was imported (fix them, or use --skip-invalid FILE)")
+        "\(summary.refused) of \(summary.rows) rows were refused, so nothing was imported (fix them, or use --skip-invalid FILE)"
+      )
     }
   }
 
@@ -116,13 +141,16 @@ struct ImportCommand: ParsableCommand {
       let remaining = seconds * Double(fileBytes - Int(offset)) / Double(offset)
       eta = String(format: ", ETA %.0f s", remaining)
     }
-    FileHandle.standardError.write(Data(String(format: "\rimport: %d rows, %.0f rows/s%@", rows, rate, eta).utf8))
+    FileHandle.standardError.write(
+      Data(String(format: "\rimport: %d rows, %.0f rows/s%@", rows, rate, eta).utf8))
   }
 
   func writeRefused(_ summary: ImportSummary, to path: String) throws {
     var text = "line,column,value,reason\n"
     for (_, error) in summary.refusedRecords {
-      text += [String(error.line), error.column, error.value, error.message].map(Self.csvField).joined(separator: ",") + "\n"
+      text +=
+        [String(error.line), error.column, error.value, error.message].map(Self.csvField).joined(
+          separator: ",") + "\n"
     }
     guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
       throw Rejection("skip_invalid_unwritable", "skip-invalid \(Rejection.quote(path)) cannot be written")
@@ -142,7 +170,8 @@ struct ImportCommand: ParsableCommand {
       ])
     }
     let json = JSONValue.object([
-      "kind": .string(kind.rawValue), "rows": .integer(Int64(summary.rows)), "added": .integer(Int64(summary.added)),
+      "kind": .string(kind.rawValue), "rows": .integer(Int64(summary.rows)),
+      "added": .integer(Int64(summary.added)),
       "alreadyThere": .integer(Int64(summary.alreadyThere)), "refused": .integer(Int64(summary.refused)),
       "committed": .bool(summary.committed), "errors": .array(errors),
       "milliseconds": .integer(Int64(seconds * 1000)),
@@ -151,9 +180,15 @@ struct ImportCommand: ParsableCommand {
       print(json.canonicalText)
       return
     }
-    var lines = summary.errors.map { "line \($0.line), column \($0.column) \(Rejection.quote($0.value)): \($0.message)" }
-    if summary.refused > summary.errors.count { lines.append("… and \(summary.refused - summary.errors.count) more refused rows") }
-    if !lines.isEmpty { FileHandle.standardError.write(Data((lines.map(Output.safe).joined(separator: "\n") + "\n").utf8)) }
+    var lines = summary.errors.map {
+      "line \($0.line), column \($0.column) \(Rejection.quote($0.value)): \($0.message)"
+    }
+    if summary.refused > summary.errors.count {
+      lines.append("… and \(summary.refused - summary.errors.count) more refused rows")
+    }
+    if !lines.isEmpty {
+      FileHandle.standardError.write(Data((lines.map(Output.safe).joined(separator: "\n") + "\n").utf8))
+    }
     if summary.committed {
       let rate = seconds > 0 ? Double(summary.rows) / seconds : 0
       print(
