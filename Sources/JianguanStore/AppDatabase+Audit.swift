@@ -25,7 +25,7 @@ extension AppDatabase {
   {
     try read { db in
       var report = AuditReport()
-      let stored = try Row.fetchAll(db, sql: "SELECT * FROM checkpoints ORDER BY id").map(
+      let stored = try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM checkpoints ORDER BY id")).map(
         Self.storedCheckpoint)
       // Roots recomputed from the entries themselves at every size a checkpoint signs.
       var wantedSizes = Set(stored.map(\.size))
@@ -38,8 +38,7 @@ extension AppDatabase {
       var previousHash = Entry.genesisPrevious
       var hasher = SHA256.Hasher()
       let merkle = MerkleStore(db: db)
-      let leafStatement = try db.cachedStatement(sql: "SELECT hash FROM merkle_hashes WHERE idx = ?")
-      let cursor = try Row.fetchCursor(db, sql: "SELECT seq, kind, entry, hash FROM ledger ORDER BY seq")
+      let cursor = try Row.fetchCursor(try db.cachedStatement(sql: "SELECT seq, kind, entry, hash FROM ledger ORDER BY seq"))
       while let row = try cursor.next() {
         let seq: Int64 = row["seq"]
         let text: String = row["entry"]
@@ -63,11 +62,6 @@ extension AppDatabase {
         let leafHash = Merkle.leafHash(bytes)
         accumulator.append(leafHash: leafHash)
         if wantedSizes.contains(accumulator.size) { rootsAtSize[accumulator.size] = accumulator.root }
-        let storedLeaf = try Data.fetchOne(
-          leafStatement, arguments: [Merkle.storedHashIndex(level: 0, index: seq - 1)])
-        if storedLeaf.map({ [UInt8]($0) }) != leafHash {
-          fault("the Merkle leaf hash stored for this entry differs")
-        }
         do {
           let entry = try Entry.parse(bytes)
           if entry.seq != seq {
@@ -93,8 +87,8 @@ extension AppDatabase {
       report.rootHash = accumulator.root
       do {
         if report.entries > 0, try merkle.root(size: report.entries) != report.rootHash {
-          report.faults.append(
-            AuditFault(seq: 0, "the stored Merkle tree's root differs from the root of the entries"))
+          // Only now are the stored leaves read, to name the first that differs.
+          report.faults.append(try firstStoredLeafFault(db: db))
         }
       } catch {
         report.faults.append(AuditFault(seq: 0, "the stored Merkle tree is incomplete: \(error)"))
@@ -124,7 +118,7 @@ extension AppDatabase {
   func compareProjections(_ state: LedgerState, db: Database) throws -> [AuditFault] {
     var faults: [AuditFault] = []
     var seen = Set<String>()
-    for row in try Row.fetchAll(db, sql: "SELECT * FROM enrollments") {
+    for row in try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM enrollments")) {
       let id: String = row["id"]
       seen.insert(id)
       guard let replayed = state.enrollments[id] else {
@@ -159,7 +153,7 @@ extension AppDatabase {
     for (id, replayed) in state.enrollments where !seen.contains(id) {
       faults.append(AuditFault(seq: replayed.lastSeq, "enrollment \(id) is missing from the table"))
     }
-    for row in try Row.fetchAll(db, sql: "SELECT uscc, status, seq FROM institutions") {
+    for row in try Row.fetchAll(try db.cachedStatement(sql: "SELECT uscc, status, seq FROM institutions")) {
       let uscc: String = row["uscc"]
       let status: String = row["status"]
       if let replayed = state.institutions[uscc] {
@@ -174,7 +168,7 @@ extension AppDatabase {
           AuditFault(seq: row["seq"], "institution \(uscc) is in the table but no entry registered it"))
       }
     }
-    let institutionCount = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM institutions") ?? 0
+    let institutionCount = try Int.fetchOne(try db.cachedStatement(sql: "SELECT COUNT(*) FROM institutions")) ?? 0
     if institutionCount != state.institutions.count {
       faults.append(
         AuditFault(
@@ -182,7 +176,7 @@ extension AppDatabase {
           "the institutions table has \(institutionCount) rows, the ledger registers \(state.institutions.count)"
         ))
     }
-    for row in try Row.fetchAll(db, sql: "SELECT id, status, hours, seq FROM lessons") {
+    for row in try Row.fetchAll(try db.cachedStatement(sql: "SELECT id, status, hours, seq FROM lessons")) {
       let id: String = row["id"]
       let status: String = row["status"]
       guard let replayed = state.lessons[id] else {
@@ -201,7 +195,7 @@ extension AppDatabase {
       ("lessons", state.lessons.count), ("refunds", state.refunds.count), ("bank_refs", state.bankRefs.count),
     ]
     for (table, expected) in counts {
-      let actual = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
+      let actual = try Int.fetchOne(try db.cachedStatement(sql: "SELECT COUNT(*) FROM \(table)")) ?? 0
       if actual != expected {
         faults.append(
           AuditFault(seq: 0, "the \(table) table has \(actual) rows, the ledger gives \(expected)"))
@@ -283,5 +277,21 @@ extension AppDatabase {
         AuditFault(seq: 0, "the stored Merkle tree cannot prove consistency with the checkpoint: \(error)")
       ]
     }
+  }
+
+  /// Names the first entry whose stored Merkle leaf differs from its bytes (a second pass, only
+  /// after the stored root was found to differ).
+  func firstStoredLeafFault(db: Database) throws -> AuditFault {
+    let leaves = try db.cachedStatement(sql: "SELECT hash FROM merkle_hashes WHERE idx = ?")
+    let cursor = try Row.fetchCursor(db.cachedStatement(sql: "SELECT seq, entry FROM ledger ORDER BY seq"))
+    while let row = try cursor.next() {
+      let seq: Int64 = row["seq"]
+      let text: String = row["entry"]
+      let stored = try Data.fetchOne(leaves, arguments: [Merkle.storedHashIndex(level: 0, index: seq - 1)])
+      if stored.map({ [UInt8]($0) }) != Merkle.leafHash(Array(text.utf8)) {
+        return AuditFault(seq: seq, "the Merkle leaf hash stored for this entry differs from its bytes")
+      }
+    }
+    return AuditFault(seq: 0, "the stored Merkle tree's root differs from the root of the entries")
   }
 }

@@ -6,6 +6,7 @@ import JianguanLedger
 /// What a bank file holds.
 public enum ImportKind: String, CaseIterable, Sendable {
   case payments, lessons, refunds
+  case institutions, venues, teachers, courses, classes, parents, students
 
   /// The header line a file of this kind must start with.
   public var columns: [String] {
@@ -13,6 +14,18 @@ public enum ImportKind: String, CaseIterable, Sendable {
     case .payments: ["bank_ref", "student", "class", "hours", "amount_yuan", "paid_at"]
     case .lessons: ["enrollment", "hours", "taught_at", "confirmed"]
     case .refunds: ["bank_ref", "enrollment", "hours", "reason"]
+    case .institutions:
+      [
+        "uscc", "name", "region", "kind", "category", "nonprofit", "license", "license_expires", "escrow_bank",
+        "escrow_account", "mode",
+      ]
+    case .venues: ["institution", "address", "area_m2"]
+    case .teachers: ["institution", "name", "certificate"]
+    case .courses:
+      ["institution", "name", "subject", "category", "delivery", "lesson_minutes", "hours", "price_per_hour", "class_size"]
+    case .classes: ["course", "venue", "teacher", "capacity", "starts", "ends", "schedule"]
+    case .parents: ["name", "id_number", "phone"]
+    case .students: ["parent", "name", "id_number", "grade"]
     }
   }
 }
@@ -66,6 +79,7 @@ extension AppDatabase {
       try writer.writeWithoutTransaction { db in
         try db.inTransaction(.immediate) {
           summary.firstSeq = try LedgerWriter.size(db) + 1
+          try batch.run(db) {
           while let record = iterator.next() {
             summary.rows += 1
             do {
@@ -78,6 +92,7 @@ extension AppDatabase {
               if skipInvalid { summary.refusedRecords.append((record, error)) }
             }
             if let progress, summary.rows % 10_000 == 0 { progress(summary.rows) }
+          }
           }
           summary.lastSeq = try LedgerWriter.size(db)
           summary.committed = summary.refused == 0 || skipInvalid
@@ -132,6 +147,48 @@ extension AppDatabase {
       let reason = try TextField.validate(fields[3], field: "reason", maxLength: 500)
       let ref = try Self.validateBankRef(fields[0], field: "bank_ref")
       return try refund(enrollment: enrollment, hours: hours, reason: reason, bankRef: ref, db: db)
+    default:
+      return try importRegistryRow(kind, fields, today: now.date, db: db)
+    }
+  }
+
+  /// Registry rows go through the public operations, which join the import's transaction. A
+  /// registered institution or person met again counts as already there.
+  func importRegistryRow(_ kind: ImportKind, _ f: [String], today: CalendarDate, db: Database) throws -> Recorded {
+    func optional(_ text: String) -> String? { text.isEmpty ? nil : text }
+    switch kind {
+    case .institutions:
+      if let seq: Int64 = try db.value("SELECT seq FROM institutions WHERE uscc = ?", [f[0]]) {
+        return Recorded(id: f[0], seq: seq, repeated: true)
+      }
+      var form = InstitutionForm()
+      (form.uscc, form.name, form.region, form.kind, form.category) = (f[0], f[1], f[2], f[3], optional(f[4]))
+      guard ["yes", "no"].contains(f[5]) else {
+        throw Rejection("nonprofit_not_yes_or_no", "nonprofit \(Rejection.quote(f[5])) must be yes or no")
+      }
+      form.nonprofit = f[5] == "yes"
+      (form.licence, form.licenceExpires, form.escrowBank, form.escrowAccount, form.mode) = (
+        f[6], f[7], f[8], f[9], optional(f[10])
+      )
+      return try registerInstitution(form, today: today)
+    case .venues: return try addVenue(institution: f[0], address: f[1], areaM2: f[2])
+    case .teachers: return try addTeacher(institution: f[0], name: f[1], certificate: f[2], inService: false)
+    case .courses:
+      var form = CourseForm()
+      (form.institution, form.name, form.subject, form.category, form.delivery) = (
+        f[0], f[1], optional(f[2]), optional(f[3]), f[4]
+      )
+      (form.lessonMinutes, form.hours, form.pricePerHour, form.classSize) = (f[5], f[6], f[7], optional(f[8]))
+      return try addCourse(form)
+    case .classes:
+      var form = ClassForm()
+      (form.course, form.venue, form.teacher, form.capacity, form.starts, form.ends, form.schedule) = (
+        f[0], f[1], f[2], f[3], f[4], f[5], f[6]
+      )
+      return try addClass(form)
+    case .parents: return try registerParent(name: f[0], idNumber: f[1], phone: f[2], today: today)
+    case .students: return try addStudent(parent: f[0], name: f[1], idNumber: f[2], grade: f[3], today: today)
+    case .payments, .lessons, .refunds: preconditionFailure("bank files are imported by importRow")
     }
   }
 

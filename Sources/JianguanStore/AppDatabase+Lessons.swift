@@ -145,13 +145,11 @@ extension AppDatabase {
   /// that day not counted) has passed by `asOf`. Returns what was released.
   public func settle(asOf: CalendarDate) throws -> [Recorded] {
     try write { db in
-      let pending = try Row.fetchAll(
-        db,
-        sql: """
+      let pending = try Row.fetchAll(try db.cachedStatement(sql: """
           SELECT l.id, l.taught_on, i.region FROM lessons l
           JOIN enrollments e ON e.id = l.enrollment JOIN institutions i ON i.uscc = e.institution
           WHERE l.status = 'pending' AND l.taught_on <= ? ORDER BY l.taught_on, l.seq
-          """, arguments: [asOf.description])
+          """), arguments: [asOf.description])
       var released: [Recorded] = []
       for row in pending {
         let taughtOn = try CalendarDate.parse(row["taught_on"], field: "taught_on")
@@ -165,7 +163,7 @@ extension AppDatabase {
 
   func requireLesson(_ lesson: String, db: Database) throws -> Row {
     _ = try Self.validateID(lesson, field: "lesson", prefix: "L")
-    guard let row = try Row.fetchOne(db, sql: "SELECT * FROM lessons WHERE id = ?", arguments: [lesson])
+    guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM lessons WHERE id = ?"), arguments: [lesson])
     else {
       throw Rejection("lesson_unknown", "lesson \(Rejection.quote(lesson)) does not exist")
     }
@@ -180,7 +178,7 @@ extension AppDatabase {
 
   func requireEnrollment(_ enrollment: String, db: Database) throws -> Row {
     guard
-      let row = try Row.fetchOne(db, sql: "SELECT * FROM enrollments WHERE id = ?", arguments: [enrollment])
+      let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM enrollments WHERE id = ?"), arguments: [enrollment])
     else {
       throw Rejection("enrollment_unknown", "enrollment \(Rejection.quote(enrollment)) does not exist")
     }

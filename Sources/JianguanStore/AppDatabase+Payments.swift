@@ -58,18 +58,15 @@ extension AppDatabase {
       return earlier
     }
     guard
-      let student = try Row.fetchOne(
-        db, sql: "SELECT parent FROM students WHERE id = ?", arguments: [p.student])
+      let student = try Row.fetchOne(try db.cachedStatement(sql: "SELECT parent FROM students WHERE id = ?"), arguments: [p.student])
     else {
       throw Rejection("student_unknown", "student \(Rejection.quote(p.student)) is not registered")
     }
     guard
-      let klass = try Row.fetchOne(
-        db,
-        sql: """
+      let klass = try Row.fetchOne(try db.cachedStatement(sql: """
           SELECT c.institution, c.capacity, c.starts, c.ends, k.price_per_hour_fen
           FROM classes c JOIN courses k ON k.id = c.course WHERE c.id = ?
-          """, arguments: [p.classID])
+          """), arguments: [p.classID])
     else { throw Rejection("class_unknown", "class \(Rejection.quote(p.classID)) does not exist") }
     let institution = try requireInstitution(klass["institution"], db: db)
     let policy = reference.policy(for: institution.region)
@@ -138,14 +135,12 @@ extension AppDatabase {
   func requirePlace(student: String, classID: String, capacity: Int64, db: Database) throws {
     let holding = "hours_paid > hours_consumed + hours_refunded"
     let enrolled =
-      try Bool.fetchOne(
-        db, sql: "SELECT 1 FROM enrollments WHERE class = ? AND student = ? AND \(holding)",
+      try Bool.fetchOne(try db.cachedStatement(sql: "SELECT 1 FROM enrollments WHERE class = ? AND student = ? AND \(holding)"),
         arguments: [classID, student])
       == true
     if enrolled { return }
     let taken =
-      try Int64.fetchOne(
-        db, sql: "SELECT COUNT(DISTINCT student) FROM enrollments WHERE class = ? AND \(holding)",
+      try Int64.fetchOne(try db.cachedStatement(sql: "SELECT COUNT(DISTINCT student) FROM enrollments WHERE class = ? AND \(holding)"),
         arguments: [classID])
       ?? 0
     guard taken < capacity else {
@@ -157,8 +152,7 @@ extension AppDatabase {
   /// rejection when it was used for something else; nil when it is new.
   func repeatedRequest(bankRef: String, kind: String, content: String, db: Database) throws -> Recorded? {
     guard
-      let row = try Row.fetchOne(
-        db, sql: "SELECT seq, kind, content, result_id FROM bank_refs WHERE ref = ?", arguments: [bankRef])
+      let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT seq, kind, content, result_id FROM bank_refs WHERE ref = ?"), arguments: [bankRef])
     else { return nil }
     guard row["kind"] == kind, row["content"] == content else {
       let earlier: String = row["content"]

@@ -81,7 +81,7 @@ extension AppDatabase {
   public func institution(_ uscc: String) throws -> InstitutionSummary {
     try read { db in
       guard
-        let row = try Row.fetchOne(db, sql: "SELECT * FROM institutions WHERE uscc = ?", arguments: [uscc])
+        let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM institutions WHERE uscc = ?"), arguments: [uscc])
       else {
         throw Rejection("institution_unknown", "institution \(Rejection.quote(uscc)) is not registered")
       }
@@ -130,15 +130,13 @@ extension AppDatabase {
       case .enrollment(let id): _ = try requireEnrollment(id, db: db)
       default: break
       }
-      let row = try Row.fetchOne(
-        db,
-        sql: """
+      let row = try Row.fetchOne(try db.cachedStatement(sql: """
           SELECT COUNT(*) AS n, COALESCE(SUM(amount_fen), 0) AS paid, COALESCE(SUM(released_fen), 0) AS released,
             COALESCE(SUM(refunded_fen), 0) AS refunded, COALESCE(SUM(escrow_fen), 0) AS escrow,
             COALESCE(SUM(hours_paid), 0) AS hp, COALESCE(SUM(hours_consumed), 0) AS hc,
             COALESCE(SUM(hours_refunded), 0) AS hr, COALESCE(SUM(hours_pending), 0) AS hpend
           FROM enrollments WHERE \(filter)
-          """, arguments: arguments)!
+          """), arguments: arguments)!
       var summary = BalanceSummary()
       summary.enrollments = row["n"]
       summary.paidFen = row["paid"]
@@ -159,8 +157,7 @@ extension AppDatabase {
   /// an export of millions streams in constant memory.
   public func entries(fromSeq: Int64, limit: Int64?, _ each: (LedgerLine) throws -> Void) throws {
     try read { db in
-      let cursor = try Row.fetchCursor(
-        db, sql: "SELECT seq, kind, entry, hash FROM ledger WHERE seq >= ? ORDER BY seq LIMIT ?",
+      let cursor = try Row.fetchCursor(try db.cachedStatement(sql: "SELECT seq, kind, entry, hash FROM ledger WHERE seq >= ? ORDER BY seq LIMIT ?"),
         arguments: [fromSeq, limit ?? -1])
       while let row = try cursor.next() {
         let text: String = row["entry"]

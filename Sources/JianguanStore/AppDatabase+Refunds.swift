@@ -52,20 +52,17 @@ extension AppDatabase {
         throw Rejection("institution_already_revoked", "institution \(uscc) is already revoked")
       }
       var recorded: [Recorded] = []
-      let open = try Row.fetchAll(
-        db,
-        sql: """
+      let open = try Row.fetchAll(try db.cachedStatement(sql: """
           SELECT l.id FROM lessons l JOIN enrollments e ON e.id = l.enrollment
           WHERE e.institution = ? AND l.status IN ('pending', 'disputed') ORDER BY l.seq
-          """, arguments: [uscc])
+          """), arguments: [uscc])
       for row in open {
         let lesson: String = row["id"]
         let event = LessonVoided(
           lesson: lesson, reason: "institution closed before the lesson was confirmed: \(reasonText)")
         recorded.append(Recorded(id: lesson, seq: try LedgerWriter.append(.lessonVoided(event), db: db)))
       }
-      let holding = try String.fetchAll(
-        db, sql: "SELECT id FROM enrollments WHERE institution = ? AND escrow_fen > 0 ORDER BY seq",
+      let holding = try String.fetchAll(try db.cachedStatement(sql: "SELECT id FROM enrollments WHERE institution = ? AND escrow_fen > 0 ORDER BY seq"),
         arguments: [uscc])
       for enrollment in holding {
         let ref = try Self.validateBankRef("\(bankRefPrefix)-\(enrollment)")

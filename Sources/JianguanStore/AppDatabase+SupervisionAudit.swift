@@ -6,7 +6,7 @@ extension AppDatabase {
   /// entry and the same status or problem total, and no entry lacks its row.
   func compareSupervision(_ replay: SupervisionReplay, db: Database) throws -> [AuditFault] {
     var faults: [AuditFault] = []
-    for row in try Row.fetchAll(db, sql: "SELECT id, type, date, problems, seq FROM supervision_items") {
+    for row in try Row.fetchAll(try db.cachedStatement(sql: "SELECT id, type, date, problems, seq FROM supervision_items")) {
       let id: String = row["id"]
       guard let replayed = replay.items[id] else {
         faults.append(
@@ -23,8 +23,7 @@ extension AppDatabase {
           ))
       }
       let grouped =
-        try Int64.fetchOne(
-          db, sql: "SELECT COALESCE(SUM(count), 0) FROM supervision_problems WHERE item = ?", arguments: [id])
+        try Int64.fetchOne(try db.cachedStatement(sql: "SELECT COALESCE(SUM(count), 0) FROM supervision_problems WHERE item = ?"), arguments: [id])
         ?? 0
       if grouped != replayed.problems {
         faults.append(
@@ -38,7 +37,7 @@ extension AppDatabase {
       ("findings", replay.findings.mapValues { ($0.status, $0.lastSeq) }),
       ("complaints", replay.complaints.mapValues { ($0.status, $0.lastSeq) }),
     ] {
-      for row in try Row.fetchAll(db, sql: "SELECT id, status, seq FROM \(table)") {
+      for row in try Row.fetchAll(try db.cachedStatement(sql: "SELECT id, status, seq FROM \(table)")) {
         let id: String = row["id"]
         let status: String = row["status"]
         guard let replayed = states[id] else {
@@ -58,7 +57,7 @@ extension AppDatabase {
       ("complaints", replay.complaints.count),
     ]
     for (table, expected) in counts {
-      let actual = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
+      let actual = try Int.fetchOne(try db.cachedStatement(sql: "SELECT COUNT(*) FROM \(table)")) ?? 0
       if actual != expected {
         faults.append(
           AuditFault(seq: 0, "the \(table) table has \(actual) rows, the ledger gives \(expected)"))

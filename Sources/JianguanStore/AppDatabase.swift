@@ -12,6 +12,8 @@ public final class AppDatabase: Sendable {
   let writer: DatabaseQueue
   let vault: PersonalDataVault
   public let reference: ReferenceData
+  /// The transaction of an import in progress: operations called during it join it.
+  let batch = BatchTransaction()
 
   /// Whose database this is, and the checkpoint origin line.
   public struct Identity: Sendable {
@@ -110,7 +112,7 @@ public final class AppDatabase: Sendable {
   /// The authority, region and origin recorded by `init`.
   public func identity() throws -> Identity {
     try writer.read { db in
-      let rows = try Row.fetchAll(db, sql: "SELECT key, value FROM meta")
+      let rows = try Row.fetchAll(try db.cachedStatement(sql: "SELECT key, value FROM meta"))
       var values: [String: String] = [:]
       for row in rows { values[row["key"]] = row["value"] }
       return Identity(
@@ -121,6 +123,7 @@ public final class AppDatabase: Sendable {
   /// Runs `body` in one IMMEDIATE transaction: the write lock is taken before the chain head is
   /// read, so two processes never fork the chain. A thrown error rolls everything back.
   func write<T>(_ body: (Database) throws -> T) throws -> T {
+    if let db = batch.database { return try body(db) }
     var result: T?
     do {
       try writer.writeWithoutTransaction { db in
@@ -136,6 +139,7 @@ public final class AppDatabase: Sendable {
   }
 
   func read<T>(_ body: (Database) throws -> T) throws -> T {
+    if let db = batch.database { return try body(db) }
     do { return try writer.read(body) } catch let error as DatabaseError { throw StoreError(error) }
   }
 }
@@ -169,4 +173,29 @@ public struct StoreError: Error, CustomStringConvertible {
     }
   }
   public var description: String { message }
+}
+
+/// The open transaction of a batch import. Every operation validates before it writes, so an
+/// operation refused inside the batch has written nothing and the batch goes on.
+final class BatchTransaction: @unchecked Sendable {
+  private let lock = NSLock()
+  private var current: Database?
+
+  var database: Database? {
+    lock.lock()
+    defer { lock.unlock() }
+    return current
+  }
+
+  func run<T>(_ db: Database, _ body: () throws -> T) rethrows -> T {
+    lock.lock()
+    current = db
+    lock.unlock()
+    defer {
+      lock.lock()
+      current = nil
+      lock.unlock()
+    }
+    return try body()
+  }
 }

@@ -64,7 +64,29 @@ struct ImportCommand: ParsableCommand {
     commandName: "import",
     abstract:
       "Import a batch: bank files of payments, lessons or refunds (CSV), or supervision records (JSON).",
-    subcommands: [Payments.self, Lessons.self, Refunds.self, Supervision.self])
+    subcommands: [Payments.self, Lessons.self, Refunds.self, Registry.self, Supervision.self])
+
+  struct Registry: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Import registry rows: institutions, venues, teachers, courses, classes, parents or students.",
+      discussion: """
+        Columns: institutions uscc,name,region,kind,category,nonprofit (yes|no),license,license_expires,\
+        escrow_bank,escrow_account,mode; venues institution,address,area_m2; teachers institution,name,certificate; \
+        courses institution,name,subject,category,delivery,lesson_minutes,hours,price_per_hour,class_size; \
+        classes course,venue,teacher,capacity,starts,ends,schedule; parents name,id_number,phone; \
+        students parent,name,id_number,grade. Ids are assigned in file order (V1, T1, C1, B1, P1, S1, …).
+        """)
+    @Argument(help: "institutions, venues, teachers, courses, classes, parents or students.") var kind: String
+    @OptionGroup var options: BankFileImport
+    func run() throws {
+      let kinds: [ImportKind] = [.institutions, .venues, .teachers, .courses, .classes, .parents, .students]
+      guard let importKind = ImportKind(rawValue: kind), kinds.contains(importKind) else {
+        throw Rejection(
+          "import_kind_unknown", "kind \(Rejection.quote(kind)) must be one of \(kinds.map(\.rawValue).joined(separator: ", "))")
+      }
+      try options.run(importKind)
+    }
+  }
 
   struct Payments: ParsableCommand {
     static let configuration = CommandConfiguration(

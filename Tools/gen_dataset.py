@@ -1,0 +1,223 @@
+#!/usr/bin/env python3
+"""Generate a realistic, seeded data set for Jianguan: a city's registry and its bank files.
+
+A city (a prefecture of GB/T 2260, default 合肥市 340100) with N institutions spread over its
+counties, each with a venue, a teacher, a course and one class per term; M students, each with a
+parent; K payments over consecutive terms in time order; lessons for many enrollments (most
+confirmed, some pending); refunds of part or all of what remains. Every row obeys the rules of
+DESIGN.md, so the whole set imports without a refusal; the same seed gives the same files.
+
+Writes into OUT: institutions.csv venues.csv teachers.csv courses.csv classes.csv parents.csv
+students.csv payments.csv lessons.csv refunds.csv, and setup.sh, which imports them in order.
+
+Usage: Tools/gen_dataset.py --out DIR [--seed 1] [--city 340100] [--institutions 200]
+       [--students 100000] [--payments 1000000] [--lesson-share 0.5] [--refund-share 0.1]
+"""
+import argparse
+import csv
+import datetime
+import os
+import random
+
+ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红"
+CATEGORIES = [("体育", "篮球"), ("文化艺术", "书法"), ("科技", "编程"), ("文化艺术", "美术"), ("体育", "游泳"), ("其他", "研学")]
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def uscc(region, serial):
+    first = "52%sMJ%07d" % (region, serial)
+    total = sum(ALPHABET.index(c) * w for c, w in zip(first, USCC_WEIGHTS))
+    return first + ALPHABET[(31 - total % 31) % 31]
+
+
+def resident_id(region, birth, serial):
+    first = "%s%s%03d" % (region, birth.strftime("%Y%m%d"), serial)
+    total = sum(int(c) * w for c, w in zip(first, ID_WEIGHTS))
+    return first + "10X98765432"[total % 11]
+
+
+def name(rng):
+    return rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
+
+
+def counties(city):
+    with open(os.path.join(HERE, "..", "Data", "regions.csv"), encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    found = [r["code"] for r in rows if r["parent_code"] == city and r["level"] == "county"]
+    if not found:
+        raise SystemExit("no counties under %s in Data/regions.csv" % city)
+    return found
+
+
+def holidays():
+    days = set()
+    with open(os.path.join(HERE, "..", "Data", "calendar.csv"), encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or line.startswith("date,"):
+                continue
+            date, kind, _ = line.rstrip("\n").split(",", 2)
+            if kind == "holiday":
+                days.add(datetime.date.fromisoformat(date))
+    return days
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--city", default="340100")
+    parser.add_argument("--institutions", type=int, default=200)
+    parser.add_argument("--students", type=int, default=100000)
+    parser.add_argument("--payments", type=int, default=1000000)
+    parser.add_argument("--lesson-share", type=float, default=0.5)
+    parser.add_argument("--refund-share", type=float, default=0.1)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    os.makedirs(args.out, exist_ok=True)
+    out = lambda name: open(os.path.join(args.out, name), "w", encoding="utf-8", newline="")
+    rest = holidays()
+    areas = counties(args.city)
+
+    # Terms of 84 days (12 weeks), back to back, ending before "now" (printed for JIANGUAN_NOW).
+    terms = max(4, (args.payments // max(1, args.students)) * 2)
+    first_term = datetime.date(2024, 3, 4)
+    term_starts = [first_term + datetime.timedelta(days=91 * t) for t in range(terms)]
+    now = term_starts[-1] + datetime.timedelta(days=120)
+
+    institutions = []
+    with out("institutions.csv") as f, out("venues.csv") as fv, out("teachers.csv") as ft, out("courses.csv") as fc:
+        w, wv, wt, wc = csv.writer(f), csv.writer(fv), csv.writer(ft), csv.writer(fc)
+        w.writerow(["uscc", "name", "region", "kind", "category", "nonprofit", "license", "license_expires",
+                    "escrow_bank", "escrow_account", "mode"])
+        wv.writerow(["institution", "address", "area_m2"])
+        wt.writerow(["institution", "name", "certificate"])
+        wc.writerow(["institution", "name", "subject", "category", "delivery", "lesson_minutes", "hours",
+                     "price_per_hour", "class_size"])
+        for i in range(args.institutions):
+            region = areas[i % len(areas)]
+            code = uscc(region, 100000 + i)
+            subject = i % 5 == 0
+            category, course = CATEGORIES[i % len(CATEGORIES)]
+            w.writerow([code, "%s培训学校%d" % ("学科" if subject else course, i + 1), region,
+                        "subject" if subject else "non-subject", "" if subject else category,
+                        "yes" if subject else "no", "教民%s7%06d号" % (region, i + 1), "2030-12-31",
+                        rng.choice(["中国银行", "中国建设银行", "中国工商银行", "中国农业银行"]),
+                        "6217%012d" % (i + 1), ""])
+            wv.writerow([code, "文化路%d号" % (i + 1), 100 + rng.randrange(900)])
+            wt.writerow([code, name(rng), "2020%s%04d" % (region, i)])
+            price = 50 if subject else rng.choice([60, 80, 100, 120, 150])
+            wc.writerow([code, "初二数学" if subject else "少儿" + course, "数学" if subject else "",
+                         "" if subject else category, "offline", 45 if subject else 60, 60, price,
+                         "10to35"])
+            institutions.append({"subject": subject, "price": price * 100, "index": i + 1})
+
+    # One class per institution per term; ids B1, B2, … in file order.
+    classes = []
+    with out("classes.csv") as f:
+        w = csv.writer(f)
+        w.writerow(["course", "venue", "teacher", "capacity", "starts", "ends", "schedule"])
+        for t, start in enumerate(term_starts):
+            for inst in institutions:
+                ends = start + datetime.timedelta(days=60)
+                schedule = "Tue 18:00-18:45,Thu 18:00-18:45" if inst["subject"] else "Sat 09:00-10:00,Sun 15:00-16:00"
+                w.writerow(["C%d" % inst["index"], "V%d" % inst["index"], "T%d" % inst["index"], 1000,
+                            start.isoformat(), ends.isoformat(), schedule])
+                classes.append({"id": "B%d" % (len(classes) + 1), "term": t, "start": start, "ends": ends,
+                                "inst": inst, "students": set()})
+
+    with out("parents.csv") as fp, out("students.csv") as fs:
+        wp, ws = csv.writer(fp), csv.writer(fs)
+        wp.writerow(["name", "id_number", "phone"])
+        ws.writerow(["parent", "name", "id_number", "grade"])
+        for s in range(args.students):
+            region = areas[s % len(areas)]
+            parent_birth = datetime.date(1975, 1, 1) + datetime.timedelta(days=s // 900)
+            child_birth = datetime.date(2008, 1, 1) + datetime.timedelta(days=s // 900)
+            wp.writerow([name(rng), resident_id(region, parent_birth, s % 900), "139%08d" % s])
+            ws.writerow(["P%d" % (s + 1), name(rng), resident_id(region, child_birth, s % 900), 1 + s % 12])
+
+    # Payments: spread over the terms, each in the month before its class starts, in time order.
+    payments = []
+    per_term = args.payments // terms + 1
+    for t in range(terms):
+        term_classes = classes[t * len(institutions):(t + 1) * len(institutions)]
+        for _ in range(min(per_term, args.payments - len(payments))):
+            klass = rng.choice(term_classes)
+            student = rng.randrange(args.students) + 1
+            if student not in klass["students"] and len(klass["students"]) >= 1000:
+                continue
+            klass["students"].add(student)
+            hours = rng.randrange(10, 61)
+            price = klass["inst"]["price"]
+            amount = min(hours * price, 500000) - rng.randrange(0, 5000)
+            paid = datetime.datetime.combine(klass["start"] - datetime.timedelta(days=rng.randrange(0, 25)),
+                                             datetime.time(rng.randrange(8, 20), rng.randrange(60)))
+            payments.append((paid, klass, student, hours, amount))
+    payments.sort(key=lambda p: p[0])
+    enrollments = []
+    with out("payments.csv") as f:
+        w = csv.writer(f)
+        w.writerow(["bank_ref", "student", "class", "hours", "amount_yuan", "paid_at"])
+        for n, (paid, klass, student, hours, amount) in enumerate(payments):
+            w.writerow(["BK%s%08d" % (paid.strftime("%Y%m%d"), n), "S%d" % student, klass["id"], hours,
+                        "%d.%02d" % divmod(amount, 100), paid.strftime("%Y-%m-%dT%H:%M")])
+            enrollments.append({"id": "E%d" % (n + 1), "klass": klass, "hours": hours, "paid": paid, "pending": 0,
+                                "used": 0})
+
+    # Lessons on the class's weekly days, within its dates, after the payment, not on rest days.
+    lessons = []
+    for e in enrollments:
+        if rng.random() >= args.lesson_share:
+            continue
+        klass = e["klass"]
+        weekdays = (1, 3) if klass["inst"]["subject"] else (5, 6)
+        day = max(klass["start"], e["paid"].date() + datetime.timedelta(days=1))
+        for _ in range(rng.randrange(1, 6)):
+            while day.weekday() not in weekdays or (klass["inst"]["subject"] and day in rest):
+                day += datetime.timedelta(days=1)
+            if day > klass["ends"] or e["used"] + 2 > e["hours"]:
+                break
+            confirmed = rng.random() < 0.8
+            time = "18:00" if klass["inst"]["subject"] else ("09:00" if day.weekday() == 5 else "15:00")
+            lessons.append((day, time, e, 2, confirmed))
+            e["used"] += 2
+            e["pending"] += 0 if confirmed else 2
+            day += datetime.timedelta(days=1)
+    lessons.sort(key=lambda l: (l[0], l[1]))
+    with out("lessons.csv") as f:
+        w = csv.writer(f)
+        w.writerow(["enrollment", "hours", "taught_at", "confirmed"])
+        for day, time, e, hours, confirmed in lessons:
+            w.writerow([e["id"], hours, "%sT%s" % (day.isoformat(), time), "yes" if confirmed else "no"])
+
+    refunds = 0
+    with out("refunds.csv") as f:
+        w = csv.writer(f)
+        w.writerow(["bank_ref", "enrollment", "hours", "reason"])
+        for n, e in enumerate(enrollments):
+            remaining = e["hours"] - e["used"]
+            if remaining <= 0 or rng.random() >= args.refund_share:
+                continue
+            hours = "all" if rng.random() < 0.5 else str(rng.randrange(1, remaining + 1))
+            w.writerow(["RF%09d" % n, e["id"], hours, rng.choice(["搬家", "孩子转学", "时间冲突", "对课程不满意"])])
+            refunds += 1
+
+    with out("setup.sh") as f:
+        f.write("#!/usr/bin/env bash\n# Imports this data set into $JIANGUAN_DB (made by Tools/gen_dataset.py, seed %d).\n"
+                "set -euo pipefail\ncd \"$(dirname \"$0\")\"\nJ=${JIANGUAN:-jianguan}\nexport JIANGUAN_NOW=%sT12:00\n"
+                "$J init --authority 教育局 --region %s\n" % (args.seed, now.isoformat(), args.city))
+        for kind in ["institutions", "venues", "teachers", "courses", "classes", "parents", "students"]:
+            f.write("$J import registry %s %s.csv\n" % (kind, kind))
+        for kind in ["payments", "lessons", "refunds"]:
+            f.write("$J import %s %s.csv\n" % (kind, kind))
+    os.chmod(os.path.join(args.out, "setup.sh"), 0o755)
+    print("now=%sT12:00 institutions=%d classes=%d students=%d payments=%d lessons=%d refunds=%d"
+          % (now.isoformat(), len(institutions), len(classes), args.students, len(enrollments), len(lessons), refunds))
+
+
+if __name__ == "__main__":
+    main()
