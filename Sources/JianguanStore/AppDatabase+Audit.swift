@@ -113,6 +113,7 @@ extension AppDatabase {
       }
       report.faults += state.finalFaults()
       report.faults += try compareProjections(state, db: db)
+      report.faults += try compareParentFlowProjections(state, db: db)
       report.enrollments = state.enrollments.count
       report.escrowFen = state.enrollments.values.reduce(0) { $0 + $1.balance.escrowFen }
       return report
@@ -142,6 +143,7 @@ extension AppDatabase {
         ("hours_consumed", table.hoursConsumed, expected.hoursConsumed),
         ("hours_refunded", table.hoursRefunded, expected.hoursRefunded),
         ("hours_pending", table.hoursPending, expected.hoursPending),
+        ("hours_reserved", table.hoursReserved, expected.hoursReserved),
       ]
       for (column, actual, wanted) in pairs where actual != wanted {
         faults.append(

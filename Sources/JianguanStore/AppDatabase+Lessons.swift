@@ -112,8 +112,9 @@ extension AppDatabase {
   }
 
   /// Releases every lesson whose confirmation window (working days after the day it was taught,
-  /// that day not counted) has passed by `asOf`. Returns what was released.
-  public func settle(asOf: CalendarDate) throws -> [Recorded] {
+  /// that day not counted) has passed by `asOf`, and executes every refund application left
+  /// unanswered past its due day (deemed agreed), all in one transaction.
+  public func settle(asOf: CalendarDate) throws -> Settlement {
     try write { db in
       let pending = try Row.fetchAll(
         db,
@@ -129,7 +130,8 @@ extension AppDatabase {
         let deemedOn = reference.calendar.workingDay(window, after: taughtOn)
         if deemedOn <= asOf { released.append(try release(lesson: row["id"], basis: .deemed, db: db)) }
       }
-      return released
+      let deemedAgreed = try executeOverdueRefundRequests(asOf: asOf, db: db)
+      return Settlement(released: released, refundRequestsDeemedAgreed: deemedAgreed)
     }
   }
 
@@ -164,6 +166,7 @@ extension AppDatabase {
     balance.hoursConsumed = row["hours_consumed"]
     balance.hoursRefunded = row["hours_refunded"]
     balance.hoursPending = row["hours_pending"]
+    balance.hoursReserved = row["hours_reserved"] ?? 0
     return balance
   }
 }

@@ -131,7 +131,9 @@ extension AppDatabase {
       enrollment: enrollment, bankRef: p.bankRef, student: p.student, parent: parent, classID: p.classID,
       institution: institution.uscc, hours: p.hours, amountFen: p.amountFen, paidAt: p.paidAt.description,
       postings: Posting.transfer(p.amountFen, from: Posting.parent(parent), to: Posting.escrow(enrollment)))
-    return Recorded(id: enrollment, seq: try LedgerWriter.append(.payment(event), db: db))
+    let recorded = Recorded(id: enrollment, seq: try LedgerWriter.append(.payment(event), db: db))
+    try issueContract(for: event, db: db)
+    return recorded
   }
 
   /// Capacity counts the distinct students holding hours in the class; a renewal needs no new place.
@@ -172,10 +174,12 @@ extension AppDatabase {
 
   static func validateBankRef(_ text: String) throws -> String {
     let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_./:")
-    guard (1...64).contains(text.count), text.allSatisfy({ allowed.contains($0) }) else {
+    guard (1...64).contains(text.count), text.allSatisfy({ allowed.contains($0) }),
+      !text.hasPrefix(Self.systemBankRefPrefix)
+    else {
       throw Rejection(
         "bank_ref_malformed",
-        "bank-ref \(Rejection.quote(text)) must be 1 to 64 letters, digits or - _ . / : (the bank's transaction reference)"
+        "bank-ref \(Rejection.quote(text)) must be 1 to 64 letters, digits or - _ . / :, not starting with \(systemBankRefPrefix) (the bank's transaction reference)"
       )
     }
     return text

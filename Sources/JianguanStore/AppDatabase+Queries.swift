@@ -33,6 +33,8 @@ public struct BalanceSummary: Codable, Sendable, Equatable {
   public var hoursConsumed: Int64 = 0
   public var hoursRefunded: Int64 = 0
   public var hoursPending: Int64 = 0
+  /// Held by open refund applications.
+  public var hoursReserved: Int64 = 0
   public var hoursRemaining: Int64 = 0
 }
 
@@ -136,7 +138,8 @@ extension AppDatabase {
           SELECT COUNT(*) AS n, COALESCE(SUM(amount_fen), 0) AS paid, COALESCE(SUM(released_fen), 0) AS released,
             COALESCE(SUM(refunded_fen), 0) AS refunded, COALESCE(SUM(escrow_fen), 0) AS escrow,
             COALESCE(SUM(hours_paid), 0) AS hp, COALESCE(SUM(hours_consumed), 0) AS hc,
-            COALESCE(SUM(hours_refunded), 0) AS hr, COALESCE(SUM(hours_pending), 0) AS hpend
+            COALESCE(SUM(hours_refunded), 0) AS hr, COALESCE(SUM(hours_pending), 0) AS hpend,
+            COALESCE(SUM(hours_reserved), 0) AS hres
           FROM enrollments WHERE \(filter)
           """, arguments: arguments)!
       var summary = BalanceSummary()
@@ -149,8 +152,10 @@ extension AppDatabase {
       summary.hoursConsumed = row["hc"]
       summary.hoursRefunded = row["hr"]
       summary.hoursPending = row["hpend"]
+      summary.hoursReserved = row["hres"]
       summary.hoursRemaining =
         summary.hoursPaid - summary.hoursConsumed - summary.hoursRefunded - summary.hoursPending
+        - summary.hoursReserved
       return summary
     }
   }

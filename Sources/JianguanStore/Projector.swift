@@ -123,6 +123,13 @@ enum Projector {
         arguments: [e.hours, e.amountFen, e.amountFen, e.enrollment])
       try rememberBankRef(
         e.bankRef, seq: seq, kind: "refund", content: RefundContent(e).text, id: e.refund, db: db)
+      if let request = e.request {
+        try db.execute(
+          sql: "UPDATE refund_requests SET refund = ?, seq = ? WHERE id = ?",
+          arguments: [e.refund, seq, request])
+      }
+    case .parentFlow(let flow):
+      try ParentFlowProjector.apply(flow, seq: seq, db: db)
     }
   }
 

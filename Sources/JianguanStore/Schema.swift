@@ -145,6 +145,7 @@ enum Schema {
           ) STRICT;
           """)
     }
+    migrator.registerMigration("v3-parent-flows") { db in try db.execute(sql: ParentFlowSchema.v3) }
     return migrator
   }
 }

@@ -19,7 +19,8 @@ struct Jianguan: ParsableCommand {
     subcommands: [
       InitCommand.self, InstitutionCommand.self, VenueCommand.self, TeacherCommand.self, CourseCommand.self,
       ClassCommand.self, ParentCommand.self, StudentCommand.self, PayCommand.self, LessonCommand.self,
-      SettleCommand.self, RefundCommand.self, BalanceCommand.self, LedgerCommand.self, AuditCommand.self,
+      SettleCommand.self, RefundCommand.self, RefundRequestCommand.self, RatingCommand.self,
+      ContractCommand.self, ReportCommand.self, BalanceCommand.self, LedgerCommand.self, AuditCommand.self,
       KeyCommand.self, CheckpointCommand.self, ProofCommand.self, ReceiptCommand.self, DemoCommand.self,
     ])
 

@@ -24,17 +24,17 @@ import Testing
     let signed = try cli.run(db + ["checkpoint", "sign", "--key", "bureau.key"])
     #expect(signed.status == 0)
     let lines = signed.stdout.components(separatedBy: "\n")
-    #expect(lines[0] == "jianguan.110000.example/ledger" && lines[1] == "135" && lines[3].isEmpty)
+    #expect(lines[0] == "jianguan.110000.example/ledger" && lines[1] == "155" && lines[3].isEmpty)
     #expect(lines[4].hasPrefix("— jianguan.110000.example/ledger "))
     try Data(signed.stdout.utf8).write(to: cli.folder.appendingPathComponent("checkpoint.txt"))
-    #expect(try cli.run(db + ["checkpoint", "list"]).stdout.contains("135"))
+    #expect(try cli.run(db + ["checkpoint", "list"]).stdout.contains("155"))
 
     let inclusion = try cli.run(db + ["proof", "inclusion", "66", "--size", "100"])
     let proof = try #require(
       try JSONSerialization.jsonObject(with: Data(inclusion.stdout.utf8)) as? [String: Any])
     #expect(proof["treeSize"] as? Int == 100 && proof["leafIndex"] as? Int == 65)
     #expect((proof["hashes"] as? [String])?.allSatisfy { $0.count == 64 } == true)
-    let consistency = try cli.run(db + ["proof", "consistency", "100", "135"])
+    let consistency = try cli.run(db + ["proof", "consistency", "100", "155"])
     #expect(consistency.status == 0 && consistency.stdout.contains("\"oldSize\":100"))
 
     let receipt = try cli.run(db + ["receipt", "export", "66", "--key", "bureau.key"])
@@ -57,7 +57,7 @@ import Testing
     #expect(tampered.status == 1 && tampered.stderr.split(separator: "\n").count == 1)
 
     let audit = try cli.run(db + ["audit", "--checkpoint", "checkpoint.txt", "--pub", "bureau.key.pub"])
-    #expect(audit.status == 0 && audit.stdout.contains("consistent with the checkpoint of size 135"))
+    #expect(audit.status == 0 && audit.stdout.contains("consistent with the checkpoint of size 155"))
   }
 
   @Test func badProofAndCheckpointInputIsRefusedWithOneSentence() throws {
@@ -69,7 +69,7 @@ import Testing
     _ = try cli.run(["key", "generate", "--name", "bureau", "--out", "other.key"])
     let signed = try cli.run(db + ["checkpoint", "sign", "--key", "bureau.key"])
     try Data(signed.stdout.utf8).write(to: cli.folder.appendingPathComponent("checkpoint.txt"))
-    try Data(signed.stdout.replacingOccurrences(of: "\n135\n", with: "\n0135\n").utf8).write(
+    try Data(signed.stdout.replacingOccurrences(of: "\n155\n", with: "\n0155\n").utf8).write(
       to: cli.folder.appendingPathComponent("malformed.txt"))
     let demoDB = cli.folder.appendingPathComponent("jianguan-demo.sqlite").path
     let before = try Data(contentsOf: URL(fileURLWithPath: demoDB))
@@ -77,7 +77,7 @@ import Testing
       db + ["audit", "--checkpoint", "malformed.txt", "--pub", "bureau.key.pub"],
       db + ["audit", "--checkpoint", "checkpoint.txt", "--pub", "other.key.pub"],
       db + ["audit", "--checkpoint", "missing.txt", "--pub", "bureau.key.pub"],
-      db + ["proof", "inclusion", "1", "--size", "136"],
+      db + ["proof", "inclusion", "1", "--size", "156"],
       db + ["proof", "inclusion", "-5"],
       db + ["proof", "inclusion", "0"],
       db + ["proof", "consistency", "100", "999"],

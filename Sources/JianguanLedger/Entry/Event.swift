@@ -15,6 +15,8 @@ public enum Event: Equatable, Sendable {
   case lessonDisputed(LessonDisputed)
   case lessonVoided(LessonVoided)
   case refund(Refund)
+  /// Contracts, refund applications and ratings (see `ParentFlowEvent`).
+  case parentFlow(ParentFlowEvent)
 
   /// The entry kind string of this event.
   public var kind: String {
@@ -34,6 +36,7 @@ public enum Event: Equatable, Sendable {
     case .lessonDisputed: "lesson.disputed"
     case .lessonVoided: "lesson.voided"
     case .refund: "refund"
+    case .parentFlow(let flow): flow.kind
     }
   }
 
@@ -55,6 +58,7 @@ public enum Event: Equatable, Sendable {
     case .lessonDisputed(let body): JSONValueCoder.encode(body)
     case .lessonVoided(let body): JSONValueCoder.encode(body)
     case .refund(let body): JSONValueCoder.encode(body)
+    case .parentFlow(let flow): flow.payload
     }
   }
 
@@ -82,6 +86,8 @@ public enum Event: Equatable, Sendable {
     case "lesson.disputed": self = .lessonDisputed(try body(LessonDisputed.self))
     case "lesson.voided": self = .lessonVoided(try body(LessonVoided.self))
     case "refund": self = .refund(try body(Refund.self))
+    case _ where ParentFlowEvent.kinds.contains(kind):
+      self = .parentFlow(try ParentFlowEvent(kind: kind, payload: payload))
     default: throw Entry.FormatError(reason: "unknown entry kind \"\(kind)\"")
     }
   }
@@ -383,9 +389,11 @@ public struct Refund: Codable, Equatable, Sendable {
   /// True when the request was for all remaining hours (`--all`), so that a repeat compares as such.
   public var allRemaining: Bool
   public var postings: [Posting]
+  /// The refund application this refund executes, when it executes one.
+  public var request: String?
   public init(
     refund: String, enrollment: String, bankRef: String, hours: Int64, amountFen: Int64, reason: String,
-    allRemaining: Bool, postings: [Posting]
+    allRemaining: Bool, postings: [Posting], request: String? = nil
   ) {
     self.refund = refund
     self.enrollment = enrollment
@@ -395,5 +403,6 @@ public struct Refund: Codable, Equatable, Sendable {
     self.reason = reason
     self.allRemaining = allRemaining
     self.postings = postings
+    self.request = request
   }
 }

@@ -47,13 +47,15 @@ public struct LedgerState: Sendable {
   public private(set) var classes: [String: ClassAdded] = [:]
   public private(set) var parents: [String: String] = [:]
   public private(set) var students: [String: StudentAdded] = [:]
-  public private(set) var enrollments: [String: EnrollmentState] = [:]
+  public internal(set) var enrollments: [String: EnrollmentState] = [:]
   public private(set) var lessons: [String: LessonState] = [:]
   public private(set) var refunds: Set<String> = []
   /// Balance of every account, from the postings.
   public private(set) var accounts: [String: Int64] = [:]
   public private(set) var bankRefs: Set<String> = []
   public private(set) var size: Int64 = 0
+  /// Contracts, refund applications and ratings (see `LedgerState+ParentFlows.swift`).
+  public internal(set) var parentFlows = ParentFlowState()
 
   public init() {}
 
@@ -62,10 +64,12 @@ public struct LedgerState: Sendable {
     var faults: [AuditFault] = []
     func fault(_ message: String) { faults.append(AuditFault(seq: seq, message)) }
     size = seq
+    defer { parentFlows.previous = event }
     if seq == 1 {
       if case .genesis = event {} else { fault("entry 1 must be the genesis entry") }
     }
     checkPostings(event, fault: fault)
+    checkAgreedRefundFollows(event, fault: fault)
 
     switch event {
     case .genesis:
@@ -74,6 +78,7 @@ public struct LedgerState: Sendable {
       if institutions[body.uscc] != nil { fault("institution \(body.uscc) is registered twice") }
       institutions[body.uscc] = InstitutionState(
         status: "active", region: body.region, hasEscrowAccount: !body.escrowAccount.isEmpty, lastSeq: seq)
+      parentFlows.institutionTerms[body.uscc] = body
     case .institutionStatusChanged(let body):
       guard var institution = institutions[body.uscc] else {
         fault("status change for unknown institution \(body.uscc)")
@@ -140,6 +145,8 @@ public struct LedgerState: Sendable {
       enrollments[lesson.enrollment]?.lastSeq = seq
     case .refund(let body):
       applyRefund(body, seq: seq, fault: fault)
+    case .parentFlow(let flow):
+      applyParentFlow(flow, seq: seq, fault: fault)
     }
     return faults
   }
@@ -267,12 +274,13 @@ public struct LedgerState: Sendable {
     if enrollment.balance.escrowFen < 0 { fault("escrow of \(body.enrollment) goes negative") }
     enrollment.lastSeq = seq
     enrollments[body.enrollment] = enrollment
+    if let request = body.request { noteRequestExecuted(request, by: body, seq: seq, fault: fault) }
   }
 
   /// The invariants over the whole state: per enrollment paid = released + refunded + escrow, hours
   /// likewise, escrow accounts equal to the enrollments' escrow, no negative escrow.
   public func finalFaults() -> [AuditFault] {
-    var faults: [AuditFault] = []
+    var faults = parentFlowFinalFaults()
     for (id, enrollment) in enrollments.sorted(by: { $0.key < $1.key }) {
       let balance = enrollment.balance
       if balance.escrowFen < 0 { faults.append(AuditFault(seq: 0, "enrollment \(id): escrow is negative")) }

@@ -31,6 +31,7 @@ struct DemoCommand: ParsableCommand {
     say("created \(db) (genesis at seq \(genesis.seq)) and its key file \(db).key")
     try script.buildRegistry()
     try script.runTerm()
+    try script.runParentFlows()
     let report = try database.audit()
     say("")
     say(
@@ -59,6 +60,9 @@ struct DemoCommand: ParsableCommand {
         swift run jianguan --db \(db) institution list
         swift run jianguan --db \(db) balance --all --format json
         swift run jianguan --db \(db) ledger list --from 1 --limit 20
+        swift run jianguan --db \(db) contract show E1
+        swift run jianguan --db \(db) student show S1
+        swift run jianguan --db \(db) report ratings --institution \(script.institutions[0])
         swift run jianguan --db \(db) audit
       """)
     if !report.ok { throw AuditFailed() }
