@@ -11,6 +11,8 @@ public struct EnrollmentBalance: Equatable, Sendable {
   public var hoursRefunded: Int64 = 0
   /// Hours of lessons recorded but neither released nor voided (pending or disputed).
   public var hoursPending: Int64 = 0
+  /// Hours held by open refund applications: no lesson or other refund may take them meanwhile.
+  public var hoursReserved: Int64 = 0
 
   public init(hoursPaid: Int64, amountFen: Int64) {
     precondition(hoursPaid > 0 && amountFen >= 0, "an enrollment buys at least one hour")
@@ -20,8 +22,10 @@ public struct EnrollmentBalance: Equatable, Sendable {
 
   /// What is still held for this enrollment.
   public var escrowFen: Int64 { amountFen - releasedFen - refundedFen }
-  /// Hours neither consumed, refunded nor waiting for confirmation.
-  public var hoursRemaining: Int64 { hoursPaid - hoursConsumed - hoursRefunded - hoursPending }
+  /// Hours neither consumed, refunded, waiting for confirmation nor reserved by a refund application.
+  public var hoursRemaining: Int64 {
+    hoursPaid - hoursConsumed - hoursRefunded - hoursPending - hoursReserved
+  }
   /// The share of one hour, rounded down.
   public var perHourFen: Int64 { amountFen / hoursPaid }
 
@@ -36,7 +40,8 @@ public struct EnrollmentBalance: Equatable, Sendable {
     guard hours >= 1, hours <= hoursRemaining else {
       throw Rejection(
         "lesson_hours_exceed_remaining",
-        "hours \(hours) is more than the \(hoursRemaining) hours remaining on this enrollment")
+        "hours \(hours) is more than the \(hoursRemaining) hours remaining on this enrollment"
+          + (hoursReserved > 0 ? " (\(hoursReserved) hours are held by open refund applications)" : ""))
     }
     hoursPending += hours
   }
@@ -67,7 +72,8 @@ public struct EnrollmentBalance: Equatable, Sendable {
       throw Rejection(
         "refund_exceeds_remaining",
         "hours \(hours) is more than the \(hoursRemaining) unconsumed hours that can be refunded"
-          + (hoursPending > 0 ? " (\(hoursPending) hours are pending confirmation)" : ""))
+          + (hoursPending > 0 ? " (\(hoursPending) hours are pending confirmation)" : "")
+          + (hoursReserved > 0 ? " (\(hoursReserved) hours are held by open refund applications)" : ""))
     }
     return settlementFen(hours: hours)
   }
@@ -79,5 +85,23 @@ public struct EnrollmentBalance: Equatable, Sendable {
     hoursRefunded += hours
     refundedFen += amount
     return amount
+  }
+
+  /// Reserves `hours` for a refund application.
+  public mutating func reserve(hours: Int64) throws {
+    guard hours >= 1, hours <= hoursRemaining else {
+      throw Rejection(
+        "refund_request_exceeds_remaining",
+        "hours \(hours) is more than the \(hoursRemaining) unconsumed hours that can be applied for"
+          + (hoursPending > 0 ? " (\(hoursPending) hours are pending confirmation)" : "")
+          + (hoursReserved > 0 ? " (\(hoursReserved) hours are held by another open application)" : ""))
+    }
+    hoursReserved += hours
+  }
+
+  /// Frees the hours of an application that was answered (agreed hours are then refunded).
+  public mutating func unreserve(hours: Int64) {
+    precondition(hours >= 1 && hours <= hoursReserved, "only reserved hours are freed")
+    hoursReserved -= hours
   }
 }

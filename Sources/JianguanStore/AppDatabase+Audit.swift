@@ -38,7 +38,8 @@ extension AppDatabase {
       var previousHash = Entry.genesisPrevious
       var hasher = SHA256.Hasher()
       let merkle = MerkleStore(db: db)
-      let cursor = try Row.fetchCursor(try db.cachedStatement(sql: "SELECT seq, kind, entry, hash FROM ledger ORDER BY seq"))
+      let cursor = try Row.fetchCursor(
+        try db.cachedStatement(sql: "SELECT seq, kind, entry, hash FROM ledger ORDER BY seq"))
       while let row = try cursor.next() {
         let seq: Int64 = row["seq"]
         let text: String = row["entry"]
@@ -107,6 +108,7 @@ extension AppDatabase {
       }
       report.faults += state.finalFaults()
       report.faults += try compareProjections(state, db: db)
+      report.faults += try compareParentFlowProjections(state, db: db)
       report.enrollments = state.enrollments.count
       report.escrowFen = state.enrollments.values.reduce(0) { $0 + $1.balance.escrowFen }
       return report
@@ -136,6 +138,7 @@ extension AppDatabase {
         ("hours_consumed", table.hoursConsumed, expected.hoursConsumed),
         ("hours_refunded", table.hoursRefunded, expected.hoursRefunded),
         ("hours_pending", table.hoursPending, expected.hoursPending),
+        ("hours_reserved", table.hoursReserved, expected.hoursReserved),
       ]
       for (column, actual, wanted) in pairs where actual != wanted {
         faults.append(
@@ -168,7 +171,8 @@ extension AppDatabase {
           AuditFault(seq: row["seq"], "institution \(uscc) is in the table but no entry registered it"))
       }
     }
-    let institutionCount = try Int.fetchOne(try db.cachedStatement(sql: "SELECT COUNT(*) FROM institutions")) ?? 0
+    let institutionCount =
+      try Int.fetchOne(try db.cachedStatement(sql: "SELECT COUNT(*) FROM institutions")) ?? 0
     if institutionCount != state.institutions.count {
       faults.append(
         AuditFault(

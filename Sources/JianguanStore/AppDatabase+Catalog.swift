@@ -91,7 +91,9 @@ extension AppDatabase {
     let schedule = try Schedule.parse(form.schedule, field: "schedule")
     return try write { db in
       guard
-        let course = try Row.fetchOne(try db.cachedStatement(sql: "SELECT institution, subject, delivery, lesson_minutes FROM courses WHERE id = ?"),
+        let course = try Row.fetchOne(
+          try db.cachedStatement(
+            sql: "SELECT institution, subject, delivery, lesson_minutes FROM courses WHERE id = ?"),
           arguments: [form.course])
       else { throw Rejection("course_unknown", "course \(Rejection.quote(form.course)) does not exist") }
       let institution: String = course["institution"]
@@ -117,7 +119,8 @@ extension AppDatabase {
 
   func requireOwned(_ what: String, id: String, table: String, institution: String, db: Database) throws {
     guard
-      let owner = try String.fetchOne(try db.cachedStatement(sql: "SELECT institution FROM \(table) WHERE id = ?"), arguments: [id])
+      let owner = try String.fetchOne(
+        try db.cachedStatement(sql: "SELECT institution FROM \(table) WHERE id = ?"), arguments: [id])
     else {
       throw Rejection("\(what)_unknown", "\(what) \(Rejection.quote(id)) does not exist")
     }

@@ -16,13 +16,17 @@ public enum ImportKind: String, CaseIterable, Sendable {
     case .refunds: ["bank_ref", "enrollment", "hours", "reason"]
     case .institutions:
       [
-        "uscc", "name", "region", "kind", "category", "nonprofit", "license", "license_expires", "escrow_bank",
+        "uscc", "name", "region", "kind", "category", "nonprofit", "license", "license_expires",
+        "escrow_bank",
         "escrow_account", "mode",
       ]
     case .venues: ["institution", "address", "area_m2"]
     case .teachers: ["institution", "name", "certificate"]
     case .courses:
-      ["institution", "name", "subject", "category", "delivery", "lesson_minutes", "hours", "price_per_hour", "class_size"]
+      [
+        "institution", "name", "subject", "category", "delivery", "lesson_minutes", "hours", "price_per_hour",
+        "class_size",
+      ]
     case .classes: ["course", "venue", "teacher", "capacity", "starts", "ends", "schedule"]
     case .parents: ["name", "id_number", "phone"]
     case .students: ["parent", "name", "id_number", "grade"]
@@ -80,19 +84,19 @@ extension AppDatabase {
         try db.inTransaction(.immediate) {
           summary.firstSeq = try LedgerWriter.size(db) + 1
           try batch.run(db) {
-          while let record = iterator.next() {
-            summary.rows += 1
-            do {
-              let recorded = try importRow(kind, record, now: now, db: db)
-              if recorded.repeated { summary.alreadyThere += 1 } else { summary.added += 1 }
-            } catch let rejection as Rejection {
-              let error = Self.rowError(rejection, record: record, kind: kind)
-              summary.refused += 1
-              if summary.errors.count < errorLimit { summary.errors.append(error) }
-              if skipInvalid { summary.refusedRecords.append((record, error)) }
+            while let record = iterator.next() {
+              summary.rows += 1
+              do {
+                let recorded = try importRow(kind, record, now: now, db: db)
+                if recorded.repeated { summary.alreadyThere += 1 } else { summary.added += 1 }
+              } catch let rejection as Rejection {
+                let error = Self.rowError(rejection, record: record, kind: kind)
+                summary.refused += 1
+                if summary.errors.count < errorLimit { summary.errors.append(error) }
+                if skipInvalid { summary.refusedRecords.append((record, error)) }
+              }
+              if let progress, summary.rows % 10_000 == 0 { progress(summary.rows) }
             }
-            if let progress, summary.rows % 10_000 == 0 { progress(summary.rows) }
-          }
           }
           summary.lastSeq = try LedgerWriter.size(db)
           summary.committed = summary.refused == 0 || skipInvalid
@@ -154,7 +158,9 @@ extension AppDatabase {
 
   /// Registry rows go through the public operations, which join the import's transaction. A
   /// registered institution or person met again counts as already there.
-  func importRegistryRow(_ kind: ImportKind, _ f: [String], today: CalendarDate, db: Database) throws -> Recorded {
+  func importRegistryRow(_ kind: ImportKind, _ f: [String], today: CalendarDate, db: Database) throws
+    -> Recorded
+  {
     func optional(_ text: String) -> String? { text.isEmpty ? nil : text }
     switch kind {
     case .institutions:

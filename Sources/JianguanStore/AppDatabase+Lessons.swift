@@ -142,14 +142,17 @@ extension AppDatabase {
   }
 
   /// Releases every lesson whose confirmation window (working days after the day it was taught,
-  /// that day not counted) has passed by `asOf`. Returns what was released.
-  public func settle(asOf: CalendarDate) throws -> [Recorded] {
+  /// that day not counted) has passed by `asOf`, and executes every refund application left
+  /// unanswered past its due day (deemed agreed), all in one transaction.
+  public func settle(asOf: CalendarDate) throws -> Settlement {
     try write { db in
-      let pending = try Row.fetchAll(try db.cachedStatement(sql: """
-          SELECT l.id, l.taught_on, i.region FROM lessons l
-          JOIN enrollments e ON e.id = l.enrollment JOIN institutions i ON i.uscc = e.institution
-          WHERE l.status = 'pending' AND l.taught_on <= ? ORDER BY l.taught_on, l.seq
-          """), arguments: [asOf.description])
+      let pending = try Row.fetchAll(
+        try db.cachedStatement(
+          sql: """
+            SELECT l.id, l.taught_on, i.region FROM lessons l
+            JOIN enrollments e ON e.id = l.enrollment JOIN institutions i ON i.uscc = e.institution
+            WHERE l.status = 'pending' AND l.taught_on <= ? ORDER BY l.taught_on, l.seq
+            """), arguments: [asOf.description])
       var released: [Recorded] = []
       for row in pending {
         let taughtOn = try CalendarDate.parse(row["taught_on"], field: "taught_on")
@@ -157,13 +160,16 @@ extension AppDatabase {
         let deemedOn = reference.calendar.workingDay(window, after: taughtOn)
         if deemedOn <= asOf { released.append(try release(lesson: row["id"], basis: .deemed, db: db)) }
       }
-      return released
+      let deemedAgreed = try executeOverdueRefundRequests(asOf: asOf, db: db)
+      return Settlement(released: released, refundRequestsDeemedAgreed: deemedAgreed)
     }
   }
 
   func requireLesson(_ lesson: String, db: Database) throws -> Row {
     _ = try Self.validateID(lesson, field: "lesson", prefix: "L")
-    guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM lessons WHERE id = ?"), arguments: [lesson])
+    guard
+      let row = try Row.fetchOne(
+        try db.cachedStatement(sql: "SELECT * FROM lessons WHERE id = ?"), arguments: [lesson])
     else {
       throw Rejection("lesson_unknown", "lesson \(Rejection.quote(lesson)) does not exist")
     }
@@ -178,7 +184,8 @@ extension AppDatabase {
 
   func requireEnrollment(_ enrollment: String, db: Database) throws -> Row {
     guard
-      let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM enrollments WHERE id = ?"), arguments: [enrollment])
+      let row = try Row.fetchOne(
+        try db.cachedStatement(sql: "SELECT * FROM enrollments WHERE id = ?"), arguments: [enrollment])
     else {
       throw Rejection("enrollment_unknown", "enrollment \(Rejection.quote(enrollment)) does not exist")
     }
@@ -192,6 +199,7 @@ extension AppDatabase {
     balance.hoursConsumed = row["hours_consumed"]
     balance.hoursRefunded = row["hours_refunded"]
     balance.hoursPending = row["hours_pending"]
+    balance.hoursReserved = row["hours_reserved"] ?? 0
     return balance
   }
 }

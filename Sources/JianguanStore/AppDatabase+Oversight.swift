@@ -47,15 +47,17 @@ extension AppDatabase {
     let prefix = region.map { Self.regionPrefix($0) } ?? ""
     let since = asOf.adding(days: -30).description
     return try read { db in
-      let institutions = try Row.fetchAll(try db.cachedStatement(sql: """
-          SELECT i.uscc, i.name, i.region, i.mode, i.escrow_account,
-            EXISTS (SELECT 1 FROM venues v WHERE v.institution = i.uscc) AS has_venue,
-            EXISTS (SELECT 1 FROM courses c WHERE c.institution = i.uscc) AS has_course,
-            EXISTS (SELECT 1 FROM classes k WHERE k.institution = i.uscc) AS has_class,
-            EXISTS (SELECT 1 FROM enrollments e WHERE e.institution = i.uscc
-              AND substr(e.paid_at, 1, 10) BETWEEN ? AND ?) AS paid
-          FROM institutions i WHERE i.status = 'active' AND i.region LIKE ? ORDER BY i.region, i.uscc
-          """), arguments: [since, asOf.description, prefix + "%"])
+      let institutions = try Row.fetchAll(
+        try db.cachedStatement(
+          sql: """
+            SELECT i.uscc, i.name, i.region, i.mode, i.escrow_account,
+              EXISTS (SELECT 1 FROM venues v WHERE v.institution = i.uscc) AS has_venue,
+              EXISTS (SELECT 1 FROM courses c WHERE c.institution = i.uscc) AS has_course,
+              EXISTS (SELECT 1 FROM classes k WHERE k.institution = i.uscc) AS has_class,
+              EXISTS (SELECT 1 FROM enrollments e WHERE e.institution = i.uscc
+                AND substr(e.paid_at, 1, 10) BETWEEN ? AND ?) AS paid
+            FROM institutions i WHERE i.status = 'active' AND i.region LIKE ? ORDER BY i.region, i.uscc
+            """), arguments: [since, asOf.description, prefix + "%"])
       var rows: [String: CoverageRow] = [:]
       var gaps: [CoverageGap] = []
       for row in institutions {
@@ -92,7 +94,9 @@ extension AppDatabase {
   public func riskAlerts(asOf: CalendarDate) throws -> [RiskAlert] {
     try read { db in
       var alerts: [RiskAlert] = []
-      for row in try Row.fetchAll(try db.cachedStatement(sql: "SELECT uscc, name, region, status, licence_expires FROM institutions ORDER BY region, uscc"))
+      for row in try Row.fetchAll(
+        try db.cachedStatement(
+          sql: "SELECT uscc, name, region, status, licence_expires FROM institutions ORDER BY region, uscc"))
       {
         let uscc: String = row["uscc"]
         let policy = reference.policy(for: row["region"])
@@ -100,12 +104,14 @@ extension AppDatabase {
           alerts.append(
             RiskAlert(uscc: uscc, name: row["name"], region: row["region"], reason: reason, detail: detail))
         }
-        let money = try Row.fetchOne(try db.cachedStatement(sql: """
-            SELECT COALESCE(SUM(escrow_fen), 0) AS escrow, COUNT(*) AS enrollments,
-              COALESCE(SUM(refunded_fen > 0 OR EXISTS (SELECT 1 FROM lessons l WHERE l.enrollment = e.id
-                AND l.reason IS NOT NULL AND l.status != 'voided')), 0) AS troubled
-            FROM enrollments e WHERE institution = ?
-            """), arguments: [uscc])!
+        let money = try Row.fetchOne(
+          try db.cachedStatement(
+            sql: """
+              SELECT COALESCE(SUM(escrow_fen), 0) AS escrow, COUNT(*) AS enrollments,
+                COALESCE(SUM(refunded_fen > 0 OR EXISTS (SELECT 1 FROM lessons l WHERE l.enrollment = e.id
+                  AND l.reason IS NOT NULL AND l.status != 'voided')), 0) AS troubled
+              FROM enrollments e WHERE institution = ?
+              """), arguments: [uscc])!
         let escrow: Int64 = money["escrow"]
         let status: String = row["status"]
         if status != "active" && escrow > 0 {
@@ -113,10 +119,12 @@ extension AppDatabase {
         }
         let since90 = asOf.adding(days: -90).description
         let released90 =
-          try Int64.fetchOne(try db.cachedStatement(sql: """
-              SELECT COALESCE(SUM(l.released_fen), 0) FROM lessons l JOIN enrollments e ON e.id = l.enrollment
-              WHERE e.institution = ? AND l.status = 'released' AND l.taught_on BETWEEN ? AND ?
-              """), arguments: [uscc, since90, asOf.description]) ?? 0
+          try Int64.fetchOne(
+            try db.cachedStatement(
+              sql: """
+                SELECT COALESCE(SUM(l.released_fen), 0) FROM lessons l JOIN enrollments e ON e.id = l.enrollment
+                WHERE e.institution = ? AND l.status = 'released' AND l.taught_on BETWEEN ? AND ?
+                """), arguments: [uscc, since90, asOf.description]) ?? 0
         if status == "active" && escrow > 0 {
           let months = Int64(policy.riskEscrowMonthsOfLessons)
           if released90 == 0 {
@@ -143,7 +151,9 @@ extension AppDatabase {
         }
         let complaintsSince = asOf.adding(days: -policy.riskComplaintsDays).description
         let complaints =
-          try Int64.fetchOne(try db.cachedStatement(sql: "SELECT COUNT(*) FROM complaints WHERE institution = ? AND date > ? AND date <= ?"),
+          try Int64.fetchOne(
+            try db.cachedStatement(
+              sql: "SELECT COUNT(*) FROM complaints WHERE institution = ? AND date > ? AND date <= ?"),
             arguments: [uscc, complaintsSince, asOf.description]) ?? 0
         if complaints > 0 {
           alert("complaints", "\(complaints) complaints in the last \(policy.riskComplaintsDays) days")
@@ -156,7 +166,11 @@ extension AppDatabase {
               ? "licence expired on \(expires)"
               : "licence expires on \(expires), within \(policy.riskLicenceExpiryDays) days")
         }
-        let overdue = try Row.fetchAll(try db.cachedStatement(sql: "SELECT id, deadline FROM findings WHERE institution = ? AND status = 'open' AND deadline < ? ORDER BY id"),
+        let overdue = try Row.fetchAll(
+          try db.cachedStatement(
+            sql:
+              "SELECT id, deadline FROM findings WHERE institution = ? AND status = 'open' AND deadline < ? ORDER BY id"
+          ),
           arguments: [uscc, asOf.description])
         if !overdue.isEmpty {
           let list = overdue.map { "\($0["id"] as String) (deadline \($0["deadline"] as String))" }.joined(

@@ -58,15 +58,18 @@ extension AppDatabase {
       return earlier
     }
     guard
-      let student = try Row.fetchOne(try db.cachedStatement(sql: "SELECT parent FROM students WHERE id = ?"), arguments: [p.student])
+      let student = try Row.fetchOne(
+        try db.cachedStatement(sql: "SELECT parent FROM students WHERE id = ?"), arguments: [p.student])
     else {
       throw Rejection("student_unknown", "student \(Rejection.quote(p.student)) is not registered")
     }
     guard
-      let klass = try Row.fetchOne(try db.cachedStatement(sql: """
-          SELECT c.institution, c.capacity, c.starts, c.ends, k.price_per_hour_fen
-          FROM classes c JOIN courses k ON k.id = c.course WHERE c.id = ?
-          """), arguments: [p.classID])
+      let klass = try Row.fetchOne(
+        try db.cachedStatement(
+          sql: """
+            SELECT c.institution, c.capacity, c.starts, c.ends, k.price_per_hour_fen
+            FROM classes c JOIN courses k ON k.id = c.course WHERE c.id = ?
+            """), arguments: [p.classID])
     else { throw Rejection("class_unknown", "class \(Rejection.quote(p.classID)) does not exist") }
     let institution = try requireInstitution(klass["institution"], db: db)
     let policy = reference.policy(for: institution.region)
@@ -128,19 +131,25 @@ extension AppDatabase {
       enrollment: enrollment, bankRef: p.bankRef, student: p.student, parent: parent, classID: p.classID,
       institution: institution.uscc, hours: p.hours, amountFen: p.amountFen, paidAt: p.paidAt.description,
       postings: Posting.transfer(p.amountFen, from: Posting.parent(parent), to: Posting.escrow(enrollment)))
-    return Recorded(id: enrollment, seq: try LedgerWriter.append(.payment(event), db: db))
+    let recorded = Recorded(id: enrollment, seq: try LedgerWriter.append(.payment(event), db: db))
+    try issueContract(for: event, db: db)
+    return recorded
   }
 
   /// Capacity counts the distinct students holding hours in the class; a renewal needs no new place.
   func requirePlace(student: String, classID: String, capacity: Int64, db: Database) throws {
     let holding = "hours_paid > hours_consumed + hours_refunded"
     let enrolled =
-      try Bool.fetchOne(try db.cachedStatement(sql: "SELECT 1 FROM enrollments WHERE class = ? AND student = ? AND \(holding)"),
+      try Bool.fetchOne(
+        try db.cachedStatement(
+          sql: "SELECT 1 FROM enrollments WHERE class = ? AND student = ? AND \(holding)"),
         arguments: [classID, student])
       == true
     if enrolled { return }
     let taken =
-      try Int64.fetchOne(try db.cachedStatement(sql: "SELECT COUNT(DISTINCT student) FROM enrollments WHERE class = ? AND \(holding)"),
+      try Int64.fetchOne(
+        try db.cachedStatement(
+          sql: "SELECT COUNT(DISTINCT student) FROM enrollments WHERE class = ? AND \(holding)"),
         arguments: [classID])
       ?? 0
     guard taken < capacity else {
@@ -152,7 +161,9 @@ extension AppDatabase {
   /// rejection when it was used for something else; nil when it is new.
   func repeatedRequest(bankRef: String, kind: String, content: String, db: Database) throws -> Recorded? {
     guard
-      let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT seq, kind, content, result_id FROM bank_refs WHERE ref = ?"), arguments: [bankRef])
+      let row = try Row.fetchOne(
+        try db.cachedStatement(sql: "SELECT seq, kind, content, result_id FROM bank_refs WHERE ref = ?"),
+        arguments: [bankRef])
     else { return nil }
     guard row["kind"] == kind, row["content"] == content else {
       let earlier: String = row["content"]
@@ -166,10 +177,12 @@ extension AppDatabase {
 
   static func validateBankRef(_ text: String, field: String = "bank-ref") throws -> String {
     let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_./:")
-    guard (1...64).contains(text.count), text.allSatisfy({ allowed.contains($0) }) else {
+    guard (1...64).contains(text.count), text.allSatisfy({ allowed.contains($0) }),
+      !text.hasPrefix(Self.systemBankRefPrefix)
+    else {
       throw Rejection(
         "bank_ref_malformed",
-        "\(field) \(Rejection.quote(text)) must be 1 to 64 letters, digits or - _ . / : (the bank's transaction reference)"
+        "\(field) \(Rejection.quote(text)) must be 1 to 64 letters, digits or - _ . / :, not starting with \(systemBankRefPrefix) (the bank's transaction reference)"
       )
     }
     return text

@@ -16,7 +16,9 @@ extension AppDatabase {
       PersonalRecord(name: nameText, idNumber: id.value, phone: phoneText), commitment: commitment)
     return try write { db in
       try requireNewPerson(commitment: commitment, masked: id.masked, db: db)
-      try db.run("INSERT INTO persons(commitment, role, masked_id, sealed) VALUES (?, 'parent', ?, ?)", [commitment, id.masked, sealed])
+      try db.run(
+        "INSERT INTO persons(commitment, role, masked_id, sealed) VALUES (?, 'parent', ?, ?)",
+        [commitment, id.masked, sealed])
       let parentID = try LedgerWriter.nextID("P", table: "parents", db: db)
       let seq = try LedgerWriter.append(
         .parentRegistered(ParentRegistered(id: parentID, commitment: commitment)), db: db)
@@ -36,12 +38,16 @@ extension AppDatabase {
     let sealed = try vault.seal(
       PersonalRecord(name: nameText, idNumber: id.value, phone: nil), commitment: commitment)
     return try write { db in
-      guard try Bool.fetchOne(try db.cachedStatement(sql: "SELECT 1 FROM parents WHERE id = ?"), arguments: [parent]) == true
+      guard
+        try Bool.fetchOne(
+          try db.cachedStatement(sql: "SELECT 1 FROM parents WHERE id = ?"), arguments: [parent]) == true
       else {
         throw Rejection("parent_unknown", "parent \(Rejection.quote(parent)) is not registered")
       }
       try requireNewPerson(commitment: commitment, masked: id.masked, db: db)
-      try db.run("INSERT INTO persons(commitment, role, masked_id, sealed) VALUES (?, 'student', ?, ?)", [commitment, id.masked, sealed])
+      try db.run(
+        "INSERT INTO persons(commitment, role, masked_id, sealed) VALUES (?, 'student', ?, ?)",
+        [commitment, id.masked, sealed])
       let studentID = try LedgerWriter.nextID("S", table: "students", db: db)
       let event = StudentAdded(id: studentID, parent: parent, commitment: commitment, grade: gradeNumber)
       return Recorded(id: studentID, seq: try LedgerWriter.append(.studentAdded(event), db: db))
@@ -49,7 +55,8 @@ extension AppDatabase {
   }
 
   func requireNewPerson(commitment: String, masked: String, db: Database) throws {
-    if let role = try String.fetchOne(try db.cachedStatement(sql: "SELECT role FROM persons WHERE commitment = ?"), arguments: [commitment])
+    if let role = try String.fetchOne(
+      try db.cachedStatement(sql: "SELECT role FROM persons WHERE commitment = ?"), arguments: [commitment])
     {
       throw Rejection(
         "person_already_registered",

@@ -33,6 +33,8 @@ public struct BalanceSummary: Codable, Sendable, Equatable {
   public var hoursConsumed: Int64 = 0
   public var hoursRefunded: Int64 = 0
   public var hoursPending: Int64 = 0
+  /// Held by open refund applications.
+  public var hoursReserved: Int64 = 0
   public var hoursRemaining: Int64 = 0
 }
 
@@ -81,7 +83,8 @@ extension AppDatabase {
   public func institution(_ uscc: String) throws -> InstitutionSummary {
     try read { db in
       guard
-        let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM institutions WHERE uscc = ?"), arguments: [uscc])
+        let row = try Row.fetchOne(
+          try db.cachedStatement(sql: "SELECT * FROM institutions WHERE uscc = ?"), arguments: [uscc])
       else {
         throw Rejection("institution_unknown", "institution \(Rejection.quote(uscc)) is not registered")
       }
@@ -130,13 +133,16 @@ extension AppDatabase {
       case .enrollment(let id): _ = try requireEnrollment(id, db: db)
       default: break
       }
-      let row = try Row.fetchOne(try db.cachedStatement(sql: """
-          SELECT COUNT(*) AS n, COALESCE(SUM(amount_fen), 0) AS paid, COALESCE(SUM(released_fen), 0) AS released,
-            COALESCE(SUM(refunded_fen), 0) AS refunded, COALESCE(SUM(escrow_fen), 0) AS escrow,
-            COALESCE(SUM(hours_paid), 0) AS hp, COALESCE(SUM(hours_consumed), 0) AS hc,
-            COALESCE(SUM(hours_refunded), 0) AS hr, COALESCE(SUM(hours_pending), 0) AS hpend
-          FROM enrollments WHERE \(filter)
-          """), arguments: arguments)!
+      let row = try Row.fetchOne(
+        try db.cachedStatement(
+          sql: """
+            SELECT COUNT(*) AS n, COALESCE(SUM(amount_fen), 0) AS paid, COALESCE(SUM(released_fen), 0) AS released,
+              COALESCE(SUM(refunded_fen), 0) AS refunded, COALESCE(SUM(escrow_fen), 0) AS escrow,
+              COALESCE(SUM(hours_paid), 0) AS hp, COALESCE(SUM(hours_consumed), 0) AS hc,
+              COALESCE(SUM(hours_refunded), 0) AS hr, COALESCE(SUM(hours_pending), 0) AS hpend,
+              COALESCE(SUM(hours_reserved), 0) AS hres
+            FROM enrollments WHERE \(filter)
+            """), arguments: arguments)!
       var summary = BalanceSummary()
       summary.enrollments = row["n"]
       summary.paidFen = row["paid"]
@@ -147,8 +153,10 @@ extension AppDatabase {
       summary.hoursConsumed = row["hc"]
       summary.hoursRefunded = row["hr"]
       summary.hoursPending = row["hpend"]
+      summary.hoursReserved = row["hres"]
       summary.hoursRemaining =
         summary.hoursPaid - summary.hoursConsumed - summary.hoursRefunded - summary.hoursPending
+        - summary.hoursReserved
       return summary
     }
   }
@@ -157,7 +165,9 @@ extension AppDatabase {
   /// an export of millions streams in constant memory.
   public func entries(fromSeq: Int64, limit: Int64?, _ each: (LedgerLine) throws -> Void) throws {
     try read { db in
-      let cursor = try Row.fetchCursor(try db.cachedStatement(sql: "SELECT seq, kind, entry, hash FROM ledger WHERE seq >= ? ORDER BY seq LIMIT ?"),
+      let cursor = try Row.fetchCursor(
+        try db.cachedStatement(
+          sql: "SELECT seq, kind, entry, hash FROM ledger WHERE seq >= ? ORDER BY seq LIMIT ?"),
         arguments: [fromSeq, limit ?? -1])
       while let row = try cursor.next() {
         let text: String = row["entry"]

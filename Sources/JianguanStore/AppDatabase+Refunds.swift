@@ -14,9 +14,9 @@ extension AppDatabase {
     }
   }
 
-  func refund(enrollment: String, hours: Int64?, reason: String, bankRef: String, db: Database) throws
-    -> Recorded
-  {
+  func refund(
+    enrollment: String, hours: Int64?, reason: String, bankRef: String, request: String? = nil, db: Database
+  ) throws -> Recorded {
     let content = RefundContent(enrollment: enrollment, hours: hours.map(String.init) ?? "all").text
     if let earlier = try repeatedRequest(bankRef: bankRef, kind: "refund", content: content, db: db) {
       return earlier
@@ -37,7 +37,8 @@ extension AppDatabase {
       refund: id, enrollment: enrollment, bankRef: bankRef, hours: refundHours, amountFen: amount,
       reason: reason,
       allRemaining: hours == nil,
-      postings: Posting.transfer(amount, from: Posting.escrow(enrollment), to: Posting.parent(parent)))
+      postings: Posting.transfer(amount, from: Posting.escrow(enrollment), to: Posting.parent(parent)),
+      request: request)
     return Recorded(id: id, seq: try LedgerWriter.append(.refund(event), db: db))
   }
 
@@ -52,17 +53,22 @@ extension AppDatabase {
         throw Rejection("institution_already_revoked", "institution \(uscc) is already revoked")
       }
       var recorded: [Recorded] = []
-      let open = try Row.fetchAll(try db.cachedStatement(sql: """
-          SELECT l.id FROM lessons l JOIN enrollments e ON e.id = l.enrollment
-          WHERE e.institution = ? AND l.status IN ('pending', 'disputed') ORDER BY l.seq
-          """), arguments: [uscc])
+      let open = try Row.fetchAll(
+        try db.cachedStatement(
+          sql: """
+            SELECT l.id FROM lessons l JOIN enrollments e ON e.id = l.enrollment
+            WHERE e.institution = ? AND l.status IN ('pending', 'disputed') ORDER BY l.seq
+            """), arguments: [uscc])
       for row in open {
         let lesson: String = row["id"]
         let event = LessonVoided(
           lesson: lesson, reason: "institution closed before the lesson was confirmed: \(reasonText)")
         recorded.append(Recorded(id: lesson, seq: try LedgerWriter.append(.lessonVoided(event), db: db)))
       }
-      let holding = try String.fetchAll(try db.cachedStatement(sql: "SELECT id FROM enrollments WHERE institution = ? AND escrow_fen > 0 ORDER BY seq"),
+      recorded += try executeRefundRequestsOnClosure(uscc: uscc, reason: reasonText, db: db)
+      let holding = try String.fetchAll(
+        try db.cachedStatement(
+          sql: "SELECT id FROM enrollments WHERE institution = ? AND escrow_fen > 0 ORDER BY seq"),
         arguments: [uscc])
       for enrollment in holding {
         let ref = try Self.validateBankRef("\(bankRefPrefix)-\(enrollment)")

@@ -82,7 +82,8 @@ extension AppDatabase {
       nonprofit: form.nonprofit, licence: licence, licenceExpires: expires.description, escrowBank: bank,
       escrowAccount: account, mode: mode, checksumOverrideReason: overrideReason)
     return try write { db in
-      if try Bool.fetchOne(try db.cachedStatement(sql: "SELECT 1 FROM institutions WHERE uscc = ?"), arguments: [uscc.value])
+      if try Bool.fetchOne(
+        try db.cachedStatement(sql: "SELECT 1 FROM institutions WHERE uscc = ?"), arguments: [uscc.value])
         == true
       {
         throw Rejection("institution_exists", "uscc \(Rejection.quote(uscc.value)) is already registered")
@@ -137,7 +138,11 @@ extension AppDatabase {
   }
 
   func requireNoEscrow(uscc: String, db: Database) throws {
-    let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT COUNT(*) AS n, COALESCE(SUM(escrow_fen), 0) AS fen FROM enrollments WHERE institution = ? AND escrow_fen > 0"),
+    let row = try Row.fetchOne(
+      try db.cachedStatement(
+        sql:
+          "SELECT COUNT(*) AS n, COALESCE(SUM(escrow_fen), 0) AS fen FROM enrollments WHERE institution = ? AND escrow_fen > 0"
+      ),
       arguments: [uscc])!
     let count: Int64 = row["n"]
     if count > 0 {
@@ -159,7 +164,9 @@ extension AppDatabase {
 
   func requireInstitution(_ uscc: String, db: Database) throws -> InstitutionRow {
     guard
-      let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT uscc, status, kind, region, escrow_account FROM institutions WHERE uscc = ?"),
+      let row = try Row.fetchOne(
+        try db.cachedStatement(
+          sql: "SELECT uscc, status, kind, region, escrow_account FROM institutions WHERE uscc = ?"),
         arguments: [uscc])
     else {
       throw Rejection("institution_unknown", "institution \(Rejection.quote(uscc)) is not registered")

@@ -42,7 +42,9 @@ extension AppDatabase {
   /// The actions and measures of `date`, as the bulletin writes them.
   public func bulletinItems(date: CalendarDate) throws -> [BulletinItem] {
     try read { db in
-      try Row.fetchAll(try db.cachedStatement(sql: "SELECT id, type, record FROM supervision_items WHERE date = ? ORDER BY seq"),
+      try Row.fetchAll(
+        try db.cachedStatement(
+          sql: "SELECT id, type, record FROM supervision_items WHERE date = ? ORDER BY seq"),
         arguments: [date.description]
       ).map { row in
         let payload = try CanonicalJSONParser.parse(Array((row["record"] as String).utf8))
@@ -77,14 +79,16 @@ extension AppDatabase {
     return try read { db in
       var summary = SupervisionSummary(from: start.description, to: end.description, region: region)
       let scope = "date BETWEEN ? AND ? AND region LIKE ?"
-      let items = try Row.fetchOne(try db.cachedStatement(sql: """
-          SELECT COALESCE(SUM(type = 'action'), 0) AS actions, COALESCE(SUM(type = 'measure'), 0) AS measures,
-            COALESCE(SUM(person_visits), 0) AS visits, COALESCE(SUM(teams), 0) AS teams,
-            COALESCE(SUM(institutions_checked), 0) AS checked, COALESCE(SUM(problems), 0) AS problems,
-            COALESCE(SUM(refunds_fen), 0) AS refunds, COALESCE(SUM(fines_fen), 0) AS fines,
-            COALESCE(SUM(students_redistributed), 0) AS students
-          FROM supervision_items WHERE \(scope)
-          """), arguments: window)!
+      let items = try Row.fetchOne(
+        try db.cachedStatement(
+          sql: """
+            SELECT COALESCE(SUM(type = 'action'), 0) AS actions, COALESCE(SUM(type = 'measure'), 0) AS measures,
+              COALESCE(SUM(person_visits), 0) AS visits, COALESCE(SUM(teams), 0) AS teams,
+              COALESCE(SUM(institutions_checked), 0) AS checked, COALESCE(SUM(problems), 0) AS problems,
+              COALESCE(SUM(refunds_fen), 0) AS refunds, COALESCE(SUM(fines_fen), 0) AS fines,
+              COALESCE(SUM(students_redistributed), 0) AS students
+            FROM supervision_items WHERE \(scope)
+            """), arguments: window)!
       summary.actions = items["actions"]
       summary.measures = items["measures"]
       summary.personVisits = items["visits"]
@@ -96,10 +100,12 @@ extension AppDatabase {
       summary.studentsRedistributed = items["students"]
       var byAction: [String: Int64] = [:]
       var byCategory: [String: Int64] = [:]
-      for row in try Row.fetchAll(try db.cachedStatement(sql: """
-          SELECT category, count, actions, follow_up FROM supervision_problems
-          WHERE item IN (SELECT id FROM supervision_items WHERE \(scope))
-          """), arguments: window)
+      for row in try Row.fetchAll(
+        try db.cachedStatement(
+          sql: """
+            SELECT category, count, actions, follow_up FROM supervision_problems
+            WHERE item IN (SELECT id FROM supervision_items WHERE \(scope))
+            """), arguments: window)
       {
         let count: Int64 = row["count"]
         byCategory[row["category"], default: 0] += count
@@ -110,14 +116,16 @@ extension AppDatabase {
       }
       summary.problemsByCategory = Self.ordered(byCategory, FindingCategory.self)
       summary.problemsByAction = Self.ordered(byAction, EnforcementAction.self)
-      let findings = try Row.fetchOne(try db.cachedStatement(sql: """
-          SELECT COUNT(*) AS n, COALESCE(SUM(status = 'open'), 0) AS open, COALESCE(SUM(status = 'rectified'), 0) AS rectified,
-            COALESCE(SUM(status = 'verified'), 0) AS verified,
-            COALESCE(SUM(status = 'open' AND deadline IS NOT NULL AND deadline < ?), 0) AS overdue,
-            COALESCE(SUM(refunds_fen), 0) AS refunds, COALESCE(SUM(fine_fen), 0) AS fines,
-            COALESCE(SUM(students_redistributed), 0) AS students
-          FROM findings WHERE \(scope)
-          """), arguments: [overdueDate] + window)!
+      let findings = try Row.fetchOne(
+        try db.cachedStatement(
+          sql: """
+            SELECT COUNT(*) AS n, COALESCE(SUM(status = 'open'), 0) AS open, COALESCE(SUM(status = 'rectified'), 0) AS rectified,
+              COALESCE(SUM(status = 'verified'), 0) AS verified,
+              COALESCE(SUM(status = 'open' AND deadline IS NOT NULL AND deadline < ?), 0) AS overdue,
+              COALESCE(SUM(refunds_fen), 0) AS refunds, COALESCE(SUM(fine_fen), 0) AS fines,
+              COALESCE(SUM(students_redistributed), 0) AS students
+            FROM findings WHERE \(scope)
+            """), arguments: [overdueDate] + window)!
       summary.findings = findings["n"]
       summary.findingsOpen = findings["open"]
       summary.findingsRectified = findings["rectified"]
@@ -130,10 +138,12 @@ extension AppDatabase {
         try Self.counts(
           db, "SELECT category, COUNT(*) FROM findings WHERE \(scope) GROUP BY category", window),
         FindingCategory.self)
-      let complaints = try Row.fetchOne(try db.cachedStatement(sql: """
-          SELECT COUNT(*) AS n, COALESCE(SUM(status = 'resolved'), 0) AS resolved, COALESCE(SUM(refunds_fen), 0) AS refunds
-          FROM complaints WHERE \(scope)
-          """), arguments: window)!
+      let complaints = try Row.fetchOne(
+        try db.cachedStatement(
+          sql: """
+            SELECT COUNT(*) AS n, COALESCE(SUM(status = 'resolved'), 0) AS resolved, COALESCE(SUM(refunds_fen), 0) AS refunds
+            FROM complaints WHERE \(scope)
+            """), arguments: window)!
       summary.complaints = complaints["n"]
       summary.complaintsResolved = complaints["resolved"]
       summary.refundsFen += complaints["refunds"] as Int64

@@ -51,7 +51,8 @@ extension AppDatabase {
     try SupervisionValidator.refusePersonalData(noteText, field: "note")
     return try write { db in
       guard
-        let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT date, status FROM findings WHERE id = ?"), arguments: [id])
+        let row = try Row.fetchOne(
+          try db.cachedStatement(sql: "SELECT date, status FROM findings WHERE id = ?"), arguments: [id])
       else {
         throw Rejection("finding_unknown", "finding \(Rejection.quote(id)) is not recorded")
       }
@@ -91,7 +92,8 @@ extension AppDatabase {
       note: note, refundsFen: try SupervisionFormReader.yuan(refundsYuan, "refundsYuan"))
     return try write { db in
       guard
-        let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT date, status FROM complaints WHERE id = ?"), arguments: [id])
+        let row = try Row.fetchOne(
+          try db.cachedStatement(sql: "SELECT date, status FROM complaints WHERE id = ?"), arguments: [id])
       else {
         throw Rejection("complaint_unknown", "complaint \(Rejection.quote(id)) is not recorded")
       }
@@ -161,7 +163,9 @@ extension AppDatabase {
       finding.region = region
     }
     if let inspection = finding.inspection {
-      let type = try String.fetchOne(try db.cachedStatement(sql: "SELECT type FROM supervision_items WHERE id = ?"), arguments: [inspection])
+      let type = try String.fetchOne(
+        try db.cachedStatement(sql: "SELECT type FROM supervision_items WHERE id = ?"),
+        arguments: [inspection])
       guard type == "action" else {
         throw Rejection(
           "inspection_unknown",
@@ -180,7 +184,8 @@ extension AppDatabase {
       complaint.region = try requireInstitution(uscc, db: db, field: name("institution")).region
     }
     if let parent = complaint.parent,
-      try Bool.fetchOne(try db.cachedStatement(sql: "SELECT 1 FROM parents WHERE id = ?"), arguments: [parent]) != true
+      try Bool.fetchOne(
+        try db.cachedStatement(sql: "SELECT 1 FROM parents WHERE id = ?"), arguments: [parent]) != true
     {
       throw Rejection(
         "parent_unknown", "\(name("parent")) \(Rejection.quote(parent)) is not a registered parent")
@@ -204,7 +209,9 @@ extension AppDatabase {
 
   func nextSupervisionID(_ prefix: String, type: String, db: Database) throws -> String {
     let count =
-      try Int64.fetchOne(try db.cachedStatement(sql: "SELECT COUNT(*) FROM supervision_items WHERE type = ?"), arguments: [type])
+      try Int64.fetchOne(
+        try db.cachedStatement(sql: "SELECT COUNT(*) FROM supervision_items WHERE type = ?"),
+        arguments: [type])
       ?? 0
     return "\(prefix)\(count + 1)"
   }

@@ -6,7 +6,9 @@ extension AppDatabase {
   /// entry and the same status or problem total, and no entry lacks its row.
   func compareSupervision(_ replay: SupervisionReplay, db: Database) throws -> [AuditFault] {
     var faults: [AuditFault] = []
-    for row in try Row.fetchAll(try db.cachedStatement(sql: "SELECT id, type, date, problems, seq FROM supervision_items")) {
+    for row in try Row.fetchAll(
+      try db.cachedStatement(sql: "SELECT id, type, date, problems, seq FROM supervision_items"))
+    {
       let id: String = row["id"]
       guard let replayed = replay.items[id] else {
         faults.append(
@@ -23,7 +25,9 @@ extension AppDatabase {
           ))
       }
       let grouped =
-        try Int64.fetchOne(try db.cachedStatement(sql: "SELECT COALESCE(SUM(count), 0) FROM supervision_problems WHERE item = ?"), arguments: [id])
+        try Int64.fetchOne(
+          try db.cachedStatement(
+            sql: "SELECT COALESCE(SUM(count), 0) FROM supervision_problems WHERE item = ?"), arguments: [id])
         ?? 0
       if grouped != replayed.problems {
         faults.append(

@@ -21,7 +21,9 @@ extension AppDatabase {
       let size = try LedgerWriter.size(db)
       let root = try MerkleStore(db: db).root(size: size)
       let note = try Checkpoint(origin: origin, size: size, rootHash: root).signedNote(signers: [signer])
-      try db.run("INSERT INTO checkpoints(size, root_hash, note, verifier_key, signed_at) VALUES (?, ?, ?, ?, ?)", [size, Data(root), note, signer.verifier.verifierKeyText, signedAt])
+      try db.run(
+        "INSERT INTO checkpoints(size, root_hash, note, verifier_key, signed_at) VALUES (?, ?, ?, ?, ?)",
+        [size, Data(root), note, signer.verifier.verifierKeyText, signedAt])
       return StoredCheckpoint(
         id: db.lastInsertedRowID, size: size, rootHash: root, note: note,
         verifierKey: signer.verifier.verifierKeyText,
@@ -32,7 +34,8 @@ extension AppDatabase {
   /// Every stored checkpoint, oldest first.
   public func checkpoints() throws -> [StoredCheckpoint] {
     try read { db in
-      try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM checkpoints ORDER BY id")).map(Self.storedCheckpoint)
+      try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM checkpoints ORDER BY id")).map(
+        Self.storedCheckpoint)
     }
   }
 
@@ -96,7 +99,8 @@ extension AppDatabase {
           "seq_beyond_log", "seq \(seq) is beyond the log, which has \(checkpoint.size) entries")
       }
       guard
-        let text = try String.fetchOne(try db.cachedStatement(sql: "SELECT entry FROM ledger WHERE seq = ?"), arguments: [seq])
+        let text = try String.fetchOne(
+          try db.cachedStatement(sql: "SELECT entry FROM ledger WHERE seq = ?"), arguments: [seq])
       else {
         throw Rejection("seq_missing", "entry \(seq) is missing from the log; run `jianguan audit`")
       }

@@ -17,7 +17,9 @@ enum LedgerWriter {
       kind: event.kind, payload: event.payload, previousHash: previousHash)
     let bytes = entry.bytes
     let hash = SHA256.hash(bytes)
-    try db.run("INSERT INTO ledger(seq, kind, entry, hash) VALUES (?, ?, ?, ?)", [seq, entry.kind, String(decoding: bytes, as: UTF8.self), Data(hash)])
+    try db.run(
+      "INSERT INTO ledger(seq, kind, entry, hash) VALUES (?, ?, ?, ?)",
+      [seq, entry.kind, String(decoding: bytes, as: UTF8.self), Data(hash)])
     try MerkleStore.appendLeaf(index: seq - 1, entryBytes: bytes, db: db)
     try Projector.apply(event, seq: seq, db: db)
     return seq

@@ -82,7 +82,8 @@ enum Projector {
         "UPDATE enrollments SET hours_pending = hours_pending + ? WHERE id = ?", [e.hours, e.enrollment])
     case .lessonReleased(let e):
       let hours =
-        try Int64.fetchOne(try db.cachedStatement(sql: "SELECT hours FROM lessons WHERE id = ?"), arguments: [e.lesson]) ?? 0
+        try Int64.fetchOne(
+          try db.cachedStatement(sql: "SELECT hours FROM lessons WHERE id = ?"), arguments: [e.lesson]) ?? 0
       try db.run(
         "UPDATE lessons SET status = 'released', released_fen = ? WHERE id = ?", [e.amountFen, e.lesson])
       try db.run(
@@ -94,11 +95,15 @@ enum Projector {
       try db.run(
         "UPDATE lessons SET status = 'disputed', reason = ? WHERE id = ?", [e.reason, e.lesson])
     case .lessonVoided(let e):
-      let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT enrollment, hours FROM lessons WHERE id = ?"), arguments: [e.lesson])
+      let row = try Row.fetchOne(
+        try db.cachedStatement(sql: "SELECT enrollment, hours FROM lessons WHERE id = ?"),
+        arguments: [e.lesson])
       try db.run(
         "UPDATE lessons SET status = 'voided', reason = ? WHERE id = ?", [e.reason, e.lesson])
       if let row {
-        try db.run("UPDATE enrollments SET hours_pending = hours_pending - ? WHERE id = ?", [row["hours"] as Int64, row["enrollment"] as String])
+        try db.run(
+          "UPDATE enrollments SET hours_pending = hours_pending - ? WHERE id = ?",
+          [row["hours"] as Int64, row["enrollment"] as String])
       }
     case .refund(let e):
       try db.run(
@@ -112,16 +117,23 @@ enum Projector {
         """, [e.hours, e.amountFen, e.amountFen, e.enrollment])
       try rememberBankRef(
         e.bankRef, seq: seq, kind: "refund", content: RefundContent(e).text, id: e.refund, db: db)
+      if let request = e.request {
+        try db.run("UPDATE refund_requests SET refund = ?, seq = ? WHERE id = ?", [e.refund, seq, request])
+      }
     case .supervisionAction, .supervisionMeasure, .findingAdded, .findingRectified, .findingVerified,
       .complaintFiled, .complaintResolved:
       try SupervisionProjector.apply(event, seq: seq, db: db)
+    case .parentFlow(let flow):
+      try ParentFlowProjector.apply(flow, seq: seq, db: db)
     }
   }
 
   static func rememberBankRef(
     _ ref: String, seq: Int64, kind: String, content: String, id: String, db: Database
   ) throws {
-    try db.run("INSERT INTO bank_refs(ref, seq, kind, content, result_id) VALUES (?, ?, ?, ?, ?)", [ref, seq, kind, content, id])
+    try db.run(
+      "INSERT INTO bank_refs(ref, seq, kind, content, result_id) VALUES (?, ?, ?, ?, ?)",
+      [ref, seq, kind, content, id])
   }
 }
 

@@ -148,6 +148,7 @@ enum Schema {
     migrator.registerMigration("v2-supervision") { db in
       try db.execute(sql: SupervisionSchema.v2)
     }
+    migrator.registerMigration("v3-parent-flows") { db in try db.execute(sql: ParentFlowSchema.v3) }
     return migrator
   }
 }

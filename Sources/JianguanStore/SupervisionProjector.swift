@@ -17,7 +17,9 @@ enum SupervisionProjector {
           action.finesFen, action.studentsRedistributed,
         ], db: db)
       for group in action.problems {
-        try db.run("INSERT INTO supervision_problems(item, category, count, actions, follow_up) VALUES (?, ?, ?, ?, ?)", [
+        try db.run(
+          "INSERT INTO supervision_problems(item, category, count, actions, follow_up) VALUES (?, ?, ?, ?, ?)",
+          [
             entry.id, group.category.rawValue, group.count,
             group.actions.map(\.rawValue).joined(separator: ","),
             group.followUp.rawValue,
@@ -30,11 +32,13 @@ enum SupervisionProjector {
         payload: event.payload, seq: seq, figures: [nil, nil, nil, 0, nil, nil, nil], db: db)
     case .findingAdded(let entry):
       let finding = entry.body
-      try db.run("""
-          INSERT INTO findings(id, date, region, institution, operator_name, operator_address, category, actions,
-            deadline, fine_fen, refunds_fen, students_redistributed, inspection, note, status, seq, last_seq)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)
-          """, [
+      try db.run(
+        """
+        INSERT INTO findings(id, date, region, institution, operator_name, operator_address, category, actions,
+          deadline, fine_fen, refunds_fen, students_redistributed, inspection, note, status, seq, last_seq)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)
+        """,
+        [
           entry.id, finding.date.description, finding.region, finding.institution, finding.operatorName,
           finding.operatorAddress, finding.category.rawValue,
           finding.actions.map(\.rawValue).joined(separator: ","),
@@ -42,15 +46,21 @@ enum SupervisionProjector {
           finding.inspection, finding.note, seq, seq,
         ])
     case .findingRectified(let entry):
-      try db.run("UPDATE findings SET status = 'rectified', rectified_on = ?, last_seq = ? WHERE id = ?", [entry.body.date.description, seq, entry.id])
+      try db.run(
+        "UPDATE findings SET status = 'rectified', rectified_on = ?, last_seq = ? WHERE id = ?",
+        [entry.body.date.description, seq, entry.id])
     case .findingVerified(let entry):
-      try db.run("UPDATE findings SET status = 'verified', verified_on = ?, last_seq = ? WHERE id = ?", [entry.body.date.description, seq, entry.id])
+      try db.run(
+        "UPDATE findings SET status = 'verified', verified_on = ?, last_seq = ? WHERE id = ?",
+        [entry.body.date.description, seq, entry.id])
     case .complaintFiled(let entry):
       let complaint = entry.body
-      try db.run("""
-          INSERT INTO complaints(id, date, channel, region, institution, operator_name, category, summary, parent,
-            channel_ref, status, seq, last_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)
-          """, [
+      try db.run(
+        """
+        INSERT INTO complaints(id, date, channel, region, institution, operator_name, category, summary, parent,
+          channel_ref, status, seq, last_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)
+        """,
+        [
           entry.id, complaint.date.description, complaint.channel.rawValue, complaint.region,
           complaint.institution,
           complaint.operatorName, complaint.category?.rawValue, complaint.summary, complaint.parent,
@@ -58,10 +68,12 @@ enum SupervisionProjector {
         ])
     case .complaintResolved(let entry):
       let resolution = entry.body
-      try db.run("""
-          UPDATE complaints SET status = 'resolved', resolved_on = ?, outcome = ?, resolution_note = ?, refunds_fen = ?,
-            last_seq = ? WHERE id = ?
-          """, [
+      try db.run(
+        """
+        UPDATE complaints SET status = 'resolved', resolved_on = ?, outcome = ?, resolution_note = ?, refunds_fen = ?,
+          last_seq = ? WHERE id = ?
+        """,
+        [
           resolution.date.description, resolution.outcome.rawValue, resolution.note, resolution.refundsFen,
           seq, entry.id,
         ])
@@ -77,18 +89,22 @@ enum SupervisionProjector {
     payload: JSONValue,
     seq: Int64, figures: [Int64?], db: Database
   ) throws {
-    try db.run("""
-        INSERT INTO supervision_items(id, type, date, region, kind, title, experience, departments, person_visits, teams,
-          institutions_checked, problems, refunds_fen, fines_fen, students_redistributed, record, seq)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """, [
+    try db.run(
+      """
+      INSERT INTO supervision_items(id, type, date, region, kind, title, experience, departments, person_visits, teams,
+        institutions_checked, problems, refunds_fen, fines_fen, students_redistributed, record, seq)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      """,
+      [
         id, type, record.date.description, record.region, kind, title, record.experience,
         record.departmentCount ?? Int64(record.departments.count), figures[0], figures[1], figures[2],
         figures[3] ?? 0,
         figures[4], figures[5], figures[6], payload.canonicalText, seq,
       ])
     for figure in record.figures {
-      try db.run("INSERT INTO supervision_figures(item, key, value, label) VALUES (?, ?, ?, ?)", [id, figure.key, figure.value, figure.label])
+      try db.run(
+        "INSERT INTO supervision_figures(item, key, value, label) VALUES (?, ?, ?, ?)",
+        [id, figure.key, figure.value, figure.label])
     }
   }
 }

@@ -89,7 +89,7 @@ import Testing
     #expect(audit.status == 0 && audit.stdout.contains("audit ok"))
     let export = try cli.run(["ledger", "export", "--format", "table"])
     let lines = export.stdout.split(separator: "\n")
-    #expect(lines.count == 18)
+    #expect(lines.count == 19)  // with the payment's e-contract
     let first = try #require(
       try JSONSerialization.jsonObject(with: Data(String(lines.first ?? "").utf8)) as? [String: Any])
     for key in ["seq", "kind", "entryHex", "prevHash", "hash"] { #expect(first[key] != nil) }
@@ -211,7 +211,7 @@ import Testing
     #expect(audit.status == 0)
     let object = try #require(
       try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])
-    #expect(object["entries"] as? Int == 28)
+    #expect(object["entries"] as? Int == 48)  // 20 payments, each with its contract
     #expect(object["escrowFen"] as? Int == 20 * 10_000)
   }
 }

@@ -98,7 +98,8 @@ import Testing
   /// The number of entries of the demo ledger.
   static func size(_ cli: CLI) throws -> Int {
     let audit = try cli.run(["--db", "jianguan-demo.sqlite", "audit", "--format", "json"])
-    let object = try #require(try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])
+    let object = try #require(
+      try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])
     return try #require(object["entries"] as? Int)
   }
 }

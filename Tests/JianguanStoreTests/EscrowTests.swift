@@ -26,8 +26,8 @@ import Testing
       enrollment: enrollment, hours: "2", taughtAt: "2026-03-21T09:00", now: StoreFixture.now)
     let deemedDay = StoreFixture.reference.calendar.workingDay(
       15, after: CalendarDate(year: 2026, month: 3, day: 21)!)
-    #expect(try database.settle(asOf: deemedDay.adding(days: -1)).isEmpty)
-    let released = try database.settle(asOf: deemedDay)
+    #expect(try database.settle(asOf: deemedDay.adding(days: -1)).released.isEmpty)
+    let released = try database.settle(asOf: deemedDay).released
     #expect(released.map(\.id) == [pending.id])
     let balance = try database.balance(.enrollment(enrollment))
     #expect(balance.releasedFen == 10_000 && balance.escrowFen == 0 && balance.hoursConsumed == 3)

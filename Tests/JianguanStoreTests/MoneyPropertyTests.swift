@@ -90,7 +90,7 @@ import Testing
       }
     }
     // Everything still pending and undisputed is deemed confirmed at the end of the term.
-    let deemed = try database.settle(asOf: CalendarDate(year: 2026, month: 9, day: 1)!)
+    let deemed = try database.settle(asOf: CalendarDate(year: 2026, month: 9, day: 1)!).released
     for id in models.keys {
       for lesson in models[id]!.pending where !lesson.disputed {
         #expect(deemed.contains { $0.id == lesson.id })

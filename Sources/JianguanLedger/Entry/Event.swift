@@ -22,6 +22,8 @@ public enum Event: Equatable, Sendable {
   case findingVerified(FindingFollowedUp)
   case complaintFiled(ComplaintFiled)
   case complaintResolved(ComplaintResolved)
+  /// Contracts, refund applications and ratings (see `ParentFlowEvent`).
+  case parentFlow(ParentFlowEvent)
 
   /// The entry kind string of this event.
   public var kind: String {
@@ -48,6 +50,7 @@ public enum Event: Equatable, Sendable {
     case .findingVerified: "finding.verified"
     case .complaintFiled: "complaint.filed"
     case .complaintResolved: "complaint.resolved"
+    case .parentFlow(let flow): flow.kind
     }
   }
 
@@ -76,6 +79,7 @@ public enum Event: Equatable, Sendable {
     case .findingVerified(let body): JSONValueCoder.encode(body)
     case .complaintFiled(let body): JSONValueCoder.encode(body)
     case .complaintResolved(let body): JSONValueCoder.encode(body)
+    case .parentFlow(let flow): flow.payload
     }
   }
 
@@ -105,6 +109,8 @@ public enum Event: Equatable, Sendable {
     case "refund": self = .refund(try body(Refund.self))
     case _ where Event.supervisionKinds.contains(kind):
       self = try Event.supervision(kind: kind, payload: payload)!
+    case _ where ParentFlowEvent.kinds.contains(kind):
+      self = .parentFlow(try ParentFlowEvent(kind: kind, payload: payload))
     default: throw Entry.FormatError(reason: "unknown entry kind \"\(kind)\"")
     }
   }
@@ -406,9 +412,11 @@ public struct Refund: Codable, Equatable, Sendable {
   /// True when the request was for all remaining hours (`--all`), so that a repeat compares as such.
   public var allRemaining: Bool
   public var postings: [Posting]
+  /// The refund application this refund executes, when it executes one.
+  public var request: String?
   public init(
     refund: String, enrollment: String, bankRef: String, hours: Int64, amountFen: Int64, reason: String,
-    allRemaining: Bool, postings: [Posting]
+    allRemaining: Bool, postings: [Posting], request: String? = nil
   ) {
     self.refund = refund
     self.enrollment = enrollment
@@ -418,5 +426,6 @@ public struct Refund: Codable, Equatable, Sendable {
     self.reason = reason
     self.allRemaining = allRemaining
     self.postings = postings
+    self.request = request
   }
 }

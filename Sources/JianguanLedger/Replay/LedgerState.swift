@@ -47,7 +47,7 @@ public struct LedgerState: Sendable {
   public private(set) var classes: [String: ClassAdded] = [:]
   public private(set) var parents: [String: String] = [:]
   public private(set) var students: [String: StudentAdded] = [:]
-  public private(set) var enrollments: [String: EnrollmentState] = [:]
+  public internal(set) var enrollments: [String: EnrollmentState] = [:]
   public private(set) var lessons: [String: LessonState] = [:]
   public private(set) var refunds: Set<String> = []
   /// Balance of every account, from the postings.
@@ -56,6 +56,8 @@ public struct LedgerState: Sendable {
   public private(set) var size: Int64 = 0
   /// Supervision actions, measures, findings and complaints.
   public private(set) var supervision = SupervisionReplay()
+  /// Contracts, refund applications and ratings (see `LedgerState+ParentFlows.swift`).
+  public internal(set) var parentFlows = ParentFlowState()
 
   public init() {}
 
@@ -64,10 +66,12 @@ public struct LedgerState: Sendable {
     var faults: [AuditFault] = []
     func fault(_ message: String) { faults.append(AuditFault(seq: seq, message)) }
     size = seq
+    defer { parentFlows.previous = event }
     if seq == 1 {
       if case .genesis = event {} else { fault("entry 1 must be the genesis entry") }
     }
     checkPostings(event, fault: fault)
+    checkAgreedRefundFollows(event, fault: fault)
 
     switch event {
     case .genesis:
@@ -76,6 +80,7 @@ public struct LedgerState: Sendable {
       if institutions[body.uscc] != nil { fault("institution \(body.uscc) is registered twice") }
       institutions[body.uscc] = InstitutionState(
         status: "active", region: body.region, hasEscrowAccount: !body.escrowAccount.isEmpty, lastSeq: seq)
+      parentFlows.institutionTerms[body.uscc] = body
     case .institutionStatusChanged(let body):
       guard var institution = institutions[body.uscc] else {
         fault("status change for unknown institution \(body.uscc)")
@@ -148,6 +153,8 @@ public struct LedgerState: Sendable {
       supervision.apply(
         event, seq: seq, isInstitution: { registered[$0] != nil }, isParent: { parents[$0] != nil },
         fault: fault)
+    case .parentFlow(let flow):
+      applyParentFlow(flow, seq: seq, fault: fault)
     }
     return faults
   }
@@ -275,12 +282,13 @@ public struct LedgerState: Sendable {
     if enrollment.balance.escrowFen < 0 { fault("escrow of \(body.enrollment) goes negative") }
     enrollment.lastSeq = seq
     enrollments[body.enrollment] = enrollment
+    if let request = body.request { noteRequestExecuted(request, by: body, seq: seq, fault: fault) }
   }
 
   /// The invariants over the whole state: per enrollment paid = released + refunded + escrow, hours
   /// likewise, escrow accounts equal to the enrollments' escrow, no negative escrow.
   public func finalFaults() -> [AuditFault] {
-    var faults: [AuditFault] = []
+    var faults = parentFlowFinalFaults()
     for (id, enrollment) in enrollments.sorted(by: { $0.key < $1.key }) {
       let balance = enrollment.balance
       if balance.escrowFen < 0 { faults.append(AuditFault(seq: 0, "enrollment \(id): escrow is negative")) }

@@ -122,7 +122,8 @@ struct ParentCommand: ParsableCommand {
 
 struct StudentCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "student", abstract: "Students, children of registered parents.", subcommands: [Add.self])
+    commandName: "student", abstract: "Students, children of registered parents.",
+    subcommands: [Add.self, Show.self])
 
   struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Add a student of a parent.")

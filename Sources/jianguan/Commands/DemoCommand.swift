@@ -32,6 +32,7 @@ struct DemoCommand: ParsableCommand {
     try script.buildRegistry()
     try script.runTerm()
     try script.superviseScene()
+    try script.runParentFlows()
     let report = try database.audit()
     say("")
     say(
@@ -60,6 +61,9 @@ struct DemoCommand: ParsableCommand {
         swift run jianguan --db \(db) institution list
         swift run jianguan --db \(db) balance --all --format json
         swift run jianguan --db \(db) ledger list --from 1 --limit 20
+        swift run jianguan --db \(db) contract show E1
+        swift run jianguan --db \(db) student show S1
+        swift run jianguan --db \(db) report ratings --institution \(script.institutions[0])
         swift run jianguan --db \(db) audit
         swift run jianguan report bulletin --db \(db) --date 2023-01-12 --issue 8 --serial 346
         swift run jianguan report risk --db \(db) --as-of 2026-04-10

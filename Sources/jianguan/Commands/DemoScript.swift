@@ -140,7 +140,8 @@ struct DemoScript {
 
     let deemed = try database.settle(asOf: CalendarDate(year: 2026, month: 4, day: 10)!)
     print(
-      "settle as of 2026-04-10: \(deemed.count) lessons deemed confirmed after 15 working days without reply")
+      "settle as of 2026-04-10: \(deemed.released.count) lessons deemed confirmed after 15 working days without reply"
+    )
 
     _ = try database.refund(enrollment: enrollments[3], hours: "6", reason: "孩子转学", bankRef: "DEMO-REF-1")
     _ = try database.refund(enrollment: enrollments[4], hours: nil, reason: "家长申请退费", bankRef: "DEMO-REF-2")
@@ -200,6 +201,35 @@ struct DemoScript {
     print(
       "risk alerts as of 2026-04-10: \(alerts.count), e.g. \(alerts.first.map { "\($0.reason): \($0.detail)" } ?? "none")"
     )
+  }
+
+  /// The parent app: a refund application answered, one deemed agreed by `settle`, ratings, and
+  /// the e-contract each payment produced.
+  mutating func runParentFlows() throws {
+    let applied = Self.at("2026-04-13T19:00")
+    let answered = try database.createRefundRequest(
+      enrollment: enrollments[0], hours: "4", reason: "孩子课业调整", now: applied)
+    let outcome = try database.answerRefundRequest(
+      answered.id, agree: true, reason: "同意退还 4 课时", today: applied.date.adding(days: 1))
+    print(
+      "refund request \(answered.id) (4 hours of \(enrollments[0])) agreed by the institution; refund \(outcome.refund?.id ?? "-") of \(Money.formatYuan(outcome.refundedFen)) yuan by the route of payment \(outcome.paymentBankRef)"
+    )
+    let ignored = try database.createRefundRequest(
+      enrollment: enrollments[8], hours: nil, reason: "家长工作调动", now: applied)
+    let settlement = try database.settle(asOf: CalendarDate(year: 2026, month: 4, day: 21)!)
+    for deemed in settlement.refundRequestsDeemedAgreed {
+      print(
+        "refund request \(deemed.answer.id) (all remaining hours of \(enrollments[8])) not answered in 5 working days: deemed agreed by settle, \(Money.formatYuan(deemed.refundedFen)) yuan refunded"
+      )
+    }
+    precondition(settlement.refundRequestsDeemedAgreed.map(\.answer.id) == [ignored.id])
+    _ = try database.addRating(
+      enrollment: enrollments[0], score: "5", comment: "教练耐心，孩子进步明显", today: applied.date)
+    _ = try database.addRating(enrollment: enrollments[8], score: "3", comment: nil, today: applied.date)
+    print("2 satisfaction ratings (满意度测评) of \(institutions[0])")
+    let contract = try database.contract(enrollment: enrollments[0])
+    print("the e-contract of \(enrollments[0]), first lines:")
+    for line in ContractText.render(contract).split(separator: "\n").prefix(7) { print("  " + line) }
   }
 
   static func at(_ text: String) -> LocalDateTime { try! LocalDateTime.parse(text, field: "demo") }

@@ -68,7 +68,8 @@ struct ImportCommand: ParsableCommand {
 
   struct Registry: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Import registry rows: institutions, venues, teachers, courses, classes, parents or students.",
+      abstract:
+        "Import registry rows: institutions, venues, teachers, courses, classes, parents or students.",
       discussion: """
         Columns: institutions uscc,name,region,kind,category,nonprofit (yes|no),license,license_expires,\
         escrow_bank,escrow_account,mode; venues institution,address,area_m2; teachers institution,name,certificate; \
@@ -82,7 +83,8 @@ struct ImportCommand: ParsableCommand {
       let kinds: [ImportKind] = [.institutions, .venues, .teachers, .courses, .classes, .parents, .students]
       guard let importKind = ImportKind(rawValue: kind), kinds.contains(importKind) else {
         throw Rejection(
-          "import_kind_unknown", "kind \(Rejection.quote(kind)) must be one of \(kinds.map(\.rawValue).joined(separator: ", "))")
+          "import_kind_unknown",
+          "kind \(Rejection.quote(kind)) must be one of \(kinds.map(\.rawValue).joined(separator: ", "))")
       }
       try options.run(importKind)
     }

@@ -96,13 +96,22 @@ struct SettleCommand: ParsableCommand {
 
   func run() throws {
     let day = try asOf.map { try CalendarDate.parse($0, field: "as-of") } ?? Environment.today()
-    let released = try Environment.open(global).settle(asOf: day)
+    let settlement = try Environment.open(global).settle(asOf: day)
+    let released = settlement.released
+    let deemed = settlement.refundRequestsDeemedAgreed
+    let lessonsText =
+      released.isEmpty
+      ? "no lesson is past its confirmation window as of \(day)"
+      : "deemed confirmed as of \(day): "
+        + released.map { "\($0.id) (seq \($0.seq))" }.joined(separator: ", ")
     Output(global).emit(
-      .object(["asOf": .string(day.description), "released": .array(released.map(Output.json))]),
-      text: released.isEmpty
-        ? "no lesson is past its confirmation window as of \(day)"
-        : "deemed confirmed as of \(day): "
-          + released.map { "\($0.id) (seq \($0.seq))" }.joined(separator: ", "))
+      .object([
+        "asOf": .string(day.description), "released": .array(released.map(Output.json)),
+        "refundRequestsDeemedAgreed": .array(deemed.map(RefundRequestCommand.json)),
+      ]),
+      text: ([lessonsText]
+        + deemed.map { RefundRequestCommand.text($0, what: "deemed agreed (not answered in time)") })
+        .joined(separator: "\n"))
   }
 }
 

@@ -8,7 +8,7 @@ struct ReportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "report",
     abstract: "The daily bulletin, supervision figures, platform coverage and risk alerts.",
-    subcommands: [BulletinReport.self, Summary.self, Coverage.self, Risk.self])
+    subcommands: [BulletinReport.self, Summary.self, Coverage.self, Risk.self, RatingsReportCommand.self])
 
   enum BulletinFormat: String, ExpressibleByArgument, CaseIterable {
     case markdown, html, pdf

@@ -1,0 +1,231 @@
+import JianguanCore
+
+/// What the replay knows of contracts, refund applications and ratings.
+public struct ParentFlowState: Sendable {
+  public struct RequestState: Equatable, Sendable {
+    public var enrollment: String
+    public var hours: Int64
+    public var requestedOn: String
+    public var answerDue: String
+    /// open, agreed, refused, escalated
+    public var status: String
+    /// Who agreed or refused it last (`RefundRequestBasis`), nil while open.
+    public var basis: String?
+    /// The refund that executed it, once agreed.
+    public var refund: String?
+    public var lastSeq: Int64
+  }
+
+  public internal(set) var contracts: [String: ContractIssued] = [:]
+  public internal(set) var requests: [String: RequestState] = [:]
+  /// Ratings by enrollment.
+  public internal(set) var ratings: [String: RatingAdded] = [:]
+  /// The registration of each institution, for checking the terms a contract quotes.
+  var institutionTerms: [String: InstitutionRegistered] = [:]
+  /// The event of the entry before the one being applied.
+  var previous: Event?
+
+  public init() {}
+}
+
+extension LedgerState {
+  /// An agreed application is executed by the very next entry: its refund. A contract follows its
+  /// payment in the same way.
+  func checkAgreedRefundFollows(_ event: Event, fault: (String) -> Void) {
+    if case .parentFlow(.refundRequestAgreed(let agreed)) = parentFlows.previous {
+      if case .refund(let refund) = event, refund.request == agreed.request {
+      } else {
+        fault("refund request \(agreed.request) was agreed but the next entry is not its refund")
+      }
+    }
+  }
+
+  mutating func applyParentFlow(_ flow: ParentFlowEvent, seq: Int64, fault: (String) -> Void) {
+    switch flow {
+    case .contractIssued(let body): applyContract(body, seq: seq, fault: fault)
+    case .refundRequestCreated(let body): applyRequestCreated(body, seq: seq, fault: fault)
+    case .refundRequestAgreed(let body):
+      applyRequestAnswer(
+        body.request, basis: body.basis, agreed: true, on: body.on, seq: seq, fault: fault)
+    case .refundRequestRefused(let body):
+      applyRequestAnswer(
+        body.request, basis: body.basis, agreed: false, on: body.on, seq: seq, fault: fault)
+    case .refundRequestEscalated(let body): applyRequestEscalated(body, seq: seq, fault: fault)
+    case .ratingAdded(let body): applyRating(body, seq: seq, fault: fault)
+    }
+  }
+
+  mutating func applyContract(_ body: ContractIssued, seq: Int64, fault: (String) -> Void) {
+    guard case .payment(let payment) = parentFlows.previous, payment.enrollment == body.enrollment else {
+      fault("contract of \(body.enrollment) does not immediately follow its payment")
+      return
+    }
+    if parentFlows.contracts[body.enrollment] != nil {
+      fault("contract of \(body.enrollment) is issued twice")
+    }
+    parentFlows.contracts[body.enrollment] = body
+    var differing: [String] = []
+    func expect(_ field: String, _ matches: Bool) { if !matches { differing.append(field) } }
+    expect("template", body.template == "GF-2021-2604")
+    expect("parent", body.parent == payment.parent)
+    expect("student", body.student == payment.student)
+    expect("class", body.classID == payment.classID)
+    expect("institution", body.institution == payment.institution)
+    expect("hours", body.hours == payment.hours)
+    expect("amountFen", body.amountFen == payment.amountFen)
+    expect("paymentBankRef", body.paymentBankRef == payment.bankRef)
+    expect("signedAt", body.signedAt == payment.paidAt)
+    let klass = classes[payment.classID]
+    expect("course", klass?.course == body.course)
+    expect("starts", klass?.starts == body.starts)
+    expect("ends", klass?.ends == body.ends)
+    let course = courses[body.course]
+    expect("courseName", course?.name == body.courseName)
+    expect("pricePerHourFen", course?.pricePerHourFen == body.pricePerHourFen)
+    expect("delivery", course?.delivery == body.delivery)
+    expect("lessonMinutes", course?.lessonMinutes == body.lessonMinutes)
+    let institution = parentFlows.institutionTerms[body.institution]
+    expect("institutionName", institution?.name == body.institutionName)
+    expect("licence", institution?.licence == body.licence)
+    expect("escrowBank", institution?.escrowBank == body.escrowBank)
+    expect("escrowAccount", institution?.escrowAccount == body.escrowAccount)
+    expect("mode", institution?.mode == body.mode)
+    expect("confirmationWindowWorkingDays", body.confirmationWindowWorkingDays >= 1)
+    expect("refundAnswerWorkingDays", body.refundAnswerWorkingDays >= 1)
+    if !differing.isEmpty {
+      fault(
+        "contract of \(body.enrollment) differs from its payment or the registry in: "
+          + differing.joined(separator: ", "))
+    }
+  }
+
+  mutating func applyRequestCreated(_ body: RefundRequestCreated, seq: Int64, fault: (String) -> Void) {
+    if parentFlows.requests[body.request] != nil { fault("refund request \(body.request) is created twice") }
+    guard var enrollment = enrollments[body.enrollment] else {
+      fault("refund request \(body.request) for unknown enrollment \(body.enrollment)")
+      return
+    }
+    if body.paymentBankRef != enrollment.bankRef {
+      fault("refund request \(body.request) names payment \(body.paymentBankRef), not \(enrollment.bankRef)")
+    }
+    if body.allRemaining && body.hours != enrollment.balance.hoursRemaining {
+      fault(
+        "refund request \(body.request) is for all remaining hours but says \(body.hours), not \(enrollment.balance.hoursRemaining)"
+      )
+    }
+    do { try enrollment.balance.reserve(hours: body.hours) } catch {
+      fault("refund request \(body.request): \(error)")
+    }
+    let requestedOn = String(body.requestedAt.prefix(10))
+    if body.answerDue <= requestedOn {
+      fault("refund request \(body.request) is due \(body.answerDue), not after its day \(requestedOn)")
+    }
+    enrollment.lastSeq = seq
+    enrollments[body.enrollment] = enrollment
+    parentFlows.requests[body.request] = ParentFlowState.RequestState(
+      enrollment: body.enrollment, hours: body.hours, requestedOn: requestedOn, answerDue: body.answerDue,
+      status: "open", basis: nil, refund: nil, lastSeq: seq)
+  }
+
+  /// Which answers may follow which state: the institution, a deemed agreement and a closure
+  /// answer an open application; the regulator decides an escalated one.
+  mutating func applyRequestAnswer(
+    _ id: String, basis: RefundRequestBasis, agreed: Bool, on: String, seq: Int64, fault: (String) -> Void
+  ) {
+    let act = agreed ? "agreement" : "refusal"
+    guard var request = parentFlows.requests[id] else {
+      fault("\(act) of unknown refund request \(id)")
+      return
+    }
+    let needed = basis == .regulator ? "escalated" : "open"
+    guard request.status == needed, agreed || (basis != .deemed && basis != .closure) else {
+      fault("\(act) (\(basis.rawValue)) of refund request \(id), which is \(request.status)")
+      return
+    }
+    if basis == .institution && (on > request.answerDue || on < request.requestedOn) {
+      fault(
+        "refund request \(id) answered by the institution on \(on), outside \(request.requestedOn)…\(request.answerDue)"
+      )
+    }
+    if basis == .deemed && on <= request.answerDue {
+      fault("refund request \(id) deemed agreed on \(on), before its answer was due (\(request.answerDue))")
+    }
+    if var enrollment = enrollments[request.enrollment], enrollment.balance.hoursReserved >= request.hours {
+      enrollment.balance.unreserve(hours: request.hours)
+      enrollment.lastSeq = seq
+      enrollments[request.enrollment] = enrollment
+    } else {
+      fault("refund request \(id): its \(request.hours) hours are not reserved")
+    }
+    request.status = agreed ? "agreed" : "refused"
+    request.basis = basis.rawValue
+    request.lastSeq = seq
+    parentFlows.requests[id] = request
+  }
+
+  mutating func applyRequestEscalated(_ body: RefundRequestEscalated, seq: Int64, fault: (String) -> Void) {
+    guard var request = parentFlows.requests[body.request] else {
+      fault("escalation of unknown refund request \(body.request)")
+      return
+    }
+    guard request.status == "refused", request.basis == RefundRequestBasis.institution.rawValue else {
+      fault("escalation of refund request \(body.request), which is not refused by the institution")
+      return
+    }
+    if var enrollment = enrollments[request.enrollment] {
+      do { try enrollment.balance.reserve(hours: request.hours) } catch {
+        fault("escalation of refund request \(body.request): \(error)")
+      }
+      enrollment.lastSeq = seq
+      enrollments[request.enrollment] = enrollment
+    }
+    request.status = "escalated"
+    request.lastSeq = seq
+    parentFlows.requests[body.request] = request
+  }
+
+  /// A refund naming a request must execute exactly that agreed request, for its hours.
+  mutating func noteRequestExecuted(_ id: String, by refund: Refund, seq: Int64, fault: (String) -> Void) {
+    guard var request = parentFlows.requests[id], request.status == "agreed", request.refund == nil else {
+      fault("refund \(refund.refund) executes refund request \(id), which is not agreed and unexecuted")
+      return
+    }
+    if request.enrollment != refund.enrollment || request.hours != refund.hours {
+      fault(
+        "refund \(refund.refund) does not refund the \(request.hours) hours of \(request.enrollment) that \(id) asked for"
+      )
+    }
+    request.refund = refund.refund
+    request.lastSeq = seq
+    parentFlows.requests[id] = request
+  }
+
+  mutating func applyRating(_ body: RatingAdded, seq: Int64, fault: (String) -> Void) {
+    guard let enrollment = enrollments[body.enrollment] else {
+      fault("rating of unknown enrollment \(body.enrollment)")
+      return
+    }
+    if parentFlows.ratings[body.enrollment] != nil { fault("enrollment \(body.enrollment) is rated twice") }
+    if enrollment.institution != body.institution {
+      fault(
+        "rating of \(body.enrollment) names institution \(body.institution), not \(enrollment.institution)")
+    }
+    if !(1...5).contains(body.score) {
+      fault("rating of \(body.enrollment) has score \(body.score), not 1 to 5")
+    }
+    if enrollment.balance.hoursConsumed == 0 {
+      fault("rating of \(body.enrollment) before any of its lessons was confirmed")
+    }
+    parentFlows.ratings[body.enrollment] = body
+  }
+
+  func parentFlowFinalFaults() -> [AuditFault] {
+    if case .parentFlow(.refundRequestAgreed(let agreed)) = parentFlows.previous {
+      return [
+        AuditFault(
+          seq: size, "refund request \(agreed.request) was agreed but the log ends before its refund")
+      ]
+    }
+    return []
+  }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import GRDB
+import JianguanCore
+import JianguanLedger
+
+/// An e-contract as `contract show` prints it: the terms recorded at payment, and the parties as
+/// the bureau may show them (ID numbers masked; the student's name masked too).
+public struct ContractDocument: Sendable {
+  public let terms: ContractIssued
+  public let seq: Int64
+  /// The parent's name from the sealed personal data; nil without the key file.
+  public let parentName: String?
+  public let parentMaskedID: String
+  public let studentMaskedName: String?
+  public let studentMaskedID: String
+  public let studentGrade: Int64
+}
+
+extension AppDatabase {
+  /// The model contract every payment's e-contract follows.
+  public static let contractTemplate = "GF-2021-2604"
+
+  /// Appends the e-contract of a payment just appended, in its transaction.
+  func issueContract(for payment: Payment, db: Database) throws {
+    let row = try Row.fetchOne(
+      db,
+      sql: """
+        SELECT c.course, c.starts, c.ends, k.name AS course_name, k.delivery, k.lesson_minutes,
+          k.price_per_hour_fen, i.name AS institution_name, i.licence, i.mode, i.escrow_bank,
+          i.escrow_account, i.region
+        FROM classes c JOIN courses k ON k.id = c.course JOIN institutions i ON i.uscc = c.institution
+        WHERE c.id = ?
+        """, arguments: [payment.classID])!
+    let policy = reference.policy(for: row["region"])
+    let contract = ContractIssued(
+      enrollment: payment.enrollment, template: Self.contractTemplate, institution: payment.institution,
+      institutionName: row["institution_name"], licence: row["licence"], parent: payment.parent,
+      student: payment.student, classID: payment.classID, course: row["course"],
+      courseName: row["course_name"], delivery: row["delivery"], lessonMinutes: row["lesson_minutes"],
+      starts: row["starts"], ends: row["ends"], hours: payment.hours, amountFen: payment.amountFen,
+      pricePerHourFen: row["price_per_hour_fen"], mode: row["mode"], escrowBank: row["escrow_bank"],
+      escrowAccount: row["escrow_account"],
+      confirmationWindowWorkingDays: Int64(policy.confirmationWindowWorkingDays),
+      refundAnswerWorkingDays: Int64(policy.refundAnswerWorkingDays), paymentBankRef: payment.bankRef,
+      signedAt: payment.paidAt)
+    _ = try LedgerWriter.append(.parentFlow(.contractIssued(contract)), db: db)
+  }
+
+  /// The e-contract of an enrollment.
+  public func contract(enrollment: String) throws -> ContractDocument {
+    let id = try Self.validateID(enrollment, field: "enrollment", prefix: "E")
+    return try read { db in
+      _ = try requireEnrollment(id, db: db)
+      guard
+        let row = try Row.fetchOne(
+          db, sql: "SELECT terms, seq FROM contracts WHERE enrollment = ?", arguments: [id])
+      else {
+        throw Rejection(
+          "contract_missing",
+          "enrollment \(id) has no e-contract: it was paid before e-contracts were issued (ledger entries before contract.issued existed)"
+        )
+      }
+      let terms = try JSONValueCoder.decode(
+        ContractIssued.self, from: try CanonicalJSONParser.parse(Array((row["terms"] as String).utf8)))
+      let parent = try person(table: "parents", id: terms.parent, db: db)
+      let student = try person(table: "students", id: terms.student, db: db)
+      let grade = try Int64.fetchOne(
+        db, sql: "SELECT grade FROM students WHERE id = ?", arguments: [terms.student])
+      return ContractDocument(
+        terms: terms, seq: row["seq"], parentName: parent.name, parentMaskedID: parent.maskedID,
+        studentMaskedName: student.name.map(Self.maskName), studentMaskedID: student.maskedID,
+        studentGrade: grade ?? 0)
+    }
+  }
+
+  /// A parent's or student's masked ID and, when the key file opens the sealed record, name.
+  func person(table: String, id: String, db: Database) throws -> (name: String?, maskedID: String) {
+    guard
+      let row = try Row.fetchOne(
+        db,
+        sql:
+          "SELECT p.masked_id, p.sealed, p.commitment FROM \(table) t JOIN persons p ON p.commitment = t.commitment WHERE t.id = ?",
+        arguments: [id])
+    else { return (nil, "(unknown)") }
+    let sealed: Data? = row["sealed"]
+    let record = sealed.flatMap { try? vault.open($0, commitment: row["commitment"]) }
+    return (record?.name, row["masked_id"])
+  }
+
+  /// "张小明" → "张**": the family name and one asterisk per other character.
+  static func maskName(_ name: String) -> String {
+    guard let first = name.first else { return "" }
+    return String(first) + String(repeating: "*", count: name.count - 1)
+  }
+}

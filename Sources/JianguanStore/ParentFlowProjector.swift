@@ -1,0 +1,67 @@
+import GRDB
+import JianguanCore
+import JianguanLedger
+
+/// Updates the contract, refund-application and rating tables for one entry, in its transaction.
+enum ParentFlowProjector {
+  static func apply(_ flow: ParentFlowEvent, seq: Int64, db: Database) throws {
+    switch flow {
+    case .contractIssued(let e):
+      try db.execute(
+        sql: "INSERT INTO contracts(enrollment, institution, terms, seq) VALUES (?, ?, ?, ?)",
+        arguments: [e.enrollment, e.institution, flow.payload.canonicalText, seq])
+    case .refundRequestCreated(let e):
+      try db.execute(
+        sql: """
+          INSERT INTO refund_requests(id, enrollment, hours, all_remaining, reason, requested_at, requested_on,
+            answer_due, payment_bank_ref, status, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)
+          """,
+        arguments: [
+          e.request, e.enrollment, e.hours, e.allRemaining, e.reason, e.requestedAt,
+          String(e.requestedAt.prefix(10)), e.answerDue, e.paymentBankRef, seq,
+        ])
+      try reserve(e.hours, request: e.request, db: db)
+    case .refundRequestAgreed(let e):
+      try answer(e.request, status: "agreed", basis: e.basis, reason: e.reason, on: e.on, seq: seq, db: db)
+    case .refundRequestRefused(let e):
+      try answer(e.request, status: "refused", basis: e.basis, reason: e.reason, on: e.on, seq: seq, db: db)
+    case .refundRequestEscalated(let e):
+      try db.execute(
+        sql: "UPDATE refund_requests SET status = 'escalated', escalation_reason = ?, seq = ? WHERE id = ?",
+        arguments: [e.reason, seq, e.request])
+      let hours =
+        try Int64.fetchOne(
+          db, sql: "SELECT hours FROM refund_requests WHERE id = ?", arguments: [e.request]) ?? 0
+      try reserve(hours, request: e.request, db: db)
+    case .ratingAdded(let e):
+      try db.execute(
+        sql:
+          "INSERT INTO ratings(enrollment, institution, score, comment, rated_on, seq) VALUES (?, ?, ?, ?, ?, ?)",
+        arguments: [e.enrollment, e.institution, e.score, e.comment, e.on, seq])
+    }
+  }
+
+  static func answer(
+    _ request: String, status: String, basis: RefundRequestBasis, reason: String, on: String, seq: Int64,
+    db: Database
+  ) throws {
+    let hours =
+      try Int64.fetchOne(
+        db, sql: "SELECT hours FROM refund_requests WHERE id = ?", arguments: [request]) ?? 0
+    try db.execute(
+      sql: """
+        UPDATE refund_requests SET status = ?, basis = ?, answer_reason = ?, answered_on = ?, seq = ?
+        WHERE id = ?
+        """, arguments: [status, basis.rawValue, reason, on, seq, request])
+    try reserve(-hours, request: request, db: db)
+  }
+
+  /// Adds `hours` (negative: frees them) to the hours reserved on the request's enrollment.
+  static func reserve(_ hours: Int64, request: String, db: Database) throws {
+    try db.execute(
+      sql: """
+        UPDATE enrollments SET hours_reserved = hours_reserved + ?
+        WHERE id = (SELECT enrollment FROM refund_requests WHERE id = ?)
+        """, arguments: [hours, request])
+  }
+}
