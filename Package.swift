@@ -10,6 +10,8 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
     .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+    // Test-only: the reference our strict CSV reader is checked against on well-formed files.
+    .package(url: "https://github.com/yaslab/CSV.swift", exact: "2.5.2"),
   ],
   targets: [
     // The system OpenSSL (libcrypto): SHA-256, HMAC, Ed25519. Only JianguanCrypto imports it.
@@ -38,7 +40,8 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    .testTarget(name: "JianguanCoreTests", dependencies: ["JianguanCore"]),
+    .testTarget(
+      name: "JianguanCoreTests", dependencies: ["JianguanCore", .product(name: "CSV", package: "CSV.swift")]),
     .testTarget(name: "JianguanCryptoTests", dependencies: ["JianguanCrypto"]),
     .testTarget(name: "JianguanLedgerTests", dependencies: ["JianguanLedger", "JianguanCore", "JianguanCrypto"]),
     .testTarget(

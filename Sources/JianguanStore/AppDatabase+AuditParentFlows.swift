@@ -8,7 +8,7 @@ extension AppDatabase {
     var faults: [AuditFault] = []
     let flows = state.parentFlows
     var contractsSeen = 0
-    for row in try Row.fetchAll(db, sql: "SELECT enrollment, terms, seq FROM contracts") {
+    for row in try Row.fetchAll(try db.cachedStatement(sql: "SELECT enrollment, terms, seq FROM contracts")) {
       contractsSeen += 1
       let id: String = row["enrollment"]
       guard let replayed = flows.contracts[id] else {
@@ -28,7 +28,7 @@ extension AppDatabase {
       )
     }
     var requestsSeen = 0
-    for row in try Row.fetchAll(db, sql: "SELECT * FROM refund_requests") {
+    for row in try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM refund_requests")) {
       requestsSeen += 1
       let view = Self.refundRequestView(row)
       guard let replayed = flows.requests[view.id] else {
@@ -54,7 +54,9 @@ extension AppDatabase {
           "the refund_requests table has \(requestsSeen) rows, the ledger creates \(flows.requests.count)"))
     }
     var ratingsSeen = 0
-    for row in try Row.fetchAll(db, sql: "SELECT enrollment, institution, score, comment, seq FROM ratings") {
+    for row in try Row.fetchAll(
+      try db.cachedStatement(sql: "SELECT enrollment, institution, score, comment, seq FROM ratings"))
+    {
       ratingsSeen += 1
       let id: String = row["enrollment"]
       guard let replayed = flows.ratings[id] else {

@@ -23,14 +23,14 @@ extension AppDatabase {
   /// Appends the e-contract of a payment just appended, in its transaction.
   func issueContract(for payment: Payment, db: Database) throws {
     let row = try Row.fetchOne(
-      db,
-      sql: """
-        SELECT c.course, c.starts, c.ends, k.name AS course_name, k.delivery, k.lesson_minutes,
-          k.price_per_hour_fen, i.name AS institution_name, i.licence, i.mode, i.escrow_bank,
-          i.escrow_account, i.region
-        FROM classes c JOIN courses k ON k.id = c.course JOIN institutions i ON i.uscc = c.institution
-        WHERE c.id = ?
-        """, arguments: [payment.classID])!
+      try db.cachedStatement(
+        sql: """
+          SELECT c.course, c.starts, c.ends, k.name AS course_name, k.delivery, k.lesson_minutes,
+            k.price_per_hour_fen, i.name AS institution_name, i.licence, i.mode, i.escrow_bank,
+            i.escrow_account, i.region
+          FROM classes c JOIN courses k ON k.id = c.course JOIN institutions i ON i.uscc = c.institution
+          WHERE c.id = ?
+          """), arguments: [payment.classID])!
     let policy = reference.policy(for: row["region"])
     let contract = ContractIssued(
       enrollment: payment.enrollment, template: Self.contractTemplate, institution: payment.institution,
@@ -53,7 +53,8 @@ extension AppDatabase {
       _ = try requireEnrollment(id, db: db)
       guard
         let row = try Row.fetchOne(
-          db, sql: "SELECT terms, seq FROM contracts WHERE enrollment = ?", arguments: [id])
+          try db.cachedStatement(sql: "SELECT terms, seq FROM contracts WHERE enrollment = ?"),
+          arguments: [id])
       else {
         throw Rejection(
           "contract_missing",
@@ -65,7 +66,7 @@ extension AppDatabase {
       let parent = try person(table: "parents", id: terms.parent, db: db)
       let student = try person(table: "students", id: terms.student, db: db)
       let grade = try Int64.fetchOne(
-        db, sql: "SELECT grade FROM students WHERE id = ?", arguments: [terms.student])
+        try db.cachedStatement(sql: "SELECT grade FROM students WHERE id = ?"), arguments: [terms.student])
       return ContractDocument(
         terms: terms, seq: row["seq"], parentName: parent.name, parentMaskedID: parent.maskedID,
         studentMaskedName: student.name.map(Self.maskName), studentMaskedID: student.maskedID,
@@ -77,9 +78,10 @@ extension AppDatabase {
   func person(table: String, id: String, db: Database) throws -> (name: String?, maskedID: String) {
     guard
       let row = try Row.fetchOne(
-        db,
-        sql:
-          "SELECT p.masked_id, p.sealed, p.commitment FROM \(table) t JOIN persons p ON p.commitment = t.commitment WHERE t.id = ?",
+        try db.cachedStatement(
+          sql:
+            "SELECT p.masked_id, p.sealed, p.commitment FROM \(table) t JOIN persons p ON p.commitment = t.commitment WHERE t.id = ?"
+        ),
         arguments: [id])
     else { return (nil, "(unknown)") }
     let sealed: Data? = row["sealed"]

@@ -81,6 +81,10 @@ extension AppDatabase {
     }
     do {
       try writer.writeWithoutTransaction { db in
+        // A large batch touches pages all over the tables and indexes: give it a large page cache
+        // (256 MiB) so that it does not read back pages it just wrote.
+        try db.execute(sql: "PRAGMA cache_size = -262144")
+        defer { try? db.execute(sql: "PRAGMA cache_size = -2000") }
         try db.inTransaction(.immediate) {
           summary.firstSeq = try LedgerWriter.size(db) + 1
           try batch.run(db) {

@@ -46,7 +46,8 @@ extension AppDatabase {
     return try write { db in
       let row = try requireEnrollment(id, db: db)
       if let earlier = try Row.fetchOne(
-        db, sql: "SELECT score, rated_on FROM ratings WHERE enrollment = ?", arguments: [id])
+        try db.cachedStatement(sql: "SELECT score, rated_on FROM ratings WHERE enrollment = ?"),
+        arguments: [id])
       {
         throw Rejection(
           "rating_already_given",
@@ -71,8 +72,8 @@ extension AppDatabase {
     try read { db in
       let institution = try requireInstitution(uscc, db: db)
       let lines = try Row.fetchAll(
-        db,
-        sql: "SELECT enrollment, score, comment, rated_on FROM ratings WHERE institution = ? ORDER BY seq",
+        try db.cachedStatement(
+          sql: "SELECT enrollment, score, comment, rated_on FROM ratings WHERE institution = ? ORDER BY seq"),
         arguments: [uscc]
       ).map {
         RatingLine(
@@ -83,7 +84,8 @@ extension AppDatabase {
       let count = Int64(lines.count)
       let sum = lines.reduce(0) { $0 + $1.score }
       let name = try String.fetchOne(
-        db, sql: "SELECT name FROM institutions WHERE uscc = ?", arguments: [institution.uscc])
+        try db.cachedStatement(sql: "SELECT name FROM institutions WHERE uscc = ?"),
+        arguments: [institution.uscc])
       return RatingsReport(
         institution: uscc, name: name ?? "", count: count, scoreSum: sum,
         averageTenths: count == 0 ? nil : (sum * 20 + count) / (2 * count), distribution: distribution,

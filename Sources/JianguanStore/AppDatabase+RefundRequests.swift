@@ -141,8 +141,9 @@ extension AppDatabase {
   /// Open applications whose due day is before `asOf`: deemed agreed and executed (inside `settle`).
   func executeOverdueRefundRequests(asOf: CalendarDate, db: Database) throws -> [RefundRequestOutcome] {
     let overdue = try Row.fetchAll(
-      db,
-      sql: "SELECT * FROM refund_requests WHERE status = 'open' AND answer_due < ? ORDER BY answer_due, seq",
+      try db.cachedStatement(
+        sql: "SELECT * FROM refund_requests WHERE status = 'open' AND answer_due < ? ORDER BY answer_due, seq"
+      ),
       arguments: [asOf.description]
     ).map(Self.refundRequestView)
     return try overdue.map { row in
@@ -155,11 +156,11 @@ extension AppDatabase {
   /// Closing an institution executes its open and escalated applications before refunding the rest.
   func executeRefundRequestsOnClosure(uscc: String, reason: String, db: Database) throws -> [Recorded] {
     let pending = try Row.fetchAll(
-      db,
-      sql: """
-        SELECT r.* FROM refund_requests r JOIN enrollments e ON e.id = r.enrollment
-        WHERE e.institution = ? AND r.status IN ('open', 'escalated') ORDER BY r.seq
-        """, arguments: [uscc]
+      try db.cachedStatement(
+        sql: """
+          SELECT r.* FROM refund_requests r JOIN enrollments e ON e.id = r.enrollment
+          WHERE e.institution = ? AND r.status IN ('open', 'escalated') ORDER BY r.seq
+          """), arguments: [uscc]
     ).map(Self.refundRequestView)
     var recorded: [Recorded] = []
     // The day of the closure, by the clock (closing takes no date).
@@ -193,7 +194,8 @@ extension AppDatabase {
       bankRef: Self.systemBankRefPrefix + row.id, request: row.id, db: db)
     let amount =
       try Int64.fetchOne(
-        db, sql: "SELECT amount_fen FROM refunds WHERE id = ?", arguments: [refund.id]) ?? 0
+        try db.cachedStatement(sql: "SELECT amount_fen FROM refunds WHERE id = ?"), arguments: [refund.id])
+      ?? 0
     return RefundRequestOutcome(
       answer: answer, refund: refund, refundedFen: amount, paymentBankRef: row.paymentBankRef)
   }
@@ -205,7 +207,9 @@ extension AppDatabase {
   }
 
   func requireRefundRequest(_ id: String, db: Database) throws -> RefundRequestView {
-    guard let row = try Row.fetchOne(db, sql: "SELECT * FROM refund_requests WHERE id = ?", arguments: [id])
+    guard
+      let row = try Row.fetchOne(
+        try db.cachedStatement(sql: "SELECT * FROM refund_requests WHERE id = ?"), arguments: [id])
     else {
       throw Rejection("refund_request_unknown", "refund request \(Rejection.quote(id)) does not exist")
     }

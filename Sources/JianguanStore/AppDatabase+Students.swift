@@ -38,19 +38,20 @@ extension AppDatabase {
     return try read { db in
       guard
         let row = try Row.fetchOne(
-          db,
-          sql:
-            "SELECT s.parent, s.grade, p.masked_id FROM students s JOIN persons p ON p.commitment = s.commitment WHERE s.id = ?",
+          try db.cachedStatement(
+            sql:
+              "SELECT s.parent, s.grade, p.masked_id FROM students s JOIN persons p ON p.commitment = s.commitment WHERE s.id = ?"
+          ),
           arguments: [id])
       else { throw Rejection("student_unknown", "student \(Rejection.quote(id)) is not registered") }
       let enrollments = try Row.fetchAll(
-        db,
-        sql: """
-          SELECT e.*, k.name AS course_name, r.score FROM enrollments e
-          JOIN classes c ON c.id = e.class JOIN courses k ON k.id = c.course
-          LEFT JOIN ratings r ON r.enrollment = e.id
-          WHERE e.student = ? ORDER BY e.seq
-          """, arguments: [id]
+        try db.cachedStatement(
+          sql: """
+            SELECT e.*, k.name AS course_name, r.score FROM enrollments e
+            JOIN classes c ON c.id = e.class JOIN courses k ON k.id = c.course
+            LEFT JOIN ratings r ON r.enrollment = e.id
+            WHERE e.student = ? ORDER BY e.seq
+            """), arguments: [id]
       ).map { row in
         let balance = Self.balance(of: row)
         return StudentEnrollment(
@@ -62,11 +63,11 @@ extension AppDatabase {
           hoursRemaining: balance.hoursRemaining, rating: row["score"])
       }
       let requests = try Row.fetchAll(
-        db,
-        sql: """
-          SELECT r.* FROM refund_requests r JOIN enrollments e ON e.id = r.enrollment
-          WHERE e.student = ? ORDER BY r.rowid
-          """, arguments: [id]
+        try db.cachedStatement(
+          sql: """
+            SELECT r.* FROM refund_requests r JOIN enrollments e ON e.id = r.enrollment
+            WHERE e.student = ? ORDER BY r.rowid
+            """), arguments: [id]
       ).map(Self.refundRequestView)
       return StudentHistory(
         student: id, parent: row["parent"], maskedID: row["masked_id"], grade: row["grade"],

@@ -7,16 +7,16 @@ enum ParentFlowProjector {
   static func apply(_ flow: ParentFlowEvent, seq: Int64, db: Database) throws {
     switch flow {
     case .contractIssued(let e):
-      try db.execute(
-        sql: "INSERT INTO contracts(enrollment, institution, terms, seq) VALUES (?, ?, ?, ?)",
-        arguments: [e.enrollment, e.institution, flow.payload.canonicalText, seq])
+      try db.run(
+        "INSERT INTO contracts(enrollment, institution, terms, seq) VALUES (?, ?, ?, ?)",
+        [e.enrollment, e.institution, flow.payload.canonicalText, seq])
     case .refundRequestCreated(let e):
-      try db.execute(
-        sql: """
-          INSERT INTO refund_requests(id, enrollment, hours, all_remaining, reason, requested_at, requested_on,
-            answer_due, payment_bank_ref, status, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)
-          """,
-        arguments: [
+      try db.run(
+        """
+        INSERT INTO refund_requests(id, enrollment, hours, all_remaining, reason, requested_at, requested_on,
+          answer_due, payment_bank_ref, status, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)
+        """,
+        [
           e.request, e.enrollment, e.hours, e.allRemaining, e.reason, e.requestedAt,
           String(e.requestedAt.prefix(10)), e.answerDue, e.paymentBankRef, seq,
         ])
@@ -26,18 +26,18 @@ enum ParentFlowProjector {
     case .refundRequestRefused(let e):
       try answer(e.request, status: "refused", basis: e.basis, reason: e.reason, on: e.on, seq: seq, db: db)
     case .refundRequestEscalated(let e):
-      try db.execute(
-        sql: "UPDATE refund_requests SET status = 'escalated', escalation_reason = ?, seq = ? WHERE id = ?",
-        arguments: [e.reason, seq, e.request])
+      try db.run(
+        "UPDATE refund_requests SET status = 'escalated', escalation_reason = ?, seq = ? WHERE id = ?",
+        [e.reason, seq, e.request])
       let hours =
         try Int64.fetchOne(
-          db, sql: "SELECT hours FROM refund_requests WHERE id = ?", arguments: [e.request]) ?? 0
+          try db.cachedStatement(sql: "SELECT hours FROM refund_requests WHERE id = ?"),
+          arguments: [e.request]) ?? 0
       try reserve(hours, request: e.request, db: db)
     case .ratingAdded(let e):
-      try db.execute(
-        sql:
-          "INSERT INTO ratings(enrollment, institution, score, comment, rated_on, seq) VALUES (?, ?, ?, ?, ?, ?)",
-        arguments: [e.enrollment, e.institution, e.score, e.comment, e.on, seq])
+      try db.run(
+        "INSERT INTO ratings(enrollment, institution, score, comment, rated_on, seq) VALUES (?, ?, ?, ?, ?, ?)",
+        [e.enrollment, e.institution, e.score, e.comment, e.on, seq])
     }
   }
 
@@ -47,21 +47,22 @@ enum ParentFlowProjector {
   ) throws {
     let hours =
       try Int64.fetchOne(
-        db, sql: "SELECT hours FROM refund_requests WHERE id = ?", arguments: [request]) ?? 0
-    try db.execute(
-      sql: """
-        UPDATE refund_requests SET status = ?, basis = ?, answer_reason = ?, answered_on = ?, seq = ?
-        WHERE id = ?
-        """, arguments: [status, basis.rawValue, reason, on, seq, request])
+        try db.cachedStatement(sql: "SELECT hours FROM refund_requests WHERE id = ?"), arguments: [request])
+      ?? 0
+    try db.run(
+      """
+      UPDATE refund_requests SET status = ?, basis = ?, answer_reason = ?, answered_on = ?, seq = ?
+      WHERE id = ?
+      """, [status, basis.rawValue, reason, on, seq, request])
     try reserve(-hours, request: request, db: db)
   }
 
   /// Adds `hours` (negative: frees them) to the hours reserved on the request's enrollment.
   static func reserve(_ hours: Int64, request: String, db: Database) throws {
-    try db.execute(
-      sql: """
-        UPDATE enrollments SET hours_reserved = hours_reserved + ?
-        WHERE id = (SELECT enrollment FROM refund_requests WHERE id = ?)
-        """, arguments: [hours, request])
+    try db.run(
+      """
+      UPDATE enrollments SET hours_reserved = hours_reserved + ?
+      WHERE id = (SELECT enrollment FROM refund_requests WHERE id = ?)
+      """, [hours, request])
   }
 }

@@ -107,7 +107,8 @@ enum Schema {
             CHECK (hours_consumed + hours_refunded + hours_pending <= hours_paid)
           ) STRICT;
           CREATE INDEX enrollments_institution ON enrollments(institution);
-          CREATE INDEX enrollments_class_student ON enrollments(class, student);
+          CREATE INDEX enrollments_holding ON enrollments(class, student, hours_paid, hours_consumed, hours_refunded)
+            WHERE hours_paid > hours_consumed + hours_refunded;
 
           CREATE TABLE lessons (
             id TEXT PRIMARY KEY NOT NULL,

@@ -23,6 +23,7 @@ struct Jianguan: ParsableCommand {
       ContractCommand.self,
       BalanceCommand.self, LedgerCommand.self, AuditCommand.self, ImportCommand.self, KeyCommand.self,
       CheckpointCommand.self, ProofCommand.self, ReceiptCommand.self, ActionCommand.self, MeasureCommand.self,
+      BenchmarkCommand.self,
       FindingCommand.self, ComplaintCommand.self, ReportCommand.self, DemoCommand.self,
     ])
 

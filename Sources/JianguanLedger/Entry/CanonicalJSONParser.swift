@@ -85,7 +85,22 @@ public struct CanonicalJSONParser {
 
   mutating func parseString() throws -> String {
     try expect(UInt8(ascii: "\""))
-    var out: [UInt8] = []
+    // Fast path: most strings have no escape and end at the next quote.
+    var end = position
+    while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"),
+      bytes[end] >= 0x20
+    {
+      end += 1
+    }
+    if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+      guard let text = String(validating: bytes[position..<end], as: UTF8.self) else {
+        throw failure("string is not valid UTF-8")
+      }
+      position = end + 1
+      return text
+    }
+    var out: [UInt8] = Array(bytes[position..<end])
+    position = end
     while true {
       guard let byte = current else { throw failure("unterminated string") }
       position += 1

@@ -14,22 +14,43 @@ public enum JSONValueCoder {
   }
 }
 
-/// A reference box so nested containers write into their parent.
+/// A reference box so nested containers write into their parent. Members and items are gathered
+/// in place and turned into a `JSONValue` once, at the end (setting them one by one on a
+/// `JSONValue.object` would copy the dictionary at every field).
 final class ValueBox {
-  var value: JSONValue?
-  init(_ value: JSONValue? = nil) { self.value = value }
+  private var members: [String: JSONValue]?
+  private var items: [JSONValue]?
+  private var single: JSONValue?
+
+  init(_ value: JSONValue? = nil) { single = value }
+
+  var value: JSONValue? {
+    get {
+      if let members { return .object(members) }
+      if let items { return .array(items) }
+      return single
+    }
+    set {
+      members = nil
+      items = nil
+      single = newValue
+    }
+  }
+
+  func startObject() { if members == nil { members = [:] } }
+  func startArray() { if items == nil { items = [] } }
 
   func set(key: String, _ child: JSONValue) {
-    var members = value?.objectValue ?? [:]
-    members[key] = child
-    value = .object(members)
+    if members == nil { members = [:] }
+    members![key] = child
   }
 
   func append(_ child: JSONValue) {
-    var items = value?.arrayValue ?? []
-    items.append(child)
-    value = .array(items)
+    if items == nil { items = [] }
+    items!.append(child)
   }
+
+  var count: Int { items?.count ?? 0 }
 }
 
 struct AnyKey: CodingKey {
@@ -50,12 +71,12 @@ final class ValueEncoder: Encoder {
   init(storage: ValueBox = ValueBox()) { self.storage = storage }
 
   func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-    if storage.value == nil { storage.value = .object([:]) }
+    storage.startObject()
     return KeyedEncodingContainer(KeyedValueEncoder<Key>(box: storage))
   }
 
   func unkeyedContainer() -> any UnkeyedEncodingContainer {
-    if storage.value == nil { storage.value = .array([]) }
+    storage.startArray()
     return UnkeyedValueEncoder(box: storage)
   }
 
@@ -109,7 +130,7 @@ struct KeyedValueEncoder<Key: CodingKey>: KeyedEncodingContainerProtocol {
 struct UnkeyedValueEncoder: UnkeyedEncodingContainer {
   let box: ValueBox
   var codingPath: [any CodingKey] = []
-  var count: Int { box.value?.arrayValue?.count ?? 0 }
+  var count: Int { box.count }
 
   mutating func encodeNil() throws { preconditionFailure("null has no place in the ledger") }
   mutating func encode<T: Encodable>(_ value: T) throws { box.append(try ValueEncoder.primitive(value)) }
