@@ -22,7 +22,9 @@ extension AppDatabase {
       let parentID = try LedgerWriter.nextID("P", table: "parents", db: db)
       let seq = try LedgerWriter.append(
         .parentRegistered(ParentRegistered(id: parentID, commitment: commitment)), db: db)
-      return Recorded(id: parentID, seq: seq)
+      var recorded = Recorded(id: parentID, seq: seq)
+      recorded.maskedIDNumber = id.masked
+      return recorded
     }
   }
 
@@ -50,7 +52,9 @@ extension AppDatabase {
         [commitment, id.masked, sealed])
       let studentID = try LedgerWriter.nextID("S", table: "students", db: db)
       let event = StudentAdded(id: studentID, parent: parent, commitment: commitment, grade: gradeNumber)
-      return Recorded(id: studentID, seq: try LedgerWriter.append(.studentAdded(event), db: db))
+      var recorded = Recorded(id: studentID, seq: try LedgerWriter.append(.studentAdded(event), db: db))
+      recorded.maskedIDNumber = id.masked
+      return recorded
     }
   }
 

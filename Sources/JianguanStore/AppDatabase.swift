@@ -150,6 +150,8 @@ public struct Recorded: Equatable, Sendable {
   public let seq: Int64
   /// True when the request repeated an earlier one (same bank reference and content) and nothing new was written.
   public var repeated = false
+  /// The person's ID number, masked (3405**********001X), for parents and students.
+  public var maskedIDNumber: String?
 
   public init(id: String, seq: Int64, repeated: Bool = false) {
     self.id = id

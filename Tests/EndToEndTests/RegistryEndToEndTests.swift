@@ -109,6 +109,29 @@ import Testing
     #expect(!refused.stderr.contains("340524198001010013"))
   }
 
+  @Test func peopleAreShownWithTheirIDNumberMasked() throws {
+    let cli = try CLI()
+    defer { cli.remove() }
+    _ = try cli.run(["init"])
+    let idNumber = CLI.residentID(7, year: 1982)
+    let parent = try cli.run([
+      "parent", "register", "--name", "王五", "--id-number", idNumber, "--phone", "13900001111",
+    ])
+    let masked = String(idNumber.prefix(4)) + String(repeating: "*", count: 10) + String(idNumber.suffix(4))
+    #expect(
+      parent.status == 0 && parent.stdout.contains(masked) && !parent.stdout.contains(idNumber),
+      "\(parent.stdout)")
+    let json = try cli.run([
+      "student", "add", "--parent", "P1", "--name", "王小五", "--id-number", CLI.residentID(8), "--grade", "3",
+      "--format", "json",
+    ])
+    #expect(json.stdout.contains("\"idNumberMasked\":\"3401**********"))
+    let again = try cli.run([
+      "parent", "register", "--name", "王五", "--id-number", idNumber, "--phone", "13900001111",
+    ])
+    #expect(again.status == 1 && again.stderr.contains(masked) && !again.stderr.contains(idNumber))
+  }
+
   @Test func jsonErrorsAreOneObjectOnStdout() throws {
     let cli = try CLI()
     defer { cli.remove() }

@@ -23,11 +23,16 @@ struct Output {
       Output.json(recorded),
       text: recorded.repeated
         ? "\(what) \(recorded.id) was already recorded at seq \(recorded.seq) (same bank reference and content; nothing new written)"
-        : "\(what) \(recorded.id) recorded at seq \(recorded.seq)")
+        : "\(what) \(recorded.id)\(recorded.maskedIDNumber.map { " (ID number \($0))" } ?? "") recorded at seq \(recorded.seq)"
+    )
   }
 
   static func json(_ recorded: Recorded) -> JSONValue {
-    .object(["id": .string(recorded.id), "seq": .integer(recorded.seq), "repeated": .bool(recorded.repeated)])
+    var members: [String: JSONValue] = [
+      "id": .string(recorded.id), "seq": .integer(recorded.seq), "repeated": .bool(recorded.repeated),
+    ]
+    if let masked = recorded.maskedIDNumber { members["idNumberMasked"] = .string(masked) }
+    return .object(members)
   }
 
   /// A plain text table with aligned columns (CJK characters count as two cells).
