@@ -38,13 +38,37 @@ enum Environment {
 
   static func reference() throws -> ReferenceData {
     let folder = try dataDirectory()
-    let regions = try RegionTable(
-      currentCSV: readText(folder.appendingPathComponent("regions.csv")),
-      historyCSV: readText(folder.appendingPathComponent("regions_history.csv")))
     let policies = try PolicyBook.parse(
       json: Array(readText(folder.appendingPathComponent("policy.json")).utf8))
-    let calendar = try WorkingDayCalendar(csv: readText(folder.appendingPathComponent("calendar.csv")))
-    return ReferenceData(regions: regions, policies: policies, calendar: calendar)
+    for name in ["regions.csv", "regions_history.csv", "calendar.csv"] {
+      guard FileManager.default.isReadableFile(atPath: folder.appendingPathComponent(name).path) else {
+        throw Rejection(
+          "data_file_unreadable",
+          "reference data file \(Rejection.quote(folder.appendingPathComponent(name).path)) cannot be read")
+      }
+    }
+    return ReferenceData(
+      policies: policies,
+      regions: {
+        loadOrExit {
+          try RegionTable(
+            currentCSV: readText(folder.appendingPathComponent("regions.csv")),
+            historyCSV: readText(folder.appendingPathComponent("regions_history.csv")))
+        }
+      },
+      calendar: {
+        loadOrExit { try WorkingDayCalendar(csv: readText(folder.appendingPathComponent("calendar.csv"))) }
+      })
+  }
+
+  /// Loads a reference file on first use; a damaged file ends the command with status 2 and one
+  /// sentence (nothing is written: no transaction has begun, or the one open is rolled back by exit).
+  static func loadOrExit<T>(_ load: () throws -> T) -> T {
+    do { return try load() } catch {
+      FileHandle.standardError.write(
+        Data("jianguan: the reference data in Data/ is damaged: \(error)\n".utf8))
+      exit(Jianguan.Status.failure.rawValue)
+    }
   }
 
   /// Now, in China Standard Time: $JIANGUAN_NOW (for reproducible demos and tests), else the clock.
