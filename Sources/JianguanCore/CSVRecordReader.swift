@@ -21,7 +21,6 @@ public struct CSVRecordReader {
   var fields: [String] = []
   var line = 1
   var recordLine = 1
-  var stateBeforeCR = State.fieldStart
   var sawAnything = false
 
   public init() {}
@@ -72,7 +71,6 @@ public struct CSVRecordReader {
           line += 1
           try endRecord(into: &records)
         case UInt8(ascii: "\r"):
-          stateBeforeCR = state
           state = .afterCR
         case UInt8(ascii: "\""):
           guard state == .fieldStart else {
@@ -103,7 +101,6 @@ public struct CSVRecordReader {
           line += 1
           try endRecord(into: &records)
         case UInt8(ascii: "\r"):
-          stateBeforeCR = .unquoted
           state = .afterCR
         default:
           throw failure("text after the closing quote of field \(fields.count + 1)")
