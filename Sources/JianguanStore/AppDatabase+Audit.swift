@@ -120,7 +120,9 @@ extension AppDatabase {
   func compareProjections(_ state: LedgerState, db: Database) throws -> [AuditFault] {
     var faults: [AuditFault] = []
     var seen = Set<String>()
-    for row in try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM enrollments")) {
+    // Cursors, not arrays: a city's tables hold millions of rows.
+    let enrollmentRows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT * FROM enrollments"))
+    while let row = try enrollmentRows.next() {
       let id: String = row["id"]
       seen.insert(id)
       guard let replayed = state.enrollments[id] else {
@@ -180,7 +182,9 @@ extension AppDatabase {
           "the institutions table has \(institutionCount) rows, the ledger registers \(state.institutions.count)"
         ))
     }
-    for row in try Row.fetchAll(try db.cachedStatement(sql: "SELECT id, status, hours, seq FROM lessons")) {
+    let lessonRows = try Row.fetchCursor(
+      db.cachedStatement(sql: "SELECT id, status, hours, seq FROM lessons"))
+    while let row = try lessonRows.next() {
       let id: String = row["id"]
       let status: String = row["status"]
       guard let replayed = state.lessons[id] else {

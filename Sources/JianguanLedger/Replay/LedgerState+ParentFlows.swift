@@ -1,4 +1,5 @@
 import JianguanCore
+import JianguanCrypto
 
 /// What the replay knows of contracts, refund applications and ratings.
 public struct ParentFlowState: Sendable {
@@ -16,7 +17,9 @@ public struct ParentFlowState: Sendable {
     public var lastSeq: Int64
   }
 
-  public internal(set) var contracts: [String: ContractIssued] = [:]
+  /// SHA-256 of each contract's canonical terms: enough to compare with the table, in 32 bytes
+  /// where a whole contract would hold a million enrollments' terms in memory.
+  public internal(set) var contracts: [String: [UInt8]] = [:]
   public internal(set) var requests: [String: RequestState] = [:]
   /// Ratings by enrollment.
   public internal(set) var ratings: [String: RatingAdded] = [:]
@@ -63,7 +66,8 @@ extension LedgerState {
     if parentFlows.contracts[body.enrollment] != nil {
       fault("contract of \(body.enrollment) is issued twice")
     }
-    parentFlows.contracts[body.enrollment] = body
+    parentFlows.contracts[body.enrollment] = SHA256.hash(
+      ParentFlowEvent.contractIssued(body).payload.canonicalBytes)
     var differing: [String] = []
     func expect(_ field: String, _ matches: Bool) { if !matches { differing.append(field) } }
     expect("template", body.template == "GF-2021-2604")
