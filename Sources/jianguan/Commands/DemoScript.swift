@@ -157,7 +157,7 @@ struct DemoScript {
 
     let closed = institutions[6]
     let closure = try database.closeInstitution(uscc: closed, reason: "举办者申请注销", bankRefPrefix: "DEMO-CLOSE")
-    print("institution \(closed) closed: \(closure.count - 1) entries of voids and refunds, then revoked")
+    print("institution \(closed) closed: \(closure.count - 1) voids and refunds, then revoked")
   }
 
   /// The supervision scene: the records behind the seed bulletin of 2023-01-12, its first lines,
