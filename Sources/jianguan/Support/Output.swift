@@ -44,12 +44,13 @@ struct Output {
     return ([line(header)] + rows.map { line($0.map(safe)) }).joined(separator: "\n")
   }
 
-  /// Text made safe for a terminal: control and bidirectional-override characters are escaped.
+  /// Text made safe for a terminal: control characters, bidirectional overrides and the invisible
+  /// direction marks (LRM, RLM, ALM) and line separators are escaped, so what is printed is what is stored.
   static func safe(_ text: String) -> String {
     var out = ""
     for scalar in text.unicodeScalars {
       switch scalar.value {
-      case 0x00..<0x20, 0x7F..<0xA0, 0x202A...0x202E, 0x2066...0x2069:
+      case 0x00..<0x20, 0x7F..<0xA0, 0x061C, 0x200E, 0x200F, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069:
         out += "\\u{\(String(scalar.value, radix: 16))}"
       default: out.unicodeScalars.append(scalar)
       }
