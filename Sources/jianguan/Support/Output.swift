@@ -31,7 +31,9 @@ struct Output {
   }
 
   /// A plain text table with aligned columns (CJK characters count as two cells).
-  static func table(_ header: [String], _ rows: [[String]]) -> String {
+  static func table(_ header: [String], _ rawRows: [[String]]) -> String {
+    // Escaped first, then measured: an escape is longer than what it replaces.
+    let rows = rawRows.map { $0.map(safe) }
     var widths = header.map(cellWidth)
     for row in rows {
       for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cellWidth(cell)) }
@@ -41,7 +43,7 @@ struct Output {
         cell + String(repeating: " ", count: widths[index] - cellWidth(cell))
       }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
     }
-    return ([line(header)] + rows.map { line($0.map(safe)) }).joined(separator: "\n")
+    return ([line(header)] + rows.map(line)).joined(separator: "\n")
   }
 
   /// Text made safe for a terminal: control characters, bidirectional overrides and the invisible
