@@ -50,7 +50,7 @@ def main():
     payments = args.kills * args.batch
     out = subprocess.run(
         [sys.executable, os.path.join(HERE, "gen_dataset.py"), "--out", data, "--seed", str(args.seed),
-         "--institutions", "40", "--students", str(max(1000, payments // 3)), "--payments", str(payments),
+         "--institutions", "40", "--students", str(max(1000, payments // 8)), "--payments", str(payments),
          "--lesson-share", "0", "--refund-share", "0"], check=True, capture_output=True, text=True).stdout
     now = out.split()[0].split("=")[1]
     db = os.path.join(args.work, "bureau.sqlite")
@@ -98,7 +98,7 @@ def main():
         if time.monotonic() - started > args.max_seconds:
             print("time limit of %.0f s reached after %d kills" % (args.max_seconds, k))
             break
-        delay = rng.uniform(0.0, batch_seconds * 1.05)
+        delay = rng.uniform(0.0, batch_seconds * 1.25)
         delays.append(delay)
         process = subprocess.Popen([args.binary, "import", "payments", path], env=env, cwd=data,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -107,39 +107,39 @@ def main():
         process.wait()
         figures["kills"] += 1
         audit(run, figures, "after kill %d" % (k + 1))
-        present = ledger_refs(db)
-        for j, (_, earlier) in enumerate(batches[:k + 1]):
-            found = len(earlier & present)
-            if j < k and found != len(earlier):
-                fail("kill %d: batch %d, committed before, now has %d of %d references" % (k + 1, j, found,
-                                                                                        len(earlier)))
-            if j == k and found not in (0, len(earlier)):
-                fail("kill %d: batch %d is partly in the ledger: %d of %d references" % (k + 1, j, found,
-                                                                                       len(earlier)))
-            if j == k:
-                figures["none" if found == 0 else "all"] += 1
-                before = found
+        counts = batch_counts(db, batches[:k + 1])
+        for j, found in enumerate(counts):
+            size = len(batches[j][1])
+            if j < k and found != size:
+                fail("kill %d: batch %d, committed before, now has %d of %d references" % (k + 1, j, found, size))
+            if j == k and found not in (0, size):
+                fail("kill %d: batch %d is partly in the ledger: %d of %d references" % (k + 1, j, found, size))
+        before = counts[k]
+        figures["none" if before == 0 else "all"] += 1
         result = run("--format", "json", "import", "payments", path)
         figures["reruns"] += 1
         figures["rerun_added"] += len(refs) - before
         summary = json.loads(result.stdout)
-        present, duplicates = ledger_refs(db), duplicate_refs(db)
-        if not refs <= present:
+        if batch_counts(db, batches[:k + 1])[k] != len(refs):
             fail("kill %d: after the rerun batch %d is still incomplete" % (k + 1, k))
-        if duplicates:
-            fail("kill %d: after the rerun %d bank references are in the ledger twice" % (k + 1, duplicates))
         figures.setdefault("rerun_summaries", []).append(summary)
         audit(run, figures, "after rerun %d" % (k + 1))
 
     entries = sqlite3.connect(db).execute("SELECT COUNT(*), MAX(seq) FROM ledger").fetchone()
+    duplicates = duplicate_refs(db)
+    if duplicates:
+        fail("%d bank references are in the ledger twice" % duplicates)
+    payments_in_ledger = len(ledger_refs(db))
+    if payments_in_ledger != figures["kills"] * args.batch:
+        fail("the ledger holds %d payments, expected %d" % (payments_in_ledger, figures["kills"] * args.batch))
     elapsed = time.monotonic() - started
     print("crash_kill: seed %d, %d kills (SIGKILL) during imports of %d-payment batches (one batch ~%.2f s)"
           % (args.seed, figures["kills"], args.batch, batch_seconds))
     print("  kill delays %.3f–%.3f s; batch found empty after the kill: %d times, complete: %d times"
           % (min(delays), max(delays), figures["none"], figures["all"]))
     print("  never part of a batch; %d audits passed (after each kill and each rerun)" % figures["audits"])
-    print("  %d reruns completed their batch, adding %d payments; 0 duplicate bank references"
-          % (figures["reruns"], figures["rerun_added"]))
+    print("  %d reruns completed their batch, adding %d payments; ledger holds %d payments, 0 duplicate bank "
+          "references" % (figures["reruns"], figures["rerun_added"], payments_in_ledger))
     print("  ledger: %d entries, seq 1…%d without gaps; %.0f s in all" % (entries[0], entries[1], elapsed))
 
 
@@ -148,6 +148,24 @@ def audit(run, figures, when):
     if result.returncode != 0:
         fail("audit %s exited %d: %s" % (when, result.returncode, (result.stdout + result.stderr)[-2000:]))
     figures["audits"] += 1
+
+
+def batch_counts(db, batches, all_batches=True):
+    """How many of each batch's bank references the ledger holds (through the payment entries'
+    projection `bank_refs`, which the audit compares with the ledger), and a check that the
+    ledger's payment entries number exactly the references found."""
+    with sqlite3.connect(db, timeout=30) as connection:
+        counts = []
+        for _, refs in batches:
+            connection.execute("CREATE TEMP TABLE IF NOT EXISTS wanted(ref TEXT PRIMARY KEY)")
+            connection.execute("DELETE FROM wanted")
+            connection.executemany("INSERT INTO wanted VALUES (?)", ((r,) for r in refs))
+            counts.append(connection.execute(
+                "SELECT COUNT(*) FROM bank_refs JOIN wanted USING (ref) WHERE kind = 'payment'").fetchone()[0])
+        in_ledger = connection.execute("SELECT COUNT(*) FROM ledger WHERE kind = 'payment'").fetchone()[0]
+        if all_batches and in_ledger != sum(counts):
+            fail("the ledger holds %d payment entries but the batches account for %d" % (in_ledger, sum(counts)))
+        return counts
 
 
 def ledger_refs(db):
