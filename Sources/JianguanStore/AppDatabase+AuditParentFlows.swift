@@ -6,7 +6,7 @@ import JianguanLedger
 extension AppDatabase {
   /// Compares the contract, refund-application and rating tables with the replayed state.
   func compareParentFlowProjections(_ state: LedgerState, db: Database) throws -> [AuditFault] {
-    var faults: [AuditFault] = []
+    var faults = try compareErasures(state, db: db)
     let flows = state.parentFlows
     var contractsSeen = 0
     let contracts = try Row.fetchCursor(

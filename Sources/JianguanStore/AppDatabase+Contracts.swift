@@ -69,7 +69,8 @@ extension AppDatabase {
         try db.cachedStatement(sql: "SELECT grade FROM students WHERE id = ?"), arguments: [terms.student])
       return ContractDocument(
         terms: terms, seq: row["seq"], parentName: parent.name, parentMaskedID: parent.maskedID,
-        studentMaskedName: student.name.map(Self.maskName), studentMaskedID: student.maskedID,
+        studentMaskedName: student.name.map { $0 == Self.erasedText ? $0 : Self.maskName($0) },
+        studentMaskedID: student.maskedID,
         studentGrade: grade ?? 0)
     }
   }
@@ -84,9 +85,7 @@ extension AppDatabase {
         ),
         arguments: [id])
     else { return (nil, "(unknown)") }
-    let sealed: Data? = row["sealed"]
-    let record = sealed.flatMap { try? vault.open($0, commitment: row["commitment"]) }
-    return (record?.name, row["masked_id"])
+    return (personalRecord(row)?.name, row["masked_id"])
   }
 
   /// "张小明" → "张**": the family name and one asterisk per other character.

@@ -46,6 +46,11 @@ extension AppDatabase {
       else {
         throw Rejection("parent_unknown", "parent \(Rejection.quote(parent)) is not registered")
       }
+      if try Bool.fetchOne(db, sql: "SELECT 1 FROM erasures WHERE parent = ?", arguments: [parent]) == true {
+        throw Rejection(
+          "parent_erased",
+          "parent \(parent)'s personal data was erased; a student cannot be added to an erased parent")
+      }
       try requireNewPerson(commitment: commitment, masked: id.masked, db: db)
       try db.run(
         "INSERT INTO persons(commitment, role, masked_id, sealed) VALUES (?, 'student', ?, ?)",

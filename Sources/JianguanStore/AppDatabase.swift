@@ -101,9 +101,7 @@ public final class AppDatabase: Sendable {
       writer = try connect(path: path)
       try Schema.migrator.migrate(writer)
     } catch let error as DatabaseError {
-      throw Rejection(
-        "database_unreadable",
-        "database \(Rejection.quote(path)) cannot be opened: \(error.message ?? "\(error)")")
+      throw StoreError(opening: path, error)
     }
     return AppDatabase(
       path: path, writer: writer, vault: PersonalDataVault.open(at: keyPath), reference: reference)

@@ -38,6 +38,8 @@ enum ParentFlowProjector {
       try db.run(
         "INSERT INTO ratings(enrollment, institution, score, comment, rated_on, seq) VALUES (?, ?, ?, ?, ?, ?)",
         [e.enrollment, e.institution, e.score, e.comment, e.on, seq])
+    case .parentErased(let e):
+      try ErasureSchema.erase(parent: e.parent, seq: seq, db: db)
     }
   }
 

@@ -150,6 +150,7 @@ enum Schema {
       try db.execute(sql: SupervisionSchema.v2)
     }
     migrator.registerMigration("v3-parent-flows") { db in try db.execute(sql: ParentFlowSchema.v3) }
+    migrator.registerMigration("v4-erasures") { db in try db.execute(sql: ErasureSchema.v4) }
     return migrator
   }
 }

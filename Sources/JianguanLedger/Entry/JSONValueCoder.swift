@@ -9,8 +9,33 @@ public enum JSONValueCoder {
     return encoder.storage.value ?? .object([:])
   }
 
+  /// Throws `Entry.FormatError` with one sentence naming the member (found by fuzzing: a raw
+  /// `DecodingError` used to reach the audit's output).
   public static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws -> T {
-    try T(from: ValueDecoder(value: value, codingPath: []))
+    do {
+      return try T(from: ValueDecoder(value: value, codingPath: []))
+    } catch let error as DecodingError {
+      throw Entry.FormatError(reason: sentence(error))
+    }
+  }
+
+  /// "payload member postings[1].account is missing", "… amountFen: expected an integer, found "x"".
+  static func sentence(_ error: DecodingError) -> String {
+    func path(_ keys: [any CodingKey]) -> String {
+      keys.reduce("") { text, key in
+        if let index = key.intValue { return text + "[\(index)]" }
+        return text.isEmpty ? key.stringValue : text + "." + key.stringValue
+      }
+    }
+    switch error {
+    case .keyNotFound(let key, let context):
+      return "payload member \(path(context.codingPath + [key])) is missing"
+    case .valueNotFound(_, let context), .typeMismatch(_, let context), .dataCorrupted(let context):
+      let member = path(context.codingPath)
+      return "payload \(member.isEmpty ? "" : "member \(member) ")is malformed: \(context.debugDescription)"
+    @unknown default:
+      return "payload is malformed: \(error)"
+    }
   }
 }
 

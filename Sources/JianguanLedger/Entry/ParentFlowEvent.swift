@@ -7,11 +7,13 @@ public enum ParentFlowEvent: Equatable, Sendable {
   case refundRequestRefused(RefundRequestRefused)
   case refundRequestEscalated(RefundRequestEscalated)
   case ratingAdded(RatingAdded)
+  /// A parent's personal data was erased (right to erasure); the commitments stay.
+  case parentErased(ParentErased)
 
   /// Every entry kind of this group.
   public static let kinds: Set<String> = [
     "contract.issued", "refund-request.created", "refund-request.agreed", "refund-request.refused",
-    "refund-request.escalated", "rating.added",
+    "refund-request.escalated", "rating.added", "parent.erased",
   ]
 
   public var kind: String {
@@ -22,6 +24,7 @@ public enum ParentFlowEvent: Equatable, Sendable {
     case .refundRequestRefused: "refund-request.refused"
     case .refundRequestEscalated: "refund-request.escalated"
     case .ratingAdded: "rating.added"
+    case .parentErased: "parent.erased"
     }
   }
 
@@ -33,6 +36,7 @@ public enum ParentFlowEvent: Equatable, Sendable {
     case .refundRequestRefused(let body): JSONValueCoder.encode(body)
     case .refundRequestEscalated(let body): JSONValueCoder.encode(body)
     case .ratingAdded(let body): JSONValueCoder.encode(body)
+    case .parentErased(let body): JSONValueCoder.encode(body)
     }
   }
 
@@ -46,6 +50,7 @@ public enum ParentFlowEvent: Equatable, Sendable {
     case "refund-request.refused": self = .refundRequestRefused(try body(RefundRequestRefused.self))
     case "refund-request.escalated": self = .refundRequestEscalated(try body(RefundRequestEscalated.self))
     case "rating.added": self = .ratingAdded(try body(RatingAdded.self))
+    case "parent.erased": self = .parentErased(try body(ParentErased.self))
     default: throw Entry.FormatError(reason: "unknown entry kind \"\(kind)\"")
     }
   }

@@ -25,6 +25,8 @@ public struct ParentFlowState: Sendable {
   public internal(set) var ratings: [String: RatingAdded] = [:]
   /// The registration of each institution, for checking the terms a contract quotes.
   var institutionTerms: [String: InstitutionRegistered] = [:]
+  /// Parents whose personal data was erased, with the seq of the `parent.erased` entry.
+  public internal(set) var erasedParents: [String: Int64] = [:]
   /// The event of the entry before the one being applied.
   var previous: Event?
 
@@ -55,6 +57,7 @@ extension LedgerState {
         body.request, basis: body.basis, agreed: false, on: body.on, seq: seq, fault: fault)
     case .refundRequestEscalated(let body): applyRequestEscalated(body, seq: seq, fault: fault)
     case .ratingAdded(let body): applyRating(body, seq: seq, fault: fault)
+    case .parentErased(let body): applyParentErased(body, seq: seq, fault: fault)
     }
   }
 

@@ -121,6 +121,7 @@ public struct LedgerState: Sendable {
     case .studentAdded(let body):
       register(body.id, in: &students, value: body, what: "student", fault: fault)
       if parents[body.parent] == nil { fault("student \(body.id) of unknown parent \(body.parent)") }
+      checkNotErased(parent: body.parent, fault: fault)
     case .payment(let body):
       applyPayment(body, seq: seq, fault: fault)
     case .lessonRecorded(let body):

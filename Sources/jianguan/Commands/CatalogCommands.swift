@@ -103,7 +103,8 @@ struct ClassCommand: ParsableCommand {
 
 struct ParentCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "parent", abstract: "Parents, registered real-name.", subcommands: [Register.self])
+    commandName: "parent", abstract: "Parents, registered real-name.",
+    subcommands: [Register.self, Show.self, Erase.self])
 
   struct Register: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -36,7 +36,9 @@ struct Output {
   }
 
   /// A plain text table with aligned columns (CJK characters count as two cells).
-  static func table(_ header: [String], _ rows: [[String]]) -> String {
+  static func table(_ header: [String], _ rawRows: [[String]]) -> String {
+    // Escaped first, then measured: an escape is longer than what it replaces.
+    let rows = rawRows.map { $0.map(safe) }
     var widths = header.map(cellWidth)
     for row in rows {
       for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cellWidth(cell)) }
@@ -46,15 +48,16 @@ struct Output {
         cell + String(repeating: " ", count: widths[index] - cellWidth(cell))
       }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
     }
-    return ([line(header)] + rows.map { line($0.map(safe)) }).joined(separator: "\n")
+    return ([line(header)] + rows.map(line)).joined(separator: "\n")
   }
 
-  /// Text made safe for a terminal: control and bidirectional-override characters are escaped.
+  /// Text made safe for a terminal: control characters, bidirectional overrides and the invisible
+  /// direction marks (LRM, RLM, ALM) and line separators are escaped, so what is printed is what is stored.
   static func safe(_ text: String) -> String {
     var out = ""
     for scalar in text.unicodeScalars {
       switch scalar.value {
-      case 0x00..<0x20, 0x7F..<0xA0, 0x202A...0x202E, 0x2066...0x2069:
+      case 0x00..<0x20, 0x7F..<0xA0, 0x061C, 0x200E, 0x200F, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069:
         out += "\\u{\(String(scalar.value, radix: 16))}"
       default: out.unicodeScalars.append(scalar)
       }
