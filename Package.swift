@@ -40,14 +40,20 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // Helpers the test targets share (a seeded random generator).
+    .target(name: "JianguanTestSupport", path: "Tests/JianguanTestSupport"),
     .testTarget(
-      name: "JianguanCoreTests", dependencies: ["JianguanCore", .product(name: "CSV", package: "CSV.swift")]),
+      name: "JianguanCoreTests",
+      dependencies: ["JianguanCore", "JianguanTestSupport", .product(name: "CSV", package: "CSV.swift")]),
     .testTarget(name: "JianguanCryptoTests", dependencies: ["JianguanCrypto"]),
-    .testTarget(name: "JianguanLedgerTests", dependencies: ["JianguanLedger", "JianguanCore", "JianguanCrypto"]),
+    .testTarget(
+      name: "JianguanLedgerTests",
+      dependencies: ["JianguanLedger", "JianguanCore", "JianguanCrypto", "JianguanTestSupport"]),
     .testTarget(
       name: "JianguanStoreTests",
       dependencies: [
-        "JianguanStore", "JianguanLedger", "JianguanCore", .product(name: "GRDB", package: "GRDB.swift"),
+        "JianguanStore", "JianguanLedger", "JianguanCore", "JianguanTestSupport",
+        .product(name: "GRDB", package: "GRDB.swift"),
       ]
     ),
     // Runs the built `jianguan` binary; depending on it makes `swift test` build it first.

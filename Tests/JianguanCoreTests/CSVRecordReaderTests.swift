@@ -1,4 +1,5 @@
 import CSV
+import JianguanTestSupport
 import Testing
 
 @testable import JianguanCore

@@ -1,3 +1,4 @@
+import JianguanTestSupport
 import Testing
 
 @testable import JianguanCore

@@ -1,4 +1,5 @@
 import Foundation
+import JianguanTestSupport
 
 @testable import JianguanCore
 
@@ -47,20 +48,5 @@ enum TestSupport {
     } catch {
       return error as? Rejection
     }
-  }
-}
-
-/// A small deterministic generator (SplitMix64) so that property tests repeat exactly.
-struct SeededGenerator: RandomNumberGenerator {
-  var state: UInt64
-
-  init(seed: UInt64) { state = seed }
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }

@@ -1,5 +1,6 @@
 import JianguanCore
 import JianguanStore
+import JianguanTestSupport
 import Testing
 
 /// Random, seeded histories of payments, lessons, confirmations, disputes, deemed releases and
@@ -26,7 +27,7 @@ import Testing
 
   @Test(arguments: [7, 2026])
   func randomHistoriesConserveEveryFen(seed: UInt64) throws {
-    var generator = StoreSeededGenerator(seed: seed)
+    var generator = SeededGenerator(seed: seed)
     let fixture = try StoreFixture()
     var classes: [String] = []
     for _ in 0..<3 { classes.append(try fixture.openClass(capacity: 1000, pricePerHour: "300").classID) }
@@ -113,18 +114,5 @@ import Testing
     let report = try database.audit()
     #expect(report.ok, "\(report.faults.prefix(3))")
     #expect(report.escrowFen == total.escrowFen)
-  }
-}
-
-/// SplitMix64, for reproducible property tests.
-struct StoreSeededGenerator: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }

@@ -4,6 +4,7 @@ import JianguanCore
 import JianguanCrypto
 import JianguanLedger
 import JianguanStore
+import JianguanTestSupport
 import Testing
 
 /// Signed checkpoints catch what the hash chain alone cannot: a log cut short, or an old entry
@@ -48,7 +49,7 @@ import Testing
     let size = try fixture.database.size()
     #expect(verified.entry.kind == "payment" && verified.checkpoint.size == size)
     let json = Array(receipt.jsonText().utf8)
-    var generator = StoreSeededGenerator(seed: 9)
+    var generator = SeededGenerator(seed: 9)
     var refused = 0
     for _ in 0..<200 {
       var bytes = json
