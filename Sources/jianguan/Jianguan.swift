@@ -41,6 +41,10 @@ struct Jianguan: ParsableCommand {
       let value = OutputFormat(rawValue: arguments[index + 1])
     {
       format = value
+    } else if let option = arguments.first(where: { $0.hasPrefix("--format=") }),
+      let value = OutputFormat(rawValue: String(option.dropFirst("--format=".count)))
+    {
+      format = value
     }
     do {
       var command = try parseAsRoot(arguments)
