@@ -70,13 +70,11 @@ sqlite_import=$(seconds_since "$start")
 echo "sqlite3 .import: $sqlite_import s"
 
 echo "== full audit"
-/usr/bin/time -f "%M" -o "$work/audit.rss" $J audit --format json >"$work/audit.json"
-start=$(now_ns)
-$J audit --format json >"$work/audit.json"
-audit_seconds=$(seconds_since "$start")
+# One run gives both the time and the peak memory.
+/usr/bin/time -f "%e %M" -o "$work/audit.time" $J audit --format json >"$work/audit.json"
+read -r audit_seconds audit_rss_kb <"$work/audit.time"
 entries=$(python3 -c "import json; print(json.load(open('$work/audit.json'))['entries'])")
 audit_ok=$(python3 -c "import json; print(json.load(open('$work/audit.json'))['ok'])")
-audit_rss_kb=$(cat "$work/audit.rss")
 openssl speed -evp sha256 -bytes 256 -seconds 3 2>/dev/null >"$work/openssl.txt"
 sha_per_second=$(python3 - "$work/openssl.txt" <<'PY'
 import sys
