@@ -16,13 +16,16 @@ struct MerkleStore: MerkleHashReader {
     while offset < unique.count {
       let chunk = Array(unique[offset..<min(offset + 64, unique.count)])
       let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-      let statement = try db.cachedStatement(sql: "SELECT idx, hash FROM merkle_hashes WHERE idx IN (\(placeholders))")
+      let statement = try db.cachedStatement(
+        sql: "SELECT idx, hash FROM merkle_hashes WHERE idx IN (\(placeholders))")
       let rows = try Row.fetchCursor(statement, arguments: StatementArguments(chunk))
       while let row = try rows.next() { found[row[0]] = [UInt8](row[1] as Data) }
       offset += chunk.count
     }
     return try indexes.map { index in
-      guard let hash = found[index] else { throw StoreIntegrityError("Merkle stored hash \(index) is missing") }
+      guard let hash = found[index] else {
+        throw StoreIntegrityError("Merkle stored hash \(index) is missing")
+      }
       return hash
     }
   }
