@@ -180,13 +180,13 @@ extension AppDatabase {
     db: Database
   ) throws -> RefundRequestOutcome {
     guard agree else {
-      let event = RefundRequestRefused(request: row.id, basis: basis, reason: reason, on: day.description)
+      let event = RefundRequestAnswer(request: row.id, basis: basis, reason: reason, on: day.description)
       let answer = Recorded(
         id: row.id, seq: try LedgerWriter.append(.parentFlow(.refundRequestRefused(event)), db: db))
       return RefundRequestOutcome(
         answer: answer, refund: nil, refundedFen: 0, paymentBankRef: row.paymentBankRef)
     }
-    let event = RefundRequestAgreed(request: row.id, basis: basis, reason: reason, on: day.description)
+    let event = RefundRequestAnswer(request: row.id, basis: basis, reason: reason, on: day.description)
     let answer = Recorded(
       id: row.id, seq: try LedgerWriter.append(.parentFlow(.refundRequestAgreed(event)), db: db))
     let refund = try self.refund(

@@ -92,12 +92,13 @@ extension AppDatabase {
 
   /// A receipt for entry `seq`: the entry, its inclusion proof, and a new checkpoint signed now.
   public func receipt(seq: Int64, signer: NoteSigner, signedAt: String) throws -> Receipt {
+    // Refuse before signing: a refused request stores no checkpoint.
+    let logSize = try size()
+    guard seq <= logSize else {
+      throw Rejection("seq_beyond_log", "seq \(seq) is beyond the log, which has \(logSize) entries")
+    }
     let checkpoint = try signCheckpoint(signer: signer, signedAt: signedAt)
     return try read { db in
-      guard seq <= checkpoint.size else {
-        throw Rejection(
-          "seq_beyond_log", "seq \(seq) is beyond the log, which has \(checkpoint.size) entries")
-      }
       guard
         let text = try String.fetchOne(
           try db.cachedStatement(sql: "SELECT entry FROM ledger WHERE seq = ?"), arguments: [seq])

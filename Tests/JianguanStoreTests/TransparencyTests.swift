@@ -126,6 +126,15 @@ import Testing
       report.faults.contains { $0.message.contains("rewritten or forked") && $0.seq == checkpoint.size })
   }
 
+  @Test func aReceiptForASeqBeyondTheLogIsRefusedAndSignsNothing() throws {
+    let (fixture, signer) = try ledger()
+    let size = try fixture.database.size()
+    #expect(
+      rejectionCode { _ = try fixture.database.receipt(seq: size + 1, signer: signer, signedAt: "t") }
+        == "seq_beyond_log")
+    #expect(try fixture.database.checkpoints().isEmpty)
+  }
+
   @Test func storedCheckpointsAreCheckedByEveryAudit() throws {
     let (fixture, signer) = try ledger()
     _ = try fixture.database.signCheckpoint(signer: signer, signedAt: "t")

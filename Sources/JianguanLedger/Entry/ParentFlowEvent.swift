@@ -3,8 +3,8 @@
 public enum ParentFlowEvent: Equatable, Sendable {
   case contractIssued(ContractIssued)
   case refundRequestCreated(RefundRequestCreated)
-  case refundRequestAgreed(RefundRequestAgreed)
-  case refundRequestRefused(RefundRequestRefused)
+  case refundRequestAgreed(RefundRequestAnswer)
+  case refundRequestRefused(RefundRequestAnswer)
   case refundRequestEscalated(RefundRequestEscalated)
   case ratingAdded(RatingAdded)
   /// A parent's personal data was erased (right to erasure); the commitments stay.
@@ -46,8 +46,8 @@ public enum ParentFlowEvent: Equatable, Sendable {
     switch kind {
     case "contract.issued": self = .contractIssued(try body(ContractIssued.self))
     case "refund-request.created": self = .refundRequestCreated(try body(RefundRequestCreated.self))
-    case "refund-request.agreed": self = .refundRequestAgreed(try body(RefundRequestAgreed.self))
-    case "refund-request.refused": self = .refundRequestRefused(try body(RefundRequestRefused.self))
+    case "refund-request.agreed": self = .refundRequestAgreed(try body(RefundRequestAnswer.self))
+    case "refund-request.refused": self = .refundRequestRefused(try body(RefundRequestAnswer.self))
     case "refund-request.escalated": self = .refundRequestEscalated(try body(RefundRequestEscalated.self))
     case "rating.added": self = .ratingAdded(try body(RatingAdded.self))
     case "parent.erased": self = .parentErased(try body(ParentErased.self))
@@ -169,26 +169,14 @@ public enum RefundRequestBasis: String, Codable, Sendable {
   case closure
 }
 
-/// An application agreed; the very next entry is the `refund` that executes it.
-public struct RefundRequestAgreed: Codable, Equatable, Sendable {
+/// An answer to an application: who answered (`basis`), why and on which day. Kind
+/// `refund-request.agreed` (the very next entry is the `refund` that executes it) or
+/// `refund-request.refused` (by the institution, it may be escalated; by the regulator, final).
+public struct RefundRequestAnswer: Codable, Equatable, Sendable {
   public var request: String
   public var basis: RefundRequestBasis
   public var reason: String
   /// The day of the answer (for `deemed`, the day `settle` ran as of).
-  public var on: String
-  public init(request: String, basis: RefundRequestBasis, reason: String, on: String) {
-    self.request = request
-    self.basis = basis
-    self.reason = reason
-    self.on = on
-  }
-}
-
-/// An application refused by the institution (it may be escalated) or by the regulator (final).
-public struct RefundRequestRefused: Codable, Equatable, Sendable {
-  public var request: String
-  public var basis: RefundRequestBasis
-  public var reason: String
   public var on: String
   public init(request: String, basis: RefundRequestBasis, reason: String, on: String) {
     self.request = request
