@@ -125,17 +125,11 @@ extension AppDatabase {
     }
     switch kind {
     case .payments:
-      let payment = ParsedPayment(
-        student: try Self.validateID(fields[1], field: "student", prefix: "S"),
-        classID: try Self.validateID(fields[2], field: "class", prefix: "B"),
-        hours: try Money.parseCount(fields[3], field: "hours", range: 1...1_000_000),
-        amountFen: try Money.parsePositiveYuan(fields[4], field: "amount_yuan"),
-        bankRef: try Self.validateBankRef(fields[0], field: "bank_ref"),
-        paidAt: try LocalDateTime.parse(fields[5], field: "paid_at"))
-      guard payment.paidAt <= now else {
-        throw Rejection("payment_in_future", "paid_at \(payment.paidAt) is in the future (now is \(now))")
-      }
-      return try pay(payment, db: db)
+      var form = PaymentForm()
+      (form.bankRef, form.student, form.classID, form.hours, form.amountYuan, form.paidAt) = (
+        fields[0], fields[1], fields[2], fields[3], fields[4], fields[5]
+      )
+      return try pay(parsePayment(form, now: now, names: .csvColumns), db: db)
     case .lessons:
       let lesson = try parseLesson(
         enrollment: fields[0], hours: fields[1], taughtAt: fields[2], now: now,

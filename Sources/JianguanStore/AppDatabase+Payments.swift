@@ -33,22 +33,40 @@ extension AppDatabase {
   /// A parent's payment into escrow: creates one enrollment (one charge = one enrollment).
   public func pay(_ form: PaymentForm, now: LocalDateTime) throws -> Recorded {
     let payment = try parsePayment(form, now: now)
-    guard payment.paidAt <= now else {
-      throw Rejection(
-        "payment_in_future",
-        "at \(payment.paidAt) is in the future (now is \(now)); a payment is recorded after the bank took it")
-    }
     return try write { db in try pay(payment, db: db) }
   }
 
-  func parsePayment(_ form: PaymentForm, now: LocalDateTime) throws -> ParsedPayment {
-    ParsedPayment(
-      student: try Self.validateID(form.student, field: "student", prefix: "S"),
-      classID: try Self.validateID(form.classID, field: "class", prefix: "B"),
-      hours: try Money.parseCount(form.hours, field: "hours", range: 1...1_000_000),
-      amountFen: try Money.parsePositiveYuan(form.amountYuan, field: "amount"),
-      bankRef: try Self.validateBankRef(form.bankRef),
-      paidAt: try form.paidAt.map { try LocalDateTime.parse($0, field: "at") } ?? now)
+  /// The names a payment's fields go by in messages: the command's flags, or a bank file's columns.
+  struct PaymentFieldNames {
+    var student = "student"
+    var classID = "class"
+    var hours = "hours"
+    var amount = "amount"
+    var bankRef = "bank-ref"
+    var paidAt = "at"
+    static let csvColumns = PaymentFieldNames(
+      student: "student", classID: "class", hours: "hours", amount: "amount_yuan", bankRef: "bank_ref",
+      paidAt: "paid_at")
+  }
+
+  /// Parses a payment's fields, each refusal naming the field as `names` calls it.
+  func parsePayment(_ form: PaymentForm, now: LocalDateTime, names: PaymentFieldNames = PaymentFieldNames())
+    throws -> ParsedPayment
+  {
+    let payment = ParsedPayment(
+      student: try Self.validateID(form.student, field: names.student, prefix: "S"),
+      classID: try Self.validateID(form.classID, field: names.classID, prefix: "B"),
+      hours: try Money.parseCount(form.hours, field: names.hours, range: 1...1_000_000),
+      amountFen: try Money.parsePositiveYuan(form.amountYuan, field: names.amount),
+      bankRef: try Self.validateBankRef(form.bankRef, field: names.bankRef),
+      paidAt: try form.paidAt.map { try LocalDateTime.parse($0, field: names.paidAt) } ?? now)
+    guard payment.paidAt <= now else {
+      throw Rejection(
+        "payment_in_future",
+        "\(names.paidAt) \(payment.paidAt) is in the future (now is \(now)); a payment is recorded after the bank took it"
+      )
+    }
+    return payment
   }
 
   /// The rules of a payment, checked in this order; the first that fails is reported.
