@@ -10,7 +10,7 @@ struct LedgerCommand: ParsableCommand {
     commandName: "ledger", abstract: "Read the hash-chained log.", subcommands: [List.self, Export.self])
 
   struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List entries.")
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List entries.")
     @OptionGroup var global: GlobalOptions
     @Option(help: "First seq.") var from: Int64 = 1
     @Option(help: "At most this many entries.") var limit: Int64 = 50
@@ -40,7 +40,7 @@ struct LedgerCommand: ParsableCommand {
   }
 
   struct Export: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "export", 
       abstract: "Every entry as JSON lines (whatever --format says): seq, kind, entryHex, prevHash, hash.")
     @OptionGroup var global: GlobalOptions
 
