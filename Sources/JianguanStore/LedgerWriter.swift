@@ -12,14 +12,14 @@ enum LedgerWriter {
     let head = try db.row("SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1")
     let seq: Int64 = (head?["seq"] as Int64? ?? 0) + 1
     let previousHash: [UInt8] = head.map { [UInt8]($0["hash"] as Data) } ?? Entry.genesisPrevious
-    let entry = Entry(
-      seq: seq, time: LocalDateTime.utcTimestamp(unixSeconds: Int64(now.timeIntervalSince1970)),
-      kind: event.kind, payload: event.payload, previousHash: previousHash)
-    let bytes = entry.bytes
+    let kind = event.kind
+    let bytes = Entry.encode(
+      seq: seq, time: LocalDateTime.utcTimestamp(unixSeconds: Int64(now.timeIntervalSince1970)), kind: kind,
+      payloadBytes: event.payloadBytes, previousHash: previousHash)
     let hash = SHA256.hash(bytes)
     try db.run(
       "INSERT INTO ledger(seq, kind, entry, hash) VALUES (?, ?, ?, ?)",
-      [seq, entry.kind, String(decoding: bytes, as: UTF8.self), Data(hash)])
+      [seq, kind, String(decoding: bytes, as: UTF8.self), Data(hash)])
     try MerkleStore.appendLeaf(index: seq - 1, entryBytes: bytes, db: db)
     try Projector.apply(event, seq: seq, db: db)
     return seq

@@ -9,7 +9,7 @@ enum ParentFlowProjector {
     case .contractIssued(let e):
       try db.run(
         "INSERT INTO contracts(enrollment, institution, terms, seq) VALUES (?, ?, ?, ?)",
-        [e.enrollment, e.institution, flow.payload.canonicalText, seq])
+        [e.enrollment, e.institution, String(decoding: e.canonicalBytes(), as: UTF8.self), seq])
     case .refundRequestCreated(let e):
       try db.run(
         """

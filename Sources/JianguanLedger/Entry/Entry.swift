@@ -25,14 +25,8 @@ public struct Entry: Equatable, Sendable {
 
   /// The exact bytes that are hashed, stored and exported.
   public var bytes: [UInt8] {
-    JSONValue.object([
-      "kind": .string(kind),
-      "payload": payload,
-      "prev": .string(Hex.encode(previousHash)),
-      "seq": .integer(seq),
-      "time": .string(time),
-      "v": .integer(Entry.formatVersion),
-    ]).canonicalBytes
+    Entry.encode(
+      seq: seq, time: time, kind: kind, payloadBytes: payload.canonicalBytes, previousHash: previousHash)
   }
 
   /// SHA-256 of `bytes`.

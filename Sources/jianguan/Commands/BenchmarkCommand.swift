@@ -11,7 +11,8 @@ struct BenchmarkCommand: ParsableCommand {
     subcommands: [Proofs.self, Merkle.self])
 
   struct Proofs: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "proofs", 
+    static let configuration = CommandConfiguration(
+      commandName: "proofs",
       abstract: "Time COUNT inclusion proofs over the whole log.")
     @OptionGroup var global: GlobalOptions
     @Option var count = 1000
@@ -29,7 +30,8 @@ struct BenchmarkCommand: ParsableCommand {
   }
 
   struct Merkle: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "merkle", 
+    static let configuration = CommandConfiguration(
+      commandName: "merkle",
       abstract:
         "Build a synthetic stored tree of SIZE leaves in a scratch file; time its root and a consistency proof."
     )

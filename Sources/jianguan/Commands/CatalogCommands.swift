@@ -6,7 +6,8 @@ struct VenueCommand: ParsableCommand {
     commandName: "venue", abstract: "Venues (场地) of institutions.", subcommands: [Add.self])
 
   struct Add: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "add", abstract: "List a venue of an institution.")
+    static let configuration = CommandConfiguration(
+      commandName: "add", abstract: "List a venue of an institution.")
     @OptionGroup var global: GlobalOptions
     @Option var institution: String
     @Option var address: String
@@ -25,7 +26,8 @@ struct TeacherCommand: ParsableCommand {
     commandName: "teacher", abstract: "Teachers of institutions.", subcommands: [Add.self])
 
   struct Add: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "add", 
+    static let configuration = CommandConfiguration(
+      commandName: "add",
       abstract: "Add a teacher; in-service public-school teachers (在职教师) are refused.")
     @OptionGroup var global: GlobalOptions
     @Option var institution: String
@@ -77,7 +79,8 @@ struct ClassCommand: ParsableCommand {
     commandName: "class", abstract: "Classes (班课) of courses.", subcommands: [Add.self])
 
   struct Add: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "add", 
+    static let configuration = CommandConfiguration(
+      commandName: "add",
       abstract: "Open a class of a course, with its weekly schedule.")
     @OptionGroup var global: GlobalOptions
     @Option var course: String
@@ -107,7 +110,8 @@ struct ParentCommand: ParsableCommand {
     subcommands: [Register.self, Show.self, Erase.self])
 
   struct Register: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "register", 
+    static let configuration = CommandConfiguration(
+      commandName: "register",
       abstract: "Register a parent; the ledger keeps only a keyed commitment of the ID number.")
     @OptionGroup var global: GlobalOptions
     @Option var name: String
@@ -127,7 +131,8 @@ struct StudentCommand: ParsableCommand {
     subcommands: [Add.self, Show.self])
 
   struct Add: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a student of a parent.")
+    static let configuration = CommandConfiguration(
+      commandName: "add", abstract: "Add a student of a parent.")
     @OptionGroup var global: GlobalOptions
     @Option var parent: String
     @Option var name: String

@@ -67,7 +67,8 @@ struct ImportCommand: ParsableCommand {
     subcommands: [Payments.self, Lessons.self, Refunds.self, Registry.self, Supervision.self])
 
   struct Registry: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "registry", 
+    static let configuration = CommandConfiguration(
+      commandName: "registry",
       abstract:
         "Import registry rows: institutions, venues, teachers, courses, classes, parents or students.",
       discussion: """
@@ -91,21 +92,24 @@ struct ImportCommand: ParsableCommand {
   }
 
   struct Payments: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "payments", 
+    static let configuration = CommandConfiguration(
+      commandName: "payments",
       abstract: "Import payments: bank_ref,student,class,hours,amount_yuan,paid_at (with a header line).")
     @OptionGroup var options: BankFileImport
     func run() throws { try options.run(.payments) }
   }
 
   struct Lessons: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "lessons", 
+    static let configuration = CommandConfiguration(
+      commandName: "lessons",
       abstract: "Import lessons: enrollment,hours,taught_at,confirmed (yes|no), with a header line.")
     @OptionGroup var options: BankFileImport
     func run() throws { try options.run(.lessons) }
   }
 
   struct Refunds: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "refunds", 
+    static let configuration = CommandConfiguration(
+      commandName: "refunds",
       abstract:
         "Import refunds: bank_ref,enrollment,hours,reason (hours = a number or all), with a header line.")
     @OptionGroup var options: BankFileImport

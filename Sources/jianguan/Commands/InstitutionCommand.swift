@@ -10,7 +10,8 @@ struct InstitutionCommand: ParsableCommand {
     subcommands: [Register.self, List.self, Show.self, Suspend.self, Reinstate.self, Revoke.self, Close.self])
 
   struct Register: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "register", 
+    static let configuration = CommandConfiguration(
+      commandName: "register",
       abstract: "Register a licensed institution (its USCC is its id).")
     @OptionGroup var global: GlobalOptions
     @Option(help: "Unified social credit code (GB 32100-2015).") var uscc: String
@@ -65,7 +66,8 @@ struct InstitutionCommand: ParsableCommand {
   }
 
   struct Show: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one institution and its escrow balance.")
+    static let configuration = CommandConfiguration(
+      commandName: "show", abstract: "Show one institution and its escrow balance.")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The institution's USCC.") var uscc: String
 
@@ -93,7 +95,8 @@ struct InstitutionCommand: ParsableCommand {
   }
 
   struct Suspend: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "suspend", 
+    static let configuration = CommandConfiguration(
+      commandName: "suspend",
       abstract: "Suspend (停业整顿): no payments, no lessons; refunds go on.")
     @OptionGroup var global: GlobalOptions
     @Argument var uscc: String
@@ -106,7 +109,8 @@ struct InstitutionCommand: ParsableCommand {
   }
 
   struct Reinstate: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "reinstate", abstract: "Reinstate a suspended institution.")
+    static let configuration = CommandConfiguration(
+      commandName: "reinstate", abstract: "Reinstate a suspended institution.")
     @OptionGroup var global: GlobalOptions
     @Argument var uscc: String
     @Option var reason: String
@@ -118,7 +122,8 @@ struct InstitutionCommand: ParsableCommand {
   }
 
   struct Revoke: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "revoke", 
+    static let configuration = CommandConfiguration(
+      commandName: "revoke",
       abstract: "Revoke (取缔/注销); refused while any enrollment holds escrow.")
     @OptionGroup var global: GlobalOptions
     @Argument var uscc: String
@@ -131,7 +136,8 @@ struct InstitutionCommand: ParsableCommand {
   }
 
   struct Close: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "close", 
+    static let configuration = CommandConfiguration(
+      commandName: "close",
       abstract: "Refund every enrollment's remaining escrow and revoke, in one transaction.")
     @OptionGroup var global: GlobalOptions
     @Argument var uscc: String

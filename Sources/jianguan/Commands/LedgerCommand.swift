@@ -40,7 +40,8 @@ struct LedgerCommand: ParsableCommand {
   }
 
   struct Export: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "export", 
+    static let configuration = CommandConfiguration(
+      commandName: "export",
       abstract: "Every entry as JSON lines (whatever --format says): seq, kind, entryHex, prevHash, hash.")
     @OptionGroup var global: GlobalOptions
 

@@ -33,7 +33,8 @@ struct LessonCommand: ParsableCommand {
     subcommands: [Record.self, Confirm.self, Dispute.self, Resolve.self])
 
   struct Record: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "record", 
+    static let configuration = CommandConfiguration(
+      commandName: "record",
       abstract: "Record a lesson taught; it waits for confirmation.")
     @OptionGroup var global: GlobalOptions
     @Option var enrollment: String
@@ -47,7 +48,8 @@ struct LessonCommand: ParsableCommand {
   }
 
   struct Confirm: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "confirm", 
+    static let configuration = CommandConfiguration(
+      commandName: "confirm",
       abstract: "The parent confirms a lesson; its share is released.")
     @OptionGroup var global: GlobalOptions
     @Argument var lesson: String
@@ -57,7 +59,8 @@ struct LessonCommand: ParsableCommand {
   }
 
   struct Dispute: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "dispute", 
+    static let configuration = CommandConfiguration(
+      commandName: "dispute",
       abstract: "The parent disputes a lesson; nothing is released.")
     @OptionGroup var global: GlobalOptions
     @Argument var lesson: String
@@ -69,7 +72,8 @@ struct LessonCommand: ParsableCommand {
   }
 
   struct Resolve: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "resolve", 
+    static let configuration = CommandConfiguration(
+      commandName: "resolve",
       abstract: "Resolve a disputed lesson: release or void it.")
     @OptionGroup var global: GlobalOptions
     @Argument var lesson: String

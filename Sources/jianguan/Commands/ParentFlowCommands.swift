@@ -8,7 +8,8 @@ struct RatingCommand: ParsableCommand {
     commandName: "rating", abstract: "Satisfaction ratings (满意度测评) by parents.", subcommands: [Add.self])
 
   struct Add: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "add", 
+    static let configuration = CommandConfiguration(
+      commandName: "add",
       abstract: "Rate an enrollment's class, once, after at least one confirmed lesson.")
     @OptionGroup var global: GlobalOptions
     @Option var enrollment: String
@@ -28,7 +29,8 @@ struct ContractCommand: ParsableCommand {
     subcommands: [Show.self])
 
   struct Show: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "Print the e-contract of an enrollment.")
+    static let configuration = CommandConfiguration(
+      commandName: "show", abstract: "Print the e-contract of an enrollment.")
     @OptionGroup var global: GlobalOptions
     @Argument var enrollment: String
     func run() throws {
@@ -50,7 +52,8 @@ struct ContractCommand: ParsableCommand {
 
 extension StudentCommand {
   struct Show: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", 
+    static let configuration = CommandConfiguration(
+      commandName: "show",
       abstract: "A student's enrollments (hours bought, taught, pending, refunded) and refund applications.")
     @OptionGroup var global: GlobalOptions
     @Argument var student: String

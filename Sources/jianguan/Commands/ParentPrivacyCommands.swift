@@ -5,7 +5,8 @@ import JianguanStore
 
 extension ParentCommand {
   struct Show: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", 
+    static let configuration = CommandConfiguration(
+      commandName: "show",
       abstract: "Show a parent and their children: ID numbers and phone masked; (erased) after an erasure.")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The parent id (P1).") var parent: String
@@ -39,7 +40,8 @@ extension ParentCommand {
   }
 
   struct Erase: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "erase", 
+    static let configuration = CommandConfiguration(
+      commandName: "erase",
       abstract:
         "Erase a parent's and their children's personal data (right to erasure); the ledger keeps verifying.",
       discussion: """

@@ -16,7 +16,8 @@ struct RefundRequestCommand: ParsableCommand {
     subcommands: [Create.self, Answer.self, Escalate.self, Decide.self, Show.self])
 
   struct Create: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "create", abstract: "The parent applies for a refund.")
+    static let configuration = CommandConfiguration(
+      commandName: "create", abstract: "The parent applies for a refund.")
     @OptionGroup var global: GlobalOptions
     @Option var enrollment: String
     @Option(parsing: .unconditional) var hours: String?
@@ -42,7 +43,8 @@ struct RefundRequestCommand: ParsableCommand {
   }
 
   struct Answer: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "answer", 
+    static let configuration = CommandConfiguration(
+      commandName: "answer",
       abstract: "The institution agrees (the refund is executed) or refuses, by the due day.")
     @OptionGroup var global: GlobalOptions
     @Argument var request: String
@@ -63,7 +65,8 @@ struct RefundRequestCommand: ParsableCommand {
   }
 
   struct Escalate: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "escalate", 
+    static let configuration = CommandConfiguration(
+      commandName: "escalate",
       abstract: "The parent takes a refused application to the regulator as a complaint.")
     @OptionGroup var global: GlobalOptions
     @Argument var request: String
@@ -76,7 +79,8 @@ struct RefundRequestCommand: ParsableCommand {
   }
 
   struct Decide: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "decide", 
+    static let configuration = CommandConfiguration(
+      commandName: "decide",
       abstract: "The regulator decides an escalated application (agreeing executes the refund).")
     @OptionGroup var global: GlobalOptions
     @Argument var request: String
@@ -97,7 +101,8 @@ struct RefundRequestCommand: ParsableCommand {
   }
 
   struct Show: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "One application and its state.")
+    static let configuration = CommandConfiguration(
+      commandName: "show", abstract: "One application and its state.")
     @OptionGroup var global: GlobalOptions
     @Argument var request: String
     func run() throws {

@@ -84,7 +84,8 @@ struct ReportCommand: ParsableCommand {
   }
 
   struct Summary: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "summary", abstract: "The supervision figures of a period, summed.")
+    static let configuration = CommandConfiguration(
+      commandName: "summary", abstract: "The supervision figures of a period, summed.")
     @OptionGroup var global: GlobalOptions
     @Option(help: "First day, YYYY-MM-DD.") var from: String
     @Option(help: "Last day, YYYY-MM-DD.") var to: String
@@ -134,7 +135,8 @@ struct ReportCommand: ParsableCommand {
   }
 
   struct Coverage: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "coverage", 
+    static let configuration = CommandConfiguration(
+      commandName: "coverage",
       abstract: "Full-process supervision coverage (全流程监管) per county, prefecture and province.")
     @OptionGroup var global: GlobalOptions
     @Option(help: "Only this region.") var region: String?
@@ -173,7 +175,8 @@ struct ReportCommand: ParsableCommand {
   }
 
   struct Risk: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "risk", 
+    static let configuration = CommandConfiguration(
+      commandName: "risk",
       abstract:
         "Institutions to look at first, each with its reason and figures (thresholds: Data/policy.json).")
     @OptionGroup var global: GlobalOptions

@@ -33,7 +33,8 @@ struct ActionCommand: ParsableCommand {
     commandName: "action", abstract: "Record supervision actions (专项行动、检查).", subcommands: [Record.self])
 
   struct Record: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "record", abstract: "Record a supervision action with its figures.")
+    static let configuration = CommandConfiguration(
+      commandName: "record", abstract: "Record a supervision action with its figures.")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var narrative: NarrativeOptions
     @Option(parsing: .unconditional, help: "The action's name.") var title: String?
@@ -80,7 +81,8 @@ struct MeasureCommand: ParsableCommand {
     subcommands: [Add.self])
 
   struct Add: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "add", 
+    static let configuration = CommandConfiguration(
+      commandName: "add",
       abstract: "Record a document issued, pledges signed, a hotline, …")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var narrative: NarrativeOptions
@@ -111,7 +113,8 @@ struct FindingCommand: ParsableCommand {
     subcommands: [Add.self, Rectify.self, Verify.self])
 
   struct Add: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "add", 
+    static let configuration = CommandConfiguration(
+      commandName: "add",
       abstract: "Record a problem at a registered institution (--institution) or an unregistered operator.")
     @OptionGroup var global: GlobalOptions
     @Option(help: "YYYY-MM-DD; default today.") var date: String?
@@ -160,7 +163,8 @@ struct FindingCommand: ParsableCommand {
   }
 
   struct Rectify: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "rectify", abstract: "Mark an open finding rectified (整改完成).")
+    static let configuration = CommandConfiguration(
+      commandName: "rectify", abstract: "Mark an open finding rectified (整改完成).")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The finding's id (F1).") var id: String
     @Option(help: "YYYY-MM-DD; default today.") var date: String?
@@ -174,7 +178,8 @@ struct FindingCommand: ParsableCommand {
   }
 
   struct Verify: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "verify", abstract: "Mark a rectified finding verified (复查).")
+    static let configuration = CommandConfiguration(
+      commandName: "verify", abstract: "Mark a rectified finding verified (复查).")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The finding's id (F1).") var id: String
     @Option(help: "YYYY-MM-DD; default today.") var date: String?
@@ -223,7 +228,8 @@ struct ComplaintCommand: ParsableCommand {
   }
 
   struct Resolve: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "resolve", abstract: "Close a complaint with its outcome.")
+    static let configuration = CommandConfiguration(
+      commandName: "resolve", abstract: "Close a complaint with its outcome.")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The complaint's id (C1).") var id: String
     @Option(help: "YYYY-MM-DD; default today.") var date: String?
@@ -244,7 +250,8 @@ struct ComplaintCommand: ParsableCommand {
 /// `jianguan import supervision FILE.json` (registered under `ImportCommand`).
 extension ImportCommand {
   struct Supervision: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "supervision", 
+    static let configuration = CommandConfiguration(
+      commandName: "supervision",
       abstract:
         "Import supervision records (format: docs/SUPERVISION.md); one entry per record, all or nothing.")
     @OptionGroup var global: GlobalOptions

@@ -43,7 +43,8 @@ struct KeyCommand: ParsableCommand {
     commandName: "key", abstract: "Ed25519 signing keys for checkpoints.", subcommands: [Generate.self])
 
   struct Generate: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "generate", 
+    static let configuration = CommandConfiguration(
+      commandName: "generate",
       abstract: "Write a private key (mode 0600) to FILE and its C2SP verifier key to FILE.pub.")
     @OptionGroup var global: GlobalOptions
     @Option(help: "The key name, usually the log's origin (e.g. jianguan.340100.example/ledger).") var name:
@@ -84,7 +85,8 @@ struct CheckpointCommand: ParsableCommand {
     subcommands: [Sign.self, List.self])
 
   struct Sign: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "sign", abstract: "Sign, store and print the current checkpoint.")
+    static let configuration = CommandConfiguration(
+      commandName: "sign", abstract: "Sign, store and print the current checkpoint.")
     @OptionGroup var global: GlobalOptions
     @Option(help: "The private key file.") var key: String
 
@@ -105,7 +107,8 @@ struct CheckpointCommand: ParsableCommand {
   }
 
   struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the checkpoints stored beside the log.")
+    static let configuration = CommandConfiguration(
+      commandName: "list", abstract: "List the checkpoints stored beside the log.")
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
@@ -142,7 +145,8 @@ struct ProofCommand: ParsableCommand {
     subcommands: [Inclusion.self, Consistency.self])
 
   struct Inclusion: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "inclusion", 
+    static let configuration = CommandConfiguration(
+      commandName: "inclusion",
       abstract: "Prove that entry SEQ is in the tree of SIZE entries.")
     @OptionGroup var global: GlobalOptions
     @Argument(parsing: .allUnrecognized, help: "The entry's seq.") var seq: [String] = []
@@ -157,7 +161,8 @@ struct ProofCommand: ParsableCommand {
   }
 
   struct Consistency: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "consistency", 
+    static let configuration = CommandConfiguration(
+      commandName: "consistency",
       abstract: "Prove that the tree of OLD entries is a prefix of the tree of NEW.")
     @OptionGroup var global: GlobalOptions
     @Argument(parsing: .allUnrecognized, help: "OLD NEW: two tree sizes.") var sizes: [String] = []
@@ -187,7 +192,8 @@ struct ReceiptCommand: ParsableCommand {
     subcommands: [Export.self, Verify.self])
 
   struct Export: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "export", 
+    static let configuration = CommandConfiguration(
+      commandName: "export",
       abstract: "Print the entry, its inclusion proof and a newly signed checkpoint as one JSON file.")
     @OptionGroup var global: GlobalOptions
     @Argument(parsing: .allUnrecognized) var seq: [String] = []
@@ -204,7 +210,8 @@ struct ReceiptCommand: ParsableCommand {
   }
 
   struct Verify: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "verify", 
+    static let configuration = CommandConfiguration(
+      commandName: "verify",
       abstract: "Check a receipt offline: nothing but the file and the log's public key.")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The receipt file.") var file: String
