@@ -20,26 +20,17 @@ extension AppDatabase {
   /// The model contract every payment's e-contract follows.
   public static let contractTemplate = "GF-2021-2604"
 
-  /// Appends the e-contract of a payment just appended, in its transaction.
-  func issueContract(for payment: Payment, db: Database) throws {
-    let row = try Row.fetchOne(
-      try db.cachedStatement(
-        sql: """
-          SELECT c.course, c.starts, c.ends, k.name AS course_name, k.delivery, k.lesson_minutes,
-            k.price_per_hour_fen, i.name AS institution_name, i.licence, i.mode, i.escrow_bank,
-            i.escrow_account, i.region
-          FROM classes c JOIN courses k ON k.id = c.course JOIN institutions i ON i.uscc = c.institution
-          WHERE c.id = ?
-          """), arguments: [payment.classID])!
-    let policy = reference.policy(for: row["region"])
+  /// Appends the e-contract of a payment just appended, in its transaction, with the terms of its
+  /// class, course and institution as the payment read them.
+  func issueContract(for payment: Payment, terms: PaidClass, policy: Policy, db: Database) throws {
     let contract = ContractIssued(
       enrollment: payment.enrollment, template: Self.contractTemplate, institution: payment.institution,
-      institutionName: row["institution_name"], licence: row["licence"], parent: payment.parent,
-      student: payment.student, classID: payment.classID, course: row["course"],
-      courseName: row["course_name"], delivery: row["delivery"], lessonMinutes: row["lesson_minutes"],
-      starts: row["starts"], ends: row["ends"], hours: payment.hours, amountFen: payment.amountFen,
-      pricePerHourFen: row["price_per_hour_fen"], mode: row["mode"], escrowBank: row["escrow_bank"],
-      escrowAccount: row["escrow_account"],
+      institutionName: terms.institutionName, licence: terms.licence, parent: payment.parent,
+      student: payment.student, classID: payment.classID, course: terms.course,
+      courseName: terms.courseName, delivery: terms.delivery, lessonMinutes: terms.lessonMinutes,
+      starts: terms.starts, ends: terms.ends, hours: payment.hours, amountFen: payment.amountFen,
+      pricePerHourFen: terms.pricePerHourFen, mode: terms.mode, escrowBank: terms.escrowBank,
+      escrowAccount: terms.institution?.escrowAccount ?? "",
       confirmationWindowWorkingDays: Int64(policy.confirmationWindowWorkingDays),
       refundAnswerWorkingDays: Int64(policy.refundAnswerWorkingDays), paymentBankRef: payment.bankRef,
       signedAt: payment.paidAt)

@@ -76,20 +76,17 @@ extension AppDatabase {
       return earlier
     }
     guard
-      let student = try Row.fetchOne(
+      let parent = try String.fetchOne(
         try db.cachedStatement(sql: "SELECT parent FROM students WHERE id = ?"), arguments: [p.student])
     else {
       throw Rejection("student_unknown", "student \(Rejection.quote(p.student)) is not registered")
     }
-    guard
-      let klass = try Row.fetchOne(
-        try db.cachedStatement(
-          sql: """
-            SELECT c.institution, c.capacity, c.starts, c.ends, k.price_per_hour_fen
-            FROM classes c JOIN courses k ON k.id = c.course WHERE c.id = ?
-            """), arguments: [p.classID])
-    else { throw Rejection("class_unknown", "class \(Rejection.quote(p.classID)) does not exist") }
-    let institution = try requireInstitution(klass["institution"], db: db)
+    guard let klass = try PaidClass.fetch(p.classID, db: db) else {
+      throw Rejection("class_unknown", "class \(Rejection.quote(p.classID)) does not exist")
+    }
+    guard let institution = klass.institution else {
+      throw Rejection("institution_unknown", "institution \(Rejection.quote(klass.uscc)) is not registered")
+    }
     let policy = reference.policy(for: institution.region)
     guard institution.status == "active" else {
       throw Rejection(
@@ -104,12 +101,12 @@ extension AppDatabase {
       )
     }
     let paidOn = p.paidAt.date
-    let starts = try CalendarDate.parse(klass["starts"], field: "starts")
-    let ends = try CalendarDate.parse(klass["ends"], field: "ends")
+    let starts = try CalendarDate.parse(klass.starts, field: "starts")
+    let ends = try CalendarDate.parse(klass.ends, field: "ends")
     guard paidOn <= ends else {
       throw Rejection("class_ended", "class \(p.classID) ended on \(ends), before the payment date \(paidOn)")
     }
-    try requirePlace(student: p.student, classID: p.classID, capacity: klass["capacity"], db: db)
+    try requirePlace(student: p.student, classID: p.classID, capacity: klass.capacity, db: db)
     guard p.hours <= policy.maxHoursPerCharge else {
       throw Rejection(
         "hours_over_charge_limit",
@@ -136,22 +133,63 @@ extension AppDatabase {
         "payment date \(paidOn) is before \(earliest): fees may be collected at most \(policy.earliestCollectionMonthsBeforeStart) month(s) before the class starts (\(starts))"
       )
     }
-    let ceilingFen = try Money.multiply(p.hours, klass["price_per_hour_fen"], field: "amount")
+    let ceilingFen = try Money.multiply(p.hours, klass.pricePerHourFen, field: "amount")
     guard p.amountFen <= ceilingFen else {
       throw Rejection(
         "amount_over_listed_price",
         "amount \(Money.formatYuan(p.amountFen)) yuan is over \(p.hours) hours × the listed price = \(Money.formatYuan(ceilingFen)) yuan"
       )
     }
-    let parent: String = student["parent"]
     let enrollment = try LedgerWriter.nextID("E", table: "enrollments", db: db)
     let event = Payment(
       enrollment: enrollment, bankRef: p.bankRef, student: p.student, parent: parent, classID: p.classID,
       institution: institution.uscc, hours: p.hours, amountFen: p.amountFen, paidAt: p.paidAt.description,
       postings: Posting.transfer(p.amountFen, from: Posting.parent(parent), to: Posting.escrow(enrollment)))
     let recorded = Recorded(id: enrollment, seq: try LedgerWriter.append(.payment(event), db: db))
-    try issueContract(for: event, db: db)
+    try issueContract(for: event, terms: klass, policy: policy, db: db)
     return recorded
+  }
+
+  /// A class as a payment needs it: its dates, capacity and price for the rules, its course and
+  /// institution for the e-contract. One query, by column position (the import's hot path).
+  struct PaidClass {
+    let uscc: String
+    let capacity: Int64
+    let starts: String
+    let ends: String
+    let course: String
+    let courseName: String
+    let delivery: String
+    let lessonMinutes: Int64
+    let pricePerHourFen: Int64
+    /// Nil when the class names an institution that is not registered.
+    let institution: InstitutionRow?
+    let institutionName: String
+    let licence: String
+    let mode: String
+    let escrowBank: String
+
+    static func fetch(_ id: String, db: Database) throws -> PaidClass? {
+      let statement = try db.cachedStatement(
+        sql: """
+          SELECT c.institution, c.capacity, c.starts, c.ends, c.course, k.name, k.delivery, k.lesson_minutes,
+            k.price_per_hour_fen, i.uscc, i.status, i.kind, i.region, i.escrow_account, i.name, i.licence,
+            i.mode, i.escrow_bank
+          FROM classes c JOIN courses k ON k.id = c.course LEFT JOIN institutions i ON i.uscc = c.institution
+          WHERE c.id = ?
+          """)
+      guard let row = try Row.fetchOne(statement, arguments: [id]) else { return nil }
+      let registered = !row.hasNull(atIndex: 9)
+      return PaidClass(
+        uscc: row[0], capacity: row[1], starts: row[2], ends: row[3], course: row[4], courseName: row[5],
+        delivery: row[6], lessonMinutes: row[7], pricePerHourFen: row[8],
+        institution: registered
+          ? InstitutionRow(
+            uscc: row[9], status: row[10], kind: row[11], region: row[12], escrowAccount: row[13])
+          : nil,
+        institutionName: registered ? row[14] : "", licence: registered ? row[15] : "",
+        mode: registered ? row[16] : "", escrowBank: registered ? row[17] : "")
+    }
   }
 
   /// Capacity counts the distinct students holding hours in the class; a renewal needs no new place.
@@ -194,8 +232,17 @@ extension AppDatabase {
   }
 
   static func validateBankRef(_ text: String, field: String = "bank-ref") throws -> String {
-    let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_./:")
-    guard (1...64).contains(text.count), text.allSatisfy({ allowed.contains($0) }),
+    func allowed(_ byte: UInt8) -> Bool {
+      switch byte {
+      case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+        UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
+        UInt8(ascii: "/"), UInt8(ascii: ":"):
+        true
+      default: false
+      }
+    }
+    // All allowed characters are ASCII, so bytes and characters count alike.
+    guard (1...64).contains(text.utf8.count), text.utf8.allSatisfy(allowed),
       !text.hasPrefix(Self.systemBankRefPrefix)
     else {
       throw Rejection(

@@ -8,6 +8,16 @@ struct MerkleStore: MerkleHashReader {
   let db: Database
 
   func readHashes(_ indexes: [Int64]) throws -> [MerkleHash] {
+    // An append reads one or two earlier subtree roots: point reads on one cached statement.
+    if indexes.count <= 2 {
+      let statement = try db.cachedStatement(sql: "SELECT hash FROM merkle_hashes WHERE idx = ?")
+      return try indexes.map { index in
+        guard let hash = try Data.fetchOne(statement, arguments: [index]) else {
+          throw StoreIntegrityError("Merkle stored hash \(index) is missing")
+        }
+        return [UInt8](hash)
+      }
+    }
     // One query for the whole batch (a proof needs about 2 log n hashes): far cheaper than one
     // query a hash. The statement is cached per batch size.
     var found: [Int64: MerkleHash] = [:]

@@ -10,6 +10,8 @@ public final class ReferenceData: @unchecked Sendable {
   private let lock = NSLock()
   private var loadedRegions: RegionTable?
   private var loadedCalendar: WorkingDayCalendar?
+  /// Policies already resolved, by region: an import asks for the same few regions a million times.
+  private var policyByRegion: [String: Policy] = [:]
   private let loadRegions: @Sendable () -> RegionTable
   private let loadCalendar: @Sendable () -> WorkingDayCalendar
 
@@ -49,5 +51,12 @@ public final class ReferenceData: @unchecked Sendable {
 
   /// The policy in force for a registered region (county, prefecture, province, then the
   /// defaults). Registered regions are current GB/T 2260 codes, whose digits give the chain.
-  public func policy(for region: String) -> Policy { policies.policy(for: region, regions: nil) }
+  public func policy(for region: String) -> Policy {
+    lock.lock()
+    defer { lock.unlock() }
+    if let policy = policyByRegion[region] { return policy }
+    let policy = policies.policy(for: region, regions: nil)
+    policyByRegion[region] = policy
+    return policy
+  }
 }
