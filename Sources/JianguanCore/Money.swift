@@ -13,7 +13,7 @@ public enum Money {
   /// currency signs, thousands separators, full-width digits, more than two decimals, a leading
   /// or trailing point, leading zeros ("007"), amounts above `maxFen` and amounts that overflow.
   public static func parseYuan(_ text: String, field: String) throws -> Int64 {
-    let quoted = Rejection.quote(text)
+    var quoted: String { Rejection.quote(text) }  // only a refusal needs it
     if text.isEmpty {
       throw Rejection("amount_is_empty", "\(field) is empty; give an amount in yuan such as 1234.50")
     }
@@ -107,7 +107,7 @@ public enum Money {
   /// Parses a whole count (hours, capacity, area, grade): ASCII decimal digits only, no leading
   /// zeros, within `range`.
   public static func parseCount(_ text: String, field: String, range: ClosedRange<Int64>) throws -> Int64 {
-    let quoted = Rejection.quote(text)
+    var quoted: String { Rejection.quote(text) }  // only a refusal needs it
     if text.isEmpty {
       throw Rejection("count_is_empty", "\(field) is empty; give a whole number")
     }

@@ -76,7 +76,7 @@ extension AppDatabase {
         id: id, institution: owner.uscc, name: name, subject: subject?.rawValue, category: category?.rawValue,
         delivery: delivery.rawValue, lessonMinutes: lessonMinutes, hours: hours, pricePerHourFen: price,
         classSize: classSize.rawValue)
-      return Recorded(id: id, seq: try LedgerWriter.append(.courseAdded(event), db: db))
+      return Recorded(id: id, seq: try appendToLog(.courseAdded(event), db: db))
     }
   }
 
@@ -113,7 +113,7 @@ extension AppDatabase {
         id: id, course: form.course, institution: institution, venue: form.venue, teacher: form.teacher,
         capacity: capacity, starts: starts.description, ends: ends.description, schedule: schedule.description
       )
-      return Recorded(id: id, seq: try LedgerWriter.append(.classAdded(event), db: db))
+      return Recorded(id: id, seq: try appendToLog(.classAdded(event), db: db))
     }
   }
 

@@ -34,7 +34,7 @@ extension AppDatabase {
       confirmationWindowWorkingDays: Int64(policy.confirmationWindowWorkingDays),
       refundAnswerWorkingDays: Int64(policy.refundAnswerWorkingDays), paymentBankRef: payment.bankRef,
       signedAt: payment.paidAt)
-    _ = try LedgerWriter.append(.parentFlow(.contractIssued(contract)), db: db)
+    _ = try appendToLog(.parentFlow(.contractIssued(contract)), db: db)
   }
 
   /// The e-contract of an enrollment.

@@ -41,7 +41,7 @@ extension AppDatabase {
           "parent_already_erased",
           "parent \(id)'s personal data was already erased at seq \(seq); nothing to erase")
       }
-      let seq = try LedgerWriter.append(.parentFlow(.parentErased(ParentErased(parent: id))), db: db)
+      let seq = try appendToLog(.parentFlow(.parentErased(ParentErased(parent: id))), db: db)
       return Recorded(id: id, seq: seq)
     }
     // The freed pages were zeroed (secure_delete); copying the WAL back into the file and

@@ -84,7 +84,7 @@ extension AppDatabase {
     let id = try LedgerWriter.nextID("L", table: "lessons", db: db)
     let event = LessonRecorded(
       lesson: id, enrollment: lesson.enrollment, hours: lesson.hours, taughtAt: lesson.taught.description)
-    return Recorded(id: id, seq: try LedgerWriter.append(.lessonRecorded(event), db: db))
+    return Recorded(id: id, seq: try appendToLog(.lessonRecorded(event), db: db))
   }
 
   /// The parent confirms a pending lesson; its share is released to the institution.
@@ -102,7 +102,7 @@ extension AppDatabase {
       }
       return Recorded(
         id: lesson,
-        seq: try LedgerWriter.append(
+        seq: try appendToLog(
           .lessonDisputed(LessonDisputed(lesson: lesson, reason: reasonText)), db: db))
     }
   }
@@ -118,7 +118,7 @@ extension AppDatabase {
       if release { return try self.release(lesson: lesson, basis: .resolved, db: db) }
       return Recorded(
         id: lesson,
-        seq: try LedgerWriter.append(.lessonVoided(LessonVoided(lesson: lesson, reason: reasonText)), db: db))
+        seq: try appendToLog(.lessonVoided(LessonVoided(lesson: lesson, reason: reasonText)), db: db))
     }
   }
 
@@ -138,7 +138,7 @@ extension AppDatabase {
       lesson: lesson, enrollment: enrollmentID, basis: basis, amountFen: amount,
       postings: Posting.transfer(
         amount, from: Posting.escrow(enrollmentID), to: Posting.institution(institution)))
-    return Recorded(id: lesson, seq: try LedgerWriter.append(.lessonReleased(event), db: db))
+    return Recorded(id: lesson, seq: try appendToLog(.lessonReleased(event), db: db))
   }
 
   /// Releases every lesson whose confirmation window (working days after the day it was taught,

@@ -145,7 +145,7 @@ extension AppDatabase {
       enrollment: enrollment, bankRef: p.bankRef, student: p.student, parent: parent, classID: p.classID,
       institution: institution.uscc, hours: p.hours, amountFen: p.amountFen, paidAt: p.paidAt.description,
       postings: Posting.transfer(p.amountFen, from: Posting.parent(parent), to: Posting.escrow(enrollment)))
-    let recorded = Recorded(id: enrollment, seq: try LedgerWriter.append(.payment(event), db: db))
+    let recorded = Recorded(id: enrollment, seq: try appendToLog(.payment(event), db: db))
     try issueContract(for: event, terms: klass, policy: policy, db: db)
     return recorded
   }
@@ -194,21 +194,15 @@ extension AppDatabase {
 
   /// Capacity counts the distinct students holding hours in the class; a renewal needs no new place.
   func requirePlace(student: String, classID: String, capacity: Int64, db: Database) throws {
-    let holding = "hours_paid > hours_consumed + hours_refunded"
-    let enrolled =
-      try Bool.fetchOne(
-        try db.cachedStatement(
-          sql: "SELECT 1 FROM enrollments WHERE class = ? AND student = ? AND \(holding)"),
-        arguments: [classID, student])
-      == true
-    if enrolled { return }
-    let taken =
-      try Int64.fetchOne(
-        try db.cachedStatement(
-          sql: "SELECT COUNT(DISTINCT student) FROM enrollments WHERE class = ? AND \(holding)"),
-        arguments: [classID])
-      ?? 0
-    guard taken < capacity else {
+    // One pass over the class's holding enrollments (a covering partial index): the places taken,
+    // and whether this student holds one of them.
+    let row = try db.row(
+      """
+      SELECT COUNT(DISTINCT student), COALESCE(MAX(student = ?), 0) FROM enrollments
+      WHERE class = ? AND hours_paid > hours_consumed + hours_refunded
+      """, [student, classID])
+    let (taken, enrolled): (Int64, Bool) = (row?[0] ?? 0, row?[1] ?? false)
+    guard enrolled || taken < capacity else {
       throw Rejection("class_full", "class \(classID) is full: all \(capacity) places are taken")
     }
   }

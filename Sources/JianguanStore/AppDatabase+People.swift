@@ -20,7 +20,7 @@ extension AppDatabase {
         "INSERT INTO persons(commitment, role, masked_id, sealed) VALUES (?, 'parent', ?, ?)",
         [commitment, id.masked, sealed])
       let parentID = try LedgerWriter.nextID("P", table: "parents", db: db)
-      let seq = try LedgerWriter.append(
+      let seq = try appendToLog(
         .parentRegistered(ParentRegistered(id: parentID, commitment: commitment)), db: db)
       var recorded = Recorded(id: parentID, seq: seq)
       recorded.maskedIDNumber = id.masked
@@ -57,7 +57,7 @@ extension AppDatabase {
         [commitment, id.masked, sealed])
       let studentID = try LedgerWriter.nextID("S", table: "students", db: db)
       let event = StudentAdded(id: studentID, parent: parent, commitment: commitment, grade: gradeNumber)
-      var recorded = Recorded(id: studentID, seq: try LedgerWriter.append(.studentAdded(event), db: db))
+      var recorded = Recorded(id: studentID, seq: try appendToLog(.studentAdded(event), db: db))
       recorded.maskedIDNumber = id.masked
       return recorded
     }

@@ -63,7 +63,7 @@ extension AppDatabase {
       let event = RatingAdded(
         enrollment: id, institution: row["institution"], score: value, comment: commentText,
         on: today.description)
-      return Recorded(id: id, seq: try LedgerWriter.append(.parentFlow(.ratingAdded(event)), db: db))
+      return Recorded(id: id, seq: try appendToLog(.parentFlow(.ratingAdded(event)), db: db))
     }
   }
 

@@ -73,7 +73,7 @@ extension AppDatabase {
         reason: reasonText, requestedAt: now.description, answerDue: due.description,
         paymentBankRef: row["bank_ref"])
       return Recorded(
-        id: id, seq: try LedgerWriter.append(.parentFlow(.refundRequestCreated(event)), db: db))
+        id: id, seq: try appendToLog(.parentFlow(.refundRequestCreated(event)), db: db))
     }
   }
 
@@ -121,7 +121,7 @@ extension AppDatabase {
       try balance.reserve(hours: row.hours)
       let event = RefundRequestEscalated(request: id, reason: reasonText, on: today.description)
       return Recorded(
-        id: id, seq: try LedgerWriter.append(.parentFlow(.refundRequestEscalated(event)), db: db))
+        id: id, seq: try appendToLog(.parentFlow(.refundRequestEscalated(event)), db: db))
     }
   }
 
@@ -182,13 +182,13 @@ extension AppDatabase {
     guard agree else {
       let event = RefundRequestAnswer(request: row.id, basis: basis, reason: reason, on: day.description)
       let answer = Recorded(
-        id: row.id, seq: try LedgerWriter.append(.parentFlow(.refundRequestRefused(event)), db: db))
+        id: row.id, seq: try appendToLog(.parentFlow(.refundRequestRefused(event)), db: db))
       return RefundRequestOutcome(
         answer: answer, refund: nil, refundedFen: 0, paymentBankRef: row.paymentBankRef)
     }
     let event = RefundRequestAnswer(request: row.id, basis: basis, reason: reason, on: day.description)
     let answer = Recorded(
-      id: row.id, seq: try LedgerWriter.append(.parentFlow(.refundRequestAgreed(event)), db: db))
+      id: row.id, seq: try appendToLog(.parentFlow(.refundRequestAgreed(event)), db: db))
     let refund = try self.refund(
       enrollment: row.enrollment, hours: row.hours, reason: "refund request \(row.id): \(row.reason)",
       bankRef: Self.systemBankRefPrefix + row.id, request: row.id, db: db)

@@ -39,7 +39,7 @@ extension AppDatabase {
       allRemaining: hours == nil,
       postings: Posting.transfer(amount, from: Posting.escrow(enrollment), to: Posting.parent(parent)),
       request: request)
-    return Recorded(id: id, seq: try LedgerWriter.append(.refund(event), db: db))
+    return Recorded(id: id, seq: try appendToLog(.refund(event), db: db))
   }
 
   /// Closes an institution in one transaction: voids its unconfirmed lessons, refunds every
@@ -63,7 +63,7 @@ extension AppDatabase {
         let lesson: String = row["id"]
         let event = LessonVoided(
           lesson: lesson, reason: "institution closed before the lesson was confirmed: \(reasonText)")
-        recorded.append(Recorded(id: lesson, seq: try LedgerWriter.append(.lessonVoided(event), db: db)))
+        recorded.append(Recorded(id: lesson, seq: try appendToLog(.lessonVoided(event), db: db)))
       }
       recorded += try executeRefundRequestsOnClosure(uscc: uscc, reason: reasonText, db: db)
       let holding = try String.fetchAll(
@@ -78,7 +78,7 @@ extension AppDatabase {
       try requireNoEscrow(uscc: uscc, db: db)
       let event = InstitutionStatusChanged(uscc: uscc, status: .revoked, reason: reasonText)
       recorded.append(
-        Recorded(id: uscc, seq: try LedgerWriter.append(.institutionStatusChanged(event), db: db)))
+        Recorded(id: uscc, seq: try appendToLog(.institutionStatusChanged(event), db: db)))
       return recorded
     }
   }

@@ -88,7 +88,7 @@ extension AppDatabase {
       {
         throw Rejection("institution_exists", "uscc \(Rejection.quote(uscc.value)) is already registered")
       }
-      return Recorded(id: uscc.value, seq: try LedgerWriter.append(.institutionRegistered(event), db: db))
+      return Recorded(id: uscc.value, seq: try appendToLog(.institutionRegistered(event), db: db))
     }
   }
 
@@ -128,7 +128,7 @@ extension AppDatabase {
         try requireNoEscrow(uscc: text, db: db)
       }
       let event = InstitutionStatusChanged(uscc: text, status: status, reason: reasonText)
-      return Recorded(id: text, seq: try LedgerWriter.append(.institutionStatusChanged(event), db: db))
+      return Recorded(id: text, seq: try appendToLog(.institutionStatusChanged(event), db: db))
     }
   }
 
@@ -187,7 +187,7 @@ extension AppDatabase {
       }
       let id = try LedgerWriter.nextID("V", table: "venues", db: db)
       let event = VenueAdded(id: id, institution: owner.uscc, address: addressText, areaM2: area)
-      return Recorded(id: id, seq: try LedgerWriter.append(.venueAdded(event), db: db))
+      return Recorded(id: id, seq: try appendToLog(.venueAdded(event), db: db))
     }
   }
 
@@ -210,7 +210,7 @@ extension AppDatabase {
       }
       let id = try LedgerWriter.nextID("T", table: "teachers", db: db)
       let event = TeacherAdded(id: id, institution: owner.uscc, name: nameText, certificate: certificateText)
-      return Recorded(id: id, seq: try LedgerWriter.append(.teacherAdded(event), db: db))
+      return Recorded(id: id, seq: try appendToLog(.teacherAdded(event), db: db))
     }
   }
 

@@ -68,7 +68,7 @@ extension AppDatabase {
       }
       let entry = FindingFollowedUp(id: id, body: FollowUpNote(date: day, note: noteText))
       let event: Event = to == "rectified" ? .findingRectified(entry) : .findingVerified(entry)
-      return Recorded(id: id, seq: try LedgerWriter.append(event, db: db))
+      return Recorded(id: id, seq: try appendToLog(event, db: db))
     }
   }
 
@@ -102,7 +102,7 @@ extension AppDatabase {
       }
       let filed = try CalendarDate.parse(row["date"], field: "date")
       try SupervisionValidator.validate(resolution, filed: filed, today: today, name: .options)
-      let seq = try LedgerWriter.append(
+      let seq = try appendToLog(
         .complaintResolved(ComplaintResolved(id: id, body: resolution)), db: db)
       return Recorded(id: id, seq: seq)
     }
@@ -139,13 +139,13 @@ extension AppDatabase {
   func appendAction(_ action: SupervisionAction, db: Database) throws -> Recorded {
     let id = try nextSupervisionID("SA", type: "action", db: db)
     return Recorded(
-      id: id, seq: try LedgerWriter.append(.supervisionAction(.init(id: id, body: action)), db: db))
+      id: id, seq: try appendToLog(.supervisionAction(.init(id: id, body: action)), db: db))
   }
 
   func appendMeasure(_ measure: SupervisionMeasure, db: Database) throws -> Recorded {
     let id = try nextSupervisionID("SM", type: "measure", db: db)
     return Recorded(
-      id: id, seq: try LedgerWriter.append(.supervisionMeasure(.init(id: id, body: measure)), db: db))
+      id: id, seq: try appendToLog(.supervisionMeasure(.init(id: id, body: measure)), db: db))
   }
 
   /// Checks what only the database knows (the institution, the action) and appends the finding;
@@ -173,7 +173,7 @@ extension AppDatabase {
       }
     }
     let id = try LedgerWriter.nextID("F", table: "findings", db: db)
-    return Recorded(id: id, seq: try LedgerWriter.append(.findingAdded(.init(id: id, body: finding)), db: db))
+    return Recorded(id: id, seq: try appendToLog(.findingAdded(.init(id: id, body: finding)), db: db))
   }
 
   func appendComplaint(
@@ -191,9 +191,9 @@ extension AppDatabase {
         "parent_unknown", "\(name("parent")) \(Rejection.quote(parent)) is not a registered parent")
     }
     let id = try LedgerWriter.nextID("C", table: "complaints", db: db)
-    var seq = try LedgerWriter.append(.complaintFiled(.init(id: id, body: complaint)), db: db)
+    var seq = try appendToLog(.complaintFiled(.init(id: id, body: complaint)), db: db)
     if let resolution {
-      seq = try LedgerWriter.append(.complaintResolved(.init(id: id, body: resolution)), db: db)
+      seq = try appendToLog(.complaintResolved(.init(id: id, body: resolution)), db: db)
     }
     return Recorded(id: id, seq: seq)
   }

@@ -136,6 +136,12 @@ public final class AppDatabase: Sendable {
     return result!
   }
 
+  /// Appends `event` to the log in the current transaction (see `LedgerWriter.append`); inside a
+  /// batch, the end of the log is kept in memory between appends.
+  func appendToLog(_ event: Event, db: Database) throws -> Int64 {
+    try LedgerWriter.append(event, db: db, tail: batch.tail)
+  }
+
   func read<T>(_ body: (Database) throws -> T) throws -> T {
     if let db = batch.database { return try body(db) }
     do { return try writer.read(body) } catch let error as DatabaseError { throw StoreError(error) }
@@ -180,6 +186,7 @@ public struct StoreError: Error, CustomStringConvertible {
 final class BatchTransaction: @unchecked Sendable {
   private let lock = NSLock()
   private var current: Database?
+  private var currentTail: LedgerTail?
 
   var database: Database? {
     lock.lock()
@@ -187,13 +194,22 @@ final class BatchTransaction: @unchecked Sendable {
     return current
   }
 
+  /// The end of the log as this batch has written it so far; nil outside a batch.
+  var tail: LedgerTail? {
+    lock.lock()
+    defer { lock.unlock() }
+    return currentTail
+  }
+
   func run<T>(_ db: Database, _ body: () throws -> T) rethrows -> T {
     lock.lock()
     current = db
+    currentTail = LedgerTail()
     lock.unlock()
     defer {
       lock.lock()
       current = nil
+      currentTail = nil
       lock.unlock()
     }
     return try body()

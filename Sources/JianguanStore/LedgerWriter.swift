@@ -8,10 +8,12 @@ import JianguanLedger
 enum LedgerWriter {
   /// Appends `event` as the next entry, updates the Merkle hashes and the projection tables,
   /// and returns the entry's seq. Must run inside an IMMEDIATE transaction.
-  static func append(_ event: Event, db: Database, now: Date = Date()) throws -> Int64 {
-    let head = try db.row("SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1")
-    let seq: Int64 = (head?["seq"] as Int64? ?? 0) + 1
-    let previousHash: [UInt8] = head.map { [UInt8]($0["hash"] as Data) } ?? Entry.genesisPrevious
+  static func append(_ event: Event, db: Database, now: Date = Date(), tail: LedgerTail? = nil) throws
+    -> Int64
+  {
+    let head = try tail?.head ?? readHead(db)
+    let seq = head.seq + 1
+    let previousHash = head.hash
     let kind = event.kind
     let bytes = Entry.encode(
       seq: seq, time: LocalDateTime.utcTimestamp(unixSeconds: Int64(now.timeIntervalSince1970)), kind: kind,
@@ -20,9 +22,18 @@ enum LedgerWriter {
     try db.run(
       "INSERT INTO ledger(seq, kind, entry, hash) VALUES (?, ?, ?, ?)",
       [seq, kind, String(decoding: bytes, as: UTF8.self), Data(hash)])
-    try MerkleStore.appendLeaf(index: seq - 1, entryBytes: bytes, db: db)
+    try MerkleStore.appendLeaf(index: seq - 1, entryBytes: bytes, db: db, tail: tail)
     try Projector.apply(event, seq: seq, db: db)
+    tail?.head = (seq, hash)
     return seq
+  }
+
+  /// The seq and hash of the last entry: (0, 32 zero bytes) for an empty log.
+  static func readHead(_ db: Database) throws -> (seq: Int64, hash: [UInt8]) {
+    guard let head = try db.row("SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1") else {
+      return (0, Entry.genesisPrevious)
+    }
+    return (head[0], [UInt8](head[1] as Data))
   }
 
   /// The number of entries.
@@ -35,5 +46,29 @@ enum LedgerWriter {
   static func nextID(_ prefix: String, table: String, db: Database) throws -> String {
     let count: Int64 = try db.value("SELECT COALESCE(MAX(rowid), 0) FROM \(table)") ?? 0
     return "\(prefix)\(count + 1)"
+  }
+}
+
+/// The end of the log while one batch writes it: the last entry's seq and hash, and the Merkle
+/// tree's right edge (the last hash stored at each level, which the next appends hash with).
+/// Kept in memory so that an append does not read back what the previous one just wrote. It is
+/// valid only inside the batch's transaction, which holds the write lock, and is dropped with it.
+final class LedgerTail {
+  var head: (seq: Int64, hash: [UInt8])?
+  /// Stored index → hash, for the last stored hash of each level.
+  private(set) var edge: [Int64: MerkleHash] = [:]
+  private var edgeIndexByLevel: [Int64] = []
+
+  /// Remembers the hashes appending one leaf stored, from stored index `first` on (level 0 first).
+  func stored(_ hashes: [MerkleHash], from first: Int64) {
+    for (level, hash) in hashes.enumerated() {
+      if level < edgeIndexByLevel.count {
+        edge[edgeIndexByLevel[level]] = nil
+        edgeIndexByLevel[level] = first + Int64(level)
+      } else {
+        edgeIndexByLevel.append(first + Int64(level))
+      }
+      edge[first + Int64(level)] = hash
+    }
   }
 }

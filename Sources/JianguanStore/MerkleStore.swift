@@ -40,10 +40,11 @@ struct MerkleStore: MerkleHashReader {
     }
   }
 
-  static func appendLeaf(index: Int64, entryBytes: [UInt8], db: Database) throws {
-    let store = MerkleStore(db: db)
+  static func appendLeaf(index: Int64, entryBytes: [UInt8], db: Database, tail: LedgerTail? = nil) throws {
+    let store = EdgeReader(store: MerkleStore(db: db), edge: tail?.edge ?? [:])
     let hashes = try Merkle.storedHashes(forLeaf: index, leafHash: Merkle.leafHash(entryBytes), reader: store)
     let first = Merkle.storedHashCount(size: index)
+    tail?.stored(hashes, from: first)
     let statement = try db.cachedStatement(sql: "INSERT INTO merkle_hashes(idx, hash) VALUES (?, ?)")
     for (offset, hash) in hashes.enumerated() {
       try statement.execute(arguments: [first + Int64(offset), Data(hash)])
@@ -52,6 +53,17 @@ struct MerkleStore: MerkleHashReader {
 
   /// The root hash of the tree of the first `size` entries.
   func root(size: Int64) throws -> MerkleHash { try Merkle.treeHash(size: size, reader: self) }
+}
+
+/// Reads the hashes an append needs from the batch's right edge when it holds them, else from the table.
+private struct EdgeReader: MerkleHashReader {
+  let store: MerkleStore
+  let edge: [Int64: MerkleHash]
+
+  func readHashes(_ indexes: [Int64]) throws -> [MerkleHash] {
+    let known = indexes.compactMap { edge[$0] }
+    return known.count == indexes.count ? known : try store.readHashes(indexes)
+  }
 }
 
 /// The stored state contradicts itself: a bug or tampering, found while serving a request.

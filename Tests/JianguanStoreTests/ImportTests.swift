@@ -39,6 +39,34 @@ import Testing
     #expect(try fixture.database.audit().ok)
   }
 
+  /// A batch keeps the end of the log (head and Merkle right edge) in memory between appends:
+  /// batches of every size, refused rows inside them and single writes between them must leave a
+  /// stored tree whose root is the root of the entries, at every size.
+  @Test func batchesOfEverySizeKeepTheStoredTreeExact() throws {
+    let fixture = try StoreFixture()
+    let (_, classID) = try fixture.openClass(capacity: 200)
+    var students: [String] = []
+    for _ in 0..<4 { students.append(try fixture.student()) }
+    var next = 0
+    for size in [1, 2, 3, 5, 8, 13, 4, 7] {
+      var lines = ["bank_ref,student,class,hours,amount_yuan,paid_at"]
+      for row in 0..<size {
+        next += 1
+        let student = row == size / 2 ? "S999999" : students[next % students.count]  // one refused row
+        lines.append("TAIL-\(next),\(student),\(classID),2,100,2026-02-20T10:00")
+      }
+      let summary = try fixture.database.importFile(
+        .payments, records: records(lines.joined(separator: "\n") + "\n"), skipInvalid: true, errorLimit: 10,
+        now: StoreFixture.now)
+      #expect(summary.committed && summary.refused == 1 && summary.added == size - 1)
+      var form = fixture.paymentForm(student: students[0], classID: classID)
+      form.bankRef = "SINGLE-\(size)"
+      _ = try fixture.pay(form)
+      let report = try fixture.database.audit()
+      #expect(report.ok, "after a batch of \(size): \(report.faults)")
+    }
+  }
+
   @Test func aFileCutOffByACrashCompletesOnReimportWithoutDuplicates() throws {
     let (fixture, classID, students) = try bureau()
     let file = paymentsFile(classID, students, rows: 30)
