@@ -33,7 +33,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
 
   /// Parses exactly "YYYY-MM-DD" (ASCII digits, zero-padded) naming a day that exists.
   public static func parse(_ text: String, field: String) throws -> CalendarDate {
-    let quoted = Rejection.quote(text)
+    var quoted: String { Rejection.quote(text) }  // only a refusal needs it
     let bytes = text.utf8.count == 10 ? Array(text.utf8) : []
     guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
       let year = digits(bytes[0..<4]), let month = digits(bytes[5..<7]), let day = digits(bytes[8..<10])

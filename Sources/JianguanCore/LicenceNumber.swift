@@ -9,7 +9,7 @@ public enum LicenceNumber {
 
   /// Checks a licence number and returns its canonical form (with the trailing "号").
   public static func validate(_ text: String, field: String) throws -> String {
-    let quoted = Rejection.quote(text)
+    var quoted: String { Rejection.quote(text) }  // only a refusal needs it
     if text.isEmpty {
       throw Rejection(
         "licence_is_empty", "\(field) is empty; give the number of the school-operation licence")

@@ -52,12 +52,14 @@ public struct LocalDateTime: Hashable, Comparable, Sendable, Codable, CustomStri
   /// Parses "YYYY-MM-DD", "YYYY-MM-DDTHH:MM" or "YYYY-MM-DDTHH:MM:SS" (a space may replace the
   /// T), optionally followed by "+08:00", or by "Z" for UTC (then converted to China time).
   public static func parse(_ text: String, field: String) throws -> LocalDateTime {
-    let notForm = Rejection(
-      "datetime_not_iso_form",
-      "\(field) \(Rejection.quote(text)) is not a date-time written YYYY-MM-DDTHH:MM[:SS] with an optional +08:00 or Z"
-    )
+    var notForm: Rejection {
+      Rejection(
+        "datetime_not_iso_form",
+        "\(field) \(Rejection.quote(text)) is not a date-time written YYYY-MM-DDTHH:MM[:SS] with an optional +08:00 or Z"
+      )
+    }
     guard text.utf8.count >= 10, text.utf8.count <= 25 else { throw notForm }
-    let quoted = Rejection.quote(text)
+    var quoted: String { Rejection.quote(text) }  // only a refusal needs it
     var bytes = Array(text.utf8)
     let date: CalendarDate
     do {

@@ -78,7 +78,7 @@ public struct RegionTable: Sendable {
 
   /// Parses a region code that must be 6 ASCII digits and in the current list.
   public func validateCurrent(_ text: String, field: String) throws -> Region {
-    let quoted = Rejection.quote(text)
+    var quoted: String { Rejection.quote(text) }  // only a refusal needs it
     guard CSVText.isSixDigits(text) else {
       throw Rejection(
         "region_code_not_six_digits", "\(field) \(quoted) is not a 6-digit GB/T 2260 region code")

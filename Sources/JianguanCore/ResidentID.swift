@@ -19,7 +19,7 @@ public struct ResidentID: Hashable, Sendable {
   public static func parse(_ text: String, field: String, regions: RegionTable, today: CalendarDate) throws
     -> ResidentID
   {
-    let quoted = Rejection.quote(mask(text))
+    var quoted: String { Rejection.quote(mask(text)) }  // only a refusal needs it
     let length = text.unicodeScalars.count
     let characters = length <= 18 ? Array(text.unicodeScalars) : []
     let isDigit: (Unicode.Scalar) -> Bool = { ("0"..."9").contains($0) }

@@ -93,7 +93,7 @@ public struct Schedule: Hashable, Sendable, CustomStringConvertible {
 
   private static func parseSlot(_ raw: String, field: String) throws -> Slot {
     let item = raw.trimmingSpaces
-    let quoted = Rejection.quote(item)
+    var quoted: String { Rejection.quote(item) }  // only a refusal needs it
     guard let firstDigit = item.firstIndex(where: { $0.isASCII && $0.isNumber }) else {
       throw Rejection("schedule_bad_slot", "\(field) slot \(quoted) is not of the form \"Tue 18:00-18:45\"")
     }

@@ -20,7 +20,7 @@ public struct USCC: Hashable, Sendable {
   public static func parse(_ text: String, field: String = "uscc", acceptBadChecksum: Bool = false) throws
     -> USCC
   {
-    let quoted = Rejection.quote(text)
+    var quoted: String { Rejection.quote(text) }  // only a refusal needs it
     let length = text.unicodeScalars.count
     if length != 18 {
       throw Rejection(
