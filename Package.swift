@@ -31,6 +31,8 @@ let package = Package(
       dependencies: [
         "JianguanCore", "JianguanLedger", "JianguanCrypto",
         .product(name: "GRDB", package: "GRDB.swift"),
+        // The system SQLite's C API, for the few statements of the import's hot path.
+        .product(name: "GRDBSQLite", package: "GRDB.swift"),
       ]
     ),
     .executableTarget(

@@ -76,8 +76,8 @@ extension AppDatabase {
       return earlier
     }
     guard
-      let parent = try String.fetchOne(
-        try db.cachedStatement(sql: "SELECT parent FROM students WHERE id = ?"), arguments: [p.student])
+      let parent = try RawStatement("SELECT parent FROM students WHERE id = ?", db: db).first(
+        .text(p.student), read: { $0.text(0) })
     else {
       throw Rejection("student_unknown", "student \(Rejection.quote(p.student)) is not registered")
     }
@@ -170,25 +170,27 @@ extension AppDatabase {
     let escrowBank: String
 
     static func fetch(_ id: String, db: Database) throws -> PaidClass? {
-      let statement = try db.cachedStatement(
-        sql: """
-          SELECT c.institution, c.capacity, c.starts, c.ends, c.course, k.name, k.delivery, k.lesson_minutes,
-            k.price_per_hour_fen, i.uscc, i.status, i.kind, i.region, i.escrow_account, i.name, i.licence,
-            i.mode, i.escrow_bank
-          FROM classes c JOIN courses k ON k.id = c.course LEFT JOIN institutions i ON i.uscc = c.institution
-          WHERE c.id = ?
-          """)
-      guard let row = try Row.fetchOne(statement, arguments: [id]) else { return nil }
-      let registered = !row.hasNull(atIndex: 9)
-      return PaidClass(
-        uscc: row[0], capacity: row[1], starts: row[2], ends: row[3], course: row[4], courseName: row[5],
-        delivery: row[6], lessonMinutes: row[7], pricePerHourFen: row[8],
-        institution: registered
-          ? InstitutionRow(
-            uscc: row[9], status: row[10], kind: row[11], region: row[12], escrowAccount: row[13])
-          : nil,
-        institutionName: registered ? row[14] : "", licence: registered ? row[15] : "",
-        mode: registered ? row[16] : "", escrowBank: registered ? row[17] : "")
+      let statement = try RawStatement(
+        """
+        SELECT c.institution, c.capacity, c.starts, c.ends, c.course, k.name, k.delivery, k.lesson_minutes,
+          k.price_per_hour_fen, i.uscc, i.status, i.kind, i.region, i.escrow_account, i.name, i.licence,
+          i.mode, i.escrow_bank
+        FROM classes c JOIN courses k ON k.id = c.course LEFT JOIN institutions i ON i.uscc = c.institution
+        WHERE c.id = ?
+        """, db: db)
+      return try statement.first(.text(id)) { row in
+        let registered = !row.isNull(9)
+        return PaidClass(
+          uscc: row.text(0), capacity: row.integer(1), starts: row.text(2), ends: row.text(3),
+          course: row.text(4), courseName: row.text(5), delivery: row.text(6), lessonMinutes: row.integer(7),
+          pricePerHourFen: row.integer(8),
+          institution: registered
+            ? InstitutionRow(
+              uscc: row.text(9), status: row.text(10), kind: row.text(11), region: row.text(12),
+              escrowAccount: row.text(13))
+            : nil,
+          institutionName: row.text(14), licence: row.text(15), mode: row.text(16), escrowBank: row.text(17))
+      }
     }
   }
 
@@ -196,12 +198,13 @@ extension AppDatabase {
   func requirePlace(student: String, classID: String, capacity: Int64, db: Database) throws {
     // One pass over the class's holding enrollments (a covering partial index): the places taken,
     // and whether this student holds one of them.
-    let row = try db.row(
-      """
-      SELECT COUNT(DISTINCT student), COALESCE(MAX(student = ?), 0) FROM enrollments
-      WHERE class = ? AND hours_paid > hours_consumed + hours_refunded
-      """, [student, classID])
-    let (taken, enrolled): (Int64, Bool) = (row?[0] ?? 0, row?[1] ?? false)
+    let (taken, enrolled) =
+      try RawStatement(
+        """
+        SELECT COUNT(DISTINCT student), COALESCE(MAX(student = ?), 0) FROM enrollments
+        WHERE class = ? AND hours_paid > hours_consumed + hours_refunded
+        """, db: db
+      ).first(.text(student), .text(classID)) { ($0.integer(0), $0.integer(1) != 0) } ?? (0, false)
     guard enrolled || taken < capacity else {
       throw Rejection("class_full", "class \(classID) is full: all \(capacity) places are taken")
     }
@@ -211,18 +214,18 @@ extension AppDatabase {
   /// rejection when it was used for something else; nil when it is new.
   func repeatedRequest(bankRef: String, kind: String, content: String, db: Database) throws -> Recorded? {
     guard
-      let row = try Row.fetchOne(
-        try db.cachedStatement(sql: "SELECT seq, kind, content, result_id FROM bank_refs WHERE ref = ?"),
-        arguments: [bankRef])
+      let row = try RawStatement("SELECT seq, kind, content, result_id FROM bank_refs WHERE ref = ?", db: db)
+        .first(
+          .text(bankRef),
+          read: { (seq: $0.integer(0), kind: $0.text(1), content: $0.text(2), id: $0.text(3)) })
     else { return nil }
-    guard row["kind"] == kind, row["content"] == content else {
-      let earlier: String = row["content"]
+    guard row.kind == kind, row.content == content else {
       throw Rejection(
         "bank_ref_reused_with_different_content",
-        "bank-ref \(Rejection.quote(bankRef)) was already used at seq \(row["seq"] as Int64) for a different request (\(earlier)); a bank reference names one transaction"
+        "bank-ref \(Rejection.quote(bankRef)) was already used at seq \(row.seq) for a different request (\(row.content)); a bank reference names one transaction"
       )
     }
-    return Recorded(id: row["result_id"], seq: row["seq"], repeated: true)
+    return Recorded(id: row.id, seq: row.seq, repeated: true)
   }
 
   static func validateBankRef(_ text: String, field: String = "bank-ref") throws -> String {
@@ -248,10 +251,10 @@ extension AppDatabase {
   }
 
   static func validateID(_ text: String, field: String, prefix: String) throws -> String {
-    let digits = text.dropFirst(prefix.count)
+    let digits = text.utf8.dropFirst(prefix.utf8.count)
     guard text.hasPrefix(prefix), (1...12).contains(digits.count),
-      digits.allSatisfy({ $0.isASCII && $0.isNumber }),
-      digits.first != "0"
+      digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+      digits.first != UInt8(ascii: "0")
     else {
       throw Rejection(
         "\(field)_id_malformed",

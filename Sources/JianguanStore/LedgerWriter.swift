@@ -19,9 +19,8 @@ enum LedgerWriter {
       seq: seq, time: LocalDateTime.utcTimestamp(unixSeconds: Int64(now.timeIntervalSince1970)), kind: kind,
       payloadBytes: event.payloadBytes, previousHash: previousHash)
     let hash = SHA256.hash(bytes)
-    try db.run(
-      "INSERT INTO ledger(seq, kind, entry, hash) VALUES (?, ?, ?, ?)",
-      [seq, kind, String(decoding: bytes, as: UTF8.self), Data(hash)])
+    try RawStatement("INSERT INTO ledger(seq, kind, entry, hash) VALUES (?, ?, ?, ?)", db: db).execute(
+      .integer(seq), .text(kind), .text(String(decoding: bytes, as: UTF8.self)), .blob(hash))
     try MerkleStore.appendLeaf(index: seq - 1, entryBytes: bytes, db: db, tail: tail)
     try Projector.apply(event, seq: seq, db: db)
     tail?.head = (seq, hash)
@@ -44,7 +43,8 @@ enum LedgerWriter {
   /// The next id of a kind of thing: its prefix and one more than the rows of its table. Rows are
   /// never deleted, so the largest rowid is the count, found in O(log n) where COUNT(*) scans.
   static func nextID(_ prefix: String, table: String, db: Database) throws -> String {
-    let count: Int64 = try db.value("SELECT COALESCE(MAX(rowid), 0) FROM \(table)") ?? 0
+    let count =
+      try RawStatement("SELECT COALESCE(MAX(rowid), 0) FROM \(table)", db: db).first { $0.integer(0) } ?? 0
     return "\(prefix)\(count + 1)"
   }
 }

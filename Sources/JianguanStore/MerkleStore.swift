@@ -10,12 +10,12 @@ struct MerkleStore: MerkleHashReader {
   func readHashes(_ indexes: [Int64]) throws -> [MerkleHash] {
     // An append reads one or two earlier subtree roots: point reads on one cached statement.
     if indexes.count <= 2 {
-      let statement = try db.cachedStatement(sql: "SELECT hash FROM merkle_hashes WHERE idx = ?")
+      let statement = try RawStatement("SELECT hash FROM merkle_hashes WHERE idx = ?", db: db)
       return try indexes.map { index in
-        guard let hash = try Data.fetchOne(statement, arguments: [index]) else {
+        guard let hash = try statement.first(.integer(index), read: { $0.blob(0) }) else {
           throw StoreIntegrityError("Merkle stored hash \(index) is missing")
         }
-        return [UInt8](hash)
+        return hash
       }
     }
     // One query for the whole batch (a proof needs about 2 log n hashes): far cheaper than one
@@ -26,10 +26,9 @@ struct MerkleStore: MerkleHashReader {
     while offset < unique.count {
       let chunk = Array(unique[offset..<min(offset + 64, unique.count)])
       let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-      let statement = try db.cachedStatement(
-        sql: "SELECT idx, hash FROM merkle_hashes WHERE idx IN (\(placeholders))")
-      let rows = try Row.fetchCursor(statement, arguments: StatementArguments(chunk))
-      while let row = try rows.next() { found[row[0]] = [UInt8](row[1] as Data) }
+      let statement = try RawStatement(
+        "SELECT idx, hash FROM merkle_hashes WHERE idx IN (\(placeholders))", db: db)
+      try statement.forEach(chunk.map { .integer($0) }) { row in found[row.integer(0)] = row.blob(1) }
       offset += chunk.count
     }
     return try indexes.map { index in
@@ -45,9 +44,9 @@ struct MerkleStore: MerkleHashReader {
     let hashes = try Merkle.storedHashes(forLeaf: index, leafHash: Merkle.leafHash(entryBytes), reader: store)
     let first = Merkle.storedHashCount(size: index)
     tail?.stored(hashes, from: first)
-    let statement = try db.cachedStatement(sql: "INSERT INTO merkle_hashes(idx, hash) VALUES (?, ?)")
+    let statement = try RawStatement("INSERT INTO merkle_hashes(idx, hash) VALUES (?, ?)", db: db)
     for (offset, hash) in hashes.enumerated() {
-      try statement.execute(arguments: [first + Int64(offset), Data(hash)])
+      try statement.execute(.integer(first + Int64(offset)), .blob(hash))
     }
   }
 

@@ -7,9 +7,12 @@ enum ParentFlowProjector {
   static func apply(_ flow: ParentFlowEvent, seq: Int64, db: Database) throws {
     switch flow {
     case .contractIssued(let e):
-      try db.run(
-        "INSERT INTO contracts(enrollment, institution, terms, seq) VALUES (?, ?, ?, ?)",
-        [e.enrollment, e.institution, String(decoding: e.canonicalBytes(), as: UTF8.self), seq])
+      try RawStatement(
+        "INSERT INTO contracts(enrollment, institution, terms, seq) VALUES (?, ?, ?, ?)", db: db
+      )
+      .execute(
+        .text(e.enrollment), .text(e.institution), .text(String(decoding: e.canonicalBytes(), as: UTF8.self)),
+        .integer(seq))
     case .refundRequestCreated(let e):
       try db.run(
         """

@@ -60,16 +60,15 @@ enum Projector {
         "INSERT INTO students(id, parent, commitment, grade, seq) VALUES (?, ?, ?, ?, ?)",
         [e.id, e.parent, e.commitment, e.grade, seq])
     case .payment(let e):
-      try db.run(
+      try RawStatement(
         """
         INSERT INTO enrollments(id, student, parent, class, institution, bank_ref, paid_at, hours_paid,
           amount_fen, escrow_fen, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """,
-        [
-          e.enrollment, e.student, e.parent, e.classID, e.institution, e.bankRef, e.paidAt, e.hours,
-          e.amountFen,
-          e.amountFen, seq,
-        ])
+        """, db: db
+      ).execute(
+        .text(e.enrollment), .text(e.student), .text(e.parent), .text(e.classID), .text(e.institution),
+        .text(e.bankRef), .text(e.paidAt), .integer(e.hours), .integer(e.amountFen), .integer(e.amountFen),
+        .integer(seq))
       try rememberBankRef(
         e.bankRef, seq: seq, kind: "payment", content: PaymentContent(e).text, id: e.enrollment, db: db)
     case .lessonRecorded(let e):
@@ -131,9 +130,10 @@ enum Projector {
   static func rememberBankRef(
     _ ref: String, seq: Int64, kind: String, content: String, id: String, db: Database
   ) throws {
-    try db.run(
-      "INSERT INTO bank_refs(ref, seq, kind, content, result_id) VALUES (?, ?, ?, ?, ?)",
-      [ref, seq, kind, content, id])
+    try RawStatement(
+      "INSERT INTO bank_refs(ref, seq, kind, content, result_id) VALUES (?, ?, ?, ?, ?)", db: db
+    )
+    .execute(.text(ref), .integer(seq), .text(kind), .text(content), .text(id))
   }
 }
 
