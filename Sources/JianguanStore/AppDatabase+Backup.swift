@@ -114,7 +114,8 @@ extension AppDatabase {
     return report
   }
 
-  /// Closes the connection (and, for the last one, folds the WAL back into the file).
+  /// Closes the connection. Its commits stay in the WAL until the next checkpoint (see
+  /// `AppDatabase.configuration()`); a backup, by contrast, is one self-contained file.
   func close() throws {
     do { try writer.close() } catch let error as DatabaseError { throw StoreError(error) }
   }
