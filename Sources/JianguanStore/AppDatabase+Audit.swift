@@ -32,94 +32,58 @@ extension AppDatabase {
       if let external { wantedSizes.insert(external.size) }
       var rootsAtSize: [Int64: [UInt8]] = [0: Merkle.emptyRoot]
       let total = try LedgerWriter.size(db)
-      var state = LedgerState()
       var accumulator = AuditMerkleAccumulator()
-      var expectedSeq: Int64 = 1
-      var previousHash = StoredHash(digest: SHA256Digest(Entry.genesisPrevious)!)
       var hasher = SHA256.Hasher()
       let merkle = MerkleStore(db: db)
-      let rows = try AuditRows(db, sql: "SELECT seq, kind, entry, hash FROM ledger ORDER BY seq")
-      while try rows.step() {
-        let seq = rows.int64(0)
-        func fault(_ message: String) { report.faults.append(AuditFault(seq: seq, message)) }
-        if seq != expectedSeq {
-          report.faults.append(
-            AuditFault(
-              seq: expectedSeq,
-              seq > expectedSeq
-                ? "entries \(expectedSeq)…\(seq - 1) are missing (seq jumps to \(seq))"
-                : "seq \(seq) is out of order"))
+      let queue = AuditQueue()
+      let replayer = AuditReplayer()
+      // The tables' sizes are only a hint for the room to reserve; nothing trusts them.
+      replayer.state.reserveCapacity(
+        enrollments: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM enrollments") ?? 0,
+        lessons: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM lessons") ?? 0)
+      replayer.start(queue)
+      var batch = queue.emptyBatch()
+      do {
+        defer {
+          if !batch.records.isEmpty { queue.push(batch) }
+          queue.finish()
+          replayer.wait()
         }
-        expectedSeq = seq + 1
-        let storedHash = StoredHash(rows.blob(3))
-        let raw = rows.text(2)
-        if let decoded = EntryDecoding.decode(raw) {
-          // The fast path accepted every byte: they are valid UTF-8 without NUL, so exactly the
-          // bytes of the `String` GRDB would read.
-          let hash = hasher.digest(raw.baseAddress, count: raw.count)
-          if !storedHash.matches(hash) {
-            fault("the entry's bytes do not hash to its stored hash (the entry was edited)")
-          }
+        let rows = try AuditRows(db, sql: "SELECT seq, kind, entry, hash FROM ledger ORDER BY seq")
+        while try rows.step() {
+          let seq = rows.int64(0)
+          let storedHash = StoredHash(rows.blob(3))
+          let raw = rows.text(2)
+          let hashMatches = storedHash.matches(hasher.digest(raw.baseAddress, count: raw.count))
           accumulator.append(
             leafHash: hasher.digest(prefix: 0x00, raw.baseAddress, count: raw.count), &hasher)
           if wantedSizes.contains(accumulator.size) {
             rootsAtSize[accumulator.size] = accumulator.root(&hasher)
           }
-          if decoded.seq != seq {
-            fault("the entry says seq \(decoded.seq) but is stored at seq \(seq) (entries moved or swapped)")
+          batch.append(seq: seq, hashMatches: hashMatches, stored: storedHash, kind: rows.text(1), entry: raw)
+          if batch.isFull {
+            queue.push(batch)
+            batch = queue.emptyBatch()
           }
-          if !previousHash.matches(decoded.previousHash) {
-            fault(
-              "prev is \(Hex.encode(decoded.previousHash.bytes).prefix(16))…, the hash of entry \(seq - 1) is \(Hex.encode(previousHash.bytes).prefix(16))… (the chain is broken)"
-            )
-          }
-          if !rows.textEquals(1, decoded.kind) {
-            fault("the kind column says \(rows.string(1)), the entry \(decoded.kind)")
-          }
-          var payloadDigest: SHA256Digest?
-          if case .parentFlow(.contractIssued) = decoded.event {
-            payloadDigest = hasher.digest(
-              raw.baseAddress! + decoded.payloadRange.lowerBound, count: decoded.payloadRange.count)
-          }
-          state.apply(decoded.event, seq: seq, payloadDigest: payloadDigest, faults: &report.faults)
-        } else {
-          // The generic path, exactly as the audit always read an entry.
-          let text = rows.string(2)
-          let bytes = Array(text.utf8)
-          let hash = bytes.withUnsafeBytes { hasher.digest($0.baseAddress, count: $0.count) }
-          if !storedHash.matches(hash) {
-            fault("the entry's bytes do not hash to its stored hash (the entry was edited)")
-          }
-          let leafHash = bytes.withUnsafeBytes {
-            hasher.digest(prefix: 0x00, $0.baseAddress, count: $0.count)
-          }
-          accumulator.append(leafHash: leafHash, &hasher)
+          if let progress, seq % 10_000 == 0 { progress(seq, total) }
+        }
+      }
+      let state = replayer.state
+      report.faults = replayer.faults
+      report.entries = replayer.entries
+      if replayer.dirty {
+        // Some entry is not valid UTF-8 without NUL: hash the leaves again as the audit reads them.
+        accumulator = AuditMerkleAccumulator()
+        rootsAtSize = [0: Merkle.emptyRoot]
+        let rows = try AuditRows(db, sql: "SELECT entry FROM ledger ORDER BY seq")
+        while try rows.step() {
+          let bytes = Array(AuditReplayer.string(rows.text(0)).utf8)
+          let leaf = bytes.withUnsafeBytes { hasher.digest(prefix: 0x00, $0.baseAddress, count: $0.count) }
+          accumulator.append(leafHash: leaf, &hasher)
           if wantedSizes.contains(accumulator.size) {
             rootsAtSize[accumulator.size] = accumulator.root(&hasher)
           }
-          do {
-            let entry = try Entry.parse(bytes)
-            if entry.seq != seq {
-              fault("the entry says seq \(entry.seq) but is stored at seq \(seq) (entries moved or swapped)")
-            }
-            if entry.previousHash != previousHash.bytes {
-              fault(
-                "prev is \(Hex.encode(entry.previousHash).prefix(16))…, the hash of entry \(seq - 1) is \(Hex.encode(previousHash.bytes).prefix(16))… (the chain is broken)"
-              )
-            }
-            let kind = rows.string(1)
-            if entry.kind != kind {
-              fault("the kind column says \(kind), the entry \(entry.kind)")
-            }
-            let event = try Event(kind: entry.kind, payload: entry.payload)
-            state.apply(event, seq: seq, payloadDigest: nil, faults: &report.faults)
-          } catch {
-            fault("the entry cannot be read: \(error)")
-          }
         }
-        previousHash = storedHash
-        report.entries += 1
-        if let progress, seq % 10_000 == 0 { progress(seq, total) }
       }
       report.rootHash = accumulator.root(&hasher).bytes
       do {

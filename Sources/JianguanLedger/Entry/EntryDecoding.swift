@@ -200,27 +200,29 @@ struct ByteCursor {
   mutating func hexDigest() -> SHA256Digest? {
     guard count - position >= 64 else { return nil }
     var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-    var valid = true
-    withUnsafeMutableBytes(of: &words) { out in
-      for index in 0..<32 {
-        let high = ByteCursor.hexValue(base[position + 2 * index])
-        let low = ByteCursor.hexValue(base[position + 2 * index + 1])
-        if high > 15 || low > 15 { valid = false }
-        out[index] = high << 4 | (low & 15)
+    var invalid: UInt8 = 0
+    ByteCursor.hexValues.withUnsafeBufferPointer { table in
+      withUnsafeMutableBytes(of: &words) { out in
+        let digits = base + position
+        for index in 0..<32 {
+          let high = table[Int(digits[2 * index])]
+          let low = table[Int(digits[2 * index + 1])]
+          invalid |= high | low
+          out[index] = high << 4 | (low & 15)
+        }
       }
     }
-    guard valid else { return nil }
+    guard invalid & 0xF0 == 0 else { return nil }
     position += 64
     return withUnsafeBytes(of: &words) { SHA256Digest($0.baseAddress!) }
   }
 
-  /// The value of a lower-case hex digit, or 255.
-  @inline(__always)
-  static func hexValue(_ byte: UInt8) -> UInt8 {
-    switch byte {
-    case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-    case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-    default: 255
+  /// The value of each byte as a lower-case hex digit, or 0xFF.
+  static let hexValues: [UInt8] = (0...255).map { byte in
+    switch UInt8(byte) {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt8(byte) - UInt8(ascii: "0")
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt8(byte) - UInt8(ascii: "a") + 10
+    default: 0xFF
     }
   }
 

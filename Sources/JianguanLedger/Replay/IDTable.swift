@@ -43,6 +43,11 @@ public struct IDTable: Sendable {
     }
   }
 
+  mutating func reserveCapacity(_ count: Int) {
+    slotOfNumber.reserveCapacity(count + 1)
+    keys.reserveCapacity(count)
+  }
+
   /// The slot of `id`, or nil when it was never inserted.
   public func slot(_ id: String) -> Int32? {
     if let number = number(id), number < slotOfNumber.count, slotOfNumber[number] != 0 {

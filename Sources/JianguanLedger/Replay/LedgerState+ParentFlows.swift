@@ -26,8 +26,11 @@ public struct ParentFlowState: Sendable {
   var institutionTerms: [String: InstitutionRegistered] = [:]
   /// Parents whose personal data was erased, with the seq of the `parent.erased` entry.
   public internal(set) var erasedParents: [String: Int64] = [:]
-  /// The event of the entry before the one being applied.
-  var previous: Event?
+  /// What the replay needs of the entry before the one being applied: the payment a contract
+  /// must follow, or the agreement a refund must follow (kept instead of the whole event, which
+  /// was copied at every entry).
+  var previousPayment: Payment?
+  var previousAgreedRequest: String?
 
   public init() {}
 }
@@ -36,10 +39,10 @@ extension LedgerState {
   /// An agreed application is executed by the very next entry: its refund. A contract follows its
   /// payment in the same way.
   func checkAgreedRefundFollows(_ event: Event, fault: (String) -> Void) {
-    if case .parentFlow(.refundRequestAgreed(let agreed)) = parentFlows.previous {
-      if case .refund(let refund) = event, refund.request == agreed.request {
+    if let agreed = parentFlows.previousAgreedRequest {
+      if case .refund(let refund) = event, refund.request == agreed {
       } else {
-        fault("refund request \(agreed.request) was agreed but the next entry is not its refund")
+        fault("refund request \(agreed) was agreed but the next entry is not its refund")
       }
     }
   }
@@ -65,7 +68,7 @@ extension LedgerState {
   mutating func applyContract(
     _ body: ContractIssued, seq: Int64, payloadDigest: SHA256Digest?, fault: (String) -> Void
   ) {
-    guard case .payment(let payment) = parentFlows.previous, payment.enrollment == body.enrollment else {
+    guard let payment = parentFlows.previousPayment, payment.enrollment == body.enrollment else {
       fault("contract of \(body.enrollment) does not immediately follow its payment")
       return
     }
@@ -241,10 +244,10 @@ extension LedgerState {
   }
 
   func parentFlowFinalFaults() -> [AuditFault] {
-    if case .parentFlow(.refundRequestAgreed(let agreed)) = parentFlows.previous {
+    if let agreed = parentFlows.previousAgreedRequest {
       return [
         AuditFault(
-          seq: size, "refund request \(agreed.request) was agreed but the log ends before its refund")
+          seq: size, "refund request \(agreed) was agreed but the log ends before its refund")
       ]
     }
     return []

@@ -112,6 +112,21 @@ public struct LedgerState: Sendable {
 
   public init() {}
 
+  /// Reserves room for about this many enrollments and lessons (a hint, e.g. from the projection
+  /// tables: a wrong one costs time, never correctness). Growing the arrays by doubling held the
+  /// old and the new copy at once, and left freed memory behind.
+  public mutating func reserveCapacity(enrollments: Int, lessons: Int) {
+    let enrollments = min(max(enrollments, 0), 50_000_000)
+    let lessons = min(max(lessons, 0), 50_000_000)
+    enrollmentRecords.reserveCapacity(enrollments)
+    escrowAccounts.reserveCapacity(enrollments)
+    contractDigests.reserveCapacity(enrollments)
+    enrollmentIDs.reserveCapacity(enrollments)
+    lessonRecords.reserveCapacity(lessons)
+    lessonIDs.reserveCapacity(lessons)
+    bankRefs.reserveCapacity(enrollments)
+  }
+
   /// Applies the event of entry `seq`; returns the faults it shows (empty when it is sound).
   public mutating func apply(_ event: Event, seq: Int64) -> [AuditFault] {
     var faults: [AuditFault] = []
@@ -127,7 +142,19 @@ public struct LedgerState: Sendable {
   ) {
     func fault(_ message: String) { faults.append(AuditFault(seq: seq, message)) }
     size = seq
-    defer { parentFlows.previous = event }
+    defer {
+      switch event {
+      case .payment(let body):
+        parentFlows.previousPayment = body
+        parentFlows.previousAgreedRequest = nil
+      case .parentFlow(.refundRequestAgreed(let agreed)):
+        parentFlows.previousPayment = nil
+        parentFlows.previousAgreedRequest = agreed.request
+      default:
+        parentFlows.previousPayment = nil
+        parentFlows.previousAgreedRequest = nil
+      }
+    }
     if seq == 1 {
       if case .genesis = event {} else { fault("entry 1 must be the genesis entry") }
     }
