@@ -40,7 +40,8 @@ extension AppDatabase {
       // The tables' sizes are only a hint for the room to reserve; nothing trusts them.
       replayer.state.reserveCapacity(
         enrollments: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM enrollments") ?? 0,
-        lessons: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM lessons") ?? 0)
+        lessons: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM lessons") ?? 0,
+        bankRefs: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM bank_refs") ?? 0)
       replayer.start(queue)
       var batch = queue.emptyBatch()
       do {
@@ -110,7 +111,7 @@ extension AppDatabase {
       report.faults += try compareProjections(state, db: db)
       report.faults += try compareParentFlowProjections(state, db: db)
       report.enrollments = state.enrollmentCount
-      report.escrowFen = state.enrollmentRecords.reduce(0) { $1.exists ? $0 + $1.balance.escrowFen : $0 }
+      report.escrowFen = state.enrollmentRecords.reduce(0) { $1.exists ? $0 + $1.escrowFen : $0 }
       return report
     }
   }

@@ -356,6 +356,42 @@ import Testing
     #expect(compact.parentFlows.erasedParents == reference.parentFlows.erasedParents)
   }
 
+  @Test func bankReferencesAreSetMembersByStringEquality() {
+    var refs = BankRefSet()
+    var inserted: [String] = []
+    for number in 0..<5_000 {
+      let ref = "PAY\(number * 7919 % 10_007)"
+      let (new, index) = refs.insert(ref)
+      #expect(new == !inserted.contains(ref))
+      if new { inserted.append(ref) }
+      #expect(refs.string(index) == ref)
+    }
+    #expect(refs.count == inserted.count)
+    #expect(refs.insert("PAY\u{00C9}").inserted)
+    // Canonically equivalent: the same member, named as this entry wrote it.
+    let (again, index) = refs.insert("PAYE\u{301}")
+    #expect(!again && refs.string(index).utf8.elementsEqual("PAYE\u{301}".utf8))
+    #expect(refs.count == inserted.count + 1)
+    #expect(!refs.insert(inserted[0]).inserted && refs.insert("PAY-new").inserted)
+  }
+
+  @Test func aBalanceBeyondInt32IsKeptWhole() {
+    var state = LedgerState()
+    _ = state.apply(.genesis(Genesis(authority: "a", region: "340100", origin: "o")), seq: 1)
+    let hours = Int64(Int32.max) + 10
+    let payment = Payment(
+      enrollment: "E1", bankRef: "PAY1", student: "S1", parent: "P1", classID: "B1", institution: "X",
+      hours: hours,
+      amountFen: hours * 2, paidAt: "t",
+      postings: Posting.transfer(hours * 2, from: "parent:P1", to: "escrow:E1"))
+    _ = state.apply(.payment(payment), seq: 2)
+    let lesson = LessonRecorded(lesson: "L1", enrollment: "E1", hours: hours - 1, taughtAt: "t")
+    _ = state.apply(.lessonRecorded(lesson), seq: 3)
+    let record = state.enrollmentRecords[Int(state.enrollmentSlot("E1")!)]
+    #expect(record.balance.hoursPaid == hours && record.balance.hoursPending == hours - 1)
+    #expect(record.escrowFen == hours * 2 && state.bankRef(of: record) == "PAY1")
+  }
+
   @Test func idsOfTheCanonicalFormAndOthersGetTheirOwnSlots() {
     var table = IDTable(prefix: "E")
     #expect(table.insert("E1") == (0, true))

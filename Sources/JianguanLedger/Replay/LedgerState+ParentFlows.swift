@@ -125,8 +125,9 @@ extension LedgerState {
       return
     }
     var enrollment = enrollmentRecords[Int(slot)]
-    if body.paymentBankRef != enrollment.bankRef {
-      fault("refund request \(body.request) names payment \(body.paymentBankRef), not \(enrollment.bankRef)")
+    let bankRef = self.bankRef(of: enrollment)
+    if body.paymentBankRef != bankRef {
+      fault("refund request \(body.request) names payment \(body.paymentBankRef), not \(bankRef)")
     }
     if body.allRemaining && body.hours != enrollment.balance.hoursRemaining {
       fault(

@@ -28,12 +28,21 @@ public struct LedgerState: Sendable {
     public var lastSeq: Int64
   }
 
-  /// What the replay keeps of one enrollment.
+  /// What the replay keeps of one enrollment, in 80 bytes: the balance's fen as Int64 and its
+  /// hours as Int32 (a balance whose hours do not fit goes whole into `wide`), ids as slots.
   public struct EnrollmentRecord: Sendable {
-    public var balance: EnrollmentBalance
+    private var amountFen: Int64
+    private var releasedFen: Int64
+    private var refundedFen: Int64
+    private var hoursPaid: Int32
+    private var hoursConsumed: Int32
+    private var hoursRefunded: Int32
+    private var hoursPending: Int32
+    private var hoursReserved: Int32
+    /// Slot in `bankRefs` of the payment's bank reference.
+    public var bankRef: Int32
     public var lastSeq: Int64
-    public var bankRef: String
-    /// Slots in `students`, `parents` and `institutionIDs`.
+    /// Slots in `studentIDs`, `parentIDs` and `institutionIDs`.
     public var student: Int32
     public var parent: Int32
     public var institution: Int32
@@ -41,10 +50,69 @@ public struct LedgerState: Sendable {
     public var exists: Bool
     /// Whether a `contract.issued` entry was accepted for it (its digest is in `contractDigests`).
     public var hasContract: Bool
+    /// The balance when an hours figure is beyond Int32 (only a forged ledger has one).
+    private var wide: WideBalance?
+
+    final class WideBalance: Sendable {
+      let balance: EnrollmentBalance
+      init(_ balance: EnrollmentBalance) { self.balance = balance }
+    }
+
+    init(
+      balance: EnrollmentBalance, lastSeq: Int64, bankRef: Int32, student: Int32, parent: Int32,
+      institution: Int32, exists: Bool, hasContract: Bool
+    ) {
+      (amountFen, releasedFen, refundedFen) = (0, 0, 0)
+      (hoursPaid, hoursConsumed, hoursRefunded, hoursPending, hoursReserved) = (0, 0, 0, 0, 0)
+      self.bankRef = bankRef
+      self.lastSeq = lastSeq
+      self.student = student
+      self.parent = parent
+      self.institution = institution
+      self.exists = exists
+      self.hasContract = hasContract
+      self.balance = balance
+    }
+
+    public var balance: EnrollmentBalance {
+      get {
+        if let wide { return wide.balance }
+        var balance = EnrollmentBalance(hoursPaid: Int64(hoursPaid), amountFen: amountFen)
+        balance.releasedFen = releasedFen
+        balance.refundedFen = refundedFen
+        balance.hoursConsumed = Int64(hoursConsumed)
+        balance.hoursRefunded = Int64(hoursRefunded)
+        balance.hoursPending = Int64(hoursPending)
+        balance.hoursReserved = Int64(hoursReserved)
+        return balance
+      }
+      set {
+        guard let paid = Int32(exactly: newValue.hoursPaid),
+          let consumed = Int32(exactly: newValue.hoursConsumed),
+          let refunded = Int32(exactly: newValue.hoursRefunded),
+          let pending = Int32(exactly: newValue.hoursPending),
+          let reserved = Int32(exactly: newValue.hoursReserved)
+        else {
+          wide = WideBalance(newValue)
+          return
+        }
+        wide = nil
+        (amountFen, releasedFen, refundedFen) = (
+          newValue.amountFen, newValue.releasedFen, newValue.refundedFen
+        )
+        (hoursPaid, hoursConsumed, hoursRefunded, hoursPending, hoursReserved) = (
+          paid, consumed, refunded, pending, reserved
+        )
+      }
+    }
+
+    /// What is still held in escrow, without building the whole balance.
+    public var escrowFen: Int64 { wide?.balance.escrowFen ?? amountFen - releasedFen - refundedFen }
 
     static let placeholder = EnrollmentRecord(
-      balance: EnrollmentBalance(hoursPaid: 1, amountFen: 0), lastSeq: 0, bankRef: "", student: -1,
-      parent: -1, institution: -1, exists: false, hasContract: false)
+      balance: EnrollmentBalance(hoursPaid: 1, amountFen: 0), lastSeq: 0, bankRef: -1, student: -1,
+      parent: -1,
+      institution: -1, exists: false, hasContract: false)
   }
 
   public enum LessonStatus: UInt8, Sendable {
@@ -103,7 +171,7 @@ public struct LedgerState: Sendable {
   /// Balances of the accounts that are neither `parent:` nor `escrow:` (institutions, and any
   /// other account a posting names).
   public private(set) var otherAccounts: [String: Int64] = [:]
-  public private(set) var bankRefs: Set<String> = []
+  public private(set) var bankRefs = BankRefSet()
   public private(set) var size: Int64 = 0
   /// Supervision actions, measures, findings and complaints.
   public private(set) var supervision = SupervisionReplay()
@@ -115,16 +183,16 @@ public struct LedgerState: Sendable {
   /// Reserves room for about this many enrollments and lessons (a hint, e.g. from the projection
   /// tables: a wrong one costs time, never correctness). Growing the arrays by doubling held the
   /// old and the new copy at once, and left freed memory behind.
-  public mutating func reserveCapacity(enrollments: Int, lessons: Int) {
+  public mutating func reserveCapacity(enrollments: Int, lessons: Int, bankRefs refs: Int) {
     let enrollments = min(max(enrollments, 0), 50_000_000)
     let lessons = min(max(lessons, 0), 50_000_000)
+    bankRefs.reserveCapacity(min(max(refs, 0), 50_000_000))
     enrollmentRecords.reserveCapacity(enrollments)
     escrowAccounts.reserveCapacity(enrollments)
     contractDigests.reserveCapacity(enrollments)
     enrollmentIDs.reserveCapacity(enrollments)
     lessonRecords.reserveCapacity(lessons)
     lessonIDs.reserveCapacity(lessons)
-    bankRefs.reserveCapacity(enrollments)
   }
 
   /// Applies the event of entry `seq`; returns the faults it shows (empty when it is sound).
@@ -182,7 +250,7 @@ public struct LedgerState: Sendable {
         var held = 0
         if let slot = institutionIDs.slot(body.uscc) {
           for record in enrollmentRecords
-          where record.exists && record.institution == slot && record.balance.escrowFen != 0 {
+          where record.exists && record.institution == slot && record.escrowFen != 0 {
             held += 1
           }
         }
@@ -403,11 +471,21 @@ public struct LedgerState: Sendable {
   }
 
   mutating func noteBankRef(_ ref: String, fault: (String) -> Void) {
-    if !bankRefs.insert(ref).inserted { fault("bank reference \(ref) is used twice") }
+    _ = noteBankRefIndex(ref, fault: fault)
   }
 
+  /// Notes a bank reference; returns the index that names it.
+  mutating func noteBankRefIndex(_ ref: String, fault: (String) -> Void) -> Int32 {
+    let (inserted, index) = bankRefs.insert(ref)
+    if !inserted { fault("bank reference \(ref) is used twice") }
+    return index
+  }
+
+  /// The bank reference of an enrollment's payment.
+  public func bankRef(of record: EnrollmentRecord) -> String { bankRefs.string(record.bankRef) }
+
   mutating func applyPayment(_ body: Payment, seq: Int64, fault: (String) -> Void) {
-    noteBankRef(body.bankRef, fault: fault)
+    let bankRef = noteBankRefIndex(body.bankRef, fault: fault)
     let slot = Int(enrollmentSlotInserting(body.enrollment))
     if enrollmentRecords[slot].exists { fault("enrollment \(body.enrollment) is created twice") }
     guard body.hours >= 1, body.amountFen >= 1 else {
@@ -431,7 +509,7 @@ public struct LedgerState: Sendable {
     if !enrollmentRecords[slot].exists { enrollmentCount += 1 }
     enrollmentRecords[slot] = EnrollmentRecord(
       balance: EnrollmentBalance(hoursPaid: body.hours, amountFen: body.amountFen), lastSeq: seq,
-      bankRef: body.bankRef, student: student, parent: parent,
+      bankRef: bankRef, student: student, parent: parent,
       institution: institutionIDs.insert(body.institution).slot, exists: true,
       hasContract: enrollmentRecords[slot].hasContract)
   }
