@@ -2,7 +2,7 @@ import COpenSSL
 
 /// A SHA-256 digest held in 32 bytes of plain value storage: no array, no allocation. For loops
 /// that hash millions of entries (the audit), where a `[UInt8]` per digest was a heap allocation.
-public struct SHA256Digest: Hashable, Sendable {
+public struct SHA256Digest: Hashable, Sendable, BitwiseCopyable {
   // The digest's bytes in memory order.
   var w0: UInt64 = 0
   var w1: UInt64 = 0

@@ -36,7 +36,10 @@ extension AppDatabase {
       var hasher = SHA256.Hasher()
       let merkle = MerkleStore(db: db)
       let queue = AuditQueue()
-      let replayer = AuditReplayer()
+      // The replay's per-enrollment arrays go to scratch files, their pages handed back to the
+      // kernel whenever the process passes the budget.
+      let scratch = ScratchSpace(directory: Self.scratchDirectory, budget: Self.auditMemoryBudget)
+      let replayer = AuditReplayer(scratch: scratch)
       // The tables' sizes are only a hint for the room to reserve; nothing trusts them.
       replayer.state.reserveCapacity(
         enrollments: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM enrollments") ?? 0,
@@ -111,17 +114,29 @@ extension AppDatabase {
       report.faults += try compareProjections(state, db: db)
       report.faults += try compareParentFlowProjections(state, db: db)
       report.enrollments = state.enrollmentCount
-      report.escrowFen = state.enrollmentRecords.reduce(0) { $1.exists ? $0 + $1.escrowFen : $0 }
+      report.escrowFen = state.enrollmentRecords.indices.reduce(0) {
+        if $1 % 4096 == 0 { scratch.trimIfOverBudget() }
+        return state.enrollmentRecords[$1].exists ? $0 + state.escrowFen(Int32($1)) : $0
+      }
       return report
     }
   }
+
+  /// Where the audit's scratch files go (unlinked at once): `TMPDIR`, else /tmp.
+  static var scratchDirectory: String {
+    ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+  }
+
+  /// The resident memory above which the audit hands its scratch pages back to the kernel.
+  static let auditMemoryBudget = 48 << 20
 
   /// Compares every projection table with the replayed state; names the seq of the entry that
   /// last changed the row.
   func compareProjections(_ state: LedgerState, db: Database) throws -> [AuditFault] {
     var faults: [AuditFault] = []
     // Which replayed enrollments have their row, by slot: a bit each, where a set of ids was.
-    var seen = [Bool](repeating: false, count: state.enrollmentRecords.count)
+    var seen = [UInt64](repeating: 0, count: state.enrollmentRecords.count / 64 + 1)
+    var rowsRead = 0
     // Stepped by column index, not read into rows: a city's tables hold millions of rows.
     let enrollmentRows = try AuditRows(
       db,
@@ -137,9 +152,11 @@ extension AppDatabase {
             seq: enrollmentRows.int64(12), "enrollment \(id) is in the table but no entry created it"))
         continue
       }
-      seen[Int(slot)] = true
+      seen[Int(slot) / 64] |= 1 << UInt64(slot % 64)
       let replayed = state.enrollmentRecords[Int(slot)]
-      let expected = replayed.balance
+      let expected = state.balance(slot)
+      rowsRead += 1
+      if rowsRead % 1024 == 0 { state.scratch?.trimIfOverBudget() }
       let pairs: [(String, Int32, Int64)] = [
         ("amount_fen", 1, expected.amountFen), ("released_fen", 2, expected.releasedFen),
         ("refunded_fen", 3, expected.refundedFen), ("escrow_fen", 4, expected.escrowFen),
@@ -163,7 +180,9 @@ extension AppDatabase {
           AuditFault(seq: replayed.lastSeq, "enrollment \(id): table names another student or institution"))
       }
     }
-    for slot in state.enrollmentRecords.indices where state.enrollmentRecords[slot].exists && !seen[slot] {
+    for slot in state.enrollmentRecords.indices
+    where state.enrollmentRecords[slot].exists && seen[slot / 64] & (1 << UInt64(slot % 64)) == 0 {
+      if slot % 4096 == 0 { state.scratch?.trimIfOverBudget() }
       faults.append(
         AuditFault(
           seq: state.enrollmentRecords[slot].lastSeq,
@@ -202,6 +221,7 @@ extension AppDatabase {
         continue
       }
       let replayed = state.lessonRecords[Int(slot)]
+      if slot % 1024 == 0 { state.scratch?.trimIfOverBudget() }
       if !lessonRows.textEquals(1, replayed.status.name) || replayed.hours != lessonRows.int64(2) {
         faults.append(
           AuditFault(

@@ -99,7 +99,7 @@ final class AuditQueue: @unchecked Sendable {
 
 /// The replaying half: every check of an entry that is not its hash or Merkle leaf.
 final class AuditReplayer: @unchecked Sendable {
-  var state = LedgerState()
+  var state: LedgerState
   var faults: [AuditFault] = []
   var entries: Int64 = 0
   /// Set when an entry's bytes were not valid UTF-8 without NUL: the reading thread hashed the
@@ -110,6 +110,10 @@ final class AuditReplayer: @unchecked Sendable {
   private var hasher = SHA256.Hasher()
   private let finished = NSCondition()
   private var done = false
+
+  init(scratch: ScratchSpace?) {
+    state = LedgerState(scratch: scratch)
+  }
 
   /// Replays the queue's batches on a thread of its own until the queue is finished.
   func start(_ queue: AuditQueue) {
@@ -209,6 +213,7 @@ final class AuditReplayer: @unchecked Sendable {
     }
     previousHash = record.stored
     entries += 1
+    if entries % 1024 == 0 { state.scratch?.trimIfOverBudget() }
   }
 
   /// Text bytes as GRDB reads a `String` (`String(cString:)`): up to the first NUL, invalid UTF-8

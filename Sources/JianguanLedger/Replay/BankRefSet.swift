@@ -10,15 +10,28 @@ public struct BankRefSet: Sendable {
   /// The references' bytes, end to end, in the order they were inserted. A second spelling of a
   /// member (canonically equivalent, other bytes) is kept too, only to be named, and is not in
   /// the table.
-  private var bytes: [UInt8] = []
+  private var bytes: FlatArray<UInt8>
   /// Where reference i ends in `bytes` (it starts where i − 1 ends).
-  private var ends: [UInt32] = []
+  private var ends: FlatArray<UInt32>
   /// index + 1 of a member (0: empty bucket), and the high 32 bits of its hash.
-  private var buckets: [(index: UInt32, tag: UInt32)] = []
+  private var buckets: FlatArray<Bucket>
   /// The number of distinct references.
   public private(set) var count = 0
 
-  public init() {}
+  struct Bucket: BitwiseCopyable {
+    var index: UInt32
+    var tag: UInt32
+  }
+
+  /// An empty set, its arrays in `scratch` if given.
+  public init(scratch: ScratchSpace? = nil) {
+    bytes = FlatArray(in: scratch)
+    ends = FlatArray(in: scratch)
+    buckets = FlatArray(in: scratch)
+    self.scratch = scratch
+  }
+
+  private let scratch: ScratchSpace?
 
   /// Makes room for `capacity` references of about `averageLength` bytes.
   public mutating func reserveCapacity(_ capacity: Int, averageLength: Int = 20) {
@@ -53,13 +66,13 @@ public struct BankRefSet: Sendable {
       bucket = (bucket + 1) & mask
     }
     let index = append(ref)
-    buckets[bucket] = (UInt32(index) + 1, tag)
+    buckets[bucket] = Bucket(index: UInt32(index) + 1, tag: tag)
     count += 1
     return (true, index)
   }
 
   private mutating func append(_ ref: String) -> Int32 {
-    bytes.append(contentsOf: ref.utf8)
+    for byte in ref.utf8 { bytes.append(byte) }
     ends.append(UInt32(bytes.count))
     return Int32(ends.count - 1)
   }
@@ -68,11 +81,12 @@ public struct BankRefSet: Sendable {
   public func string(_ index: Int32) -> String {
     let end = Int(ends[Int(index)])
     let start = index == 0 ? 0 : Int(ends[Int(index) - 1])
-    return bytes.withUnsafeBufferPointer { String(decoding: $0[start..<end], as: UTF8.self) }
+    return String(decoding: bytes[start..<end], as: UTF8.self)
   }
 
   private mutating func rehash(bucketCount: Int) {
-    buckets = Array(repeating: (0, 0), count: bucketCount)
+    buckets = FlatArray(in: scratch)
+    buckets.append(repeating: Bucket(index: 0, tag: 0), count: bucketCount)
     let mask = bucketCount - 1
     // Every stored spelling is placed unless an equal member is already in the table: the first
     // spelling of each member comes first, so exactly the members are placed.
@@ -89,7 +103,7 @@ public struct BankRefSet: Sendable {
         }
         bucket = (bucket + 1) & mask
       }
-      if !member { buckets[bucket] = (UInt32(index) + 1, tag) }
+      if !member { buckets[bucket] = Bucket(index: UInt32(index) + 1, tag: tag) }
     }
   }
 }

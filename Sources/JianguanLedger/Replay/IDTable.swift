@@ -13,14 +13,17 @@ public struct IDTable: Sendable {
   /// The prefix byte of canonical ids; nil when every id goes to the dictionary.
   let prefix: UInt8?
   /// number → slot + 1 (0: not seen).
-  private var slotOfNumber: [Int32] = []
+  private var slotOfNumber: FlatArray<Int32>
   private var slotOfOther: [String: Int32] = [:]
   /// slot → its number (≥ 0) or −(index in `others` + 1).
-  private var keys: [Int32] = []
+  private var keys: FlatArray<Int32>
   private var others: [String] = []
 
-  public init(prefix: Character?) {
+  /// A table of ids with `prefix` (nil: no canonical form), its arrays in `scratch` if given.
+  public init(prefix: Character?, scratch: ScratchSpace? = nil) {
     self.prefix = prefix?.asciiValue
+    slotOfNumber = FlatArray(in: scratch)
+    keys = FlatArray(in: scratch)
   }
 
   public var count: Int { keys.count }
@@ -64,7 +67,7 @@ public struct IDTable: Sendable {
     // must not make the array huge.
     if let number = number(id), number <= 2 * keys.count + 1_000_000 {
       if number >= slotOfNumber.count {
-        slotOfNumber.append(contentsOf: repeatElement(0, count: number + 1 - slotOfNumber.count))
+        slotOfNumber.append(repeating: 0, count: number + 1 - slotOfNumber.count)
       }
       slotOfNumber[number] = slot + 1
       keys.append(Int32(number))
@@ -85,6 +88,6 @@ public struct IDTable: Sendable {
 
   /// Bytes of memory held, for measurements.
   var approximateBytes: Int {
-    slotOfNumber.capacity * 4 + keys.capacity * 4 + others.capacity * 16 + slotOfOther.capacity * 24
+    slotOfNumber.byteCount + keys.byteCount + others.capacity * 16 + slotOfOther.capacity * 24
   }
 }

@@ -124,8 +124,8 @@ extension LedgerState {
       fault("refund request \(body.request) for unknown enrollment \(body.enrollment)")
       return
     }
-    var enrollment = enrollmentRecords[Int(slot)]
-    let bankRef = self.bankRef(of: enrollment)
+    var enrollment = view(slot)
+    let bankRef = self.bankRef(of: enrollment.record)
     if body.paymentBankRef != bankRef {
       fault("refund request \(body.request) names payment \(body.paymentBankRef), not \(bankRef)")
     }
@@ -142,7 +142,7 @@ extension LedgerState {
       fault("refund request \(body.request) is due \(body.answerDue), not after its day \(requestedOn)")
     }
     enrollment.lastSeq = seq
-    enrollmentRecords[Int(slot)] = enrollment
+    store(slot, enrollment)
     parentFlows.requests[body.request] = ParentFlowState.RequestState(
       enrollment: body.enrollment, hours: body.hours, requestedOn: requestedOn, answerDue: body.answerDue,
       status: "open", basis: nil, refund: nil, lastSeq: seq)
@@ -171,11 +171,11 @@ extension LedgerState {
     if basis == .deemed && on <= request.answerDue {
       fault("refund request \(id) deemed agreed on \(on), before its answer was due (\(request.answerDue))")
     }
-    if let slot = enrollmentSlot(request.enrollment),
-      enrollmentRecords[Int(slot)].balance.hoursReserved >= request.hours
-    {
-      enrollmentRecords[Int(slot)].balance.unreserve(hours: request.hours)
-      enrollmentRecords[Int(slot)].lastSeq = seq
+    if let slot = enrollmentSlot(request.enrollment), balance(slot).hoursReserved >= request.hours {
+      var enrollment = view(slot)
+      enrollment.balance.unreserve(hours: request.hours)
+      enrollment.lastSeq = seq
+      store(slot, enrollment)
     } else {
       fault("refund request \(id): its \(request.hours) hours are not reserved")
     }
@@ -195,12 +195,12 @@ extension LedgerState {
       return
     }
     if let slot = enrollmentSlot(request.enrollment) {
-      var enrollment = enrollmentRecords[Int(slot)]
+      var enrollment = view(slot)
       do { try enrollment.balance.reserve(hours: request.hours) } catch {
         fault("escalation of refund request \(body.request): \(error)")
       }
       enrollment.lastSeq = seq
-      enrollmentRecords[Int(slot)] = enrollment
+      store(slot, enrollment)
     }
     request.status = "escalated"
     request.lastSeq = seq
@@ -228,11 +228,11 @@ extension LedgerState {
       fault("rating of unknown enrollment \(body.enrollment)")
       return
     }
-    let enrollment = enrollmentRecords[Int(slot)]
+    let enrollment = view(slot)
     if parentFlows.ratings[body.enrollment] != nil { fault("enrollment \(body.enrollment) is rated twice") }
     if institutionIDs.slot(body.institution) != enrollment.institution {
       fault(
-        "rating of \(body.enrollment) names institution \(body.institution), not \(institution(of: enrollment))"
+        "rating of \(body.enrollment) names institution \(body.institution), not \(institution(of: enrollment.record))"
       )
     }
     if !(1...5).contains(body.score) {

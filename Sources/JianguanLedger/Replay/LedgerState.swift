@@ -28,17 +28,18 @@ public struct LedgerState: Sendable {
     public var lastSeq: Int64
   }
 
-  /// What the replay keeps of one enrollment, in 80 bytes: the balance's fen as Int64 and its
-  /// hours as Int32 (a balance whose hours do not fit goes whole into `wide`), ids as slots.
-  public struct EnrollmentRecord: Sendable {
-    private var amountFen: Int64
-    private var releasedFen: Int64
-    private var refundedFen: Int64
-    private var hoursPaid: Int32
-    private var hoursConsumed: Int32
-    private var hoursRefunded: Int32
-    private var hoursPending: Int32
-    private var hoursReserved: Int32
+  /// What the replay keeps of one enrollment, in 72 bytes of plain values: the balance's fen as
+  /// Int64 and its hours as Int32 (a balance whose hours do not fit is kept whole in
+  /// `wideBalances`, `wide` set), ids as slots.
+  public struct EnrollmentRecord: Sendable, BitwiseCopyable {
+    var amountFen: Int64
+    var releasedFen: Int64
+    var refundedFen: Int64
+    var hoursPaid: Int32
+    var hoursConsumed: Int32
+    var hoursRefunded: Int32
+    var hoursPending: Int32
+    var hoursReserved: Int32
     /// Slot in `bankRefs` of the payment's bank reference.
     public var bankRef: Int32
     public var lastSeq: Int64
@@ -50,20 +51,15 @@ public struct LedgerState: Sendable {
     public var exists: Bool
     /// Whether a `contract.issued` entry was accepted for it (its digest is in `contractDigests`).
     public var hasContract: Bool
-    /// The balance when an hours figure is beyond Int32 (only a forged ledger has one).
-    private var wide: WideBalance?
-
-    final class WideBalance: Sendable {
-      let balance: EnrollmentBalance
-      init(_ balance: EnrollmentBalance) { self.balance = balance }
-    }
+    /// Whether the balance is in `wideBalances` (an hours figure beyond Int32: a forged ledger).
+    var wide: Bool
 
     init(
-      balance: EnrollmentBalance, lastSeq: Int64, bankRef: Int32, student: Int32, parent: Int32,
-      institution: Int32, exists: Bool, hasContract: Bool
+      lastSeq: Int64, bankRef: Int32, student: Int32, parent: Int32, institution: Int32, exists: Bool,
+      hasContract: Bool
     ) {
       (amountFen, releasedFen, refundedFen) = (0, 0, 0)
-      (hoursPaid, hoursConsumed, hoursRefunded, hoursPending, hoursReserved) = (0, 0, 0, 0, 0)
+      (hoursPaid, hoursConsumed, hoursRefunded, hoursPending, hoursReserved) = (1, 0, 0, 0, 0)
       self.bankRef = bankRef
       self.lastSeq = lastSeq
       self.student = student
@@ -71,51 +67,87 @@ public struct LedgerState: Sendable {
       self.institution = institution
       self.exists = exists
       self.hasContract = hasContract
-      self.balance = balance
+      wide = false
     }
 
-    public var balance: EnrollmentBalance {
-      get {
-        if let wide { return wide.balance }
-        var balance = EnrollmentBalance(hoursPaid: Int64(hoursPaid), amountFen: amountFen)
-        balance.releasedFen = releasedFen
-        balance.refundedFen = refundedFen
-        balance.hoursConsumed = Int64(hoursConsumed)
-        balance.hoursRefunded = Int64(hoursRefunded)
-        balance.hoursPending = Int64(hoursPending)
-        balance.hoursReserved = Int64(hoursReserved)
-        return balance
-      }
-      set {
-        guard let paid = Int32(exactly: newValue.hoursPaid),
-          let consumed = Int32(exactly: newValue.hoursConsumed),
-          let refunded = Int32(exactly: newValue.hoursRefunded),
-          let pending = Int32(exactly: newValue.hoursPending),
-          let reserved = Int32(exactly: newValue.hoursReserved)
-        else {
-          wide = WideBalance(newValue)
-          return
-        }
-        wide = nil
-        (amountFen, releasedFen, refundedFen) = (
-          newValue.amountFen, newValue.releasedFen, newValue.refundedFen
-        )
-        (hoursPaid, hoursConsumed, hoursRefunded, hoursPending, hoursReserved) = (
-          paid, consumed, refunded, pending, reserved
-        )
-      }
+    /// The balance, unless it is wide.
+    var packedBalance: EnrollmentBalance {
+      var balance = EnrollmentBalance(hoursPaid: Int64(hoursPaid), amountFen: amountFen)
+      balance.releasedFen = releasedFen
+      balance.refundedFen = refundedFen
+      balance.hoursConsumed = Int64(hoursConsumed)
+      balance.hoursRefunded = Int64(hoursRefunded)
+      balance.hoursPending = Int64(hoursPending)
+      balance.hoursReserved = Int64(hoursReserved)
+      return balance
     }
 
-    /// What is still held in escrow, without building the whole balance.
-    public var escrowFen: Int64 { wide?.balance.escrowFen ?? amountFen - releasedFen - refundedFen }
+    /// Packs `balance`; false (and nothing changed) when an hours figure does not fit.
+    mutating func pack(_ balance: EnrollmentBalance) -> Bool {
+      guard let paid = Int32(exactly: balance.hoursPaid),
+        let consumed = Int32(exactly: balance.hoursConsumed),
+        let refunded = Int32(exactly: balance.hoursRefunded),
+        let pending = Int32(exactly: balance.hoursPending),
+        let reserved = Int32(exactly: balance.hoursReserved)
+      else { return false }
+      (amountFen, releasedFen, refundedFen) = (balance.amountFen, balance.releasedFen, balance.refundedFen)
+      (hoursPaid, hoursConsumed, hoursRefunded, hoursPending, hoursReserved) = (
+        paid, consumed, refunded, pending, reserved
+      )
+      return true
+    }
 
     static let placeholder = EnrollmentRecord(
-      balance: EnrollmentBalance(hoursPaid: 1, amountFen: 0), lastSeq: 0, bankRef: -1, student: -1,
-      parent: -1,
-      institution: -1, exists: false, hasContract: false)
+      lastSeq: 0, bankRef: -1, student: -1, parent: -1, institution: -1, exists: false, hasContract: false)
   }
 
-  public enum LessonStatus: UInt8, Sendable {
+  /// An enrollment's record and balance, to change together (`store`).
+  struct EnrollmentView {
+    var record: EnrollmentRecord
+    var balance: EnrollmentBalance
+    var lastSeq: Int64 {
+      get { record.lastSeq }
+      set { record.lastSeq = newValue }
+    }
+    var institution: Int32 { record.institution }
+    var parent: Int32 { record.parent }
+  }
+
+  func view(_ slot: Int32) -> EnrollmentView {
+    EnrollmentView(record: enrollmentRecords[Int(slot)], balance: balance(slot))
+  }
+
+  mutating func store(_ slot: Int32, _ view: EnrollmentView) {
+    enrollmentRecords[Int(slot)] = view.record
+    setBalance(slot, view.balance)
+  }
+
+  /// The balance of the enrollment in `slot`.
+  public func balance(_ slot: Int32) -> EnrollmentBalance {
+    let record = enrollmentRecords[Int(slot)]
+    return record.wide ? wideBalances[slot]! : record.packedBalance
+  }
+
+  /// What the enrollment in `slot` still holds in escrow.
+  public func escrowFen(_ slot: Int32) -> Int64 {
+    let record = enrollmentRecords[Int(slot)]
+    if record.wide { return wideBalances[slot]!.escrowFen }
+    return record.amountFen - record.releasedFen - record.refundedFen
+  }
+
+  mutating func setBalance(_ slot: Int32, _ balance: EnrollmentBalance) {
+    var record = enrollmentRecords[Int(slot)]
+    if record.pack(balance) {
+      if record.wide { wideBalances[slot] = nil }
+      record.wide = false
+    } else {
+      record.wide = true
+      wideBalances[slot] = balance
+    }
+    enrollmentRecords[Int(slot)] = record
+  }
+
+  public enum LessonStatus: UInt8, Sendable, BitwiseCopyable {
     case pending, disputed, released, voided
     public var name: String {
       switch self {
@@ -127,7 +159,7 @@ public struct LedgerState: Sendable {
     }
   }
 
-  public struct LessonRecord: Sendable {
+  public struct LessonRecord: Sendable, BitwiseCopyable {
     /// Slot in `enrollmentIDs`.
     public var enrollment: Int32
     public var status: LessonStatus
@@ -144,41 +176,62 @@ public struct LedgerState: Sendable {
   public private(set) var classes: [String: ClassAdded] = [:]
 
   /// Every parent named by a registration, a student, a payment or an account.
-  public private(set) var parentIDs = IDTable(prefix: "P")
-  var parentRegistered: [Bool] = []
-  var parentAccounts: [Int64] = []
+  public private(set) var parentIDs: IDTable
+  var parentRegistered: FlatArray<Bool>
+  var parentAccounts: FlatArray<Int64>
   public private(set) var parentCount = 0
 
   /// Every student named by a registration or a payment; the parent slot of registered ones.
-  public private(set) var studentIDs = IDTable(prefix: "S")
+  public private(set) var studentIDs: IDTable
   /// The parent slot of each registered student; −1 for a student only named by a payment.
-  var studentParent: [Int32] = []
+  var studentParent: FlatArray<Int32>
   public private(set) var studentCount = 0
 
   /// Every enrollment created by a payment or named by an escrow posting.
-  public private(set) var enrollmentIDs = IDTable(prefix: "E")
-  public internal(set) var enrollmentRecords: [EnrollmentRecord] = []
+  /// Where the big arrays are spilled, if anywhere.
+  public let scratch: ScratchSpace?
+  public private(set) var enrollmentIDs: IDTable
+  public internal(set) var enrollmentRecords: FlatArray<EnrollmentRecord>
+  /// The balances whose hours do not fit a record, by slot.
+  var wideBalances: [Int32: EnrollmentBalance] = [:]
   /// The balance of each `escrow:` account, by enrollment slot.
-  public private(set) var escrowAccounts: [Int64] = []
+  public private(set) var escrowAccounts: FlatArray<Int64>
   /// SHA-256 of each contract's canonical terms, by enrollment slot (zero when none).
-  public internal(set) var contractDigests: [SHA256Digest] = []
+  public internal(set) var contractDigests: FlatArray<SHA256Digest>
   public private(set) var enrollmentCount = 0
 
-  public private(set) var lessonIDs = IDTable(prefix: "L")
-  public private(set) var lessonRecords: [LessonRecord] = []
-  public private(set) var refundIDs = IDTable(prefix: "R")
+  public private(set) var lessonIDs: IDTable
+  public private(set) var lessonRecords: FlatArray<LessonRecord>
+  public private(set) var refundIDs: IDTable
 
   /// Balances of the accounts that are neither `parent:` nor `escrow:` (institutions, and any
   /// other account a posting names).
   public private(set) var otherAccounts: [String: Int64] = [:]
-  public private(set) var bankRefs = BankRefSet()
+  public private(set) var bankRefs: BankRefSet
   public private(set) var size: Int64 = 0
   /// Supervision actions, measures, findings and complaints.
   public private(set) var supervision = SupervisionReplay()
   /// Contracts, refund applications and ratings (see `LedgerState+ParentFlows.swift`).
   public internal(set) var parentFlows = ParentFlowState()
 
-  public init() {}
+  /// An empty state; with `scratch`, the arrays that grow with the enrollments and lessons are
+  /// kept in its scratch files, so that resident memory stays within its budget.
+  public init(scratch: ScratchSpace? = nil) {
+    self.scratch = scratch
+    enrollmentIDs = IDTable(prefix: "E", scratch: scratch)
+    enrollmentRecords = FlatArray(in: scratch)
+    escrowAccounts = FlatArray(in: scratch)
+    contractDigests = FlatArray(in: scratch)
+    lessonIDs = IDTable(prefix: "L", scratch: scratch)
+    lessonRecords = FlatArray(in: scratch)
+    bankRefs = BankRefSet(scratch: scratch)
+    parentIDs = IDTable(prefix: "P", scratch: scratch)
+    parentRegistered = FlatArray(in: scratch)
+    parentAccounts = FlatArray(in: scratch)
+    studentIDs = IDTable(prefix: "S", scratch: scratch)
+    studentParent = FlatArray(in: scratch)
+    refundIDs = IDTable(prefix: "R", scratch: scratch)
+  }
 
   /// Reserves room for about this many enrollments and lessons (a hint, e.g. from the projection
   /// tables: a wrong one costs time, never correctness). Growing the arrays by doubling held the
@@ -248,10 +301,10 @@ public struct LedgerState: Sendable {
       case .revoked:
         institution.status = "revoked"
         var held = 0
-        if let slot = institutionIDs.slot(body.uscc) {
-          for record in enrollmentRecords
-          where record.exists && record.institution == slot && record.escrowFen != 0 {
-            held += 1
+        if let institution = institutionIDs.slot(body.uscc) {
+          for slot in enrollmentRecords.indices {
+            let record = enrollmentRecords[slot]
+            if record.exists && record.institution == institution && escrowFen(Int32(slot)) != 0 { held += 1 }
           }
         }
         if held != 0 {
@@ -319,10 +372,11 @@ public struct LedgerState: Sendable {
       lessonRecords[Int(slot)].status = .voided
       lessonRecords[Int(slot)].lastSeq = seq
       let lesson = lessonRecords[Int(slot)]
-      let enrollment = Int(lesson.enrollment)
-      if enrollmentRecords[enrollment].exists {
-        enrollmentRecords[enrollment].balance.voidLesson(hours: lesson.hours)
-        enrollmentRecords[enrollment].lastSeq = seq
+      if enrollmentRecords[Int(lesson.enrollment)].exists {
+        var balance = balance(lesson.enrollment)
+        balance.voidLesson(hours: lesson.hours)
+        setBalance(lesson.enrollment, balance)
+        enrollmentRecords[Int(lesson.enrollment)].lastSeq = seq
       }
     case .refund(let body):
       applyRefund(body, seq: seq, fault: fault)
@@ -365,7 +419,7 @@ public struct LedgerState: Sendable {
   mutating func enrollmentSlotInserting(_ id: String) -> Int32 {
     let (slot, inserted) = enrollmentIDs.insert(id)
     if inserted {
-      enrollmentRecords.append(.placeholder)
+      enrollmentRecords.append(EnrollmentRecord.placeholder)
       escrowAccounts.append(0)
       contractDigests.append(.zero)
     }
@@ -507,11 +561,13 @@ public struct LedgerState: Sendable {
       fault("payment postings do not move \(body.amountFen) fen from parent to escrow")
     }
     if !enrollmentRecords[slot].exists { enrollmentCount += 1 }
-    enrollmentRecords[slot] = EnrollmentRecord(
-      balance: EnrollmentBalance(hoursPaid: body.hours, amountFen: body.amountFen), lastSeq: seq,
-      bankRef: bankRef, student: student, parent: parent,
+    var record = EnrollmentRecord(
+      lastSeq: seq, bankRef: bankRef, student: student, parent: parent,
       institution: institutionIDs.insert(body.institution).slot, exists: true,
       hasContract: enrollmentRecords[slot].hasContract)
+    record.wide = enrollmentRecords[slot].wide
+    enrollmentRecords[slot] = record
+    setBalance(Int32(slot), EnrollmentBalance(hoursPaid: body.hours, amountFen: body.amountFen))
   }
 
   /// Whether `postings` are exactly `Posting.transfer(amount, from: fromPrefix + from, to: toPrefix + to)`,
@@ -532,7 +588,7 @@ public struct LedgerState: Sendable {
       fault("lesson \(body.lesson) for unknown enrollment \(body.enrollment)")
       return
     }
-    var enrollment = enrollmentRecords[Int(slot)]
+    var enrollment = view(slot)
     let (lesson, inserted) = lessonIDs.insert(body.lesson)
     if !inserted { fault("lesson \(body.lesson) is created twice") }
     if institutionStatus(enrollment.institution) != "active" {
@@ -542,7 +598,7 @@ public struct LedgerState: Sendable {
       fault("lesson \(body.lesson): \(error)")
     }
     enrollment.lastSeq = seq
-    enrollmentRecords[Int(slot)] = enrollment
+    store(slot, enrollment)
     let record = LessonRecord(enrollment: slot, status: .pending, hours: body.hours, lastSeq: seq)
     if inserted { lessonRecords.append(record) } else { lessonRecords[Int(lesson)] = record }
   }
@@ -560,7 +616,7 @@ public struct LedgerState: Sendable {
       return
     }
     let lesson = lessonRecords[Int(lessonSlot)]
-    var enrollment = enrollmentRecords[Int(slot)]
+    var enrollment = view(slot)
     let allowed = body.basis == .resolved ? lesson.status == .disputed : lesson.status == .pending
     guard allowed else {
       fault("release (\(body.basis.rawValue)) of lesson \(body.lesson), which is \(lesson.status.name)")
@@ -572,13 +628,13 @@ public struct LedgerState: Sendable {
     }
     if !LedgerState.isTransfer(
       body.postings, body.amountFen, from: "escrow:", body.enrollment, to: "institution:",
-      institution(of: enrollment))
+      institution(of: enrollment.record))
     {
       fault("release postings do not move \(body.amountFen) fen from escrow to institution")
     }
     if enrollment.balance.escrowFen < 0 { fault("escrow of \(body.enrollment) goes negative") }
     enrollment.lastSeq = seq
-    enrollmentRecords[Int(slot)] = enrollment
+    store(slot, enrollment)
     lessonRecords[Int(lessonSlot)].status = .released
     lessonRecords[Int(lessonSlot)].lastSeq = seq
   }
@@ -590,7 +646,7 @@ public struct LedgerState: Sendable {
       fault("refund for unknown enrollment \(body.enrollment)")
       return
     }
-    var enrollment = enrollmentRecords[Int(slot)]
+    var enrollment = view(slot)
     do {
       let amount = try enrollment.balance.refund(hours: body.hours)
       if amount != body.amountFen {
@@ -607,7 +663,7 @@ public struct LedgerState: Sendable {
     }
     if enrollment.balance.escrowFen < 0 { fault("escrow of \(body.enrollment) goes negative") }
     enrollment.lastSeq = seq
-    enrollmentRecords[Int(slot)] = enrollment
+    store(slot, enrollment)
     if let request = body.request { noteRequestExecuted(request, by: body, seq: seq, fault: fault) }
   }
 
@@ -618,7 +674,8 @@ public struct LedgerState: Sendable {
     // Only the enrollments with a fault are sorted by id, to name them in the order of before.
     var faulty: [(String, [AuditFault])] = []
     for slot in enrollmentRecords.indices where enrollmentRecords[slot].exists {
-      let balance = enrollmentRecords[slot].balance
+      if slot % 4096 == 0 { scratch?.trimIfOverBudget() }
+      let balance = balance(Int32(slot))
       let account = escrowAccounts[slot]
       guard balance.escrowFen < 0 || balance.hoursRemaining < 0 || account != balance.escrowFen else {
         continue
