@@ -127,8 +127,13 @@ extension AppDatabase {
     ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
   }
 
-  /// The resident memory above which the audit hands its scratch pages back to the kernel.
-  static let auditMemoryBudget = 48 << 20
+  /// The resident memory above which the audit hands its scratch pages back to the kernel:
+  /// `JIANGUAN_AUDIT_MEMORY_MB` megabytes, 48 by default.
+  static var auditMemoryBudget: Int {
+    let text = ProcessInfo.processInfo.environment["JIANGUAN_AUDIT_MEMORY_MB"] ?? ""
+    guard let megabytes = Int(text), megabytes >= 1, megabytes <= 1 << 20 else { return 48 << 20 }
+    return megabytes << 20
+  }
 
   /// Compares every projection table with the replayed state; names the seq of the entry that
   /// last changed the row.
@@ -156,7 +161,7 @@ extension AppDatabase {
       let replayed = state.enrollmentRecords[Int(slot)]
       let expected = state.balance(slot)
       rowsRead += 1
-      if rowsRead % 1024 == 0 { state.scratch?.trimIfOverBudget() }
+      if rowsRead % 256 == 0 { state.scratch?.trimIfOverBudget() }
       let pairs: [(String, Int32, Int64)] = [
         ("amount_fen", 1, expected.amountFen), ("released_fen", 2, expected.releasedFen),
         ("refunded_fen", 3, expected.refundedFen), ("escrow_fen", 4, expected.escrowFen),
@@ -180,9 +185,11 @@ extension AppDatabase {
           AuditFault(seq: replayed.lastSeq, "enrollment \(id): table names another student or institution"))
       }
     }
-    for slot in state.enrollmentRecords.indices
-    where state.enrollmentRecords[slot].exists && seen[slot / 64] & (1 << UInt64(slot % 64)) == 0 {
+    for slot in state.enrollmentRecords.indices {
       if slot % 4096 == 0 { state.scratch?.trimIfOverBudget() }
+      guard state.enrollmentRecords[slot].exists, seen[slot / 64] & (1 << UInt64(slot % 64)) == 0 else {
+        continue
+      }
       faults.append(
         AuditFault(
           seq: state.enrollmentRecords[slot].lastSeq,
@@ -221,7 +228,7 @@ extension AppDatabase {
         continue
       }
       let replayed = state.lessonRecords[Int(slot)]
-      if slot % 1024 == 0 { state.scratch?.trimIfOverBudget() }
+      if slot % 256 == 0 { state.scratch?.trimIfOverBudget() }
       if !lessonRows.textEquals(1, replayed.status.name) || replayed.hours != lessonRows.int64(2) {
         faults.append(
           AuditFault(

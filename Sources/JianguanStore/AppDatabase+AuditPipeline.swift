@@ -213,7 +213,7 @@ final class AuditReplayer: @unchecked Sendable {
     }
     previousHash = record.stored
     entries += 1
-    if entries % 1024 == 0 { state.scratch?.trimIfOverBudget() }
+    if entries % 256 == 0 { state.scratch?.trimIfOverBudget() }
   }
 
   /// Text bytes as GRDB reads a `String` (`String(cString:)`): up to the first NUL, invalid UTF-8

@@ -303,6 +303,7 @@ public struct LedgerState: Sendable {
         var held = 0
         if let institution = institutionIDs.slot(body.uscc) {
           for slot in enrollmentRecords.indices {
+            if slot % 4096 == 0 { scratch?.trimIfOverBudget() }
             let record = enrollmentRecords[slot]
             if record.exists && record.institution == institution && escrowFen(Int32(slot)) != 0 { held += 1 }
           }
@@ -673,8 +674,9 @@ public struct LedgerState: Sendable {
     var faults = parentFlowFinalFaults()
     // Only the enrollments with a fault are sorted by id, to name them in the order of before.
     var faulty: [(String, [AuditFault])] = []
-    for slot in enrollmentRecords.indices where enrollmentRecords[slot].exists {
+    for slot in enrollmentRecords.indices {
       if slot % 4096 == 0 { scratch?.trimIfOverBudget() }
+      guard enrollmentRecords[slot].exists else { continue }
       let balance = balance(Int32(slot))
       let account = escrowAccounts[slot]
       guard balance.escrowFen < 0 || balance.hoursRemaining < 0 || account != balance.escrowFen else {
