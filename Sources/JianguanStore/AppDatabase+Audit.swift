@@ -64,7 +64,14 @@ extension AppDatabase {
           if wantedSizes.contains(accumulator.size) {
             rootsAtSize[accumulator.size] = accumulator.root(&hasher)
           }
-          batch.append(seq: seq, hashMatches: hashMatches, stored: storedHash, kind: rows.text(1), entry: raw)
+          // A contract's payload is hashed here too, to balance the two threads.
+          var contract: (range: Range<Int>, digest: SHA256Digest)?
+          if let range = AuditBatch.contractPayloadRange(raw) {
+            contract = (range, hasher.digest(raw.baseAddress! + range.lowerBound, count: range.count))
+          }
+          batch.append(
+            seq: seq, hashMatches: hashMatches, stored: storedHash, kind: rows.text(1), entry: raw,
+            contract: contract)
           if batch.isFull {
             queue.push(batch)
             batch = queue.emptyBatch()

@@ -16,6 +16,10 @@ final class AuditBatch: @unchecked Sendable {
     var stored: StoredHash
     var kind: Range<Int>
     var entry: Range<Int>
+    /// For an entry that looks like a contract: where its payload seems to be (offsets in the
+    /// entry) and that range's digest, hashed on the reading thread. The replaying thread uses it
+    /// only when its decoding finds the payload exactly there.
+    var contract: (range: Range<Int>, digest: SHA256Digest)?
   }
 
   var bytes: [UInt8] = []
@@ -28,7 +32,7 @@ final class AuditBatch: @unchecked Sendable {
 
   func append(
     seq: Int64, hashMatches: Bool, stored: StoredHash, kind: UnsafeBufferPointer<UInt8>,
-    entry: UnsafeBufferPointer<UInt8>
+    entry: UnsafeBufferPointer<UInt8>, contract: (range: Range<Int>, digest: SHA256Digest)?
   ) {
     let kindStart = bytes.count
     bytes.append(contentsOf: kind)
@@ -37,7 +41,29 @@ final class AuditBatch: @unchecked Sendable {
     records.append(
       Record(
         seq: seq, hashMatches: hashMatches, stored: stored, kind: kindStart..<entryStart,
-        entry: entryStart..<bytes.count))
+        entry: entryStart..<bytes.count, contract: contract))
+  }
+
+  static let contractHead = Array(#"{"kind":"contract.issued","payload":"#.utf8)
+  static let prevMember = Array(#","prev":""#.utf8)
+
+  /// Where the payload of a `contract.issued` entry would be: after its fixed head, up to the
+  /// last `,"prev":"` (the members after the payload are short). Nil when the bytes do not look
+  /// so; only a guess, which the replaying thread checks against its decoding.
+  static func contractPayloadRange(_ entry: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+    let head = contractHead.count
+    guard entry.count > head + prevMember.count, contractHead.elementsEqual(entry[..<head]) else {
+      return nil
+    }
+    var end = entry.count - prevMember.count
+    let limit = max(head, entry.count - 160)
+    while end >= limit {
+      if entry[end] == UInt8(ascii: ","), prevMember.elementsEqual(entry[end..<(end + prevMember.count)]) {
+        return head..<end
+      }
+      end -= 1
+    }
+    return nil
   }
 
   func clear() {
@@ -173,8 +199,12 @@ final class AuditReplayer: @unchecked Sendable {
       }
       var payloadDigest: SHA256Digest?
       if case .parentFlow(.contractIssued) = decoded.event {
-        payloadDigest = hasher.digest(
-          raw.baseAddress! + decoded.payloadRange.lowerBound, count: decoded.payloadRange.count)
+        if let contract = record.contract, contract.range == decoded.payloadRange {
+          payloadDigest = contract.digest
+        } else {
+          payloadDigest = hasher.digest(
+            raw.baseAddress! + decoded.payloadRange.lowerBound, count: decoded.payloadRange.count)
+        }
       }
       state.apply(decoded.event, seq: seq, payloadDigest: payloadDigest, faults: &faults)
     } else {
