@@ -80,11 +80,6 @@ public struct FlatArray<Element: BitwiseCopyable & Sendable>: RandomAccessCollec
     file!.ensureCapacity(capacity)
   }
 
-  /// Bytes held (in memory or in the file), for measurements.
-  public var byteCount: Int {
-    (file == nil ? memory.capacity : fileCount) * MemoryLayout<Element>.stride
-  }
-
   private mutating func makeUnique() {
     if !isKnownUniquelyReferenced(&file!) { file = file!.copy(count: fileCount) }
   }
@@ -106,19 +101,35 @@ public final class ScratchSpace: @unchecked Sendable {
     weak var buffer: ScratchBuffer?
   }
 
+  /// Guards `buffers` and `trims`: buffers are made and trimmed on both audit threads.
+  private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+
   /// Scratch files in `directory`; trims when the process's resident memory passes `budget` bytes.
   public init(directory: String, budget: Int) {
     self.directory = directory
     self.budget = budget
     statm = open("/proc/self/statm", O_RDONLY)
+    pthread_mutex_init(lock, nil)
   }
 
-  deinit { if statm >= 0 { close(statm) } }
+  deinit {
+    if statm >= 0 { close(statm) }
+    pthread_mutex_destroy(lock)
+    lock.deallocate()
+  }
+
+  private func locked<T>(_ body: () -> T) -> T {
+    pthread_mutex_lock(lock)
+    defer { pthread_mutex_unlock(lock) }
+    return body()
+  }
 
   func makeBuffer(stride: Int) -> ScratchBuffer? {
     guard let buffer = ScratchBuffer(directory: directory, stride: stride) else { return nil }
-    buffers.removeAll { $0.buffer == nil }
-    buffers.append(Weak(buffer: buffer))
+    locked {
+      buffers.removeAll { $0.buffer == nil }
+      buffers.append(Weak(buffer: buffer))
+    }
     return buffer
   }
 
@@ -141,10 +152,13 @@ public final class ScratchSpace: @unchecked Sendable {
   }
 
   /// Hands every mapped page of the scratch files back to the kernel (their contents stay in the
-  /// files and come back on the next access).
+  /// files and come back on the next access). Call it from the thread that changes the arrays, or
+  /// while none does: an array growing meanwhile maps its file again.
   public func trim() {
-    trims += 1
-    for weak in buffers { weak.buffer?.dropPages() }
+    locked {
+      trims += 1
+      for weak in buffers { weak.buffer?.dropPages() }
+    }
   }
 }
 

@@ -85,9 +85,4 @@ public struct IDTable: Sendable {
     if key < 0 { return others[Int(-key) - 1] }
     return String(UnicodeScalar(prefix!)) + String(key)
   }
-
-  /// Bytes of memory held, for measurements.
-  var approximateBytes: Int {
-    slotOfNumber.byteCount + keys.byteCount + others.capacity * 16 + slotOfOther.capacity * 24
-  }
 }
