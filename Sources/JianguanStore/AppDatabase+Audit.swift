@@ -32,60 +32,71 @@ extension AppDatabase {
       if let external { wantedSizes.insert(external.size) }
       var rootsAtSize: [Int64: [UInt8]] = [0: Merkle.emptyRoot]
       let total = try LedgerWriter.size(db)
-      var state = LedgerState()
-      var accumulator = MerkleRootAccumulator()
-      var expectedSeq: Int64 = 1
-      var previousHash = Entry.genesisPrevious
+      var accumulator = AuditMerkleAccumulator()
       var hasher = SHA256.Hasher()
       let merkle = MerkleStore(db: db)
-      let cursor = try Row.fetchCursor(
-        try db.cachedStatement(sql: "SELECT seq, kind, entry, hash FROM ledger ORDER BY seq"))
-      while let row = try cursor.next() {
-        let seq: Int64 = row["seq"]
-        let text: String = row["entry"]
-        let bytes = Array(text.utf8)
-        let storedHash = [UInt8](row["hash"] as Data)
-        func fault(_ message: String) { report.faults.append(AuditFault(seq: seq, message)) }
-        if seq != expectedSeq {
-          report.faults.append(
-            AuditFault(
-              seq: expectedSeq,
-              seq > expectedSeq
-                ? "entries \(expectedSeq)…\(seq - 1) are missing (seq jumps to \(seq))"
-                : "seq \(seq) is out of order"))
+      let queue = AuditQueue()
+      // The replay's per-enrollment arrays go to scratch files, their pages handed back to the
+      // kernel whenever the process passes the budget.
+      let scratch = ScratchSpace(directory: Self.scratchDirectory, budget: Self.auditMemoryBudget)
+      let replayer = AuditReplayer(scratch: scratch)
+      // The tables' sizes are only a hint for the room to reserve; nothing trusts them.
+      replayer.state.reserveCapacity(
+        enrollments: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM enrollments") ?? 0,
+        lessons: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM lessons") ?? 0,
+        bankRefs: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM bank_refs") ?? 0)
+      replayer.start(queue)
+      var batch = queue.emptyBatch()
+      do {
+        defer {
+          if !batch.records.isEmpty { queue.push(batch) }
+          queue.finish()
+          replayer.wait()
         }
-        expectedSeq = seq + 1
-        hasher.update(bytes)
-        let hash = hasher.finalize()
-        if hash != storedHash {
-          fault("the entry's bytes do not hash to its stored hash (the entry was edited)")
+        let rows = try AuditRows(db, sql: "SELECT seq, kind, entry, hash FROM ledger ORDER BY seq")
+        while try rows.step() {
+          let seq = rows.int64(0)
+          let storedHash = StoredHash(rows.blob(3))
+          let raw = rows.text(2)
+          let hashMatches = storedHash.matches(hasher.digest(raw.baseAddress, count: raw.count))
+          accumulator.append(
+            leafHash: hasher.digest(prefix: 0x00, raw.baseAddress, count: raw.count), &hasher)
+          if wantedSizes.contains(accumulator.size) {
+            rootsAtSize[accumulator.size] = accumulator.root(&hasher)
+          }
+          // A contract's payload is hashed here too, to balance the two threads.
+          var contract: (range: Range<Int>, digest: SHA256Digest)?
+          if let range = AuditBatch.contractPayloadRange(raw) {
+            contract = (range, hasher.digest(raw.baseAddress! + range.lowerBound, count: range.count))
+          }
+          batch.append(
+            seq: seq, hashMatches: hashMatches, stored: storedHash, kind: rows.text(1), entry: raw,
+            contract: contract)
+          if batch.isFull {
+            queue.push(batch)
+            batch = queue.emptyBatch()
+          }
+          if let progress, seq % 10_000 == 0 { progress(seq, total) }
         }
-        let leafHash = Merkle.leafHash(bytes)
-        accumulator.append(leafHash: leafHash)
-        if wantedSizes.contains(accumulator.size) { rootsAtSize[accumulator.size] = accumulator.root }
-        do {
-          let entry = try Entry.parse(bytes)
-          if entry.seq != seq {
-            fault("the entry says seq \(entry.seq) but is stored at seq \(seq) (entries moved or swapped)")
-          }
-          if entry.previousHash != previousHash {
-            fault(
-              "prev is \(Hex.encode(entry.previousHash).prefix(16))…, the hash of entry \(seq - 1) is \(Hex.encode(previousHash).prefix(16))… (the chain is broken)"
-            )
-          }
-          if entry.kind != (row["kind"] as String) {
-            fault("the kind column says \(row["kind"] as String), the entry \(entry.kind)")
-          }
-          let event = try Event(kind: entry.kind, payload: entry.payload)
-          report.faults += state.apply(event, seq: seq)
-        } catch {
-          fault("the entry cannot be read: \(error)")
-        }
-        previousHash = storedHash
-        report.entries += 1
-        if let progress, seq % 10_000 == 0 { progress(seq, total) }
       }
-      report.rootHash = accumulator.root
+      let state = replayer.state
+      report.faults = replayer.faults
+      report.entries = replayer.entries
+      if replayer.dirty {
+        // Some entry is not valid UTF-8 without NUL: hash the leaves again as the audit reads them.
+        accumulator = AuditMerkleAccumulator()
+        rootsAtSize = [0: Merkle.emptyRoot]
+        let rows = try AuditRows(db, sql: "SELECT entry FROM ledger ORDER BY seq")
+        while try rows.step() {
+          let bytes = Array(AuditReplayer.string(rows.text(0)).utf8)
+          let leaf = bytes.withUnsafeBytes { hasher.digest(prefix: 0x00, $0.baseAddress, count: $0.count) }
+          accumulator.append(leafHash: leaf, &hasher)
+          if wantedSizes.contains(accumulator.size) {
+            rootsAtSize[accumulator.size] = accumulator.root(&hasher)
+          }
+        }
+      }
+      report.rootHash = accumulator.root(&hasher).bytes
       do {
         if report.entries > 0, try merkle.root(size: report.entries) != report.rootHash {
           // Only now are the stored leaves read, to name the first that differs.
@@ -109,54 +120,87 @@ extension AppDatabase {
       report.faults += state.finalFaults()
       report.faults += try compareProjections(state, db: db)
       report.faults += try compareParentFlowProjections(state, db: db)
-      report.enrollments = state.enrollments.count
-      report.escrowFen = state.enrollments.values.reduce(0) { $0 + $1.balance.escrowFen }
+      report.enrollments = state.enrollmentCount
+      report.escrowFen = state.enrollmentRecords.indices.reduce(0) {
+        if $1 % 4096 == 0 { scratch.trimIfOverBudget() }
+        return state.enrollmentRecords[$1].exists ? $0 + state.escrowFen(Int32($1)) : $0
+      }
       return report
     }
+  }
+
+  /// Where the audit's scratch files go (unlinked at once): `TMPDIR`, else /tmp.
+  static var scratchDirectory: String {
+    ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+  }
+
+  /// The resident memory above which the audit hands its scratch pages back to the kernel:
+  /// `JIANGUAN_AUDIT_MEMORY_MB` megabytes, 48 by default.
+  static var auditMemoryBudget: Int {
+    let text = ProcessInfo.processInfo.environment["JIANGUAN_AUDIT_MEMORY_MB"] ?? ""
+    guard let megabytes = Int(text), megabytes >= 1, megabytes <= 1 << 20 else { return 48 << 20 }
+    return megabytes << 20
   }
 
   /// Compares every projection table with the replayed state; names the seq of the entry that
   /// last changed the row.
   func compareProjections(_ state: LedgerState, db: Database) throws -> [AuditFault] {
     var faults: [AuditFault] = []
-    var seen = Set<String>()
-    // Cursors, not arrays: a city's tables hold millions of rows.
-    let enrollmentRows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT * FROM enrollments"))
-    while let row = try enrollmentRows.next() {
-      let id: String = row["id"]
-      seen.insert(id)
-      guard let replayed = state.enrollments[id] else {
-        faults.append(AuditFault(seq: row["seq"], "enrollment \(id) is in the table but no entry created it"))
-        continue
-      }
-      let table = Self.balance(of: row)
-      let expected = replayed.balance
-      let escrow: Int64 = row["escrow_fen"]
-      let pairs: [(String, Int64, Int64)] = [
-        ("amount_fen", table.amountFen, expected.amountFen),
-        ("released_fen", table.releasedFen, expected.releasedFen),
-        ("refunded_fen", table.refundedFen, expected.refundedFen), ("escrow_fen", escrow, expected.escrowFen),
-        ("hours_paid", table.hoursPaid, expected.hoursPaid),
-        ("hours_consumed", table.hoursConsumed, expected.hoursConsumed),
-        ("hours_refunded", table.hoursRefunded, expected.hoursRefunded),
-        ("hours_pending", table.hoursPending, expected.hoursPending),
-        ("hours_reserved", table.hoursReserved, expected.hoursReserved),
-      ]
-      for (column, actual, wanted) in pairs where actual != wanted {
+    // Which replayed enrollments have their row, by slot: a bit each, where a set of ids was.
+    var seen = [UInt64](repeating: 0, count: state.enrollmentRecords.count / 64 + 1)
+    var rowsRead = 0
+    // Stepped by column index, not read into rows: a city's tables hold millions of rows.
+    let enrollmentRows = try AuditRows(
+      db,
+      sql: """
+        SELECT id, amount_fen, released_fen, refunded_fen, escrow_fen, hours_paid, hours_consumed,
+          hours_refunded, hours_pending, hours_reserved, institution, student, seq FROM enrollments
+        """)
+    while try enrollmentRows.step() {
+      let id = enrollmentRows.string(0)
+      guard let slot = state.enrollmentSlot(id) else {
         faults.append(
           AuditFault(
-            seq: replayed.lastSeq,
-            "enrollment \(id): table has \(column) = \(actual), the ledger gives \(wanted)"))
+            seq: enrollmentRows.int64(12), "enrollment \(id) is in the table but no entry created it"))
+        continue
       }
-      if (row["institution"] as String) != replayed.institution
-        || (row["student"] as String) != replayed.student
+      seen[Int(slot) / 64] |= 1 << UInt64(slot % 64)
+      let replayed = state.enrollmentRecords[Int(slot)]
+      let expected = state.balance(slot)
+      rowsRead += 1
+      if rowsRead % 256 == 0 { state.scratch?.trimIfOverBudget() }
+      let pairs: [(String, Int32, Int64)] = [
+        ("amount_fen", 1, expected.amountFen), ("released_fen", 2, expected.releasedFen),
+        ("refunded_fen", 3, expected.refundedFen), ("escrow_fen", 4, expected.escrowFen),
+        ("hours_paid", 5, expected.hoursPaid), ("hours_consumed", 6, expected.hoursConsumed),
+        ("hours_refunded", 7, expected.hoursRefunded), ("hours_pending", 8, expected.hoursPending),
+        ("hours_reserved", 9, expected.hoursReserved),
+      ]
+      for (column, index, wanted) in pairs {
+        let actual = enrollmentRows.int64(index)
+        if actual != wanted {
+          faults.append(
+            AuditFault(
+              seq: replayed.lastSeq,
+              "enrollment \(id): table has \(column) = \(actual), the ledger gives \(wanted)"))
+        }
+      }
+      if !enrollmentRows.textEquals(10, state.institution(of: replayed))
+        || !enrollmentRows.textEquals(11, state.student(of: replayed))
       {
         faults.append(
           AuditFault(seq: replayed.lastSeq, "enrollment \(id): table names another student or institution"))
       }
     }
-    for (id, replayed) in state.enrollments where !seen.contains(id) {
-      faults.append(AuditFault(seq: replayed.lastSeq, "enrollment \(id) is missing from the table"))
+    for slot in state.enrollmentRecords.indices {
+      if slot % 4096 == 0 { state.scratch?.trimIfOverBudget() }
+      guard state.enrollmentRecords[slot].exists, seen[slot / 64] & (1 << UInt64(slot % 64)) == 0 else {
+        continue
+      }
+      faults.append(
+        AuditFault(
+          seq: state.enrollmentRecords[slot].lastSeq,
+          "enrollment \(state.enrollmentIDs.id(Int32(slot))) is missing from the table"))
     }
     for row in try Row.fetchAll(try db.cachedStatement(sql: "SELECT uscc, status, seq FROM institutions")) {
       let uscc: String = row["uscc"]
@@ -182,25 +226,27 @@ extension AppDatabase {
           "the institutions table has \(institutionCount) rows, the ledger registers \(state.institutions.count)"
         ))
     }
-    let lessonRows = try Row.fetchCursor(
-      db.cachedStatement(sql: "SELECT id, status, hours, seq FROM lessons"))
-    while let row = try lessonRows.next() {
-      let id: String = row["id"]
-      let status: String = row["status"]
-      guard let replayed = state.lessons[id] else {
-        faults.append(AuditFault(seq: row["seq"], "lesson \(id) is in the table but no entry recorded it"))
+    let lessonRows = try AuditRows(db, sql: "SELECT id, status, hours, seq FROM lessons")
+    while try lessonRows.step() {
+      let id = lessonRows.string(0)
+      guard let slot = state.lessonSlot(id) else {
+        faults.append(
+          AuditFault(seq: lessonRows.int64(3), "lesson \(id) is in the table but no entry recorded it"))
         continue
       }
-      if replayed.status != status || replayed.hours != (row["hours"] as Int64) {
+      let replayed = state.lessonRecords[Int(slot)]
+      if slot % 256 == 0 { state.scratch?.trimIfOverBudget() }
+      if !lessonRows.textEquals(1, replayed.status.name) || replayed.hours != lessonRows.int64(2) {
         faults.append(
           AuditFault(
-            seq: replayed.lastSeq, "lesson \(id): table says \(status), the ledger gives \(replayed.status)"))
+            seq: replayed.lastSeq,
+            "lesson \(id): table says \(lessonRows.string(1)), the ledger gives \(replayed.status.name)"))
       }
     }
     let counts: [(String, Int)] = [
       ("venues", state.venues.count), ("teachers", state.teachers.count), ("courses", state.courses.count),
-      ("classes", state.classes.count), ("parents", state.parents.count), ("students", state.students.count),
-      ("lessons", state.lessons.count), ("refunds", state.refunds.count), ("bank_refs", state.bankRefs.count),
+      ("classes", state.classes.count), ("parents", state.parentCount), ("students", state.studentCount),
+      ("lessons", state.lessonCount), ("refunds", state.refundCount), ("bank_refs", state.bankRefs.count),
     ]
     for (table, expected) in counts {
       let actual = try Int.fetchOne(try db.cachedStatement(sql: "SELECT COUNT(*) FROM \(table)")) ?? 0
@@ -302,4 +348,52 @@ extension AppDatabase {
     }
     return AuditFault(seq: 0, "the stored Merkle tree's root differs from the root of the entries")
   }
+}
+
+/// A stored `hash` column: 32 bytes as a digest, anything else kept as it is (it then matches
+/// nothing, as the byte arrays compared before did not).
+struct StoredHash {
+  var digest: SHA256Digest
+  var other: [UInt8]?
+
+  init(digest: SHA256Digest) { self.digest = digest }
+
+  init(_ blob: UnsafeRawBufferPointer) {
+    if blob.count == 32 {
+      digest = SHA256Digest(blob.baseAddress!)
+    } else {
+      digest = .zero
+      other = Array(blob)
+    }
+  }
+
+  func matches(_ hash: SHA256Digest) -> Bool { other == nil && digest == hash }
+
+  var bytes: [UInt8] { other ?? digest.bytes }
+}
+
+/// The Merkle root of the entries as they stream by, like `MerkleRootAccumulator` but on
+/// fixed-size digests and one reused hasher: no allocation per leaf.
+struct AuditMerkleAccumulator {
+  private(set) var size: Int64 = 0
+  private var rightEdge: [SHA256Digest] = []
+
+  mutating func append(leafHash: SHA256Digest, _ hasher: inout SHA256.Hasher) {
+    var hash = leafHash
+    var carry = size
+    while carry & 1 == 1 {
+      hash = hasher.node(rightEdge.removeLast(), hash)
+      carry >>= 1
+    }
+    rightEdge.append(hash)
+    size += 1
+  }
+
+  func root(_ hasher: inout SHA256.Hasher) -> SHA256Digest {
+    guard var hash = rightEdge.last else { return SHA256Digest(Merkle.emptyRoot)! }
+    for left in rightEdge.dropLast().reversed() { hash = hasher.node(left, hash) }
+    return hash
+  }
+
+  func root(_ hasher: inout SHA256.Hasher) -> [UInt8] { root(&hasher).bytes }
 }

@@ -9,25 +9,33 @@ extension AppDatabase {
     var faults = try compareErasures(state, db: db)
     let flows = state.parentFlows
     var contractsSeen = 0
-    let contracts = try Row.fetchCursor(
-      db.cachedStatement(sql: "SELECT enrollment, terms, seq FROM contracts"))
-    while let row = try contracts.next() {
+    var hasher = SHA256.Hasher()
+    let contracts = try AuditRows(db, sql: "SELECT enrollment, terms, seq FROM contracts")
+    while try contracts.step() {
       contractsSeen += 1
-      let id: String = row["enrollment"]
-      guard let replayed = flows.contracts[id] else {
-        faults.append(AuditFault(seq: row["seq"], "contract of \(id) is in the table but no entry issued it"))
+      let id = contracts.string(0)
+      guard let slot = state.enrollmentIDs.slot(id), state.enrollmentRecords[Int(slot)].hasContract else {
+        faults.append(
+          AuditFault(seq: contracts.int64(2), "contract of \(id) is in the table but no entry issued it"))
         continue
       }
-      let text: String = row["terms"]
-      if SHA256.hash(Array(text.utf8)) != replayed {
-        faults.append(
-          AuditFault(seq: row["seq"], "contract of \(id): the table's terms differ from its entry"))
+      let replayed = state.contractDigests[Int(slot)]
+      if contractsSeen % 256 == 0 { state.scratch?.trimIfOverBudget() }
+      // Equal digests mean the stored bytes are the canonical terms (valid UTF-8, no NUL), so
+      // the `String` read of before was the same; only a difference is checked again on it.
+      let terms = contracts.text(1)
+      if hasher.digest(terms.baseAddress, count: terms.count) != replayed {
+        let text = Array(contracts.string(1).utf8)
+        if text.withUnsafeBytes({ hasher.digest($0.baseAddress, count: $0.count) }) != replayed {
+          faults.append(
+            AuditFault(seq: contracts.int64(2), "contract of \(id): the table's terms differ from its entry"))
+        }
       }
     }
-    if contractsSeen != flows.contracts.count {
+    if contractsSeen != flows.contractCount {
       faults.append(
         AuditFault(
-          seq: 0, "the contracts table has \(contractsSeen) rows, the ledger issues \(flows.contracts.count)")
+          seq: 0, "the contracts table has \(contractsSeen) rows, the ledger issues \(flows.contractCount)")
       )
     }
     var requestsSeen = 0

@@ -1,7 +1,7 @@
 extension LedgerState {
   /// `parent.erased`: the parent is registered and not erased before.
   mutating func applyParentErased(_ body: ParentErased, seq: Int64, fault: (String) -> Void) {
-    if parents[body.parent] == nil {
+    if !isParent(body.parent) {
       fault("erasure of unknown parent \(body.parent)")
       return
     }

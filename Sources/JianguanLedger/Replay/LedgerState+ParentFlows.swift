@@ -17,9 +17,8 @@ public struct ParentFlowState: Sendable {
     public var lastSeq: Int64
   }
 
-  /// SHA-256 of each contract's canonical terms: enough to compare with the table, in 32 bytes
-  /// where a whole contract would hold a million enrollments' terms in memory.
-  public internal(set) var contracts: [String: [UInt8]] = [:]
+  /// The number of enrollments with a contract (their digests are `LedgerState.contractDigests`).
+  public internal(set) var contractCount = 0
   public internal(set) var requests: [String: RequestState] = [:]
   /// Ratings by enrollment.
   public internal(set) var ratings: [String: RatingAdded] = [:]
@@ -27,8 +26,11 @@ public struct ParentFlowState: Sendable {
   var institutionTerms: [String: InstitutionRegistered] = [:]
   /// Parents whose personal data was erased, with the seq of the `parent.erased` entry.
   public internal(set) var erasedParents: [String: Int64] = [:]
-  /// The event of the entry before the one being applied.
-  var previous: Event?
+  /// What the replay needs of the entry before the one being applied: the payment a contract
+  /// must follow, or the agreement a refund must follow (kept instead of the whole event, which
+  /// was copied at every entry).
+  var previousPayment: Payment?
+  var previousAgreedRequest: String?
 
   public init() {}
 }
@@ -37,17 +39,19 @@ extension LedgerState {
   /// An agreed application is executed by the very next entry: its refund. A contract follows its
   /// payment in the same way.
   func checkAgreedRefundFollows(_ event: Event, fault: (String) -> Void) {
-    if case .parentFlow(.refundRequestAgreed(let agreed)) = parentFlows.previous {
-      if case .refund(let refund) = event, refund.request == agreed.request {
+    if let agreed = parentFlows.previousAgreedRequest {
+      if case .refund(let refund) = event, refund.request == agreed {
       } else {
-        fault("refund request \(agreed.request) was agreed but the next entry is not its refund")
+        fault("refund request \(agreed) was agreed but the next entry is not its refund")
       }
     }
   }
 
-  mutating func applyParentFlow(_ flow: ParentFlowEvent, seq: Int64, fault: (String) -> Void) {
+  mutating func applyParentFlow(
+    _ flow: ParentFlowEvent, seq: Int64, payloadDigest: SHA256Digest?, fault: (String) -> Void
+  ) {
     switch flow {
-    case .contractIssued(let body): applyContract(body, seq: seq, fault: fault)
+    case .contractIssued(let body): applyContract(body, seq: seq, payloadDigest: payloadDigest, fault: fault)
     case .refundRequestCreated(let body): applyRequestCreated(body, seq: seq, fault: fault)
     case .refundRequestAgreed(let body):
       applyRequestAnswer(
@@ -61,16 +65,24 @@ extension LedgerState {
     }
   }
 
-  mutating func applyContract(_ body: ContractIssued, seq: Int64, fault: (String) -> Void) {
-    guard case .payment(let payment) = parentFlows.previous, payment.enrollment == body.enrollment else {
+  mutating func applyContract(
+    _ body: ContractIssued, seq: Int64, payloadDigest: SHA256Digest?, fault: (String) -> Void
+  ) {
+    guard let payment = parentFlows.previousPayment, payment.enrollment == body.enrollment else {
       fault("contract of \(body.enrollment) does not immediately follow its payment")
       return
     }
-    if parentFlows.contracts[body.enrollment] != nil {
+    // The payment named this enrollment, so it has a slot.
+    let slot = Int(enrollmentSlotInserting(body.enrollment))
+    if enrollmentRecords[slot].hasContract {
       fault("contract of \(body.enrollment) is issued twice")
+    } else {
+      enrollmentRecords[slot].hasContract = true
+      parentFlows.contractCount += 1
     }
-    parentFlows.contracts[body.enrollment] = SHA256.hash(
-      ParentFlowEvent.contractIssued(body).payload.canonicalBytes)
+    contractDigests[slot] =
+      payloadDigest
+      ?? SHA256Digest(SHA256.hash(ParentFlowEvent.contractIssued(body).payload.canonicalBytes))!
     var differing: [String] = []
     func expect(_ field: String, _ matches: Bool) { if !matches { differing.append(field) } }
     expect("template", body.template == "GF-2021-2604")
@@ -108,12 +120,14 @@ extension LedgerState {
 
   mutating func applyRequestCreated(_ body: RefundRequestCreated, seq: Int64, fault: (String) -> Void) {
     if parentFlows.requests[body.request] != nil { fault("refund request \(body.request) is created twice") }
-    guard var enrollment = enrollments[body.enrollment] else {
+    guard let slot = enrollmentSlot(body.enrollment) else {
       fault("refund request \(body.request) for unknown enrollment \(body.enrollment)")
       return
     }
-    if body.paymentBankRef != enrollment.bankRef {
-      fault("refund request \(body.request) names payment \(body.paymentBankRef), not \(enrollment.bankRef)")
+    var enrollment = view(slot)
+    let bankRef = self.bankRef(of: enrollment.record)
+    if body.paymentBankRef != bankRef {
+      fault("refund request \(body.request) names payment \(body.paymentBankRef), not \(bankRef)")
     }
     if body.allRemaining && body.hours != enrollment.balance.hoursRemaining {
       fault(
@@ -128,7 +142,7 @@ extension LedgerState {
       fault("refund request \(body.request) is due \(body.answerDue), not after its day \(requestedOn)")
     }
     enrollment.lastSeq = seq
-    enrollments[body.enrollment] = enrollment
+    store(slot, enrollment)
     parentFlows.requests[body.request] = ParentFlowState.RequestState(
       enrollment: body.enrollment, hours: body.hours, requestedOn: requestedOn, answerDue: body.answerDue,
       status: "open", basis: nil, refund: nil, lastSeq: seq)
@@ -157,10 +171,11 @@ extension LedgerState {
     if basis == .deemed && on <= request.answerDue {
       fault("refund request \(id) deemed agreed on \(on), before its answer was due (\(request.answerDue))")
     }
-    if var enrollment = enrollments[request.enrollment], enrollment.balance.hoursReserved >= request.hours {
+    if let slot = enrollmentSlot(request.enrollment), balance(slot).hoursReserved >= request.hours {
+      var enrollment = view(slot)
       enrollment.balance.unreserve(hours: request.hours)
       enrollment.lastSeq = seq
-      enrollments[request.enrollment] = enrollment
+      store(slot, enrollment)
     } else {
       fault("refund request \(id): its \(request.hours) hours are not reserved")
     }
@@ -179,12 +194,13 @@ extension LedgerState {
       fault("escalation of refund request \(body.request), which is not refused by the institution")
       return
     }
-    if var enrollment = enrollments[request.enrollment] {
+    if let slot = enrollmentSlot(request.enrollment) {
+      var enrollment = view(slot)
       do { try enrollment.balance.reserve(hours: request.hours) } catch {
         fault("escalation of refund request \(body.request): \(error)")
       }
       enrollment.lastSeq = seq
-      enrollments[request.enrollment] = enrollment
+      store(slot, enrollment)
     }
     request.status = "escalated"
     request.lastSeq = seq
@@ -208,14 +224,16 @@ extension LedgerState {
   }
 
   mutating func applyRating(_ body: RatingAdded, seq: Int64, fault: (String) -> Void) {
-    guard let enrollment = enrollments[body.enrollment] else {
+    guard let slot = enrollmentSlot(body.enrollment) else {
       fault("rating of unknown enrollment \(body.enrollment)")
       return
     }
+    let enrollment = view(slot)
     if parentFlows.ratings[body.enrollment] != nil { fault("enrollment \(body.enrollment) is rated twice") }
-    if enrollment.institution != body.institution {
+    if institutionIDs.slot(body.institution) != enrollment.institution {
       fault(
-        "rating of \(body.enrollment) names institution \(body.institution), not \(enrollment.institution)")
+        "rating of \(body.enrollment) names institution \(body.institution), not \(institution(of: enrollment.record))"
+      )
     }
     if !(1...5).contains(body.score) {
       fault("rating of \(body.enrollment) has score \(body.score), not 1 to 5")
@@ -227,10 +245,10 @@ extension LedgerState {
   }
 
   func parentFlowFinalFaults() -> [AuditFault] {
-    if case .parentFlow(.refundRequestAgreed(let agreed)) = parentFlows.previous {
+    if let agreed = parentFlows.previousAgreedRequest {
       return [
         AuditFault(
-          seq: size, "refund request \(agreed.request) was agreed but the log ends before its refund")
+          seq: size, "refund request \(agreed) was agreed but the log ends before its refund")
       ]
     }
     return []

@@ -1,4 +1,5 @@
 import JianguanCore
+import JianguanCrypto
 
 /// A fault found by an audit: where (the seq, 0 when not tied to one entry) and what is wrong.
 public struct AuditFault: Equatable, Sendable, CustomStringConvertible {
@@ -13,6 +14,11 @@ public struct AuditFault: Equatable, Sendable, CustomStringConvertible {
 
 /// The state that replaying the log from genesis gives, independently of the projection tables.
 /// `apply` checks every invariant an entry must keep and reports each breach as a fault.
+///
+/// The state is compact: ids of enrollments, lessons, students, parents and refunds are interned
+/// to dense slots (`IDTable`), and what the replay keeps per slot sits in flat arrays of plain
+/// structs, so a city's million enrollments cost tens of bytes each, not a kilobyte of
+/// dictionaries keyed by `String`.
 public struct LedgerState: Sendable {
   public struct InstitutionState: Equatable, Sendable {
     public var status: String
@@ -22,51 +28,254 @@ public struct LedgerState: Sendable {
     public var lastSeq: Int64
   }
 
-  public struct EnrollmentState: Equatable, Sendable {
-    public var student: String
-    public var parent: String
-    public var classID: String
-    public var institution: String
-    public var bankRef: String
-    public var balance: EnrollmentBalance
+  /// What the replay keeps of one enrollment, in 72 bytes of plain values: the balance's fen as
+  /// Int64 and its hours as Int32 (a balance whose hours do not fit is kept whole in
+  /// `wideBalances`, `wide` set), ids as slots.
+  public struct EnrollmentRecord: Sendable, BitwiseCopyable {
+    var amountFen: Int64
+    var releasedFen: Int64
+    var refundedFen: Int64
+    var hoursPaid: Int32
+    var hoursConsumed: Int32
+    var hoursRefunded: Int32
+    var hoursPending: Int32
+    var hoursReserved: Int32
+    /// Slot in `bankRefs` of the payment's bank reference.
+    public var bankRef: Int32
     public var lastSeq: Int64
+    /// Slots in `studentIDs`, `parentIDs` and `institutionIDs`.
+    public var student: Int32
+    public var parent: Int32
+    public var institution: Int32
+    /// False for a slot only named by a posting (`escrow:E…`) whose enrollment no payment created.
+    public var exists: Bool
+    /// Whether a `contract.issued` entry was accepted for it (its digest is in `contractDigests`).
+    public var hasContract: Bool
+    /// Whether the balance is in `wideBalances` (an hours figure beyond Int32: a forged ledger).
+    var wide: Bool
+
+    init(
+      lastSeq: Int64, bankRef: Int32, student: Int32, parent: Int32, institution: Int32, exists: Bool,
+      hasContract: Bool
+    ) {
+      (amountFen, releasedFen, refundedFen) = (0, 0, 0)
+      (hoursPaid, hoursConsumed, hoursRefunded, hoursPending, hoursReserved) = (1, 0, 0, 0, 0)
+      self.bankRef = bankRef
+      self.lastSeq = lastSeq
+      self.student = student
+      self.parent = parent
+      self.institution = institution
+      self.exists = exists
+      self.hasContract = hasContract
+      wide = false
+    }
+
+    /// The balance, unless it is wide.
+    var packedBalance: EnrollmentBalance {
+      var balance = EnrollmentBalance(hoursPaid: Int64(hoursPaid), amountFen: amountFen)
+      balance.releasedFen = releasedFen
+      balance.refundedFen = refundedFen
+      balance.hoursConsumed = Int64(hoursConsumed)
+      balance.hoursRefunded = Int64(hoursRefunded)
+      balance.hoursPending = Int64(hoursPending)
+      balance.hoursReserved = Int64(hoursReserved)
+      return balance
+    }
+
+    /// Packs `balance`; false (and nothing changed) when an hours figure does not fit.
+    mutating func pack(_ balance: EnrollmentBalance) -> Bool {
+      guard let paid = Int32(exactly: balance.hoursPaid),
+        let consumed = Int32(exactly: balance.hoursConsumed),
+        let refunded = Int32(exactly: balance.hoursRefunded),
+        let pending = Int32(exactly: balance.hoursPending),
+        let reserved = Int32(exactly: balance.hoursReserved)
+      else { return false }
+      (amountFen, releasedFen, refundedFen) = (balance.amountFen, balance.releasedFen, balance.refundedFen)
+      (hoursPaid, hoursConsumed, hoursRefunded, hoursPending, hoursReserved) = (
+        paid, consumed, refunded, pending, reserved
+      )
+      return true
+    }
+
+    static let placeholder = EnrollmentRecord(
+      lastSeq: 0, bankRef: -1, student: -1, parent: -1, institution: -1, exists: false, hasContract: false)
   }
 
-  public struct LessonState: Equatable, Sendable {
-    public var enrollment: String
+  /// An enrollment's record and balance, to change together (`store`).
+  struct EnrollmentView {
+    var record: EnrollmentRecord
+    var balance: EnrollmentBalance
+    var lastSeq: Int64 {
+      get { record.lastSeq }
+      set { record.lastSeq = newValue }
+    }
+    var institution: Int32 { record.institution }
+    var parent: Int32 { record.parent }
+  }
+
+  func view(_ slot: Int32) -> EnrollmentView {
+    EnrollmentView(record: enrollmentRecords[Int(slot)], balance: balance(slot))
+  }
+
+  mutating func store(_ slot: Int32, _ view: EnrollmentView) {
+    enrollmentRecords[Int(slot)] = view.record
+    setBalance(slot, view.balance)
+  }
+
+  /// The balance of the enrollment in `slot`.
+  public func balance(_ slot: Int32) -> EnrollmentBalance {
+    let record = enrollmentRecords[Int(slot)]
+    return record.wide ? wideBalances[slot]! : record.packedBalance
+  }
+
+  /// What the enrollment in `slot` still holds in escrow.
+  public func escrowFen(_ slot: Int32) -> Int64 {
+    let record = enrollmentRecords[Int(slot)]
+    if record.wide { return wideBalances[slot]!.escrowFen }
+    return record.amountFen - record.releasedFen - record.refundedFen
+  }
+
+  mutating func setBalance(_ slot: Int32, _ balance: EnrollmentBalance) {
+    var record = enrollmentRecords[Int(slot)]
+    if record.pack(balance) {
+      if record.wide { wideBalances[slot] = nil }
+      record.wide = false
+    } else {
+      record.wide = true
+      wideBalances[slot] = balance
+    }
+    enrollmentRecords[Int(slot)] = record
+  }
+
+  public enum LessonStatus: UInt8, Sendable, BitwiseCopyable {
+    case pending, disputed, released, voided
+    public var name: String {
+      switch self {
+      case .pending: "pending"
+      case .disputed: "disputed"
+      case .released: "released"
+      case .voided: "voided"
+      }
+    }
+  }
+
+  public struct LessonRecord: Sendable, BitwiseCopyable {
+    /// Slot in `enrollmentIDs`.
+    public var enrollment: Int32
+    public var status: LessonStatus
     public var hours: Int64
-    /// pending, disputed, released, voided
-    public var status: String
     public var lastSeq: Int64
   }
 
   public private(set) var institutions: [String: InstitutionState] = [:]
+  /// Every institution named by an enrollment, registered or not.
+  public private(set) var institutionIDs = IDTable(prefix: nil)
   public private(set) var venues: [String: String] = [:]
   public private(set) var teachers: [String: String] = [:]
   public private(set) var courses: [String: CourseAdded] = [:]
   public private(set) var classes: [String: ClassAdded] = [:]
-  public private(set) var parents: [String: String] = [:]
-  public private(set) var students: [String: StudentAdded] = [:]
-  public internal(set) var enrollments: [String: EnrollmentState] = [:]
-  public private(set) var lessons: [String: LessonState] = [:]
-  public private(set) var refunds: Set<String> = []
-  /// Balance of every account, from the postings.
-  public private(set) var accounts: [String: Int64] = [:]
-  public private(set) var bankRefs: Set<String> = []
+
+  /// Every parent named by a registration, a student, a payment or an account.
+  public private(set) var parentIDs: IDTable
+  var parentRegistered: FlatArray<Bool>
+  var parentAccounts: FlatArray<Int64>
+  public private(set) var parentCount = 0
+
+  /// Every student named by a registration or a payment; the parent slot of registered ones.
+  public private(set) var studentIDs: IDTable
+  /// The parent slot of each registered student; −1 for a student only named by a payment.
+  var studentParent: FlatArray<Int32>
+  public private(set) var studentCount = 0
+
+  /// Every enrollment created by a payment or named by an escrow posting.
+  /// Where the big arrays are spilled, if anywhere.
+  public let scratch: ScratchSpace?
+  public private(set) var enrollmentIDs: IDTable
+  public internal(set) var enrollmentRecords: FlatArray<EnrollmentRecord>
+  /// The balances whose hours do not fit a record, by slot.
+  var wideBalances: [Int32: EnrollmentBalance] = [:]
+  /// The balance of each `escrow:` account, by enrollment slot.
+  public private(set) var escrowAccounts: FlatArray<Int64>
+  /// SHA-256 of each contract's canonical terms, by enrollment slot (zero when none).
+  public internal(set) var contractDigests: FlatArray<SHA256Digest>
+  public private(set) var enrollmentCount = 0
+
+  public private(set) var lessonIDs: IDTable
+  public private(set) var lessonRecords: FlatArray<LessonRecord>
+  public private(set) var refundIDs: IDTable
+
+  /// Balances of the accounts that are neither `parent:` nor `escrow:` (institutions, and any
+  /// other account a posting names).
+  public private(set) var otherAccounts: [String: Int64] = [:]
+  public private(set) var bankRefs: BankRefSet
   public private(set) var size: Int64 = 0
   /// Supervision actions, measures, findings and complaints.
   public private(set) var supervision = SupervisionReplay()
   /// Contracts, refund applications and ratings (see `LedgerState+ParentFlows.swift`).
   public internal(set) var parentFlows = ParentFlowState()
 
-  public init() {}
+  /// An empty state; with `scratch`, the arrays that grow with the enrollments and lessons are
+  /// kept in its scratch files, so that resident memory stays within its budget.
+  public init(scratch: ScratchSpace? = nil) {
+    self.scratch = scratch
+    enrollmentIDs = IDTable(prefix: "E", scratch: scratch)
+    enrollmentRecords = FlatArray(in: scratch)
+    escrowAccounts = FlatArray(in: scratch)
+    contractDigests = FlatArray(in: scratch)
+    lessonIDs = IDTable(prefix: "L", scratch: scratch)
+    lessonRecords = FlatArray(in: scratch)
+    bankRefs = BankRefSet(scratch: scratch)
+    parentIDs = IDTable(prefix: "P", scratch: scratch)
+    parentRegistered = FlatArray(in: scratch)
+    parentAccounts = FlatArray(in: scratch)
+    studentIDs = IDTable(prefix: "S", scratch: scratch)
+    studentParent = FlatArray(in: scratch)
+    refundIDs = IDTable(prefix: "R", scratch: scratch)
+  }
+
+  /// Reserves room for about this many enrollments and lessons (a hint, e.g. from the projection
+  /// tables: a wrong one costs time, never correctness). Growing the arrays by doubling held the
+  /// old and the new copy at once, and left freed memory behind.
+  public mutating func reserveCapacity(enrollments: Int, lessons: Int, bankRefs refs: Int) {
+    let enrollments = min(max(enrollments, 0), 50_000_000)
+    let lessons = min(max(lessons, 0), 50_000_000)
+    bankRefs.reserveCapacity(min(max(refs, 0), 50_000_000))
+    enrollmentRecords.reserveCapacity(enrollments)
+    escrowAccounts.reserveCapacity(enrollments)
+    contractDigests.reserveCapacity(enrollments)
+    enrollmentIDs.reserveCapacity(enrollments)
+    lessonRecords.reserveCapacity(lessons)
+    lessonIDs.reserveCapacity(lessons)
+  }
 
   /// Applies the event of entry `seq`; returns the faults it shows (empty when it is sound).
   public mutating func apply(_ event: Event, seq: Int64) -> [AuditFault] {
     var faults: [AuditFault] = []
+    apply(event, seq: seq, payloadDigest: nil, faults: &faults)
+    return faults
+  }
+
+  /// Applies the event of entry `seq`, appending its faults to `faults`. `payloadDigest`, when
+  /// given, is SHA-256 of the payload's canonical bytes as they stand in the entry (the fast
+  /// decoding path has them); otherwise a contract's payload is encoded again to hash it.
+  public mutating func apply(
+    _ event: Event, seq: Int64, payloadDigest: SHA256Digest?, faults: inout [AuditFault]
+  ) {
     func fault(_ message: String) { faults.append(AuditFault(seq: seq, message)) }
     size = seq
-    defer { parentFlows.previous = event }
+    defer {
+      switch event {
+      case .payment(let body):
+        parentFlows.previousPayment = body
+        parentFlows.previousAgreedRequest = nil
+      case .parentFlow(.refundRequestAgreed(let agreed)):
+        parentFlows.previousPayment = nil
+        parentFlows.previousAgreedRequest = agreed.request
+      default:
+        parentFlows.previousPayment = nil
+        parentFlows.previousAgreedRequest = nil
+      }
+    }
     if seq == 1 {
       if case .genesis = event {} else { fault("entry 1 must be the genesis entry") }
     }
@@ -91,9 +300,16 @@ public struct LedgerState: Sendable {
       case .reinstated, .active: institution.status = "active"
       case .revoked:
         institution.status = "revoked"
-        let held = enrollments.values.filter { $0.institution == body.uscc && $0.balance.escrowFen != 0 }
-        if !held.isEmpty {
-          fault("institution \(body.uscc) revoked while \(held.count) enrollments hold escrow")
+        var held = 0
+        if let institution = institutionIDs.slot(body.uscc) {
+          for slot in enrollmentRecords.indices {
+            if slot % 4096 == 0 { scratch?.trimIfOverBudget() }
+            let record = enrollmentRecords[slot]
+            if record.exists && record.institution == institution && escrowFen(Int32(slot)) != 0 { held += 1 }
+          }
+        }
+        if held != 0 {
+          fault("institution \(body.uscc) revoked while \(held) enrollments hold escrow")
         }
       }
       institution.lastSeq = seq
@@ -117,10 +333,22 @@ public struct LedgerState: Sendable {
         fault("class \(body.id): teacher of another institution")
       }
     case .parentRegistered(let body):
-      register(body.id, in: &parents, value: body.commitment, what: "parent", fault: fault)
+      let slot = parentSlotInserting(body.id)
+      if parentRegistered[Int(slot)] {
+        fault("parent \(body.id) is created twice")
+      } else {
+        parentRegistered[Int(slot)] = true
+        parentCount += 1
+      }
     case .studentAdded(let body):
-      register(body.id, in: &students, value: body, what: "student", fault: fault)
-      if parents[body.parent] == nil { fault("student \(body.id) of unknown parent \(body.parent)") }
+      let slot = studentSlotInserting(body.id)
+      if studentParent[Int(slot)] >= 0 {
+        fault("student \(body.id) is created twice")
+      } else {
+        studentCount += 1
+      }
+      studentParent[Int(slot)] = parentSlotInserting(body.parent)
+      if !isParent(body.parent) { fault("student \(body.id) of unknown parent \(body.parent)") }
       checkNotErased(parent: body.parent, fault: fault)
     case .payment(let body):
       applyPayment(body, seq: seq, fault: fault)
@@ -129,49 +357,161 @@ public struct LedgerState: Sendable {
     case .lessonReleased(let body):
       applyLessonReleased(body, seq: seq, fault: fault)
     case .lessonDisputed(let body):
-      guard let lesson = lessons[body.lesson], lesson.status == "pending" else {
+      guard let slot = lessonIDs.slot(body.lesson), lessonRecords[Int(slot)].status == .pending else {
         fault("dispute of lesson \(body.lesson), which is not pending")
         break
       }
-      lessons[body.lesson]?.status = "disputed"
-      lessons[body.lesson]?.lastSeq = seq
-      _ = lesson
+      lessonRecords[Int(slot)].status = .disputed
+      lessonRecords[Int(slot)].lastSeq = seq
     case .lessonVoided(let body):
-      guard let lesson = lessons[body.lesson], lesson.status == "pending" || lesson.status == "disputed"
+      guard let slot = lessonIDs.slot(body.lesson),
+        lessonRecords[Int(slot)].status == .pending || lessonRecords[Int(slot)].status == .disputed
       else {
         fault("void of lesson \(body.lesson), which is not pending or disputed")
         break
       }
-      lessons[body.lesson]?.status = "voided"
-      lessons[body.lesson]?.lastSeq = seq
-      enrollments[lesson.enrollment]?.balance.voidLesson(hours: lesson.hours)
-      enrollments[lesson.enrollment]?.lastSeq = seq
+      lessonRecords[Int(slot)].status = .voided
+      lessonRecords[Int(slot)].lastSeq = seq
+      let lesson = lessonRecords[Int(slot)]
+      if enrollmentRecords[Int(lesson.enrollment)].exists {
+        var balance = balance(lesson.enrollment)
+        balance.voidLesson(hours: lesson.hours)
+        setBalance(lesson.enrollment, balance)
+        enrollmentRecords[Int(lesson.enrollment)].lastSeq = seq
+      }
     case .refund(let body):
       applyRefund(body, seq: seq, fault: fault)
     case .supervisionAction, .supervisionMeasure, .findingAdded, .findingRectified, .findingVerified,
       .complaintFiled, .complaintResolved:
-      let (registered, parents) = (institutions, parents)
+      let registered = institutions
+      let (parentIDs, parentRegistered) = (parentIDs, parentRegistered)
       supervision.apply(
-        event, seq: seq, isInstitution: { registered[$0] != nil }, isParent: { parents[$0] != nil },
+        event, seq: seq, isInstitution: { registered[$0] != nil },
+        isParent: { id in parentIDs.slot(id).map { parentRegistered[Int($0)] } ?? false },
         fault: fault)
     case .parentFlow(let flow):
-      applyParentFlow(flow, seq: seq, fault: fault)
+      applyParentFlow(flow, seq: seq, payloadDigest: payloadDigest, fault: fault)
     }
-    return faults
   }
 
+  // MARK: Slots
+
+  mutating func parentSlotInserting(_ id: String) -> Int32 {
+    let (slot, inserted) = parentIDs.insert(id)
+    if inserted {
+      parentRegistered.append(false)
+      parentAccounts.append(0)
+    }
+    return slot
+  }
+
+  /// Whether a `parent.registered` entry created `id`.
+  func isParent(_ id: String) -> Bool {
+    guard let slot = parentIDs.slot(id) else { return false }
+    return parentRegistered[Int(slot)]
+  }
+
+  mutating func studentSlotInserting(_ id: String) -> Int32 {
+    let (slot, inserted) = studentIDs.insert(id)
+    if inserted { studentParent.append(-1) }
+    return slot
+  }
+
+  mutating func enrollmentSlotInserting(_ id: String) -> Int32 {
+    let (slot, inserted) = enrollmentIDs.insert(id)
+    if inserted {
+      enrollmentRecords.append(EnrollmentRecord.placeholder)
+      escrowAccounts.append(0)
+      contractDigests.append(.zero)
+    }
+    return slot
+  }
+
+  /// The slot of an enrollment a payment created, or nil.
+  public func enrollmentSlot(_ id: String) -> Int32? {
+    guard let slot = enrollmentIDs.slot(id), enrollmentRecords[Int(slot)].exists else { return nil }
+    return slot
+  }
+
+  /// The institution (USCC) of an enrollment record.
+  public func institution(of record: EnrollmentRecord) -> String { institutionIDs.id(record.institution) }
+
+  /// The id of the student of an enrollment record.
+  public func student(of record: EnrollmentRecord) -> String { studentIDs.id(record.student) }
+
+  /// The slot of a lesson, or nil.
+  public func lessonSlot(_ id: String) -> Int32? { lessonIDs.slot(id) }
+
+  /// The number of lessons recorded (each lesson id once).
+  public var lessonCount: Int { lessonRecords.count }
+  public var refundCount: Int { refundIDs.count }
+
+  // MARK: Money
+
   mutating func checkPostings(_ event: Event, fault: (String) -> Void) {
+    let postings: [Posting]
+    switch event {
+    case .payment(let body): postings = body.postings
+    case .lessonReleased(let body): postings = body.postings
+    case .refund(let body): postings = body.postings
+    default: return
+    }
     var sum: Int64 = 0
-    for posting in event.postings {
+    for posting in postings {
       let (total, overflow) = sum.addingReportingOverflow(posting.amountFen)
       if overflow { fault("postings overflow Int64") }
       sum = total
-      let (balance, balanceOverflow) = accounts[posting.account, default: 0].addingReportingOverflow(
-        posting.amountFen)
-      if balanceOverflow { fault("account \(posting.account) overflows Int64") }
-      accounts[posting.account] = balance
+      let overflowed = credit(posting.account, posting.amountFen)
+      if overflowed { fault("account \(posting.account) overflows Int64") }
     }
     if sum != 0 { fault("postings sum to \(sum) fen, not zero") }
+  }
+
+  /// Adds `amount` to the balance of `account` (wrapping, as the dictionary it replaces kept the
+  /// wrapped sum); returns whether it overflowed.
+  mutating func credit(_ account: String, _ amount: Int64) -> Bool {
+    if let rest = LedgerState.suffix(of: account, after: "escrow:") {
+      let slot = Int(enrollmentSlotInserting(rest))
+      let (balance, overflow) = escrowAccounts[slot].addingReportingOverflow(amount)
+      escrowAccounts[slot] = balance
+      return overflow
+    }
+    if let rest = LedgerState.suffix(of: account, after: "parent:") {
+      let slot = Int(parentSlotInserting(rest))
+      let (balance, overflow) = parentAccounts[slot].addingReportingOverflow(amount)
+      parentAccounts[slot] = balance
+      return overflow
+    }
+    let (balance, overflow) = otherAccounts[account, default: 0].addingReportingOverflow(amount)
+    otherAccounts[account] = balance
+    return overflow
+  }
+
+  /// What follows `prefix` (ASCII) in `account`, when it starts with those bytes. Splitting there
+  /// keeps string equality: `prefix + a == prefix + b` exactly when `a == b`, the prefix ending in
+  /// a `:` that composes with nothing.
+  static func suffix(of account: String, after prefix: StaticString) -> String? {
+    let utf8 = account.utf8
+    let length = prefix.utf8CodeUnitCount
+    guard utf8.count >= length else { return nil }
+    var index = utf8.startIndex
+    for offset in 0..<length {
+      if utf8[index] != prefix.utf8Start[offset] { return nil }
+      index = utf8.index(after: index)
+    }
+    // Sliced by its UTF-8 bytes: a `String` subscript would round to a character boundary.
+    return String(decoding: utf8[index...], as: UTF8.self)
+  }
+
+  /// The balance of an account, as the postings left it.
+  public func accountBalance(_ account: String) -> Int64 {
+    if let rest = LedgerState.suffix(of: account, after: "escrow:") {
+      return enrollmentIDs.slot(rest).map { escrowAccounts[Int($0)] } ?? 0
+    }
+    if let rest = LedgerState.suffix(of: account, after: "parent:") {
+      return parentIDs.slot(rest).map { parentAccounts[Int($0)] } ?? 0
+    }
+    return otherAccounts[account, default: 0]
   }
 
   func requireInstitution(_ uscc: String, fault: (String) -> Void) {
@@ -186,87 +526,128 @@ public struct LedgerState: Sendable {
   }
 
   mutating func noteBankRef(_ ref: String, fault: (String) -> Void) {
-    if !bankRefs.insert(ref).inserted { fault("bank reference \(ref) is used twice") }
+    _ = noteBankRefIndex(ref, fault: fault)
   }
 
+  /// Notes a bank reference; returns the index that names it.
+  mutating func noteBankRefIndex(_ ref: String, fault: (String) -> Void) -> Int32 {
+    let (inserted, index) = bankRefs.insert(ref)
+    if !inserted { fault("bank reference \(ref) is used twice") }
+    return index
+  }
+
+  /// The bank reference of an enrollment's payment.
+  public func bankRef(of record: EnrollmentRecord) -> String { bankRefs.string(record.bankRef) }
+
   mutating func applyPayment(_ body: Payment, seq: Int64, fault: (String) -> Void) {
-    noteBankRef(body.bankRef, fault: fault)
-    if enrollments[body.enrollment] != nil { fault("enrollment \(body.enrollment) is created twice") }
+    let bankRef = noteBankRefIndex(body.bankRef, fault: fault)
+    let slot = Int(enrollmentSlotInserting(body.enrollment))
+    if enrollmentRecords[slot].exists { fault("enrollment \(body.enrollment) is created twice") }
     guard body.hours >= 1, body.amountFen >= 1 else {
       fault("payment of \(body.amountFen) fen for \(body.hours) hours is not positive")
       return
     }
-    if students[body.student]?.parent != body.parent { fault("payment by a parent who is not the student's") }
+    let student = studentSlotInserting(body.student)
+    let parent = parentSlotInserting(body.parent)
+    if studentParent[Int(student)] != parent { fault("payment by a parent who is not the student's") }
     if classes[body.classID]?.institution != body.institution {
       fault("payment for a class of another institution")
     }
     if institutions[body.institution]?.status != "active" {
       fault("payment to an institution that is not active")
     }
-    let expected = Posting.transfer(
-      body.amountFen, from: Posting.parent(body.parent), to: Posting.escrow(body.enrollment))
-    if body.postings != expected {
+    if !LedgerState.isTransfer(
+      body.postings, body.amountFen, from: "parent:", body.parent, to: "escrow:", body.enrollment)
+    {
       fault("payment postings do not move \(body.amountFen) fen from parent to escrow")
     }
-    enrollments[body.enrollment] = EnrollmentState(
-      student: body.student, parent: body.parent, classID: body.classID, institution: body.institution,
-      bankRef: body.bankRef, balance: EnrollmentBalance(hoursPaid: body.hours, amountFen: body.amountFen),
-      lastSeq: seq)
+    if !enrollmentRecords[slot].exists { enrollmentCount += 1 }
+    var record = EnrollmentRecord(
+      lastSeq: seq, bankRef: bankRef, student: student, parent: parent,
+      institution: institutionIDs.insert(body.institution).slot, exists: true,
+      hasContract: enrollmentRecords[slot].hasContract)
+    record.wide = enrollmentRecords[slot].wide
+    enrollmentRecords[slot] = record
+    setBalance(Int32(slot), EnrollmentBalance(hoursPaid: body.hours, amountFen: body.amountFen))
+  }
+
+  /// Whether `postings` are exactly `Posting.transfer(amount, from: fromPrefix + from, to: toPrefix + to)`,
+  /// compared without building the two account strings.
+  static func isTransfer(
+    _ postings: [Posting], _ amount: Int64, from fromPrefix: StaticString, _ from: String,
+    to toPrefix: StaticString, _ to: String
+  ) -> Bool {
+    guard postings.count == 2, postings[0].amountFen == 0 &- amount, postings[1].amountFen == amount,
+      let source = suffix(of: postings[0].account, after: fromPrefix),
+      let target = suffix(of: postings[1].account, after: toPrefix)
+    else { return false }
+    return source == from && target == to
   }
 
   mutating func applyLessonRecorded(_ body: LessonRecorded, seq: Int64, fault: (String) -> Void) {
-    guard var enrollment = enrollments[body.enrollment] else {
+    guard let slot = enrollmentSlot(body.enrollment) else {
       fault("lesson \(body.lesson) for unknown enrollment \(body.enrollment)")
       return
     }
-    if lessons[body.lesson] != nil { fault("lesson \(body.lesson) is created twice") }
-    if institutions[enrollment.institution]?.status != "active" {
+    var enrollment = view(slot)
+    let (lesson, inserted) = lessonIDs.insert(body.lesson)
+    if !inserted { fault("lesson \(body.lesson) is created twice") }
+    if institutionStatus(enrollment.institution) != "active" {
       fault("lesson for an institution that is not active")
     }
     do { try enrollment.balance.recordLesson(hours: body.hours) } catch {
       fault("lesson \(body.lesson): \(error)")
     }
     enrollment.lastSeq = seq
-    enrollments[body.enrollment] = enrollment
-    lessons[body.lesson] = LessonState(
-      enrollment: body.enrollment, hours: body.hours, status: "pending", lastSeq: seq)
+    store(slot, enrollment)
+    let record = LessonRecord(enrollment: slot, status: .pending, hours: body.hours, lastSeq: seq)
+    if inserted { lessonRecords.append(record) } else { lessonRecords[Int(lesson)] = record }
+  }
+
+  /// The status of the institution in `slot` of `institutionIDs`, nil when it is not registered.
+  func institutionStatus(_ slot: Int32) -> String? {
+    institutions[institutionIDs.id(slot)]?.status
   }
 
   mutating func applyLessonReleased(_ body: LessonReleased, seq: Int64, fault: (String) -> Void) {
-    guard let lesson = lessons[body.lesson], lesson.enrollment == body.enrollment,
-      var enrollment = enrollments[body.enrollment]
+    guard let lessonSlot = lessonIDs.slot(body.lesson), let slot = enrollmentSlot(body.enrollment),
+      lessonRecords[Int(lessonSlot)].enrollment == slot
     else {
       fault("release of unknown lesson \(body.lesson)")
       return
     }
-    let allowed = body.basis == .resolved ? lesson.status == "disputed" : lesson.status == "pending"
+    let lesson = lessonRecords[Int(lessonSlot)]
+    var enrollment = view(slot)
+    let allowed = body.basis == .resolved ? lesson.status == .disputed : lesson.status == .pending
     guard allowed else {
-      fault("release (\(body.basis.rawValue)) of lesson \(body.lesson), which is \(lesson.status)")
+      fault("release (\(body.basis.rawValue)) of lesson \(body.lesson), which is \(lesson.status.name)")
       return
     }
     let amount = enrollment.balance.releaseLesson(hours: lesson.hours)
     if amount != body.amountFen {
       fault("lesson \(body.lesson) releases \(body.amountFen) fen; the rule gives \(amount)")
     }
-    let expected = Posting.transfer(
-      body.amountFen, from: Posting.escrow(body.enrollment), to: Posting.institution(enrollment.institution))
-    if body.postings != expected {
+    if !LedgerState.isTransfer(
+      body.postings, body.amountFen, from: "escrow:", body.enrollment, to: "institution:",
+      institution(of: enrollment.record))
+    {
       fault("release postings do not move \(body.amountFen) fen from escrow to institution")
     }
     if enrollment.balance.escrowFen < 0 { fault("escrow of \(body.enrollment) goes negative") }
     enrollment.lastSeq = seq
-    enrollments[body.enrollment] = enrollment
-    lessons[body.lesson]?.status = "released"
-    lessons[body.lesson]?.lastSeq = seq
+    store(slot, enrollment)
+    lessonRecords[Int(lessonSlot)].status = .released
+    lessonRecords[Int(lessonSlot)].lastSeq = seq
   }
 
   mutating func applyRefund(_ body: Refund, seq: Int64, fault: (String) -> Void) {
     noteBankRef(body.bankRef, fault: fault)
-    if !refunds.insert(body.refund).inserted { fault("refund \(body.refund) is created twice") }
-    guard var enrollment = enrollments[body.enrollment] else {
+    if !refundIDs.insert(body.refund).inserted { fault("refund \(body.refund) is created twice") }
+    guard let slot = enrollmentSlot(body.enrollment) else {
       fault("refund for unknown enrollment \(body.enrollment)")
       return
     }
+    var enrollment = view(slot)
     do {
       let amount = try enrollment.balance.refund(hours: body.hours)
       if amount != body.amountFen {
@@ -275,14 +656,15 @@ public struct LedgerState: Sendable {
     } catch {
       fault("refund \(body.refund): \(error)")
     }
-    let expected = Posting.transfer(
-      body.amountFen, from: Posting.escrow(body.enrollment), to: Posting.parent(enrollment.parent))
-    if body.postings != expected {
+    if !LedgerState.isTransfer(
+      body.postings, body.amountFen, from: "escrow:", body.enrollment, to: "parent:",
+      parentIDs.id(enrollment.parent))
+    {
       fault("refund postings do not move \(body.amountFen) fen from escrow to parent")
     }
     if enrollment.balance.escrowFen < 0 { fault("escrow of \(body.enrollment) goes negative") }
     enrollment.lastSeq = seq
-    enrollments[body.enrollment] = enrollment
+    store(slot, enrollment)
     if let request = body.request { noteRequestExecuted(request, by: body, seq: seq, fault: fault) }
   }
 
@@ -290,20 +672,31 @@ public struct LedgerState: Sendable {
   /// likewise, escrow accounts equal to the enrollments' escrow, no negative escrow.
   public func finalFaults() -> [AuditFault] {
     var faults = parentFlowFinalFaults()
-    for (id, enrollment) in enrollments.sorted(by: { $0.key < $1.key }) {
-      let balance = enrollment.balance
-      if balance.escrowFen < 0 { faults.append(AuditFault(seq: 0, "enrollment \(id): escrow is negative")) }
-      if balance.hoursRemaining < 0 {
-        faults.append(AuditFault(seq: 0, "enrollment \(id): hours remaining negative"))
+    // Only the enrollments with a fault are sorted by id, to name them in the order of before.
+    var faulty: [(String, [AuditFault])] = []
+    for slot in enrollmentRecords.indices {
+      if slot % 4096 == 0 { scratch?.trimIfOverBudget() }
+      guard enrollmentRecords[slot].exists else { continue }
+      let balance = balance(Int32(slot))
+      let account = escrowAccounts[slot]
+      guard balance.escrowFen < 0 || balance.hoursRemaining < 0 || account != balance.escrowFen else {
+        continue
       }
-      if accounts[Posting.escrow(id), default: 0] != balance.escrowFen {
-        faults.append(
+      let id = enrollmentIDs.id(Int32(slot))
+      var found: [AuditFault] = []
+      if balance.escrowFen < 0 { found.append(AuditFault(seq: 0, "enrollment \(id): escrow is negative")) }
+      if balance.hoursRemaining < 0 {
+        found.append(AuditFault(seq: 0, "enrollment \(id): hours remaining negative"))
+      }
+      if account != balance.escrowFen {
+        found.append(
           AuditFault(
-            seq: 0,
-            "enrollment \(id): escrow account holds \(accounts[Posting.escrow(id), default: 0]) fen, balance says \(balance.escrowFen)"
+            seq: 0, "enrollment \(id): escrow account holds \(account) fen, balance says \(balance.escrowFen)"
           ))
       }
+      faulty.append((id, found))
     }
+    for (_, found) in faulty.sorted(by: { $0.0 < $1.0 }) { faults += found }
     return faults
   }
 }

@@ -1,0 +1,255 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// An array of plain values (no references) kept either in memory, like `Array`, or in a scratch
+/// file mapped into memory, whose pages the replay hands back to the kernel whenever the process
+/// grows past its budget (`ScratchSpace.trim`). The file is the replay's spill area: the kernel
+/// keeps what it can of it in its page cache and writes the rest to disk, so the audit's resident
+/// memory stays bounded however many enrollments the ledger holds.
+///
+/// It has value semantics: a copy shares the file until one of them is changed (copy on write).
+public struct FlatArray<Element: BitwiseCopyable & Sendable>: RandomAccessCollection, MutableCollection,
+  Sendable
+{
+  private var memory: [Element] = []
+  private var file: ScratchBuffer?
+  private var fileCount = 0
+
+  /// An empty array in memory.
+  public init() {}
+
+  /// An empty array in a scratch file of `space`, or in memory when `space` is nil or cannot make
+  /// one.
+  public init(in space: ScratchSpace?) {
+    if let space, let buffer = space.makeBuffer(stride: MemoryLayout<Element>.stride) { file = buffer }
+  }
+
+  public var startIndex: Int { 0 }
+  public var endIndex: Int { file == nil ? memory.count : fileCount }
+  public func index(after index: Int) -> Int { index + 1 }
+  public func index(before index: Int) -> Int { index - 1 }
+
+  public subscript(index: Int) -> Element {
+    get {
+      guard let file else { return memory[index] }
+      precondition(index >= 0 && index < fileCount, "FlatArray index out of range")
+      return file.base.load(fromByteOffset: index * MemoryLayout<Element>.stride, as: Element.self)
+    }
+    set {
+      guard file != nil else {
+        memory[index] = newValue
+        return
+      }
+      precondition(index >= 0 && index < fileCount, "FlatArray index out of range")
+      makeUnique()
+      file!.base.storeBytes(
+        of: newValue, toByteOffset: index * MemoryLayout<Element>.stride, as: Element.self)
+    }
+  }
+
+  public mutating func append(_ element: Element) {
+    guard file != nil else {
+      memory.append(element)
+      return
+    }
+    makeUnique()
+    file!.ensureCapacity(fileCount + 1)
+    file!.base.storeBytes(
+      of: element, toByteOffset: fileCount * MemoryLayout<Element>.stride, as: Element.self)
+    fileCount += 1
+  }
+
+  /// Appends `count` copies of `element`.
+  public mutating func append(repeating element: Element, count: Int) {
+    guard file != nil else {
+      memory.append(contentsOf: repeatElement(element, count: count))
+      return
+    }
+    for _ in 0..<count { append(element) }
+  }
+
+  public mutating func reserveCapacity(_ capacity: Int) {
+    guard file != nil else {
+      memory.reserveCapacity(capacity)
+      return
+    }
+    makeUnique()
+    file!.ensureCapacity(capacity)
+  }
+
+  private mutating func makeUnique() {
+    if !isKnownUniquelyReferenced(&file!) { file = file!.copy(count: fileCount) }
+  }
+}
+
+/// Where a replay spills its per-enrollment arrays: scratch files in one directory (unlinked at
+/// once, so nothing is left behind), and the budget of resident memory above which their pages
+/// are handed back to the kernel.
+public final class ScratchSpace: @unchecked Sendable {
+  let directory: String
+  /// The resident set size, in bytes, above which `trimIfOverBudget` drops the mapped pages.
+  public let budget: Int
+  private var buffers: [Weak] = []
+  private var statm: Int32 = -1
+  /// How many times the pages were handed back (for measurements and tests).
+  public private(set) var trims = 0
+
+  struct Weak {
+    weak var buffer: ScratchBuffer?
+  }
+
+  /// Guards `buffers` and `trims`: buffers are made and trimmed on both audit threads.
+  private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+
+  /// Scratch files in `directory`; trims when the process's resident memory passes `budget` bytes.
+  public init(directory: String, budget: Int) {
+    self.directory = directory
+    self.budget = budget
+    statm = open("/proc/self/statm", O_RDONLY)
+    pthread_mutex_init(lock, nil)
+  }
+
+  deinit {
+    if statm >= 0 { close(statm) }
+    pthread_mutex_destroy(lock)
+    lock.deallocate()
+  }
+
+  private func locked<T>(_ body: () -> T) -> T {
+    pthread_mutex_lock(lock)
+    defer { pthread_mutex_unlock(lock) }
+    return body()
+  }
+
+  func makeBuffer(stride: Int) -> ScratchBuffer? {
+    guard let buffer = ScratchBuffer(directory: directory, stride: stride) else { return nil }
+    locked {
+      buffers.removeAll { $0.buffer == nil }
+      buffers.append(Weak(buffer: buffer))
+    }
+    return buffer
+  }
+
+  /// The process's resident set size in bytes, or nil where /proc is not there.
+  public var residentBytes: Int? {
+    guard statm >= 0 else { return nil }
+    var text = [UInt8](repeating: 0, count: 128)
+    let count = text.withUnsafeMutableBytes { pread(statm, $0.baseAddress, 127, 0) }
+    guard count > 0 else { return nil }
+    // "size resident shared text lib data dt", in pages.
+    let fields = text[..<count].split(separator: UInt8(ascii: " "))
+    guard fields.count > 1, let pages = Int(String(decoding: fields[1], as: UTF8.self)) else { return nil }
+    return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+  }
+
+  /// Hands the scratch files' pages back to the kernel when the process is over its budget.
+  public func trimIfOverBudget() {
+    guard let resident = residentBytes, resident > budget else { return }
+    trim()
+  }
+
+  /// Hands every mapped page of the scratch files back to the kernel (their contents stay in the
+  /// files and come back on the next access). Call it from the thread that changes the arrays, or
+  /// while none does: an array growing meanwhile maps its file again.
+  public func trim() {
+    locked {
+      trims += 1
+      for weak in buffers { weak.buffer?.dropPages() }
+    }
+  }
+}
+
+/// One scratch file mapped into memory, grown in steps.
+final class ScratchBuffer: @unchecked Sendable {
+  let directory: String
+  let stride: Int
+  private let descriptor: Int32
+  private(set) var base: UnsafeMutableRawPointer
+  private var mappedBytes: Int
+  private var fileBytes = 0
+
+  static let step = 1 << 20
+
+  init?(directory: String, stride: Int) {
+    var template = Array((directory + "/jianguan-audit-XXXXXX").utf8CString)
+    let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+    guard descriptor >= 0 else { return nil }
+    // Unlinked at once: the file lives as long as it is open, and nothing is left behind.
+    template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+    let bytes = ScratchBuffer.step
+    // Blocks are allocated now, not when a page is first written: a full disk is an error here
+    // (the array then stays in memory), never a SIGBUS later.
+    guard ScratchBuffer.allocate(descriptor, bytes),
+      let pointer = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, descriptor, 0), pointer != MAP_FAILED
+    else {
+      close(descriptor)
+      return nil
+    }
+    self.directory = directory
+    self.stride = stride
+    self.descriptor = descriptor
+    self.base = pointer
+    self.mappedBytes = bytes
+    self.fileBytes = bytes
+  }
+
+  deinit {
+    munmap(base, mappedBytes)
+    close(descriptor)
+  }
+
+  /// Makes the file `bytes` long with its blocks allocated.
+  static func allocate(_ descriptor: Int32, _ bytes: Int) -> Bool {
+    #if canImport(Glibc)
+      return posix_fallocate(descriptor, 0, off_t(bytes)) == 0
+    #else
+      return ftruncate(descriptor, off_t(bytes)) == 0
+    #endif
+  }
+
+  /// Makes room for `count` elements: the file grows, and is mapped again when it outgrows the
+  /// mapping (its contents are in the file, so nothing is copied).
+  func ensureCapacity(_ count: Int) {
+    let needed = count * stride
+    guard needed > fileBytes else { return }
+    let bytes = max(needed, fileBytes * 2).roundedUp(to: ScratchBuffer.step)
+    guard ScratchBuffer.allocate(descriptor, bytes) else {
+      fatalError(
+        "the audit's scratch file in \(directory) cannot grow to \(bytes) bytes: is the disk full? (TMPDIR)")
+    }
+    munmap(base, mappedBytes)
+    guard let pointer = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, descriptor, 0),
+      pointer != MAP_FAILED
+    else { fatalError("the audit's scratch file cannot be mapped") }
+    base = pointer
+    mappedBytes = bytes
+    fileBytes = bytes
+  }
+
+  /// A buffer of its own with the first `count` elements.
+  func copy(count: Int) -> ScratchBuffer {
+    guard let copy = ScratchBuffer(directory: directory, stride: stride) else {
+      fatalError("the audit's scratch file cannot be copied")
+    }
+    copy.ensureCapacity(count)
+    copy.base.copyMemory(from: base, byteCount: count * stride)
+    return copy
+  }
+
+  /// Drops the mapping's pages from the process (MADV_DONTNEED); the file keeps their contents.
+  func dropPages() {
+    #if canImport(Glibc)
+      _ = madvise(base, mappedBytes, MADV_DONTNEED)
+    #else
+      _ = msync(base, mappedBytes, MS_ASYNC)
+      _ = madvise(base, mappedBytes, MADV_DONTNEED)
+    #endif
+  }
+}
+
+extension Int {
+  fileprivate func roundedUp(to step: Int) -> Int { (self + step - 1) / step * step }
+}

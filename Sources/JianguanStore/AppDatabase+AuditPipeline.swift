@@ -1,0 +1,263 @@
+import Foundation
+import JianguanCore
+import JianguanCrypto
+import JianguanLedger
+
+/// The audit's two halves, on the machine's two cores: the reading thread steps the ledger rows
+/// and hashes them (each entry's hash against the stored one, its Merkle leaf into the root); the
+/// replaying thread decodes and replays them. Rows go from one to the other in batches through a
+/// bounded queue, in seq order, and the replaying thread emits every fault of an entry in the order
+/// the one-thread audit did, so the report is the same, deterministically.
+final class AuditBatch: @unchecked Sendable {
+  struct Record {
+    var seq: Int64
+    /// Whether the raw bytes hash to the stored hash.
+    var hashMatches: Bool
+    var stored: StoredHash
+    var kind: Range<Int>
+    var entry: Range<Int>
+    /// For an entry that looks like a contract: where its payload seems to be (offsets in the
+    /// entry) and that range's digest, hashed on the reading thread. The replaying thread uses it
+    /// only when its decoding finds the payload exactly there.
+    var contract: (range: Range<Int>, digest: SHA256Digest)?
+  }
+
+  var bytes: [UInt8] = []
+  var records: [Record] = []
+
+  static let maximumRecords = 256
+  static let maximumBytes = 256 * 1024
+
+  var isFull: Bool { records.count >= AuditBatch.maximumRecords || bytes.count >= AuditBatch.maximumBytes }
+
+  func append(
+    seq: Int64, hashMatches: Bool, stored: StoredHash, kind: UnsafeBufferPointer<UInt8>,
+    entry: UnsafeBufferPointer<UInt8>, contract: (range: Range<Int>, digest: SHA256Digest)?
+  ) {
+    let kindStart = bytes.count
+    bytes.append(contentsOf: kind)
+    let entryStart = bytes.count
+    bytes.append(contentsOf: entry)
+    records.append(
+      Record(
+        seq: seq, hashMatches: hashMatches, stored: stored, kind: kindStart..<entryStart,
+        entry: entryStart..<bytes.count, contract: contract))
+  }
+
+  static let contractHead = Array(#"{"kind":"contract.issued","payload":"#.utf8)
+  static let prevMember = Array(#","prev":""#.utf8)
+
+  /// Where the payload of a `contract.issued` entry would be: after its fixed head, up to the
+  /// last `,"prev":"` (the members after the payload are short). Nil when the bytes do not look
+  /// so; only a guess, which the replaying thread checks against its decoding.
+  static func contractPayloadRange(_ entry: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+    let head = contractHead.count
+    guard entry.count > head + prevMember.count, contractHead.elementsEqual(entry[..<head]) else {
+      return nil
+    }
+    var end = entry.count - prevMember.count
+    let limit = max(head, entry.count - 160)
+    while end >= limit {
+      if entry[end] == UInt8(ascii: ","), prevMember.elementsEqual(entry[end..<(end + prevMember.count)]) {
+        return head..<end
+      }
+      end -= 1
+    }
+    return nil
+  }
+
+  func clear() {
+    bytes.removeAll(keepingCapacity: true)
+    records.removeAll(keepingCapacity: true)
+  }
+}
+
+/// A bounded FIFO of batches between the two threads, with a pool of emptied batches to reuse:
+/// memory stays at a few batches whatever the ledger's size.
+final class AuditQueue: @unchecked Sendable {
+  private let condition = NSCondition()
+  private var full: [AuditBatch] = []
+  private var empty: [AuditBatch] = []
+  private var finished = false
+  private let limit = 4
+
+  /// An empty batch to fill.
+  func emptyBatch() -> AuditBatch {
+    condition.lock()
+    defer { condition.unlock() }
+    return empty.popLast() ?? AuditBatch()
+  }
+
+  /// Hands a filled batch to the replaying thread; waits while `limit` batches are queued.
+  func push(_ batch: AuditBatch) {
+    condition.lock()
+    while full.count >= limit { condition.wait() }
+    full.append(batch)
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  /// The next filled batch, or nil once the reader finished and the queue is drained.
+  func pop() -> AuditBatch? {
+    condition.lock()
+    defer { condition.unlock() }
+    while full.isEmpty && !finished { condition.wait() }
+    guard !full.isEmpty else { return nil }
+    let batch = full.removeFirst()
+    condition.broadcast()
+    return batch
+  }
+
+  func recycle(_ batch: AuditBatch) {
+    batch.clear()
+    condition.lock()
+    empty.append(batch)
+    condition.unlock()
+  }
+
+  func finish() {
+    condition.lock()
+    finished = true
+    condition.broadcast()
+    condition.unlock()
+  }
+}
+
+/// The replaying half: every check of an entry that is not its hash or Merkle leaf.
+final class AuditReplayer: @unchecked Sendable {
+  var state: LedgerState
+  var faults: [AuditFault] = []
+  var entries: Int64 = 0
+  /// Set when an entry's bytes were not valid UTF-8 without NUL: the reading thread hashed the
+  /// raw bytes, while the audit reads entries as strings, so the Merkle root is computed again.
+  var dirty = false
+  private var expectedSeq: Int64 = 1
+  private var previousHash = StoredHash(digest: SHA256Digest(Entry.genesisPrevious)!)
+  private var hasher = SHA256.Hasher()
+  private let finished = NSCondition()
+  private var done = false
+
+  init(scratch: ScratchSpace?) {
+    state = LedgerState(scratch: scratch)
+  }
+
+  /// Replays the queue's batches on a thread of its own until the queue is finished.
+  func start(_ queue: AuditQueue) {
+    let thread = Thread { [self] in
+      while let batch = queue.pop() {
+        batch.bytes.withUnsafeBufferPointer { bytes in
+          for record in batch.records { process(record, bytes) }
+        }
+        queue.recycle(batch)
+      }
+      finished.lock()
+      done = true
+      finished.broadcast()
+      finished.unlock()
+    }
+    thread.stackSize = 8 << 20
+    thread.start()
+  }
+
+  /// Waits until the replaying thread has drained the queue.
+  func wait() {
+    finished.lock()
+    while !done { finished.wait() }
+    finished.unlock()
+  }
+
+  func process(_ record: AuditBatch.Record, _ bytes: UnsafeBufferPointer<UInt8>) {
+    let seq = record.seq
+    func fault(_ message: String) { faults.append(AuditFault(seq: seq, message)) }
+    if seq != expectedSeq {
+      faults.append(
+        AuditFault(
+          seq: expectedSeq,
+          seq > expectedSeq
+            ? "entries \(expectedSeq)…\(seq - 1) are missing (seq jumps to \(seq))"
+            : "seq \(seq) is out of order"))
+    }
+    expectedSeq = seq + 1
+    let raw = UnsafeBufferPointer(rebasing: bytes[record.entry])
+    let kindColumn = UnsafeBufferPointer(rebasing: bytes[record.kind])
+    if let decoded = EntryDecoding.decode(raw) {
+      // The fast path accepted every byte: they are valid UTF-8 without NUL, so exactly the
+      // bytes of the `String` the audit reads, and the reading thread hashed those.
+      if !record.hashMatches {
+        fault("the entry's bytes do not hash to its stored hash (the entry was edited)")
+      }
+      if decoded.seq != seq {
+        fault("the entry says seq \(decoded.seq) but is stored at seq \(seq) (entries moved or swapped)")
+      }
+      if !previousHash.matches(decoded.previousHash) {
+        fault(
+          "prev is \(Hex.encode(decoded.previousHash.bytes).prefix(16))…, the hash of entry \(seq - 1) is \(Hex.encode(previousHash.bytes).prefix(16))… (the chain is broken)"
+        )
+      }
+      if !AuditReplayer.textEquals(kindColumn, decoded.kind) {
+        fault("the kind column says \(AuditReplayer.string(kindColumn)), the entry \(decoded.kind)")
+      }
+      var payloadDigest: SHA256Digest?
+      if case .parentFlow(.contractIssued) = decoded.event {
+        if let contract = record.contract, contract.range == decoded.payloadRange {
+          payloadDigest = contract.digest
+        } else {
+          payloadDigest = hasher.digest(
+            raw.baseAddress! + decoded.payloadRange.lowerBound, count: decoded.payloadRange.count)
+        }
+      }
+      state.apply(decoded.event, seq: seq, payloadDigest: payloadDigest, faults: &faults)
+    } else {
+      // The generic path, exactly as the audit always read an entry: as GRDB reads a `String`.
+      let text = AuditReplayer.string(raw)
+      let bytes = Array(text.utf8)
+      let same = bytes.count == raw.count && bytes.withUnsafeBufferPointer { $0.elementsEqual(raw) }
+      var hashMatches = record.hashMatches
+      if !same {
+        dirty = true
+        hashMatches = record.stored.matches(
+          bytes.withUnsafeBytes { hasher.digest($0.baseAddress, count: $0.count) })
+      }
+      if !hashMatches {
+        fault("the entry's bytes do not hash to its stored hash (the entry was edited)")
+      }
+      do {
+        let entry = try Entry.parse(bytes)
+        if entry.seq != seq {
+          fault("the entry says seq \(entry.seq) but is stored at seq \(seq) (entries moved or swapped)")
+        }
+        if entry.previousHash != previousHash.bytes {
+          fault(
+            "prev is \(Hex.encode(entry.previousHash).prefix(16))…, the hash of entry \(seq - 1) is \(Hex.encode(previousHash.bytes).prefix(16))… (the chain is broken)"
+          )
+        }
+        let kind = AuditReplayer.string(kindColumn)
+        if entry.kind != kind {
+          fault("the kind column says \(kind), the entry \(entry.kind)")
+        }
+        let event = try Event(kind: entry.kind, payload: entry.payload)
+        state.apply(event, seq: seq, payloadDigest: nil, faults: &faults)
+      } catch {
+        fault("the entry cannot be read: \(error)")
+      }
+    }
+    previousHash = record.stored
+    entries += 1
+    if entries % 256 == 0 { state.scratch?.trimIfOverBudget() }
+  }
+
+  /// Text bytes as GRDB reads a `String` (`String(cString:)`): up to the first NUL, invalid UTF-8
+  /// repaired.
+  static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+    let end = bytes.firstIndex(of: 0) ?? bytes.count
+    return String(decoding: UnsafeBufferPointer(rebasing: bytes[..<end]), as: UTF8.self)
+  }
+
+  /// Whether text bytes read as a string equal to `expected`.
+  static func textEquals(_ bytes: UnsafeBufferPointer<UInt8>, _ expected: String) -> Bool {
+    var expected = expected
+    let same = expected.withUTF8 { $0.elementsEqual(bytes) }
+    if same, !bytes.contains(0) { return true }
+    return string(bytes) == expected
+  }
+}
