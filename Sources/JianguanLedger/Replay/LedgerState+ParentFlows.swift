@@ -171,7 +171,9 @@ extension LedgerState {
     if basis == .deemed && on <= request.answerDue {
       fault("refund request \(id) deemed agreed on \(on), before its answer was due (\(request.answerDue))")
     }
-    if let slot = enrollmentSlot(request.enrollment), balance(slot).hoursReserved >= request.hours {
+    if let slot = enrollmentSlot(request.enrollment), request.hours >= 1,
+      balance(slot).hoursReserved >= request.hours
+    {
       var enrollment = view(slot)
       enrollment.balance.unreserve(hours: request.hours)
       enrollment.lastSeq = seq

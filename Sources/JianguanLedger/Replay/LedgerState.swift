@@ -375,6 +375,13 @@ public struct LedgerState: Sendable {
       let lesson = lessonRecords[Int(slot)]
       if enrollmentRecords[Int(lesson.enrollment)].exists {
         var balance = balance(lesson.enrollment)
+        // A recording the rules refused may have left hours that are not pending: a fault, not a crash.
+        guard lesson.hours >= 1, lesson.hours <= balance.hoursPending else {
+          fault(
+            "void of lesson \(body.lesson): its \(lesson.hours) hours are not pending on its enrollment (\(balance.hoursPending) are)"
+          )
+          break
+        }
         balance.voidLesson(hours: lesson.hours)
         setBalance(lesson.enrollment, balance)
         enrollmentRecords[Int(lesson.enrollment)].lastSeq = seq
@@ -621,6 +628,12 @@ public struct LedgerState: Sendable {
     let allowed = body.basis == .resolved ? lesson.status == .disputed : lesson.status == .pending
     guard allowed else {
       fault("release (\(body.basis.rawValue)) of lesson \(body.lesson), which is \(lesson.status.name)")
+      return
+    }
+    guard lesson.hours >= 1, lesson.hours <= enrollment.balance.hoursPending else {
+      fault(
+        "release of lesson \(body.lesson): its \(lesson.hours) hours are not pending on \(body.enrollment) (\(enrollment.balance.hoursPending) are)"
+      )
       return
     }
     let amount = enrollment.balance.releaseLesson(hours: lesson.hours)
