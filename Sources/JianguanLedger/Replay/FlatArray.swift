@@ -217,13 +217,13 @@ final class ScratchBuffer: @unchecked Sendable {
     guard needed > fileBytes else { return }
     let bytes = max(needed, fileBytes * 2).roundedUp(to: ScratchBuffer.step)
     guard ScratchBuffer.allocate(descriptor, bytes) else {
-      fatalError(
-        "the audit's scratch file in \(directory) cannot grow to \(bytes) bytes: is the disk full? (TMPDIR)")
+      ScratchBuffer.stop(
+        "the audit's scratch file in \(directory) cannot grow to \(bytes) bytes: the disk is full")
     }
     munmap(base, mappedBytes)
     guard let pointer = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, descriptor, 0),
       pointer != MAP_FAILED
-    else { fatalError("the audit's scratch file cannot be mapped") }
+    else { ScratchBuffer.stop("the audit's scratch file in \(directory) cannot be mapped into memory") }
     base = pointer
     mappedBytes = bytes
     fileBytes = bytes
@@ -232,11 +232,19 @@ final class ScratchBuffer: @unchecked Sendable {
   /// A buffer of its own with the first `count` elements.
   func copy(count: Int) -> ScratchBuffer {
     guard let copy = ScratchBuffer(directory: directory, stride: stride) else {
-      fatalError("the audit's scratch file cannot be copied")
+      ScratchBuffer.stop("the audit's scratch file in \(directory) cannot be copied: the disk is full")
     }
     copy.ensureCapacity(count)
     copy.base.copyMemory(from: base, byteCount: count * stride)
     return copy
+  }
+
+  /// Ends the process as the tool ends on a database failure (status 2, one sentence): the audit
+  /// cannot go on without room for its replay, and has written nothing.
+  static func stop(_ message: String) -> Never {
+    var line = Array("jianguan: \(message) (set TMPDIR to a folder with room); nothing was written\n".utf8)
+    _ = write(2, &line, line.count)
+    exit(2)
   }
 
   /// Drops the mapping's pages from the process (MADV_DONTNEED); the file keeps their contents.
