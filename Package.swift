@@ -21,8 +21,6 @@ let package = Package(
       providers: [.apt(["libssl-dev"])]
     ),
     .target(name: "JianguanCrypto", dependencies: ["COpenSSL"]),
-    // One C wrapper for the system SQLite's variadic sqlite3_db_config().
-    .target(name: "CSQLiteConfig", linkerSettings: [.linkedLibrary("sqlite3")]),
     // Pure domain core: money, identifiers, policy, calendar, schedules. No I/O.
     .target(name: "JianguanCore"),
     // Entry encoding, hash chain, replay, Merkle tree, checkpoints. No SQL.
@@ -31,7 +29,7 @@ let package = Package(
     .target(
       name: "JianguanStore",
       dependencies: [
-        "JianguanCore", "JianguanLedger", "JianguanCrypto", "CSQLiteConfig",
+        "JianguanCore", "JianguanLedger", "JianguanCrypto",
         .product(name: "GRDB", package: "GRDB.swift"),
         // The system SQLite's C API, for the few statements of the import's hot path.
         .product(name: "GRDBSQLite", package: "GRDB.swift"),

@@ -114,8 +114,7 @@ extension AppDatabase {
     return report
   }
 
-  /// Closes the connection. Its commits stay in the WAL until the next checkpoint (see
-  /// `AppDatabase.configuration()`); a backup, by contrast, is one self-contained file.
+  /// Closes the connection (and, for the last one, folds the WAL back into the file).
   func close() throws {
     do { try writer.close() } catch let error as DatabaseError { throw StoreError(error) }
   }

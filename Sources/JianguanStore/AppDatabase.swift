@@ -1,4 +1,3 @@
-import CSQLiteConfig
 import Foundation
 import GRDB
 import JianguanCore
@@ -36,12 +35,6 @@ public final class AppDatabase: Sendable {
     configuration.busyMode = .timeout(30)
     configuration.prepareDatabase { db in
       try db.execute(sql: "PRAGMA journal_mode = WAL")
-      // A command's transaction is durable in the WAL once committed; checkpointing it again on
-      // close cost a short command two more fsyncs. SQLite still checkpoints every 1000 pages.
-      // Copies are taken with `jianguan backup`, which reads through the WAL.
-      guard jianguan_sqlite_no_checkpoint_on_close(db.sqliteConnection) == SQLITE_OK else {
-        throw DatabaseError(message: "SQLite refused SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE")
-      }
     }
     return configuration
   }

@@ -2,9 +2,8 @@ import Foundation
 import GRDB
 import JianguanCore
 import JianguanLedger
+import JianguanStore
 import Testing
-
-@testable import JianguanStore
 
 /// `backup` copies a consistent snapshot and audits it; `restore` puts only a verified copy in place.
 @Suite struct BackupTests {
@@ -32,40 +31,6 @@ import Testing
     let other = try AppDatabase.restore(
       from: copy, to: restored, keyPath: "/nonexistent.key", replace: true, reference: StoreFixture.reference)
     #expect(other.keyOpensPersonalData == false)
-  }
-
-  /// A command leaves its commits in the WAL (no checkpoint on close, for a short command's
-  /// speed), so a backup must be one self-contained file: copied alone, it audits and holds
-  /// every entry.
-  @Test func aBackupIsOneSelfContainedFileWhileTheLiveDatabaseKeepsItsWAL() throws {
-    let fixture = try StoreFixture()
-    let (_, classID) = try fixture.openClass()
-    for _ in 0..<5 {
-      _ = try fixture.pay(fixture.paymentForm(student: try fixture.student(), classID: classID))
-    }
-    let size = try fixture.database.size()
-    let copy = fixture.directory.appendingPathComponent("copy.sqlite").path
-    _ = try fixture.database.backup(to: copy)
-    for suffix in ["-wal", "-shm", "-journal"] {
-      #expect(!FileManager.default.fileExists(atPath: copy + suffix), "backup left \(suffix)")
-    }
-    let alone = fixture.directory.appendingPathComponent("alone")
-    try FileManager.default.createDirectory(at: alone, withIntermediateDirectories: true)
-    let moved = alone.appendingPathComponent("copy.sqlite").path
-    try FileManager.default.copyItem(atPath: copy, toPath: moved)
-    let reopened = try AppDatabase.open(
-      path: moved, keyPath: moved + ".key", reference: StoreFixture.reference)
-    #expect(try reopened.size() == size)
-    #expect(try reopened.audit().ok)
-
-    // The live database closed without a checkpoint: its last commits are in its WAL, and a new
-    // connection reads them.
-    try fixture.database.close()
-    let wal = (try? FileManager.default.attributesOfItem(atPath: fixture.path + "-wal"))?[.size] as? NSNumber
-    #expect((wal?.intValue ?? 0) > 0)
-    let again = try AppDatabase.open(
-      path: fixture.path, keyPath: fixture.path + ".key", reference: StoreFixture.reference)
-    #expect(try again.size() == size)
   }
 
   @Test func restoreRefusesACopyThatDoesNotVerify() throws {
