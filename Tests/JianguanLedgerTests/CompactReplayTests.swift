@@ -416,6 +416,27 @@ import Testing
     #expect(Array(inMemory) == [7, 7, 7])
   }
 
+  @Test func zerosAppendedToASpilledArrayReadAsZerosWithoutComingIntoMemory() throws {
+    let scratch = ScratchSpace(directory: "/tmp", budget: Int.max)
+    var array = FlatArray<Int64>(in: scratch)
+    for value in 1...3 { array.append(Int64(value)) }
+    var copy = array
+    copy.append(repeating: 0, count: 5)
+    array.append(repeating: 9, count: 2)
+    #expect(Array(copy) == [1, 2, 3, 0, 0, 0, 0, 0] && Array(array) == [1, 2, 3, 9, 9])
+    // 64M zeros, 512 MB: appended, they must not pass through the process's memory. (Reserved
+    // first, so that no remapping hands the pages back on the way.)
+    array.reserveCapacity(5 + 64 << 20)
+    let before = try #require(scratch.residentBytes)
+    array.append(repeating: 0, count: 64 << 20)
+    let after = try #require(scratch.residentBytes)
+    #expect(after - before < 256 << 20, "resident memory grew by \(after - before) bytes")
+    #expect(array.count == 5 + 64 << 20)
+    #expect(array[4] == 9 && array[5] == 0 && array[40_000_000] == 0 && array[array.count - 1] == 0)
+    array.append(-1)
+    #expect(array[array.count - 1] == -1 && array[array.count - 2] == 0)
+  }
+
   @Test func idsOfTheCanonicalFormAndOthersGetTheirOwnSlots() {
     var table = IDTable(prefix: "E")
     #expect(table.insert("E1") == (0, true))

@@ -68,6 +68,16 @@ public struct FlatArray<Element: BitwiseCopyable & Sendable>: RandomAccessCollec
       memory.append(contentsOf: repeatElement(element, count: count))
       return
     }
+    guard count > 0 else { return }
+    makeUnique()
+    file!.ensureCapacity(fileCount + count)
+    // The file past `fileCount` has never been written (the array never shrinks) and reads as
+    // zeros: zeros are appended without touching a page. A table of 16M empty buckets would
+    // otherwise pass 128 MB through the process's memory between two trims.
+    if withUnsafeBytes(of: element, { $0.allSatisfy { $0 == 0 } }) {
+      fileCount += count
+      return
+    }
     for _ in 0..<count { append(element) }
   }
 

@@ -173,7 +173,16 @@ public struct LedgerState: Sendable {
   public private(set) var venues: [String: String] = [:]
   public private(set) var teachers: [String: String] = [:]
   public private(set) var courses: [String: CourseAdded] = [:]
-  public private(set) var classes: [String: ClassAdded] = [:]
+  /// What the replay needs of each class: a city registers tens of thousands, so its schedule,
+  /// venue and teacher (checked once, when it is added) are not kept.
+  public private(set) var classes: [String: ClassRecord] = [:]
+
+  public struct ClassRecord: Sendable, Equatable {
+    public var course: String
+    public var institution: String
+    public var starts: String
+    public var ends: String
+  }
 
   /// Every parent named by a registration, a student, a payment or an account.
   public private(set) var parentIDs: IDTable
@@ -324,7 +333,15 @@ public struct LedgerState: Sendable {
       register(body.id, in: &courses, value: body, what: "course", fault: fault)
       requireInstitution(body.institution, fault: fault)
     case .classAdded(let body):
-      register(body.id, in: &classes, value: body, what: "class", fault: fault)
+      // The institution's key string is shared rather than kept once more per class (an USCC is too
+      // long to be stored inline in a `String`); it compares equal to the class's own.
+      let institution = institutions.index(forKey: body.institution).map { institutions[$0].key }
+      register(
+        body.id, in: &classes,
+        value: ClassRecord(
+          course: body.course, institution: institution ?? body.institution, starts: body.starts,
+          ends: body.ends),
+        what: "class", fault: fault)
       if courses[body.course]?.institution != body.institution {
         fault("class \(body.id): course of another institution")
       }
