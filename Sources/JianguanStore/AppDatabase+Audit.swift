@@ -168,7 +168,7 @@ extension AppDatabase {
       let replayed = state.enrollmentRecords[Int(slot)]
       let expected = state.balance(slot)
       rowsRead += 1
-      if rowsRead % 256 == 0 { state.scratch?.trimIfOverBudget() }
+      state.scratch?.trimIfOverBudget(atStep: rowsRead)
       let pairs: [(String, Int32, Int64)] = [
         ("amount_fen", 1, expected.amountFen), ("released_fen", 2, expected.releasedFen),
         ("refunded_fen", 3, expected.refundedFen), ("escrow_fen", 4, expected.escrowFen),
@@ -235,7 +235,7 @@ extension AppDatabase {
         continue
       }
       let replayed = state.lessonRecords[Int(slot)]
-      if slot % 256 == 0 { state.scratch?.trimIfOverBudget() }
+      state.scratch?.trimIfOverBudget(atStep: slot)
       if !lessonRows.textEquals(1, replayed.status.name) || replayed.hours != lessonRows.int64(2) {
         faults.append(
           AuditFault(

@@ -20,7 +20,7 @@ extension AppDatabase {
         continue
       }
       let replayed = state.contractDigests[Int(slot)]
-      if contractsSeen % 256 == 0 { state.scratch?.trimIfOverBudget() }
+      state.scratch?.trimIfOverBudget(atStep: contractsSeen)
       // Equal digests mean the stored bytes are the canonical terms (valid UTF-8, no NUL), so
       // the `String` read of before was the same; only a difference is checked again on it.
       let terms = contracts.text(1)

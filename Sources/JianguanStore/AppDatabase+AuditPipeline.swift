@@ -243,7 +243,7 @@ final class AuditReplayer: @unchecked Sendable {
     }
     previousHash = record.stored
     entries += 1
-    if entries % 256 == 0 { state.scratch?.trimIfOverBudget() }
+    state.scratch?.trimIfOverBudget(atStep: entries)
   }
 
   /// Text bytes as GRDB reads a `String` (`String(cString:)`): up to the first NUL, invalid UTF-8

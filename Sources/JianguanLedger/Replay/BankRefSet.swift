@@ -92,7 +92,7 @@ public struct BankRefSet: Sendable {
     // spelling of each member comes first, so exactly the members are placed.
     for index in ends.indices {
       // Millions of references pass through memory here: keep to the budget on the way.
-      if index % 4096 == 0 { scratch?.trimIfOverBudget() }
+      scratch?.trimIfOverBudget(atStep: index)
       let ref = string(Int32(index))
       let hash = UInt64(bitPattern: Int64(ref.hashValue))
       let tag = UInt32(truncatingIfNeeded: hash >> 32)

@@ -155,6 +155,15 @@ public final class ScratchSpace: @unchecked Sendable {
     return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
   }
 
+  /// `trimIfOverBudget` at every 32nd step of a loop that reads scratch arrays at random. A read
+  /// fault on a file mapping maps the page cache's whole folio around the page, not one page:
+  /// 1,000 random reads of a 128 MB scratch file made 116 MB resident on this machine's Linux
+  /// 6.18. Checking every 256 entries let the 10M audit reach 72 MB.
+  @inline(__always)
+  public func trimIfOverBudget(atStep step: some BinaryInteger) {
+    if step % 32 == 0 { trimIfOverBudget() }
+  }
+
   /// Hands the scratch files' pages back to the kernel when the process is over its budget.
   public func trimIfOverBudget() {
     guard let resident = residentBytes, resident > budget else { return }
