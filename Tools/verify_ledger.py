@@ -9,6 +9,7 @@ Prints the RFC 6962 Merkle root and the total escrow; exits 0 when everything ho
 
 Usage: jianguan ledger export | python3 Tools/verify_ledger.py [--json]
 """
+import base64
 import hashlib
 import json
 import sys
@@ -58,6 +59,42 @@ def merkle_root(leaf_hashes):
     return node
 
 
+def check_checkpoint(note, verifier_key, origin, seq, leaves):
+    """A checkpoint.signed entry: its note (C2SP tlog-checkpoint in a signed note) must sign fewer
+    entries than its own seq, name the log's origin, carry the Merkle root of those entries, and
+    verify with the key of the last checkpoint.key entry (when Python's `cryptography` is there)."""
+    if verifier_key is None:
+        return "a checkpoint is signed before the log names a checkpoint key"
+    text, _, signatures = note.partition("\n\n")
+    lines = text.split("\n")
+    if len(lines) < 3 or lines[0] != origin:
+        return "the checkpoint does not name the log's origin"
+    size = int(lines[1])
+    if size >= seq:
+        return "the checkpoint signs %d entries, not fewer than its own seq" % size
+    if base64.b64decode(lines[2]) != merkle_root(leaves[:size]):
+        return "the checkpoint's root is not the Merkle root of the first %d entries" % size
+    name, key_hash, key = verifier_key.split("+")
+    key = base64.b64decode(key)
+    try:
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    except ImportError:
+        return None  # the signature is checked where `cryptography` is installed
+    public = Ed25519PublicKey.from_public_bytes(key[1:])
+    for line in signatures.split("\n"):
+        if not line.startswith("\u2014 " + name + " "):
+            continue
+        blob = base64.b64decode(line.split(" ")[2])
+        if blob[:4] != bytes.fromhex(key_hash):
+            continue
+        try:
+            public.verify(blob[4:], (text + "\n").encode("utf-8"))
+            return None
+        except Exception:
+            return "the checkpoint's signature does not verify with the key the log names"
+    return "the checkpoint carries no signature of the key the log names"
+
+
 def main():
     args = [arg for arg in sys.argv[1:] if arg != "--json"]
     source = open(args[0], encoding="utf-8") if args else sys.stdin
@@ -65,6 +102,8 @@ def main():
     previous = "0" * 64
     expected_seq = 1
     enrollments = {}  # id -> {"paid", "released", "refunded", "escrow"}
+    checkpoint_key = None  # the verifier key the log names (checkpoint.key)
+    origin = None
     for line in source:
         if not line.strip():
             continue
@@ -88,6 +127,14 @@ def main():
         postings = payload.get("postings", [])
         if sum(posting["amountFen"] for posting in postings) != 0:
             fault("postings do not sum to zero")
+        if kind == "genesis":
+            origin = payload.get("origin")
+        elif kind == "checkpoint.key":
+            checkpoint_key = payload["verifierKey"]
+        elif kind == "checkpoint.signed":
+            problem = check_checkpoint(payload["note"], checkpoint_key, origin, seq, leaves)
+            if problem:
+                fault(problem)
         if kind == "payment":
             enrollments[payload["enrollment"]] = {"paid": payload["amountFen"], "released": 0, "refunded": 0}
         elif kind in ("lesson.released", "refund"):

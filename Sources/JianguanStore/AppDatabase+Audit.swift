@@ -34,7 +34,6 @@ extension AppDatabase {
       let total = try LedgerWriter.size(db)
       var accumulator = AuditMerkleAccumulator()
       var hasher = SHA256.Hasher()
-      let merkle = MerkleStore(db: db)
       let queue = AuditQueue()
       // The replay's per-enrollment arrays go to scratch files, their pages handed back to the
       // kernel whenever the process passes the budget.
@@ -54,13 +53,16 @@ extension AppDatabase {
           replayer.wait()
         }
         let rows = try AuditRows(db, sql: "SELECT seq, kind, entry, hash FROM ledger ORDER BY seq")
+        var storedHashes = try StoredMerkleCheck(db)
+        defer { report.faults += storedHashes.faults }
         while try rows.step() {
           let seq = rows.int64(0)
           let storedHash = StoredHash(rows.blob(3))
           let raw = rows.text(2)
           let hashMatches = storedHash.matches(hasher.digest(raw.baseAddress, count: raw.count))
-          accumulator.append(
-            leafHash: hasher.digest(prefix: 0x00, raw.baseAddress, count: raw.count), &hasher)
+          try accumulator.append(
+            leafHash: hasher.digest(prefix: 0x00, raw.baseAddress, count: raw.count), &hasher
+          ) { try storedHashes.expect($0, seq: seq) }
           if wantedSizes.contains(accumulator.size) {
             rootsAtSize[accumulator.size] = accumulator.root(&hasher)
           }
@@ -78,9 +80,10 @@ extension AppDatabase {
           }
           if let progress, seq % 10_000 == 0 { progress(seq, total) }
         }
+        try storedHashes.finish()
       }
       let state = replayer.state
-      report.faults = replayer.faults
+      report.faults = replayer.faults + report.faults
       report.entries = replayer.entries
       if replayer.dirty {
         // Some entry is not valid UTF-8 without NUL: hash the leaves again as the audit reads them.
@@ -90,21 +93,13 @@ extension AppDatabase {
         while try rows.step() {
           let bytes = Array(AuditReplayer.string(rows.text(0)).utf8)
           let leaf = bytes.withUnsafeBytes { hasher.digest(prefix: 0x00, $0.baseAddress, count: $0.count) }
-          accumulator.append(leafHash: leaf, &hasher)
+          accumulator.append(leafHash: leaf, &hasher) { _ in }
           if wantedSizes.contains(accumulator.size) {
             rootsAtSize[accumulator.size] = accumulator.root(&hasher)
           }
         }
       }
       report.rootHash = accumulator.root(&hasher).bytes
-      do {
-        if report.entries > 0, try merkle.root(size: report.entries) != report.rootHash {
-          // Only now are the stored leaves read, to name the first that differs.
-          report.faults.append(try firstStoredLeafFault(db: db))
-        }
-      } catch {
-        report.faults.append(AuditFault(seq: 0, "the stored Merkle tree is incomplete: \(error)"))
-      }
       report.faults += checkStoredCheckpoints(stored, rootsAtSize: rootsAtSize, size: report.entries)
       report.checkpointsChecked = stored.count
       if let external {
@@ -120,6 +115,7 @@ extension AppDatabase {
       report.faults += state.finalFaults()
       report.faults += try compareProjections(state, db: db)
       report.faults += try compareParentFlowProjections(state, db: db)
+      report.faults += try compareRebuiltTables(db: db)
       report.enrollments = state.enrollmentCount
       report.escrowFen = state.enrollmentRecords.indices.reduce(0) {
         if $1 % 4096 == 0 { scratch.trimIfOverBudget() }
@@ -332,22 +328,6 @@ extension AppDatabase {
       ]
     }
   }
-
-  /// Names the first entry whose stored Merkle leaf differs from its bytes (a second pass, only
-  /// after the stored root was found to differ).
-  func firstStoredLeafFault(db: Database) throws -> AuditFault {
-    let leaves = try db.cachedStatement(sql: "SELECT hash FROM merkle_hashes WHERE idx = ?")
-    let cursor = try Row.fetchCursor(db.cachedStatement(sql: "SELECT seq, entry FROM ledger ORDER BY seq"))
-    while let row = try cursor.next() {
-      let seq: Int64 = row["seq"]
-      let text: String = row["entry"]
-      let stored = try Data.fetchOne(leaves, arguments: [Merkle.storedHashIndex(level: 0, index: seq - 1)])
-      if stored.map({ [UInt8]($0) }) != Merkle.leafHash(Array(text.utf8)) {
-        return AuditFault(seq: seq, "the Merkle leaf hash stored for this entry differs from its bytes")
-      }
-    }
-    return AuditFault(seq: 0, "the stored Merkle tree's root differs from the root of the entries")
-  }
 }
 
 /// A stored `hash` column: 32 bytes as a digest, anything else kept as it is (it then matches
@@ -378,11 +358,17 @@ struct AuditMerkleAccumulator {
   private(set) var size: Int64 = 0
   private var rightEdge: [SHA256Digest] = []
 
-  mutating func append(leafHash: SHA256Digest, _ hasher: inout SHA256.Hasher) {
+  /// Appends a leaf; `stored` sees each hash the store keeps for it, in the order the store
+  /// keeps them (the leaf, then the subtree roots it completes: `Merkle.storedHashes`).
+  mutating func append(
+    leafHash: SHA256Digest, _ hasher: inout SHA256.Hasher, stored: (SHA256Digest) throws -> Void
+  ) rethrows {
     var hash = leafHash
+    try stored(hash)
     var carry = size
     while carry & 1 == 1 {
       hash = hasher.node(rightEdge.removeLast(), hash)
+      try stored(hash)
       carry >>= 1
     }
     rightEdge.append(hash)
@@ -396,4 +382,70 @@ struct AuditMerkleAccumulator {
   }
 
   func root(_ hasher: inout SHA256.Hasher) -> [UInt8] { root(&hasher).bytes }
+}
+
+/// Checks the `merkle_hashes` table against the hashes the entries give, as they stream by:
+/// every stored hash in its place, none missing, none past the end of the log.
+struct StoredMerkleCheck {
+  private let rows: AuditRows
+  private var hasRow: Bool
+  private var nextIndex: Int64 = 0
+  private(set) var faults: [AuditFault] = []
+  private var differing = 0
+
+  init(_ db: Database) throws {
+    rows = try AuditRows(db, sql: "SELECT idx, hash FROM merkle_hashes ORDER BY idx")
+    hasRow = try rows.step()
+  }
+
+  private mutating func fault(_ seq: Int64, _ message: @autoclosure () -> String) {
+    differing += 1
+    if differing <= AppDatabase.rowFaultsPerTable { faults.append(AuditFault(seq: seq, message())) }
+  }
+
+  /// The next stored hash must be `hash`; `seq` is the entry whose append stored it.
+  mutating func expect(_ hash: SHA256Digest, seq: Int64) throws {
+    let index = nextIndex
+    nextIndex += 1
+    while hasRow, rows.int64(0) < index {
+      let stray = rows.int64(0)
+      fault(seq, "table merkle_hashes, row idx = \(stray): not a place of the tree")
+      hasRow = try rows.step()
+    }
+    guard hasRow, rows.int64(0) == index else {
+      fault(seq, "table merkle_hashes, row idx = \(index): missing")
+      return
+    }
+    if !StoredHash(rows.blob(1)).matches(hash) {
+      let (level, position) = Merkle.splitStoredHashIndex(index)
+      fault(
+        seq,
+        "table merkle_hashes, row idx = \(index) (level \(level), index \(position)): the stored hash differs from the one the entries give"
+      )
+    }
+    hasRow = try rows.step()
+  }
+
+  /// Rows left after the last entry's hashes are surplus.
+  mutating func finish() throws {
+    var surplus = 0
+    var first: Int64 = 0
+    while hasRow {
+      if surplus == 0 { first = rows.int64(0) }
+      surplus += 1
+      hasRow = try rows.step()
+    }
+    if surplus > 0 {
+      faults.append(
+        AuditFault(
+          seq: 0,
+          "table merkle_hashes: \(surplus) rows past the end of the log in table ledger (from idx = \(first)): the log was cut short or rows were added, and every later append would fail"
+        ))
+    }
+    if differing > AppDatabase.rowFaultsPerTable {
+      faults.append(
+        AuditFault(
+          seq: 0, "table merkle_hashes: \(differing - AppDatabase.rowFaultsPerTable) more rows differ"))
+    }
+  }
 }

@@ -168,14 +168,14 @@ final class AuditReplayer: @unchecked Sendable {
 
   func process(_ record: AuditBatch.Record, _ bytes: UnsafeBufferPointer<UInt8>) {
     let seq = record.seq
-    func fault(_ message: String) { faults.append(AuditFault(seq: seq, message)) }
+    func fault(_ message: String) { faults.append(AuditFault(seq: seq, "table ledger: \(message)")) }
     if seq != expectedSeq {
       faults.append(
         AuditFault(
           seq: expectedSeq,
           seq > expectedSeq
-            ? "entries \(expectedSeq)…\(seq - 1) are missing (seq jumps to \(seq))"
-            : "seq \(seq) is out of order"))
+            ? "table ledger: entries \(expectedSeq)…\(seq - 1) are missing (seq jumps to \(seq))"
+            : "table ledger: seq \(seq) is out of order"))
     }
     expectedSeq = seq + 1
     let raw = UnsafeBufferPointer(rebasing: bytes[record.entry])

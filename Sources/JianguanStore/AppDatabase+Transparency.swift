@@ -14,20 +14,37 @@ public struct StoredCheckpoint: Sendable {
 }
 
 extension AppDatabase {
-  /// Signs the current tree head with `signer` and stores the checkpoint beside the log.
-  public func signCheckpoint(signer: NoteSigner, signedAt: String) throws -> StoredCheckpoint {
+  /// Signs the current tree head with `signer` and records the checkpoint in the log (a
+  /// `checkpoint.signed` entry, projected into the `checkpoints` table). The first signing names
+  /// the key in the log (`checkpoint.key`); signing with another key needs `newKey`, which
+  /// records the rotation.
+  public func signCheckpoint(signer: NoteSigner, signedAt: String, newKey: Bool = false) throws
+    -> StoredCheckpoint
+  {
     let origin = try identity().origin
     return try write { db in
+      let named: String? = try db.value("SELECT value FROM meta WHERE key = 'checkpoint_key'")
+      let mine = signer.verifier.verifierKeyText
+      if named != mine {
+        if let named, !newKey {
+          throw Rejection(
+            "checkpoint_key_not_named",
+            "the log names checkpoint key \(Rejection.quote(named)); sign with that key, or record this one as the bureau's new key with --new-key"
+          )
+        }
+        _ = try appendToLog(.transparency(.keyNamed(CheckpointKeyNamed(verifierKey: mine))), db: db)
+      } else if newKey {
+        throw Rejection("checkpoint_key_already_named", "--new-key: the log already names this key")
+      }
       let size = try LedgerWriter.size(db)
       let root = try MerkleStore(db: db).root(size: size)
       let note = try Checkpoint(origin: origin, size: size, rootHash: root).signedNote(signers: [signer])
-      try db.run(
-        "INSERT INTO checkpoints(size, root_hash, note, verifier_key, signed_at) VALUES (?, ?, ?, ?, ?)",
-        [size, Data(root), note, signer.verifier.verifierKeyText, signedAt])
-      return StoredCheckpoint(
-        id: db.lastInsertedRowID, size: size, rootHash: root, note: note,
-        verifierKey: signer.verifier.verifierKeyText,
-        signedAt: signedAt)
+      let signed = CheckpointSigned(note: note, signedAt: signedAt)
+      _ = try appendToLog(.transparency(.checkpointSigned(signed)), db: db)
+      guard let row = try db.row("SELECT * FROM checkpoints ORDER BY id DESC LIMIT 1") else {
+        throw StoreIntegrityError("the checkpoint just signed is not in the checkpoints table")
+      }
+      return Self.storedCheckpoint(row)
     }
   }
 

@@ -79,9 +79,6 @@ public final class AppDatabase: Sendable {
     let database = AppDatabase(path: path, writer: writer, vault: vault, reference: reference)
     let origin = "jianguan.\(regionRecord.code).example/ledger"
     let recorded = try database.write { db in
-      try db.execute(
-        sql: "INSERT INTO meta(key, value) VALUES ('authority', ?), ('region', ?), ('origin', ?)",
-        arguments: [authorityText, regionRecord.code, origin])
       let seq = try LedgerWriter.append(
         .genesis(Genesis(authority: authorityText, region: regionRecord.code, origin: origin)), db: db)
       return Recorded(id: regionRecord.code, seq: seq)

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import JianguanCore
 import JianguanLedger
@@ -7,8 +8,12 @@ import JianguanLedger
 enum Projector {
   static func apply(_ event: Event, seq: Int64, db: Database) throws {
     switch event {
-    case .genesis:
-      break
+    case .genesis(let e):
+      // Whose database this is: a projection of genesis like every other table, so the audit
+      // rebuilds and checks it too.
+      try db.run(
+        "INSERT INTO meta(key, value) VALUES ('authority', ?), ('region', ?), ('origin', ?)",
+        [e.authority, e.region, e.origin])
     case .institutionRegistered(let e):
       try db.run(
         """
@@ -124,6 +129,20 @@ enum Projector {
       try SupervisionProjector.apply(event, seq: seq, db: db)
     case .parentFlow(let flow):
       try ParentFlowProjector.apply(flow, seq: seq, db: db)
+    case .transparency(.keyNamed(let e)):
+      try db.run(
+        """
+        INSERT INTO meta(key, value) VALUES ('checkpoint_key', ?)
+        ON CONFLICT(key) DO UPDATE SET value = excluded.value
+        """, [e.verifierKey])
+    case .transparency(.checkpointSigned(let e)):
+      // The stored checkpoint is this entry's note, verified with the key the log names.
+      let key: String = try db.value("SELECT value FROM meta WHERE key = 'checkpoint_key'") ?? ""
+      let verifier = try NoteVerifier(verifierKeyText: key)
+      let checkpoint = try Checkpoint.open(e.note, verifiers: [verifier]).checkpoint
+      try db.run(
+        "INSERT INTO checkpoints(size, root_hash, note, verifier_key, signed_at) VALUES (?, ?, ?, ?, ?)",
+        [checkpoint.size, Data(checkpoint.rootHash), e.note, key, e.signedAt])
     }
   }
 

@@ -7,7 +7,7 @@ import Testing
     defer { cli.remove() }
     #expect(try cli.run(["demo"]).status == 0)
     let db = ["--db", "jianguan-demo.sqlite"]
-    let size = try Self.size(cli)
+    let demoSize = try Self.size(cli)
     let key = try cli.run([
       "key", "generate", "--name", "jianguan.110000.example/ledger", "--out", "bureau.key",
     ])
@@ -24,6 +24,9 @@ import Testing
 
     let signed = try cli.run(db + ["checkpoint", "sign", "--key", "bureau.key"])
     #expect(signed.status == 0)
+    // The first signing names the key in the log (one entry), then signs the log with it.
+    let size = demoSize + 1
+    #expect(try Self.size(cli) == size + 1, "the checkpoint.signed entry follows")
     let lines = signed.stdout.components(separatedBy: "\n")
     #expect(lines[0] == "jianguan.110000.example/ledger" && lines[1] == String(size) && lines[3].isEmpty)
     #expect(lines[4].hasPrefix("— jianguan.110000.example/ledger "))
@@ -66,12 +69,16 @@ import Testing
     defer { cli.remove() }
     #expect(try cli.run(["demo"]).status == 0)
     let db = ["--db", "jianguan-demo.sqlite"]
-    let size = try Self.size(cli)
+    let demoSize = try Self.size(cli)
     _ = try cli.run(["key", "generate", "--name", "bureau", "--out", "bureau.key"])
     _ = try cli.run(["key", "generate", "--name", "bureau", "--out", "other.key"])
     let signed = try cli.run(db + ["checkpoint", "sign", "--key", "bureau.key"])
+    let checkpointSize = demoSize + 1
+    let size = try Self.size(cli)
     try Data(signed.stdout.utf8).write(to: cli.folder.appendingPathComponent("checkpoint.txt"))
-    try Data(signed.stdout.replacingOccurrences(of: "\n\(size)\n", with: "\n0\(size)\n").utf8).write(
+    try Data(
+      signed.stdout.replacingOccurrences(of: "\n\(checkpointSize)\n", with: "\n0\(checkpointSize)\n").utf8
+    ).write(
       to: cli.folder.appendingPathComponent("malformed.txt"))
     let demoDB = cli.folder.appendingPathComponent("jianguan-demo.sqlite").path
     let before = try Data(contentsOf: URL(fileURLWithPath: demoDB))
@@ -86,6 +93,8 @@ import Testing
       db + ["proof", "consistency", "100", "abc"],
       ["receipt", "verify", "checkpoint.txt", "--pub", "bureau.key.pub"],
       db + ["checkpoint", "sign", "--key", "bureau.key.pub"],
+      db + ["checkpoint", "sign", "--key", "other.key"],
+      db + ["checkpoint", "sign", "--key", "bureau.key", "--new-key"],
     ]
     for arguments in cases {
       let result = try cli.run(arguments)

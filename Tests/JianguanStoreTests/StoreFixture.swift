@@ -143,6 +143,17 @@ final class StoreFixture {
 
   /// A raw connection for tampering, as an attacker with the sqlite3 shell would.
   func raw() throws -> DatabaseQueue { try DatabaseQueue(path: path) }
+
+  /// Runs `body` on the file as an attacker who covers their tracks would: every trigger dropped
+  /// first and put back, exactly as it was, afterwards.
+  func tamperCoveringTracks(_ body: (Database) throws -> Void) throws {
+    try raw().write { db in
+      let triggers = try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+      for trigger in triggers { try db.execute(sql: "DROP TRIGGER \(trigger["name"] as String)") }
+      try body(db)
+      for trigger in triggers { try db.execute(sql: trigger["sql"]) }
+    }
+  }
 }
 
 /// The code of the rejection `body` throws, or nil.

@@ -16,9 +16,12 @@ import Testing
     let enrollment = try fixture.pay(
       fixture.paymentForm(student: try fixture.student(), classID: classID, hours: "10", amount: "1000"))
     _ = try fixture.database.refund(enrollment: enrollment, hours: "3", reason: "搬家", bankRef: "R-1")
+    // A first checkpoint names the bureau's key in the log; two venues come after it.
+    let signer = try NoteSigner.generate(name: "jianguan.340100.example/ledger")
+    _ = try fixture.database.signCheckpoint(signer: signer, signedAt: "2026-06-30T12:00:00+08:00")
     _ = try fixture.database.addVenue(institution: uscc, address: "蜀山区二号楼", areaM2: "80")
     _ = try fixture.database.addVenue(institution: uscc, address: "蜀山区三号楼", areaM2: "90")
-    return (fixture, try NoteSigner.generate(name: "jianguan.340100.example/ledger"))
+    return (fixture, signer)
   }
 
   @Test func proofsFromTheStoreVerifyForEverySizeAndIndex() throws {
@@ -47,7 +50,8 @@ import Testing
     let receipt = try fixture.database.receipt(seq: 9, signer: signer, signedAt: "2026-06-30T12:00:00+08:00")
     let verified = try receipt.verify(verifier: signer.verifier)
     let size = try fixture.database.size()
-    #expect(verified.entry.kind == "payment" && verified.checkpoint.size == size)
+    // The receipt's checkpoint signs every entry before its own `checkpoint.signed` entry.
+    #expect(verified.entry.kind == "payment" && verified.checkpoint.size == size - 1)
     let json = Array(receipt.jsonText().utf8)
     var generator = SeededGenerator(seed: 9)
     var refused = 0
@@ -73,14 +77,14 @@ import Testing
     let signed = try fixture.database.signCheckpoint(signer: signer, signedAt: "t")
     let checkpoint = try Checkpoint.open(signed.note, verifiers: [signer.verifier]).checkpoint
     let keep = signed.size - 2
-    // The operator cuts off the last two entries (two venues) and everything derived from them.
-    try fixture.raw().write { db in
-      try db.execute(sql: "DROP TRIGGER ledger_no_delete; DROP TRIGGER merkle_no_delete")
+    // The operator cuts off the two venues, the entry of the checkpoint that signed them, and
+    // everything derived from them.
+    try fixture.tamperCoveringTracks { db in
       try db.execute(sql: "DELETE FROM ledger WHERE seq > ?", arguments: [keep])
       try db.execute(
         sql: "DELETE FROM merkle_hashes WHERE idx >= ?", arguments: [Merkle.storedHashCount(size: keep)])
       try db.execute(sql: "DELETE FROM venues WHERE seq > ?", arguments: [keep])
-      try db.execute(sql: "DELETE FROM checkpoints")
+      try db.execute(sql: "DELETE FROM checkpoints WHERE size > ?", arguments: [keep])
     }
     #expect(try fixture.database.audit().ok, "the chain alone looks fine")
     let report = try fixture.database.audit(against: checkpoint)
@@ -91,15 +95,19 @@ import Testing
     let (fixture, signer) = try ledger()
     let signed = try fixture.database.signCheckpoint(signer: signer, signedAt: "t")
     let checkpoint = try Checkpoint.open(signed.note, verifiers: [signer.verifier]).checkpoint
-    // The operator backdates entry 3 and re-hashes the whole chain and tree after it.
+    // The operator backdates the first venue, re-hashes the whole chain and tree after it, and
+    // drops the entry of the checkpoint that signed it.
     var entries: [Entry] = []
-    try fixture.database.entries(fromSeq: 1, limit: nil) { entries.append(try Entry.parse($0.entryBytes)) }
+    try fixture.database.entries(fromSeq: 1, limit: checkpoint.size) {
+      entries.append(try Entry.parse($0.entryBytes))
+    }
     var previous = Entry.genesisPrevious
     var tree = InMemoryMerkleTree()
     var rows: [(Int64, String, Data)] = []
     for old in entries {
       let entry = Entry(
-        seq: old.seq, time: old.seq == 3 ? "2020-01-01T00:00:00Z" : old.time, kind: old.kind,
+        seq: old.seq, time: old.seq == checkpoint.size - 1 ? "2020-01-01T00:00:00Z" : old.time,
+        kind: old.kind,
         payload: old.payload,
         previousHash: previous)
       previous = entry.hash
@@ -107,9 +115,9 @@ import Testing
       rows.append((entry.seq, String(decoding: entry.bytes, as: UTF8.self), Data(entry.hash)))
     }
     let hashes = try tree.readHashes(Array(0..<tree.storedHashCount))
-    try fixture.raw().write { db in
-      try db.execute(
-        sql: "DROP TRIGGER ledger_no_update; DROP TRIGGER merkle_no_delete; DELETE FROM checkpoints")
+    try fixture.tamperCoveringTracks { db in
+      try db.execute(sql: "DELETE FROM checkpoints WHERE size = ?", arguments: [checkpoint.size])
+      try db.execute(sql: "DELETE FROM ledger WHERE seq > ?", arguments: [checkpoint.size])
       for (seq, text, hash) in rows {
         try db.execute(
           sql: "UPDATE ledger SET entry = ?, hash = ? WHERE seq = ?", arguments: [text, hash, seq])
@@ -132,16 +140,50 @@ import Testing
     #expect(
       rejectionCode { _ = try fixture.database.receipt(seq: size + 1, signer: signer, signedAt: "t") }
         == "seq_beyond_log")
-    #expect(try fixture.database.checkpoints().isEmpty)
+    #expect(try fixture.database.checkpoints().count == 1, "only the fixture's own")
+    #expect(try fixture.database.size() == size)
   }
 
   @Test func storedCheckpointsAreCheckedByEveryAudit() throws {
     let (fixture, signer) = try ledger()
     _ = try fixture.database.signCheckpoint(signer: signer, signedAt: "t")
-    #expect(try fixture.database.audit().checkpointsChecked == 1)
+    #expect(try fixture.database.audit().checkpointsChecked == 2)
     try fixture.raw().write { db in
-      try db.execute(sql: "UPDATE checkpoints SET root_hash = zeroblob(32)")
+      try db.execute(sql: "UPDATE checkpoints SET root_hash = zeroblob(32) WHERE id = 2")
     }
-    #expect(try fixture.database.audit().faults.contains { $0.message.contains("stored checkpoint 1") })
+    let faults = try fixture.database.audit().faults
+    #expect(faults.contains { $0.message.contains("stored checkpoint 2") })
+    #expect(faults.contains { $0.message.contains("table checkpoints, row id = 2: root_hash") })
+  }
+
+  @Test func checkpointsVerifyOnlyWithTheKeyTheLogNames() throws {
+    let (fixture, _) = try ledger()
+    let stranger = try NoteSigner.generate(name: "jianguan.340100.example/ledger")
+    let size = try fixture.database.size()
+    #expect(
+      rejectionCode { _ = try fixture.database.signCheckpoint(signer: stranger, signedAt: "t") }
+        == "checkpoint_key_not_named")
+    #expect(try fixture.database.size() == size, "a refused signing writes nothing")
+    // An operator re-signs the stored checkpoint with a key of their own: the log names another.
+    let forged = try Checkpoint(
+      origin: "jianguan.340100.example/ledger", size: 3,
+      rootHash: try fixture.database.inclusionProof(seq: 1, size: 3).rootHash
+    ).signedNote(signers: [stranger])
+    try fixture.tamperCoveringTracks { db in
+      try db.execute(
+        sql: "UPDATE checkpoints SET size = 3, root_hash = ?, note = ?, verifier_key = ? WHERE id = 1",
+        arguments: [
+          Data(try fixture.database.inclusionProof(seq: 1, size: 3).rootHash), forged,
+          stranger.verifier.verifierKeyText,
+        ])
+    }
+    #expect(
+      try fixture.database.audit().faults.contains { $0.message.contains("table checkpoints, row id = 1") })
+    // A rotation is recorded in the log, and later checkpoints verify with the new key.
+    let rotated = try ledger()
+    let next = try NoteSigner.generate(name: "jianguan.340100.example/ledger")
+    _ = try rotated.0.database.signCheckpoint(signer: next, signedAt: "t", newKey: true)
+    let report = try rotated.0.database.audit()
+    #expect(report.ok && report.checkpointsChecked == 2, "\(report.faults)")
   }
 }

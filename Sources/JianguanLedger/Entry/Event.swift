@@ -24,6 +24,8 @@ public enum Event: Equatable, Sendable {
   case complaintResolved(ComplaintResolved)
   /// Contracts, refund applications and ratings (see `ParentFlowEvent`).
   case parentFlow(ParentFlowEvent)
+  /// The checkpoint key and signed checkpoints (see `TransparencyEvent`).
+  case transparency(TransparencyEvent)
 
   /// The entry kind string of this event.
   public var kind: String {
@@ -51,6 +53,7 @@ public enum Event: Equatable, Sendable {
     case .complaintFiled: "complaint.filed"
     case .complaintResolved: "complaint.resolved"
     case .parentFlow(let flow): flow.kind
+    case .transparency(let event): event.kind
     }
   }
 
@@ -80,6 +83,7 @@ public enum Event: Equatable, Sendable {
     case .complaintFiled(let body): JSONValueCoder.encode(body)
     case .complaintResolved(let body): JSONValueCoder.encode(body)
     case .parentFlow(let flow): flow.payload
+    case .transparency(let event): event.payload
     }
   }
 
@@ -111,6 +115,8 @@ public enum Event: Equatable, Sendable {
       self = try Event.supervision(kind: kind, payload: payload)!
     case _ where ParentFlowEvent.kinds.contains(kind):
       self = .parentFlow(try ParentFlowEvent(kind: kind, payload: payload))
+    case _ where TransparencyEvent.kinds.contains(kind):
+      self = .transparency(try TransparencyEvent(kind: kind, payload: payload))
     default: throw Entry.FormatError(reason: "unknown entry kind \"\(kind)\"")
     }
   }

@@ -222,6 +222,7 @@ public struct LedgerState: Sendable {
   public private(set) var supervision = SupervisionReplay()
   /// Contracts, refund applications and ratings (see `LedgerState+ParentFlows.swift`).
   public internal(set) var parentFlows = ParentFlowState()
+  public internal(set) var transparency = TransparencyState()
 
   /// An empty state; with `scratch`, the arrays that grow with the enrollments and lessons are
   /// kept in its scratch files, so that resident memory stays within its budget.
@@ -292,8 +293,9 @@ public struct LedgerState: Sendable {
     checkAgreedRefundFollows(event, fault: fault)
 
     switch event {
-    case .genesis:
+    case .genesis(let body):
       if seq != 1 { fault("a genesis entry may only be entry 1") }
+      transparency.origin = body.origin
     case .institutionRegistered(let body):
       if institutions[body.uscc] != nil { fault("institution \(body.uscc) is registered twice") }
       institutions[body.uscc] = InstitutionState(
@@ -415,6 +417,8 @@ public struct LedgerState: Sendable {
         fault: fault)
     case .parentFlow(let flow):
       applyParentFlow(flow, seq: seq, payloadDigest: payloadDigest, fault: fault)
+    case .transparency(let event):
+      applyTransparency(event, seq: seq, fault: fault)
     }
   }
 

@@ -89,11 +89,13 @@ struct CheckpointCommand: ParsableCommand {
       commandName: "sign", abstract: "Sign, store and print the current checkpoint.")
     @OptionGroup var global: GlobalOptions
     @Option(help: "The private key file.") var key: String
+    @Flag(help: "Record this key in the log as the bureau's new checkpoint key (a rotation).") var newKey =
+      false
 
     func run() throws {
       let signer = try TextFile.signer(key)
       let stored = try Environment.open(global).signCheckpoint(
-        signer: signer, signedAt: Environment.now().description)
+        signer: signer, signedAt: Environment.now().description, newKey: newKey)
       switch global.format {
       case .table: FileHandle.standardOutput.write(Data(stored.note.utf8))
       case .json:

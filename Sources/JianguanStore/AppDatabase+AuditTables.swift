@@ -1,0 +1,245 @@
+import Foundation
+import GRDB
+import JianguanCore
+import JianguanLedger
+
+/// The audit's check of every table: the tables are rebuilt from the log by the projectors the
+/// write path runs, into a scratch database made by the same migrations, and compared with the
+/// stored ones column by column and row by row; so is the schema itself (a dropped trigger or
+/// CHECK constraint is a fault). What no entry determines (the log itself, its Merkle hashes,
+/// sealed personal data, signed checkpoints) is checked apart.
+extension AppDatabase {
+  /// Tables the rebuild does not write, each checked on its own terms elsewhere in the audit.
+  static let tablesCheckedApart: Set<String> = ["ledger", "merkle_hashes", "persons"]
+
+  /// The most rows of one table named in faults; the rest are counted in one more fault.
+  static let rowFaultsPerTable = 10
+
+  /// Rebuilds every projection table from the entries of `db` (the audit's read transaction) and
+  /// returns a fault for each row that differs, is missing or has no entry behind it.
+  func compareRebuiltTables(db: Database) throws -> [AuditFault] {
+    let path = "\(Self.scratchDirectory)/jianguan-audit-\(UUID().uuidString).sqlite"
+    defer {
+      for suffix in ["", "-journal", "-wal", "-shm"] {
+        try? FileManager.default.removeItem(atPath: path + suffix)
+      }
+    }
+    let shadow = try DatabaseQueue(path: path)
+    // A scratch file, thrown away at the end: no journal, no fsync.
+    try shadow.writeWithoutTransaction { db in
+      try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF")
+    }
+    try Schema.migrator.migrate(shadow)
+    var faults: [AuditFault] = []
+    try shadow.writeWithoutTransaction { rebuilt in
+      try rebuilt.execute(sql: "BEGIN")
+      faults += try rebuild(from: db, into: rebuilt)
+      try rebuilt.execute(sql: "COMMIT")
+      faults += try compareSchemas(db, rebuilt)
+      for table in try Self.tableNames(rebuilt) where !Self.tablesCheckedApart.contains(table) {
+        faults += try compareTable(table, stored: db, rebuilt: rebuilt)
+      }
+      faults += try checkPersons(db)
+    }
+    return faults
+  }
+
+  /// Runs every entry through the projectors into `rebuilt`. An entry that does not decode is
+  /// skipped (the replay reports it); one the projectors cannot apply is a fault of its own.
+  private func rebuild(from db: Database, into rebuilt: Database) throws -> [AuditFault] {
+    var faults: [AuditFault] = []
+    let rows = try AuditRows(db, sql: "SELECT seq, kind, entry FROM ledger ORDER BY seq")
+    while try rows.step() {
+      let seq = rows.int64(0)
+      guard let entry = try? Entry.parse(Array(rows.text(2))),
+        let event = try? Event(kind: entry.kind, payload: entry.payload)
+      else { continue }
+      do {
+        try Projector.apply(event, seq: seq, db: rebuilt)
+      } catch {
+        faults.append(
+          AuditFault(seq: seq, "rebuilding the tables from the log: this entry cannot be applied: \(error)"))
+      }
+    }
+    return faults
+  }
+
+  static func tableNames(_ db: Database) throws -> [String] {
+    try String.fetchAll(
+      db,
+      sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+  }
+
+  /// Every table, index and trigger must be exactly as the migrations make them.
+  private func compareSchemas(_ stored: Database, _ rebuilt: Database) throws -> [AuditFault] {
+    let sql = """
+      SELECT type || ' ' || name, COALESCE(sql, '') FROM sqlite_master
+      WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name
+      """
+    func objects(_ db: Database) throws -> [String: String] {
+      var result: [String: String] = [:]
+      for row in try Row.fetchAll(db, sql: sql) { result[row[0]] = row[1] }
+      return result
+    }
+    let want = try objects(rebuilt)
+    let have = try objects(stored)
+    var faults: [AuditFault] = []
+    for name in want.keys.sorted() {
+      if let found = have[name] {
+        if found != want[name] {
+          faults.append(AuditFault(seq: 0, "table sqlite_master: \(name) is not as the migrations made it"))
+        }
+      } else {
+        faults.append(AuditFault(seq: 0, "table sqlite_master: \(name) is missing (dropped)"))
+      }
+    }
+    for name in have.keys.sorted() where want[name] == nil {
+      faults.append(AuditFault(seq: 0, "table sqlite_master: \(name) was added; no migration makes it"))
+    }
+    return faults
+  }
+
+  /// Compares one table row by row in rowid order (the rebuild inserts rows in the order the log
+  /// did): every column, the rowid included.
+  private func compareTable(_ table: String, stored: Database, rebuilt: Database) throws -> [AuditFault] {
+    let columns = try rebuilt.columns(in: table).map(\.name)
+    let storedColumns = try stored.columns(in: table).map(\.name)
+    guard columns == storedColumns else {
+      return [AuditFault(seq: 0, "table \(table): its columns are not as the migrations made them")]
+    }
+    let keyColumn = try rebuilt.primaryKey(table).columns.first ?? "rowid"
+    let seqIndex = columns.firstIndex(of: "seq").map { $0 + 1 }
+    let select =
+      "SELECT rowid, \(columns.map { "\"\($0)\"" }.joined(separator: ", ")) FROM \"\(table)\" ORDER BY rowid"
+    let have = try Row.fetchCursor(stored, sql: select)
+    let want = try Row.fetchCursor(rebuilt, sql: select)
+    var faults: [AuditFault] = []
+    var differing = 0
+    func report(_ fault: @autoclosure () -> AuditFault) {
+      differing += 1
+      if differing <= Self.rowFaultsPerTable { faults.append(fault()) }
+    }
+    func name(_ row: Row) -> String {
+      let key: DatabaseValue = keyColumn == "rowid" ? row[0] : row[keyColumn]
+      return "row \(keyColumn) = \(Self.show(key))"
+    }
+    func seq(_ row: Row) -> Int64 { seqIndex.flatMap { Int64.fromDatabaseValue(row[$0]) } ?? 0 }
+    var storedRow = try have.next()?.copy()
+    var wantedRow = try want.next()?.copy()
+    while storedRow != nil || wantedRow != nil {
+      let storedID: Int64 = storedRow.map { $0[0] } ?? .max
+      let wantedID: Int64 = wantedRow.map { $0[0] } ?? .max
+      if storedID == wantedID, let found = storedRow, let wanted = wantedRow {
+        if let column = columns.indices.first(where: {
+          Self.value(found, $0 + 1) != Self.value(wanted, $0 + 1)
+        }) {
+          report(
+            AuditFault(
+              seq: seq(wanted),
+              "table \(table), \(name(wanted)): \(columns[column]) is \(Self.show(Self.value(found, column + 1))), the log gives \(Self.show(Self.value(wanted, column + 1)))"
+            ))
+        }
+        storedRow = try have.next()?.copy()
+        wantedRow = try want.next()?.copy()
+      } else if storedID < wantedID, let found = storedRow {
+        report(
+          AuditFault(seq: seq(found), "table \(table), \(name(found)): no entry of the log made this row"))
+        storedRow = try have.next()?.copy()
+      } else if let wanted = wantedRow {
+        report(
+          AuditFault(seq: seq(wanted), "table \(table), \(name(wanted)): the row the log makes is missing"))
+        wantedRow = try want.next()?.copy()
+      }
+    }
+    if differing > Self.rowFaultsPerTable {
+      faults.append(
+        AuditFault(
+          seq: 0, "table \(table): \(differing - Self.rowFaultsPerTable) more rows differ from the log"))
+    }
+    return faults
+  }
+
+  static func value(_ row: Row, _ index: Int) -> DatabaseValue { row[index] }
+
+  /// A stored value as a fault shows it: text quoted and cut, blobs by length.
+  static func show(_ value: DatabaseValue) -> String {
+    switch value.storage {
+    case .null: "NULL"
+    case .int64(let number): String(number)
+    case .double(let number): String(number)
+    case .string(let text): Rejection.quote(String(text.prefix(40)))
+    case .blob(let data): "a blob of \(data.count) bytes"
+    }
+  }
+
+  /// The `persons` table holds what no entry holds (sealed names, ID numbers, phones), so it is
+  /// checked against what the log does say: one row per committed person, of the right role,
+  /// emptied exactly when the log erased it; and, with the key, each sealed record opens and its
+  /// ID number gives the row's commitment and masked form. Streamed: a city has millions.
+  private func checkPersons(_ db: Database) throws -> [AuditFault] {
+    var faults: [AuditFault] = []
+    let key = try? vault.requireKey()
+    let people = try Row.fetchCursor(
+      db,
+      sql: """
+        SELECT x.commitment, x.role, x.seq, x.erased, p.role, p.masked_id, p.sealed, p.commitment IS NOT NULL
+        FROM (
+          SELECT commitment, 'parent' AS role, seq, EXISTS(SELECT 1 FROM erasures e WHERE e.parent = id) AS erased
+            FROM parents
+          UNION ALL
+          SELECT commitment, 'student', seq, EXISTS(SELECT 1 FROM erasures e WHERE e.parent = students.parent)
+            FROM students
+        ) x LEFT JOIN persons p ON p.commitment = x.commitment
+        """)
+    while let row = try people.next() {
+      let commitment: String = row[0]
+      let role: String = row[1]
+      let seq: Int64 = row[2]
+      let label = "table persons, row commitment = \(commitment.prefix(16))…"
+      guard row[7] as Bool else {
+        faults.append(AuditFault(seq: seq, "\(label): the \(role) the log commits to has no row"))
+        continue
+      }
+      if row[4] as String != role {
+        faults.append(AuditFault(seq: seq, "\(label): role is not \(role), as the log gives"))
+      }
+      let masked: String = row[5]
+      let sealed: Data? = row[6]
+      if row[3] as Bool {
+        if sealed != nil || masked != ErasureSchema.erasedMark {
+          faults.append(
+            AuditFault(seq: seq, "\(label): the log erased this person but the row still holds data"))
+        }
+        continue
+      }
+      guard let sealed else {
+        faults.append(AuditFault(seq: seq, "\(label): the sealed personal data is missing"))
+        continue
+      }
+      guard key != nil else { continue }
+      do {
+        let record = try vault.open(sealed, commitment: commitment)
+        if try vault.commitment(idNumber: record.idNumber) != commitment {
+          faults.append(AuditFault(seq: seq, "\(label): the sealed ID number does not give this commitment"))
+        } else if ResidentID.mask(record.idNumber) != masked {
+          faults.append(AuditFault(seq: seq, "\(label): masked_id does not mask the sealed ID number"))
+        }
+      } catch {
+        faults.append(AuditFault(seq: seq, "\(label): the sealed personal data does not open with the key"))
+      }
+    }
+    let orphans = try String.fetchCursor(
+      db,
+      sql: """
+        SELECT commitment FROM persons WHERE commitment NOT IN (SELECT commitment FROM parents)
+          AND commitment NOT IN (SELECT commitment FROM students)
+        """)
+    while let commitment = try orphans.next() {
+      faults.append(
+        AuditFault(
+          seq: 0,
+          "table persons, row commitment = \(commitment.prefix(16))…: no entry of the log names this person"))
+    }
+    return faults
+  }
+}

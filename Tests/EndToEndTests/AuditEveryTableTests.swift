@@ -1,0 +1,202 @@
+import Foundation
+import GRDB
+import Testing
+
+/// The audit checks every table: on a copy of the demo's database, an attacker holding the file
+/// changes one value of one column (for every column of every table), deletes a row or inserts
+/// one, dropping the triggers first and putting them back after to cover their tracks. The
+/// audit must fail naming that table, unless the database itself refused the change (a CHECK,
+/// NOT NULL or UNIQUE constraint).
+@Suite(.serialized) struct AuditEveryTableTests {
+  /// The demo's database, with a signed checkpoint stored beside the log.
+  static func demo() throws -> CLI {
+    let cli = try CLI()
+    #expect(try cli.run(["demo"]).status == 0)
+    try FileManager.default.copyItem(
+      at: cli.folder.appendingPathComponent("jianguan-demo.sqlite"),
+      to: URL(fileURLWithPath: cli.databasePath))
+    try FileManager.default.copyItem(
+      at: cli.folder.appendingPathComponent("jianguan-demo.sqlite.key"),
+      to: URL(fileURLWithPath: cli.databasePath + ".key"))
+    #expect(
+      try cli.run(["key", "generate", "--name", "jianguan.340100.example/ledger", "--out", "bureau.key"])
+        .status == 0)
+    #expect(try cli.run(["checkpoint", "sign", "--key", "bureau.key"]).status == 0)
+    #expect(try cli.run(["audit"]).status == 0, "the untouched copy passes")
+    return cli
+  }
+
+  /// A copy of `cli`'s database tampered by `body` (triggers dropped and restored, foreign keys
+  /// off), or nil when the database refused the change.
+  static func tampered(_ cli: CLI, _ body: (Database) throws -> Void) throws -> CLI? {
+    let copy = try CLI()
+    for suffix in ["", ".key"] {
+      try FileManager.default.copyItem(
+        at: URL(fileURLWithPath: cli.databasePath + suffix),
+        to: URL(fileURLWithPath: copy.databasePath + suffix))
+    }
+    var configuration = Configuration()
+    configuration.foreignKeysEnabled = false
+    let queue = try DatabaseQueue(path: copy.databasePath, configuration: configuration)
+    do {
+      try queue.write { db in
+        let triggers = try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+        for trigger in triggers { try db.execute(sql: "DROP TRIGGER \(trigger["name"] as String)") }
+        try body(db)
+        for trigger in triggers { try db.execute(sql: trigger["sql"]) }
+      }
+    } catch let error as DatabaseError where [.SQLITE_CONSTRAINT].contains(error.resultCode) {
+      copy.remove()
+      return nil
+    }
+    try queue.close()
+    return copy
+  }
+
+  /// Runs the audit on `copy` and returns its faults' text, expecting status 3.
+  static func auditFaults(_ copy: CLI, _ what: String) throws -> String {
+    let result = try copy.run(["audit"])
+    // A changed record of migrations stops the database from opening at all (status 2).
+    let wanted: Set<Int32> =
+      what.hasPrefix("grdb_migrations") || what.hasSuffix("grdb_migrations") ? [2, 3] : [3]
+    #expect(wanted.contains(result.status), "\(what): the audit passed (\(result.stdout.suffix(200)))")
+    return result.stdout + result.stderr
+  }
+
+  static func tables(_ cli: CLI) throws -> [String: [(name: String, type: String)]] {
+    let queue = try DatabaseQueue(path: cli.databasePath)
+    return try queue.read { db in
+      var result: [String: [(String, String)]] = [:]
+      for table in try String.fetchAll(
+        db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+      {
+        result[table] = try Row.fetchAll(db, sql: "PRAGMA table_info(\"\(table)\")").map {
+          ($0["name"], $0["type"])
+        }
+      }
+      return result
+    }
+  }
+
+  /// A different value of the column's type: numbers move by one, text gains a character, a blob
+  /// has its first byte flipped; NULL becomes a value.
+  static func changed(_ value: DatabaseValue, type: String) -> DatabaseValue {
+    switch value.storage {
+    case .int64(let number): return (number + 1).databaseValue
+    case .double(let number): return (number + 1).databaseValue
+    case .string(let text): return (text + "x").databaseValue
+    case .blob(let data):
+      var bytes = [UInt8](data)
+      if bytes.isEmpty { bytes = [0] } else { bytes[0] ^= 0x01 }
+      return Data(bytes).databaseValue
+    case .null:
+      return type == "INTEGER"
+        ? 1.databaseValue : type == "BLOB" ? Data([0]).databaseValue : "x".databaseValue
+    }
+  }
+
+  @Test func changingAnyColumnOfAnyTableFailsTheAuditNamingTheTable() throws {
+    let cli = try Self.demo()
+    defer { cli.remove() }
+    let source = try DatabaseQueue(path: cli.databasePath)
+    var checked = 0
+    var refused = 0
+    for (table, columns) in try Self.tables(cli).sorted(by: { $0.key < $1.key }) {
+      // The last row: the one most likely to have been touched by the most entries.
+      guard
+        let row = try source.read({ db in
+          try Row.fetchOne(
+            db, sql: "SELECT rowid AS tampered_rowid, * FROM \"\(table)\" ORDER BY rowid DESC LIMIT 1")
+        })
+      else { continue }
+      let rowid: Int64 = row["tampered_rowid"]
+      for column in columns {
+        let value = Self.changed(row[column.name], type: column.type)
+        guard
+          let copy = try Self.tampered(
+            cli,
+            { db in
+              try db.execute(
+                sql: "UPDATE \"\(table)\" SET \"\(column.name)\" = ? WHERE rowid = ?",
+                arguments: [value, rowid])
+            })
+        else {
+          refused += 1
+          continue
+        }
+        defer { copy.remove() }
+        let faults = try Self.auditFaults(copy, "\(table).\(column.name)")
+        #expect(
+          faults.contains(table),
+          "\(table).\(column.name) changed: the faults do not name the table: \(faults.prefix(600))")
+        checked += 1
+      }
+    }
+    #expect(
+      checked > 100,
+      "columns changed and caught by the audit: \(checked), refused by the database: \(refused)")
+  }
+
+  @Test func deletingOrInsertingARowInAnyTableFailsTheAudit() throws {
+    let cli = try Self.demo()
+    defer { cli.remove() }
+    let source = try DatabaseQueue(path: cli.databasePath)
+    for (table, columns) in try Self.tables(cli).sorted(by: { $0.key < $1.key }) {
+      let row = try source.read { db in
+        try Row.fetchOne(db, sql: "SELECT * FROM \"\(table)\" ORDER BY rowid DESC LIMIT 1")
+      }
+      if row != nil,
+        let copy = try Self.tampered(
+          cli,
+          { db in
+            try db.execute(
+              sql: "DELETE FROM \"\(table)\" WHERE rowid = (SELECT MAX(rowid) FROM \"\(table)\")")
+          })
+      {
+        defer { copy.remove() }
+        let faults = try Self.auditFaults(copy, "a row deleted from \(table)")
+        #expect(
+          faults.contains(table),
+          "a row of \(table) deleted: the faults do not name the table: \(faults.prefix(600))")
+      }
+      // A new row: the last one with every key changed, or one made up for an empty table.
+      let values: [DatabaseValue] = columns.map { column in
+        guard let row else { return Self.changed(.null, type: column.type) }
+        return Self.changed(row[column.name], type: column.type)
+      }
+      let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+      if let copy = try Self.tampered(
+        cli,
+        { db in
+          try db.execute(
+            sql: "INSERT INTO \"\(table)\" VALUES (\(placeholders))", arguments: StatementArguments(values))
+        })
+      {
+        defer { copy.remove() }
+        let faults = try Self.auditFaults(copy, "a row inserted into \(table)")
+        #expect(
+          faults.contains(table),
+          "a row inserted into \(table): the faults do not name the table: \(faults.prefix(600))")
+      }
+    }
+  }
+
+  @Test func storedMerkleHashesChangedMissingOrSurplusAreFound() throws {
+    let cli = try Self.demo()
+    defer { cli.remove() }
+    let cases: [(String, String)] = [
+      ("an interior hash zeroed", "UPDATE merkle_hashes SET hash = zeroblob(32) WHERE idx = 2"),
+      ("a hash removed", "DELETE FROM merkle_hashes WHERE idx = 5"),
+      (
+        "a surplus row after the end",
+        "INSERT INTO merkle_hashes(idx, hash) SELECT MAX(idx) + 1, zeroblob(32) FROM merkle_hashes"
+      ),
+    ]
+    for (what, sql) in cases {
+      let copy = try #require(try Self.tampered(cli, { try $0.execute(sql: sql) }))
+      defer { copy.remove() }
+      let faults = try Self.auditFaults(copy, what)
+      #expect(faults.contains("table merkle_hashes"), "\(what): \(faults.prefix(600))")
+    }
+  }
+}
