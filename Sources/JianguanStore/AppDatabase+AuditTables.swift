@@ -51,9 +51,18 @@ extension AppDatabase {
     let rows = try AuditRows(db, sql: "SELECT seq, kind, entry FROM ledger ORDER BY seq")
     while try rows.step() {
       let seq = rows.int64(0)
-      guard let entry = try? Entry.parse(Array(rows.text(2))),
-        let event = try? Event(kind: entry.kind, payload: entry.payload)
-      else { continue }
+      let bytes = rows.text(2)
+      // The hot kinds through the fast decoder, the rest as the replay reads them.
+      let event: Event
+      if let decoded = EntryDecoding.decode(bytes) {
+        event = decoded.event
+      } else if let entry = try? Entry.parse(Array(bytes)),
+        let generic = try? Event(kind: entry.kind, payload: entry.payload)
+      {
+        event = generic
+      } else {
+        continue
+      }
       do {
         try Projector.apply(event, seq: seq, db: rebuilt)
       } catch {
