@@ -198,6 +198,13 @@ final class BatchTransaction: @unchecked Sendable {
     return currentTail
   }
 
+  /// Drops the end of the log kept in memory, after a savepoint rolled back what was appended.
+  func forgetTail() {
+    lock.lock()
+    if current != nil { currentTail = LedgerTail() }
+    lock.unlock()
+  }
+
   func run<T>(_ db: Database, _ body: () throws -> T) rethrows -> T {
     lock.lock()
     current = db
