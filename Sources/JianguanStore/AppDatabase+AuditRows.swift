@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import GRDBSQLite
 
@@ -70,6 +71,38 @@ struct AuditRows {
     }
     if same, !bytes.contains(0) { return true }
     return string(column) == expected
+  }
+
+  /// The column as GRDB's `DatabaseValue`, for messages.
+  func databaseValue(_ column: Int32) -> DatabaseValue {
+    switch sqlite3_column_type(handle, column) {
+    case SQLITE_NULL: return .null
+    case SQLITE_INTEGER: return int64(column).databaseValue
+    case SQLITE_FLOAT: return sqlite3_column_double(handle, column).databaseValue
+    case SQLITE_TEXT: return String(decoding: text(column), as: UTF8.self).databaseValue
+    default: return Data(blob(column)).databaseValue
+    }
+  }
+
+  /// Whether `column` holds the same value, of the same type, byte for byte, in this statement's
+  /// row and in `other`'s.
+  func sameValue(_ column: Int32, as other: AuditRows) -> Bool {
+    let type = sqlite3_column_type(handle, column)
+    guard type == sqlite3_column_type(other.handle, column) else { return false }
+    switch type {
+    case SQLITE_NULL: return true
+    case SQLITE_INTEGER: return int64(column) == other.int64(column)
+    case SQLITE_FLOAT:
+      return sqlite3_column_double(handle, column) == sqlite3_column_double(other.handle, column)
+    case SQLITE_TEXT:
+      let (mine, theirs) = (text(column), other.text(column))
+      return mine.count == theirs.count
+        && (mine.isEmpty || memcmp(mine.baseAddress!, theirs.baseAddress!, mine.count) == 0)
+    default:
+      let (mine, theirs) = (blob(column), other.blob(column))
+      return mine.count == theirs.count
+        && (mine.isEmpty || memcmp(mine.baseAddress!, theirs.baseAddress!, mine.count) == 0)
+    }
   }
 
   private func memcmpEqual(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {

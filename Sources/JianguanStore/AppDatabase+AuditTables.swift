@@ -109,7 +109,7 @@ extension AppDatabase {
   }
 
   /// Compares one table row by row in rowid order (the rebuild inserts rows in the order the log
-  /// did): every column, the rowid included.
+  /// did): every column, the rowid included, byte for byte through SQLite's C API.
   private func compareTable(_ table: String, stored: Database, rebuilt: Database) throws -> [AuditFault] {
     let columns = try rebuilt.columns(in: table).map(\.name)
     let storedColumns = try stored.columns(in: table).map(\.name)
@@ -117,47 +117,43 @@ extension AppDatabase {
       return [AuditFault(seq: 0, "table \(table): its columns are not as the migrations made them")]
     }
     let keyColumn = try rebuilt.primaryKey(table).columns.first ?? "rowid"
-    let seqIndex = columns.firstIndex(of: "seq").map { $0 + 1 }
+    let keyIndex = Int32(columns.firstIndex(of: keyColumn).map { $0 + 1 } ?? 0)
+    let seqIndex = columns.firstIndex(of: "seq").map { Int32($0 + 1) }
     let select =
       "SELECT rowid, \(columns.map { "\"\($0)\"" }.joined(separator: ", ")) FROM \"\(table)\" ORDER BY rowid"
-    let have = try Row.fetchCursor(stored, sql: select)
-    let want = try Row.fetchCursor(rebuilt, sql: select)
+    let have = try AuditRows(stored, sql: select)
+    let want = try AuditRows(rebuilt, sql: select)
     var faults: [AuditFault] = []
     var differing = 0
-    func report(_ fault: @autoclosure () -> AuditFault) {
+    func report(_ rows: AuditRows, _ message: String) {
       differing += 1
-      if differing <= Self.rowFaultsPerTable { faults.append(fault()) }
+      guard differing <= Self.rowFaultsPerTable else { return }
+      let seq = seqIndex.map { rows.int64($0) } ?? 0
+      faults.append(
+        AuditFault(
+          seq: seq,
+          "table \(table), row \(keyColumn) = \(Self.show(rows.databaseValue(keyIndex))): \(message)"))
     }
-    func name(_ row: Row) -> String {
-      let key: DatabaseValue = keyColumn == "rowid" ? row[0] : row[keyColumn]
-      return "row \(keyColumn) = \(Self.show(key))"
-    }
-    func seq(_ row: Row) -> Int64 { seqIndex.flatMap { Int64.fromDatabaseValue(row[$0]) } ?? 0 }
-    var storedRow = try have.next()?.copy()
-    var wantedRow = try want.next()?.copy()
-    while storedRow != nil || wantedRow != nil {
-      let storedID: Int64 = storedRow.map { $0[0] } ?? .max
-      let wantedID: Int64 = wantedRow.map { $0[0] } ?? .max
-      if storedID == wantedID, let found = storedRow, let wanted = wantedRow {
-        if let column = columns.indices.first(where: {
-          Self.value(found, $0 + 1) != Self.value(wanted, $0 + 1)
-        }) {
+    var hasStored = try have.step()
+    var hasWanted = try want.step()
+    while hasStored || hasWanted {
+      let storedID = hasStored ? have.int64(0) : .max
+      let wantedID = hasWanted ? want.int64(0) : .max
+      if storedID == wantedID {
+        if let column = (1...Int32(columns.count)).first(where: { !have.sameValue($0, as: want) }) {
           report(
-            AuditFault(
-              seq: seq(wanted),
-              "table \(table), \(name(wanted)): \(columns[column]) is \(Self.show(Self.value(found, column + 1))), the log gives \(Self.show(Self.value(wanted, column + 1)))"
-            ))
+            want,
+            "\(columns[Int(column) - 1]) is \(Self.show(have.databaseValue(column))), the log gives \(Self.show(want.databaseValue(column)))"
+          )
         }
-        storedRow = try have.next()?.copy()
-        wantedRow = try want.next()?.copy()
-      } else if storedID < wantedID, let found = storedRow {
-        report(
-          AuditFault(seq: seq(found), "table \(table), \(name(found)): no entry of the log made this row"))
-        storedRow = try have.next()?.copy()
-      } else if let wanted = wantedRow {
-        report(
-          AuditFault(seq: seq(wanted), "table \(table), \(name(wanted)): the row the log makes is missing"))
-        wantedRow = try want.next()?.copy()
+        hasStored = try have.step()
+        hasWanted = try want.step()
+      } else if storedID < wantedID {
+        report(have, "no entry of the log made this row")
+        hasStored = try have.step()
+      } else {
+        report(want, "the row the log makes is missing")
+        hasWanted = try want.step()
       }
     }
     if differing > Self.rowFaultsPerTable {
@@ -167,8 +163,6 @@ extension AppDatabase {
     }
     return faults
   }
-
-  static func value(_ row: Row, _ index: Int) -> DatabaseValue { row[index] }
 
   /// A stored value as a fault shows it: text quoted and cut, blobs by length.
   static func show(_ value: DatabaseValue) -> String {
