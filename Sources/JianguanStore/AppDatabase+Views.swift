@@ -1,0 +1,278 @@
+import Foundation
+import GRDB
+import JianguanCore
+import JianguanLedger
+
+/// The records people look up to act on: venues, teachers, courses, classes, enrollments, lessons,
+/// refunds and refund applications. Each is listed in the order it was recorded (its id's number).
+public enum ViewKind: String, CaseIterable, Sendable {
+  case venues, teachers, courses, classes, enrollments, lessons, refunds, refundRequests
+
+  /// The singular noun used in sentences ("venue V3").
+  public var noun: String {
+    switch self {
+    case .venues: "venue"
+    case .teachers: "teacher"
+    case .courses: "course"
+    case .classes: "class"
+    case .enrollments: "enrollment"
+    case .lessons: "lesson"
+    case .refunds: "refund"
+    case .refundRequests: "refund request"
+    }
+  }
+
+  var idPrefix: String {
+    switch self {
+    case .venues: "V"
+    case .teachers: "T"
+    case .courses: "C"
+    case .classes: "B"
+    case .enrollments: "E"
+    case .lessons: "L"
+    case .refunds: "R"
+    case .refundRequests: "RA"
+    }
+  }
+
+  /// The row alias `x` is the kind's own table; the select list names each field as it is shown.
+  var from: String {
+    switch self {
+    case .venues: "venues x"
+    case .teachers: "teachers x"
+    case .courses: "courses x"
+    case .classes: "classes x"
+    case .enrollments: "enrollments x"
+    case .lessons: "lessons x JOIN enrollments e ON e.id = x.enrollment"
+    case .refunds: "refunds x JOIN enrollments e ON e.id = x.enrollment"
+    case .refundRequests: "refund_requests x JOIN enrollments e ON e.id = x.enrollment"
+    }
+  }
+
+  var select: String {
+    switch self {
+    case .venues: "x.id, x.institution, x.address, x.area_m2 AS areaM2, x.seq"
+    case .teachers: "x.id, x.institution, x.name, x.certificate, x.seq"
+    case .courses:
+      """
+      x.id, x.institution, x.name, x.subject, x.category, x.delivery, x.lesson_minutes AS lessonMinutes,
+      x.hours, x.price_per_hour_fen AS pricePerHourFen, x.class_size AS classSize, x.seq
+      """
+    case .classes:
+      """
+      x.id, x.course, x.institution, x.venue, x.teacher, x.capacity, x.starts, x.ends, x.schedule,
+      (SELECT COUNT(*) FROM enrollments r WHERE r.class = x.id
+        AND r.hours_paid > r.hours_consumed + r.hours_refunded) AS studentsHoldingHours, x.seq
+      """
+    case .enrollments:
+      """
+      x.id, x.student, x.parent, x.class, x.institution, x.bank_ref AS bankRef, x.paid_at AS paidAt,
+      x.hours_paid AS hoursPaid, x.hours_consumed AS hoursConsumed, x.hours_pending AS hoursPending,
+      x.hours_refunded AS hoursRefunded, x.hours_reserved AS hoursReserved,
+      \(Self.hoursLeft) AS hoursLeft, x.amount_fen AS amountFen,
+      x.released_fen AS releasedFen, x.refunded_fen AS refundedFen, x.escrow_fen AS escrowFen, x.seq
+      """
+    case .lessons:
+      """
+      x.id, x.enrollment, e.class, e.student, x.hours, x.taught_at AS taughtAt, x.status,
+      x.released_fen AS releasedFen, x.reason, x.seq
+      """
+    case .refunds:
+      """
+      x.id, x.enrollment, e.class, e.student, x.hours, x.amount_fen AS amountFen, x.bank_ref AS bankRef,
+      x.reason, x.seq
+      """
+    case .refundRequests:
+      """
+      x.id, x.enrollment, e.class, e.student, x.hours, x.status, x.basis, x.requested_at AS requestedAt,
+      x.answer_due AS answerDue, x.answered_on AS answeredOn, x.refund, x.reason, x.seq
+      """
+    }
+  }
+
+  /// The table of the kind's own rows.
+  var table: String { String(from.prefix { $0 != " " }) }
+
+  /// Hours an enrollment can still be taught or refunded (`x` is the enrollment).
+  static let hoursLeft =
+    "x.hours_paid - x.hours_consumed - x.hours_refunded - x.hours_pending - x.hours_reserved"
+
+  /// The statuses a `status` filter may name.
+  var statuses: [String] {
+    switch self {
+    case .lessons: ["pending", "released", "disputed", "voided"]
+    case .refundRequests: ["open", "agreed", "refused", "escalated"]
+    default: []
+    }
+  }
+}
+
+/// What a list is narrowed to; nil fields do not narrow it.
+public struct ViewFilter: Sendable {
+  public var institution: String?
+  public var course: String?
+  public var classID: String?
+  public var student: String?
+  public var enrollment: String?
+  public var status: String?
+  public init() {}
+}
+
+/// One record as a view shows it: its id and its fields in display order (amounts in fen; nil
+/// for a field without a value, such as a lesson's reason before any dispute).
+public struct ViewRecord: Sendable {
+  public let id: String
+  public let fields: [(name: String, value: JSONValue?)]
+
+  /// The record as one JSON object; fields without a value are left out.
+  public var json: JSONValue {
+    .object(
+      Dictionary(fields.compactMap { field in field.value.map { (field.name, $0) } }) { first, _ in first })
+  }
+}
+
+/// A page of a list: at most `limit` records after the one asked for; `next` is the id to ask
+/// after for the following page when `more` remain.
+public struct ViewPage: Sendable {
+  public let records: [ViewRecord]
+  public let more: Bool
+  public var next: String? { more ? records.last?.id : nil }
+}
+
+extension AppDatabase {
+  /// The most records one page holds.
+  public static let viewPageLimitMax = 1000
+
+  /// Records of `kind` in the order they were recorded, narrowed by `filter`, at most `limit`
+  /// of them after the record `after` (an id of the same kind).
+  public func list(_ kind: ViewKind, filter: ViewFilter, limit: Int, after: String?) throws -> ViewPage {
+    guard (1...Self.viewPageLimitMax).contains(limit) else {
+      throw Rejection(
+        "limit_out_of_range", "limit \(limit) must be between 1 and \(Self.viewPageLimitMax)")
+    }
+    if let after { _ = try Self.validateID(after, field: "after", prefix: kind.idPrefix) }
+    var conditions: [String] = []
+    var arguments: [any DatabaseValueConvertible] = []
+    func narrow(_ condition: String, _ value: String) {
+      conditions.append(condition)
+      arguments.append(value)
+    }
+    return try read { db in
+      if let institution = filter.institution {
+        _ = try requireInstitution(institution, db: db)
+        narrow(
+          kind == .lessons || kind == .refunds || kind == .refundRequests
+            ? "e.institution = ?" : "x.institution = ?", institution)
+      }
+      if let course = filter.course {
+        try requireRow(.courses, course, db: db)
+        guard kind == .classes else { throw filterRefusal(kind, "course") }
+        narrow("x.course = ?", course)
+      }
+      if let classID = filter.classID {
+        try requireRow(.classes, classID, db: db)
+        guard [.enrollments, .lessons, .refunds, .refundRequests].contains(kind) else {
+          throw filterRefusal(kind, "class")
+        }
+        narrow(kind == .enrollments ? "x.class = ?" : "e.class = ?", classID)
+      }
+      if let student = filter.student {
+        _ = try Self.validateID(student, field: "student", prefix: "S")
+        guard try db.value("SELECT 1 FROM students WHERE id = ?", [student]) as Int64? != nil else {
+          throw Rejection("student_unknown", "student \(Rejection.quote(student)) does not exist")
+        }
+        guard [.enrollments, .lessons, .refunds, .refundRequests].contains(kind) else {
+          throw filterRefusal(kind, "student")
+        }
+        narrow(kind == .enrollments ? "x.student = ?" : "e.student = ?", student)
+      }
+      if let enrollment = filter.enrollment {
+        try requireRow(.enrollments, enrollment, db: db)
+        guard [.lessons, .refunds, .refundRequests].contains(kind) else {
+          throw filterRefusal(kind, "enrollment")
+        }
+        narrow("x.enrollment = ?", enrollment)
+      }
+      if let status = filter.status {
+        guard kind.statuses.contains(status) else {
+          throw kind.statuses.isEmpty
+            ? filterRefusal(kind, "status")
+            : Rejection(
+              "status_unknown",
+              "status \(Rejection.quote(status)) must be one of \(kind.statuses.joined(separator: ", "))")
+        }
+        narrow("x.status = ?", status)
+      }
+      if let after {
+        try requireRow(kind, after, db: db)
+        narrow("x.rowid > (SELECT rowid FROM \(kind.table) WHERE id = ?)", after)
+      }
+      let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+      let rows = try Row.fetchAll(
+        db, sql: "SELECT \(kind.select) FROM \(kind.from)\(whereClause) ORDER BY x.rowid LIMIT ?",
+        arguments: StatementArguments(arguments + [limit + 1])!)
+      return ViewPage(records: rows.prefix(limit).map(Self.viewRecord), more: rows.count > limit)
+    }
+  }
+
+  /// One record of `kind` by its id.
+  public func show(_ kind: ViewKind, _ id: String) throws -> ViewRecord {
+    try read { db in
+      try requireRow(kind, id, db: db)
+      let row = try Row.fetchOne(
+        db, sql: "SELECT \(kind.select) FROM \(kind.from) WHERE x.id = ?", arguments: [id])!
+      return Self.viewRecord(row)
+    }
+  }
+
+  /// The seq of the entry that recorded a record: an enrollment's payment, a lesson's recording,
+  /// a refund.
+  public func seq(of kind: ViewKind, _ id: String) throws -> Int64 {
+    try read { db in
+      try requireRow(kind, id, db: db)
+      return try db.value("SELECT seq FROM \(kind.table) WHERE id = ?", [id]) ?? 0
+    }
+  }
+
+  /// A class's roster: each enrollment still holding hours (paid, neither taught nor refunded),
+  /// with the hours left to teach or refund, in the order they were paid.
+  public func roster(ofClass classID: String) throws -> [ViewRecord] {
+    try read { db in
+      try requireRow(.classes, classID, db: db)
+      return try Row.fetchAll(
+        db,
+        sql: """
+          SELECT x.student, x.id AS enrollment, x.hours_paid AS hoursPaid, x.hours_pending AS hoursPending,
+            x.hours_reserved AS hoursReserved, \(ViewKind.hoursLeft) AS hoursLeft
+          FROM enrollments x WHERE x.class = ? AND x.hours_paid > x.hours_consumed + x.hours_refunded
+          ORDER BY x.rowid
+          """, arguments: [classID]
+      ).map(Self.viewRecord)
+    }
+  }
+
+  /// Refuses an id that is malformed or names no record of `kind`.
+  func requireRow(_ kind: ViewKind, _ id: String, db: Database) throws {
+    _ = try Self.validateID(id, field: kind.noun, prefix: kind.idPrefix)
+    guard try db.value("SELECT 1 FROM \(kind.table) WHERE id = ?", [id]) as Int64? != nil else {
+      throw Rejection(
+        "\(kind.noun.replacingOccurrences(of: " ", with: "_"))_unknown",
+        "\(kind.noun) \(Rejection.quote(id)) does not exist")
+    }
+  }
+
+  func filterRefusal(_ kind: ViewKind, _ filter: String) -> Rejection {
+    Rejection("filter_not_applicable", "\(kind.rawValue) cannot be narrowed by \(filter)")
+  }
+
+  static func viewRecord(_ row: Row) -> ViewRecord {
+    let fields = Array(row).map { name, value -> (name: String, value: JSONValue?) in
+      switch value.storage {
+      case .int64(let integer): return (name, .integer(integer))
+      case .string(let text): return (name, .string(text))
+      case .double, .blob, .null: return (name, nil)
+      }
+    }
+    return ViewRecord(id: row["id"] ?? row["enrollment"] ?? "", fields: fields)
+  }
+}
