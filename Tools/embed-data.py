@@ -53,7 +53,7 @@ def main():
         lines.append('    "%s": file%d,' % (name, index))
     lines.append("  ]")
     for index, name in enumerate(files):
-        text = (DATA / name).read_text(encoding="utf-8")
+        text = (DATA / name).read_bytes().decode("utf-8")
         lines.append("")
         lines.append("  /// Data/%s" % name)
         lines.append('  static let file%d = """' % index)

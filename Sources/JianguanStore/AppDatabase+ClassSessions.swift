@@ -52,7 +52,10 @@ extension AppDatabase {
     }
     var seen = Set<String>()
     for student in absent {
-      _ = try Self.validateID(student, field: "\(fields.absent) student", prefix: "S")
+      do { _ = try Self.validateID(student, field: "student", prefix: "S") } catch let rejection as Rejection
+      {
+        throw Rejection(rejection.code, "\(fields.absent) \(rejection.message)")
+      }
       guard seen.insert(student).inserted else {
         throw Rejection("absent_student_repeated", "\(fields.absent) names student \(student) twice")
       }
