@@ -89,6 +89,8 @@ import Testing
     defer { cli.remove() }
     let version = try cli.run(["--version"])
     #expect(version.status == 0 && version.stdout.contains("ledger format version 1"))
+    let completion = try cli.run(["--generate-completion-script", "bash"])
+    #expect(completion.status == 0 && completion.stdout.contains("refund-request"))
   }
 
   @Test func initRequiresARegionAndTakesAnOrigin() throws {
