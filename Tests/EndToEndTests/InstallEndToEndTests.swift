@@ -4,82 +4,54 @@ import Testing
 /// The tool as installed: a copied binary with nothing beside it, `init`'s required region, the
 /// exit statuses of `--help`, and the demo's closing hints.
 @Suite(.serialized) struct InstallEndToEndTests {
-  /// A copy of the binary alone in a new folder, and a CLI whose environment names no Data/ folder.
-  func copiedBinary() throws -> (CLI, binary: String) {
+  /// A CLI running a copy of the binary alone in a new folder, with no Data/ folder named.
+  func copiedBinary() throws -> CLI {
     var cli = try CLI()
     cli.environment.removeValue(forKey: "JIANGUAN_DATA")
     let folder = cli.folder.appendingPathComponent("bin")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    let binary = folder.appendingPathComponent("jianguan")
-    try FileManager.default.copyItem(at: CLI.binary, to: binary)
-    return (cli, binary.path)
-  }
-
-  func run(_ cli: CLI, _ binary: String, _ arguments: [String]) throws -> CLI.Result {
-    try CLI.run(binary, arguments, environment: cli.environment, in: cli.folder)
+    cli.executable = folder.appendingPathComponent("jianguan")
+    try FileManager.default.copyItem(at: CLI.binary, to: cli.executable)
+    return cli
   }
 
   @Test func aCopiedBinaryRunsTheTourWithItsBuiltInData() throws {
-    var (cli, binary) = try copiedBinary()
+    var cli = try copiedBinary()
     defer { cli.remove() }
     // A term's first steps need the regions (register), the policy (pay) and the calendar (settle).
-    let steps: [[String]] = [
-      ["init", "--authority", "合肥市教育局", "--region", "340100"],
-      [
-        "institution", "register", "--uscc", CLI.uscc(3), "--name", "启明体育", "--region", "340104", "--kind",
-        "non-subject", "--category", "体育", "--license", "教民3401047000123号", "--license-expires", "2029-12-31",
-        "--escrow-bank", "中国银行", "--escrow-account", "6217000012345678",
-      ],
-      ["venue", "add", "--institution", CLI.uscc(3), "--address", "蜀山区长江西路1号", "--area-m2", "300"],
-      ["teacher", "add", "--institution", CLI.uscc(3), "--name", "王老师", "--certificate", "20203400123"],
-      [
-        "course", "add", "--institution", CLI.uscc(3), "--name", "篮球", "--category", "体育", "--delivery",
-        "offline", "--lesson-minutes", "60", "--hours", "40", "--price-per-hour", "100",
-      ],
-      [
-        "class", "add", "--course", "C1", "--venue", "V1", "--teacher", "T1", "--capacity", "30", "--starts",
-        "2026-03-02", "--ends", "2026-05-15", "--schedule", "Sat 09:00-10:00",
-      ],
-      [
-        "parent", "register", "--name", "张三", "--id-number", CLI.residentID(1, year: 1980), "--phone",
-        "13800138000",
-      ],
-      [
-        "student", "add", "--parent", "P1", "--name", "张小明", "--id-number", CLI.residentID(2), "--grade", "5",
-      ],
+    try MoneyEndToEndTests().bureau(cli)
+    for step in [
       [
         "pay", "--student", "S1", "--class", "B1", "--hours", "10", "--amount", "1000", "--bank-ref", "BOC-1",
         "--at", "2026-02-20T10:00",
       ],
       ["lesson", "record", "--class", "B1", "--hours", "1", "--taught-at", "2026-03-07T09:00"],
-      ["settle", "--as-of", "2026-04-30"],
-      ["audit"],
-    ]
-    for step in steps {
-      let result = try run(cli, binary, step)
+      ["settle", "--as-of", "2026-04-30"], ["audit"],
+    ] {
+      let result = try cli.run(step)
       #expect(result.status == 0, "\(step.prefix(2)): \(result.stderr)")
     }
     // An empty JIANGUAN_DATA counts as unset; one naming no folder is an environment failure.
     cli.environment["JIANGUAN_DATA"] = ""
-    #expect(try run(cli, binary, ["balance", "--region", "340100"]).status == 0)
+    #expect(try cli.run(["balance", "--region", "340100"]).status == 0)
     cli.environment["JIANGUAN_DATA"] = cli.folder.appendingPathComponent("no-such-folder").path
-    let missing = try run(cli, binary, ["balance", "--region", "340100", "--format", "json"])
+    let missing = try cli.run(["balance", "--region", "340100", "--format", "json"])
     #expect(missing.status == 2 && missing.stdout.contains("data_directory_missing"))
   }
 
   @Test func theDemoHintsNameTheCommandAsItWasRunAndEachWorks() throws {
-    let (cli, binary) = try copiedBinary()
+    let cli = try copiedBinary()
     defer { cli.remove() }
-    let demo = try run(cli, binary, ["demo"])
+    let demo = try cli.run(["demo"])
     #expect(demo.status == 0, "\(demo.stderr)")
     let hints = demo.stdout.split(separator: "\n").drop { !$0.hasPrefix("try next") }.dropFirst()
       .map { $0.trimmingCharacters(in: .whitespaces) }
     #expect(hints.count >= 8)
-    let prefix = "\(binary) --db jianguan-demo.sqlite "
+    let prefix = "\(cli.executable.path) --db jianguan-demo.sqlite "
     for hint in hints {
       #expect(hint.hasPrefix(prefix), "\(hint)")
       let arguments = hint.dropFirst(prefix.count).split(separator: " ").map(String.init)
-      let result = try run(cli, binary, ["--db", "jianguan-demo.sqlite"] + arguments)
+      let result = try cli.run(["--db", "jianguan-demo.sqlite"] + arguments)
       #expect(result.status == 0, "\(hint): \(result.stderr)")
     }
   }

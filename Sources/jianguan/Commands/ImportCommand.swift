@@ -63,7 +63,7 @@ struct ImportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "import",
     abstract:
-      "Import a batch: bank files of payments, lessons or refunds (CSV), or supervision records (JSON).",
+      "Import a batch: bank files of payments, lessons, class sessions or refunds (CSV), or supervision records (JSON).",
     subcommands: [Payments.self, Lessons.self, Sessions.self, Refunds.self, Registry.self, Supervision.self])
 
   struct Registry: ParsableCommand {

@@ -30,51 +30,25 @@ struct ListOptions: ParsableArguments {
 }
 
 /// A kind of record as a type, so that one generic `list` and `show` serve every kind.
-protocol ViewKindTag {
-  static var kind: ViewKind { get }
-  /// What `list` lists, e.g. "venues".
-  static var listed: String { get }
-}
+protocol ViewKindTag { static var kind: ViewKind { get } }
 
-enum VenueViews: ViewKindTag {
-  static let kind = ViewKind.venues
-  static let listed = "venues"
-}
-enum TeacherViews: ViewKindTag {
-  static let kind = ViewKind.teachers
-  static let listed = "teachers"
-}
-enum CourseViews: ViewKindTag {
-  static let kind = ViewKind.courses
-  static let listed = "courses"
-}
-enum ClassViews: ViewKindTag {
-  static let kind = ViewKind.classes
-  static let listed = "classes"
-}
-enum EnrollmentViews: ViewKindTag {
-  static let kind = ViewKind.enrollments
-  static let listed = "enrollments"
-}
-enum LessonViews: ViewKindTag {
-  static let kind = ViewKind.lessons
-  static let listed = "lessons (--status pending: those waiting for confirmation)"
-}
-enum RefundViews: ViewKindTag {
-  static let kind = ViewKind.refunds
-  static let listed = "refunds"
-}
-enum RefundRequestViews: ViewKindTag {
-  static let kind = ViewKind.refundRequests
-  static let listed = "refund applications"
-}
+enum VenueViews: ViewKindTag { static let kind = ViewKind.venues }
+enum TeacherViews: ViewKindTag { static let kind = ViewKind.teachers }
+enum CourseViews: ViewKindTag { static let kind = ViewKind.courses }
+enum ClassViews: ViewKindTag { static let kind = ViewKind.classes }
+enum EnrollmentViews: ViewKindTag { static let kind = ViewKind.enrollments }
+enum LessonViews: ViewKindTag { static let kind = ViewKind.lessons }
+enum RefundViews: ViewKindTag { static let kind = ViewKind.refunds }
+enum RefundRequestViews: ViewKindTag { static let kind = ViewKind.refundRequests }
 
 /// `list`: the records of one kind, a page at a time.
 struct ViewList<Tag: ViewKindTag>: ParsableCommand {
   static var configuration: CommandConfiguration {
     CommandConfiguration(
       commandName: "list",
-      abstract: "List \(Tag.listed) in the order they were recorded; --limit and --after page through them.")
+      abstract:
+        "List \(ViewText.listed(Tag.kind)) in the order they were recorded; --limit and --after page through them."
+    )
   }
   @OptionGroup var global: GlobalOptions
   @OptionGroup var options: ListOptions
@@ -104,6 +78,15 @@ struct ViewShow<Tag: ViewKindTag>: ParsableCommand {
 
 /// Views as text: money in yuan, fields without a value blank.
 enum ViewText {
+  /// What `list` lists, for its help.
+  static func listed(_ kind: ViewKind) -> String {
+    switch kind {
+    case .lessons: "lessons (--status pending: those waiting for confirmation)"
+    case .refundRequests: "refund applications"
+    default: kind.rawValue
+    }
+  }
+
   static func page(_ page: ViewPage, kind: ViewKind) -> String {
     guard let first = page.records.first else { return "no \(kind.rawValue) match" }
     var text = Output.table(first.fields.map { header($0.name) }, page.records.map { $0.fields.map(cell) })
