@@ -151,68 +151,73 @@ extension AppDatabase {
         "limit_out_of_range", "limit \(limit) must be between 1 and \(Self.viewPageLimitMax)")
     }
     if let after { _ = try Self.validateID(after, field: "after", prefix: kind.idPrefix) }
-    var conditions: [String] = []
-    var arguments: [any DatabaseValueConvertible] = []
-    func narrow(_ condition: String, _ value: String) {
-      conditions.append(condition)
-      arguments.append(value)
-    }
     return try read { db in
-      if let institution = filter.institution {
-        _ = try requireInstitution(institution, db: db)
-        narrow(
-          kind == .lessons || kind == .refunds || kind == .refundRequests
-            ? "e.institution = ?" : "x.institution = ?", institution)
-      }
-      if let course = filter.course {
-        try requireRow(.courses, course, db: db)
-        guard kind == .classes else { throw filterRefusal(kind, "course") }
-        narrow("x.course = ?", course)
-      }
-      if let classID = filter.classID {
-        try requireRow(.classes, classID, db: db)
-        guard [.enrollments, .lessons, .refunds, .refundRequests].contains(kind) else {
-          throw filterRefusal(kind, "class")
-        }
-        narrow(kind == .enrollments ? "x.class = ?" : "e.class = ?", classID)
-      }
-      if let student = filter.student {
-        _ = try Self.validateID(student, field: "student", prefix: "S")
-        guard try db.value("SELECT 1 FROM students WHERE id = ?", [student]) as Int64? != nil else {
-          throw Rejection("student_unknown", "student \(Rejection.quote(student)) does not exist")
-        }
-        guard [.enrollments, .lessons, .refunds, .refundRequests].contains(kind) else {
-          throw filterRefusal(kind, "student")
-        }
-        narrow(kind == .enrollments ? "x.student = ?" : "e.student = ?", student)
-      }
-      if let enrollment = filter.enrollment {
-        try requireRow(.enrollments, enrollment, db: db)
-        guard [.lessons, .refunds, .refundRequests].contains(kind) else {
-          throw filterRefusal(kind, "enrollment")
-        }
-        narrow("x.enrollment = ?", enrollment)
-      }
-      if let status = filter.status {
-        guard kind.statuses.contains(status) else {
-          throw kind.statuses.isEmpty
-            ? filterRefusal(kind, "status")
-            : Rejection(
-              "status_unknown",
-              "status \(Rejection.quote(status)) must be one of \(kind.statuses.joined(separator: ", "))")
-        }
-        narrow("x.status = ?", status)
-      }
+      var conditions = try self.conditions(kind, filter, db: db)
       if let after {
         try requireRow(kind, after, db: db)
-        narrow("x.rowid > (SELECT rowid FROM \(kind.table) WHERE id = ?)", after)
+        conditions.append(("x.rowid > (SELECT rowid FROM \(kind.table) WHERE id = ?)", after))
       }
-      let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+      let whereClause =
+        conditions.isEmpty ? "" : " WHERE " + conditions.map(\.sql).joined(separator: " AND ")
       let rows = try Row.fetchAll(
         db, sql: "SELECT \(kind.select) FROM \(kind.from)\(whereClause) ORDER BY x.rowid LIMIT ?",
-        arguments: StatementArguments(arguments + [limit + 1])!)
+        arguments: StatementArguments(
+          conditions.map(\.value) as [any DatabaseValueConvertible] + [limit + 1])!)
       return ViewPage(records: rows.prefix(limit).map(Self.viewRecord), more: rows.count > limit)
     }
+  }
+
+  /// The SQL conditions of `filter` on `kind` (`x` its table, `e` the enrollment of a lesson,
+  /// refund or application), each with its one argument; a filter naming no record, or one the
+  /// kind has not, is refused.
+  func conditions(_ kind: ViewKind, _ filter: ViewFilter, db: Database) throws -> [(
+    sql: String, value: String
+  )] {
+    let ofEnrollment: [ViewKind] = [.lessons, .refunds, .refundRequests]
+    var conditions: [(sql: String, value: String)] = []
+    func narrow(_ name: String, allowed: Bool, _ sql: String, _ value: String) throws {
+      guard allowed else {
+        throw Rejection("filter_not_applicable", "\(kind.rawValue) cannot be narrowed by \(name)")
+      }
+      conditions.append((sql, value))
+    }
+    if let institution = filter.institution {
+      _ = try requireInstitution(institution, db: db)
+      let column = ofEnrollment.contains(kind) ? "e.institution" : "x.institution"
+      try narrow("institution", allowed: true, "\(column) = ?", institution)
+    }
+    if let course = filter.course {
+      try requireRow(.courses, course, db: db)
+      try narrow("course", allowed: kind == .classes, "x.course = ?", course)
+    }
+    if let classID = filter.classID {
+      try requireRow(.classes, classID, db: db)
+      let column = kind == .enrollments ? "x.class" : "e.class"
+      try narrow(
+        "class", allowed: kind == .enrollments || ofEnrollment.contains(kind), "\(column) = ?", classID)
+    }
+    if let student = filter.student {
+      _ = try Self.validateID(student, field: "student", prefix: "S")
+      guard try db.value("SELECT 1 FROM students WHERE id = ?", [student]) as Int64? != nil else {
+        throw Rejection("student_unknown", "student \(Rejection.quote(student)) does not exist")
+      }
+      let column = kind == .enrollments ? "x.student" : "e.student"
+      try narrow(
+        "student", allowed: kind == .enrollments || ofEnrollment.contains(kind), "\(column) = ?", student)
+    }
+    if let enrollment = filter.enrollment {
+      try requireRow(.enrollments, enrollment, db: db)
+      try narrow("enrollment", allowed: ofEnrollment.contains(kind), "x.enrollment = ?", enrollment)
+    }
+    if let status = filter.status {
+      try narrow("status", allowed: !kind.statuses.isEmpty, "x.status = ?", status)
+      guard kind.statuses.contains(status) else {
+        throw Rejection(
+          "status_unknown",
+          "status \(Rejection.quote(status)) must be one of \(kind.statuses.joined(separator: ", "))")
+      }
+    }
+    return conditions
   }
 
   /// One record of `kind` by its id.
@@ -259,10 +264,6 @@ extension AppDatabase {
         "\(kind.noun.replacingOccurrences(of: " ", with: "_"))_unknown",
         "\(kind.noun) \(Rejection.quote(id)) does not exist")
     }
-  }
-
-  func filterRefusal(_ kind: ViewKind, _ filter: String) -> Rejection {
-    Rejection("filter_not_applicable", "\(kind.rawValue) cannot be narrowed by \(filter)")
   }
 
   static func viewRecord(_ row: Row) -> ViewRecord {

@@ -109,6 +109,13 @@ import Testing
     #expect(try cli.run(["venue", "list", "--no-such-flag"]).stdout.isEmpty)
     #expect(try cli.run(["--help", "--format", "json"]).status == 0)
 
+    // A file that cannot be written is an environment failure.
+    let unwritable = try cli.run([
+      "key", "generate", "--name", "x.example/log", "--out",
+      cli.folder.appendingPathComponent("no/such/dir/k.key").path,
+    ])
+    #expect(unwritable.status == 2 && unwritable.stderr.contains("cannot be written"))
+
     // A missing PDF renderer is an environment failure (2), not a refusal.
     #expect(try cli.run(["init", "--region", "110000"]).status == 0)
     let emptyPath = cli.folder.appendingPathComponent("empty-bin")

@@ -62,12 +62,16 @@ struct KeyCommand: ParsableCommand {
         FileManager.default.createFile(
           atPath: out, contents: Data((signer.privateKeyText + "\n").utf8),
           attributes: [.posixPermissions: 0o600])
-      else { throw Rejection("key_file_unwritable", "out \(Rejection.quote(out)) cannot be written") }
+      else {
+        throw EnvironmentFailure("key_file_unwritable", "out \(Rejection.quote(out)) cannot be written")
+      }
       guard
         FileManager.default.createFile(
           atPath: publicPath, contents: Data((signer.verifier.verifierKeyText + "\n").utf8),
           attributes: [.posixPermissions: 0o644])
-      else { throw Rejection("key_file_unwritable", "\(Rejection.quote(publicPath)) cannot be written") }
+      else {
+        throw EnvironmentFailure("key_file_unwritable", "\(Rejection.quote(publicPath)) cannot be written")
+      }
       Output(global).emit(
         .object([
           "privateKeyFile": .string(out), "publicKeyFile": .string(publicPath),
