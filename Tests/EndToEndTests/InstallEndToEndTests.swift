@@ -56,6 +56,19 @@ import Testing
     }
   }
 
+  @Test func theDemoStartedBySwiftRunSaysSwiftRun() throws {
+    var cli = try CLI()
+    defer { cli.remove() }
+    // `swift run` starts `.build/<triple>/<configuration>/jianguan`.
+    let folder = cli.folder.appendingPathComponent(".build/x86_64-unknown-linux-gnu/debug")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    cli.executable = folder.appendingPathComponent("jianguan")
+    try FileManager.default.copyItem(at: CLI.binary, to: cli.executable)
+    let demo = try cli.run(["demo"])
+    #expect(
+      demo.status == 0 && demo.stdout.contains("\n  swift run jianguan --db jianguan-demo.sqlite audit\n"))
+  }
+
   @Test func versionNamesTheLedgerFormat() throws {
     let cli = try CLI()
     defer { cli.remove() }

@@ -70,10 +70,15 @@ struct DemoCommand: ParsableCommand {
 
   func say(_ line: String) { print(line) }
 
-  /// The command as it was run: `swift run jianguan` for a binary in a package's `.build/`
-  /// folder started by its absolute path (as `swift run` starts it), else the path typed.
+  /// The command as it was run: `swift run jianguan` when `swift run` started it (it starts
+  /// `.build/<target triple>/<configuration>/jianguan`), else the path as typed.
   static func invocation(_ argumentZero: String) -> String {
-    if argumentZero.hasPrefix("/"), argumentZero.contains("/.build/") { return "swift run jianguan" }
+    let parts = argumentZero.split(separator: "/", omittingEmptySubsequences: false)
+    if parts.count >= 4, parts[parts.count - 4] == ".build", parts[parts.count - 3].contains("-"),
+      ["debug", "release"].contains(parts[parts.count - 2])
+    {
+      return "swift run jianguan"
+    }
     return shellQuoted(argumentZero)
   }
 
