@@ -93,7 +93,9 @@ struct LessonCommand: ParsableCommand {
     var lines = [
       added.isEmpty
         ? "class \(session.classID): this session was already recorded (\(session.lessons.count) lessons; nothing new written)"
-        : "class \(session.classID): \(added.count) lessons recorded at seq \(added.first!.seq)…\(added.last!.seq), pending confirmation"
+        : "class \(session.classID): \(added.count) lesson\(added.count == 1 ? "" : "s") recorded at seq "
+          + (added.count == 1 ? "\(added[0].seq)" : "\(added.first!.seq)…\(added.last!.seq)")
+          + ", pending confirmation"
     ]
     lines += zip(session.lessons, session.enrollments).map { recorded, enrollment in
       "  \(recorded.id)  \(enrollment)\(recorded.repeated ? "  (already recorded)" : "")"
