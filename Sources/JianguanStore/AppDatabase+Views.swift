@@ -135,20 +135,23 @@ extension AppDatabase {
     }
   }
 
-  /// A class's roster: each enrollment still holding hours (paid, neither taught nor refunded),
-  /// with the hours left to teach or refund, in the order they were paid.
-  public func roster(ofClass classID: String) throws -> [ViewRecord] {
+  /// A class and its roster, read together: each enrollment still holding hours (paid, neither
+  /// taught nor refunded), with the hours left to teach or refund, in the order they were paid.
+  public func classWithRoster(_ classID: String) throws -> (class: ViewRecord, roster: [ViewRecord]) {
     try read { db in
       try requireRow(.classes, classID, db: db)
-      return try Row.fetchAll(
+      let shown = try Row.fetchOne(
+        db, sql: "SELECT \(ViewKind.classes.select) FROM \(ViewKind.classes.from) WHERE x.id = ?",
+        arguments: [classID])!
+      let roster = try Row.fetchAll(
         db,
         sql: """
           SELECT x.student, x.id AS enrollment, x.hours_paid AS hoursPaid, x.hours_pending AS hoursPending,
             x.hours_reserved AS hoursReserved, \(ViewKind.hoursLeft) AS hoursLeft
           FROM enrollments x WHERE x.class = ? AND x.hours_paid > x.hours_consumed + x.hours_refunded
           ORDER BY x.rowid
-          """, arguments: [classID]
-      ).map(Self.viewRecord)
+          """, arguments: [classID])
+      return (Self.viewRecord(shown), roster.map(Self.viewRecord))
     }
   }
 

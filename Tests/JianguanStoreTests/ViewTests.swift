@@ -114,10 +114,9 @@ import Testing
     _ = try fixture.database.recordLesson(
       enrollment: enrollments[0], hours: "3", taughtAt: "2026-03-07T09:00", now: StoreFixture.now)
     _ = try fixture.database.refund(enrollment: enrollments[2], hours: nil, reason: "转学", bankRef: "R-9")
-    let roster = try fixture.database.roster(ofClass: classes[0])
+    let (shown, roster) = try fixture.database.classWithRoster(classes[0])
     #expect(roster.map { value($0, "enrollment") } == [.string(enrollments[0]), .string(enrollments[1])])
     #expect(roster.map { value($0, "hoursLeft") } == [.integer(17), .integer(20)])
-    let shown = try fixture.database.show(.classes, classes[0])
     #expect(value(shown, "studentsHoldingHours") == .integer(2))
   }
 

@@ -120,9 +120,7 @@ extension ClassCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The class id (B1).") var id: String
     func run() throws {
-      let database = try Environment.open(global)
-      let record = try database.show(.classes, id)
-      let roster = try database.roster(ofClass: id)
+      let (record, roster) = try Environment.open(global).classWithRoster(id)
       guard case .object(var json) = record.json else { return }
       json["roster"] = .array(roster.map(\.json))
       let table =
