@@ -37,6 +37,12 @@ import Testing
     cli.environment["JIANGUAN_DATA"] = cli.folder.appendingPathComponent("no-such-folder").path
     let missing = try cli.run(["balance", "--region", "340100", "--format", "json"])
     #expect(missing.status == 2 && missing.stdout.contains("data_directory_missing"))
+    // A folder named by JIANGUAN_DATA is used instead of the built-in data, even when it is empty.
+    let empty = cli.folder.appendingPathComponent("empty-data")
+    try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+    cli.environment["JIANGUAN_DATA"] = empty.path
+    let unreadable = try cli.run(["balance", "--region", "340100", "--format", "json"])
+    #expect(unreadable.status == 2 && unreadable.stdout.contains("data_file_unreadable"))
   }
 
   @Test func theDemoHintsNameTheCommandAsItWasRunAndEachWorks() throws {
