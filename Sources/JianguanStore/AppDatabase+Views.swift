@@ -8,6 +8,7 @@ public struct ViewFilter: Sendable {
   public var institution: String?
   public var course: String?
   public var classID: String?
+  public var parent: String?
   public var student: String?
   public var enrollment: String?
   public var status: String?
@@ -91,6 +92,15 @@ extension AppDatabase {
       let column = kind == .enrollments ? "x.class" : "e.class"
       try narrow(
         "class", allowed: kind == .enrollments || ofEnrollment.contains(kind), "\(column) = ?", classID)
+    }
+    if let parent = filter.parent {
+      _ = try Self.validateID(parent, field: "parent", prefix: "P")
+      guard try db.value("SELECT 1 FROM parents WHERE id = ?", [parent]) as Int64? != nil else {
+        throw Rejection("parent_unknown", "parent \(Rejection.quote(parent)) does not exist")
+      }
+      let column = kind == .enrollments ? "x.parent" : "e.parent"
+      try narrow(
+        "parent", allowed: kind == .enrollments || ofEnrollment.contains(kind), "\(column) = ?", parent)
     }
     if let student = filter.student {
       _ = try Self.validateID(student, field: "student", prefix: "S")

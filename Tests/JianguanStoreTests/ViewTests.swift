@@ -73,6 +73,15 @@ import Testing
     let mine = try fixture.database.list(.lessons, filter: pending, limit: 50, after: nil)
     #expect(ids(mine) == ["L2"] && value(mine.records[0], "enrollment") == .string(enrollments[1]))
 
+    var byParent = ViewFilter()
+    byParent.parent = "P1"
+    byParent.status = "pending"
+    #expect(ids(try fixture.database.list(.lessons, filter: byParent, limit: 50, after: nil)) == ["L1"])
+    byParent.parent = "P9"
+    #expect(
+      rejectionCode { _ = try fixture.database.list(.lessons, filter: byParent, limit: 50, after: nil) }
+        == "parent_unknown")
+
     var byClass = ViewFilter()
     byClass.classID = classes[1]
     #expect(

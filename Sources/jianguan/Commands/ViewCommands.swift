@@ -9,6 +9,7 @@ struct ListOptions: ParsableArguments {
   @Option(help: "Only those of this institution (USCC).") var institution: String?
   @Option(help: "Only classes of this course (C1).") var course: String?
   @Option(name: .customLong("class"), help: "Only those of this class (B1).") var classID: String?
+  @Option(help: "Only those of this parent's children (P1).") var parent: String?
   @Option(help: "Only those of this student (S1).") var student: String?
   @Option(help: "Only those of this enrollment (E1).") var enrollment: String?
   @Option(
@@ -22,6 +23,7 @@ struct ListOptions: ParsableArguments {
     filter.institution = institution
     filter.course = course
     filter.classID = classID
+    filter.parent = parent
     filter.student = student
     filter.enrollment = enrollment
     filter.status = status
