@@ -6,6 +6,8 @@ import JianguanLedger
 /// What a bank file holds.
 public enum ImportKind: String, CaseIterable, Sendable {
   case payments, lessons, refunds
+  /// Class sessions: a lesson for every student of a class holding hours (AppDatabase+ClassSessions).
+  case sessions
   case institutions, venues, teachers, courses, classes, parents, students
 
   /// The header line a file of this kind must start with.
@@ -14,6 +16,7 @@ public enum ImportKind: String, CaseIterable, Sendable {
     case .payments: ["bank_ref", "student", "class", "hours", "amount_yuan", "paid_at"]
     case .lessons: ["enrollment", "hours", "taught_at", "confirmed"]
     case .refunds: ["bank_ref", "enrollment", "hours", "reason"]
+    case .sessions: ["class", "hours", "taught_at", "absent"]
     case .institutions:
       [
         "uscc", "name", "region", "kind", "category", "nonprofit", "license", "license_expires",
@@ -149,6 +152,8 @@ extension AppDatabase {
       let reason = try TextField.validate(fields[3], field: "reason", maxLength: 500)
       let ref = try Self.validateBankRef(fields[0], field: "bank_ref")
       return try refund(enrollment: enrollment, hours: hours, reason: reason, bankRef: ref, db: db)
+    case .sessions:
+      return try importSessionRow(fields, now: now, db: db)
     default:
       return try importRegistryRow(kind, fields, today: now.date, db: db)
     }
@@ -192,7 +197,7 @@ extension AppDatabase {
       return try addClass(form)
     case .parents: return try registerParent(name: f[0], idNumber: f[1], phone: f[2], today: today)
     case .students: return try addStudent(parent: f[0], name: f[1], idNumber: f[2], grade: f[3], today: today)
-    case .payments, .lessons, .refunds: preconditionFailure("bank files are imported by importRow")
+    case .payments, .lessons, .refunds, .sessions: preconditionFailure("bank files are imported by importRow")
     }
   }
 

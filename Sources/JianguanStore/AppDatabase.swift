@@ -50,7 +50,8 @@ public final class AppDatabase: Sendable {
 
   /// Creates a new database with its genesis entry and a new personal-data key file.
   public static func create(
-    path: String, keyPath: String, authority: String, region: String, reference: ReferenceData
+    path: String, keyPath: String, authority: String, region: String, origin: String? = nil,
+    reference: ReferenceData
   ) throws -> (AppDatabase, Recorded) {
     let manager = FileManager.default
     guard !manager.fileExists(atPath: path) else {
@@ -65,6 +66,7 @@ public final class AppDatabase: Sendable {
     }
     let regionRecord = try reference.regions.validateCurrent(region, field: "region")
     let authorityText = try TextField.validate(authority, field: "authority", maxLength: 100)
+    let origin = try origin.map(validateOrigin) ?? "jianguan.\(regionRecord.code).example/ledger"
     let vault = try PersonalDataVault.create(at: keyPath)
     let writer: DatabaseQueue
     do {
@@ -73,11 +75,11 @@ public final class AppDatabase: Sendable {
     } catch {
       try? manager.removeItem(atPath: path)
       try? manager.removeItem(atPath: keyPath)
-      throw Rejection(
-        "database_create_failed", "could not create database \(Rejection.quote(path)): \(error)")
+      throw StoreError(
+        code: "database_create_failed",
+        message: "could not create database \(Rejection.quote(path)): \(error)")
     }
     let database = AppDatabase(path: path, writer: writer, vault: vault, reference: reference)
-    let origin = "jianguan.\(regionRecord.code).example/ledger"
     let recorded = try database.write { db in
       let seq = try LedgerWriter.append(
         .genesis(Genesis(authority: authorityText, region: regionRecord.code, origin: origin)), db: db)
@@ -86,12 +88,29 @@ public final class AppDatabase: Sendable {
     return (database, recorded)
   }
 
+  /// A checkpoint origin line, which is also the name of the key that signs it: 1 to 200
+  /// characters, no spaces, plus signs or control characters (C2SP tlog-checkpoint, signed-note).
+  static func validateOrigin(_ origin: String) throws -> String {
+    let valid =
+      (1...200).contains(origin.count)
+      && !origin.unicodeScalars.contains {
+        $0.properties.isWhitespace || $0 == "+" || $0.value < 0x20 || $0.value == 0x7f
+      }
+    guard valid else {
+      throw Rejection(
+        "origin_invalid",
+        "origin \(Rejection.quote(origin)) must be 1 to 200 characters without spaces, plus signs or control characters (it names the log in checkpoints, e.g. jianguan.340100.example/ledger)"
+      )
+    }
+    return origin
+  }
+
   /// Opens an existing database; never creates one.
   public static func open(path: String, keyPath: String, reference: ReferenceData) throws -> AppDatabase {
     guard FileManager.default.fileExists(atPath: path) else {
-      throw Rejection(
-        "database_missing",
-        "no database at \(Rejection.quote(path)); create one with `jianguan init` or pass --db")
+      throw StoreError(
+        code: "database_missing",
+        message: "no database at \(Rejection.quote(path)); create one with `jianguan init` or pass --db")
     }
     let writer: DatabaseQueue
     do {
@@ -163,7 +182,13 @@ public struct Recorded: Equatable, Sendable {
 
 /// A database failure turned into one sentence (a full disk, a read-only file, a busy lock).
 public struct StoreError: Error, CustomStringConvertible {
+  /// A stable code: `database_failure` unless a more precise one applies (`database_missing`).
+  public var code = "database_failure"
   public let message: String
+  init(code: String, message: String) {
+    self.code = code
+    self.message = message
+  }
   init(_ error: DatabaseError) {
     switch error.resultCode {
     case .SQLITE_FULL: message = "the disk is full: nothing was written and the database is unchanged"

@@ -9,6 +9,9 @@ import JianguanStore
 /// Merkle-provable ledger of the parents' money they hold in escrow.
 @main
 struct Jianguan: ParsableCommand {
+  /// The tool's release; `--version` prints it with the ledger format it writes.
+  static let version = "0.1.0"
+
   static let configuration = CommandConfiguration(
     commandName: "jianguan",
     abstract: "Supervise off-campus training institutions and the escrow of parents' prepaid fees.",
@@ -16,9 +19,11 @@ struct Jianguan: ParsableCommand {
       Exit status: 0 done; 1 request refused (bad input or a rule; nothing written); \
       2 database or environment failure (nothing written); 3 audit found faults; 64 usage error.
       """,
+    version: "jianguan \(version) (ledger format version \(Entry.formatVersion))",
     subcommands: [
       InitCommand.self, InstitutionCommand.self, VenueCommand.self, TeacherCommand.self, CourseCommand.self,
-      ClassCommand.self, ParentCommand.self, StudentCommand.self, PayCommand.self, LessonCommand.self,
+      ClassCommand.self, ParentCommand.self, StudentCommand.self, PayCommand.self, EnrollmentCommand.self,
+      LessonCommand.self,
       SettleCommand.self, RefundCommand.self, RefundRequestCommand.self, RatingCommand.self,
       ContractCommand.self, BackupCommand.self, RestoreCommand.self,
       BalanceCommand.self, LedgerCommand.self, AuditCommand.self, ImportCommand.self, KeyCommand.self,
@@ -52,7 +57,7 @@ struct Jianguan: ParsableCommand {
     } catch let rejection as Rejection {
       fail(code: rejection.code, message: rejection.message, status: .refused, format: format)
     } catch let error as StoreError {
-      fail(code: "database_failure", message: error.message, status: .failure, format: format)
+      fail(code: error.code, message: error.message, status: .failure, format: format)
     } catch let error as MerkleError {
       fail(code: error.code.rawValue, message: error.message, status: .refused, format: format)
     } catch let error as NoteError {
@@ -68,6 +73,16 @@ struct Jianguan: ParsableCommand {
     } catch let exit as AuditFailed {
       Foundation.exit(exit.status)
     } catch {
+      // A usage error (64): with --format json it is one JSON object on stdout too.
+      let status = exitCode(for: error).rawValue
+      if format == .json, status != 0 {
+        print(
+          JSONValue.object([
+            "error": .object([
+              "code": .string(status == 64 ? "usage" : "failure"), "message": .string(message(for: error)),
+            ])
+          ]).canonicalText)
+      }
       self.exit(withError: error)
     }
   }

@@ -28,6 +28,8 @@ struct CLI {
 
   let folder: URL
   var environment: [String: String]
+  /// The binary `run` starts: the built one, or a copy of it placed elsewhere.
+  var executable = CLI.binary
 
   init() throws {
     folder = FileManager.default.temporaryDirectory.appendingPathComponent(
@@ -46,13 +48,13 @@ struct CLI {
 
   @discardableResult
   func run(_ arguments: [String]) throws -> Result {
-    try Self.run(Self.binary.path, arguments, environment: environment, in: folder)
+    try Self.run(executable.path, arguments, environment: environment, in: folder)
   }
 
   /// Starts the command and returns at once; `wait()` on the process.
   func start(_ arguments: [String]) throws -> Process {
     let process = Process()
-    process.executableURL = Self.binary
+    process.executableURL = executable
     process.arguments = arguments
     process.environment = environment
     process.currentDirectoryURL = folder

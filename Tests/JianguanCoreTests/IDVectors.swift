@@ -1,6 +1,6 @@
 import Foundation
 
-/// The shape of ../shared/testdata/id_vectors.json.
+/// The shape of Tests/Fixtures/id_vectors.json.
 struct IDVectors: Decodable {
   struct Entry: Decodable {
     let value: String
@@ -26,6 +26,6 @@ struct IDVectors: Decodable {
   let ric: Section
 
   static func load() throws -> IDVectors {
-    try JSONDecoder().decode(IDVectors.self, from: TestSupport.sharedTestData("id_vectors.json"))
+    try JSONDecoder().decode(IDVectors.self, from: TestSupport.fixture("id_vectors.json"))
   }
 }

@@ -3,7 +3,7 @@ import JianguanTestSupport
 
 @testable import JianguanCore
 
-/// Files the tests read: the package's Data/ and the shared test vectors beside the checkout.
+/// Files the tests read: the package's Data/ and its test vectors in Tests/Fixtures.
 enum TestSupport {
   /// The package root: three levels above this file (Tests/JianguanCoreTests/TestSupport.swift).
   static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -14,9 +14,9 @@ enum TestSupport {
     try String(contentsOf: packageRoot.appendingPathComponent("Data/\(name)"), encoding: .utf8)
   }
 
-  /// A file of ../shared/testdata (the shared folder sits beside the checkout).
-  static func sharedTestData(_ name: String) throws -> Data {
-    try Data(contentsOf: packageRoot.appendingPathComponent("../shared/testdata/\(name)").standardizedFileURL)
+  /// A test vector file of Tests/Fixtures (sources and licences in its README).
+  static func fixture(_ name: String) throws -> Data {
+    try Data(contentsOf: packageRoot.appendingPathComponent("Tests/Fixtures/\(name)"))
   }
 
   /// The real region table, parsed once.

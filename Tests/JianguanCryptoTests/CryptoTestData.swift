@@ -1,18 +1,15 @@
 import Foundation
 import JianguanCrypto
 
-/// Locates `shared/testdata` from this file: the project keeps `shared/` beside the clone
-/// (`/work/main/../shared`), so walk up from the test file (symlinks resolved) until an ancestor
-/// holds `shared/testdata`.
+/// Locates the repository's test vectors, `Tests/Fixtures` (sources and licences in its README).
 enum CryptoTestData {
   static func url(_ relativePath: String, filePath: String = #filePath) throws -> URL {
-    var directory = URL(fileURLWithPath: filePath).resolvingSymlinksInPath().deletingLastPathComponent()
-    while directory.path != "/" {
-      let candidate = directory.appendingPathComponent("shared/testdata").appendingPathComponent(relativePath)
-      if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
-      directory.deleteLastPathComponent()
+    let candidate = URL(fileURLWithPath: filePath).resolvingSymlinksInPath().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("Fixtures").appendingPathComponent(relativePath)
+    guard FileManager.default.fileExists(atPath: candidate.path) else {
+      throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: candidate.path])
     }
-    throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "shared/testdata/\(relativePath)"])
+    return candidate
   }
 
   static func bytes(_ hex: String) -> [UInt8] {

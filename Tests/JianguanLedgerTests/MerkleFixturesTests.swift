@@ -11,16 +11,14 @@ enum MerkleFixtures {
     URL(fileURLWithPath: filePath).resolvingSymlinksInPath().deletingLastPathComponent()
   }
 
-  /// `shared/testdata/<relativePath>`, found by walking up from this file: the project keeps
-  /// `shared/` beside the clone (`/work/main/../shared`).
+  /// `Tests/Fixtures/<relativePath>`: the repository's copy of the public test vectors.
   static func testdata(_ relativePath: String) throws -> URL {
-    var directory = sourceDirectory()
-    while directory.path != "/" {
-      let candidate = directory.appendingPathComponent("shared/testdata").appendingPathComponent(relativePath)
-      if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
-      directory.deleteLastPathComponent()
+    let candidate = sourceDirectory().deletingLastPathComponent().appendingPathComponent("Fixtures")
+      .appendingPathComponent(relativePath)
+    guard FileManager.default.fileExists(atPath: candidate.path) else {
+      throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: candidate.path])
     }
-    throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "shared/testdata/\(relativePath)"])
+    return candidate
   }
 
   /// The package root: the nearest ancestor holding `Tools/crosscheck`.

@@ -3,7 +3,7 @@ import JianguanCrypto
 import JianguanLedger
 import Testing
 
-/// The Certificate Transparency 8-entry tree (shared/testdata/merkle/rfc6962_vectors.json):
+/// The Certificate Transparency 8-entry tree (Tests/Fixtures/merkle/rfc6962_vectors.json):
 /// every root for sizes 0–8 and every inclusion and consistency proof, byte for byte.
 @Suite("Merkle: RFC 6962 known answers")
 struct MerkleRFC6962VectorTests {

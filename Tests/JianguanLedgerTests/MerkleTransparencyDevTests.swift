@@ -2,7 +2,7 @@ import Foundation
 import JianguanLedger
 import Testing
 
-/// transparency-dev/merkle's JSON proof cases (shared/testdata/merkle/transparency-dev): the
+/// transparency-dev/merkle's JSON proof cases (Tests/Fixtures/merkle/transparency-dev): the
 /// `wantErr: true` ones must be refused and the others accepted. Hashes are base64 there.
 @Suite("Merkle: transparency-dev/merkle proof cases")
 struct MerkleTransparencyDevTests {

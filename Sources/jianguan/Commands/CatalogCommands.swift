@@ -3,7 +3,8 @@ import JianguanStore
 
 struct VenueCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "venue", abstract: "Venues (场地) of institutions.", subcommands: [Add.self])
+    commandName: "venue", abstract: "Venues (场地) of institutions.",
+    subcommands: [Add.self, ViewList<VenueViews>.self, ViewShow<VenueViews>.self])
 
   struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,7 +24,8 @@ struct VenueCommand: ParsableCommand {
 
 struct TeacherCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "teacher", abstract: "Teachers of institutions.", subcommands: [Add.self])
+    commandName: "teacher", abstract: "Teachers of institutions.",
+    subcommands: [Add.self, ViewList<TeacherViews>.self, ViewShow<TeacherViews>.self])
 
   struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -44,7 +46,8 @@ struct TeacherCommand: ParsableCommand {
 
 struct CourseCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "course", abstract: "Courses (课程) of institutions.", subcommands: [Add.self])
+    commandName: "course", abstract: "Courses (课程) of institutions.",
+    subcommands: [Add.self, ViewList<CourseViews>.self, ViewShow<CourseViews>.self])
 
   struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "add", abstract: "List a course.")
@@ -76,7 +79,8 @@ struct CourseCommand: ParsableCommand {
 
 struct ClassCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "class", abstract: "Classes (班课) of courses.", subcommands: [Add.self])
+    commandName: "class", abstract: "Classes (班课) of courses.",
+    subcommands: [Add.self, ViewList<ClassViews>.self, Show.self])
 
   struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -55,21 +55,38 @@ struct DemoCommand: ParsableCommand {
     say("")
     say(BalanceCommand.text(total))
     say("")
-    say(
-      """
-      try next, on the demo database:
-        swift run jianguan --db \(db) institution list
-        swift run jianguan --db \(db) balance --all --format json
-        swift run jianguan --db \(db) ledger list --from 1 --limit 20
-        swift run jianguan --db \(db) contract show E1
-        swift run jianguan --db \(db) student show S1
-        swift run jianguan --db \(db) report ratings --institution \(script.institutions[0])
-        swift run jianguan --db \(db) audit
-        swift run jianguan report bulletin --db \(db) --date 2023-01-12 --issue 8 --serial 346
-        swift run jianguan report risk --db \(db) --as-of 2026-04-10
-      """)
+    let command = "\(Self.invocation(CommandLine.arguments[0])) --db \(Self.shellQuoted(db))"
+    say("try next, on the demo database:")
+    for hint in [
+      "institution list", "balance --all --format json", "ledger list --from 1 --limit 20", "class show B1",
+      "lesson list --status pending", "enrollment show E1", "contract show E1", "student show S1",
+      "report ratings --institution \(script.institutions[0])", "audit",
+      "report bulletin --date 2023-01-12 --issue 8 --serial 346", "report risk --as-of 2026-04-10",
+    ] {
+      say("  \(command) \(hint)")
+    }
     if !report.ok { throw AuditFailed() }
   }
 
   func say(_ line: String) { print(line) }
+
+  /// The command as it was run: `swift run jianguan` when `swift run` started it (it starts
+  /// `.build/<target triple>/<configuration>/jianguan`), else the path as typed.
+  static func invocation(_ argumentZero: String) -> String {
+    let parts = argumentZero.split(separator: "/", omittingEmptySubsequences: false)
+    if parts.count >= 4, parts[parts.count - 4] == ".build", parts[parts.count - 3].contains("-"),
+      ["debug", "release"].contains(parts[parts.count - 2])
+    {
+      return "swift run jianguan"
+    }
+    return shellQuoted(argumentZero)
+  }
+
+  /// `text` as one shell word.
+  static func shellQuoted(_ text: String) -> String {
+    let plain = text.unicodeScalars.allSatisfy {
+      CharacterSet.alphanumerics.contains($0) || "/._-+:@%=,".unicodeScalars.contains($0)
+    }
+    return plain && !text.isEmpty ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+  }
 }

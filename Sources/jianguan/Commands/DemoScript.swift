@@ -163,11 +163,8 @@ struct DemoScript {
   /// The supervision scene: the records behind the seed bulletin of 2023-01-12, its first lines,
   /// then a finding and a complaint on a demo institution, which the risk report picks up.
   func superviseScene() throws {
-    let file = try Environment.dataDirectory().appendingPathComponent("supervision/2023-01-12.json")
-    guard let data = FileManager.default.contents(atPath: file.path) else {
-      throw Rejection("demo_data_missing", "the demo needs \(file.path)")
-    }
-    let imported = try database.importSupervision(Array(data), file: "2023-01-12.json", today: today)
+    let data = try Environment.dataText("supervision/2023-01-12.json")
+    let imported = try database.importSupervision(Array(data.utf8), file: "2023-01-12.json", today: today)
     print(
       "\nimported \(imported.count) supervision records of 2023-01-12 (seq \(imported.first!.seq)…\(imported.last!.seq))"
     )

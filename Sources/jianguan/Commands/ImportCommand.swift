@@ -63,8 +63,8 @@ struct ImportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "import",
     abstract:
-      "Import a batch: bank files of payments, lessons or refunds (CSV), or supervision records (JSON).",
-    subcommands: [Payments.self, Lessons.self, Refunds.self, Registry.self, Supervision.self])
+      "Import a batch: bank files of payments, lessons, class sessions or refunds (CSV), or supervision records (JSON).",
+    subcommands: [Payments.self, Lessons.self, Sessions.self, Refunds.self, Registry.self, Supervision.self])
 
   struct Registry: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -105,6 +105,17 @@ struct ImportCommand: ParsableCommand {
       abstract: "Import lessons: enrollment,hours,taught_at,confirmed (yes|no), with a header line.")
     @OptionGroup var options: BankFileImport
     func run() throws { try options.run(.lessons) }
+  }
+
+  struct Sessions: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "sessions",
+      abstract:
+        "Import class sessions: class,hours,taught_at,absent (absent: students, comma-separated and quoted, or empty), with a header line.",
+      discussion:
+        "Each row is `lesson record --class`: a lesson for every student of the class holding hours.")
+    @OptionGroup var options: BankFileImport
+    func run() throws { try options.run(.sessions) }
   }
 
   struct Refunds: ParsableCommand {

@@ -9,19 +9,24 @@ struct InitCommand: ParsableCommand {
 
   @OptionGroup var global: GlobalOptions
   @Option(help: "The supervising authority (e.g. 合肥市教育局).") var authority = "教育局"
-  @Option(help: "The authority's GB/T 2260 region code.") var region = "340100"
+  @Option(help: "The authority's GB/T 2260 region code (required: a bureau's ledger is for its region).")
+  var region: String
+  @Option(help: "The log's origin line in checkpoints (default jianguan.<region>.example/ledger).")
+  var origin: String?
 
   func run() throws {
-    let (_, recorded) = try AppDatabase.create(
+    let (database, recorded) = try AppDatabase.create(
       path: global.databasePath, keyPath: global.keyPath, authority: authority, region: region,
-      reference: Environment.reference())
+      origin: origin, reference: Environment.reference())
+    let logOrigin = try database.identity().origin
     Output(global).emit(
       .object([
         "id": .string(recorded.id), "seq": .integer(recorded.seq), "database": .string(global.databasePath),
-        "keyFile": .string(global.keyPath),
+        "keyFile": .string(global.keyPath), "origin": .string(logOrigin),
       ]),
       text: """
         created \(global.databasePath) for \(authority) (region \(recorded.id)); genesis entry at seq \(recorded.seq)
+        checkpoint origin: \(logOrigin)
         personal-data key: \(global.keyPath) (mode 0600; keep it apart from the database and back it up)
         """)
   }

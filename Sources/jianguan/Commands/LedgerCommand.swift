@@ -17,25 +17,36 @@ struct LedgerCommand: ParsableCommand {
 
     func validate() throws {
       guard from >= 1 else { throw ValidationError("--from must be at least 1") }
-      guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
+      guard (1...1_000_000).contains(limit) else {
+        throw ValidationError("--limit must be between 1 and 1000000")
+      }
     }
 
     func run() throws {
       var lines: [LedgerLine] = []
-      try Environment.open(global).entries(fromSeq: from, limit: limit) { lines.append($0) }
-      Output(global).emit(
-        .object(["entries": .array(lines.map(LedgerCommand.json))]),
-        text: lines.isEmpty
-          ? "no entries from seq \(from)"
-          : Output.table(
-            ["SEQ", "KIND", "HASH", "PAYLOAD"],
-            lines.map { line in
-              let payload = (try? Entry.parse(line.entryBytes).payload.canonicalText) ?? "(unreadable)"
-              return [
-                String(line.seq), line.kind, String(Hex.encode(line.hash).prefix(16)),
-                String(payload.prefix(100)),
-              ]
-            }))
+      // One more than asked: it tells whether the list stopped at its limit.
+      try Environment.open(global).entries(fromSeq: from, limit: limit + 1) { lines.append($0) }
+      let more = Int64(lines.count) > limit
+      if more { lines.removeLast() }
+      var json: [String: JSONValue] = ["entries": .array(lines.map(LedgerCommand.json)), "more": .bool(more)]
+      if more, let last = lines.last { json["next"] = .integer(last.seq + 1) }
+      var text =
+        lines.isEmpty
+        ? "no entries from seq \(from)"
+        : Output.table(
+          ["SEQ", "KIND", "HASH", "PAYLOAD"],
+          lines.map { line in
+            let payload = (try? Entry.parse(line.entryBytes).payload.canonicalText) ?? "(unreadable)"
+            return [
+              String(line.seq), line.kind, String(Hex.encode(line.hash).prefix(16)),
+              String(payload.prefix(100)),
+            ]
+          })
+      if more, let last = lines.last {
+        text +=
+          "\nstopped at the limit of \(limit) entries; more remain: run again with --from \(last.seq + 1)"
+      }
+      Output(global).emit(.object(json), text: text)
     }
   }
 

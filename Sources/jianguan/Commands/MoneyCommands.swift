@@ -30,21 +30,80 @@ struct PayCommand: ParsableCommand {
 struct LessonCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "lesson", abstract: "Lessons taught (消课): record, confirm, dispute, resolve.",
-    subcommands: [Record.self, Confirm.self, Dispute.self, Resolve.self])
+    subcommands: [
+      Record.self, Confirm.self, Dispute.self, Resolve.self, ViewList<LessonViews>.self,
+      ViewShow<LessonViews>.self,
+    ])
 
   struct Record: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "record",
-      abstract: "Record a lesson taught; it waits for confirmation.")
+      abstract:
+        "Record a lesson taught, of one enrollment or of a whole class session; it waits for confirmation.",
+      discussion: """
+        With --class, every student holding hours in the class gets the lesson, except those \
+        --absent, in one transaction: one refused lesson refuses the whole session.
+        """)
     @OptionGroup var global: GlobalOptions
-    @Option var enrollment: String
+    @Option(help: "The enrollment taught (E1).") var enrollment: String?
+    @Option(name: .customLong("class"), help: "The class whose session was taught (B1).") var classID: String?
+    @Option(help: "With --class: students absent, comma-separated (S7,S9); they are not charged.")
+    var absent: String?
     @Option(parsing: .unconditional) var hours: String
     @Option(help: "When it was taught (YYYY-MM-DDTHH:MM, China time).") var taughtAt: String
-    func run() throws {
-      let recorded = try Environment.open(global).recordLesson(
-        enrollment: enrollment, hours: hours, taughtAt: taughtAt, now: Environment.now())
-      Output(global).emit(recorded, what: "lesson")
+
+    func validate() throws {
+      guard (enrollment == nil) != (classID == nil) else {
+        throw ValidationError("give exactly one of --enrollment E1 or --class B1")
+      }
+      guard absent == nil || classID != nil else { throw ValidationError("--absent goes with --class") }
     }
+
+    func run() throws {
+      let database = try Environment.open(global)
+      guard let classID else {
+        let recorded = try database.recordLesson(
+          enrollment: enrollment ?? "", hours: hours, taughtAt: taughtAt, now: Environment.now())
+        return Output(global).emit(recorded, what: "lesson")
+      }
+      let absentStudents = absent.map {
+        $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+      }
+      let session = try database.recordClassSession(
+        classID: classID, hours: hours, taughtAt: taughtAt, absent: absentStudents ?? [],
+        now: Environment.now())
+      Output(global).emit(LessonCommand.json(session), text: LessonCommand.text(session))
+    }
+  }
+
+  static func json(_ session: ClassSession) -> JSONValue {
+    .object([
+      "class": .string(session.classID), "absent": .array(session.absent.map { .string($0) }),
+      "lessons": .array(
+        zip(session.lessons, session.enrollments).map { recorded, enrollment in
+          guard case .object(var object) = Output.json(recorded) else { return Output.json(recorded) }
+          object["enrollment"] = .string(enrollment)
+          return .object(object)
+        }),
+    ])
+  }
+
+  static func text(_ session: ClassSession) -> String {
+    let added = session.lessons.filter { !$0.repeated }
+    var lines = [
+      added.isEmpty
+        ? "class \(session.classID): this session was already recorded (\(session.lessons.count) lessons; nothing new written)"
+        : "class \(session.classID): \(added.count) lesson\(added.count == 1 ? "" : "s") recorded at seq "
+          + (added.count == 1 ? "\(added[0].seq)" : "\(added.first!.seq)…\(added.last!.seq)")
+          + ", pending confirmation"
+    ]
+    lines += zip(session.lessons, session.enrollments).map { recorded, enrollment in
+      "  \(recorded.id)  \(enrollment)\(recorded.repeated ? "  (already recorded)" : "")"
+    }
+    if !session.absent.isEmpty {
+      lines.append("absent, not charged: " + session.absent.joined(separator: ", "))
+    }
+    return lines.joined(separator: "\n")
   }
 
   struct Confirm: ParsableCommand {
@@ -121,23 +180,33 @@ struct SettleCommand: ParsableCommand {
 
 struct RefundCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "refund", abstract: "Refund unconsumed hours of an enrollment to the parent.")
-  @OptionGroup var global: GlobalOptions
-  @Option var enrollment: String
-  @Option(parsing: .unconditional) var hours: String?
-  @Flag(help: "Refund all remaining hours (exactly the remaining escrow when no lesson is pending).")
-  var all = false
-  @Option var reason: String
-  @Option var bankRef: String
+    commandName: "refund",
+    abstract:
+      "Refund unconsumed hours of an enrollment to the parent; `refund list` and `refund show` read them.",
+    subcommands: [Record.self, ViewList<RefundViews>.self, ViewShow<RefundViews>.self],
+    defaultSubcommand: Record.self)
 
-  func validate() throws {
-    guard (hours == nil) == all else { throw ValidationError("give exactly one of --hours N or --all") }
-  }
+  /// `refund --enrollment E1 …` (the default) or `refund record --enrollment E1 …`.
+  struct Record: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "record", abstract: "Refund unconsumed hours of an enrollment to the parent.")
+    @OptionGroup var global: GlobalOptions
+    @Option var enrollment: String
+    @Option(parsing: .unconditional) var hours: String?
+    @Flag(help: "Refund all remaining hours (exactly the remaining escrow when no lesson is pending).")
+    var all = false
+    @Option var reason: String
+    @Option var bankRef: String
 
-  func run() throws {
-    let recorded = try Environment.open(global).refund(
-      enrollment: enrollment, hours: all ? nil : hours, reason: reason, bankRef: bankRef)
-    Output(global).emit(recorded, what: "refund")
+    func validate() throws {
+      guard (hours == nil) == all else { throw ValidationError("give exactly one of --hours N or --all") }
+    }
+
+    func run() throws {
+      let recorded = try Environment.open(global).refund(
+        enrollment: enrollment, hours: all ? nil : hours, reason: reason, bankRef: bankRef)
+      Output(global).emit(recorded, what: "refund")
+    }
   }
 }
 

@@ -13,7 +13,9 @@ struct RefundRequestCommand: ParsableCommand {
       request), an application is deemed agreed by `jianguan settle`. An agreed application is \
       refunded from escrow to the parent, by the route of the original payment, in the same transaction.
       """,
-    subcommands: [Create.self, Answer.self, Escalate.self, Decide.self, Show.self])
+    subcommands: [
+      Create.self, Answer.self, Escalate.self, Decide.self, Show.self, ViewList<RefundRequestViews>.self,
+    ])
 
   struct Create: ParsableCommand {
     static let configuration = CommandConfiguration(

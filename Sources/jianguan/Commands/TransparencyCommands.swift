@@ -62,12 +62,16 @@ struct KeyCommand: ParsableCommand {
         FileManager.default.createFile(
           atPath: out, contents: Data((signer.privateKeyText + "\n").utf8),
           attributes: [.posixPermissions: 0o600])
-      else { throw Rejection("key_file_unwritable", "out \(Rejection.quote(out)) cannot be written") }
+      else {
+        throw EnvironmentFailure("key_file_unwritable", "out \(Rejection.quote(out)) cannot be written")
+      }
       guard
         FileManager.default.createFile(
           atPath: publicPath, contents: Data((signer.verifier.verifierKeyText + "\n").utf8),
           attributes: [.posixPermissions: 0o644])
-      else { throw Rejection("key_file_unwritable", "\(Rejection.quote(publicPath)) cannot be written") }
+      else {
+        throw EnvironmentFailure("key_file_unwritable", "\(Rejection.quote(publicPath)) cannot be written")
+      }
       Output(global).emit(
         .object([
           "privateKeyFile": .string(out), "publicKeyFile": .string(publicPath),
@@ -101,7 +105,8 @@ struct CheckpointCommand: ParsableCommand {
       case .json:
         print(
           JSONValue.object([
-            "size": .integer(stored.size), "rootHash": .string(Hex.encode(stored.rootHash)),
+            "id": .integer(stored.id), "size": .integer(stored.size),
+            "rootHash": .string(Hex.encode(stored.rootHash)),
             "note": .string(stored.note),
           ]).canonicalText)
       }
@@ -196,15 +201,38 @@ struct ReceiptCommand: ParsableCommand {
   struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "export",
-      abstract: "Print the entry, its inclusion proof and a newly signed checkpoint as one JSON file.")
+      abstract: "Print the entry, its inclusion proof and a newly signed checkpoint as one JSON file.",
+      discussion: """
+        Name the entry by its seq, or by what it recorded: --enrollment E1 (the payment), \
+        --lesson L3 (the lesson recorded) or --refund R2.
+        """)
     @OptionGroup var global: GlobalOptions
     @Argument(parsing: .allUnrecognized) var seq: [String] = []
     @Option(help: "The private key file that signs the checkpoint.") var key: String
+    @Option(help: "The payment that created this enrollment (E1).") var enrollment: String?
+    @Option(help: "The entry that recorded this lesson (L3).") var lesson: String?
+    @Option(help: "The entry of this refund (R2).") var refund: String?
+
+    func validate() throws {
+      let named = [enrollment, lesson, refund].compactMap { $0 }.count + (seq.isEmpty ? 0 : 1)
+      guard named == 1 else {
+        throw ValidationError("name exactly one entry: a seq, --enrollment, --lesson or --refund")
+      }
+    }
 
     func run() throws {
-      let seqNumber = try AppDatabase.parsePosition(ProofCommand.single(seq, field: "seq"), field: "seq")
       let signer = try TextFile.signer(key)
       let database = try Environment.open(global)
+      let seqNumber: Int64
+      if let enrollment {
+        seqNumber = try database.seq(of: .enrollments, enrollment)
+      } else if let lesson {
+        seqNumber = try database.seq(of: .lessons, lesson)
+      } else if let refund {
+        seqNumber = try database.seq(of: .refunds, refund)
+      } else {
+        seqNumber = try AppDatabase.parsePosition(ProofCommand.single(seq, field: "seq"), field: "seq")
+      }
       print(
         try database.receipt(seq: seqNumber, signer: signer, signedAt: Environment.now().description)
           .jsonText())

@@ -4,61 +4,51 @@ import JianguanStore
 
 /// Where the tool finds its reference data and what time it is.
 enum Environment {
-  /// The `Data/` folder: $JIANGUAN_DATA, else the nearest `Data/` above the executable (a checkout's
-  /// `.build/…/jianguan`), else `./Data`.
-  static func dataDirectory() throws -> URL {
-    let manager = FileManager.default
-    if let path = ProcessInfo.processInfo.environment["JIANGUAN_DATA"] {
-      return URL(fileURLWithPath: path)
+  /// The reference data folder named by $JIANGUAN_DATA (an empty value counts as unset), or nil:
+  /// then the copy of `Data/` compiled into the binary is used, so a copied binary works anywhere.
+  static func dataDirectory() throws -> URL? {
+    guard let path = ProcessInfo.processInfo.environment["JIANGUAN_DATA"], !path.isEmpty else { return nil }
+    let folder = URL(fileURLWithPath: path)
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue
+    else {
+      throw EnvironmentFailure(
+        "data_directory_missing",
+        "JIANGUAN_DATA is \(Rejection.quote(path)), which is not a folder; unset it to use the data built into the tool"
+      )
     }
-    let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-    var folder = executable.deletingLastPathComponent()
-    for _ in 0..<8 {
-      let candidate = folder.appendingPathComponent("Data")
-      if manager.fileExists(atPath: candidate.appendingPathComponent("regions.csv").path) { return candidate }
-      folder = folder.deletingLastPathComponent()
-    }
-    let local = URL(fileURLWithPath: "Data")
-    if manager.fileExists(atPath: local.appendingPathComponent("regions.csv").path) { return local }
-    throw Rejection(
-      "data_directory_missing",
-      "the reference data folder Data/ (regions.csv, policy.json, calendar.csv) was not found; set JIANGUAN_DATA to it"
-    )
+    return folder
   }
 
-  static func readText(_ url: URL) throws -> String {
+  /// A reference data file by its path inside `Data/`: from $JIANGUAN_DATA's folder, else built in.
+  static func dataText(_ name: String) throws -> String {
+    guard let folder = try dataDirectory() else {
+      guard let text = EmbeddedReferenceData.files[name] else {
+        throw EnvironmentFailure(
+          "data_file_unreadable", "reference data file Data/\(name) is not built into the tool")
+      }
+      return text
+    }
+    let url = folder.appendingPathComponent(name)
     guard let data = FileManager.default.contents(atPath: url.path),
       let text = String(data: data, encoding: .utf8)
     else {
-      throw Rejection(
+      throw EnvironmentFailure(
         "data_file_unreadable", "reference data file \(Rejection.quote(url.path)) cannot be read as UTF-8")
     }
     return text
   }
 
   static func reference() throws -> ReferenceData {
-    let folder = try dataDirectory()
-    let policies = try PolicyBook.parse(
-      json: Array(readText(folder.appendingPathComponent("policy.json")).utf8))
-    for name in ["regions.csv", "regions_history.csv", "calendar.csv"] {
-      guard FileManager.default.isReadableFile(atPath: folder.appendingPathComponent(name).path) else {
-        throw Rejection(
-          "data_file_unreadable",
-          "reference data file \(Rejection.quote(folder.appendingPathComponent(name).path)) cannot be read")
-      }
-    }
+    let policies = try PolicyBook.parse(json: Array(dataText("policy.json").utf8))
     return ReferenceData(
       policies: policies,
       regions: {
         loadOrExit {
-          try RegionTable(
-            currentCSV: readText(folder.appendingPathComponent("regions.csv")),
-            historyCSV: readText(folder.appendingPathComponent("regions_history.csv")))
+          try RegionTable(currentCSV: dataText("regions.csv"), historyCSV: dataText("regions_history.csv"))
         }
       },
-      calendar: {
-        loadOrExit { try WorkingDayCalendar(csv: readText(folder.appendingPathComponent("calendar.csv"))) }
-      })
+      calendar: { loadOrExit { try WorkingDayCalendar(csv: dataText("calendar.csv")) } })
   }
 
   /// Loads a reference file on first use; a damaged file ends the command with status 2 and one
@@ -66,7 +56,7 @@ enum Environment {
   static func loadOrExit<T>(_ load: () throws -> T) -> T {
     do { return try load() } catch {
       FileHandle.standardError.write(
-        Data("jianguan: the reference data in Data/ is damaged: \(error)\n".utf8))
+        Data("jianguan: the reference data is damaged: \(error)\n".utf8))
       exit(Jianguan.Status.failure.rawValue)
     }
   }
