@@ -24,7 +24,7 @@ import Testing
     // (2026-04-06 is the Qingming holiday Monday).
     let pending = try database.recordLesson(
       enrollment: enrollment, hours: "2", taughtAt: "2026-03-21T09:00", now: StoreFixture.now)
-    let deemedDay = StoreFixture.reference.calendar.workingDay(
+    let deemedDay = try StoreFixture.reference.calendar.workingDay(
       15, after: CalendarDate(year: 2026, month: 3, day: 21)!)
     #expect(try database.settle(asOf: deemedDay.adding(days: -1)).released.isEmpty)
     let released = try database.settle(asOf: deemedDay).released

@@ -25,12 +25,17 @@ final class StoreFixture {
   let today = CalendarDate(year: 2026, month: 2, day: 1)!
   var serial = 0
 
-  init() throws {
+  /// The database's clock: every entry is dated by it; a test moves it forward with `clock.set`.
+  let clock: TestClock
+
+  init(now: String = "2026-06-30T12:00") throws {
+    clock = TestClock(now)
     directory = FileManager.default.temporaryDirectory.appendingPathComponent("jianguan-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     path = directory.appendingPathComponent("test.sqlite").path
     database = try AppDatabase.create(
-      path: path, keyPath: path + ".key", authority: "测试教育局", region: "340100", reference: Self.reference
+      path: path, keyPath: path + ".key", authority: "测试教育局", region: "340100", reference: Self.reference,
+      clock: { [clock] in clock.now }
     ).0
   }
 
@@ -143,6 +148,26 @@ final class StoreFixture {
 
   /// A raw connection for tampering, as an attacker with the sqlite3 shell would.
   func raw() throws -> DatabaseQueue { try DatabaseQueue(path: path) }
+}
+
+/// A clock a test sets; entries are dated by it.
+final class TestClock: @unchecked Sendable {
+  private let lock = NSLock()
+  private var current: LocalDateTime
+
+  init(_ text: String) { current = try! LocalDateTime.parse(text, field: "clock") }
+
+  var now: LocalDateTime {
+    lock.lock()
+    defer { lock.unlock() }
+    return current
+  }
+
+  func set(_ text: String) {
+    lock.lock()
+    defer { lock.unlock() }
+    current = try! LocalDateTime.parse(text, field: "clock")
+  }
 }
 
 /// The code of the rejection `body` throws, or nil.

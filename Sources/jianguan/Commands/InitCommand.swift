@@ -14,7 +14,7 @@ struct InitCommand: ParsableCommand {
   func run() throws {
     let (_, recorded) = try AppDatabase.create(
       path: global.databasePath, keyPath: global.keyPath, authority: authority, region: region,
-      reference: Environment.reference())
+      reference: Environment.reference(), clock: Environment.clock())
     Output(global).emit(
       .object([
         "id": .string(recorded.id), "seq": .integer(recorded.seq), "database": .string(global.databasePath),

@@ -43,7 +43,7 @@ struct LessonCommand: ParsableCommand {
     func run() throws {
       let recorded = try Environment.open(global).recordLesson(
         enrollment: enrollment, hours: hours, taughtAt: taughtAt, now: Environment.now())
-      Output(global).emit(recorded, what: "lesson")
+      Output(global).emit(recorded, what: "lesson", sameAs: "same enrollment, time and hours")
     }
   }
 
@@ -96,7 +96,7 @@ struct SettleCommand: ParsableCommand {
     commandName: "settle",
     abstract: "Release every pending lesson whose confirmation window (working days) has passed.")
   @OptionGroup var global: GlobalOptions
-  @Option(help: "The day to settle as of, YYYY-MM-DD (default today).") var asOf: String?
+  @Option(help: "The day to settle as of, YYYY-MM-DD (default today; never after today).") var asOf: String?
 
   func run() throws {
     let day = try asOf.map { try CalendarDate.parse($0, field: "as-of") } ?? Environment.today()
