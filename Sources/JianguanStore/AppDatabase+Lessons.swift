@@ -50,6 +50,14 @@ extension AppDatabase {
       let seq = try db.value("SELECT seq FROM lessons WHERE id = ?", [earlier["id"] as String]) as Int64? ?? 0
       return Recorded(id: earlier["id"], seq: seq, repeated: true)
     }
+    // The recording is the entry, dated by the clock: a lesson is recorded after it was taught.
+    let recordedAt = clock()
+    guard lesson.taught <= recordedAt else {
+      throw Rejection(
+        "lesson_in_future",
+        "\(lesson.field) \(lesson.taught) is after its recording (now is \(recordedAt)); record a lesson after it is taught"
+      )
+    }
     let row = try requireEnrollment(lesson.enrollment, db: db)
     let institution = try requireInstitution(row["institution"], db: db)
     guard institution.status == "active" else {
@@ -71,7 +79,7 @@ extension AppDatabase {
       isSubject: (klass["subject"] as String?) != nil, lessonMinutes: klass["lesson_minutes"])
     let calendar = try ledgerCalendar(db)
     // The confirmation window runs from the day of recording: the calendar must cover it too.
-    try calendar.requireCovered(clock().date, field: "the day of recording")
+    try calendar.requireCovered(recordedAt.date, field: "the day of recording")
     try LessonRules.check(
       taught: lesson.taught, hours: lesson.hours, field: lesson.field, terms: terms,
       policy: reference.policy(for: institution.region), calendar: calendar)

@@ -75,6 +75,12 @@ extension AppDatabase {
     {
       return earlier
     }
+    let clockNow = clock()
+    guard p.paidAt <= clockNow else {
+      throw Rejection(
+        "payment_in_future",
+        "paid-at \(p.paidAt) is in the future (now is \(clockNow)); a payment is recorded after the bank took it")
+    }
     guard
       let parent = try RawStatement("SELECT parent FROM students WHERE id = ?", db: db).first(
         .text(p.student), read: { $0.text(0) })

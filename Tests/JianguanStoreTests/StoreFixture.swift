@@ -19,6 +19,9 @@ final class StoreFixture {
       calendar: try! WorkingDayCalendar(csv: text("calendar.csv")))
   }()
 
+  /// The `calendar` entries `init` appends after genesis, one per year of `Data/calendar.csv`.
+  static let calendarEntries = Int64(reference.calendar.coveredYears.count)
+
   let directory: URL
   let path: String
   let database: AppDatabase
@@ -91,7 +94,8 @@ final class StoreFixture {
     klass.capacity = String(capacity)
     klass.starts = starts
     klass.ends = ends
-    klass.schedule = subject ? "Tue 18:00-18:45,Thu 18:00-18:45" : "Sat 09:00-10:00"
+    // Slots of three lessons, so that a lesson may record 1 to 3 hours.
+    klass.schedule = subject ? "Tue 18:00-20:15,Thu 18:00-20:15" : "Sat 09:00-12:00,Sun 09:00-12:00"
     return (uscc, try database.addClass(klass).id)
   }
 
