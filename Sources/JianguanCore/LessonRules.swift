@@ -78,7 +78,8 @@ public enum LessonRules {
     } catch let rule as Rejection {
       let code = rule.code.hasPrefix("class_") ? String(rule.code.dropFirst("class_".count)) : rule.code
       throw Rejection(
-        "lesson_\(code)", "\(field) \(taught): the lesson breaks a Double Reduction time rule: \(rule.message)")
+        "lesson_\(code)",
+        "\(field) \(taught): the lesson breaks a Double Reduction time rule: \(rule.message)")
     }
     if terms.isSubject, day.isWeekend || calendar.isStatutoryHoliday(day) {
       throw Rejection(

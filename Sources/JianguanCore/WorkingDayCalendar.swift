@@ -25,13 +25,19 @@ public struct WorkingDayCalendar: Sendable {
     /// Checks the lists: every date in `year`, each list strictly ascending, `weekdaysOff` on
     /// Monday–Friday and `weekendsWorked` on Saturday or Sunday (`calendar_year_malformed`).
     public init(year: Int, weekdaysOff: [CalendarDate], weekendsWorked: [CalendarDate]) throws {
-      func refuse(_ what: String) -> Rejection { Rejection("calendar_year_malformed", "calendar year \(year): \(what)") }
+      func refuse(_ what: String) -> Rejection {
+        Rejection("calendar_year_malformed", "calendar year \(year): \(what)")
+      }
       guard (1...9999).contains(year) else { throw refuse("the year is outside 1...9999") }
-      for (list, name, weekend) in [(weekdaysOff, "weekdaysOff", false), (weekendsWorked, "weekendsWorked", true)] {
+      for (list, name, weekend) in [
+        (weekdaysOff, "weekdaysOff", false), (weekendsWorked, "weekendsWorked", true),
+      ] {
         for (earlier, later) in zip(list, list.dropFirst()) where later <= earlier {
           throw refuse("\(name) has \(later) after \(earlier); the dates must be ascending, each once")
         }
-        if let stray = list.first(where: { $0.year != year }) { throw refuse("\(name) has \(stray), of another year") }
+        if let stray = list.first(where: { $0.year != year }) {
+          throw refuse("\(name) has \(stray), of another year")
+        }
         if let stray = list.first(where: { $0.isWeekend != weekend }) {
           throw refuse("\(name) has \(stray), which is \(weekend ? "not a weekend day" : "a weekend day")")
         }
@@ -120,8 +126,10 @@ public struct WorkingDayCalendar: Sendable {
   public var years: [Year] {
     coveredYears.sorted().map { year in
       let days = { (table: [Int: String], weekend: Bool) in
-        table.keys.map(CalendarDate.init(daysSinceEpoch:)).filter { $0.year == year && $0.isWeekend == weekend }
-          .sorted()
+        table.keys.map(CalendarDate.init(daysSinceEpoch:)).filter {
+          $0.year == year && $0.isWeekend == weekend
+        }
+        .sorted()
       }
       // The lists were checked when they were read.
       return try! Year(year: year, weekdaysOff: days(holidays, false), weekendsWorked: days(workdays, true))
@@ -135,7 +143,11 @@ public struct WorkingDayCalendar: Sendable {
   public var coveredYearsText: String {
     var runs: [(Int, Int)] = []
     for year in coveredYears.sorted() {
-      if let last = runs.last, last.1 + 1 == year { runs[runs.count - 1].1 = year } else { runs.append((year, year)) }
+      if let last = runs.last, last.1 + 1 == year {
+        runs[runs.count - 1].1 = year
+      } else {
+        runs.append((year, year))
+      }
     }
     return runs.isEmpty ? "none" : runs.map { $0 == $1 ? "\($0)" : "\($0)-\($1)" }.joined(separator: ", ")
   }

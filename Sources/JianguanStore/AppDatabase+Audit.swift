@@ -123,6 +123,7 @@ extension AppDatabase {
       }
       report.faults += state.finalFaults()
       report.faults += try compareProjections(state, db: db)
+      report.faults += try compareCalendarProjection(state, db: db)
       report.faults += try compareParentFlowProjections(state, db: db)
       report.enrollments = state.enrollmentCount
       report.escrowFen = state.enrollmentRecords.indices.reduce(0) {
@@ -230,7 +231,7 @@ extension AppDatabase {
           "the institutions table has \(institutionCount) rows, the ledger registers \(state.institutions.count)"
         ))
     }
-    let lessonRows = try AuditRows(db, sql: "SELECT id, status, hours, seq FROM lessons")
+    let lessonRows = try AuditRows(db, sql: "SELECT id, status, hours, seq, recorded_on FROM lessons")
     while try lessonRows.step() {
       let id = lessonRows.string(0)
       guard let slot = state.lessonSlot(id) else {
@@ -245,6 +246,16 @@ extension AppDatabase {
           AuditFault(
             seq: replayed.lastSeq,
             "lesson \(id): table says \(lessonRows.string(1)), the ledger gives \(replayed.status.name)"))
+      }
+      // The confirmation window runs from this day: it is the day of the lesson.recorded entry.
+      if replayed.recordedDay != Int32.min {
+        let day = CalendarDate(daysSinceEpoch: Int(replayed.recordedDay)).description
+        if !lessonRows.textEquals(4, day) {
+          faults.append(
+            AuditFault(
+              seq: replayed.lastSeq,
+              "lesson \(id): table says recorded on \(lessonRows.string(4)), its entry is of \(day)"))
+        }
       }
     }
     let counts: [(String, Int)] = [

@@ -56,11 +56,13 @@ extension AppDatabase {
   /// The years of the ledger's calendar with the seq of each entry, ascending.
   public func calendarYears() throws -> [(year: Int, seq: Int64, weekdaysOff: Int, weekendsWorked: Int)] {
     try read { db in
-      try Row.fetchAll(db, sql: "SELECT year, weekdays_off, weekends_worked, seq FROM calendar_years ORDER BY year")
-        .map { row in
-          let year = try Self.calendarYear(row["year"], row["weekdays_off"], row["weekends_worked"])
-          return (year.year, row["seq"], year.weekdaysOff.count, year.weekendsWorked.count)
-        }
+      try Row.fetchAll(
+        db, sql: "SELECT year, weekdays_off, weekends_worked, seq FROM calendar_years ORDER BY year"
+      )
+      .map { row in
+        let year = try Self.calendarYear(row["year"], row["weekdays_off"], row["weekends_worked"])
+        return (year.year, row["seq"], year.weekdaysOff.count, year.weekendsWorked.count)
+      }
     }
   }
 
@@ -70,7 +72,8 @@ extension AppDatabase {
     func days(_ text: String) throws -> [CalendarDate] {
       try text.split(separator: ",").map { try CalendarDate.parse(String($0), field: "calendar_years") }
     }
-    return try WorkingDayCalendar.Year(year: year, weekdaysOff: days(weekdaysOff), weekendsWorked: days(weekendsWorked))
+    return try WorkingDayCalendar.Year(
+      year: year, weekdaysOff: days(weekdaysOff), weekendsWorked: days(weekendsWorked))
   }
 }
 

@@ -79,7 +79,8 @@ extension AppDatabase {
     guard p.paidAt <= clockNow else {
       throw Rejection(
         "payment_in_future",
-        "paid-at \(p.paidAt) is in the future (now is \(clockNow)); a payment is recorded after the bank took it")
+        "paid-at \(p.paidAt) is in the future (now is \(clockNow)); a payment is recorded after the bank took it"
+      )
     }
     guard
       let parent = try RawStatement("SELECT parent FROM students WHERE id = ?", db: db).first(
@@ -197,7 +198,8 @@ extension AppDatabase {
   /// unconsumed hour the student holds in the class, is within the months of the payment date
   /// (`charge_beyond_months`; `ChargeRules.lastCoveredDay`).
   func checkChargeSpan(
-    _ p: ParsedPayment, klass: PaidClass, starts: CalendarDate, ends: CalendarDate, policy: Policy, db: Database
+    _ p: ParsedPayment, klass: PaidClass, starts: CalendarDate, ends: CalendarDate, policy: Policy,
+    db: Database
   ) throws {
     let paidOn = p.paidAt.date
     let spanStart = paidOn.adding(months: -policy.maxMonthsPerCharge)
@@ -223,7 +225,8 @@ extension AppDatabase {
     let latestEnd = paidOn.adding(months: policy.maxMonthsPerCharge)
     guard
       let lastDay = ChargeRules.lastCoveredDay(
-        schedule: try Schedule.parse(klass.schedule, field: "schedule"), lessonMinutes: Int(klass.lessonMinutes),
+        schedule: try Schedule.parse(klass.schedule, field: "schedule"),
+        lessonMinutes: Int(klass.lessonMinutes),
         from: max(paidOn, starts), ends: ends, hoursAhead: heldInAll, hours: p.hours),
       lastDay > latestEnd
     else { return }

@@ -191,7 +191,8 @@ import Testing
     #expect(tampered.status == 0, "\(tampered.stderr)")
     let audit = try cli.run(["audit", "--format", "json"])
     #expect(audit.status == 3)
-    #expect(audit.stdout.contains("\"ok\":false") && audit.stdout.contains("\"seq\":\(9 + CLI.calendarEntries)"))
+    #expect(
+      audit.stdout.contains("\"ok\":false") && audit.stdout.contains("\"seq\":\(9 + CLI.calendarEntries)"))
     let text = try cli.run(["audit"])
     #expect(text.stdout.contains("FAULT seq \(9 + CLI.calendarEntries)"))
   }

@@ -34,7 +34,8 @@ import Testing
       let result = try cli.run(["settle", "--as-of", asOf])
       #expect(result.status == 1)
       #expect(
-        result.stderr.split(separator: "\n").count == 1 && result.stderr.contains("as-of \(asOf) is after today"),
+        result.stderr.split(separator: "\n").count == 1
+          && result.stderr.contains("as-of \(asOf) is after today"),
         "\(result.stderr)")
     }
     #expect(cli.databaseDigest() == digest)
@@ -79,7 +80,9 @@ import Testing
       "pay", "--student", "S1", "--class", "B1", "--hours", "10", "--amount", "1000", "--bank-ref", "B-1",
       "--at", "2026-02-20T10:00",
     ])
-    let record = ["lesson", "record", "--enrollment", "E1", "--hours", "1", "--taught-at", "2026-03-07T09:00"]
+    let record = [
+      "lesson", "record", "--enrollment", "E1", "--hours", "1", "--taught-at", "2026-03-07T09:00",
+    ]
     #expect(try cli.run(record).status == 0)
     let again = try cli.run(record)
     #expect(again.status == 0 && again.stdout.contains("same enrollment, time and hours"), "\(again.stdout)")
@@ -96,7 +99,8 @@ import Testing
     ).write(to: file)
     let loaded = try cli.run(["calendar", "import", file.path])
     #expect(
-      loaded.status == 0 && loaded.stdout.contains("calendar year 2027 loaded at seq \(CLI.calendarEntries + 2)"),
+      loaded.status == 0
+        && loaded.stdout.contains("calendar year 2027 loaded at seq \(CLI.calendarEntries + 2)"),
       "\(loaded.stdout) \(loaded.stderr)")
     let again = try cli.run(["calendar", "import", file.path])
     #expect(again.status == 0 && again.stdout.contains("already loaded"))
@@ -107,7 +111,8 @@ import Testing
     try Data("# covered-years: 2027-2027\ndate,kind,name\n2027-02-09,holiday,春节\n".utf8).write(to: file)
     let digest = cli.databaseDigest()
     let different = try cli.run(["calendar", "import", file.path])
-    #expect(different.status == 1 && different.stderr.contains("a year is loaded once"), "\(different.stderr)")
+    #expect(
+      different.status == 1 && different.stderr.contains("a year is loaded once"), "\(different.stderr)")
     #expect(cli.databaseDigest() == digest)
     #expect(try cli.run(["audit"]).status == 0)
   }

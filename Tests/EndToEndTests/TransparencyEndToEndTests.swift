@@ -51,7 +51,8 @@ import Testing
       CLI.binary.path, ["receipt", "verify", receiptFile.path, "--pub", keyPath + ".pub"],
       environment: offline, in: URL(fileURLWithPath: "/"))
     #expect(
-      verified.status == 0 && verified.stdout.contains("receipt ok: entry \(payment) (payment"), "\(verified.stderr)")
+      verified.status == 0 && verified.stdout.contains("receipt ok: entry \(payment) (payment"),
+      "\(verified.stderr)")
     var changed = receipt.stdout
     let range = changed.range(of: "\"entryHex\" : \"7b")!
     changed.replaceSubrange(range, with: "\"entryHex\" : \"7c")

@@ -13,7 +13,8 @@ import Testing
     -> LessonRules.ClassTerms
   {
     LessonRules.ClassTerms(
-      schedule: try! Schedule.parse(schedule, field: "schedule"), starts: day("2026-03-02"), ends: day("2026-06-30"),
+      schedule: try! Schedule.parse(schedule, field: "schedule"), starts: day("2026-03-02"),
+      ends: day("2026-06-30"),
       delivery: delivery, isSubject: subject, lessonMinutes: minutes)
   }
 
@@ -46,15 +47,20 @@ import Testing
     #expect(
       code("2026-03-10T20:00", terms("Tue 20:00-20:40", delivery: .online, minutes: 40))
         == "lesson_online_lesson_too_long")
-    #expect(code("2026-03-07T09:00", terms("Sat 09:00-09:45", subject: true, minutes: 45)) == "lesson_subject_on_weekend")
+    #expect(
+      code("2026-03-07T09:00", terms("Sat 09:00-09:45", subject: true, minutes: 45))
+        == "lesson_subject_on_weekend")
     // 6 April 2026, Qingming: a holiday Monday.
     #expect(
-      code("2026-04-06T18:00", terms("Mon 18:00-18:45", subject: true, minutes: 45)) == "subject_lesson_on_rest_day")
+      code("2026-04-06T18:00", terms("Mon 18:00-18:45", subject: true, minutes: 45))
+        == "subject_lesson_on_rest_day")
     #expect(code("2026-04-13T18:00", terms("Mon 18:00-18:45", subject: true, minutes: 45)) == nil)
     #expect(code("2027-03-06T09:00", terms("Sat 09:00-10:00")) == "calendar_year_not_loaded")
   }
 
-  func lastDay(_ schedule: String, minutes: Int = 60, from: String, ends: String, ahead: Int64 = 0, hours: Int64)
+  func lastDay(
+    _ schedule: String, minutes: Int = 60, from: String, ends: String, ahead: Int64 = 0, hours: Int64
+  )
     -> CalendarDate?
   {
     ChargeRules.lastCoveredDay(
@@ -67,7 +73,8 @@ import Testing
     #expect(lastDay("Sat 09:00-10:00", from: "2026-03-07", ends: "2026-06-30", hours: 1) == day("2026-03-07"))
     #expect(lastDay("Sat 09:00-10:00", from: "2026-03-07", ends: "2026-06-30", hours: 2) == day("2026-03-14"))
     #expect(
-      lastDay("Sat 09:00-10:00", from: "2026-03-07", ends: "2026-06-30", ahead: 2, hours: 1) == day("2026-03-21"))
+      lastDay("Sat 09:00-10:00", from: "2026-03-07", ends: "2026-06-30", ahead: 2, hours: 1)
+        == day("2026-03-21"))
     // A slot of two lessons holds two hours; a slot shorter than a lesson holds none.
     #expect(lastDay("Sat 09:00-11:00", from: "2026-03-02", ends: "2026-06-30", hours: 3) == day("2026-03-14"))
     #expect(

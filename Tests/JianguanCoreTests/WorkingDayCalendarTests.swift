@@ -73,12 +73,14 @@ import Testing
     let last = calendar.coveredYears.max()!
     // A count that walks out of the covered years is refused, whatever day it would give.
     #expect(
-      rejection { _ = try calendar.workingDay(15, after: CalendarDate(year: last, month: 12, day: 28)!) }?.code
+      rejection { _ = try calendar.workingDay(15, after: CalendarDate(year: last, month: 12, day: 28)!) }?
+        .code
         == "calendar_year_not_loaded")
     #expect(
       rejection {
         _ = try calendar.workingDays(
-          after: CalendarDate(year: last, month: 12, day: 28)!, through: CalendarDate(year: last + 1, month: 1, day: 5)!)
+          after: CalendarDate(year: last, month: 12, day: 28)!,
+          through: CalendarDate(year: last + 1, month: 1, day: 5)!)
       }?.code == "calendar_year_not_loaded")
     #expect(calendar.coveredYearsText == "2004-\(last)")
   }

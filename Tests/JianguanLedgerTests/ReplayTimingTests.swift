@@ -33,7 +33,8 @@ import Testing
     var state = LedgerState()
     state.timing.confirmationWindowWorkingDays = { _ in 15 }
     let year = try! WorkingDayCalendar.Year(year: 2026, weekdaysOff: [day("2026-04-06")], weekendsWorked: [])
-    _ = apply(.genesis(Genesis(authority: "a", region: "340100", origin: "o")), 1, "2026-02-01T01:00:00Z", &state)
+    _ = apply(
+      .genesis(Genesis(authority: "a", region: "340100", origin: "o")), 1, "2026-02-01T01:00:00Z", &state)
     #expect(apply(.calendar(CalendarLoaded(year)), 2, "2026-02-01T01:00:00Z", &state).isEmpty)
     _ = apply(
       .institutionRegistered(

@@ -51,7 +51,9 @@ import Testing
         // refused, and the history goes on.
         do {
           models[try fixture.pay(form)] = Model(amountFen: amount, hours: hours)
-        } catch let refusal as Rejection where ["hours_over_charge_limit", "charge_beyond_months"].contains(refusal.code) {
+        } catch let refusal as Rejection
+          where ["hours_over_charge_limit", "charge_beyond_months"].contains(refusal.code)
+        {
           continue
         }
       case 3...5:

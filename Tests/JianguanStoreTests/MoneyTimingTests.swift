@@ -61,7 +61,8 @@ import Testing
     // The caller's `now` (30 June) is later than the clock (1 March): the clock dates the entry.
     let early = fixture.paymentForm(student: try fixture.student(), classID: classID, at: "2026-03-02T10:00")
     let afterStudent = try fixture.snapshot()
-    #expect(rejectionCode { _ = try fixture.database.pay(early, now: StoreFixture.now) } == "payment_in_future")
+    #expect(
+      rejectionCode { _ = try fixture.database.pay(early, now: StoreFixture.now) } == "payment_in_future")
     #expect(
       rejectionCode {
         _ = try fixture.database.recordLesson(
@@ -102,7 +103,8 @@ import Testing
       enrollment: sportsEnrollment, hours: "1", taughtAt: "2026-03-07T09:00", now: StoreFixture.now)
     let before = try fixture.snapshot()
     let cases: [(String, String, String, String)] = [
-      ("lesson_not_in_schedule", sportsEnrollment, "1", "2026-03-14T09:30"),  // inside the slot, not its start
+      // 09:30 is inside the slot, not its start.
+      ("lesson_not_in_schedule", sportsEnrollment, "1", "2026-03-14T09:30"),
       ("lesson_not_in_schedule", sportsEnrollment, "1", "2026-03-09T09:00"),  // a Monday
       ("lesson_hours_exceed_slot", sportsEnrollment, "4", "2026-03-14T09:00"),  // the slot holds 3
       ("lesson_outside_class_dates", sportsEnrollment, "1", "2026-05-16T09:00"),
@@ -132,10 +134,13 @@ import Testing
     let fixture = try StoreFixture()
     let (_, classID) = try fixture.openClass()
     let student = try fixture.student()
-    let first = try fixture.pay(fixture.paymentForm(student: student, classID: classID, hours: "48", amount: "4800"))
+    let first = try fixture.pay(
+      fixture.paymentForm(student: student, classID: classID, hours: "48", amount: "4800"))
     let before = try fixture.snapshot()
     let second = fixture.paymentForm(student: student, classID: classID, hours: "20", amount: "2000")
-    #expect(rejectionCode { _ = try fixture.database.pay(second, now: StoreFixture.now) } == "hours_over_charge_limit")
+    #expect(
+      rejectionCode { _ = try fixture.database.pay(second, now: StoreFixture.now) }
+        == "hours_over_charge_limit")
     #expect(try fixture.snapshot() == before)
     // Hours no longer held do not count: after a refund of 8, 48 - 8 + 20 = 60 is allowed.
     _ = try fixture.database.refund(enrollment: first, hours: "8", reason: "退部分课时", bankRef: "R-8")
@@ -160,13 +165,15 @@ import Testing
     let second = try fixture.student()
     let before = try fixture.snapshot()
     let over = fixture.paymentForm(student: first, classID: classID, hours: "55", amount: "100")
-    #expect(rejectionCode { _ = try fixture.database.pay(over, now: StoreFixture.now) } == "charge_beyond_months")
+    #expect(
+      rejectionCode { _ = try fixture.database.pay(over, now: StoreFixture.now) } == "charge_beyond_months")
     #expect(try fixture.snapshot() == before)
     _ = try fixture.pay(fixture.paymentForm(student: first, classID: classID, hours: "54", amount: "100"))
     // Held hours are taught first: 30 held leave room for 24 more, not 25.
     _ = try fixture.pay(fixture.paymentForm(student: second, classID: classID, hours: "30", amount: "100"))
     let more = fixture.paymentForm(student: second, classID: classID, hours: "25", amount: "100")
-    #expect(rejectionCode { _ = try fixture.database.pay(more, now: StoreFixture.now) } == "charge_beyond_months")
+    #expect(
+      rejectionCode { _ = try fixture.database.pay(more, now: StoreFixture.now) } == "charge_beyond_months")
     _ = try fixture.pay(fixture.paymentForm(student: second, classID: classID, hours: "24", amount: "100"))
     #expect(try fixture.database.audit().ok)
   }
@@ -246,5 +253,34 @@ import Testing
           enrollment: enrollment, hours: "1", reason: "搬家", now: fixture.clock.now)
       } == "calendar_year_not_loaded")
     #expect(try fixture.snapshot() == before)
+  }
+
+  /// The rules read the calendar from its table, and the window from `recorded_on`: a change
+  /// behind the ledger is a fault of the audit.
+  @Test func theAuditFindsACalendarOrARecordingDayChangedBehindTheLedger() throws {
+    let (fixture, enrollment) = try enrolled()
+    fixture.clock.set("2026-03-07T20:00")
+    _ = try fixture.database.recordLesson(
+      enrollment: enrollment, hours: "1", taughtAt: "2026-03-07T09:00", now: StoreFixture.now)
+    #expect(try fixture.database.audit().ok)
+    for sql in [
+      "UPDATE calendar_years SET weekdays_off = '' WHERE year = 2026",
+      "DELETE FROM calendar_years WHERE year = 2025",
+      "UPDATE lessons SET recorded_on = '2026-01-02'",
+    ] {
+      let copy = fixture.directory.appendingPathComponent("copy-\(UUID().uuidString).sqlite").path
+      _ = try fixture.database.backup(to: copy)
+      let queue = try DatabaseQueue(path: copy)
+      try queue.write { db in try db.execute(sql: sql) }
+      try queue.close()
+      let opened = try AppDatabase.open(path: copy, keyPath: copy + ".key", reference: StoreFixture.reference)
+      let report = try opened.audit()
+      #expect(!report.ok, "\(sql)")
+      #expect(
+        report.faults.contains {
+          $0.message.contains("calendar_years") || $0.message.contains("recorded on")
+        },
+        "\(sql): \(report.faults)")
+    }
   }
 }

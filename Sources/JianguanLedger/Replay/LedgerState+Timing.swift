@@ -5,7 +5,7 @@ import JianguanCore
 public struct TimingState: Sendable {
   /// The working-day calendar of the `calendar` entries so far.
   public internal(set) var calendar = try! WorkingDayCalendar(years: [])
-  var years: [WorkingDayCalendar.Year] = []
+  public internal(set) var years: [WorkingDayCalendar.Year] = []
   /// Unix seconds of the entry being applied; nil when the caller gave no time (then the rules
   /// that need one are not checked).
   var entrySeconds: Int64?
@@ -105,7 +105,8 @@ extension LedgerState {
         )
       }
     } catch {
-      fault("lesson \(id) is deemed confirmed counting working days the log's calendar does not cover: \(error)")
+      fault(
+        "lesson \(id) is deemed confirmed counting working days the log's calendar does not cover: \(error)")
     }
   }
 }

@@ -665,7 +665,8 @@ public struct LedgerState: Sendable {
     }
     if body.basis == .deemed {
       checkDeemedRelease(
-        lesson, id: body.lesson, region: institutions[institution(of: enrollment.record)]?.region, fault: fault)
+        lesson, id: body.lesson, region: institutions[institution(of: enrollment.record)]?.region,
+        fault: fault)
     }
     let amount = enrollment.balance.releaseLesson(hours: lesson.hours)
     if amount != body.amountFen {

@@ -7,25 +7,30 @@ import JianguanStore
 struct CalendarCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "calendar",
-    abstract: "The working-day calendar in the ledger: import a year of the State Council's arrangement, list the years.",
+    abstract:
+      "The working-day calendar in the ledger: import a year of the State Council's arrangement, list the years.",
     subcommands: [Import.self, List.self])
 
   struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "import",
       abstract:
-        "Load years of holidays and adjusted working days (format of Data/calendar.csv) into the ledger, one entry per year.")
+        "Load years of holidays and adjusted working days (format of Data/calendar.csv) into the ledger, one entry per year."
+    )
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The CSV file: '# covered-years: YYYY-YYYY', then date,kind,name rows (kind holiday or workday).")
+    @Argument(
+      help: "The CSV file: '# covered-years: YYYY-YYYY', then date,kind,name rows (kind holiday or workday).")
     var file: String
 
     func run() throws {
-      guard let data = FileManager.default.contents(atPath: file), data.count <= WorkingDayCalendar.maxCSVBytes,
+      guard let data = FileManager.default.contents(atPath: file),
+        data.count <= WorkingDayCalendar.maxCSVBytes,
         let text = String(data: data, encoding: .utf8)
       else {
         throw Rejection(
           "calendar_file_unreadable",
-          "file \(Rejection.quote(file)) cannot be read as UTF-8 text of at most \(WorkingDayCalendar.maxCSVBytes) bytes")
+          "file \(Rejection.quote(file)) cannot be read as UTF-8 text of at most \(WorkingDayCalendar.maxCSVBytes) bytes"
+        )
       }
       let recorded = try Environment.open(global).importCalendar(csv: text)
       Output(global).emit(
