@@ -9,10 +9,12 @@ refunded + escrow. Timing (docs/LEDGER-FORMAT.md §4 "Time"): each `calendar` en
 year, loaded once; no payment or lesson is dated after its entry; a lesson deemed confirmed was
 recorded at least N working days before (counted with the log's calendar; N is
 --confirmation-window, default 7, the shortest window of Data/policy.json: the policy values are
-not yet entries of the log).
+not yet entries of the log); a refund application is due on the M-th working day after the day it
+was made (M is --refund-answer-days, default 5).
 Prints the RFC 6962 Merkle root and the total escrow; exits 0 when everything holds, 1 otherwise.
 
 Usage: jianguan ledger export | python3 Tools/verify_ledger.py [--json] [--confirmation-window N]
+       [--refund-answer-days M]
 """
 import datetime
 import hashlib
@@ -110,11 +112,13 @@ def merkle_root(leaf_hashes):
 
 def main():
     args = [arg for arg in sys.argv[1:] if arg != "--json"]
-    window = 7
-    if "--confirmation-window" in args:
-        at = args.index("--confirmation-window")
-        window = int(args[at + 1])
-        del args[at:at + 2]
+    options = {"--confirmation-window": 7, "--refund-answer-days": 5}
+    for name in options:
+        if name in args:
+            at = args.index(name)
+            options[name] = int(args[at + 1])
+            del args[at:at + 2]
+    window, answer_days = options["--confirmation-window"], options["--refund-answer-days"]
     source = open(args[0], encoding="utf-8") if args else sys.stdin
     calendar = {}  # year -> (weekdays off, weekends worked)
     recorded_on = {}  # lesson -> China day of its lesson.recorded entry
@@ -162,6 +166,16 @@ def main():
                 fault("calendar year %d is loaded twice" % year[0])
             else:
                 calendar[year[0]] = (year[1], year[2])
+        elif kind == "refund-request.created":
+            requested = datetime.date.fromisoformat(payload["requestedAt"][:10])
+            due, counted = requested, 0
+            while counted < answer_days and due.year in calendar:
+                due += datetime.timedelta(days=1)
+                if working_days_after(calendar, due - datetime.timedelta(days=1), due) == 1:
+                    counted += 1
+            if counted < answer_days or due.isoformat() != payload["answerDue"]:
+                fault("refund request %s is due %s, not the %dth working day after %s"
+                      % (payload["request"], payload["answerDue"], answer_days, requested))
         elif kind == "lesson.recorded" and moment is not None:
             recorded_on[payload["lesson"]] = moment.astimezone(CHINA).date()
         elif kind == "lesson.released" and payload.get("basis") == "deemed" and moment is not None:

@@ -44,6 +44,9 @@ extension AppDatabase {
       replayer.state.timing.confirmationWindowWorkingDays = { region in
         reference.policy(for: region).confirmationWindowWorkingDays
       }
+      replayer.state.timing.refundAnswerWorkingDays = { region in
+        reference.policy(for: region).refundAnswerWorkingDays
+      }
       // The tables' sizes are only a hint for the room to reserve; nothing trusts them.
       replayer.state.reserveCapacity(
         enrollments: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM enrollments") ?? 0,

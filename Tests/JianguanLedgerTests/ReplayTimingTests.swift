@@ -93,4 +93,20 @@ import Testing
     let bad = apply(.calendar(forged), 6, "2026-03-01T00:00:00Z", &state)
     #expect(bad.contains { $0.message.contains("calendar entry") }, "\(bad)")
   }
+
+  /// The due day of a refund application is recomputed with the log's calendar (the Qingming
+  /// Monday is not a working day: 5 working days after Thursday 2 April end on Friday 10 April).
+  @Test func aRefundApplicationsDueDayIsCountedWithTheLogsCalendar() {
+    for (due, sound) in [("2026-04-10", true), ("2026-04-09", false), ("2026-04-13", false)] {
+      var state = enrolled()
+      state.timing.refundAnswerWorkingDays = { _ in 5 }
+      let created = Event.parentFlow(
+        .refundRequestCreated(
+          RefundRequestCreated(
+            request: "RA1", enrollment: "E1", hours: 1, allRemaining: false, reason: "r",
+            requestedAt: "2026-04-02T10:00:00+08:00", answerDue: due, paymentBankRef: "PAY1")))
+      let faults = apply(created, 5, "2026-04-02T02:00:00Z", &state)
+      #expect(faults.isEmpty == sound, "\(due): \(faults)")
+    }
+  }
 }

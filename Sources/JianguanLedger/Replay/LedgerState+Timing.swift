@@ -13,6 +13,9 @@ public struct TimingState: Sendable {
   /// The confirmation window, in working days, for an institution's region; nil: deemed
   /// releases are not timed (the policy is not yet in the log; the audit passes it).
   public var confirmationWindowWorkingDays: (@Sendable (String) -> Int)?
+  /// The working days an institution of a region has to answer a refund application; nil: the
+  /// due day is not recomputed.
+  public var refundAnswerWorkingDays: (@Sendable (String) -> Int)?
 
   public init() {}
 }
@@ -73,6 +76,25 @@ extension LedgerState {
       moment.unixSeconds > seconds
     else { return }
     fault("\(what) \(text) is after the entry's own time \(LocalDateTime(unixSeconds: seconds))")
+  }
+
+  /// A refund application's due day is the region's `refundAnswerWorkingDays`-th working day after
+  /// the day it was made, counted with the log's calendar, as the write path counted it.
+  func checkAnswerDue(_ body: RefundRequestCreated, region: String?, fault: (String) -> Void) {
+    guard let daysOf = timing.refundAnswerWorkingDays, let region,
+      let requested = try? CalendarDate.parse(String(body.requestedAt.prefix(10)), field: "requestedAt")
+    else { return }
+    let days = daysOf(region)
+    do {
+      let due = try timing.calendar.workingDay(days, after: requested)
+      if due.description != body.answerDue {
+        fault(
+          "refund request \(body.request) is due \(body.answerDue); \(days) working days after \(requested) is \(due)"
+        )
+      }
+    } catch {
+      fault("refund request \(body.request): its due day counts days the log's calendar does not cover")
+    }
   }
 
   mutating func applyCalendar(_ body: CalendarLoaded, fault: (String) -> Void) {
