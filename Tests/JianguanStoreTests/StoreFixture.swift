@@ -29,16 +29,16 @@ final class StoreFixture {
   var serial = 0
 
   /// The database's clock: every entry is dated by it; a test moves it forward with `clock.set`.
-  let clock: TestClock
+  let clock: SettableClock
 
   init(now: String = "2026-06-30T12:00") throws {
-    clock = TestClock(now)
+    clock = SettableClock(now)
     directory = FileManager.default.temporaryDirectory.appendingPathComponent("jianguan-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     path = directory.appendingPathComponent("test.sqlite").path
     database = try AppDatabase.create(
       path: path, keyPath: path + ".key", authority: "测试教育局", region: "340100", reference: Self.reference,
-      clock: { [clock] in clock.now }
+      clock: clock.reading
     ).0
   }
 
@@ -152,26 +152,6 @@ final class StoreFixture {
 
   /// A raw connection for tampering, as an attacker with the sqlite3 shell would.
   func raw() throws -> DatabaseQueue { try DatabaseQueue(path: path) }
-}
-
-/// A clock a test sets; entries are dated by it.
-final class TestClock: @unchecked Sendable {
-  private let lock = NSLock()
-  private var current: LocalDateTime
-
-  init(_ text: String) { current = try! LocalDateTime.parse(text, field: "clock") }
-
-  var now: LocalDateTime {
-    lock.lock()
-    defer { lock.unlock() }
-    return current
-  }
-
-  func set(_ text: String) {
-    lock.lock()
-    defer { lock.unlock() }
-    current = try! LocalDateTime.parse(text, field: "clock")
-  }
 }
 
 /// The code of the rejection `body` throws, or nil.

@@ -9,7 +9,7 @@ struct DemoScript {
   let reference: ReferenceData
   /// The demo's own clock: it walks through the term as the story does, so that every entry is
   /// dated when its act happens in the story (entry times never go backwards).
-  let clock: DemoClock
+  let clock: SettableClock
   /// The demo is set in the spring term of 2026, so every date is in the past and reproducible.
   let today = CalendarDate(year: 2026, month: 2, day: 10)!
   var institutions: [String] = []
@@ -17,7 +17,7 @@ struct DemoScript {
   var students: [String] = []
   var enrollments: [String] = []
 
-  init(database: AppDatabase, reference: ReferenceData, clock: DemoClock) {
+  init(database: AppDatabase, reference: ReferenceData, clock: SettableClock) {
     self.database = database
     self.reference = reference
     self.clock = clock
@@ -258,27 +258,4 @@ struct DemoScript {
     let first17 = "\(region)\(birth)\(String(format: "%03d", 100 + serial % 900))"
     return first17 + String(ResidentID.checkCharacter(forFirst17: first17)!)
   }
-}
-
-/// A clock the demo sets as its story goes on.
-final class DemoClock: @unchecked Sendable {
-  private let lock = NSLock()
-  private var current: LocalDateTime
-
-  init(_ text: String) { current = DemoScript.at(text) }
-
-  var now: LocalDateTime {
-    get {
-      lock.lock()
-      defer { lock.unlock() }
-      return current
-    }
-    set {
-      lock.lock()
-      defer { lock.unlock() }
-      current = newValue
-    }
-  }
-
-  func set(_ text: String) { now = DemoScript.at(text) }
 }
