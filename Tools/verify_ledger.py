@@ -53,17 +53,24 @@ def calendar_year(payload):
     return year, days["weekdaysOff"], days["weekendsWorked"]
 
 
-def working_days_after(calendar, start, end):
-    """Working days after `start` through `end` with the log's calendar, or None past its years."""
-    count, day = 0, start + datetime.timedelta(days=1)
-    while day <= end:
-        if day.year not in calendar:
-            return None
-        off, worked = calendar[day.year]
-        if day in worked or (day.weekday() < 5 and day not in off):
-            count += 1
+def is_working_day(calendar, day):
+    """Whether `day` is a working day of the log's calendar; None in a year it does not load."""
+    if day.year not in calendar:
+        return None
+    off, worked = calendar[day.year]
+    return day in worked or (day.weekday() < 5 and day not in off)
+
+
+def nth_working_day(calendar, n, after):
+    """The n-th working day after `after`, or None when the count reaches a year not loaded."""
+    day, counted = after, 0
+    while counted < max(n, 1):
         day += datetime.timedelta(days=1)
-    return count
+        working = is_working_day(calendar, day)
+        if working is None:
+            return None
+        counted += working
+    return day
 
 
 def canonical(value):
@@ -168,12 +175,8 @@ def main():
                 calendar[year[0]] = (year[1], year[2])
         elif kind == "refund-request.created":
             requested = datetime.date.fromisoformat(payload["requestedAt"][:10])
-            due, counted = requested, 0
-            while counted < answer_days and due.year in calendar:
-                due += datetime.timedelta(days=1)
-                if working_days_after(calendar, due - datetime.timedelta(days=1), due) == 1:
-                    counted += 1
-            if counted < answer_days or due.isoformat() != payload["answerDue"]:
+            due = nth_working_day(calendar, answer_days, requested)
+            if due is None or due.isoformat() != payload["answerDue"]:
                 fault("refund request %s is due %s, not the %dth working day after %s"
                       % (payload["request"], payload["answerDue"], answer_days, requested))
         elif kind == "lesson.recorded" and moment is not None:
@@ -181,8 +184,8 @@ def main():
         elif kind == "lesson.released" and payload.get("basis") == "deemed" and moment is not None:
             start = recorded_on.get(payload["lesson"])
             if start is not None:
-                counted = working_days_after(calendar, start, moment.astimezone(CHINA).date())
-                if counted is None or counted < window:
+                window_ends = nth_working_day(calendar, window, start)
+                if window_ends is None or window_ends > moment.astimezone(CHINA).date():
                     fault("lesson %s deemed confirmed before %d working days after its recording"
                           % (payload["lesson"], window))
         postings = payload.get("postings", [])

@@ -67,11 +67,23 @@ import Testing
       LessonRecorded(lesson: "L1", enrollment: "E1", hours: 1, taughtAt: "2026-03-07T09:00:00+08:00"))
     #expect(apply(recorded, 5, "2026-03-20T04:00:00Z", &state).isEmpty)
     let early = apply(deemed("L1"), 6, "2026-04-10T10:00:00Z", &state)
-    #expect(early.contains { $0.seq == 6 && $0.message.contains("the window is 15") }, "\(early)")
+    #expect(
+      early.contains { $0.seq == 6 && $0.message.contains("window of 15 working days ends on 2026-04-13") },
+      "\(early)")
 
     var onTime = enrolled()
     _ = apply(recorded, 5, "2026-03-20T04:00:00Z", &onTime)
     #expect(apply(deemed("L1"), 6, "2026-04-13T10:00:00Z", &onTime).isEmpty)
+  }
+
+  /// A settle on 2 January 2027 as of 31 December 2026, before 2027's calendar is loaded: the
+  /// window ended in 2026, so the days of 2027 need not be counted.
+  @Test func aWindowThatEndedInACoveredYearNeedsNoLaterCalendar() {
+    var state = enrolled()
+    let recorded = Event.lessonRecorded(
+      LessonRecorded(lesson: "L1", enrollment: "E1", hours: 1, taughtAt: "2026-12-01T09:00:00+08:00"))
+    #expect(apply(recorded, 5, "2026-12-01T04:00:00Z", &state).isEmpty)
+    #expect(apply(deemed("L1"), 6, "2027-01-02T02:00:00Z", &state).isEmpty)
   }
 
   @Test func aLessonOrPaymentDatedAfterItsEntryIsAFault() {

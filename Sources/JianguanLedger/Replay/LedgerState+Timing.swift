@@ -120,10 +120,12 @@ extension LedgerState {
     let recordedOn = CalendarDate(daysSinceEpoch: Int(lesson.recordedDay))
     let window = max(windowOf(region), 1)
     do {
-      let counted = try timing.calendar.workingDays(after: recordedOn, through: releaseDay)
-      if counted < window {
+      // The window's last day, counted only as far as it needs: a settle on 2 January may deem
+      // a lesson as of 31 December before the new year's calendar is loaded.
+      let windowEnds = try timing.calendar.workingDay(window, after: recordedOn)
+      if windowEnds > releaseDay {
         fault(
-          "lesson \(id) recorded on \(recordedOn) is deemed confirmed on \(releaseDay), \(counted) working days later; the window is \(window)"
+          "lesson \(id) recorded on \(recordedOn) is deemed confirmed on \(releaseDay), before its window of \(window) working days ends on \(windowEnds)"
         )
       }
     } catch {
