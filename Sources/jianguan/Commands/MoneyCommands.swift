@@ -39,7 +39,8 @@ struct LessonCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option var enrollment: String
     @Option(parsing: .unconditional) var hours: String
-    @Option(help: "When it was taught (YYYY-MM-DDTHH:MM, China time).") var taughtAt: String
+    @Option(help: "When it was taught: the start of one of the class's slots (YYYY-MM-DDTHH:MM, China time).")
+    var taughtAt: String
     func run() throws {
       let recorded = try Environment.open(global).recordLesson(
         enrollment: enrollment, hours: hours, taughtAt: taughtAt, now: Environment.now())
