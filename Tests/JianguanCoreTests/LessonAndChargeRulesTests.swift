@@ -1,3 +1,4 @@
+import JianguanTestSupport
 import Testing
 
 @testable import JianguanCore
@@ -84,5 +85,53 @@ import Testing
     #expect(lastDay("Sat 09:00-10:00", from: "2026-03-02", ends: "2026-03-20", hours: 5) == day("2026-03-14"))
     // No slot left at all.
     #expect(lastDay("Sat 09:00-10:00", from: "2026-03-16", ends: "2026-03-20", hours: 1) == nil)
+  }
+
+  /// Seeded random schedules, terms and hours, against a model that lists every slot hour by
+  /// hour: the cover ends on the day of the (ahead + hours)-th hour, or the term's last slot.
+  @Test(arguments: [1, 14, 2026] as [UInt64])
+  func theCoverIsTheDayOfTheLastHourCounted(seed: UInt64) throws {
+    var generator = SeededGenerator(seed: seed)
+    for _ in 0..<300 {
+      let minutes = [30, 45, 60].randomElement(using: &generator)!
+      var slots: [Schedule.Slot] = []
+      for weekday in 1...7 where Bool.random(using: &generator) {
+        let lessons = Int.random(in: 0...3, using: &generator)
+        let start = 9 * 60
+        slots.append(
+          Schedule.Slot(
+            weekday: weekday, startMinute: start,
+            endMinute: start + max(lessons, 1) * minutes - (lessons == 0 ? 1 : 0))!)
+      }
+      guard !slots.isEmpty else { continue }
+      let schedule = try Schedule(slots: slots)
+      let from = day("2026-03-01").adding(days: Int.random(in: 0...30, using: &generator))
+      let ends = from.adding(days: Int.random(in: 0...120, using: &generator))
+      let ahead = Int64.random(in: 0...30, using: &generator)
+      let hours = Int64.random(in: 1...60, using: &generator)
+      // The model: one element per hour the term's slots hold, in order.
+      var hourDays: [CalendarDate] = []
+      var slotDays: [CalendarDate] = []
+      var date = from
+      while date <= ends {
+        for slot in schedule.slots where slot.weekday == date.weekday {
+          let held = slot.durationMinutes / minutes
+          hourDays += Array(repeating: date, count: held)
+          if held > 0 { slotDays.append(date) }
+        }
+        date = date.adding(days: 1)
+      }
+      let expected: CalendarDate? =
+        hourDays.count >= Int(ahead + hours) ? hourDays[Int(ahead + hours) - 1] : slotDays.last
+      let got = ChargeRules.lastCoveredDay(
+        schedule: schedule, lessonMinutes: minutes, from: from, ends: ends, hoursAhead: ahead, hours: hours)
+      #expect(got == expected, "\(schedule) \(from)…\(ends) ahead \(ahead) hours \(hours)")
+      // Hours ahead are taught first: the same as buying them all at once.
+      #expect(
+        got
+          == ChargeRules.lastCoveredDay(
+            schedule: schedule, lessonMinutes: minutes, from: from, ends: ends, hoursAhead: 0,
+            hours: ahead + hours))
+    }
   }
 }
