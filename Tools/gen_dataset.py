@@ -153,12 +153,16 @@ def main():
     per_term = args.payments // terms + 1
     for t in range(terms):
         term_classes = classes[t * len(institutions):(t + 1) * len(institutions)]
-        for _ in range(min(per_term, args.payments - len(payments))):
+        wanted = min(per_term, args.payments - len(payments))
+        made, attempts = 0, 0
+        while made < wanted and attempts < 20 * wanted:
+            attempts += 1
             klass = rng.choice(term_classes)
             student = rng.randrange(args.students) + 1
             # One payment per student and class: one charge is at most 60 hours however it is split.
             if student in klass["students"] or len(klass["students"]) >= 1000:
                 continue
+            made += 1
             klass["students"].add(student)
             hours = rng.randrange(10, 61)
             price = klass["inst"]["price"]
