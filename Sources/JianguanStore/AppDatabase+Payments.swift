@@ -192,7 +192,7 @@ extension AppDatabase {
   }
 
   /// One charge = at most `maxHoursPerCharge` hours and `maxMonthsPerCharge` months, however it
-  /// is split (README "Payments"): the hours the student holds unconsumed in the class from
+  /// is split (README "When money moves"): the hours the student holds unconsumed in the class from
   /// payments dated within the months before this one (or later), plus these, are at most the
   /// hours limit (`hours_over_charge_limit`); and the last slot these hours cover, after every
   /// unconsumed hour the student holds in the class, is within the months of the payment date
@@ -217,9 +217,13 @@ extension AppDatabase {
     }
     let total = heldInSpan + p.hours
     guard total <= policy.maxHoursPerCharge else {
+      let held =
+        heldInSpan == 0
+        ? ""
+        : ": with the \(heldInSpan) hours student \(p.student) holds unconsumed in class \(p.classID) from payments since \(spanStart), it makes \(total)"
       throw Rejection(
         "hours_over_charge_limit",
-        "hours \(p.hours) is over the limit: with the \(heldInSpan) hours student \(p.student) holds unconsumed in class \(p.classID) from payments since \(spanStart), it makes \(total); one charge covers at most \(policy.maxHoursPerCharge) class hours, however it is split"
+        "hours \(p.hours) is over \(policy.maxHoursPerCharge)\(held); one charge covers at most \(policy.maxHoursPerCharge) class hours, however it is split"
       )
     }
     let latestEnd = paidOn.adding(months: policy.maxMonthsPerCharge)
