@@ -49,6 +49,8 @@ phase generate "$start"
 export JIANGUAN_NOW="$now" JIANGUAN_DB="$work/ledger.sqlite"
 start=$(now_ns)
 $J init --authority 合肥市教育局 --region 340100 >/dev/null
+# Terms past Data/calendar.csv come with the generator's synthetic calendar (see gen_dataset.py).
+if [ -f "$work/data/calendar.csv" ]; then $J calendar import "$work/data/calendar.csv" >/dev/null; fi
 for kind in institutions venues teachers courses classes parents students; do
   $J import registry "$kind" "$work/data/$kind.csv" >/dev/null
 done

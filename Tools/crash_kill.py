@@ -64,6 +64,8 @@ def main():
         return result
 
     run("init", "--authority", "教育局", "--region", "340100")
+    if os.path.exists(os.path.join(data, "calendar.csv")):  # terms past Data/calendar.csv
+        run("calendar", "import", "calendar.csv")
     for kind in ["institutions", "venues", "teachers", "courses", "classes", "parents", "students"]:
         run("import", "registry", kind, "%s.csv" % kind)
 

@@ -9,6 +9,9 @@ DESIGN.md, so the whole set imports without a refusal; the same seed gives the s
 
 Writes into OUT: institutions.csv venues.csv teachers.csv courses.csv classes.csv parents.csv
 students.csv payments.csv lessons.csv refunds.csv, and setup.sh, which imports them in order.
+When the terms run past the last year of Data/calendar.csv, it also writes calendar.csv: those
+years with NO holidays (a synthetic calendar for load tests, not the State Council's
+arrangement), which setup.sh loads with `jianguan calendar import` after `init`.
 
 Usage: Tools/gen_dataset.py --out DIR [--seed 1] [--city 340100] [--institutions 200]
        [--students 100000] [--payments 1000000] [--lesson-share 0.5] [--refund-share 0.1]
@@ -54,15 +57,19 @@ def counties(city):
 
 
 def holidays():
+    """The holidays of Data/calendar.csv and the last year it covers."""
     days = set()
+    last_year = 0
     with open(os.path.join(HERE, "..", "Data", "calendar.csv"), encoding="utf-8") as f:
         for line in f:
+            if line.startswith("# covered-years:"):
+                last_year = int(line.split("-")[-1])
             if line.startswith("#") or line.startswith("date,"):
                 continue
             date, kind, _ = line.rstrip("\n").split(",", 2)
             if kind == "holiday":
                 days.add(datetime.date.fromisoformat(date))
-    return days
+    return days, last_year
 
 
 def main():
@@ -79,7 +86,7 @@ def main():
     rng = random.Random(args.seed)
     os.makedirs(args.out, exist_ok=True)
     out = lambda name: open(os.path.join(args.out, name), "w", encoding="utf-8", newline="")
-    rest = holidays()
+    rest, calendar_last_year = holidays()
     areas = counties(args.city)
 
     # Terms of 84 days (12 weeks), back to back, ending before "now" (printed for JIANGUAN_NOW).
@@ -123,7 +130,8 @@ def main():
         for t, start in enumerate(term_starts):
             for inst in institutions:
                 ends = start + datetime.timedelta(days=60)
-                schedule = "Tue 18:00-18:45,Thu 18:00-18:45" if inst["subject"] else "Sat 09:00-10:00,Sun 15:00-16:00"
+                # Double slots: each lesson of this data set is 2 class hours.
+                schedule = "Tue 18:00-19:30,Thu 18:00-19:30" if inst["subject"] else "Sat 09:00-11:00,Sun 15:00-17:00"
                 w.writerow(["C%d" % inst["index"], "V%d" % inst["index"], "T%d" % inst["index"], 1000,
                             start.isoformat(), ends.isoformat(), schedule])
                 classes.append({"id": "B%d" % (len(classes) + 1), "term": t, "start": start, "ends": ends,
@@ -145,11 +153,16 @@ def main():
     per_term = args.payments // terms + 1
     for t in range(terms):
         term_classes = classes[t * len(institutions):(t + 1) * len(institutions)]
-        for _ in range(min(per_term, args.payments - len(payments))):
+        wanted = min(per_term, args.payments - len(payments))
+        made, attempts = 0, 0
+        while made < wanted and attempts < 20 * wanted:
+            attempts += 1
             klass = rng.choice(term_classes)
             student = rng.randrange(args.students) + 1
-            if student not in klass["students"] and len(klass["students"]) >= 1000:
+            # One payment per student and class: one charge is at most 60 hours however it is split.
+            if student in klass["students"] or len(klass["students"]) >= 1000:
                 continue
+            made += 1
             klass["students"].add(student)
             hours = rng.randrange(10, 61)
             price = klass["inst"]["price"]
@@ -206,10 +219,18 @@ def main():
             w.writerow(["RF%09d" % n, e["id"], hours, rng.choice(["搬家", "孩子转学", "时间冲突", "对课程不满意"])])
             refunds += 1
 
+    synthetic = now.year > calendar_last_year
+    if synthetic:
+        with out("calendar.csv") as f:
+            f.write("# SYNTHETIC calendar for load tests: no holidays, no adjusted working days. Not the State\n"
+                    "# Council's arrangement; a real bureau imports the published one.\n"
+                    "# covered-years: %d-%d\ndate,kind,name\n" % (calendar_last_year + 1, now.year))
     with out("setup.sh") as f:
         f.write("#!/usr/bin/env bash\n# Imports this data set into $JIANGUAN_DB (made by Tools/gen_dataset.py, seed %d).\n"
                 "set -euo pipefail\ncd \"$(dirname \"$0\")\"\nJ=${JIANGUAN:-jianguan}\nexport JIANGUAN_NOW=%sT12:00\n"
                 "$J init --authority 教育局 --region %s\n" % (args.seed, now.isoformat(), args.city))
+        if synthetic:
+            f.write("$J calendar import calendar.csv\n")
         for kind in ["institutions", "venues", "teachers", "courses", "classes", "parents", "students"]:
             f.write("$J import registry %s %s.csv\n" % (kind, kind))
         for kind in ["payments", "lessons", "refunds"]:

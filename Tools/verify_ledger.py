@@ -3,16 +3,75 @@
 
 Reads `jianguan ledger export` (JSON lines) on stdin or from a file and checks, for every entry:
 the hash is SHA-256 of the entry bytes; the bytes are canonical JSON; seq runs 1, 2, 3, … without
-gaps; prev is the previous entry's hash; the postings of money entries sum to zero; no
-enrollment's escrow goes negative; and per enrollment paid = released + refunded + escrow.
+gaps; prev is the previous entry's hash; entry times never go backwards; the postings of money
+entries sum to zero; no enrollment's escrow goes negative; and per enrollment paid = released +
+refunded + escrow. Timing (docs/LEDGER-FORMAT.md §4 "Time"): each `calendar` entry is a valid
+year, loaded once; no payment or lesson is dated after its entry; a lesson deemed confirmed was
+recorded at least N working days before (counted with the log's calendar; N is
+--confirmation-window, default 7, the shortest window of Data/policy.json: the policy values are
+not yet entries of the log); a refund application is due on the M-th working day after the day it
+was made (M is --refund-answer-days, default 5).
 Prints the RFC 6962 Merkle root and the total escrow; exits 0 when everything holds, 1 otherwise.
 
-Usage: jianguan ledger export | python3 Tools/verify_ledger.py [--json]
+Usage: jianguan ledger export | python3 Tools/verify_ledger.py [--json] [--confirmation-window N]
+       [--refund-answer-days M]
 """
 import base64
+import datetime
 import hashlib
 import json
 import sys
+
+CHINA = datetime.timezone(datetime.timedelta(hours=8))
+
+
+def entry_moment(text):
+    """The UTC time YYYY-MM-DDTHH:MM:SSZ of an entry, or None."""
+    try:
+        if len(text) != 20 or not text.endswith("Z"):
+            return None
+        return datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
+    except ValueError:
+        return None
+
+
+def calendar_year(payload):
+    """The days off and worked weekends of a calendar entry, or a reason it is malformed."""
+    year = payload.get("year")
+    if not isinstance(year, int) or not 1 <= year <= 9999:
+        return "the year is not 1...9999"
+    days = {}
+    for name, weekend in (("weekdaysOff", False), ("weekendsWorked", True)):
+        try:
+            listed = [datetime.date.fromisoformat(text) for text in payload.get(name, [])]
+        except (TypeError, ValueError):
+            return "%s holds a value that is not a date" % name
+        if any(later <= earlier for earlier, later in zip(listed, listed[1:])):
+            return "%s is not strictly ascending" % name
+        if any(day.year != year or (day.weekday() >= 5) != weekend for day in listed):
+            return "%s has a day of another year or of the wrong kind of weekday" % name
+        days[name] = set(listed)
+    return year, days["weekdaysOff"], days["weekendsWorked"]
+
+
+def is_working_day(calendar, day):
+    """Whether `day` is a working day of the log's calendar; None in a year it does not load."""
+    if day.year not in calendar:
+        return None
+    off, worked = calendar[day.year]
+    return day in worked or (day.weekday() < 5 and day not in off)
+
+
+def nth_working_day(calendar, n, after):
+    """The n-th working day after `after`, or None when the count reaches a year not loaded."""
+    day, counted = after, 0
+    while counted < max(n, 1):
+        day += datetime.timedelta(days=1)
+        working = is_working_day(calendar, day)
+        if working is None:
+            return None
+        counted += working
+    return day
 
 
 def canonical(value):
@@ -97,7 +156,17 @@ def check_checkpoint(note, verifier_key, origin, seq, leaves):
 
 def main():
     args = [arg for arg in sys.argv[1:] if arg != "--json"]
+    options = {"--confirmation-window": 7, "--refund-answer-days": 5}
+    for name in options:
+        if name in args:
+            at = args.index(name)
+            options[name] = int(args[at + 1])
+            del args[at:at + 2]
+    window, answer_days = options["--confirmation-window"], options["--refund-answer-days"]
     source = open(args[0], encoding="utf-8") if args else sys.stdin
+    calendar = {}  # year -> (weekdays off, weekends worked)
+    recorded_on = {}  # lesson -> China day of its lesson.recorded entry
+    last_time = None
     faults, leaves = [], []
     previous = "0" * 64
     expected_seq = 1
@@ -124,6 +193,40 @@ def main():
             fault("seq, prev or v do not match the chain")
         previous = row["hash"]
         payload, kind = entry["payload"], entry["kind"]
+        moment = entry_moment(entry.get("time", ""))
+        if moment is None:
+            fault("time is not YYYY-MM-DDTHH:MM:SSZ")
+        elif last_time is not None and moment < last_time:
+            fault("the entry is dated before the entry before it")
+        else:
+            last_time = moment
+        for field in ("paidAt", "taughtAt"):
+            if kind in ("payment", "lesson.recorded") and field in payload and moment is not None:
+                if datetime.datetime.fromisoformat(payload[field]) > moment:
+                    fault("%s is after the entry's own time" % field)
+        if kind == "calendar":
+            year = calendar_year(payload)
+            if isinstance(year, str):
+                fault("calendar entry: " + year)
+            elif year[0] in calendar:
+                fault("calendar year %d is loaded twice" % year[0])
+            else:
+                calendar[year[0]] = (year[1], year[2])
+        elif kind == "refund-request.created":
+            requested = datetime.date.fromisoformat(payload["requestedAt"][:10])
+            due = nth_working_day(calendar, answer_days, requested)
+            if due is None or due.isoformat() != payload["answerDue"]:
+                fault("refund request %s is due %s, not the %dth working day after %s"
+                      % (payload["request"], payload["answerDue"], answer_days, requested))
+        elif kind == "lesson.recorded" and moment is not None:
+            recorded_on[payload["lesson"]] = moment.astimezone(CHINA).date()
+        elif kind == "lesson.released" and payload.get("basis") == "deemed" and moment is not None:
+            start = recorded_on.get(payload["lesson"])
+            if start is not None:
+                window_ends = nth_working_day(calendar, window, start)
+                if window_ends is None or window_ends > moment.astimezone(CHINA).date():
+                    fault("lesson %s deemed confirmed before %d working days after its recording"
+                          % (payload["lesson"], window))
         postings = payload.get("postings", [])
         if sum(posting["amountFen"] for posting in postings) != 0:
             fault("postings do not sum to zero")

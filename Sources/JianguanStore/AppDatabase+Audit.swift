@@ -39,6 +39,13 @@ extension AppDatabase {
       // kernel whenever the process passes the budget.
       let scratch = ScratchSpace(directory: Self.scratchDirectory, budget: Self.auditMemoryBudget)
       let replayer = AuditReplayer(scratch: scratch)
+      let reference = self.reference
+      replayer.state.timing.confirmationWindowWorkingDays = { region in
+        reference.policy(for: region).confirmationWindowWorkingDays
+      }
+      replayer.state.timing.refundAnswerWorkingDays = { region in
+        reference.policy(for: region).refundAnswerWorkingDays
+      }
       // The tables' sizes are only a hint for the room to reserve; nothing trusts them.
       replayer.state.reserveCapacity(
         enrollments: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM enrollments") ?? 0,
@@ -114,6 +121,7 @@ extension AppDatabase {
       }
       report.faults += state.finalFaults()
       report.faults += try compareProjections(state, db: db)
+      report.faults += try compareCalendarProjection(state, db: db)
       report.faults += try compareParentFlowProjections(state, db: db)
       report.faults += try compareRebuiltTables(db: db)
       report.enrollments = state.enrollmentCount
@@ -222,7 +230,7 @@ extension AppDatabase {
           "the institutions table has \(institutionCount) rows, the ledger registers \(state.institutions.count)"
         ))
     }
-    let lessonRows = try AuditRows(db, sql: "SELECT id, status, hours, seq FROM lessons")
+    let lessonRows = try AuditRows(db, sql: "SELECT id, status, hours, seq, recorded_on FROM lessons")
     while try lessonRows.step() {
       let id = lessonRows.string(0)
       guard let slot = state.lessonSlot(id) else {
@@ -237,6 +245,16 @@ extension AppDatabase {
           AuditFault(
             seq: replayed.lastSeq,
             "lesson \(id): table says \(lessonRows.string(1)), the ledger gives \(replayed.status.name)"))
+      }
+      // The confirmation window runs from this day: it is the day of the lesson.recorded entry.
+      if replayed.recordedDay != Int32.min {
+        let day = CalendarDate(daysSinceEpoch: Int(replayed.recordedDay)).description
+        if !lessonRows.textEquals(4, day) {
+          faults.append(
+            AuditFault(
+              seq: replayed.lastSeq,
+              "lesson \(id): table says recorded on \(lessonRows.string(4)), its entry is of \(day)"))
+        }
       }
     }
     let counts: [(String, Int)] = [

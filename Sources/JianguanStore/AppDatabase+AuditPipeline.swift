@@ -197,6 +197,7 @@ final class AuditReplayer: @unchecked Sendable {
       if !AuditReplayer.textEquals(kindColumn, decoded.kind) {
         fault("the kind column says \(AuditReplayer.string(kindColumn)), the entry \(decoded.kind)")
       }
+      state.noteEntryTime(UnsafeBufferPointer(rebasing: raw[decoded.timeRange]), seq: seq, faults: &faults)
       var payloadDigest: SHA256Digest?
       if case .parentFlow(.contractIssued) = decoded.event {
         if let contract = record.contract, contract.range == decoded.payloadRange {
@@ -236,6 +237,7 @@ final class AuditReplayer: @unchecked Sendable {
           fault("the kind column says \(kind), the entry \(entry.kind)")
         }
         let event = try Event(kind: entry.kind, payload: entry.payload)
+        Array(entry.time.utf8).withUnsafeBufferPointer { state.noteEntryTime($0, seq: seq, faults: &faults) }
         state.apply(event, seq: seq, payloadDigest: nil, faults: &faults)
       } catch {
         fault("the entry cannot be read: \(error)")

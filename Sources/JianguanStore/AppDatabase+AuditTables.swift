@@ -54,17 +54,20 @@ extension AppDatabase {
       let bytes = rows.text(2)
       // The hot kinds through the fast decoder, the rest as the replay reads them.
       let event: Event
+      let time: String
       if let decoded = EntryDecoding.decode(bytes) {
         event = decoded.event
+        time = String(decoding: UnsafeBufferPointer(rebasing: bytes[decoded.timeRange]), as: UTF8.self)
       } else if let entry = try? Entry.parse(Array(bytes)),
         let generic = try? Event(kind: entry.kind, payload: entry.payload)
       {
         event = generic
+        time = entry.time
       } else {
         continue
       }
       do {
-        try Projector.apply(event, seq: seq, db: rebuilt)
+        try Projector.apply(event, seq: seq, time: time, db: rebuilt)
       } catch {
         faults.append(
           AuditFault(seq: seq, "rebuilding the tables from the log: this entry cannot be applied: \(error)"))

@@ -208,7 +208,7 @@ extension AppDatabase {
     let byRule: [String: String] = [
       "hours_over_charge_limit": "hours", "amount_over_charge_cap": "amount_yuan",
       "amount_over_listed_price": "amount_yuan", "payment_too_early": "paid_at", "class_ended": "paid_at",
-      "class_beyond_charge_months": "paid_at", "class_full": "class", "class_unknown": "class",
+      "charge_beyond_months": "hours", "class_full": "class", "class_unknown": "class",
       "student_unknown": "student", "institution_not_active": "class",
       "institution_without_escrow_account": "class",
       "bank_ref_reused_with_different_content": "bank_ref", "enrollment_unknown": "enrollment",
@@ -217,6 +217,8 @@ extension AppDatabase {
       "lesson_outside_class_dates": "taught_at", "lesson_before_payment": "taught_at",
       "subject_lesson_on_rest_day": "taught_at", "lesson_exists_with_different_hours": "hours",
       "payment_in_future": "paid_at", "lesson_in_future": "taught_at",
+      "lesson_not_in_schedule": "taught_at", "lesson_hours_exceed_slot": "hours",
+      "calendar_year_not_loaded": "taught_at",
     ]
     let named = kind.columns.first { rejection.message.hasPrefix($0 + " ") }
     let column = named ?? byRule[rejection.code] ?? "row"

@@ -16,6 +16,8 @@ extension AppDatabase {
     let enrollment: String
     let hours: Int64
     let taught: LocalDateTime
+    /// The name of the taught-at field in messages (the flag, or the bank file's column).
+    var field = "taught-at"
   }
 
   func parseLesson(
@@ -30,7 +32,7 @@ extension AppDatabase {
         "lesson_in_future",
         "\(fields.taughtAt) \(taught) is in the future (now is \(now)); record a lesson after it is taught")
     }
-    return ParsedLesson(enrollment: enrollmentID, hours: hourCount, taught: taught)
+    return ParsedLesson(enrollment: enrollmentID, hours: hourCount, taught: taught, field: fields.taughtAt)
   }
 
   /// Records a lesson; the same enrollment, time and hours again is the same lesson (idempotent).
@@ -48,6 +50,14 @@ extension AppDatabase {
       let seq = try db.value("SELECT seq FROM lessons WHERE id = ?", [earlier["id"] as String]) as Int64? ?? 0
       return Recorded(id: earlier["id"], seq: seq, repeated: true)
     }
+    // The recording is the entry, dated by the clock: a lesson is recorded after it was taught.
+    let recordedAt = clock()
+    guard lesson.taught <= recordedAt else {
+      throw Rejection(
+        "lesson_in_future",
+        "\(lesson.field) \(lesson.taught) is after its recording (now is \(recordedAt)); record a lesson after it is taught"
+      )
+    }
     let row = try requireEnrollment(lesson.enrollment, db: db)
     let institution = try requireInstitution(row["institution"], db: db)
     guard institution.status == "active" else {
@@ -57,27 +67,26 @@ extension AppDatabase {
       )
     }
     let klass = try db.row(
-      "SELECT c.starts, c.ends, k.subject FROM classes c JOIN courses k ON k.id = c.course WHERE c.id = ?",
-      [row["class"] as String])!
-    let day = lesson.taught.date
-    let starts = try CalendarDate.parse(klass["starts"], field: "starts")
-    let ends = try CalendarDate.parse(klass["ends"], field: "ends")
-    guard day >= starts, day <= ends else {
-      throw Rejection(
-        "lesson_outside_class_dates", "taught-at \(day) is outside the class's dates \(starts) to \(ends)")
-    }
+      """
+      SELECT c.starts, c.ends, c.schedule, k.subject, k.delivery, k.lesson_minutes
+      FROM classes c JOIN courses k ON k.id = c.course WHERE c.id = ?
+      """, [row["class"] as String])!
+    let terms = LessonRules.ClassTerms(
+      schedule: try Schedule.parse(klass["schedule"], field: "schedule"),
+      starts: try CalendarDate.parse(klass["starts"], field: "starts"),
+      ends: try CalendarDate.parse(klass["ends"], field: "ends"),
+      delivery: try Delivery.parse(klass["delivery"], field: "delivery"),
+      isSubject: (klass["subject"] as String?) != nil, lessonMinutes: klass["lesson_minutes"])
+    let calendar = try ledgerCalendar(db)
+    // The confirmation window runs from the day of recording: the calendar must cover it too.
+    try calendar.requireCovered(recordedAt.date, field: "the day of recording")
+    try LessonRules.check(
+      taught: lesson.taught, hours: lesson.hours, field: lesson.field, terms: terms,
+      policy: reference.policy(for: institution.region), calendar: calendar)
     let paidAt = try LocalDateTime.parse(row["paid_at"], field: "paid_at")
     guard lesson.taught >= paidAt else {
       throw Rejection(
-        "lesson_before_payment", "taught-at \(lesson.taught) is before the payment at \(paidAt)")
-    }
-    if (klass["subject"] as String?) != nil {
-      guard day.weekday <= 5, !reference.calendar.isStatutoryHoliday(day) else {
-        throw Rejection(
-          "subject_lesson_on_rest_day",
-          "taught-at \(day) is a weekend or statutory holiday: subject training is not held on rest days (双减意见)"
-        )
-      }
+        "lesson_before_payment", "\(lesson.field) \(lesson.taught) is before the payment at \(paidAt)")
     }
     var balance = Self.balance(of: row)
     try balance.recordLesson(hours: lesson.hours)
@@ -141,24 +150,46 @@ extension AppDatabase {
     return Recorded(id: lesson, seq: try appendToLog(.lessonReleased(event), db: db))
   }
 
-  /// Releases every lesson whose confirmation window (working days after the day it was taught,
-  /// that day not counted) has passed by `asOf`, and executes every refund application left
-  /// unanswered past its due day (deemed agreed), all in one transaction.
+  /// Releases every lesson whose confirmation window (working days after the day it was
+  /// RECORDED, that day not counted) has passed by `asOf`, and executes every refund application
+  /// left unanswered past its due day (deemed agreed), all in one transaction. `asOf` may not be
+  /// after today (`settle_as_of_in_future`): settling ahead of time would release money and
+  /// agree refunds before the parents' and institutions' time to answer is up.
   public func settle(asOf: CalendarDate) throws -> Settlement {
-    try write { db in
+    let today = clock().date
+    guard asOf <= today else {
+      throw Rejection(
+        "settle_as_of_in_future",
+        "as-of \(asOf) is after today (\(today)): settling ahead of time would release lessons and agree refunds before their windows are over"
+      )
+    }
+    return try write { db in
+      let calendar = try ledgerCalendar(db)
+      try calendar.requireCovered(asOf, field: "as-of")
       let pending = try Row.fetchAll(
         try db.cachedStatement(
           sql: """
-            SELECT l.id, l.taught_on, i.region FROM lessons l
+            SELECT l.id, l.recorded_on, i.region FROM lessons l
             JOIN enrollments e ON e.id = l.enrollment JOIN institutions i ON i.uscc = e.institution
-            WHERE l.status = 'pending' AND l.taught_on <= ? ORDER BY l.taught_on, l.seq
+            WHERE l.status = 'pending' AND l.recorded_on < ? ORDER BY l.recorded_on, l.seq
             """), arguments: [asOf.description])
       var released: [Recorded] = []
+      // Working days counted from each recording day once, up to `asOf` (beyond it nothing is due).
+      var workingDaysByDay: [String: Int] = [:]
       for row in pending {
-        let taughtOn = try CalendarDate.parse(row["taught_on"], field: "taught_on")
+        let recordedText: String = row["recorded_on"]
         let window = reference.policy(for: row["region"]).confirmationWindowWorkingDays
-        let deemedOn = reference.calendar.workingDay(window, after: taughtOn)
-        if deemedOn <= asOf { released.append(try release(lesson: row["id"], basis: .deemed, db: db)) }
+        let counted: Int
+        if let known = workingDaysByDay[recordedText] {
+          counted = known
+        } else {
+          let recordedOn = try CalendarDate.parse(recordedText, field: "recorded_on")
+          counted = try calendar.workingDays(after: recordedOn, through: asOf)
+          workingDaysByDay[recordedText] = counted
+        }
+        if counted >= max(window, 1) {
+          released.append(try release(lesson: row["id"], basis: .deemed, db: db))
+        }
       }
       let deemedAgreed = try executeOverdueRefundRequests(asOf: asOf, db: db)
       return Settlement(released: released, refundRequestsDeemedAgreed: deemedAgreed)

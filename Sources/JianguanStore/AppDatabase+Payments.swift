@@ -75,6 +75,13 @@ extension AppDatabase {
     {
       return earlier
     }
+    let clockNow = clock()
+    guard p.paidAt <= clockNow else {
+      throw Rejection(
+        "payment_in_future",
+        "paid-at \(p.paidAt) is in the future (now is \(clockNow)); a payment is recorded after the bank took it"
+      )
+    }
     guard
       let parent = try RawStatement("SELECT parent FROM students WHERE id = ?", db: db).first(
         .text(p.student), read: { $0.text(0) })
@@ -107,19 +114,7 @@ extension AppDatabase {
       throw Rejection("class_ended", "class \(p.classID) ended on \(ends), before the payment date \(paidOn)")
     }
     try requirePlace(student: p.student, classID: p.classID, capacity: klass.capacity, db: db)
-    guard p.hours <= policy.maxHoursPerCharge else {
-      throw Rejection(
-        "hours_over_charge_limit",
-        "hours \(p.hours) is over \(policy.maxHoursPerCharge): one charge covers at most \(policy.maxHoursPerCharge) class hours"
-      )
-    }
-    let latestEnd = paidOn.adding(months: policy.maxMonthsPerCharge)
-    guard ends <= latestEnd else {
-      throw Rejection(
-        "class_beyond_charge_months",
-        "class \(p.classID) runs until \(ends), more than \(policy.maxMonthsPerCharge) months after the payment date \(paidOn): one charge covers at most \(policy.maxMonthsPerCharge) months"
-      )
-    }
+    try checkChargeSpan(p, klass: klass, starts: starts, ends: ends, policy: policy, db: db)
     guard p.amountFen <= policy.maxFenPerCharge else {
       throw Rejection(
         "amount_over_charge_cap",
@@ -168,13 +163,14 @@ extension AppDatabase {
     let licence: String
     let mode: String
     let escrowBank: String
+    let schedule: String
 
     static func fetch(_ id: String, db: Database) throws -> PaidClass? {
       let statement = try RawStatement(
         """
         SELECT c.institution, c.capacity, c.starts, c.ends, c.course, k.name, k.delivery, k.lesson_minutes,
           k.price_per_hour_fen, i.uscc, i.status, i.kind, i.region, i.escrow_account, i.name, i.licence,
-          i.mode, i.escrow_bank
+          i.mode, i.escrow_bank, c.schedule
         FROM classes c JOIN courses k ON k.id = c.course LEFT JOIN institutions i ON i.uscc = c.institution
         WHERE c.id = ?
         """, db: db)
@@ -189,9 +185,59 @@ extension AppDatabase {
               uscc: row.text(9), status: row.text(10), kind: row.text(11), region: row.text(12),
               escrowAccount: row.text(13))
             : nil,
-          institutionName: row.text(14), licence: row.text(15), mode: row.text(16), escrowBank: row.text(17))
+          institutionName: row.text(14), licence: row.text(15), mode: row.text(16), escrowBank: row.text(17),
+          schedule: row.text(18))
       }
     }
+  }
+
+  /// One charge = at most `maxHoursPerCharge` hours and `maxMonthsPerCharge` months, however it
+  /// is split (README "When money moves"): the hours the student holds unconsumed in the class from
+  /// payments dated within the months before this one (or later), plus these, are at most the
+  /// hours limit (`hours_over_charge_limit`); and the last slot these hours cover, after every
+  /// unconsumed hour the student holds in the class, is within the months of the payment date
+  /// (`charge_beyond_months`; `ChargeRules.lastCoveredDay`).
+  func checkChargeSpan(
+    _ p: ParsedPayment, klass: PaidClass, starts: CalendarDate, ends: CalendarDate, policy: Policy,
+    db: Database
+  ) throws {
+    let paidOn = p.paidAt.date
+    let spanStart = paidOn.adding(months: -policy.maxMonthsPerCharge)
+    var heldInSpan: Int64 = 0
+    var heldInAll: Int64 = 0
+    try RawStatement(
+      """
+      SELECT hours_paid - hours_consumed - hours_refunded - hours_pending, substr(paid_at, 1, 10)
+      FROM enrollments WHERE class = ? AND student = ? AND hours_paid > hours_consumed + hours_refunded
+      """, db: db
+    ).forEach([.text(p.classID), .text(p.student)]) { row in
+      let unconsumed = max(row.integer(0), 0)
+      heldInAll += unconsumed
+      if row.text(1) >= spanStart.description { heldInSpan += unconsumed }
+    }
+    let total = heldInSpan + p.hours
+    guard total <= policy.maxHoursPerCharge else {
+      let held =
+        heldInSpan == 0
+        ? ""
+        : ": with the \(heldInSpan) hours student \(p.student) holds unconsumed in class \(p.classID) from payments since \(spanStart), it makes \(total)"
+      throw Rejection(
+        "hours_over_charge_limit",
+        "hours \(p.hours) is over \(policy.maxHoursPerCharge)\(held); one charge covers at most \(policy.maxHoursPerCharge) class hours, however it is split"
+      )
+    }
+    let latestEnd = paidOn.adding(months: policy.maxMonthsPerCharge)
+    guard
+      let lastDay = ChargeRules.lastCoveredDay(
+        schedule: try Schedule.parse(klass.schedule, field: "schedule"),
+        lessonMinutes: Int(klass.lessonMinutes),
+        from: max(paidOn, starts), ends: ends, hoursAhead: heldInAll, hours: p.hours),
+      lastDay > latestEnd
+    else { return }
+    throw Rejection(
+      "charge_beyond_months",
+      "hours \(p.hours) of class \(p.classID) run to its lesson of \(lastDay)\(heldInAll > 0 ? " (after the \(heldInAll) hours already held)" : ""), more than \(policy.maxMonthsPerCharge) months after the payment date \(paidOn): one charge covers at most \(policy.maxMonthsPerCharge) months of lessons"
+    )
   }
 
   /// Capacity counts the distinct students holding hours in the class; a renewal needs no new place.

@@ -66,7 +66,7 @@ extension AppDatabase {
       try balance.reserve(hours: count)
       let institution = try requireInstitution(row["institution"], db: db)
       let days = reference.policy(for: institution.region).refundAnswerWorkingDays
-      let due = reference.calendar.workingDay(days, after: now.date)
+      let due = try ledgerCalendar(db).workingDay(days, after: now.date, field: "the day of the request")
       let id = try LedgerWriter.nextID("RA", table: "refund_requests", db: db)
       let event = RefundRequestCreated(
         request: id, enrollment: enrollmentID, hours: count, allRemaining: hourCount == nil,
@@ -90,7 +90,7 @@ extension AppDatabase {
       let due = try CalendarDate.parse(row.answerDue, field: "answer_due")
       guard today <= due else {
         let requested = try CalendarDate.parse(String(row.requestedAt.prefix(10)), field: "requested_at")
-        let days = reference.calendar.workingDays(after: requested, through: due)
+        let days = try ledgerCalendar(db).workingDays(after: requested, through: due)
         throw Rejection(
           "refund_request_answer_too_late",
           "refund request \(id) had to be answered by \(due) (\(days) working days after the request on \(requested)); today is \(today), so it is deemed agreed and `jianguan settle` executes it"
@@ -164,7 +164,7 @@ extension AppDatabase {
     ).map(Self.refundRequestView)
     var recorded: [Recorded] = []
     // The day of the closure, by the clock (closing takes no date).
-    let today = LocalDateTime(unixSeconds: Int64(Date().timeIntervalSince1970)).date
+    let today = clock().date
     for row in pending {
       let outcome = try conclude(
         row, agree: true, basis: .closure, reason: "institution closed: \(reason)", on: today, db: db)

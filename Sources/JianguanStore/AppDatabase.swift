@@ -12,8 +12,13 @@ public final class AppDatabase: Sendable {
   let writer: DatabaseQueue
   let vault: PersonalDataVault
   public let reference: ReferenceData
+  /// What time it is, in China Standard Time: every entry is dated by it, and no date a request
+  /// gives may be after it. The tool passes `$JIANGUAN_NOW` when it is set.
+  public let clock: @Sendable () -> LocalDateTime
   /// The transaction of an import in progress: operations called during it join it.
   let batch = BatchTransaction()
+  /// The working-day calendar of the ledger, as last read (`ledgerCalendar`).
+  let calendarCache = LedgerCalendarCache()
 
   /// Whose database this is, and the checkpoint origin line.
   public struct Identity: Sendable {
@@ -22,11 +27,20 @@ public final class AppDatabase: Sendable {
     public let origin: String
   }
 
-  init(path: String, writer: DatabaseQueue, vault: PersonalDataVault, reference: ReferenceData) {
+  init(
+    path: String, writer: DatabaseQueue, vault: PersonalDataVault, reference: ReferenceData,
+    clock: @escaping @Sendable () -> LocalDateTime
+  ) {
     self.path = path
     self.writer = writer
     self.vault = vault
     self.reference = reference
+    self.clock = clock
+  }
+
+  /// The computer's clock, in China Standard Time.
+  public static let systemClock: @Sendable () -> LocalDateTime = {
+    LocalDateTime(unixSeconds: Int64(Date().timeIntervalSince1970))
   }
 
   static func configuration() -> Configuration {
@@ -51,7 +65,7 @@ public final class AppDatabase: Sendable {
   /// Creates a new database with its genesis entry and a new personal-data key file.
   public static func create(
     path: String, keyPath: String, authority: String, region: String, origin: String? = nil,
-    reference: ReferenceData
+    reference: ReferenceData, clock: @escaping @Sendable () -> LocalDateTime = systemClock
   ) throws -> (AppDatabase, Recorded) {
     let manager = FileManager.default
     guard !manager.fileExists(atPath: path) else {
@@ -79,10 +93,12 @@ public final class AppDatabase: Sendable {
         code: "database_create_failed",
         message: "could not create database \(Rejection.quote(path)): \(error)")
     }
-    let database = AppDatabase(path: path, writer: writer, vault: vault, reference: reference)
+    let database = AppDatabase(path: path, writer: writer, vault: vault, reference: reference, clock: clock)
     let recorded = try database.write { db in
-      let seq = try LedgerWriter.append(
+      let seq = try database.appendToLog(
         .genesis(Genesis(authority: authorityText, region: regionRecord.code, origin: origin)), db: db)
+      // The rules count working days with the calendar the ledger holds, from the start.
+      for year in reference.calendar.years { _ = try database.loadCalendarYear(year, db: db) }
       return Recorded(id: regionRecord.code, seq: seq)
     }
     return (database, recorded)
@@ -106,7 +122,10 @@ public final class AppDatabase: Sendable {
   }
 
   /// Opens an existing database; never creates one.
-  public static func open(path: String, keyPath: String, reference: ReferenceData) throws -> AppDatabase {
+  public static func open(
+    path: String, keyPath: String, reference: ReferenceData,
+    clock: @escaping @Sendable () -> LocalDateTime = systemClock
+  ) throws -> AppDatabase {
     guard FileManager.default.fileExists(atPath: path) else {
       throw StoreError(
         code: "database_missing",
@@ -120,7 +139,8 @@ public final class AppDatabase: Sendable {
       throw StoreError(opening: path, error)
     }
     return AppDatabase(
-      path: path, writer: writer, vault: PersonalDataVault.open(at: keyPath), reference: reference)
+      path: path, writer: writer, vault: PersonalDataVault.open(at: keyPath), reference: reference,
+      clock: clock)
   }
 
   /// The authority, region and origin recorded by `init`.
@@ -155,7 +175,7 @@ public final class AppDatabase: Sendable {
   /// Appends `event` to the log in the current transaction (see `LedgerWriter.append`); inside a
   /// batch, the end of the log is kept in memory between appends.
   func appendToLog(_ event: Event, db: Database) throws -> Int64 {
-    try LedgerWriter.append(event, db: db, tail: batch.tail)
+    try LedgerWriter.append(event, db: db, time: clock(), tail: batch.tail)
   }
 
   func read<T>(_ body: (Database) throws -> T) throws -> T {

@@ -6,33 +6,49 @@ import JianguanLedger
 
 /// Appends entries to the log and updates the projections, inside the caller's transaction.
 enum LedgerWriter {
-  /// Appends `event` as the next entry, updates the Merkle hashes and the projection tables,
-  /// and returns the entry's seq. Must run inside an IMMEDIATE transaction.
-  static func append(_ event: Event, db: Database, now: Date = Date(), tail: LedgerTail? = nil) throws
+  /// Appends `event` as the next entry, dated `time`, updates the Merkle hashes and the projection
+  /// tables, and returns the entry's seq. Must run inside an IMMEDIATE transaction. Entry times
+  /// never go backwards: a `time` before the last entry's is refused (`clock_before_last_entry`).
+  static func append(_ event: Event, db: Database, time: LocalDateTime, tail: LedgerTail? = nil) throws
     -> Int64
   {
     let head = try tail?.head ?? readHead(db)
     let seq = head.seq + 1
     let previousHash = head.hash
     let kind = event.kind
+    let timestamp = LocalDateTime.utcTimestamp(unixSeconds: time.unixSeconds)
+    // The timestamps have one fixed form, so their text order is their time order.
+    guard timestamp >= head.time else {
+      throw Rejection(
+        "clock_before_last_entry",
+        "the clock says \(time), before the last entry (seq \(head.seq), dated \(head.time)): entry times never go backwards; set the computer's clock (or JIANGUAN_NOW) to the present"
+      )
+    }
     let bytes = Entry.encode(
-      seq: seq, time: LocalDateTime.utcTimestamp(unixSeconds: Int64(now.timeIntervalSince1970)), kind: kind,
-      payloadBytes: event.payloadBytes, previousHash: previousHash)
+      seq: seq, time: timestamp, kind: kind, payloadBytes: event.payloadBytes, previousHash: previousHash)
     let hash = SHA256.hash(bytes)
     try RawStatement("INSERT INTO ledger(seq, kind, entry, hash) VALUES (?, ?, ?, ?)", db: db).execute(
       .integer(seq), .text(kind), .text(String(decoding: bytes, as: UTF8.self)), .blob(hash))
     try MerkleStore.appendLeaf(index: seq - 1, entryBytes: bytes, db: db, tail: tail)
-    try Projector.apply(event, seq: seq, db: db)
-    tail?.head = (seq, hash)
+    try Projector.apply(event, seq: seq, time: timestamp, db: db)
+    tail?.head = (seq, hash, timestamp)
     return seq
   }
 
-  /// The seq and hash of the last entry: (0, 32 zero bytes) for an empty log.
-  static func readHead(_ db: Database) throws -> (seq: Int64, hash: [UInt8]) {
-    guard let head = try db.row("SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1") else {
-      return (0, Entry.genesisPrevious)
+  /// The seq, hash and time (`YYYY-MM-DDTHH:MM:SSZ`) of the last entry: (0, 32 zero bytes, "")
+  /// for an empty log.
+  static func readHead(_ db: Database) throws -> (seq: Int64, hash: [UInt8], time: String) {
+    guard let head = try db.row("SELECT seq, hash, entry FROM ledger ORDER BY seq DESC LIMIT 1") else {
+      return (0, Entry.genesisPrevious, "")
     }
-    return (head[0], [UInt8](head[1] as Data))
+    return (head[0], [UInt8](head[1] as Data), entryTime(head[2]))
+  }
+
+  /// The time of canonical entry bytes: they end `"time":"YYYY-MM-DDTHH:MM:SSZ","v":1}`.
+  static func entryTime(_ entry: String) -> String {
+    let utf8 = Array(entry.utf8)
+    guard utf8.count >= 28 else { return "" }
+    return String(decoding: utf8[(utf8.count - 28)..<(utf8.count - 8)], as: UTF8.self)
   }
 
   /// The number of entries.
@@ -54,7 +70,7 @@ enum LedgerWriter {
 /// Kept in memory so that an append does not read back what the previous one just wrote. It is
 /// valid only inside the batch's transaction, which holds the write lock, and is dropped with it.
 final class LedgerTail {
-  var head: (seq: Int64, hash: [UInt8])?
+  var head: (seq: Int64, hash: [UInt8], time: String)?
   /// Stored index → hash, for the last stored hash of each level.
   private(set) var edge: [Int64: MerkleHash] = [:]
   private var edgeIndexByLevel: [Int64] = []

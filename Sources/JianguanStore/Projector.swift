@@ -6,7 +6,8 @@ import JianguanLedger
 /// Updates the projection tables for one event, in the transaction of its append. The audit
 /// rebuilds the same state by replaying the log (`LedgerState`) and compares.
 enum Projector {
-  static func apply(_ event: Event, seq: Int64, db: Database) throws {
+  /// Projects the event of entry `seq`, whose time is `time` (`YYYY-MM-DDTHH:MM:SSZ`).
+  static func apply(_ event: Event, seq: Int64, time: String, db: Database) throws {
     switch event {
     case .genesis(let e):
       // Whose database this is: a projection of genesis like every other table, so the audit
@@ -14,6 +15,11 @@ enum Projector {
       try db.run(
         "INSERT INTO meta(key, value) VALUES ('authority', ?), ('region', ?), ('origin', ?)",
         [e.authority, e.region, e.origin])
+    case .calendar(let e):
+      func list(_ days: [CalendarDate]) -> String { days.map(\.description).joined(separator: ",") }
+      try db.run(
+        "INSERT INTO calendar_years(year, weekdays_off, weekends_worked, seq) VALUES (?, ?, ?, ?)",
+        [e.year, list(e.weekdaysOff), list(e.weekendsWorked), seq])
     case .institutionRegistered(let e):
       try db.run(
         """
@@ -79,9 +85,13 @@ enum Projector {
     case .lessonRecorded(let e):
       try db.run(
         """
-        INSERT INTO lessons(id, enrollment, hours, taught_at, taught_on, status, seq)
-        VALUES (?, ?, ?, ?, ?, 'pending', ?)
-        """, [e.lesson, e.enrollment, e.hours, e.taughtAt, String(e.taughtAt.prefix(10)), seq])
+        INSERT INTO lessons(id, enrollment, hours, taught_at, taught_on, status, seq, recorded_on)
+        VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)
+        """,
+        [
+          e.lesson, e.enrollment, e.hours, e.taughtAt, String(e.taughtAt.prefix(10)), seq,
+          try LocalDateTime.parse(time, field: "time").date.description,
+        ])
       try db.run(
         "UPDATE enrollments SET hours_pending = hours_pending + ? WHERE id = ?", [e.hours, e.enrollment])
     case .lessonReleased(let e):

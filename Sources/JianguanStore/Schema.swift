@@ -151,6 +151,7 @@ enum Schema {
     }
     migrator.registerMigration("v3-parent-flows") { db in try db.execute(sql: ParentFlowSchema.v3) }
     migrator.registerMigration("v4-erasures") { db in try db.execute(sql: ErasureSchema.v4) }
+    migrator.registerMigration("v5-money-timing") { db in try db.execute(sql: MoneyTimingSchema.v5) }
     return migrator
   }
 }

@@ -15,7 +15,9 @@ extension StoreError {
       case .SQLITE_FULL: self.message = "the disk holding database \(quoted) is full: nothing was written"
       case .SQLITE_CORRUPT, .SQLITE_NOTADB:
         self.message = "database \(quoted) is damaged or not a Jianguan database: \(error.message ?? "")"
-      case .SQLITE_ERROR where (error.message ?? "").hasSuffix("already exists"):
+      case .SQLITE_ERROR
+      where (error.message ?? "").hasSuffix("already exists")
+        || (error.message ?? "").hasPrefix("duplicate column name"):
         // A migration found its own tables: the record of migrations run was changed.
         self.message =
           "database \(quoted) cannot be opened: its table grdb_migrations no longer records the migrations that made its tables (\(error.message ?? "")); it was changed outside jianguan"

@@ -44,6 +44,18 @@ struct CLI {
 
   var databasePath: String { environment["JIANGUAN_DB"]! }
 
+  /// The `calendar` entries `init` appends right after genesis: one per year of Data/calendar.csv
+  /// (its "# covered-years: FIRST-LAST" line).
+  static let calendarEntries: Int = {
+    let text = try! String(
+      contentsOf: packageRoot.appendingPathComponent("Data/calendar.csv"), encoding: .utf8)
+    let line = text.split(separator: "\n").first { $0.hasPrefix("# covered-years:") }!
+    let years = line.dropFirst("# covered-years:".count).split(separator: "-").map {
+      Int($0.trimmingCharacters(in: .whitespaces))!
+    }
+    return years[1] - years[0] + 1
+  }()
+
   func remove() { try? FileManager.default.removeItem(at: folder) }
 
   @discardableResult

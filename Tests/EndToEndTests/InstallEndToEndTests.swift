@@ -100,8 +100,10 @@ import Testing
     #expect(
       try cli.run(["key", "generate", "--name", "edu.hefei.gov.cn/jianguan", "--out", key]).status == 0)
     let signed = try cli.run(["checkpoint", "sign", "--key", key])
-    // Genesis, then the entry that names the key: the first checkpoint signs both.
-    #expect(signed.status == 0 && signed.stdout.hasPrefix("edu.hefei.gov.cn/jianguan\n2\n"))
+    // Genesis, the calendar years, then the entry that names the key: the first checkpoint signs them all.
+    #expect(
+      signed.status == 0
+        && signed.stdout.hasPrefix("edu.hefei.gov.cn/jianguan\n\(CLI.calendarEntries + 2)\n"))
     let json = try cli.run(["checkpoint", "sign", "--key", key, "--format", "json"])
     #expect(json.stdout.contains("\"id\":2"), "a created record's id is `id`")
   }

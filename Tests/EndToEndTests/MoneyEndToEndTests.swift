@@ -23,7 +23,7 @@ import Testing
       [
         "class", "add", "--course", "C1", "--venue", "V1", "--teacher", "T1", "--capacity", "30", "--starts",
         "2026-03-02",
-        "--ends", "2026-05-15", "--schedule", "Sat 09:00-10:00,Sun 15:00-16:00",
+        "--ends", "2026-05-15", "--schedule", "Sat 09:00-11:00,Sun 15:00-17:00",
       ],
       [
         "parent", "register", "--name", "张三", "--id-number", CLI.residentID(1, year: 1980), "--phone",
@@ -40,9 +40,12 @@ import Testing
   }
 
   @Test func aTermOfMoneyEndsWithAPassingAuditAndExactBalances() throws {
-    let cli = try CLI()
+    var cli = try CLI()
     defer { cli.remove() }
+    // The clock walks through the term: every entry is dated when it is written.
+    cli.environment["JIANGUAN_NOW"] = "2026-02-15T09:00"
     try bureau(cli)
+    cli.environment["JIANGUAN_NOW"] = "2026-02-20T12:00"
     let pay = try cli.run([
       "pay", "--student", "S1", "--class", "B1", "--hours", "30", "--amount", "2999.99", "--bank-ref",
       "BOC-1", "--at", "2026-02-20T10:00", "--format", "json",
@@ -50,9 +53,10 @@ import Testing
     #expect(pay.status == 0 && pay.stdout.contains("\"id\":\"E1\""))
     let repeatPay = try cli.run([
       "pay", "--student", "S1", "--class", "B1", "--hours", "30", "--amount", "2999.99", "--bank-ref",
-      "BOC-1", "--at", "2026-02-21T10:00",
+      "BOC-1", "--at", "2026-02-20T11:00",
     ])
     #expect(repeatPay.status == 0 && repeatPay.stdout.contains("already recorded"))
+    cli.environment["JIANGUAN_NOW"] = "2026-03-14T20:00"
     #expect(
       try cli.run([
         "lesson", "record", "--enrollment", "E1", "--hours", "2", "--taught-at", "2026-03-07T09:00",
@@ -68,6 +72,8 @@ import Testing
       try cli.run([
         "lesson", "record", "--enrollment", "E1", "--hours", "1", "--taught-at", "2026-03-14T09:00",
       ]).status == 0)
+    // L3, recorded on Saturday 14 March, is deemed confirmed 15 working days later, on 3 April.
+    cli.environment["JIANGUAN_NOW"] = "2026-04-30T18:00"
     let settled = try cli.run(["settle", "--as-of", "2026-04-30", "--format", "json"])
     #expect(settled.stdout.contains("L3"))
     #expect(
@@ -89,7 +95,7 @@ import Testing
     #expect(audit.status == 0 && audit.stdout.contains("audit ok"))
     let export = try cli.run(["ledger", "export", "--format", "table"])
     let lines = export.stdout.split(separator: "\n")
-    #expect(lines.count == 19)  // with the payment's e-contract
+    #expect(lines.count == 19 + CLI.calendarEntries)  // with the payment's e-contract
     let first = try #require(
       try JSONSerialization.jsonObject(with: Data(String(lines.first ?? "").utf8)) as? [String: Any])
     for key in ["seq", "kind", "entryHex", "prevHash", "hash"] { #expect(first[key] != nil) }
@@ -114,7 +120,7 @@ import Testing
       ),
       (
         [
-          "pay", "--student", "S1", "--class", "B1", "--hours", "60", "--amount", "5001", "--bank-ref", "B-2",
+          "pay", "--student", "S1", "--class", "B1", "--hours", "50", "--amount", "5001", "--bank-ref", "B-2",
           "--at", "2026-02-20T10:00",
         ], "cap"
       ),
@@ -180,14 +186,15 @@ import Testing
     ])
     #expect(try cli.run(["audit"]).status == 0)
     let tampered = try cli.sqlite(
-      "DROP TRIGGER ledger_no_update; UPDATE ledger SET entry = replace(entry, '\"amountFen\":100000', '\"amountFen\":10000') WHERE seq = 9;"
+      "DROP TRIGGER ledger_no_update; UPDATE ledger SET entry = replace(entry, '\"amountFen\":100000', '\"amountFen\":10000') WHERE seq = \(9 + CLI.calendarEntries);"
     )
     #expect(tampered.status == 0, "\(tampered.stderr)")
     let audit = try cli.run(["audit", "--format", "json"])
     #expect(audit.status == 3)
-    #expect(audit.stdout.contains("\"ok\":false") && audit.stdout.contains("\"seq\":9"))
+    #expect(
+      audit.stdout.contains("\"ok\":false") && audit.stdout.contains("\"seq\":\(9 + CLI.calendarEntries)"))
     let text = try cli.run(["audit"])
-    #expect(text.stdout.contains("FAULT seq 9"))
+    #expect(text.stdout.contains("FAULT seq \(9 + CLI.calendarEntries)"))
   }
 
   @Test func twoProcessesWritingAtOnceBothSucceedAndTheChainNeverForks() throws {
@@ -211,7 +218,7 @@ import Testing
     #expect(audit.status == 0)
     let object = try #require(
       try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])
-    #expect(object["entries"] as? Int == 48)  // 20 payments, each with its contract
+    #expect(object["entries"] as? Int == 48 + CLI.calendarEntries)  // 20 payments, each with its contract
     #expect(object["escrowFen"] as? Int == 20 * 10_000)
   }
 }

@@ -7,7 +7,10 @@ import Testing
 @Suite(.serialized) struct ParentFlowEndToEndTests {
   /// A bureau with one class B1 of institution 52340104MJ…, parent P1, student S1, and E1 paid
   /// (10 hours, 1000 yuan, BOC-1) with one confirmed lesson L1 of 1 hour.
-  func bureau(_ cli: CLI) throws -> String {
+  /// Written on the evening of 7 March 2026, after that day's lesson (entry times never go back,
+  /// so a test moves the clock only forward from there).
+  func bureau(_ cli: inout CLI) throws -> String {
+    cli.environment["JIANGUAN_NOW"] = "2026-03-07T20:00"
     let uscc = CLI.uscc(20)
     let steps: [[String]] = [
       ["init", "--authority", "合肥市教育局", "--region", "340100"],
@@ -54,7 +57,7 @@ import Testing
   @Test func applicationsAnsweredDeemedAgreedEscalatedAndAudited() throws {
     var cli = try CLI()
     defer { cli.remove() }
-    _ = try bureau(cli)
+    _ = try bureau(&cli)
     cli.environment["JIANGUAN_NOW"] = "2026-03-09T19:00"
     let created = try cli.run([
       "refund-request", "create", "--enrollment", "E1", "--hours", "3", "--reason", "搬家", "--format", "json",
@@ -76,6 +79,7 @@ import Testing
 
     #expect(
       try cli.run(["refund-request", "create", "--enrollment", "E1", "--all", "--reason", "r"]).status == 0)
+    cli.environment["JIANGUAN_NOW"] = "2026-03-17T18:00"
     let settled = try cli.run(["settle", "--as-of", "2026-03-17", "--format", "json"])
     let deemed = try #require(try object(settled.stdout)["refundRequestsDeemedAgreed"] as? [[String: Any]])
     #expect(deemed.count == 1 && deemed.first?["id"] as? String == "RA3")
@@ -95,7 +99,7 @@ import Testing
   @Test func badInputIsOneSentenceNonZeroAndWritesNothing() throws {
     var cli = try CLI()
     defer { cli.remove() }
-    _ = try bureau(cli)
+    _ = try bureau(&cli)
     cli.environment["JIANGUAN_NOW"] = "2026-03-09T19:00"
     #expect(try cli.run(["rating", "add", "--enrollment", "E1", "--score", "4"]).status == 0)
     #expect(
@@ -137,7 +141,7 @@ import Testing
   @Test func theContractReadsAsTheModelContractAndRatingsAreReported() throws {
     var cli = try CLI()
     defer { cli.remove() }
-    let uscc = try bureau(cli)
+    let uscc = try bureau(&cli)
     let contract = try cli.run(["contract", "show", "E1"])
     #expect(contract.status == 0)
     for words in [

@@ -27,7 +27,7 @@ import Testing
     #expect(registered.status == 0)
     let object = try #require(
       try JSONSerialization.jsonObject(with: Data(registered.stdout.utf8)) as? [String: Any])
-    #expect(object["id"] as? String == uscc && object["seq"] as? Int == 2)
+    #expect(object["id"] as? String == uscc && object["seq"] as? Int == 2 + CLI.calendarEntries)
     #expect(registered.stdout.split(separator: "\n").count == 1, "exactly one JSON object")
 
     let list = try cli.run(["institution", "list", "--status", "active"])

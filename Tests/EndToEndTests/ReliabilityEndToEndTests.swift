@@ -25,7 +25,7 @@ import Testing
       [
         "class", "add", "--course", "C1", "--venue", "V1", "--teacher", "T1", "--capacity", "1000",
         "--starts",
-        "2026-03-02", "--ends", "2026-05-15", "--schedule", "Sat 09:00-10:00,Sun 15:00-16:00",
+        "2026-03-02", "--ends", "2026-05-15", "--schedule", "Sat 09:00-11:00,Sun 15:00-17:00",
       ],
     ]
     for step in steps {

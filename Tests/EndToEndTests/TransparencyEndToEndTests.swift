@@ -41,7 +41,9 @@ import Testing
     let consistency = try cli.run(db + ["proof", "consistency", "100", String(size)])
     #expect(consistency.status == 0 && consistency.stdout.contains("\"oldSize\":100"))
 
-    let receipt = try cli.run(db + ["receipt", "export", "66", "--key", "bureau.key"])
+    // The demo's first payment: entry 66 after genesis and the calendar years.
+    let payment = 65 + CLI.calendarEntries + 1
+    let receipt = try cli.run(db + ["receipt", "export", String(payment), "--key", "bureau.key"])
     #expect(receipt.status == 0)
     let receiptFile = cli.folder.appendingPathComponent("receipt.json")
     try Data(receipt.stdout.utf8).write(to: receiptFile)
@@ -52,7 +54,8 @@ import Testing
       CLI.binary.path, ["receipt", "verify", receiptFile.path, "--pub", keyPath + ".pub"],
       environment: offline, in: URL(fileURLWithPath: "/"))
     #expect(
-      verified.status == 0 && verified.stdout.contains("receipt ok: entry 66 (payment"), "\(verified.stderr)")
+      verified.status == 0 && verified.stdout.contains("receipt ok: entry \(payment) (payment"),
+      "\(verified.stderr)")
     var changed = receipt.stdout
     let range = changed.range(of: "\"entryHex\" : \"7b")!
     changed.replaceSubrange(range, with: "\"entryHex\" : \"7c")

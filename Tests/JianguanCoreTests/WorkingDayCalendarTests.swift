@@ -15,8 +15,9 @@ import Testing
   func day(_ text: String) -> CalendarDate { try! CalendarDate.parse(text, field: "date") }
 
   @Test func coversTheSourceYears() {
-    #expect(calendar.coveredYears.lowerBound == 2004)
-    #expect(calendar.coveredYears.upperBound >= 2026)
+    #expect(calendar.coveredYears.min() == 2004)
+    #expect(calendar.coveredYears.max()! >= 2026)
+    #expect(calendar.coveredYears.count == calendar.coveredYears.max()! - 2004 + 1)
   }
 
   @Test func springFestival2023() {
@@ -36,36 +37,87 @@ import Testing
     #expect(!calendar.isStatutoryHoliday(day("2023-02-04")))
   }
 
-  @Test func workingDaysPerYear() {
+  @Test func workingDaysPerYear() throws {
     // Totals known from the State Council arrangements.
     for (year, expected) in [(2023, 249), (2024, 251), (2025, 248)] {
       let start = CalendarDate(year: year, month: 1, day: 1)!.adding(days: -1)
       let end = CalendarDate(year: year, month: 12, day: 31)!
-      #expect(calendar.workingDays(after: start, through: end) == expected, "\(year)")
+      #expect(try calendar.workingDays(after: start, through: end) == expected, "\(year)")
     }
   }
 
   /// Counted by hand on the 2023 and 2024 calendars.
-  @Test func nthWorkingDayAfter() {
+  @Test func nthWorkingDayAfter() throws {
     // 01-20 (1); 01-21…27 Spring Festival; 01-28 Sat (2), 01-29 Sun (3); 01-30…02-03 (4–8);
     // 02-06…10 (9–13); 02-13 (14), 02-14 (15).
-    #expect(calendar.workingDay(15, after: day("2023-01-19")) == day("2023-02-14"))
+    #expect(try calendar.workingDay(15, after: day("2023-01-19")) == day("2023-02-14"))
     // 09-28 (1); 09-29…10-06 Mid-autumn and National Day; 10-07 Sat (2), 10-08 Sun (3);
     // 10-09…13 (4–8); 10-16…20 (9–13); 10-23 (14), 10-24 (15).
-    #expect(calendar.workingDay(15, after: day("2023-09-27")) == day("2023-10-24"))
+    #expect(try calendar.workingDay(15, after: day("2023-09-27")) == day("2023-10-24"))
     // 10-01…07 National Day 2024; 10-08…11 (1–4); 10-12 Sat is a working day (5).
-    #expect(calendar.workingDay(5, after: day("2024-09-30")) == day("2024-10-12"))
-    #expect(calendar.workingDay(1, after: day("2023-01-20")) == day("2023-01-28"))
-    #expect(calendar.workingDay(1, after: day("2023-01-27")) == day("2023-01-28"))
-    #expect(calendar.workingDay(0, after: day("2023-01-20")) == day("2023-01-28"))
+    #expect(try calendar.workingDay(5, after: day("2024-09-30")) == day("2024-10-12"))
+    #expect(try calendar.workingDay(1, after: day("2023-01-20")) == day("2023-01-28"))
+    #expect(try calendar.workingDay(1, after: day("2023-01-27")) == day("2023-01-28"))
+    #expect(try calendar.workingDay(0, after: day("2023-01-20")) == day("2023-01-28"))
   }
 
-  @Test func fallsBackToMondayToFridayOutsideTheRange() {
-    #expect(calendar.isWorkingDay(day("2099-01-01")))  // a Thursday; holidays unknown that far ahead
-    #expect(!calendar.isStatutoryHoliday(day("2099-01-01")))
-    #expect(!calendar.isWorkingDay(day("2099-01-03")))  // Saturday
-    #expect(calendar.isWorkingDay(day("2003-10-01")))  // a Wednesday before the covered years
-    #expect(calendar.workingDay(15, after: day("2099-01-01")) == day("2099-01-22"))
+  /// Issue 14, point 5: a day outside the covered years is refused with a sentence that names
+  /// `jianguan calendar import`, never counted as Monday–Friday.
+  @Test func refusesDaysOutsideTheCoveredYears() {
+    for text in ["2099-01-01", "2003-10-01"] {
+      let refusal = rejection { try calendar.requireCovered(day(text), field: "taught-at") }
+      #expect(refusal?.code == "calendar_year_not_loaded")
+      #expect(refusal?.message.contains("jianguan calendar import FILE") == true)
+      #expect(refusal?.message.contains("taught-at \(text)") == true)
+    }
+    let last = calendar.coveredYears.max()!
+    // A count that walks out of the covered years is refused, whatever day it would give.
+    #expect(
+      rejection { _ = try calendar.workingDay(15, after: CalendarDate(year: last, month: 12, day: 28)!) }?
+        .code
+        == "calendar_year_not_loaded")
+    #expect(
+      rejection {
+        _ = try calendar.workingDays(
+          after: CalendarDate(year: last, month: 12, day: 28)!,
+          through: CalendarDate(year: last + 1, month: 1, day: 5)!)
+      }?.code == "calendar_year_not_loaded")
+    #expect(calendar.coveredYearsText == "2004-\(last)")
+  }
+
+  /// The compact per-year form (what a `calendar` entry holds) gives the same working days as the
+  /// file it came from, and checks its lists.
+  @Test func theCompactYearsKeepEveryWorkingDay() throws {
+    let compact = try WorkingDayCalendar(years: calendar.years)
+    #expect(compact.coveredYears == calendar.coveredYears)
+    var date = day("2004-01-01")
+    while date.year <= calendar.coveredYears.max()! {
+      #expect(compact.isWorkingDay(date) == calendar.isWorkingDay(date), "\(date)")
+      date = date.adding(days: 1)
+    }
+    let spring = calendar.years.first { $0.year == 2023 }!
+    #expect(spring.weekdaysOff.contains(day("2023-01-23")) && !spring.weekdaysOff.contains(day("2023-01-21")))
+    #expect(spring.weekendsWorked.contains(day("2023-01-28")))
+    #expect(rejection { _ = try WorkingDayCalendar(years: [spring, spring]) }?.code == "calendar_year_twice")
+    let bad: [() throws -> Void] = [
+      { _ = try WorkingDayCalendar.Year(year: 2023, weekdaysOff: [day("2023-01-21")], weekendsWorked: []) },
+      { _ = try WorkingDayCalendar.Year(year: 2023, weekdaysOff: [], weekendsWorked: [day("2023-01-30")]) },
+      { _ = try WorkingDayCalendar.Year(year: 2023, weekdaysOff: [day("2024-01-01")], weekendsWorked: []) },
+      {
+        _ = try WorkingDayCalendar.Year(
+          year: 2023, weekdaysOff: [day("2023-01-24"), day("2023-01-23")], weekendsWorked: [])
+      },
+    ]
+    for body in bad { #expect(rejection(body)?.code == "calendar_year_malformed") }
+  }
+
+  func rejection(_ body: () throws -> Void) -> Rejection? {
+    do {
+      try body()
+      return nil
+    } catch {
+      return error as? Rejection
+    }
   }
 
   @Test func refusesMalformedFiles() {

@@ -41,7 +41,9 @@ import Testing
     let queue = try DatabaseQueue(path: copy)
     try queue.write { db in
       try db.execute(sql: "DROP TRIGGER ledger_no_update")
-      try db.execute(sql: "UPDATE ledger SET entry = replace(entry, 'P1', 'P2') WHERE seq = 2")
+      try db.execute(
+        sql: "UPDATE ledger SET entry = replace(entry, 'P1', 'P2') WHERE seq = ?",
+        arguments: [2 + StoreFixture.calendarEntries])
     }
     try queue.close()
     let target = fixture.directory.appendingPathComponent("target.sqlite").path

@@ -4,15 +4,17 @@ import Testing
 
 @Suite struct EscrowTests {
   @Test func lessonsReleaseAfterConfirmationDisputeOrTheWorkingDayWindow() throws {
-    let fixture = try StoreFixture()
+    let fixture = try StoreFixture(now: "2026-03-01T09:00")
     let (uscc, classID) = try fixture.openClass()
     let enrollment = try fixture.pay(
       fixture.paymentForm(student: try fixture.student(), classID: classID, hours: "3", amount: "100"))
     let database = fixture.database
+    fixture.clock.set("2026-03-07T12:00")
     let first = try database.recordLesson(
       enrollment: enrollment, hours: "1", taughtAt: "2026-03-07T09:00", now: StoreFixture.now)
     _ = try database.confirmLesson(first.id)
     #expect(try database.balance(.enrollment(enrollment)).releasedFen == 3_333)
+    fixture.clock.set("2026-03-14T12:00")
     let disputed = try database.recordLesson(
       enrollment: enrollment, hours: "1", taughtAt: "2026-03-14T09:00", now: StoreFixture.now)
     _ = try database.disputeLesson(disputed.id, reason: "孩子生病未到")
@@ -20,11 +22,13 @@ import Testing
       rejectionCode { _ = try database.confirmLesson(disputed.id) } == "lesson_disputed_cannot_be_confirmed")
     _ = try database.resolveLesson(disputed.id, release: false, reason: "核实未上课")
     #expect(try database.balance(.enrollment(enrollment)).hoursRemaining == 2)
-    // Taught Saturday 2026-03-21: the 15th working day after it is Friday 2026-04-10
-    // (2026-04-06 is the Qingming holiday Monday).
+    // Taught and recorded Saturday 2026-03-21: the 15th working day after it is Friday
+    // 2026-04-10 (2026-04-06 is the Qingming holiday Monday).
+    fixture.clock.set("2026-03-21T12:00")
     let pending = try database.recordLesson(
       enrollment: enrollment, hours: "2", taughtAt: "2026-03-21T09:00", now: StoreFixture.now)
-    let deemedDay = StoreFixture.reference.calendar.workingDay(
+    fixture.clock.set("2026-04-30T18:00")
+    let deemedDay = try StoreFixture.reference.calendar.workingDay(
       15, after: CalendarDate(year: 2026, month: 3, day: 21)!)
     #expect(try database.settle(asOf: deemedDay.adding(days: -1)).released.isEmpty)
     let released = try database.settle(asOf: deemedDay).released

@@ -16,10 +16,11 @@ import Testing
     return (fixture, classID, students)
   }
 
-  func paymentsFile(_ classID: String, _ students: [String], rows: Int) -> String {
+  func paymentsFile(_ classID: String, _ students: [String], rows: Int, hours: Int = 4) -> String {
     "bank_ref,student,class,hours,amount_yuan,paid_at\n"
       + (1...rows).map {
-        "BK-\($0),\(students[$0 % students.count]),\(classID),10,\(900 + $0).5,2026-02-20T10:00\n"
+        // 4 hours a row: a student's 14 rows of 40 stay within one charge's 60 hours.
+        "BK-\($0),\(students[$0 % students.count]),\(classID),\(hours),\(300 + $0).5,2026-02-20T10:00\n"
       }.joined()
   }
 
@@ -35,7 +36,7 @@ import Testing
     #expect(again.committed && again.added == 0 && again.alreadyThere == 40)
     #expect(try fixture.database.size() == size)
     #expect(
-      try fixture.database.balance(.all).paidFen == (1...40).reduce(0) { $0 + Int64(90_050 + $1 * 100) })
+      try fixture.database.balance(.all).paidFen == (1...40).reduce(0) { $0 + Int64(30_050 + $1 * 100) })
     #expect(try fixture.database.audit().ok)
   }
 
@@ -59,7 +60,7 @@ import Testing
         .payments, records: records(lines.joined(separator: "\n") + "\n"), skipInvalid: true, errorLimit: 10,
         now: StoreFixture.now)
       #expect(summary.committed && summary.refused == 1 && summary.added == size - 1)
-      var form = fixture.paymentForm(student: students[0], classID: classID)
+      var form = fixture.paymentForm(student: students[0], classID: classID, hours: "2", amount: "100")
       form.bankRef = "SINGLE-\(size)"
       _ = try fixture.pay(form)
       let report = try fixture.database.audit()
@@ -114,7 +115,7 @@ import Testing
   @Test func lessonsAndRefundsImportThroughTheSameRules() throws {
     let (fixture, classID, students) = try bureau()
     _ = try fixture.database.importFile(
-      .payments, records: records(paymentsFile(classID, students, rows: 2)), skipInvalid: false,
+      .payments, records: records(paymentsFile(classID, students, rows: 2, hours: 10)), skipInvalid: false,
       errorLimit: 10,
       now: StoreFixture.now)
     let lessons = """

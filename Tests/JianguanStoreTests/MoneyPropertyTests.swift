@@ -15,6 +15,8 @@ import Testing
     var releasedFen: Int64 = 0
     var refundedFen: Int64 = 0
     var pending: [(id: String, hours: Int64, disputed: Bool)] = []
+    /// Lessons recorded so far: the next one takes the next weekend slot of the class.
+    var lessonsRecorded = 0
     var pendingHours: Int64 { pending.reduce(0) { $0 + $1.hours } }
     var remaining: Int64 { hours - settledHours - pendingHours }
 
@@ -35,7 +37,6 @@ import Testing
     for _ in 0..<8 { students.append(try fixture.student()) }
     var models: [String: Model] = [:]
     let database = fixture.database
-    var day = 0
     for step in 0..<700 {
       let enrollments = models.keys.sorted()
       switch Int.random(in: 0..<10, using: &generator) {
@@ -46,14 +47,25 @@ import Testing
           student: students.randomElement(using: &generator)!,
           classID: classes.randomElement(using: &generator)!,
           hours: String(hours), amount: Money.formatYuan(amount), ref: "P-\(seed)-\(step)")
-        models[try fixture.pay(form)] = Model(amountFen: amount, hours: hours)
+        // One charge is at most 60 hours however it is split: a payment that would pass it is
+        // refused, and the history goes on.
+        do {
+          models[try fixture.pay(form)] = Model(amountFen: amount, hours: hours)
+        } catch let refusal as Rejection
+          where ["hours_over_charge_limit", "charge_beyond_months"].contains(refusal.code)
+        {
+          continue
+        }
       case 3...5:
         guard let id = enrollments.randomElement(using: &generator), models[id]!.remaining > 0 else {
           continue
         }
+        // The class meets Saturday and Sunday 09:00-12:00: its 20 weekend slots of 7 March to 10 May.
+        guard models[id]!.lessonsRecorded < 20 else { continue }
         let hours = Int64.random(in: 1...min(3, models[id]!.remaining), using: &generator)
-        day = (day + 1) % 70
-        let taught = CalendarDate(year: 2026, month: 3, day: 2)!.adding(days: day)
+        let slot = models[id]!.lessonsRecorded
+        models[id]!.lessonsRecorded += 1
+        let taught = CalendarDate(year: 2026, month: 3, day: 7)!.adding(days: 7 * (slot / 2) + slot % 2)
         let lesson = try database.recordLesson(
           enrollment: id, hours: String(hours), taughtAt: "\(taught)T09:00", now: StoreFixture.now)
         models[id]!.pending.append((lesson.id, hours, false))
@@ -90,7 +102,9 @@ import Testing
         models[id]!.refundedFen += models[id]!.settle(hours)
       }
     }
-    // Everything still pending and undisputed is deemed confirmed at the end of the term.
+    // Everything still pending and undisputed is deemed confirmed once the window after its
+    // recording (30 June, the fixture's clock) has passed.
+    fixture.clock.set("2026-09-01T18:00")
     let deemed = try database.settle(asOf: CalendarDate(year: 2026, month: 9, day: 1)!).released
     for id in models.keys {
       for lesson in models[id]!.pending where !lesson.disputed {

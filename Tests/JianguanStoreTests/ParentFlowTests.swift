@@ -60,12 +60,17 @@ import Testing
     #expect(view.answerDue == "2026-03-16" && view.status == "open" && view.paymentBankRef == "PAY-1")
     #expect(try database.balance(.enrollment(enrollment)).hoursReserved == 4)
     #expect(try database.balance(.enrollment(enrollment)).hoursRemaining == 6)
+    // The reserved hours cannot be taken by a lesson or another refund meanwhile: lessons of 3
+    // and 2 hours take 5 of the 6 unreserved hours; one more hour is all a lesson can still take.
+    _ = try database.recordLesson(
+      enrollment: enrollment, hours: "3", taughtAt: "2026-03-07T09:00", now: StoreFixture.now)
+    _ = try database.recordLesson(
+      enrollment: enrollment, hours: "2", taughtAt: "2026-03-08T09:00", now: StoreFixture.now)
     let before = try fixture.snapshot()
-    // The reserved hours cannot be taken by a lesson or another refund meanwhile.
     #expect(
       rejectionCode {
         _ = try database.recordLesson(
-          enrollment: enrollment, hours: "7", taughtAt: "2026-03-07T09:00", now: StoreFixture.now)
+          enrollment: enrollment, hours: "2", taughtAt: "2026-03-14T09:00", now: StoreFixture.now)
       } == "lesson_hours_exceed_remaining")
     #expect(
       rejectionCode {

@@ -18,7 +18,8 @@ import Testing
   @Test func eachPaymentRuleRefusesAndWritesNothing() throws {
     let fixture = try StoreFixture()
     let (uscc, classID) = try fixture.openClass(capacity: 1)
-    let (_, longClass) = try fixture.openClass(ends: "2026-06-30")
+    // Starting 16 March, 60 hours of its 6 a week run to Sunday 24 May, past 20 May.
+    let (_, longClass) = try fixture.openClass(starts: "2026-03-16", ends: "2026-06-30")
     let (_, shortClass) = try fixture.openClass(ends: "2026-03-20")
     let (suspendedSchool, suspendedClass) = try fixture.openClass()
     _ = try fixture.database.changeInstitutionStatus(uscc: suspendedSchool, to: .suspended, reason: "整改")
@@ -33,12 +34,12 @@ import Testing
         fixture.paymentForm(student: first, classID: classID, hours: "61", amount: "100")
       ),
       (
-        "class_beyond_charge_months",
-        fixture.paymentForm(student: first, classID: longClass, at: "2026-02-20T10:00")
+        "charge_beyond_months",
+        fixture.paymentForm(student: first, classID: longClass, hours: "60", at: "2026-02-20T10:00")
       ),
       (
         "amount_over_charge_cap",
-        fixture.paymentForm(student: first, classID: classID, hours: "60", amount: "5000.01")
+        fixture.paymentForm(student: first, classID: shortClass, hours: "60", amount: "5000.01")
       ),
       ("payment_too_early", fixture.paymentForm(student: first, classID: shortClass, at: "2026-01-31T23:59")),
       (

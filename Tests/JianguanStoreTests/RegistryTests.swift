@@ -8,7 +8,7 @@ import Testing
     let fixture = try StoreFixture()
     let (uscc, classID) = try fixture.openClass(subject: true, pricePerHour: "55")
     #expect(classID == "B1")
-    #expect(try fixture.database.size() == 6)
+    #expect(try fixture.database.size() == 6 + StoreFixture.calendarEntries)
     let shown = try fixture.database.institution(uscc)
     #expect(shown.status == "active" && shown.kind == "subject" && shown.nonprofit)
     #expect(try fixture.database.audit().ok)

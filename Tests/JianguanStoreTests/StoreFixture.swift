@@ -19,18 +19,26 @@ final class StoreFixture {
       calendar: try! WorkingDayCalendar(csv: text("calendar.csv")))
   }()
 
+  /// The `calendar` entries `init` appends after genesis, one per year of `Data/calendar.csv`.
+  static let calendarEntries = Int64(reference.calendar.coveredYears.count)
+
   let directory: URL
   let path: String
   let database: AppDatabase
   let today = CalendarDate(year: 2026, month: 2, day: 1)!
   var serial = 0
 
-  init() throws {
+  /// The database's clock: every entry is dated by it; a test moves it forward with `clock.set`.
+  let clock: SettableClock
+
+  init(now: String = "2026-06-30T12:00") throws {
+    clock = SettableClock(now)
     directory = FileManager.default.temporaryDirectory.appendingPathComponent("jianguan-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     path = directory.appendingPathComponent("test.sqlite").path
     database = try AppDatabase.create(
-      path: path, keyPath: path + ".key", authority: "测试教育局", region: "340100", reference: Self.reference
+      path: path, keyPath: path + ".key", authority: "测试教育局", region: "340100", reference: Self.reference,
+      clock: clock.reading
     ).0
   }
 
@@ -86,7 +94,8 @@ final class StoreFixture {
     klass.capacity = String(capacity)
     klass.starts = starts
     klass.ends = ends
-    klass.schedule = subject ? "Tue 18:00-18:45,Thu 18:00-18:45" : "Sat 09:00-10:00"
+    // Slots of three lessons, so that a lesson may record 1 to 3 hours.
+    klass.schedule = subject ? "Tue 18:00-20:15,Thu 18:00-20:15" : "Sat 09:00-12:00,Sun 09:00-12:00"
     return (uscc, try database.addClass(klass).id)
   }
 

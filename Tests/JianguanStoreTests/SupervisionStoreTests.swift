@@ -69,7 +69,8 @@ import Testing
     let database = try Self.database()
     let recorded = try database.importSupervision(Self.seedFile(), file: "seed.json", today: Self.day)
     #expect(recorded.count == 18)
-    #expect(recorded.map(\.seq) == Array(2...19))
+    let first = 2 + StoreFixture.calendarEntries
+    #expect(recorded.map(\.seq) == Array(first...(first + 17)))
     #expect(try database.audit().ok)
     let summary = try database.supervisionSummary(
       from: "2023-01-01", to: "2023-01-31", region: nil, today: Self.day)

@@ -47,7 +47,8 @@ import Testing
 
   @Test func aReceiptVerifiesOfflineAndAnyChangedByteIsRefused() throws {
     let (fixture, signer) = try ledger()
-    let receipt = try fixture.database.receipt(seq: 9, signer: signer, signedAt: "2026-06-30T12:00:00+08:00")
+    let receipt = try fixture.database.receipt(
+      seq: 9 + StoreFixture.calendarEntries, signer: signer, signedAt: "2026-06-30T12:00:00+08:00")
     let verified = try receipt.verify(verifier: signer.verifier)
     let size = try fixture.database.size()
     // The receipt's checkpoint signs every entry before its own `checkpoint.signed` entry.
@@ -106,8 +107,8 @@ import Testing
     var rows: [(Int64, String, Data)] = []
     for old in entries {
       let entry = Entry(
-        seq: old.seq, time: old.seq == checkpoint.size - 1 ? "2020-01-01T00:00:00Z" : old.time,
-        kind: old.kind,
+        // The first venue and every entry after it a second later: still in time order, every hash changed.
+        seq: old.seq, time: old.seq >= checkpoint.size - 1 ? "2026-06-30T04:00:01Z" : old.time, kind: old.kind,
         payload: old.payload,
         previousHash: previous)
       previous = entry.hash

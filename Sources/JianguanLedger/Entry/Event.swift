@@ -1,6 +1,8 @@
 /// What an entry records: its kind and its typed payload. Every write of Jianguan is one of these.
 public enum Event: Equatable, Sendable {
   case genesis(Genesis)
+  /// One year of the working-day calendar.
+  case calendar(CalendarLoaded)
   case institutionRegistered(InstitutionRegistered)
   case institutionStatusChanged(InstitutionStatusChanged)
   case venueAdded(VenueAdded)
@@ -31,6 +33,7 @@ public enum Event: Equatable, Sendable {
   public var kind: String {
     switch self {
     case .genesis: "genesis"
+    case .calendar: "calendar"
     case .institutionRegistered: "institution.registered"
     case .institutionStatusChanged(let change): "institution.\(change.status.rawValue)"
     case .venueAdded: "venue.added"
@@ -61,6 +64,7 @@ public enum Event: Equatable, Sendable {
   public var payload: JSONValue {
     switch self {
     case .genesis(let body): JSONValueCoder.encode(body)
+    case .calendar(let body): JSONValueCoder.encode(body)
     case .institutionRegistered(let body): JSONValueCoder.encode(body)
     case .institutionStatusChanged(let body): JSONValueCoder.encode(body)
     case .venueAdded(let body): JSONValueCoder.encode(body)
@@ -92,6 +96,7 @@ public enum Event: Equatable, Sendable {
     func body<T: Decodable>(_ type: T.Type) throws -> T { try JSONValueCoder.decode(type, from: payload) }
     switch kind {
     case "genesis": self = .genesis(try body(Genesis.self))
+    case "calendar": self = .calendar(try body(CalendarLoaded.self))
     case "institution.registered": self = .institutionRegistered(try body(InstitutionRegistered.self))
     case "institution.suspended", "institution.reinstated", "institution.revoked":
       let change = try body(InstitutionStatusChanged.self)

@@ -141,6 +141,8 @@ extension LedgerState {
     if body.answerDue <= requestedOn {
       fault("refund request \(body.request) is due \(body.answerDue), not after its day \(requestedOn)")
     }
+    checkNotAfterEntry(body.requestedAt, what: "requestedAt", fault: fault)
+    checkAnswerDue(body, region: institutions[institution(of: enrollment.record)]?.region, fault: fault)
     enrollment.lastSeq = seq
     store(slot, enrollment)
     parentFlows.requests[body.request] = ParentFlowState.RequestState(

@@ -165,6 +165,9 @@ public struct LedgerState: Sendable {
     public var status: LessonStatus
     public var hours: Int64
     public var lastSeq: Int64
+    /// The China day (days since 1970-01-01) its `lesson.recorded` entry is dated; `Int32.min`
+    /// when the replay was given no time.
+    public var recordedDay: Int32 = Int32.min
   }
 
   public private(set) var institutions: [String: InstitutionState] = [:]
@@ -223,6 +226,8 @@ public struct LedgerState: Sendable {
   /// Contracts, refund applications and ratings (see `LedgerState+ParentFlows.swift`).
   public internal(set) var parentFlows = ParentFlowState()
   public internal(set) var transparency = TransparencyState()
+  /// The calendar and entry times (see `LedgerState+Timing.swift`).
+  public var timing = TimingState()
 
   /// An empty state; with `scratch`, the arrays that grow with the enrollments and lessons are
   /// kept in its scratch files, so that resident memory stays within its budget.
@@ -296,6 +301,8 @@ public struct LedgerState: Sendable {
     case .genesis(let body):
       if seq != 1 { fault("a genesis entry may only be entry 1") }
       transparency.origin = body.origin
+    case .calendar(let body):
+      applyCalendar(body, fault: fault)
     case .institutionRegistered(let body):
       if institutions[body.uscc] != nil { fault("institution \(body.uscc) is registered twice") }
       institutions[body.uscc] = InstitutionState(
@@ -589,6 +596,7 @@ public struct LedgerState: Sendable {
     {
       fault("payment postings do not move \(body.amountFen) fen from parent to escrow")
     }
+    checkNotAfterEntry(body.paidAt, what: "paidAt", fault: fault)
     if !enrollmentRecords[slot].exists { enrollmentCount += 1 }
     var record = EnrollmentRecord(
       lastSeq: seq, bankRef: bankRef, student: student, parent: parent,
@@ -626,9 +634,11 @@ public struct LedgerState: Sendable {
     do { try enrollment.balance.recordLesson(hours: body.hours) } catch {
       fault("lesson \(body.lesson): \(error)")
     }
+    checkNotAfterEntry(body.taughtAt, what: "taughtAt", fault: fault)
     enrollment.lastSeq = seq
     store(slot, enrollment)
-    let record = LessonRecord(enrollment: slot, status: .pending, hours: body.hours, lastSeq: seq)
+    var record = LessonRecord(enrollment: slot, status: .pending, hours: body.hours, lastSeq: seq)
+    if let day = entryDay { record.recordedDay = Int32(clamping: day.daysSinceEpoch) }
     if inserted { lessonRecords.append(record) } else { lessonRecords[Int(lesson)] = record }
   }
 
@@ -656,6 +666,11 @@ public struct LedgerState: Sendable {
         "release of lesson \(body.lesson): its \(lesson.hours) hours are not pending on \(body.enrollment) (\(enrollment.balance.hoursPending) are)"
       )
       return
+    }
+    if body.basis == .deemed {
+      checkDeemedRelease(
+        lesson, id: body.lesson, region: institutions[institution(of: enrollment.record)]?.region,
+        fault: fault)
     }
     let amount = enrollment.balance.releaseLesson(hours: lesson.hours)
     if amount != body.amountFen {

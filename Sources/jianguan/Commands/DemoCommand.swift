@@ -24,10 +24,11 @@ struct DemoCommand: ParsableCommand {
     }
     for suffix in ["", ".key", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
     let reference = try Environment.reference()
+    let clock = SettableClock("2026-02-10T09:00")
     let (database, genesis) = try AppDatabase.create(
       path: db, keyPath: db + ".key", authority: "“双减”工作专门协调机制办公室（演示）", region: "110000",
-      reference: reference)
-    var script = DemoScript(database: database, reference: reference)
+      reference: reference, clock: clock.reading)
+    var script = DemoScript(database: database, reference: reference, clock: clock)
     say("created \(db) (genesis at seq \(genesis.seq)) and its key file \(db).key")
     try script.buildRegistry()
     try script.runTerm()

@@ -7,6 +7,9 @@ import JianguanStore
 struct DemoScript {
   let database: AppDatabase
   let reference: ReferenceData
+  /// The demo's own clock: it walks through the term as the story does, so that every entry is
+  /// dated when its act happens in the story (entry times never go backwards).
+  let clock: SettableClock
   /// The demo is set in the spring term of 2026, so every date is in the past and reproducible.
   let today = CalendarDate(year: 2026, month: 2, day: 10)!
   var institutions: [String] = []
@@ -14,9 +17,10 @@ struct DemoScript {
   var students: [String] = []
   var enrollments: [String] = []
 
-  init(database: AppDatabase, reference: ReferenceData) {
+  init(database: AppDatabase, reference: ReferenceData, clock: SettableClock) {
     self.database = database
     self.reference = reference
+    self.clock = clock
   }
 
   /// (region, name, subject?) of each demo institution.
@@ -78,7 +82,8 @@ struct DemoScript {
       klass.capacity = "3"
       klass.starts = "2026-03-02"
       klass.ends = "2026-05-08"
-      klass.schedule = subject != nil ? "Tue 18:00-18:45,Thu 18:00-18:45" : "Sat 09:00-10:00,Sun 15:00-16:00"
+      // Double lessons: each slot holds the 2 hours a lesson of the story records.
+      klass.schedule = subject != nil ? "Tue 18:00-19:30,Thu 18:00-19:30" : "Sat 09:00-11:00,Sun 15:00-17:00"
       classes.append(try database.addClass(klass).id)
       print(
         "registered \(name) (\(uscc), seq \(recorded.seq)) with venue \(venue.id), teacher \(teacher.id), course \(courseID.id), class \(classes.last!)"
@@ -103,6 +108,7 @@ struct DemoScript {
   }
 
   mutating func runTerm() throws {
+    clock.set("2026-02-28T12:00")
     // Each of the 12 students pays for one class in February, within a month of the start.
     for (index, student) in students.enumerated() {
       var form = PaymentForm()
@@ -117,8 +123,10 @@ struct DemoScript {
     }
     print("12 payments into escrow: \(enrollments.joined(separator: ", "))")
 
-    // March: two lessons per enrollment; parents confirm the first; the second waits.
-    let endOfTerm = Self.at("2026-06-30T12:00")
+    // March: two lessons per enrollment, recorded by the institutions on the evening of 14 March;
+    // parents confirm the first; the second waits.
+    clock.set("2026-03-14T20:00")
+    let endOfTerm = clock.now
     var confirmed = 0
     for (index, enrollment) in enrollments.enumerated() {
       let subjectClass = [2, 5].contains(index % classes.count)
@@ -138,9 +146,10 @@ struct DemoScript {
     _ = try database.resolveLesson(disputed.id, release: true, reason: "签到记录与监控显示已上课")
     print("lesson \(disputed.id) disputed by the parent, then released by the regulator on the evidence")
 
+    clock.set("2026-04-10T18:00")
     let deemed = try database.settle(asOf: CalendarDate(year: 2026, month: 4, day: 10)!)
     print(
-      "settle as of 2026-04-10: \(deemed.released.count) lessons deemed confirmed after 15 working days without reply"
+      "settle as of 2026-04-10: \(deemed.released.count) lessons deemed confirmed, 15 working days after they were recorded without reply"
     )
 
     _ = try database.refund(enrollment: enrollments[3], hours: "6", reason: "孩子转学", bankRef: "DEMO-REF-1")
@@ -163,6 +172,7 @@ struct DemoScript {
   /// The supervision scene: the records behind the seed bulletin of 2023-01-12, its first lines,
   /// then a finding and a complaint on a demo institution, which the risk report picks up.
   func superviseScene() throws {
+    clock.set("2026-04-11T10:00")
     let data = try Environment.dataText("supervision/2023-01-12.json")
     let imported = try database.importSupervision(Array(data.utf8), file: "2023-01-12.json", today: today)
     print(
@@ -204,8 +214,10 @@ struct DemoScript {
   /// the e-contract each payment produced.
   mutating func runParentFlows() throws {
     let applied = Self.at("2026-04-13T19:00")
+    clock.now = applied
     let answered = try database.createRefundRequest(
       enrollment: enrollments[0], hours: "4", reason: "孩子课业调整", now: applied)
+    clock.set("2026-04-14T10:00")
     let outcome = try database.answerRefundRequest(
       answered.id, agree: true, reason: "同意退还 4 课时", today: applied.date.adding(days: 1))
     print(
@@ -213,6 +225,7 @@ struct DemoScript {
     )
     let ignored = try database.createRefundRequest(
       enrollment: enrollments[8], hours: nil, reason: "家长工作调动", now: applied)
+    clock.set("2026-04-21T18:00")
     let settlement = try database.settle(asOf: CalendarDate(year: 2026, month: 4, day: 21)!)
     for deemed in settlement.refundRequestsDeemedAgreed {
       print(

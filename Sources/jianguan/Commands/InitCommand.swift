@@ -17,7 +17,7 @@ struct InitCommand: ParsableCommand {
   func run() throws {
     let (database, recorded) = try AppDatabase.create(
       path: global.databasePath, keyPath: global.keyPath, authority: authority, region: region,
-      origin: origin, reference: Environment.reference())
+      origin: origin, reference: Environment.reference(), clock: Environment.clock())
     let logOrigin = try database.identity().origin
     Output(global).emit(
       .object([

@@ -50,7 +50,8 @@ struct LessonCommand: ParsableCommand {
     @Option(help: "With --class: students absent, comma-separated (S7,S9); they are not charged.")
     var absent: String?
     @Option(parsing: .unconditional) var hours: String
-    @Option(help: "When it was taught (YYYY-MM-DDTHH:MM, China time).") var taughtAt: String
+    @Option(help: "When it was taught: the start of one of the class's slots (YYYY-MM-DDTHH:MM, China time).")
+    var taughtAt: String
 
     func validate() throws {
       guard (enrollment == nil) != (classID == nil) else {
@@ -64,7 +65,7 @@ struct LessonCommand: ParsableCommand {
       guard let classID else {
         let recorded = try database.recordLesson(
           enrollment: enrollment ?? "", hours: hours, taughtAt: taughtAt, now: Environment.now())
-        return Output(global).emit(recorded, what: "lesson")
+        return Output(global).emit(recorded, what: "lesson", sameAs: "same enrollment, time and hours")
       }
       let absentStudents = absent.map {
         $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
@@ -155,7 +156,7 @@ struct SettleCommand: ParsableCommand {
     commandName: "settle",
     abstract: "Release every pending lesson whose confirmation window (working days) has passed.")
   @OptionGroup var global: GlobalOptions
-  @Option(help: "The day to settle as of, YYYY-MM-DD (default today).") var asOf: String?
+  @Option(help: "The day to settle as of, YYYY-MM-DD (default today; never after today).") var asOf: String?
 
   func run() throws {
     let day = try asOf.map { try CalendarDate.parse($0, field: "as-of") } ?? Environment.today()

@@ -71,7 +71,16 @@ enum Environment {
 
   static func today() throws -> CalendarDate { try now().date }
 
+  /// The clock a database dates its entries by: $JIANGUAN_NOW when set (every entry of the
+  /// command at that moment), else the computer's clock.
+  static func clock() throws -> @Sendable () -> LocalDateTime {
+    guard ProcessInfo.processInfo.environment["JIANGUAN_NOW"] != nil else { return AppDatabase.systemClock }
+    let fixed = try now()
+    return { fixed }
+  }
+
   static func open(_ options: GlobalOptions) throws -> AppDatabase {
-    try AppDatabase.open(path: options.databasePath, keyPath: options.keyPath, reference: reference())
+    try AppDatabase.open(
+      path: options.databasePath, keyPath: options.keyPath, reference: reference(), clock: clock())
   }
 }

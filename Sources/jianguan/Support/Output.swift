@@ -17,12 +17,12 @@ struct Output {
     }
   }
 
-  /// Prints the id and seq of what a write created.
-  func emit(_ recorded: Recorded, what: String) {
+  /// Prints the id and seq of what a write created; a repeat names what made it one (`sameAs`).
+  func emit(_ recorded: Recorded, what: String, sameAs: String = "same bank reference and content") {
     emit(
       Output.json(recorded),
       text: recorded.repeated
-        ? "\(what) \(recorded.id) was already recorded at seq \(recorded.seq) (same bank reference and content; nothing new written)"
+        ? "\(what) \(recorded.id) was already recorded at seq \(recorded.seq) (\(sameAs); nothing new written)"
         : "\(what) \(recorded.id)\(recorded.maskedIDNumber.map { " (ID number \($0))" } ?? "") recorded at seq \(recorded.seq)"
     )
   }

@@ -1,0 +1,80 @@
+import Foundation
+import JianguanCore
+import JianguanCrypto
+import JianguanLedger
+import Testing
+
+/// `Tools/verify_ledger.py`, written from docs/LEDGER-FORMAT.md alone, checks the time rules too:
+/// entries in time order, and deemed releases only after the window counted with the log's calendar.
+@Suite struct VerifierTimingTests {
+  /// An export (JSON lines) of these events, dated by `times` (UTC), with a sound chain.
+  func export(_ events: [(Event, String)]) -> String {
+    var previous = Entry.genesisPrevious
+    var lines: [String] = []
+    for (index, (event, time)) in events.enumerated() {
+      let entry = Entry(
+        seq: Int64(index + 1), time: time, kind: event.kind, payload: event.payload, previousHash: previous)
+      lines.append(
+        "{\"seq\":\(index + 1),\"kind\":\"\(event.kind)\",\"entryHex\":\"\(Hex.encode(entry.bytes))\",\"prevHash\":\"\(Hex.encode(previous))\",\"hash\":\"\(Hex.encode(entry.hash))\"}"
+      )
+      previous = entry.hash
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  func verify(_ text: String, _ options: [String] = []) throws -> CLI.Result {
+    let cli = try CLI()
+    defer { cli.remove() }
+    let file = cli.folder.appendingPathComponent("export.jsonl")
+    try Data(text.utf8).write(to: file)
+    return try CLI.run(
+      "/usr/bin/env",
+      ["python3", CLI.packageRoot.appendingPathComponent("Tools/verify_ledger.py").path, file.path] + options,
+      environment: cli.environment, in: cli.folder)
+  }
+
+  func day(_ text: String) -> CalendarDate { try! CalendarDate.parse(text, field: "test") }
+
+  var genesis: Event { .genesis(Genesis(authority: "a", region: "340100", origin: "o")) }
+
+  @Test func anEntryDatedBeforeTheOneBeforeItIsAFault() throws {
+    let venue = Event.venueAdded(VenueAdded(id: "V1", institution: "X", address: "a", areaM2: 1))
+    let sound = try verify(export([(genesis, "2026-03-01T01:00:00Z"), (venue, "2026-03-01T01:00:00Z")]))
+    #expect(sound.status == 0, "\(sound.stdout)")
+    let back = try verify(export([(genesis, "2026-03-01T01:00:00Z"), (venue, "2026-02-28T01:00:00Z")]))
+    #expect(back.status == 1 && back.stdout.contains("dated before the entry before it"), "\(back.stdout)")
+  }
+
+  @Test func aDeemedReleaseBeforeTheWindowIsAFault() throws {
+    let year = try WorkingDayCalendar.Year(year: 2026, weekdaysOff: [day("2026-04-06")], weekendsWorked: [])
+    let payment = Event.payment(
+      Payment(
+        enrollment: "E1", bankRef: "PAY1", student: "S1", parent: "P1", classID: "B1", institution: "X",
+        hours: 10, amountFen: 1_000, paidAt: "2026-02-20T10:00:00+08:00",
+        postings: Posting.transfer(1_000, from: "parent:P1", to: "escrow:E1")))
+    let recorded = Event.lessonRecorded(
+      LessonRecorded(lesson: "L1", enrollment: "E1", hours: 1, taughtAt: "2026-03-07T09:00:00+08:00"))
+    let released = Event.lessonReleased(
+      LessonReleased(
+        lesson: "L1", enrollment: "E1", basis: .deemed, amountFen: 100,
+        postings: Posting.transfer(100, from: "escrow:E1", to: "institution:X")))
+    // Recorded Friday 20 March; 10 April is the 14th working day after it (Qingming Monday off).
+    let text = export([
+      (genesis, "2026-02-01T01:00:00Z"), (.calendar(CalendarLoaded(year)), "2026-02-01T01:00:00Z"),
+      (payment, "2026-02-20T03:00:00Z"), (recorded, "2026-03-20T04:00:00Z"),
+      (released, "2026-04-10T10:00:00Z"),
+    ])
+    #expect(try verify(text, ["--confirmation-window", "14"]).status == 0)
+    let early = try verify(text, ["--confirmation-window", "15"])
+    #expect(
+      early.status == 1 && early.stdout.contains("deemed confirmed before 15 working days"), "\(early.stdout)"
+    )
+    // Without the calendar year, the days cannot be counted.
+    let uncounted = export([
+      (genesis, "2026-02-01T01:00:00Z"), (payment, "2026-02-20T03:00:00Z"),
+      (recorded, "2026-03-20T04:00:00Z"),
+      (released, "2026-04-10T10:00:00Z"),
+    ])
+    #expect(try verify(uncounted).status == 1)
+  }
+}
