@@ -173,6 +173,21 @@ def main():
     enrollments = {}  # id -> {"paid", "released", "refunded", "escrow"}
     checkpoint_key = None  # the verifier key the log names (checkpoint.key)
     origin = None
+    policy = None  # the book of the last `policy` entry
+    institution_region, enrollment_institution = {}, {}
+
+    def rule(name, institution, fallback):
+        """A rule's value for an institution: the policy book's defaults, then the overrides of
+        its province, prefecture and county (the options' values before any `policy` entry)."""
+        region = institution_region.get(institution)
+        if policy is None or region is None:
+            return fallback
+        value = policy["defaults"][name]
+        for code in (region[:2] + "0000", region[:4] + "00", region):
+            override = policy.get("regions", {}).get(code, {})
+            if name in override:
+                value = override[name]
+        return value
     for line in source:
         if not line.strip():
             continue
@@ -204,6 +219,16 @@ def main():
             if kind in ("payment", "lesson.recorded") and field in payload and moment is not None:
                 if datetime.datetime.fromisoformat(payload[field]) > moment:
                     fault("%s is after the entry's own time" % field)
+        if kind == "policy":
+            try:
+                policy = json.loads(payload["document"])
+                policy["defaults"]["confirmationWindowWorkingDays"]
+            except Exception:
+                fault("policy entry: the document is not a policy book")
+        elif kind == "institution.registered":
+            institution_region[payload["uscc"]] = payload["region"]
+        elif kind == "payment":
+            enrollment_institution[payload["enrollment"]] = payload["institution"]
         if kind == "calendar":
             year = calendar_year(payload)
             if isinstance(year, str):
@@ -214,19 +239,21 @@ def main():
                 calendar[year[0]] = (year[1], year[2])
         elif kind == "refund-request.created":
             requested = datetime.date.fromisoformat(payload["requestedAt"][:10])
-            due = nth_working_day(calendar, answer_days, requested)
+            days = rule("refundAnswerWorkingDays", enrollment_institution.get(payload["enrollment"]), answer_days)
+            due = nth_working_day(calendar, days, requested)
             if due is None or due.isoformat() != payload["answerDue"]:
                 fault("refund request %s is due %s, not the %dth working day after %s"
-                      % (payload["request"], payload["answerDue"], answer_days, requested))
+                      % (payload["request"], payload["answerDue"], days, requested))
         elif kind == "lesson.recorded" and moment is not None:
             recorded_on[payload["lesson"]] = moment.astimezone(CHINA).date()
         elif kind == "lesson.released" and payload.get("basis") == "deemed" and moment is not None:
             start = recorded_on.get(payload["lesson"])
             if start is not None:
-                window_ends = nth_working_day(calendar, window, start)
+                days = rule("confirmationWindowWorkingDays", enrollment_institution.get(payload["enrollment"]), window)
+                window_ends = nth_working_day(calendar, days, start)
                 if window_ends is None or window_ends > moment.astimezone(CHINA).date():
                     fault("lesson %s deemed confirmed before %d working days after its recording"
-                          % (payload["lesson"], window))
+                          % (payload["lesson"], days))
         postings = payload.get("postings", [])
         if sum(posting["amountFen"] for posting in postings) != 0:
             fault("postings do not sum to zero")

@@ -17,6 +17,8 @@ public struct PolicyBook: Sendable {
   /// The national defaults.
   public let defaults: Policy
   private let overrides: [String: Override]
+  /// The file's text, when the book was parsed from one: what `init` loads into the ledger.
+  public private(set) var document: String?
 
   /// A book with only defaults and no regional overrides.
   public init(defaults: Policy = Policy()) {
@@ -65,7 +67,9 @@ public struct PolicyBook: Sendable {
         overrides[code] = Override(values: values, keys: setKeys)
       }
     }
-    return PolicyBook(defaults: defaults, overrides: overrides)
+    var book = PolicyBook(defaults: defaults, overrides: overrides)
+    book.document = String(decoding: json, as: UTF8.self)
+    return book
   }
 
   /// The policy of a region: the defaults, then its province's override, then its

@@ -39,13 +39,6 @@ extension AppDatabase {
       // kernel whenever the process passes the budget.
       let scratch = ScratchSpace(directory: Self.scratchDirectory, budget: Self.auditMemoryBudget)
       let replayer = AuditReplayer(scratch: scratch)
-      let reference = self.reference
-      replayer.state.timing.confirmationWindowWorkingDays = { region in
-        reference.policy(for: region).confirmationWindowWorkingDays
-      }
-      replayer.state.timing.refundAnswerWorkingDays = { region in
-        reference.policy(for: region).refundAnswerWorkingDays
-      }
       // The tables' sizes are only a hint for the room to reserve; nothing trusts them.
       replayer.state.reserveCapacity(
         enrollments: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM enrollments") ?? 0,

@@ -43,7 +43,7 @@ extension AppDatabase {
       try db.row(
         "SELECT c.seq, l.hash FROM calendar_years c JOIN ledger l ON l.seq = c.seq ORDER BY c.seq DESC LIMIT 1"
       ).map { [UInt8]("\($0["seq"] as Int64)".utf8) + [UInt8]($0["hash"] as Data) } ?? []
-    if let cached = calendarCache.calendar(for: key) { return cached }
+    if let cached = calendarCache.value(for: key) { return cached }
     var years: [WorkingDayCalendar.Year] = []
     for row in try Row.fetchAll(db, sql: "SELECT year, weekdays_off, weekends_worked FROM calendar_years") {
       years.append(try Self.calendarYear(row["year"], row["weekdays_off"], row["weekends_worked"]))
@@ -77,23 +77,23 @@ extension AppDatabase {
   }
 }
 
-/// The ledger's calendar as last read, with the key (seq and hash of its last `calendar` entry)
-/// it was read at: a rolled-back entry leaves a key no later read matches.
-final class LedgerCalendarCache: @unchecked Sendable {
+/// A value read from the ledger, kept while the ledger's key for it (the seq and hash of the
+/// entry it comes from) stays the same.
+final class LedgerCache<Value>: @unchecked Sendable {
   private let lock = NSLock()
   private var key: [UInt8]?
-  private var cached: WorkingDayCalendar?
+  private var cached: Value?
 
-  func calendar(for key: [UInt8]) -> WorkingDayCalendar? {
+  func value(for key: [UInt8]) -> Value? {
     lock.lock()
     defer { lock.unlock() }
     return self.key == key ? cached : nil
   }
 
-  func store(_ calendar: WorkingDayCalendar, for key: [UInt8]) {
+  func store(_ value: Value, for key: [UInt8]) {
     lock.lock()
     defer { lock.unlock() }
     self.key = key
-    cached = calendar
+    cached = value
   }
 }

@@ -70,7 +70,7 @@ extension AppDatabase {
       }
       try ClassRules.checkPrice(
         pricePerHourFen: price, classSize: classSize, delivery: delivery, isSubject: subject != nil,
-        policy: reference.policy(for: owner.region))
+        policy: try ledgerPolicy(for: owner.region, db: db))
       let id = try LedgerWriter.nextID("C", table: "courses", db: db)
       let event = CourseAdded(
         id: id, institution: owner.uscc, name: name, subject: subject?.rawValue, category: category?.rawValue,
@@ -107,7 +107,8 @@ extension AppDatabase {
       let subject: String? = course["subject"]
       try ClassRules.check(
         schedule: schedule, delivery: Delivery(rawValue: course["delivery"])!, isSubject: subject != nil,
-        lessonMinutes: Int(course["lesson_minutes"] as Int64), policy: reference.policy(for: owner.region))
+        lessonMinutes: Int(course["lesson_minutes"] as Int64),
+        policy: try ledgerPolicy(for: owner.region, db: db))
       let id = try LedgerWriter.nextID("B", table: "classes", db: db)
       let event = ClassAdded(
         id: id, course: form.course, institution: institution, venue: form.venue, teacher: form.teacher,

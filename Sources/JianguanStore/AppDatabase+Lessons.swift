@@ -82,7 +82,7 @@ extension AppDatabase {
     try calendar.requireCovered(recordedAt.date, field: "the day of recording")
     try LessonRules.check(
       taught: lesson.taught, hours: lesson.hours, field: lesson.field, terms: terms,
-      policy: reference.policy(for: institution.region), calendar: calendar)
+      policy: try ledgerPolicy(for: institution.region, db: db), calendar: calendar)
     let paidAt = try LocalDateTime.parse(row["paid_at"], field: "paid_at")
     guard lesson.taught >= paidAt else {
       throw Rejection(
@@ -178,7 +178,7 @@ extension AppDatabase {
       var workingDaysByDay: [String: Int] = [:]
       for row in pending {
         let recordedText: String = row["recorded_on"]
-        let window = reference.policy(for: row["region"]).confirmationWindowWorkingDays
+        let window = try ledgerPolicy(for: row["region"], db: db).confirmationWindowWorkingDays
         let counted: Int
         if let known = workingDaysByDay[recordedText] {
           counted = known

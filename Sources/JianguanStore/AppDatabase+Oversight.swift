@@ -99,7 +99,7 @@ extension AppDatabase {
           sql: "SELECT uscc, name, region, status, licence_expires FROM institutions ORDER BY region, uscc"))
       {
         let uscc: String = row["uscc"]
-        let policy = reference.policy(for: row["region"])
+        let policy = try ledgerPolicy(for: row["region"], db: db)
         func alert(_ reason: String, _ detail: String) {
           alerts.append(
             RiskAlert(uscc: uscc, name: row["name"], region: row["region"], reason: reason, detail: detail))

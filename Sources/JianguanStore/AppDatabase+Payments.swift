@@ -94,7 +94,7 @@ extension AppDatabase {
     guard let institution = klass.institution else {
       throw Rejection("institution_unknown", "institution \(Rejection.quote(klass.uscc)) is not registered")
     }
-    let policy = reference.policy(for: institution.region)
+    let policy = try ledgerPolicy(for: institution.region, db: db)
     guard institution.status == "active" else {
       throw Rejection(
         "institution_not_active",

@@ -65,7 +65,7 @@ extension AppDatabase {
       }
       try balance.reserve(hours: count)
       let institution = try requireInstitution(row["institution"], db: db)
-      let days = reference.policy(for: institution.region).refundAnswerWorkingDays
+      let days = try ledgerPolicy(for: institution.region, db: db).refundAnswerWorkingDays
       let due = try ledgerCalendar(db).workingDay(days, after: now.date, field: "the day of the request")
       let id = try LedgerWriter.nextID("RA", table: "refund_requests", db: db)
       let event = RefundRequestCreated(

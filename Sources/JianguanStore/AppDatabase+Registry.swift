@@ -72,7 +72,7 @@ extension AppDatabase {
     }
     let bank = try TextField.validate(form.escrowBank, field: "escrow-bank", maxLength: 100)
     let account = try Self.validateAccountNumber(form.escrowAccount)
-    let policy = reference.policy(for: region.code)
+    let policy = try read { db in try ledgerPolicy(for: region.code, db: db) }
     let mode = form.mode ?? policy.supervisionMode.rawValue
     guard ["escrow", "reserve"].contains(mode) else {
       throw Rejection("mode_unknown", "mode \(Rejection.quote(mode)) must be escrow or reserve")

@@ -18,7 +18,8 @@ public final class AppDatabase: Sendable {
   /// The transaction of an import in progress: operations called during it join it.
   let batch = BatchTransaction()
   /// The working-day calendar of the ledger, as last read (`ledgerCalendar`).
-  let calendarCache = LedgerCalendarCache()
+  let calendarCache = LedgerCache<WorkingDayCalendar>()
+  let policyCache = LedgerCache<LedgerPolicy>()
 
   /// Whose database this is, and the checkpoint origin line.
   public struct Identity: Sendable {
@@ -99,6 +100,10 @@ public final class AppDatabase: Sendable {
         .genesis(Genesis(authority: authorityText, region: regionRecord.code, origin: origin)), db: db)
       // The rules count working days with the calendar the ledger holds, from the start.
       for year in reference.calendar.years { _ = try database.loadCalendarYear(year, db: db) }
+      // …and the policy values they apply.
+      if let document = reference.policies.document {
+        _ = try database.loadPolicy(document: document, db: db)
+      }
       return Recorded(id: regionRecord.code, seq: seq)
     }
     return (database, recorded)

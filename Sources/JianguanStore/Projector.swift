@@ -15,6 +15,8 @@ enum Projector {
       try db.run(
         "INSERT INTO meta(key, value) VALUES ('authority', ?), ('region', ?), ('origin', ?)",
         [e.authority, e.region, e.origin])
+    case .policy(let e):
+      try db.run("INSERT INTO policy_books(seq, document) VALUES (?, ?)", [seq, e.document])
     case .calendar(let e):
       func list(_ days: [CalendarDate]) -> String { days.map(\.description).joined(separator: ",") }
       try db.run(

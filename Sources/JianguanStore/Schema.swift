@@ -152,6 +152,11 @@ enum Schema {
     migrator.registerMigration("v3-parent-flows") { db in try db.execute(sql: ParentFlowSchema.v3) }
     migrator.registerMigration("v4-erasures") { db in try db.execute(sql: ErasureSchema.v4) }
     migrator.registerMigration("v5-money-timing") { db in try db.execute(sql: MoneyTimingSchema.v5) }
+    migrator.registerMigration("v6-policy-in-log") { db in
+      // The policy books the log holds (a projection of `policy` entries); the last is in force.
+      try db.execute(
+        sql: "CREATE TABLE policy_books (seq INTEGER PRIMARY KEY NOT NULL, document TEXT NOT NULL) STRICT")
+    }
     return migrator
   }
 }

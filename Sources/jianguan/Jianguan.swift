@@ -23,7 +23,7 @@ struct Jianguan: ParsableCommand {
     subcommands: [
       InitCommand.self, InstitutionCommand.self, VenueCommand.self, TeacherCommand.self, CourseCommand.self,
       ClassCommand.self, ParentCommand.self, StudentCommand.self, PayCommand.self, EnrollmentCommand.self,
-      LessonCommand.self, SettleCommand.self, CalendarCommand.self, RefundCommand.self,
+      LessonCommand.self, SettleCommand.self, CalendarCommand.self, PolicyCommand.self, RefundCommand.self,
       RefundRequestCommand.self, RatingCommand.self,
       ContractCommand.self, BackupCommand.self, RestoreCommand.self,
       BalanceCommand.self, LedgerCommand.self, AuditCommand.self, ImportCommand.self, KeyCommand.self,

@@ -53,7 +53,8 @@ struct CLI {
     let years = line.dropFirst("# covered-years:".count).split(separator: "-").map {
       Int($0.trimmingCharacters(in: .whitespaces))!
     }
-    return years[1] - years[0] + 1
+    // One entry per calendar year, then the policy book.
+    return years[1] - years[0] + 1 + 1
   }()
 
   func remove() { try? FileManager.default.removeItem(at: folder) }

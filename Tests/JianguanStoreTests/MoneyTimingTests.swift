@@ -185,8 +185,9 @@ import Testing
     let kinds = try fixture.raw().read { db in
       try String.fetchAll(db, sql: "SELECT kind FROM ledger ORDER BY seq")
     }
-    let years = Int(StoreFixture.calendarEntries)
-    #expect(Array(kinds.prefix(years + 1)) == ["genesis"] + Array(repeating: "calendar", count: years))
+    let years = Int(StoreFixture.calendarEntries) - 1  // the last entry init appends is the policy book
+    #expect(
+      Array(kinds.prefix(years + 2)) == ["genesis"] + Array(repeating: "calendar", count: years) + ["policy"])
     let listed = try fixture.database.calendarYears()
     #expect(listed.map(\.year) == Array(2004...(2004 + years - 1)))
     #expect(listed.map(\.seq) == Array(2...Int64(years + 1)))

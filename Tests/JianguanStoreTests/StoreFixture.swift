@@ -20,7 +20,8 @@ final class StoreFixture {
   }()
 
   /// The `calendar` entries `init` appends after genesis, one per year of `Data/calendar.csv`.
-  static let calendarEntries = Int64(reference.calendar.coveredYears.count)
+  /// The entries `init` appends after genesis: one per calendar year, then the policy book.
+  static let calendarEntries = Int64(reference.calendar.coveredYears.count) + 1
 
   let directory: URL
   let path: String

@@ -3,6 +3,8 @@ public enum Event: Equatable, Sendable {
   case genesis(Genesis)
   /// One year of the working-day calendar.
   case calendar(CalendarLoaded)
+  /// The policy book in force from this entry on.
+  case policy(PolicyLoaded)
   case institutionRegistered(InstitutionRegistered)
   case institutionStatusChanged(InstitutionStatusChanged)
   case venueAdded(VenueAdded)
@@ -34,6 +36,7 @@ public enum Event: Equatable, Sendable {
     switch self {
     case .genesis: "genesis"
     case .calendar: "calendar"
+    case .policy: "policy"
     case .institutionRegistered: "institution.registered"
     case .institutionStatusChanged(let change): "institution.\(change.status.rawValue)"
     case .venueAdded: "venue.added"
@@ -65,6 +68,7 @@ public enum Event: Equatable, Sendable {
     switch self {
     case .genesis(let body): JSONValueCoder.encode(body)
     case .calendar(let body): JSONValueCoder.encode(body)
+    case .policy(let body): JSONValueCoder.encode(body)
     case .institutionRegistered(let body): JSONValueCoder.encode(body)
     case .institutionStatusChanged(let body): JSONValueCoder.encode(body)
     case .venueAdded(let body): JSONValueCoder.encode(body)
@@ -97,6 +101,7 @@ public enum Event: Equatable, Sendable {
     switch kind {
     case "genesis": self = .genesis(try body(Genesis.self))
     case "calendar": self = .calendar(try body(CalendarLoaded.self))
+    case "policy": self = .policy(try body(PolicyLoaded.self))
     case "institution.registered": self = .institutionRegistered(try body(InstitutionRegistered.self))
     case "institution.suspended", "institution.reinstated", "institution.revoked":
       let change = try body(InstitutionStatusChanged.self)

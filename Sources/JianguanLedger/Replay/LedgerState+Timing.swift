@@ -134,3 +134,21 @@ extension LedgerState {
     }
   }
 }
+
+extension LedgerState {
+  /// A `policy` entry puts its book in force: the replay's windows and due days come from it
+  /// from then on, as the rules' did.
+  mutating func applyPolicy(_ body: PolicyLoaded, fault: (String) -> Void) {
+    let book: PolicyBook
+    do { book = try PolicyBook.parse(json: Array(body.document.utf8)) } catch {
+      fault("policy entry: \(error)")
+      return
+    }
+    timing.confirmationWindowWorkingDays = { region in
+      book.policy(for: region, regions: nil).confirmationWindowWorkingDays
+    }
+    timing.refundAnswerWorkingDays = { region in
+      book.policy(for: region, regions: nil).refundAnswerWorkingDays
+    }
+  }
+}

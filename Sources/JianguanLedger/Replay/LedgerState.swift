@@ -301,6 +301,8 @@ public struct LedgerState: Sendable {
     case .genesis(let body):
       if seq != 1 { fault("a genesis entry may only be entry 1") }
       transparency.origin = body.origin
+    case .policy(let body):
+      applyPolicy(body, fault: fault)
     case .calendar(let body):
       applyCalendar(body, fault: fault)
     case .institutionRegistered(let body):

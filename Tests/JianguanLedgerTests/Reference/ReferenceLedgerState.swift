@@ -70,7 +70,7 @@ struct ReferenceLedgerState: Sendable {
     switch event {
     case .genesis:
       if seq != 1 { fault("a genesis entry may only be entry 1") }
-    case .calendar:
+    case .calendar, .policy:
       break
     case .institutionRegistered(let body):
       if institutions[body.uscc] != nil { fault("institution \(body.uscc) is registered twice") }

@@ -1,0 +1,70 @@
+import Foundation
+import GRDB
+import JianguanCore
+import JianguanLedger
+
+extension AppDatabase {
+  /// Loads a policy book (the text of a file shaped like `Data/policy.json`) into the ledger as a
+  /// `policy` entry; from then on every rule applies it. The same text as the book in force is a
+  /// repeat and writes nothing.
+  public func importPolicy(document: String) throws -> Recorded {
+    _ = try PolicyBook.parse(json: Array(document.utf8))
+    return try write { db in try loadPolicy(document: document, db: db) }
+  }
+
+  func loadPolicy(document: String, db: Database) throws -> Recorded {
+    if let current = try db.row("SELECT seq, document FROM policy_books ORDER BY seq DESC LIMIT 1"),
+      current["document"] == document
+    {
+      return Recorded(id: "policy", seq: current["seq"], repeated: true)
+    }
+    return Recorded(id: "policy", seq: try appendToLog(.policy(PolicyLoaded(document: document)), db: db))
+  }
+
+  /// The policy in force for a region: from the last `policy` entry of the ledger, read once and
+  /// kept until another entry replaces it.
+  func ledgerPolicy(for region: String, db: Database) throws -> Policy {
+    guard
+      let head = try db.row(
+        "SELECT p.seq, l.hash FROM policy_books p JOIN ledger l ON l.seq = p.seq ORDER BY p.seq DESC LIMIT 1")
+    else {
+      throw Rejection(
+        "policy_not_loaded", "the ledger holds no policy book; load one with `jianguan policy import FILE`")
+    }
+    let key = [UInt8]("\(head["seq"] as Int64)".utf8) + [UInt8](head["hash"] as Data)
+    if let cached = policyCache.value(for: key) { return cached.policy(for: region) }
+    let document: String =
+      try db.value("SELECT document FROM policy_books WHERE seq = ?", [head["seq"]]) ?? ""
+    let resolver = LedgerPolicy(try PolicyBook.parse(json: Array(document.utf8)))
+    policyCache.store(resolver, for: key)
+    return resolver.policy(for: region)
+  }
+
+  /// The policy books the ledger has held, oldest first, with the seq of each entry.
+  public func policyBooks() throws -> [(seq: Int64, document: String)] {
+    try read { db in
+      try Row.fetchAll(db, sql: "SELECT seq, document FROM policy_books ORDER BY seq").map {
+        ($0["seq"], $0["document"])
+      }
+    }
+  }
+}
+
+/// A policy book of the ledger, with the policies it gave by region: an import asks for the same
+/// few regions a million times.
+final class LedgerPolicy: @unchecked Sendable {
+  let book: PolicyBook
+  private let lock = NSLock()
+  private var byRegion: [String: Policy] = [:]
+
+  init(_ book: PolicyBook) { self.book = book }
+
+  func policy(for region: String) -> Policy {
+    lock.lock()
+    defer { lock.unlock() }
+    if let policy = byRegion[region] { return policy }
+    let policy = book.policy(for: region, regions: nil)
+    byRegion[region] = policy
+    return policy
+  }
+}

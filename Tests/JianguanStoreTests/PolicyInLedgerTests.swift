@@ -1,0 +1,62 @@
+import Foundation
+import JianguanCore
+import JianguanLedger
+import JianguanStore
+import Testing
+
+/// The policy values the rules apply are entries of the log: loaded at `init`, replaced by
+/// `policy import`, and the replay applies the same book.
+@Suite struct PolicyInLedgerTests {
+  @Test func initLoadsThePolicyBookAndTheRulesApplyTheOneInTheLedger() throws {
+    let fixture = try StoreFixture()
+    let books = try fixture.database.policyBooks()
+    #expect(books.count == 1 && books[0].seq == 1 + StoreFixture.calendarEntries)
+    #expect(books[0].document == StoreFixture.reference.policies.document)
+    let (_, classID) = try fixture.openClass()
+    // A book whose one charge is at most 10 hours: a payment of 20 is refused from now on,
+    // whatever Data/policy.json says.
+    let stricter = try Self.book(
+      fixture, replacing: "\"maxHoursPerCharge\": 60", with: "\"maxHoursPerCharge\": 10")
+    let loaded = try fixture.database.importPolicy(document: stricter)
+    #expect(!loaded.repeated)
+    let form = fixture.paymentForm(
+      student: try fixture.student(), classID: classID, hours: "20", amount: "2000")
+    #expect(rejectionCode { _ = try fixture.pay(form) } != nil)
+    #expect(
+      try fixture.database.importPolicy(document: stricter).repeated, "the same book again writes nothing")
+    #expect(try fixture.database.audit().ok)
+  }
+
+  @Test func aBadPolicyBookIsRefusedAndWritesNothing() throws {
+    let fixture = try StoreFixture()
+    let before = try fixture.snapshot()
+    #expect(rejectionCode { _ = try fixture.database.importPolicy(document: "{\"version\": 2}") } != nil)
+    #expect(try fixture.snapshot() == before)
+  }
+
+  @Test func theReplayTimesDeemedReleasesWithTheBookInTheLog() throws {
+    // The replay's window comes from the log's policy entry: a book that lengthens the window
+    // makes a release the old window allowed a fault.
+    var state = LedgerState()
+    var faults: [AuditFault] = []
+    let book = try Self.policyText().replacingOccurrences(
+      of: "\"confirmationWindowWorkingDays\": 15", with: "\"confirmationWindowWorkingDays\": 40")
+    #expect(book.contains("\"confirmationWindowWorkingDays\": 40"))
+    _ = state.apply(.genesis(Genesis(authority: "a", region: "340100", origin: "o")), seq: 1)
+    faults += state.apply(.policy(PolicyLoaded(document: book)), seq: 2)
+    #expect(faults.isEmpty)
+    #expect(state.timing.confirmationWindowWorkingDays?("340104") == 40)
+    faults += state.apply(.policy(PolicyLoaded(document: "{}")), seq: 3)
+    #expect(faults.contains { $0.message.contains("policy entry") })
+  }
+
+  static func policyText() throws -> String {
+    try #require(StoreFixture.reference.policies.document)
+  }
+
+  static func book(_ fixture: StoreFixture, replacing old: String, with new: String) throws -> String {
+    let text = try policyText()
+    #expect(text.contains(old), "Data/policy.json no longer has \(old)")
+    return text.replacingOccurrences(of: old, with: new)
+  }
+}
