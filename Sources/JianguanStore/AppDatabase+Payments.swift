@@ -113,6 +113,7 @@ extension AppDatabase {
         "hours \(p.hours) is over \(policy.maxHoursPerCharge): one charge covers at most \(policy.maxHoursPerCharge) class hours"
       )
     }
+    try requireWithinCourseHours(hours: p.hours, classID: p.classID, db: db)
     let latestEnd = paidOn.adding(months: policy.maxMonthsPerCharge)
     guard ends <= latestEnd else {
       throw Rejection(

@@ -10,6 +10,7 @@ extension AppDatabase {
   {
     let nameText = try TextField.validate(name, field: "name", maxLength: 50)
     let id = try ResidentID.parse(idNumber, field: "id-number", regions: reference.regions, today: today)
+    try RegistryRules.checkParentAge(id, today: today, field: "id-number")
     let phoneText = try Self.validatePhone(phone)
     let commitment = try vault.commitment(idNumber: id.value)
     let sealed = try vault.seal(
@@ -52,6 +53,7 @@ extension AppDatabase {
           "parent \(parent)'s personal data was erased; a student cannot be added to an erased parent")
       }
       try requireNewPerson(commitment: commitment, masked: id.masked, db: db)
+      try RegistryRules.checkGrade(gradeNumber, id: id, today: today, field: "grade")
       try db.run(
         "INSERT INTO persons(commitment, role, masked_id, sealed) VALUES (?, 'student', ?, ?)",
         [commitment, id.masked, sealed])

@@ -151,6 +151,16 @@ enum Schema {
     }
     migrator.registerMigration("v3-parent-flows") { db in try db.execute(sql: ParentFlowSchema.v3) }
     migrator.registerMigration("v4-erasures") { db in try db.execute(sql: ErasureSchema.v4) }
+    migrator.registerMigration("v5-registry-rule-indexes") { db in
+      // The registry's uniqueness and clash rules look these up on every registration.
+      try db.execute(
+        sql: """
+          CREATE INDEX institutions_licence ON institutions(licence);
+          CREATE INDEX teachers_certificate ON teachers(certificate);
+          CREATE INDEX classes_teacher ON classes(teacher, starts);
+          CREATE INDEX classes_venue ON classes(venue, starts);
+          """)
+    }
     return migrator
   }
 }
