@@ -8,7 +8,10 @@ public enum ImportKind: String, CaseIterable, Sendable {
   case payments, lessons, refunds
   case institutions, venues, teachers, courses, classes, parents, students
 
-  /// The header line a file of this kind must start with.
+  /// The last column of a `--skip-invalid` file, why the row was refused; an import skips it.
+  public static let refusalColumn = "refusal"
+
+  /// The header line a file of this kind must start with (and may end with `refusalColumn`).
   public var columns: [String] {
     switch self {
     case .payments: ["bank_ref", "student", "class", "hours", "amount_yuan", "paid_at"]
@@ -73,7 +76,8 @@ extension AppDatabase {
         "import_empty",
         "the file is empty; it must start with the header \(kind.columns.joined(separator: ","))")
     }
-    guard header.fields == kind.columns else {
+    let hasRefusalColumn = header.fields == kind.columns + [ImportKind.refusalColumn]
+    guard header.fields == kind.columns || hasRefusalColumn else {
       throw Rejection(
         "import_header_wrong",
         "line 1: the header is \(Rejection.quote(header.fields.joined(separator: ","))); a \(kind.rawValue) file starts with \(kind.columns.joined(separator: ","))"
@@ -88,8 +92,12 @@ extension AppDatabase {
         try db.inTransaction(.immediate) {
           summary.firstSeq = try LedgerWriter.size(db) + 1
           try batch.run(db) {
-            while let record = iterator.next() {
+            while var record = iterator.next() {
               summary.rows += 1
+              if hasRefusalColumn, record.fields.count == kind.columns.count + 1 {
+                // A refused-rows file, fixed by a clerk: the old refusal is not part of the row.
+                record = CSVRecordReader.Record(line: record.line, fields: record.fields.dropLast())
+              }
               do {
                 let recorded = try importRow(kind, record, now: now, db: db)
                 if recorded.repeated { summary.alreadyThere += 1 } else { summary.added += 1 }
@@ -212,6 +220,8 @@ extension AppDatabase {
       "lesson_outside_class_dates": "taught_at", "lesson_before_payment": "taught_at",
       "subject_lesson_on_rest_day": "taught_at", "lesson_exists_with_different_hours": "hours",
       "payment_in_future": "paid_at", "lesson_in_future": "taught_at",
+      "escrow_account_already_registered": "escrow_account", "escrow_account_malformed": "escrow_account",
+      "category_not_licensed": "category", "parent_under_18": "id_number", "hours_over_course_hours": "hours",
     ]
     let named = kind.columns.first { rejection.message.hasPrefix($0 + " ") }
     let column = named ?? byRule[rejection.code] ?? "row"
