@@ -161,6 +161,17 @@ enum Schema {
           CREATE INDEX classes_venue ON classes(venue, starts);
           """)
     }
+    migrator.registerMigration("v5-refund-request-refusal") { db in
+      // The institution's refusal is kept beside the regulator's later decision, which used to
+      // overwrite it (an application still refused or escalated keeps it from its answer).
+      try db.execute(
+        sql: """
+          ALTER TABLE refund_requests ADD COLUMN refused_reason TEXT;
+          ALTER TABLE refund_requests ADD COLUMN refused_on TEXT;
+          UPDATE refund_requests SET refused_reason = answer_reason, refused_on = answered_on
+            WHERE basis = 'institution' AND status IN ('refused', 'escalated');
+          """)
+    }
     return migrator
   }
 }
