@@ -163,13 +163,21 @@ enum Schema {
     }
     migrator.registerMigration("v5-refund-request-refusal") { db in
       // The institution's refusal is kept beside the regulator's later decision, which used to
-      // overwrite it (an application still refused or escalated keeps it from its answer).
+      // overwrite it. Filled from the log's `refund-request.refused` entries by the institution,
+      // as the projector fills it, so that the column is a function of the entries alone.
       try db.execute(
         sql: """
           ALTER TABLE refund_requests ADD COLUMN refused_reason TEXT;
           ALTER TABLE refund_requests ADD COLUMN refused_on TEXT;
-          UPDATE refund_requests SET refused_reason = answer_reason, refused_on = answered_on
-            WHERE basis = 'institution' AND status IN ('refused', 'escalated');
+          UPDATE refund_requests SET
+            refused_reason = (SELECT json_extract(l.entry, '$.payload.reason') FROM ledger l
+              WHERE l.kind = 'refund-request.refused'
+                AND json_extract(l.entry, '$.payload.request') = refund_requests.id
+                AND json_extract(l.entry, '$.payload.basis') = 'institution'),
+            refused_on = (SELECT json_extract(l.entry, '$.payload.on') FROM ledger l
+              WHERE l.kind = 'refund-request.refused'
+                AND json_extract(l.entry, '$.payload.request') = refund_requests.id
+                AND json_extract(l.entry, '$.payload.basis') = 'institution');
           """)
     }
     return migrator
