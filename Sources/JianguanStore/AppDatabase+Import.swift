@@ -184,7 +184,15 @@ extension AppDatabase {
       )
       return try registerInstitution(form, today: today)
     case .venues: return try addVenue(institution: f[0], address: f[1], areaM2: f[2])
-    case .teachers: return try addTeacher(institution: f[0], name: f[1], certificate: f[2], inService: false)
+    case .teachers:
+      // The same teacher met again (one certificate is one person) is already there.
+      if let row = try Row.fetchOne(
+        db, sql: "SELECT id, seq FROM teachers WHERE certificate = ? AND institution = ? AND name = ?",
+        arguments: [f[2], f[0], f[1]])
+      {
+        return Recorded(id: row["id"], seq: row["seq"], repeated: true)
+      }
+      return try addTeacher(institution: f[0], name: f[1], certificate: f[2], inService: false)
     case .courses:
       var form = CourseForm()
       (form.institution, form.name, form.subject, form.category, form.delivery) = (

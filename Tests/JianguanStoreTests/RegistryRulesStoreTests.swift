@@ -169,5 +169,10 @@ import Testing
     #expect(summary.errors.first?.line == 3 && summary.errors.first?.column == "certificate")
     #expect(summary.errors.first?.message.contains("one certificate is one person") == true)
     #expect(try fixture.snapshot() == before)
+    // The same teacher met again, as in a file imported twice, is already there.
+    let again = try fixture.database.importFile(
+      .teachers, records: [records[0], CSVRecordReader.Record(line: 2, fields: [uscc, "王老师", certificate])],
+      skipInvalid: false, errorLimit: 10, now: StoreFixture.now)
+    #expect(again.committed && again.alreadyThere == 1 && again.added == 0)
   }
 }
