@@ -217,6 +217,8 @@ extension AppDatabase {
     -> ImportRowError
   {
     let byRule: [String: String] = [
+      "escrow_account_already_registered": "escrow_account", "escrow_account_malformed": "escrow_account",
+      "category_not_licensed": "category", "parent_under_18": "id_number", "hours_over_course_hours": "hours",
       "hours_over_charge_limit": "hours", "amount_over_charge_cap": "amount_yuan",
       "amount_over_listed_price": "amount_yuan", "payment_too_early": "paid_at", "class_ended": "paid_at",
       "class_beyond_charge_months": "paid_at", "class_full": "class", "class_unknown": "class",
@@ -228,8 +230,6 @@ extension AppDatabase {
       "lesson_outside_class_dates": "taught_at", "lesson_before_payment": "taught_at",
       "subject_lesson_on_rest_day": "taught_at", "lesson_exists_with_different_hours": "hours",
       "payment_in_future": "paid_at", "lesson_in_future": "taught_at",
-      "escrow_account_already_registered": "escrow_account", "escrow_account_malformed": "escrow_account",
-      "category_not_licensed": "category", "parent_under_18": "id_number", "hours_over_course_hours": "hours",
     ]
     let named = kind.columns.first { rejection.message.hasPrefix($0 + " ") }
     let column = named ?? byRule[rejection.code] ?? "row"

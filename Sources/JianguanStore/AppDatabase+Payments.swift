@@ -113,7 +113,6 @@ extension AppDatabase {
         "hours \(p.hours) is over \(policy.maxHoursPerCharge): one charge covers at most \(policy.maxHoursPerCharge) class hours"
       )
     }
-    try requireWithinCourseHours(hours: p.hours, classID: p.classID, db: db)
     let latestEnd = paidOn.adding(months: policy.maxMonthsPerCharge)
     guard ends <= latestEnd else {
       throw Rejection(
@@ -134,6 +133,7 @@ extension AppDatabase {
         "payment date \(paidOn) is before \(earliest): fees may be collected at most \(policy.earliestCollectionMonthsBeforeStart) month(s) before the class starts (\(starts))"
       )
     }
+    try requireWithinCourseHours(hours: p.hours, classID: p.classID, db: db)
     let ceilingFen = try Money.multiply(p.hours, klass.pricePerHourFen, field: "amount")
     guard p.amountFen <= ceilingFen else {
       throw Rejection(
