@@ -83,11 +83,12 @@ import Testing
 
   @Test func capacityStaysInTheCourseBandAndATeacherOrVenueIsInOneClassAtATime() throws {
     let fixture = try StoreFixture()
-    let (uscc, _) = try fixture.openClass()  // B1: V1, T1, Sat 09:00-10:00, 2026-03-02 to 2026-05-15
+    let (uscc, _) = try fixture.openClass()  // B1 (Saturdays) with venue V1 and teacher T1
     var klass = try classForm(fixture, uscc: uscc, capacity: "40")
     try expectRefused("capacity_outside_class_size", fixture) { _ = try fixture.database.addClass(klass) }
     klass.capacity = "20"
-    klass.schedule = "Sat 09:30-10:30"
+    _ = try fixture.database.addClass(klass)  // B2: V1, T1, Sun 09:00-10:00, 2026-03-02 to 2026-05-15
+    klass.schedule = "Sun 09:30-10:30"
     try expectRefused("class_time_clash", fixture) { _ = try fixture.database.addClass(klass) }
     let venue = try fixture.database.addVenue(institution: uscc, address: "长江西路2号", areaM2: "100")
     klass.venue = venue.id
@@ -98,12 +99,11 @@ import Testing
     try expectRefused("class_time_clash", fixture) { _ = try fixture.database.addClass(klass) }  // V1 still
     klass.venue = venue.id
     _ = try fixture.database.addClass(klass)
-    // The same teacher after the first class's term, or right after its slot, is free.
+    // The same teacher and venue after B2's term, or right after its slot (touching), are free.
     var later = try classForm(fixture, uscc: uscc)
-    (later.starts, later.ends, later.schedule) = ("2026-05-16", "2026-07-01", "Sat 09:00-10:00")
+    (later.starts, later.ends) = ("2026-05-16", "2026-07-01")
     _ = try fixture.database.addClass(later)
-    later.schedule = "Sat 10:00-11:00"
-    (later.starts, later.ends) = ("2026-03-02", "2026-05-15")
+    (later.starts, later.ends, later.schedule) = ("2026-03-02", "2026-05-15", "Sun 10:00-11:00")
     _ = try fixture.database.addClass(later)
     #expect(try fixture.database.audit().ok)
   }
