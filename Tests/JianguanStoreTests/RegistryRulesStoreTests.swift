@@ -77,18 +77,18 @@ import Testing
     var klass = ClassForm()
     klass.course = try fixture.database.addCourse(course).id
     (klass.venue, klass.teacher, klass.capacity) = ("V1", "T1", capacity)
-    (klass.starts, klass.ends, klass.schedule) = ("2026-03-02", "2026-05-15", "Sun 09:00-10:00")
+    (klass.starts, klass.ends, klass.schedule) = ("2026-03-02", "2026-05-15", "Wed 18:00-19:00")
     return klass
   }
 
   @Test func capacityStaysInTheCourseBandAndATeacherOrVenueIsInOneClassAtATime() throws {
     let fixture = try StoreFixture()
-    let (uscc, _) = try fixture.openClass()  // B1 (Saturdays) with venue V1 and teacher T1
+    let (uscc, _) = try fixture.openClass()  // B1 (at the weekend) with venue V1 and teacher T1
     var klass = try classForm(fixture, uscc: uscc, capacity: "40")
     try expectRefused("capacity_outside_class_size", fixture) { _ = try fixture.database.addClass(klass) }
     klass.capacity = "20"
-    _ = try fixture.database.addClass(klass)  // B2: V1, T1, Sun 09:00-10:00, 2026-03-02 to 2026-05-15
-    klass.schedule = "Sun 09:30-10:30"
+    _ = try fixture.database.addClass(klass)  // B2: V1, T1, Wed 18:00-19:00, 2026-03-02 to 2026-05-15
+    klass.schedule = "Wed 18:30-19:30"
     try expectRefused("class_time_clash", fixture) { _ = try fixture.database.addClass(klass) }
     let venue = try fixture.database.addVenue(institution: uscc, address: "长江西路2号", areaM2: "100")
     klass.venue = venue.id
@@ -103,7 +103,7 @@ import Testing
     var later = try classForm(fixture, uscc: uscc)
     (later.starts, later.ends) = ("2026-05-16", "2026-07-01")
     _ = try fixture.database.addClass(later)
-    (later.starts, later.ends, later.schedule) = ("2026-03-02", "2026-05-15", "Sun 10:00-11:00")
+    (later.starts, later.ends, later.schedule) = ("2026-03-02", "2026-05-15", "Wed 19:00-20:00")
     _ = try fixture.database.addClass(later)
     #expect(try fixture.database.audit().ok)
   }
