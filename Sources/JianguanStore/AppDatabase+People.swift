@@ -53,10 +53,12 @@ extension AppDatabase {
           "parent \(parent)'s personal data was erased; a student cannot be added to an erased parent")
       }
       try requireNewPerson(commitment: commitment, masked: id.masked, db: db)
-      try RegistryRules.checkGrade(gradeNumber, id: id, today: today, field: "grade")
       try db.run(
         "INSERT INTO persons(commitment, role, masked_id, sealed) VALUES (?, 'student', ?, ?)",
         [commitment, id.masked, sealed])
+      // After the person is known to be new, so that one registered twice hears that first; a
+      // refusal here rolls the insert back.
+      try RegistryRules.checkGrade(gradeNumber, id: id, today: today, field: "grade")
       let studentID = try LedgerWriter.nextID("S", table: "students", db: db)
       let event = StudentAdded(id: studentID, parent: parent, commitment: commitment, grade: gradeNumber)
       var recorded = Recorded(id: studentID, seq: try appendToLog(.studentAdded(event), db: db))
