@@ -72,6 +72,26 @@ def holidays():
     return days, last_year
 
 
+def in_vacation(day):
+    """The default vacations of Data/policy.json: winter 01-20 to 02-20, summer 07-10 to 08-31."""
+    md = (day.month, day.day)
+    return (1, 20) <= md <= (2, 20) or (7, 10) <= md <= (8, 31)
+
+
+def days(first, last):
+    while first <= last:
+        yield first
+        first += datetime.timedelta(days=1)
+
+
+def expected_grade(birth, today):
+    """Jianguan's school-age rule: grade = age on 31 August of the school year (from 1 Sept) − 5."""
+    school_year = today.year if today.month >= 9 else today.year - 1
+    cutoff = datetime.date(school_year, 8, 31)
+    age = cutoff.year - birth.year - ((cutoff.month, cutoff.day) < (birth.month, birth.day))
+    return age - 5
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", required=True)
@@ -116,10 +136,12 @@ def main():
                         "6217%012d" % (i + 1), ""])
             wv.writerow([code, "文化路%d号" % (i + 1), 100 + rng.randrange(900)])
             wt.writerow([code, name(rng), "2020%s%04d" % (region, i)])
-            price = 50 if subject else rng.choice([60, 80, 100, 120, 150])
+            # Classes of up to 1000 students are in the band "more than 35", whose guided price in
+            # 340100 (Data/policy.json) caps a subject hour at 38.50 yuan.
+            price = 35 if subject else rng.choice([60, 80, 100, 120, 150])
             wc.writerow([code, "初二数学" if subject else "少儿" + course, "数学" if subject else "",
                          "" if subject else category, "offline", 45 if subject else 60, 60, price,
-                         "10to35"])
+                         "over35"])
             institutions.append({"subject": subject, "price": price * 100, "index": i + 1})
 
     # One class per institution per term; ids B1, B2, … in file order.
@@ -130,6 +152,10 @@ def main():
         for t, start in enumerate(term_starts):
             for inst in institutions:
                 ends = start + datetime.timedelta(days=60)
+                # A subject class ends before the winter or summer vacation (Data/policy.json).
+                while inst["subject"] and any(in_vacation(d) and d.weekday() in (1, 3)
+                                              for d in days(start, ends)):
+                    ends -= datetime.timedelta(days=1)
                 # Double slots: each lesson of this data set is 2 class hours.
                 schedule = "Tue 18:00-19:30,Thu 18:00-19:30" if inst["subject"] else "Sat 09:00-11:00,Sun 15:00-17:00"
                 w.writerow(["C%d" % inst["index"], "V%d" % inst["index"], "T%d" % inst["index"], 1000,
@@ -144,9 +170,11 @@ def main():
         for s in range(args.students):
             region = areas[s % len(areas)]
             parent_birth = datetime.date(1975, 1, 1) + datetime.timedelta(days=s // 900)
-            child_birth = datetime.date(2008, 1, 1) + datetime.timedelta(days=s // 900)
+            # A child of 7 to 17 on "now", in the grade its birth date gives (school year from 1 Sept).
+            child_birth = datetime.date(now.year - 7 - s % 11, 1, 1) + datetime.timedelta(days=(s // 900) % 365)
             wp.writerow([name(rng), resident_id(region, parent_birth, s % 900), "139%08d" % s])
-            ws.writerow(["P%d" % (s + 1), name(rng), resident_id(region, child_birth, s % 900), 1 + s % 12])
+            ws.writerow(["P%d" % (s + 1), name(rng), resident_id(region, child_birth, s % 900),
+                         max(0, min(12, expected_grade(child_birth, now)))])
 
     # Payments: spread over the terms, each in the month before its class starts, in time order.
     payments = []

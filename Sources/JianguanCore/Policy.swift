@@ -35,6 +35,16 @@ public struct Policy: Codable, Sendable, Equatable {
   public var guidedPriceMarkupPercent: Int = 10
   /// Guided base prices for subject training; empty means no guided price applies.
   public var guidedPrices: [GuidedPrice] = []
+  /// Start of school hours on a school day (Monday to Friday), minutes after midnight (08:00):
+  /// no subject class may have a weekday slot within school hours. Source: 双减意见.
+  public var schoolDayStartMinute: Int = 480
+  /// End of school hours, with the schools' after-school service (17:30). Source: 双减意见.
+  public var schoolDayEndMinute: Int = 1050
+  /// The winter and summer vacations, when no subject class may be held. Source: 双减意见.
+  public var vacations: [SchoolVacation] = [
+    SchoolVacation(name: "winter", fromMonth: 1, fromDay: 20, toMonth: 2, toDay: 20)!,
+    SchoolVacation(name: "summer", fromMonth: 7, fromDay: 10, toMonth: 8, toDay: 31)!,
+  ]
   /// Risk alert: escrow above this many months of scheduled lessons.
   public var riskEscrowMonthsOfLessons: Int = 6
   /// Risk alert: disputed share of enrollments above this percentage.

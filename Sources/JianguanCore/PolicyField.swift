@@ -5,6 +5,7 @@ struct PolicyField {
     case int(WritableKeyPath<Policy, Int>, ClosedRange<Int>)
     case int64(WritableKeyPath<Policy, Int64>, ClosedRange<Int64>)
     case guidedPrices
+    case vacations
   }
 
   let name: String
@@ -29,6 +30,9 @@ struct PolicyField {
       PolicyField(name: "onlineMinGapMinutes", kind: .int(\.onlineMinGapMinutes, 0...1440)),
       PolicyField(name: "guidedPriceMarkupPercent", kind: .int(\.guidedPriceMarkupPercent, 0...100)),
       PolicyField(name: "guidedPrices", kind: .guidedPrices),
+      PolicyField(name: "schoolDayStartMinute", kind: .int(\.schoolDayStartMinute, 0...1440)),
+      PolicyField(name: "schoolDayEndMinute", kind: .int(\.schoolDayEndMinute, 0...1440)),
+      PolicyField(name: "vacations", kind: .vacations),
       PolicyField(name: "riskEscrowMonthsOfLessons", kind: .int(\.riskEscrowMonthsOfLessons, 1...120)),
       PolicyField(name: "riskDisputeSharePercent", kind: .int(\.riskDisputeSharePercent, 0...100)),
       PolicyField(name: "riskComplaintsDays", kind: .int(\.riskComplaintsDays, 1...3650)),
@@ -57,6 +61,8 @@ struct PolicyField {
       policy[keyPath: keyPath] = number
     case .guidedPrices:
       policy.guidedPrices = try PolicyField.guidedPrices(value, path: "\(path).\(name)")
+    case .vacations:
+      policy.vacations = try PolicyField.vacations(value, path: "\(path).\(name)")
     }
   }
 
@@ -67,6 +73,7 @@ struct PolicyField {
     case .int(let keyPath, _): target[keyPath: keyPath] = source[keyPath: keyPath]
     case .int64(let keyPath, _): target[keyPath: keyPath] = source[keyPath: keyPath]
     case .guidedPrices: target.guidedPrices = source.guidedPrices
+    case .vacations: target.vacations = source.vacations
     }
   }
 
@@ -123,6 +130,26 @@ struct PolicyField {
       prices.append(GuidedPrice(classSize: size, delivery: delivery, baseFenPerHour: base))
     }
     return prices
+  }
+
+  private static func vacations(_ value: JSONValue, path: String) throws -> [SchoolVacation] {
+    guard case .array(let elements) = value, elements.count <= 12 else {
+      throw bad(path, "must be an array of at most 12 vacations")
+    }
+    return try elements.enumerated().map { index, element in
+      let place = "\(path)[\(index)]"
+      guard case .object(let members) = element,
+        Set(members.keys.filter { !$0.hasPrefix("_") }) == ["name", "from", "to"],
+        case .string(let name)? = members["name"], (1...20).contains(name.count),
+        case .string(let fromText)? = members["from"], let from = SchoolVacation.monthDay(fromText),
+        case .string(let toText)? = members["to"], let to = SchoolVacation.monthDay(toText),
+        let vacation = SchoolVacation(
+          name: name, fromMonth: from.month, fromDay: from.day, toMonth: to.month, toDay: to.day)
+      else {
+        throw bad(place, "must be an object with exactly name, from and to, the days written \"MM-DD\"")
+      }
+      return vacation
+    }
   }
 
   static func bad(_ place: String, _ rule: String) -> Rejection {

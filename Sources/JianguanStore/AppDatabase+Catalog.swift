@@ -68,6 +68,7 @@ extension AppDatabase {
           "category \(Rejection.quote(form.category!)) needs a non-subject institution; \(owner.uscc) is subject-type"
         )
       }
+      if let category { try requireLicensedCategory(category, uscc: owner.uscc, db: db) }
       try ClassRules.checkPrice(
         pricePerHourFen: price, classSize: classSize, delivery: delivery, isSubject: subject != nil,
         policy: try ledgerPolicy(for: owner.region, db: db))
@@ -93,7 +94,8 @@ extension AppDatabase {
       guard
         let course = try Row.fetchOne(
           try db.cachedStatement(
-            sql: "SELECT institution, subject, delivery, lesson_minutes FROM courses WHERE id = ?"),
+            sql: "SELECT institution, subject, delivery, lesson_minutes, class_size FROM courses WHERE id = ?"
+          ),
           arguments: [form.course])
       else { throw Rejection("course_unknown", "course \(Rejection.quote(form.course)) does not exist") }
       let institution: String = course["institution"]
@@ -107,8 +109,15 @@ extension AppDatabase {
       let subject: String? = course["subject"]
       try ClassRules.check(
         schedule: schedule, delivery: Delivery(rawValue: course["delivery"])!, isSubject: subject != nil,
-        lessonMinutes: Int(course["lesson_minutes"] as Int64),
+        lessonMinutes: Int(course["lesson_minutes"] as Int64), policy: try ledgerPolicy(for: owner.region, db: db))
+      try RegistryRules.checkCapacity(
+        capacity, classSize: ClassSize(rawValue: course["class_size"] as String? ?? "") ?? .from10To35)
+      try ClassRules.checkSchoolCalendar(
+        schedule: schedule, starts: starts, ends: ends, isSubject: subject != nil,
         policy: try ledgerPolicy(for: owner.region, db: db))
+      try requireNoClash(
+        RegistryRules.Timetable(starts: starts, ends: ends, schedule: schedule), teacher: form.teacher,
+        venue: form.venue, db: db)
       let id = try LedgerWriter.nextID("B", table: "classes", db: db)
       let event = ClassAdded(
         id: id, course: form.course, institution: institution, venue: form.venue, teacher: form.teacher,

@@ -10,7 +10,10 @@ public enum ImportKind: String, CaseIterable, Sendable {
   case sessions
   case institutions, venues, teachers, courses, classes, parents, students
 
-  /// The header line a file of this kind must start with.
+  /// The last column of a `--skip-invalid` file, why the row was refused; an import skips it.
+  public static let refusalColumn = "refusal"
+
+  /// The header line a file of this kind must start with (and may end with `refusalColumn`).
   public var columns: [String] {
     switch self {
     case .payments: ["bank_ref", "student", "class", "hours", "amount_yuan", "paid_at"]
@@ -76,7 +79,8 @@ extension AppDatabase {
         "import_empty",
         "the file is empty; it must start with the header \(kind.columns.joined(separator: ","))")
     }
-    guard header.fields == kind.columns else {
+    let hasRefusalColumn = header.fields == kind.columns + [ImportKind.refusalColumn]
+    guard header.fields == kind.columns || hasRefusalColumn else {
       throw Rejection(
         "import_header_wrong",
         "line 1: the header is \(Rejection.quote(header.fields.joined(separator: ","))); a \(kind.rawValue) file starts with \(kind.columns.joined(separator: ","))"
@@ -91,8 +95,12 @@ extension AppDatabase {
         try db.inTransaction(.immediate) {
           summary.firstSeq = try LedgerWriter.size(db) + 1
           try batch.run(db) {
-            while let record = iterator.next() {
+            while var record = iterator.next() {
               summary.rows += 1
+              if hasRefusalColumn, record.fields.count == kind.columns.count + 1 {
+                // A refused-rows file, fixed by a clerk: the old refusal is not part of the row.
+                record = CSVRecordReader.Record(line: record.line, fields: record.fields.dropLast())
+              }
               do {
                 let recorded = try importRow(kind, record, now: now, db: db)
                 if recorded.repeated { summary.alreadyThere += 1 } else { summary.added += 1 }
@@ -181,7 +189,15 @@ extension AppDatabase {
       )
       return try registerInstitution(form, today: today)
     case .venues: return try addVenue(institution: f[0], address: f[1], areaM2: f[2])
-    case .teachers: return try addTeacher(institution: f[0], name: f[1], certificate: f[2], inService: false)
+    case .teachers:
+      // The same teacher met again (one certificate is one person) is already there.
+      if let row = try Row.fetchOne(
+        db, sql: "SELECT id, seq FROM teachers WHERE certificate = ? AND institution = ? AND name = ?",
+        arguments: [f[2], f[0], f[1]])
+      {
+        return Recorded(id: row["id"], seq: row["seq"], repeated: true)
+      }
+      return try addTeacher(institution: f[0], name: f[1], certificate: f[2], inService: false)
     case .courses:
       var form = CourseForm()
       (form.institution, form.name, form.subject, form.category, form.delivery) = (
@@ -206,6 +222,8 @@ extension AppDatabase {
     -> ImportRowError
   {
     let byRule: [String: String] = [
+      "escrow_account_already_registered": "escrow_account", "escrow_account_malformed": "escrow_account",
+      "category_not_licensed": "category", "parent_under_18": "id_number", "hours_over_course_hours": "hours",
       "hours_over_charge_limit": "hours", "amount_over_charge_cap": "amount_yuan",
       "amount_over_listed_price": "amount_yuan", "payment_too_early": "paid_at", "class_ended": "paid_at",
       "charge_beyond_months": "hours", "class_full": "class", "class_unknown": "class",

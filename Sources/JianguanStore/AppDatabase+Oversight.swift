@@ -108,8 +108,8 @@ extension AppDatabase {
           try db.cachedStatement(
             sql: """
               SELECT COALESCE(SUM(escrow_fen), 0) AS escrow, COUNT(*) AS enrollments,
-                COALESCE(SUM(refunded_fen > 0 OR EXISTS (SELECT 1 FROM lessons l WHERE l.enrollment = e.id
-                  AND l.reason IS NOT NULL AND l.status != 'voided')), 0) AS troubled
+                COALESCE(SUM(EXISTS (SELECT 1 FROM lessons l WHERE l.enrollment = e.id
+                  AND l.reason IS NOT NULL)), 0) AS troubled
               FROM enrollments e WHERE institution = ?
               """), arguments: [uscc])!
         let escrow: Int64 = money["escrow"]
@@ -139,6 +139,10 @@ extension AppDatabase {
             )
           }
         }
+        // A dispute is a disputed lesson: a lesson carries a reason once the parent disputed it,
+        // and keeps it when the regulator releases or voids it. A refund is not a dispute. (A
+        // closure also voids lessons with a reason, but a closed institution is revoked and not
+        // looked at here.)
         let enrollments: Int64 = money["enrollments"]
         let troubled: Int64 = money["troubled"]
         if status != "revoked" && enrollments > 0
@@ -146,7 +150,7 @@ extension AppDatabase {
         {
           alert(
             "dispute_share",
-            "\(troubled) of \(enrollments) enrollments (\(troubled * 100 / enrollments)%) had a disputed lesson or a refund; threshold \(policy.riskDisputeSharePercent)%"
+            "\(troubled) of \(enrollments) enrollments (\(troubled * 100 / enrollments)%) had a disputed lesson; threshold \(policy.riskDisputeSharePercent)%"
           )
         }
         let complaintsSince = asOf.adding(days: -policy.riskComplaintsDays).description

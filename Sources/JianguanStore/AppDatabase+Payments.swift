@@ -128,6 +128,7 @@ extension AppDatabase {
         "payment date \(paidOn) is before \(earliest): fees may be collected at most \(policy.earliestCollectionMonthsBeforeStart) month(s) before the class starts (\(starts))"
       )
     }
+    try requireWithinCourseHours(hours: p.hours, classID: p.classID, db: db)
     let ceilingFen = try Money.multiply(p.hours, klass.pricePerHourFen, field: "amount")
     guard p.amountFen <= ceilingFen else {
       throw Rejection(

@@ -10,6 +10,7 @@ extension AppDatabase {
   {
     let nameText = try TextField.validate(name, field: "name", maxLength: 50)
     let id = try ResidentID.parse(idNumber, field: "id-number", regions: reference.regions, today: today)
+    try RegistryRules.checkParentAge(id, today: today, field: "id-number")
     let phoneText = try Self.validatePhone(phone)
     let commitment = try vault.commitment(idNumber: id.value)
     let sealed = try vault.seal(
@@ -55,6 +56,9 @@ extension AppDatabase {
       try db.run(
         "INSERT INTO persons(commitment, role, masked_id, sealed) VALUES (?, 'student', ?, ?)",
         [commitment, id.masked, sealed])
+      // After the person is known to be new, so that one registered twice hears that first; a
+      // refusal here rolls the insert back.
+      try RegistryRules.checkGrade(gradeNumber, id: id, today: today, field: "grade")
       let studentID = try LedgerWriter.nextID("S", table: "students", db: db)
       let event = StudentAdded(id: studentID, parent: parent, commitment: commitment, grade: gradeNumber)
       var recorded = Recorded(id: studentID, seq: try appendToLog(.studentAdded(event), db: db))

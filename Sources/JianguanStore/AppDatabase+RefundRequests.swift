@@ -19,6 +19,9 @@ public struct RefundRequestView: Codable, Sendable, Equatable {
   public let answerReason: String?
   public let answeredOn: String?
   public let escalationReason: String?
+  /// The institution's refusal, kept when the regulator then decides (`answerReason` is the last answer).
+  public let refusedReason: String?
+  public let refusedOn: String?
   public let refund: String?
   public let seq: Int64
 }
@@ -254,6 +257,7 @@ extension AppDatabase {
       reason: row["reason"], requestedAt: row["requested_at"], answerDue: row["answer_due"],
       paymentBankRef: row["payment_bank_ref"], status: row["status"], basis: row["basis"],
       answerReason: row["answer_reason"], answeredOn: row["answered_on"],
-      escalationReason: row["escalation_reason"], refund: row["refund"], seq: row["seq"])
+      escalationReason: row["escalation_reason"], refusedReason: row["refused_reason"],
+      refusedOn: row["refused_on"], refund: row["refund"], seq: row["seq"])
   }
 }

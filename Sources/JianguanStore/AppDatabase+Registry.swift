@@ -88,6 +88,8 @@ extension AppDatabase {
       {
         throw Rejection("institution_exists", "uscc \(Rejection.quote(uscc.value)) is already registered")
       }
+      try requireInJurisdiction(region: region.code, db: db)
+      try requireUnique(licence: licence, escrowAccount: account, db: db)
       return Recorded(id: uscc.value, seq: try appendToLog(.institutionRegistered(event), db: db))
     }
   }
@@ -208,6 +210,7 @@ extension AppDatabase {
       guard owner.status != "revoked" else {
         throw Rejection("institution_revoked", "institution \(institution) is revoked and can list nothing")
       }
+      try requireNewCertificate(certificateText, db: db)
       let id = try LedgerWriter.nextID("T", table: "teachers", db: db)
       let event = TeacherAdded(id: id, institution: owner.uscc, name: nameText, certificate: certificateText)
       return Recorded(id: id, seq: try appendToLog(.teacherAdded(event), db: db))

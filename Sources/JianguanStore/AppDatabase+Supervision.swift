@@ -190,7 +190,8 @@ extension AppDatabase {
       throw Rejection(
         "parent_unknown", "\(name("parent")) \(Rejection.quote(parent)) is not a registered parent")
     }
-    let id = try LedgerWriter.nextID("C", table: "complaints", db: db)
+    // K (投诉): C is the courses' prefix.
+    let id = try LedgerWriter.nextID("K", table: "complaints", db: db)
     var seq = try appendToLog(.complaintFiled(.init(id: id, body: complaint)), db: db)
     if let resolution {
       seq = try appendToLog(.complaintResolved(.init(id: id, body: resolution)), db: db)

@@ -59,6 +59,10 @@ enum ParentFlowProjector {
       UPDATE refund_requests SET status = ?, basis = ?, answer_reason = ?, answered_on = ?, seq = ?
       WHERE id = ?
       """, [status, basis.rawValue, reason, on, seq, request])
+    if status == "refused" && basis == .institution {
+      try db.run(
+        "UPDATE refund_requests SET refused_reason = ?, refused_on = ? WHERE id = ?", [reason, on, request])
+    }
     try reserve(-hours, request: request, db: db)
   }
 

@@ -157,6 +157,35 @@ enum Schema {
       try db.execute(
         sql: "CREATE TABLE policy_books (seq INTEGER PRIMARY KEY NOT NULL, document TEXT NOT NULL) STRICT")
     }
+    migrator.registerMigration("v5-registry-rule-indexes") { db in
+      // The registry's uniqueness and clash rules look these up on every registration.
+      try db.execute(
+        sql: """
+          CREATE INDEX institutions_licence ON institutions(licence);
+          CREATE INDEX teachers_certificate ON teachers(certificate);
+          CREATE INDEX classes_teacher ON classes(teacher, starts);
+          CREATE INDEX classes_venue ON classes(venue, starts);
+          """)
+    }
+    migrator.registerMigration("v5-refund-request-refusal") { db in
+      // The institution's refusal is kept beside the regulator's later decision, which used to
+      // overwrite it. Filled from the log's `refund-request.refused` entries by the institution,
+      // as the projector fills it, so that the column is a function of the entries alone.
+      try db.execute(
+        sql: """
+          ALTER TABLE refund_requests ADD COLUMN refused_reason TEXT;
+          ALTER TABLE refund_requests ADD COLUMN refused_on TEXT;
+          UPDATE refund_requests SET
+            refused_reason = (SELECT json_extract(l.entry, '$.payload.reason') FROM ledger l
+              WHERE l.kind = 'refund-request.refused'
+                AND json_extract(l.entry, '$.payload.request') = refund_requests.id
+                AND json_extract(l.entry, '$.payload.basis') = 'institution'),
+            refused_on = (SELECT json_extract(l.entry, '$.payload.on') FROM ledger l
+              WHERE l.kind = 'refund-request.refused'
+                AND json_extract(l.entry, '$.payload.request') = refund_requests.id
+                AND json_extract(l.entry, '$.payload.basis') = 'institution');
+          """)
+    }
     return migrator
   }
 }

@@ -70,9 +70,23 @@ import Testing
     let rejects = cli.folder.appendingPathComponent("rejects.csv")
     let skipped = try cli.run(["import", "payments", bad.path, "--skip-invalid", rejects.path])
     #expect(skipped.status == 0 && skipped.stdout.contains("2 refused"), "\(skipped.stdout)")
-    let written = try String(contentsOf: rejects, encoding: .utf8)
+    // The refused rows as they were, under the file's header, with a refusal column; UTF-8 with
+    // a byte-order mark, so that Excel shows its Chinese.
+    let bytes = Array(try Data(contentsOf: rejects))
+    #expect(bytes.prefix(3) == [0xEF, 0xBB, 0xBF])
+    let rows = String(decoding: bytes.dropFirst(3), as: UTF8.self).split(whereSeparator: \.isNewline)
+      .map(String.init)
+    #expect(rows.count == 3)
+    #expect(rows.first == "bank_ref,student,class,hours,amount_yuan,paid_at,refusal")
+    #expect(rows.count == 3 && rows[1].hasPrefix(lines[2] + ",\"line 3, column hours: hours 61 "), "\(rows)")
+    #expect(rows.count == 3 && rows[2].hasPrefix(lines[5] + ",\"line 6, column amount_yuan: "), "\(rows)")
+    // Fixed by a clerk (here: each row put back as the bank first sent it), it imports as it is.
+    let fixed = [rows[0], lines[1] + ",\"was: hours 61\"", lines[3] + ",was 1e3"].joined(separator: "\r\n")
+    try Data(([0xEF, 0xBB, 0xBF] as [UInt8]) + Array(fixed.utf8)).write(to: rejects)
+    let again = try cli.run(["import", "payments", rejects.path])
     #expect(
-      written.hasPrefix("line,column,value,reason\n3,hours,61,") && written.contains("\n6,amount_yuan,1e3,"))
+      again.status == 0 && again.stdout.contains("0 added, 2 already there"),
+      "\(again.stdout) \(again.stderr)")
 
     try Data("bank_ref,student,class,hours,amount_yuan,paid_at\nA,\"S1,B1,1,1,2026-01-01\n".utf8).write(
       to: bad)
@@ -80,6 +94,37 @@ import Testing
     #expect(
       malformed.status == 1 && malformed.stderr.contains("line 2: a quoted field is not closed"),
       "\(malformed.stderr)")
+  }
+
+  @Test func aByteOrderMarkAndGB18030AreReadAndAFileThatIsNotUTF8NamesTheOption() throws {
+    var cli = try CLI()
+    defer { cli.remove() }
+    cli.environment["JIANGUAN_NOW"] = "2029-03-27T12:00"
+    let data = try bureau(cli)
+    // Excel's "CSV UTF-8" starts with a byte-order mark.
+    let payments = try Data(contentsOf: data.appendingPathComponent("payments.csv"))
+    let marked = cli.folder.appendingPathComponent("marked.csv")
+    try (Data([0xEF, 0xBB, 0xBF]) + payments).write(to: marked)
+    let imported = try cli.run(["import", "payments", marked.path])
+    #expect(imported.status == 0 && imported.stdout.contains("0 already there"), "\(imported.stderr)")
+    // Excel's plain "CSV" on Chinese Windows is GB18030: the refunds' reasons are Chinese. (Without
+    // the lessons, every refund of the file still has its hours.)
+    let chinese = cli.folder.appendingPathComponent("refunds-gb18030.csv")
+    let converted = try CLI.run(
+      "/usr/bin/env",
+      [
+        "iconv", "-f", "UTF-8", "-t", "GB18030", "-o", chinese.path,
+        data.appendingPathComponent("refunds.csv").path,
+      ], environment: cli.environment, in: cli.folder)
+    try #require(converted.status == 0, "\(converted.stderr)")
+    let digest = cli.databaseDigest()
+    let unread = try cli.run(["import", "refunds", chinese.path])
+    #expect(unread.status == 1 && unread.stderr.contains("--encoding gb18030"), "\(unread.stderr)")
+    #expect(!unread.stderr.contains("empty") && unread.stderr.split(separator: "\n").count == 1)
+    #expect(cli.databaseDigest() == digest, "nothing written")
+    let read = try cli.run(["import", "refunds", chinese.path, "--encoding", "gb18030", "--format", "json"])
+    #expect(read.status == 0 && read.stdout.contains("\"committed\":true"), "\(read.stdout) \(read.stderr)")
+    #expect(try cli.run(["audit"]).status == 0)
   }
 
   @Test func stdinIsAFileToo() throws {

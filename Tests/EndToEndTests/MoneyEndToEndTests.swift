@@ -18,7 +18,7 @@ import Testing
       ["teacher", "add", "--institution", uscc, "--name", "王老师", "--certificate", "20203400123"],
       [
         "course", "add", "--institution", uscc, "--name", "篮球", "--category", "体育", "--delivery", "offline",
-        "--lesson-minutes", "60", "--hours", "40", "--price-per-hour", "100",
+        "--lesson-minutes", "60", "--hours", "60", "--price-per-hour", "100",
       ],
       [
         "class", "add", "--course", "C1", "--venue", "V1", "--teacher", "T1", "--capacity", "30", "--starts",

@@ -76,6 +76,9 @@ import Testing
     #expect(try cli.run(["refund-request", "escalate", "RA2", "--reason", "投诉"]).status == 0)
     let decided = try cli.run(["refund-request", "decide", "RA2", "--agree", "--format", "json"])
     #expect(try object(decided.stdout)["refundedFen"] as? Int == 20_000)
+    // The institution's refusal is kept beside the regulator's decision.
+    let shown = try cli.run(["refund-request", "show", "RA2"])
+    #expect(shown.stdout.contains("已排课") && shown.stdout.contains("regulator"), "\(shown.stdout)")
 
     #expect(
       try cli.run(["refund-request", "create", "--enrollment", "E1", "--all", "--reason", "r"]).status == 0)

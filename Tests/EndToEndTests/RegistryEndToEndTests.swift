@@ -122,7 +122,8 @@ import Testing
       parent.status == 0 && parent.stdout.contains(masked) && !parent.stdout.contains(idNumber),
       "\(parent.stdout)")
     let json = try cli.run([
-      "student", "add", "--parent", "P1", "--name", "王小五", "--id-number", CLI.residentID(8), "--grade", "3",
+      "student", "add", "--parent", "P1", "--name", "王小五", "--id-number", CLI.residentID(8, year: 2016),
+      "--grade", "3",
       "--format", "json",
     ])
     #expect(json.stdout.contains("\"idNumberMasked\":\"3401**********"))

@@ -20,7 +20,8 @@ import Testing
       ["teacher", "add", "--institution", Self.uscc, "--name", "王老师", "--certificate", "20203400123"],
       [
         "course", "add", "--institution", Self.uscc, "--name", "篮球", "--category", "体育", "--delivery",
-        "offline", "--lesson-minutes", "60", "--hours", "40", "--price-per-hour", "100",
+        "offline", "--lesson-minutes", "60", "--hours", "40", "--price-per-hour", "100", "--class-size",
+        "over35",
       ],
       [
         "class", "add", "--course", "C1", "--venue", "V1", "--teacher", "T1", "--capacity", "1000",

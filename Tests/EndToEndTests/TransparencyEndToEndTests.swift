@@ -62,6 +62,9 @@ import Testing
     try Data(changed.utf8).write(to: receiptFile)
     let tampered = try cli.run(["receipt", "verify", receiptFile.path, "--pub", keyPath + ".pub"])
     #expect(tampered.status == 1 && tampered.stderr.split(separator: "\n").count == 1)
+    #expect(
+      tampered.stderr.contains("the entry of seq ") && !tampered.stderr.contains("leaf"), "\(tampered.stderr)"
+    )
 
     let audit = try cli.run(db + ["audit", "--checkpoint", "checkpoint.txt", "--pub", "bureau.key.pub"])
     #expect(audit.status == 0 && audit.stdout.contains("consistent with the checkpoint of size \(size)"))

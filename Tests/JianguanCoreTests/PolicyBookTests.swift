@@ -8,6 +8,8 @@ import Testing
     "maxFenPerCharge": 500000, "earliestCollectionMonthsBeforeStart": 1, "confirmationWindowWorkingDays": 15,
     "refundAnswerWorkingDays": 5, "offlineLatestEndMinute": 1230, "onlineLatestEndMinute": 1260,
     "onlineMaxLessonMinutes": 30, "onlineMinGapMinutes": 10, "guidedPriceMarkupPercent": 10, "guidedPrices": [],
+    "schoolDayStartMinute": 480, "schoolDayEndMinute": 1050,
+    "vacations": [{"name": "winter", "from": "01-20", "to": "02-20"}, {"name": "summer", "from": "07-10", "to": "08-31"}],
     "riskEscrowMonthsOfLessons": 6, "riskDisputeSharePercent": 20, "riskComplaintsDays": 30,
     "riskLicenceExpiryDays": 30}
     REGIONS}

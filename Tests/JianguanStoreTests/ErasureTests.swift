@@ -35,7 +35,8 @@ import Testing
     #expect(
       rejectionCode {
         _ = try fixture.database.addStudent(
-          parent: "P1", name: "新生", idNumber: fixture.nextResidentID(), grade: "3", today: fixture.today)
+          parent: "P1", name: "新生", idNumber: fixture.nextResidentID(bornIn: 2017), grade: "3",
+          today: fixture.today)
       } == "parent_erased")
     // Money still moves for the erased family: a refund of the enrollment passes the audit.
     _ = try fixture.database.refund(enrollment: enrollment, hours: "2", reason: "搬家", bankRef: "R-ERASED")

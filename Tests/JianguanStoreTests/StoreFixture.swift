@@ -60,10 +60,11 @@ final class StoreFixture {
     form.kind = subject ? "subject" : "non-subject"
     form.category = subject ? nil : "体育"
     form.nonprofit = subject
-    form.licence = "教民3401047000123号"
+    // Each institution has its own licence number and escrow account.
+    form.licence = "教民3401047\(String(format: "%06d", serial))号"
     form.licenceExpires = "2029-12-31"
     form.escrowBank = "中国银行"
-    form.escrowAccount = "6217000012345678"
+    form.escrowAccount = "62170000\(String(format: "%08d", serial))"
     return form
   }
 
@@ -77,7 +78,8 @@ final class StoreFixture {
     ).id
     let venue = try database.addVenue(institution: uscc, address: "合肥市蜀山区长江西路1号", areaM2: "300")
     let teacher = try database.addTeacher(
-      institution: uscc, name: "王老师", certificate: "20203400123", inService: false)
+      institution: uscc, name: "王老师", certificate: "2020340\(String(format: "%06d", serial))",
+      inService: false)
     var course = CourseForm()
     course.institution = uscc
     course.name = subject ? "初二数学" : "篮球"
@@ -87,6 +89,7 @@ final class StoreFixture {
     course.lessonMinutes = subject ? "45" : "60"
     course.hours = "60"
     course.pricePerHour = pricePerHour
+    course.classSize = ClassSize.forCapacity(Int64(capacity)).rawValue
     let courseID = try database.addCourse(course).id
     var klass = ClassForm()
     klass.course = courseID
@@ -100,11 +103,12 @@ final class StoreFixture {
     return (uscc, try database.addClass(klass).id)
   }
 
-  /// A valid resident ID number, different on each call.
-  func nextResidentID() -> String {
+  /// A valid resident ID number of someone born in `year` (by default an adult's; 2015 for a
+  /// child in grade 5 on `today`), different on each call.
+  func nextResidentID(bornIn year: Int = 1985) -> String {
     serial += 1
     let first17 =
-      "340104\(2010 + serial % 5)0\(serial % 9 + 1)1\(serial % 9)\(String(format: "%03d", serial % 1000))"
+      "340104\(year)0\(serial % 8 + 1)1\(serial % 9)\(String(format: "%03d", serial % 1000))"
     return first17 + String(ResidentID.checkCharacter(forFirst17: first17)!)
   }
 
@@ -113,7 +117,7 @@ final class StoreFixture {
     let parent = try database.registerParent(
       name: "家长", idNumber: nextResidentID(), phone: "13800138000", today: today)
     return try database.addStudent(
-      parent: parent.id, name: "学生", idNumber: nextResidentID(), grade: "5", today: today
+      parent: parent.id, name: "学生", idNumber: nextResidentID(bornIn: 2015), grade: "5", today: today
     ).id
   }
 

@@ -208,19 +208,20 @@ import Testing
     form.parent = nil
     form.channelRef = "HX-20230110-017"
     let filed = try database.fileComplaint(form, today: Self.day)
-    #expect(filed.id == "C1")
+    // K (投诉), not C: a course is C1 too.
+    #expect(filed.id == "K1")
     let alerts = try database.riskAlerts(asOf: Self.day)
     #expect(alerts.contains { $0.reason == "complaints" && $0.detail.hasPrefix("1 complaints") })
     #expect(alerts.contains { $0.reason == "licence_expiring" && $0.detail.contains("2023-02-01") })
     Self.expectRefusal("resolution_before_complaint") {
       try database.resolveComplaint(
-        "C1", date: "2023-01-09", outcome: "mediated", note: "调解", refundsYuan: nil, today: Self.day)
+        "K1", date: "2023-01-09", outcome: "mediated", note: "调解", refundsYuan: nil, today: Self.day)
     }
     _ = try database.resolveComplaint(
-      "C1", date: "2023-01-12", outcome: "mediated", note: "机构同意退费", refundsYuan: "800", today: Self.day)
+      "K1", date: "2023-01-12", outcome: "mediated", note: "机构同意退费", refundsYuan: "800", today: Self.day)
     Self.expectRefusal("complaint_already_resolved") {
       try database.resolveComplaint(
-        "C1", date: "2023-01-12", outcome: "upheld", note: "再次", refundsYuan: nil, today: Self.day)
+        "K1", date: "2023-01-12", outcome: "upheld", note: "再次", refundsYuan: nil, today: Self.day)
     }
     let summary = try database.supervisionSummary(
       from: "2023-01-01", to: "2023-01-31", region: nil, today: Self.day)

@@ -73,6 +73,22 @@ import Testing
     #expect(throws: (any Error).self) { _ = try receipt.verify(verifier: stranger.verifier) }
   }
 
+  @Test func aTamperedReceiptIsNamedByItsSeqNotALeafIndex() throws {
+    let (fixture, signer) = try ledger()
+    let receipt = try fixture.database.receipt(seq: 9, signer: signer, signedAt: "2026-06-30T12:00:00+08:00")
+    let text = receipt.jsonText()
+    let range = try #require(text.range(of: "\"entryHex\" : \"7b"))
+    let tampered = try Receipt.parse(
+      json: Array(text.replacingCharacters(in: range, with: "\"entryHex\" : \"7c").utf8))
+    do {
+      _ = try tampered.verify(verifier: signer.verifier)
+      Issue.record("a tampered receipt verified")
+    } catch let failure as Receipt.Failure {
+      #expect(failure.code == "receipt_entry_not_included")
+      #expect(failure.message.contains("seq 9") && !failure.message.contains("leaf"), "\(failure.message)")
+    }
+  }
+
   @Test func aTruncatedLogFailsTheAuditAgainstAnOlderCheckpoint() throws {
     let (fixture, signer) = try ledger()
     let signed = try fixture.database.signCheckpoint(signer: signer, signedAt: "t")

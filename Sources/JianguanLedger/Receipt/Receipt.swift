@@ -83,11 +83,24 @@ public struct Receipt: Codable, Equatable, Sendable {
         "the inclusion proof is for a tree of \(inclusionProof.treeSize) entries, the checkpoint signs \(checkpoint.size) entries with another root"
       )
     }
+    // Messages name seqs (leaf index + 1), as the receipt and the ledger do, never leaf indexes.
     guard inclusionProof.leafIndex == seq - 1 else {
       throw Failure(
-        "receipt_seq_mismatch", "the proof is for leaf \(inclusionProof.leafIndex), not for seq \(seq)")
+        "receipt_seq_mismatch",
+        "the proof is for seq \(inclusionProof.leafIndex &+ 1), not for the receipt's seq \(seq)")
     }
-    try inclusionProof.verify(leafHash: Merkle.leafHash(bytes))
+    do { try inclusionProof.verify(leafHash: Merkle.leafHash(bytes)) } catch let error as MerkleError
+      where error.code == .rootMismatch
+    {
+      throw Failure(
+        "receipt_entry_not_included",
+        "the entry of seq \(seq) is not the one the signed checkpoint includes at seq \(seq): the receipt's entry or proof was changed"
+      )
+    } catch let error as MerkleError {
+      throw Failure(
+        "receipt_malformed",
+        "the receipt's inclusion proof for seq \(seq) is malformed: \(error.code.rawValue)")
+    }
     let entry: Entry
     do { entry = try Entry.parse(bytes) } catch {
       throw Failure(

@@ -34,7 +34,8 @@ struct TeacherCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option var institution: String
     @Option var name: String
-    @Option(help: "Teacher qualification certificate number (教师资格证).") var certificate: String
+    @Option(help: "Teacher qualification certificate number (教师资格证); one certificate is one teacher.")
+    var certificate: String
     @Flag(help: "The teacher is employed by a public school.") var inService = false
     func run() throws {
       let recorded = try Environment.open(global).addTeacher(
@@ -60,7 +61,8 @@ struct CourseCommand: ParsableCommand {
     @Option(parsing: .unconditional) var lessonMinutes: String
     @Option(parsing: .unconditional, help: "Class hours of the whole course.") var hours: String
     @Option(parsing: .unconditional, help: "Price per class hour, in yuan.") var pricePerHour: String
-    @Option(help: "under10, 10to35 or over35 (default 10to35).") var classSize: String?
+    @Option(help: "under10, 10to35 or over35 (default 10to35); its classes' capacity stays in it.")
+    var classSize: String?
     func run() throws {
       var form = CourseForm()
       form.institution = institution
@@ -93,7 +95,11 @@ struct ClassCommand: ParsableCommand {
     @Option(parsing: .unconditional) var capacity: String
     @Option(help: "First day, YYYY-MM-DD.") var starts: String
     @Option(help: "Last day, YYYY-MM-DD.") var ends: String
-    @Option(help: "Weekly slots, e.g. \"Tue 18:00-18:45,Thu 18:00-18:45\".") var schedule: String
+    @Option(
+      help:
+        "Weekly slots, e.g. \"Tue 18:00-18:45,Thu 18:00-18:45\"; none at a time the teacher or venue has another class."
+    )
+    var schedule: String
     func run() throws {
       var form = ClassForm()
       form.course = course
@@ -141,7 +147,12 @@ struct StudentCommand: ParsableCommand {
     @Option var parent: String
     @Option var name: String
     @Option var idNumber: String
-    @Option(parsing: .unconditional, help: "School grade, 0 (preschool) to 12.") var grade: String
+    @Option(
+      parsing: .unconditional,
+      help:
+        "School grade, 0 (preschool) to 12, within 2 of the grade the birth date gives (1 September cut-off)."
+    )
+    var grade: String
     func run() throws {
       let recorded = try Environment.open(global).addStudent(
         parent: parent, name: name, idNumber: idNumber, grade: grade, today: Environment.today())

@@ -2,8 +2,9 @@ import Foundation
 import JianguanCore
 import JianguanStore
 
-/// The demo's story: institutions in regions named by the seed bulletin (2023 No. 8), their
-/// venues, teachers, courses and classes, parents and students; then one spring term of money.
+/// The demo's story: institutions in the districts of the demo bureau (Beijing, 110000), their
+/// venues, teachers, courses and classes, parents and students; then one spring term of money,
+/// and the supervision records of the seed bulletin (2023 No. 8).
 struct DemoScript {
   let database: AppDatabase
   let reference: ReferenceData
@@ -23,16 +24,17 @@ struct DemoScript {
     self.clock = clock
   }
 
-  /// (region, name, subject?) of each demo institution.
+  /// (region, name, subject?) of each demo institution: all within the demo bureau's region
+  /// (110000), since an institution registers with the bureau of its own region.
   static let institutionPlan: [(String, String, Subject?)] = [
-    ("210802", "营口市站前区启航体育培训学校", nil),
-    ("230206", "齐齐哈尔市富拉尔基区墨韵书画艺术培训中心", nil),
-    ("340104", "合肥市蜀山区明理学科培训学校", .mathematics),
-    ("371302", "临沂市兰山区青少年科技创新培训中心", nil),
-    ("410303", "洛阳市西工区牡丹舞蹈艺术培训学校", nil),
-    ("431302", "娄底市娄星区博学学科培训学校", .chinese),
-    ("450223", "鹿寨县童心美术培训中心", nil),
-    ("532628", "富宁县阳光体育培训中心", nil),
+    ("110101", "北京市东城区启航体育培训学校", nil),
+    ("110102", "北京市西城区墨韵书画艺术培训中心", nil),
+    ("110105", "北京市朝阳区明理学科培训学校", .mathematics),
+    ("110108", "北京市海淀区青少年科技创新培训中心", nil),
+    ("110106", "北京市丰台区牡丹舞蹈艺术培训学校", nil),
+    ("110114", "北京市昌平区博学学科培训学校", .chinese),
+    ("110112", "北京市通州区童心美术培训中心", nil),
+    ("110115", "北京市大兴区阳光体育培训中心", nil),
   ]
 
   mutating func buildRegistry() throws {
@@ -67,13 +69,13 @@ struct DemoScript {
         course.subject = subject.rawValue
         course.lessonMinutes = "45"
         course.pricePerHour = "50"
-        course.classSize = "10to35"
       } else {
         course.name = ["青少年篮球", "少儿书法", "机器人编程", "少儿国画", "中国舞", "少儿美术", "青少年足球", "少儿围棋"][index]
         course.category = form.category
         course.lessonMinutes = "60"
         course.pricePerHour = "120"
       }
+      course.classSize = "under10"  // the demo's classes have 3 places
       let courseID = try database.addCourse(course)
       var klass = ClassForm()
       klass.course = courseID.id

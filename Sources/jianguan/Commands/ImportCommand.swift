@@ -13,8 +13,11 @@ struct CSVFileRecords: Sequence, IteratorProtocol {
   var finished = false
   /// A malformed file stops the import: the error is kept and rethrown by `check()`.
   var failure: Rejection?
+  /// Set for a file that is not UTF-8 (`--encoding gb18030`).
+  let decoder: GB18030Decoder?
 
-  init(path: String) throws {
+  init(path: String, encoding: FileEncoding = .utf8) throws {
+    decoder = encoding == .gb18030 ? try GB18030Decoder() : nil
     if path == "-" {
       handle = FileHandle.standardInput
     } else {
@@ -35,7 +38,10 @@ struct CSVFileRecords: Sequence, IteratorProtocol {
         let chunk = handle.readData(ofLength: 1 << 20)
         if chunk.isEmpty {
           finished = true
+          try decoder?.finish()
           pending = try reader.finish()
+        } else if let decoder {
+          pending = try reader.feed(try decoder.decode(chunk))
         } else {
           pending = try reader.feed(chunk)
         }
@@ -50,6 +56,14 @@ struct CSVFileRecords: Sequence, IteratorProtocol {
     defer { pendingIndex += 1 }
     return pending[pendingIndex]
   }
+}
+
+/// How a bank file's text is encoded.
+enum FileEncoding: String, ExpressibleByArgument, CaseIterable {
+  /// UTF-8, with or without a byte-order mark.
+  case utf8 = "utf-8"
+  /// GB18030, as Excel saves a CSV file on Chinese Windows.
+  case gb18030
 }
 
 /// A `Sequence` wrapper so the reader's failure can be checked after the store consumed it.
@@ -133,8 +147,14 @@ struct ImportCommand: ParsableCommand {
 /// counted, not added again, so a file cut off by a crash can simply be imported again.
 struct BankFileImport: ParsableArguments {
   @OptionGroup var global: GlobalOptions
-  @Argument(help: "The CSV file (UTF-8, RFC 4180), or - for stdin.") var file: String
-  @Option(help: "Import the good rows and write the refused ones, with their reasons, to this CSV file.")
+  @Argument(help: "The CSV file (UTF-8, RFC 4180; a byte-order mark is skipped), or - for stdin.")
+  var file: String
+  @Option(help: "The file's encoding: utf-8, or gb18030 for a file saved by Excel on Chinese Windows.")
+  var encoding: FileEncoding = .utf8
+  @Option(
+    help:
+      "Import the good rows and write the refused ones to this CSV file as they were, with a refusal column; fixed, it imports as is."
+  )
   var skipInvalid: String?
   @Option(help: "Report at most this many refused rows.") var errorLimit = 50
 
@@ -145,23 +165,31 @@ struct BankFileImport: ParsableArguments {
         "skip-invalid \(Rejection.quote(skipInvalid)) already exists; choose a new file")
     }
     let database = try Environment.open(global)
-    let source = RecordSource(try CSVFileRecords(path: file))
+    let source = RecordSource(try CSVFileRecords(path: file, encoding: encoding))
     let terminal = isatty(STDERR_FILENO) == 1
     let started = Date()
     let fileBytes = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? nil
-    var summary = try database.importFile(
-      importKind, records: source, skipInvalid: skipInvalid != nil, errorLimit: max(1, errorLimit),
-      now: Environment.now(),
-      progress: terminal
-        ? { rows in BankFileImport.progress(rows, started: started, fileBytes: fileBytes, source: source) }
-        : nil)
+    var summary: ImportSummary
+    do {
+      summary = try database.importFile(
+        importKind, records: source, skipInvalid: skipInvalid != nil, errorLimit: max(1, errorLimit),
+        now: Environment.now(),
+        progress: terminal
+          ? { rows in BankFileImport.progress(rows, started: started, fileBytes: fileBytes, source: source) }
+          : nil)
+    } catch let rejection as Rejection {
+      // A file the reader refused looks empty to the import: the reader's reason is the true one.
+      throw source.records.failure ?? rejection
+    }
     if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
     if let failure = source.records.failure {
       // A malformed file is refused whole, even with --skip-invalid: rows after it cannot be trusted.
       summary.committed = false
       throw failure
     }
-    if let skipInvalid, !summary.refusedRecords.isEmpty { try writeRefused(summary, to: skipInvalid) }
+    if let skipInvalid, !summary.refusedRecords.isEmpty {
+      try writeRefused(summary, kind: importKind, to: skipInvalid)
+    }
     let seconds = Date().timeIntervalSince(started)
     report(summary, kind: importKind, seconds: seconds)
     if !summary.committed {
@@ -184,12 +212,14 @@ struct BankFileImport: ParsableArguments {
       Data(String(format: "\rimport: %d rows, %.0f rows/s%@", rows, rate, eta).utf8))
   }
 
-  func writeRefused(_ summary: ImportSummary, to path: String) throws {
-    var text = "line,column,value,reason\n"
-    for (_, error) in summary.refusedRecords {
-      text +=
-        [String(error.line), error.column, error.value, error.message].map(Self.csvField).joined(
-          separator: ",") + "\n"
+  /// Writes the refused rows as they were, under the file's header, each with a last column
+  /// `refusal` that says why; the import skips that column, so the fixed file imports as is. The
+  /// file is UTF-8 with a byte-order mark, which Excel needs to show Chinese text.
+  func writeRefused(_ summary: ImportSummary, kind: ImportKind, to path: String) throws {
+    var text = "\u{FEFF}" + (kind.columns + [ImportKind.refusalColumn]).joined(separator: ",") + "\r\n"
+    for (record, error) in summary.refusedRecords {
+      let refusal = "line \(error.line), column \(error.column): \(error.message)"
+      text += (record.fields + [refusal]).map(Self.csvField).joined(separator: ",") + "\r\n"
     }
     guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
       throw Rejection("skip_invalid_unwritable", "skip-invalid \(Rejection.quote(path)) cannot be written")

@@ -109,6 +109,8 @@ struct RefundRequestCommand: ParsableCommand {
     @Argument var request: String
     func run() throws {
       let view = try Environment.open(global).refundRequest(request)
+      // Once the regulator (or a closure) answers, the institution's refusal is shown beside it.
+      let refusal = view.basis == "institution" ? nil : view.refusedOn.map { ($0, view.refusedReason ?? "") }
       Output(global).emit(
         JSONValue.from(view),
         text: Output.fields(
@@ -119,8 +121,10 @@ struct RefundRequestCommand: ParsableCommand {
             ("status", view.status + (view.basis.map { " (\($0))" } ?? "")),
           ]
             + [
+              refusal.map { ("refused by the institution on", $0.0) }, refusal.map { ("refusal", $0.1) },
+              view.escalationReason.map { ("escalated", $0) },
               view.answeredOn.map { ("answered on", $0) }, view.answerReason.map { ("answer", $0) },
-              view.escalationReason.map { ("escalated", $0) }, view.refund.map { ("refund", $0) },
+              view.refund.map { ("refund", $0) },
             ].compactMap { $0 }
             + [("payment route", view.paymentBankRef), ("seq", String(view.seq))]))
     }
