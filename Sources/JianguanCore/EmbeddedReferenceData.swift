@@ -813,6 +813,9 @@ date,kind,name
     \"onlineMinGapMinutes\": \"双减意见: online lessons at least 10 minutes apart\",
     \"guidedPriceMarkupPercent\": \"发改价格〔2021〕1603号 (关于加强义务教育阶段学科类校外培训收费监管的通知): price at most the guided base + 10 %\",
     \"guidedPrices\": \"set by each province or city (基准价 by class size <10, 10-35, >35 and online/offline); empty = none\",
+    \"schoolDayStartMinute\": \"双减意见 (2021-07): subject training may not take place in school hours; 教育部办公厅关于进一步加强中小学生睡眠管理工作的通知 (2021): morning lessons start no earlier than 8:00 (480) for middle and 8:20 for primary schools\",
+    \"schoolDayEndMinute\": \"双减意见: the schools' after-school service (课后服务) ends no earlier than the local end of the working day; 17:30 (1050) is taken as the end of school hours on a school day (Monday to Friday). ILLUSTRATIVE: set it to the local timetable\",
+    \"vacations\": \"双减意见: no subject training in the winter and summer vacations (寒暑假). ILLUSTRATIVE month-day defaults near the usual calendars (winter about four weeks around the Spring Festival, summer from about 10 July); a province or city sets its own school calendar (校历) here. A subject class whose term has a scheduled weekday inside a vacation is refused\",
     \"riskEscrowMonthsOfLessons\": \"Jianguan risk alert (not a regulation): escrow above this many months of scheduled lessons\",
     \"riskDisputeSharePercent\": \"Jianguan risk alert (not a regulation): disputed share of enrollments\",
     \"riskComplaintsDays\": \"Jianguan risk alert (not a regulation): window in which complaints are counted\",
@@ -832,6 +835,12 @@ date,kind,name
     \"onlineMinGapMinutes\": 10,
     \"guidedPriceMarkupPercent\": 10,
     \"guidedPrices\": [],
+    \"schoolDayStartMinute\": 480,
+    \"schoolDayEndMinute\": 1050,
+    \"vacations\": [
+      { \"name\": \"winter\", \"from\": \"01-20\", \"to\": \"02-20\" },
+      { \"name\": \"summer\", \"from\": \"07-10\", \"to\": \"08-31\" }
+    ],
     \"riskEscrowMonthsOfLessons\": 6,
     \"riskDisputeSharePercent\": 20,
     \"riskComplaintsDays\": 30,

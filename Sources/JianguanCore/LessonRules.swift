@@ -75,6 +75,11 @@ public enum LessonRules {
       try ClassRules.check(
         schedule: try Schedule(slots: [span]), delivery: terms.delivery, isSubject: terms.isSubject,
         lessonMinutes: terms.lessonMinutes, policy: policy)
+      // School hours and vacations too: the policy in force now may differ from the one the
+      // class was added under.
+      try ClassRules.checkSchoolCalendar(
+        schedule: try Schedule(slots: [span]), starts: day, ends: day, isSubject: terms.isSubject,
+        policy: policy)
     } catch let rule as Rejection {
       let code = rule.code.hasPrefix("class_") ? String(rule.code.dropFirst("class_".count)) : rule.code
       throw Rejection(

@@ -60,3 +60,22 @@ import Testing
     return text.replacingOccurrences(of: old, with: new)
   }
 }
+
+extension PolicyInLedgerTests {
+  @Test func aSubjectLessonIsCheckedAgainstTheSchoolHoursOfTheBookInForce() throws {
+    let fixture = try StoreFixture()
+    let (_, classID) = try fixture.openClass(subject: true, pricePerHour: "50")
+    let enrollment = try fixture.pay(
+      fixture.paymentForm(student: try fixture.student(), classID: classID, hours: "6", amount: "300"))
+    // A later book says school hours run to 18:30: the Tuesday 18:00 slot now falls in them.
+    let later = try Self.book(
+      fixture, replacing: "\"schoolDayEndMinute\": 1050", with: "\"schoolDayEndMinute\": 1110")
+    _ = try fixture.database.importPolicy(document: later)
+    let code = rejectionCode {
+      _ = try fixture.database.recordLesson(
+        enrollment: enrollment, hours: "1", taughtAt: "2026-03-03T18:00", now: StoreFixture.now)
+    }
+    #expect(
+      code?.hasPrefix("lesson_") == true, "refused as a lesson breaking a time rule: \(code ?? "accepted")")
+  }
+}
