@@ -47,8 +47,7 @@ extension AppDatabase {
   {
     let day = try CalendarDate.parse(date, field: "date")
     try SupervisionValidator.checkNotFuture(day, today: today, field: "date")
-    let noteText = try TextField.validate(note, field: "note", maxLength: 500)
-    try SupervisionValidator.refusePersonalData(noteText, field: "note")
+    let noteText = try TextField.validateForLedger(note, field: "note", maxLength: 500)
     return try write { db in
       guard
         let row = try Row.fetchOne(
