@@ -167,7 +167,7 @@ struct DemoScript {
     guard let data = FileManager.default.contents(atPath: file.path) else {
       throw Rejection("demo_data_missing", "the demo needs \(file.path)")
     }
-    let imported = try database.importSupervision(Array(data), file: "2023-01-12.json", today: today)
+    let imported = try database.importSupervision(Array(data), file: "2023-01-12.json", today: today).recorded
     print(
       "\nimported \(imported.count) supervision records of 2023-01-12 (seq \(imported.first!.seq)…\(imported.last!.seq))"
     )
