@@ -251,6 +251,9 @@ import Testing
     #expect(unconfirmed.status == 1 && unconfirmed.stderr.contains("--yes-erase"))
     let unexplained = try cli.run(["parent", "erase", "P1", "--yes-erase"])
     #expect(unexplained.status == 1 && unexplained.stderr.contains("reason"))
+    for refused in [unconfirmed, unexplained] {
+      #expect(refused.stderr.split(separator: "\n").count == 1 && refused.stdout.isEmpty)
+    }
     #expect(try count(cli, "SELECT COUNT(*) FROM ledger WHERE kind = 'parent.erased'") == 0)
     let erased = try cli.run(["parent", "erase", "P1", "--reason", "家长申请删除", "--yes-erase"])
     #expect(erased.status == 0, "\(erased.stderr)")
