@@ -40,7 +40,9 @@ public enum SupervisionValidator {
     _ action: SupervisionAction, regions: RegionTable, today: CalendarDate, name: FieldNamer
   ) throws {
     try checkPlaceAndDate(action.region, action.date, regions: regions, today: today, name: name)
-    if let title = action.title { _ = try TextField.validate(title, field: name("title"), maxLength: 200) }
+    if let title = action.title {
+      _ = try TextField.validateForLedger(title, field: name("title"), maxLength: 200)
+    }
     try checkDepartments(action, name: name)
     for (key, value) in [
       ("personVisits", action.personVisits), ("teams", action.teams),
@@ -77,7 +79,7 @@ public enum SupervisionValidator {
   ) throws {
     try checkPlaceAndDate(measure.region, measure.date, regions: regions, today: today, name: name)
     if let title = measure.title {
-      _ = try TextField.validate(title, field: name("title"), maxLength: 200)
+      _ = try TextField.validateForLedger(title, field: name("title"), maxLength: 200)
       if title.hasPrefix("《") || title.hasSuffix("》") {
         throw Rejection(
           "title_has_brackets",
@@ -108,7 +110,7 @@ public enum SupervisionValidator {
         "a finding needs \(name("institution")) (a registered USCC) or \(name("operatorName")) (an unregistered operator)"
       )
     case (.none, .some(let operatorName)):
-      _ = try TextField.validate(operatorName, field: name("operatorName"), maxLength: 100)
+      _ = try TextField.validateForLedger(operatorName, field: name("operatorName"), maxLength: 100)
     case (.some, .none):
       if finding.operatorAddress != nil {
         throw Rejection(
@@ -117,7 +119,7 @@ public enum SupervisionValidator {
       }
     }
     if let address = finding.operatorAddress {
-      _ = try TextField.validate(address, field: name("operatorAddress"), maxLength: 200)
+      _ = try TextField.validateForLedger(address, field: name("operatorAddress"), maxLength: 200)
     }
     guard !finding.actions.isEmpty else {
       throw Rejection(
@@ -144,8 +146,7 @@ public enum SupervisionValidator {
     try checkCount(finding.refundsFen, field: name("refundsYuan"))
     try checkCount(finding.studentsRedistributed, field: name("studentsRedistributed"))
     if let note = finding.note {
-      _ = try TextField.validate(note, field: name("note"), maxLength: 500)
-      try refusePersonalData(note, field: name("note"))
+      _ = try TextField.validateForLedger(note, field: name("note"), maxLength: 500)
     }
   }
 
@@ -166,10 +167,9 @@ public enum SupervisionValidator {
       )
     }
     if let operatorName = complaint.operatorName {
-      _ = try TextField.validate(operatorName, field: name("operatorName"), maxLength: 100)
+      _ = try TextField.validateForLedger(operatorName, field: name("operatorName"), maxLength: 100)
     }
-    _ = try TextField.validate(complaint.summary, field: name("summary"), maxLength: 500)
-    try refusePersonalData(complaint.summary, field: name("summary"))
+    _ = try TextField.validateForLedger(complaint.summary, field: name("summary"), maxLength: 500)
     if let parent = complaint.parent, !isRegistryID(parent, prefix: "P") {
       throw Rejection(
         "parent_id_malformed",
@@ -184,7 +184,8 @@ public enum SupervisionValidator {
           "channel_ref_malformed",
           "\(name("channelRef")) \(Rejection.quote(reference)) must be 1 to 40 letters, digits or hyphens")
       }
-      try refusePersonalData(reference, field: name("channelRef"), longest: 11)
+      // A channel's ticket number may hold up to 10 digits in a row.
+      try TextField.refusePersonalData(reference, field: name("channelRef"), longestRun: 11)
     }
   }
 
@@ -200,25 +201,8 @@ public enum SupervisionValidator {
         "resolution_before_complaint",
         "\(name("date")) \(resolution.date) is before the complaint was filed (\(filed))")
     }
-    _ = try TextField.validate(resolution.note, field: name("note"), maxLength: 500)
-    try refusePersonalData(resolution.note, field: name("note"))
+    _ = try TextField.validateForLedger(resolution.note, field: name("note"), maxLength: 500)
     try checkCount(resolution.refundsFen, field: name("refundsYuan"))
-  }
-
-  /// Refuses a run of `longest` or more digits (a phone or ID number; 7 catches landlines) in
-  /// text bound for the ledger.
-  public static func refusePersonalData(_ text: String, field: String, longest: Int = 7) throws {
-    var run = 0
-    for scalar in text.unicodeScalars {
-      let isDigit = ("0"..."9").contains(scalar) || (0xFF10...0xFF19).contains(scalar.value)
-      run = isDigit ? run + 1 : (scalar == "X" || scalar == "x") && run >= 17 ? run + 1 : 0
-      if run >= longest {
-        throw Rejection(
-          "personal_data_in_text",
-          "\(field) contains a run of digits that may be a phone or ID number; the ledger keeps no personal data (name a registered parent by --parent P3)"
-        )
-      }
-    }
   }
 
   static func isRegistryID(_ text: String, prefix: Character) -> Bool {
@@ -308,13 +292,13 @@ public enum SupervisionValidator {
         throw Rejection(
           "figure_value_out_of_range", "\(field).value \(figure.value) must be between 0 and \(maxCount)")
       }
-      _ = try TextField.validate(figure.label, field: "\(field).label", maxLength: 60)
+      _ = try TextField.validateForLedger(figure.label, field: "\(field).label", maxLength: 60)
     }
   }
 
   static func checkNarrative(_ record: some NarratedRecord, name: FieldNamer) throws {
     if let text = record.text {
-      _ = try TextField.validate(text, field: name("text"), maxLength: NarrativeTemplate.maxLength)
+      _ = try TextField.validateForLedger(text, field: name("text"), maxLength: NarrativeTemplate.maxLength)
       let template = try NarrativeTemplate(text, field: name("text"))
       try template.checkKeys(against: record.narrativeValues, field: name("text"))
     }
@@ -323,7 +307,7 @@ public enum SupervisionValidator {
         throw Rejection(
           "headline_without_experience", "\(name("headline")) is only for items marked as experience reports")
       }
-      _ = try TextField.validate(headline, field: name("headline"), maxLength: 100)
+      _ = try TextField.validateForLedger(headline, field: name("headline"), maxLength: 100)
       _ = try NarrativeTemplate(headline, field: name("headline"))
     }
   }

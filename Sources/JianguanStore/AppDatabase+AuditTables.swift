@@ -225,7 +225,11 @@ extension AppDatabase {
       guard key != nil else { continue }
       do {
         let record = try vault.open(sealed, commitment: commitment)
-        if try vault.commitment(idNumber: record.idNumber) != commitment {
+        // A registration after an erasure takes a later generation of the commitment.
+        let generations = 1...Self.registrationsPerPersonMax
+        if try !generations.contains(where: {
+          try vault.commitment(idNumber: record.idNumber, generation: $0) == commitment
+        }) {
           faults.append(AuditFault(seq: seq, "\(label): the sealed ID number does not give this commitment"))
         } else if ResidentID.mask(record.idNumber) != masked {
           faults.append(AuditFault(seq: seq, "\(label): masked_id does not mask the sealed ID number"))

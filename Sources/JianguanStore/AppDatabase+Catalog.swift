@@ -31,7 +31,7 @@ public struct ClassForm: Sendable {
 extension AppDatabase {
   /// Lists a course (上架); subject courses need a subject-type institution and a guided price.
   public func addCourse(_ form: CourseForm) throws -> Recorded {
-    let name = try TextField.validate(form.name, field: "name", maxLength: 100)
+    let name = try TextField.validateForLedger(form.name, field: "name", maxLength: 100)
     guard (form.subject == nil) != (form.category == nil) else {
       throw Rejection("course_subject_or_category", "a course takes exactly one of --subject or --category")
     }

@@ -29,9 +29,22 @@ extension AppDatabase {
 
   /// Erases the personal data of a parent and of their children (right to erasure): the sealed
   /// names, ID numbers and phones and the masked ID numbers go; the ledger records `parent.erased`
-  /// with the parent's id only; the commitments, the money and the chain are untouched.
-  public func eraseParent(_ parent: String) throws -> Recorded {
+  /// with the parent's id and the reason; the commitments, the money and the chain are untouched.
+  /// It cannot be undone, so it needs a reason and an explicit confirmation (`--yes-erase`).
+  public func eraseParent(_ parent: String, reason: String?, confirmed: Bool) throws -> Recorded {
     let id = try Self.validateID(parent, field: "parent", prefix: "P")
+    guard let reason else {
+      throw Rejection(
+        "erasure_reason_missing",
+        "reason is required to erase parent \(id)'s personal data: say why (e.g. --reason \"家长申请删除\")")
+    }
+    let reasonText = try TextField.validateForLedger(reason, field: "reason", maxLength: 200)
+    guard confirmed else {
+      throw Rejection(
+        "erasure_not_confirmed",
+        "erasing parent \(id)'s personal data and their children's cannot be undone: add --yes-erase to confirm"
+      )
+    }
     let recorded = try write { db in
       guard try Bool.fetchOne(db, sql: "SELECT 1 FROM parents WHERE id = ?", arguments: [id]) == true else {
         throw Rejection("parent_unknown", "parent \(Rejection.quote(id)) is not registered")
@@ -41,7 +54,8 @@ extension AppDatabase {
           "parent_already_erased",
           "parent \(id)'s personal data was already erased at seq \(seq); nothing to erase")
       }
-      let seq = try appendToLog(.parentFlow(.parentErased(ParentErased(parent: id))), db: db)
+      let seq = try appendToLog(
+        .parentFlow(.parentErased(ParentErased(parent: id, reason: reasonText))), db: db)
       return Recorded(id: id, seq: seq)
     }
     // The freed pages were zeroed (secure_delete); copying the WAL back into the file and

@@ -157,7 +157,7 @@ extension AppDatabase {
     case .refunds:
       let enrollment = try Self.validateID(fields[1], field: "enrollment", prefix: "E")
       let hours = fields[2] == "all" ? nil : try Money.parseCount(fields[2], field: "hours", range: 1...1000)
-      let reason = try TextField.validate(fields[3], field: "reason", maxLength: 500)
+      let reason = try TextField.validateForLedger(fields[3], field: "reason", maxLength: 500)
       let ref = try Self.validateBankRef(fields[0], field: "bank_ref")
       return try refund(enrollment: enrollment, hours: hours, reason: reason, bankRef: ref, db: db)
     case .sessions:

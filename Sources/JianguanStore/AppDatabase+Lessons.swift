@@ -103,7 +103,7 @@ extension AppDatabase {
 
   /// The parent disputes a pending lesson; nothing is released until a regulator resolves it.
   public func disputeLesson(_ lesson: String, reason: String) throws -> Recorded {
-    let reasonText = try TextField.validate(reason, field: "reason", maxLength: 500)
+    let reasonText = try TextField.validateForLedger(reason, field: "reason", maxLength: 500)
     return try write { db in
       let row = try requireLesson(lesson, db: db)
       guard row["status"] == "pending" else {
@@ -118,7 +118,7 @@ extension AppDatabase {
 
   /// Resolves a disputed lesson: release its share, or void it (its hours return to the parent's remaining hours).
   public func resolveLesson(_ lesson: String, release: Bool, reason: String) throws -> Recorded {
-    let reasonText = try TextField.validate(reason, field: "reason", maxLength: 500)
+    let reasonText = try TextField.validateForLedger(reason, field: "reason", maxLength: 500)
     return try write { db in
       let row = try requireLesson(lesson, db: db)
       guard row["status"] == "disputed" else {

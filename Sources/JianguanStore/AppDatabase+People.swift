@@ -12,11 +12,10 @@ extension AppDatabase {
     let id = try ResidentID.parse(idNumber, field: "id-number", regions: reference.regions, today: today)
     try RegistryRules.checkParentAge(id, today: today, field: "id-number")
     let phoneText = try Self.validatePhone(phone)
-    let commitment = try vault.commitment(idNumber: id.value)
-    let sealed = try vault.seal(
-      PersonalRecord(name: nameText, idNumber: id.value, phone: phoneText), commitment: commitment)
     return try write { db in
-      try requireNewPerson(commitment: commitment, masked: id.masked, db: db)
+      let commitment = try newPersonCommitment(id, db: db)
+      let sealed = try vault.seal(
+        PersonalRecord(name: nameText, idNumber: id.value, phone: phoneText), commitment: commitment)
       try db.run(
         "INSERT INTO persons(commitment, role, masked_id, sealed) VALUES (?, 'parent', ?, ?)",
         [commitment, id.masked, sealed])
@@ -37,9 +36,6 @@ extension AppDatabase {
     let nameText = try TextField.validate(name, field: "name", maxLength: 50)
     let id = try ResidentID.parse(idNumber, field: "id-number", regions: reference.regions, today: today)
     let gradeNumber = try Money.parseCount(grade, field: "grade", range: 0...12)
-    let commitment = try vault.commitment(idNumber: id.value)
-    let sealed = try vault.seal(
-      PersonalRecord(name: nameText, idNumber: id.value, phone: nil), commitment: commitment)
     return try write { db in
       guard
         try Bool.fetchOne(
@@ -52,7 +48,9 @@ extension AppDatabase {
           "parent_erased",
           "parent \(parent)'s personal data was erased; a student cannot be added to an erased parent")
       }
-      try requireNewPerson(commitment: commitment, masked: id.masked, db: db)
+      let commitment = try newPersonCommitment(id, db: db)
+      let sealed = try vault.seal(
+        PersonalRecord(name: nameText, idNumber: id.value, phone: nil), commitment: commitment)
       try db.run(
         "INSERT INTO persons(commitment, role, masked_id, sealed) VALUES (?, 'student', ?, ?)",
         [commitment, id.masked, sealed])
@@ -67,14 +65,31 @@ extension AppDatabase {
     }
   }
 
-  func requireNewPerson(commitment: String, masked: String, db: Database) throws {
-    if let role = try String.fetchOne(
-      try db.cachedStatement(sql: "SELECT role FROM persons WHERE commitment = ?"), arguments: [commitment])
-    {
-      throw Rejection(
-        "person_already_registered",
-        "id-number \(masked) is already registered (as a \(role)); a person is registered once")
+  /// The most registrations one ID number may have, each after the erasure of the one before.
+  static let registrationsPerPersonMax = 20
+
+  /// The commitment a new registration of `id` takes: the first free generation, when every
+  /// earlier registration of the number was erased (a child registered as a parent by mistake,
+  /// erased, is then registered properly). A number whose last registration stands is refused.
+  func newPersonCommitment(_ id: ResidentID, db: Database) throws -> String {
+    for generation in 1...Self.registrationsPerPersonMax {
+      let commitment = try vault.commitment(idNumber: id.value, generation: generation)
+      guard
+        let row = try Row.fetchOne(
+          try db.cachedStatement(sql: "SELECT role, masked_id FROM persons WHERE commitment = ?"),
+          arguments: [commitment])
+      else { return commitment }
+      let role: String = row["role"]
+      guard (row["masked_id"] as String) == Self.erasedText else {
+        throw Rejection(
+          "person_already_registered",
+          "id-number \(id.masked) is already registered (as a \(role)); a person is registered once")
+      }
     }
+    throw Rejection(
+      "person_registered_too_often",
+      "id-number \(id.masked) was registered and erased \(Self.registrationsPerPersonMax) times; it cannot be registered again"
+    )
   }
 
   static func validatePhone(_ text: String) throws -> String {

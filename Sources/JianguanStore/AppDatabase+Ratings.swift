@@ -42,7 +42,9 @@ extension AppDatabase {
         "score \(Rejection.quote(score)) is not a whole number from 1 (very dissatisfied) to 5 (very satisfied)"
       )
     }
-    let commentText = try comment.map { try TextField.validate($0, field: "comment", maxLength: 200) }
+    let commentText = try comment.map {
+      try TextField.validateForLedger($0, field: "comment", maxLength: 200)
+    }
     return try write { db in
       let row = try requireEnrollment(id, db: db)
       if let earlier = try Row.fetchOne(

@@ -53,7 +53,7 @@ extension AppDatabase {
   {
     let enrollmentID = try Self.validateID(enrollment, field: "enrollment", prefix: "E")
     let hourCount = try hours.map { try Money.parseCount($0, field: "hours", range: 1...1000) }
-    let reasonText = try TextField.validate(reason, field: "reason", maxLength: 500)
+    let reasonText = try TextField.validateForLedger(reason, field: "reason", maxLength: 500)
     return try write { db in
       let row = try requireEnrollment(enrollmentID, db: db)
       var balance = Self.balance(of: row)
@@ -86,7 +86,7 @@ extension AppDatabase {
     throws -> RefundRequestOutcome
   {
     let id = try Self.validateID(request, field: "refund request", prefix: "RA")
-    let reasonText = try TextField.validate(reason, field: "reason", maxLength: 500)
+    let reasonText = try TextField.validateForLedger(reason, field: "reason", maxLength: 500)
     return try write { db in
       let row = try requireRefundRequest(id, db: db)
       guard row.status == "open" else { throw refundRequestStatusRefusal(row, act: "answered") }
@@ -108,7 +108,7 @@ extension AppDatabase {
   public func escalateRefundRequest(_ request: String, reason: String, today: CalendarDate) throws -> Recorded
   {
     let id = try Self.validateID(request, field: "refund request", prefix: "RA")
-    let reasonText = try TextField.validate(reason, field: "reason", maxLength: 500)
+    let reasonText = try TextField.validateForLedger(reason, field: "reason", maxLength: 500)
     return try write { db in
       let row = try requireRefundRequest(id, db: db)
       guard row.status == "refused", row.basis == RefundRequestBasis.institution.rawValue else {
@@ -133,7 +133,7 @@ extension AppDatabase {
     throws -> RefundRequestOutcome
   {
     let id = try Self.validateID(request, field: "refund request", prefix: "RA")
-    let reasonText = try TextField.validate(reason, field: "reason", maxLength: 500)
+    let reasonText = try TextField.validateForLedger(reason, field: "reason", maxLength: 500)
     return try write { db in
       let row = try requireRefundRequest(id, db: db)
       guard row.status == "escalated" else { throw refundRequestStatusRefusal(row, act: "decided") }

@@ -7,7 +7,7 @@ extension AppDatabase {
   public func refund(enrollment: String, hours: String?, reason: String, bankRef: String) throws -> Recorded {
     let enrollmentID = try Self.validateID(enrollment, field: "enrollment", prefix: "E")
     let hourCount = try hours.map { try Money.parseCount($0, field: "hours", range: 1...1000) }
-    let reasonText = try TextField.validate(reason, field: "reason", maxLength: 500)
+    let reasonText = try TextField.validateForLedger(reason, field: "reason", maxLength: 500)
     let ref = try Self.validateBankRef(bankRef)
     return try write { db in
       try refund(enrollment: enrollmentID, hours: hourCount, reason: reasonText, bankRef: ref, db: db)
@@ -45,7 +45,7 @@ extension AppDatabase {
   /// Closes an institution in one transaction: voids its unconfirmed lessons, refunds every
   /// enrollment's remaining hours to the parents (bank references `PREFIX-ENROLLMENT`), then revokes it.
   public func closeInstitution(uscc: String, reason: String, bankRefPrefix: String) throws -> [Recorded] {
-    let reasonText = try TextField.validate(reason, field: "reason", maxLength: 500)
+    let reasonText = try TextField.validateForLedger(reason, field: "reason", maxLength: 500)
     _ = try Self.validateBankRef(bankRefPrefix + "-E1")
     return try write { db in
       let institution = try requireInstitution(uscc, db: db)

@@ -26,7 +26,7 @@ extension AppDatabase {
     let uscc = try USCC.parse(form.uscc, field: "uscc", acceptBadChecksum: form.acceptBadChecksum != nil)
     var overrideReason: String?
     if let reason = form.acceptBadChecksum {
-      overrideReason = try TextField.validate(reason, field: "accept-bad-checksum", maxLength: 200)
+      overrideReason = try TextField.validateForLedger(reason, field: "accept-bad-checksum", maxLength: 200)
       if uscc.checksumValid {
         throw Rejection(
           "checksum_override_not_needed",
@@ -34,7 +34,7 @@ extension AppDatabase {
         )
       }
     }
-    let name = try TextField.validate(form.name, field: "name", maxLength: 100)
+    let name = try TextField.validateForLedger(form.name, field: "name", maxLength: 100)
     let region = try reference.regions.validateCurrent(form.region, field: "region")
     guard region.level == .county || region.level == .prefecture else {
       throw Rejection(
@@ -70,7 +70,7 @@ extension AppDatabase {
         "license-expires \(Rejection.quote(form.licenceExpires)) is not after today (\(today)): the licence has expired"
       )
     }
-    let bank = try TextField.validate(form.escrowBank, field: "escrow-bank", maxLength: 100)
+    let bank = try TextField.validateForLedger(form.escrowBank, field: "escrow-bank", maxLength: 100)
     let account = try Self.validateAccountNumber(form.escrowAccount)
     let policy = try read { db in try ledgerPolicy(for: region.code, db: db) }
     let mode = form.mode ?? policy.supervisionMode.rawValue
@@ -110,7 +110,7 @@ extension AppDatabase {
   public func changeInstitutionStatus(uscc text: String, to status: InstitutionStatus, reason: String) throws
     -> Recorded
   {
-    let reasonText = try TextField.validate(reason, field: "reason", maxLength: 500)
+    let reasonText = try TextField.validateForLedger(reason, field: "reason", maxLength: 500)
     return try write { db in
       let institution = try requireInstitution(text, db: db)
       let current = institution.status
@@ -180,7 +180,7 @@ extension AppDatabase {
 
   /// Adds a venue of an institution.
   public func addVenue(institution: String, address: String, areaM2: String) throws -> Recorded {
-    let addressText = try TextField.validate(address, field: "address", maxLength: 200)
+    let addressText = try TextField.validateForLedger(address, field: "address", maxLength: 200)
     let area = try Money.parseCount(areaM2, field: "area-m2", range: 1...1_000_000)
     return try write { db in
       let owner = try requireInstitution(institution, db: db)
@@ -197,7 +197,7 @@ extension AppDatabase {
   public func addTeacher(institution: String, name: String, certificate: String, inService: Bool) throws
     -> Recorded
   {
-    let nameText = try TextField.validate(name, field: "name", maxLength: 50)
+    let nameText = try TextField.validateForLedger(name, field: "name", maxLength: 50)
     let certificateText = try Self.validateCertificate(certificate)
     if inService {
       throw Rejection(

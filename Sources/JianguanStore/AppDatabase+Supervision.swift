@@ -3,6 +3,13 @@ import GRDB
 import JianguanCore
 import JianguanLedger
 
+/// What `import supervision` did: the records it added, and how many of the file's records were
+/// already in the ledger and added nothing.
+public struct SupervisionImport: Sendable {
+  public let recorded: [Recorded]
+  public let alreadyRecorded: Int
+}
+
 extension AppDatabase {
   /// Records a supervision action (专项行动、检查) as one entry.
   public func recordAction(_ form: ActionForm, today: CalendarDate) throws -> Recorded {
@@ -47,8 +54,7 @@ extension AppDatabase {
   {
     let day = try CalendarDate.parse(date, field: "date")
     try SupervisionValidator.checkNotFuture(day, today: today, field: "date")
-    let noteText = try TextField.validate(note, field: "note", maxLength: 500)
-    try SupervisionValidator.refusePersonalData(noteText, field: "note")
+    let noteText = try TextField.validateForLedger(note, field: "note", maxLength: 500)
     return try write { db in
       guard
         let row = try Row.fetchOne(
@@ -109,14 +115,30 @@ extension AppDatabase {
   }
 
   /// Imports a batch file: every record is one entry, all in one transaction; the first refusal
-  /// (naming its position in the file) leaves the database unchanged.
-  public func importSupervision(_ bytes: [UInt8], file: String, today: CalendarDate) throws -> [Recorded] {
+  /// (naming its position in the file) leaves the database unchanged. A record already in the
+  /// ledger (same content, `Event.supervisionRecordDigest`) is not added again, with its findings
+  /// or resolution: importing the same file twice adds nothing the second time. Identical records
+  /// count: a file with two equal complaints adds two, then none.
+  public func importSupervision(_ bytes: [UInt8], file: String, today: CalendarDate) throws
+    -> SupervisionImport
+  {
     let records = try SupervisionFile.parse(bytes, file: file, regions: reference.regions, today: today)
     return try write { db in
       var recorded: [Recorded] = []
+      var already = 0
+      var existing = try supervisionRecordDigests(db: db)
+      func isRecorded(_ event: Event) -> Bool {
+        guard let digest = event.supervisionRecordDigest, let count = existing[digest], count > 0 else {
+          return false
+        }
+        existing[digest] = count - 1
+        already += 1
+        return true
+      }
       for record in records {
         switch record {
         case .action(let action, let findings, _):
+          if isRecorded(.supervisionAction(.init(id: "", body: action))) { continue }
           let parent = try appendAction(action, db: db)
           recorded.append(parent)
           for placed in findings {
@@ -125,15 +147,40 @@ extension AppDatabase {
             recorded.append(try appendFinding(finding, name: .file(placed.path), db: db))
           }
         case .measure(let measure, _):
+          if isRecorded(.supervisionMeasure(.init(id: "", body: measure))) { continue }
           recorded.append(try appendMeasure(measure, db: db))
         case .finding(let finding, let path):
-          recorded.append(try appendFinding(finding, name: .file(path), db: db))
+          let checked = try checkedFinding(finding, name: .file(path), db: db)
+          if isRecorded(.findingAdded(.init(id: "", body: checked))) { continue }
+          recorded.append(try appendFinding(checked, name: .file(path), db: db))
         case .complaint(let complaint, let resolution, let path):
-          recorded.append(try appendComplaint(complaint, resolution: resolution, name: .file(path), db: db))
+          let checked = try checkedComplaint(complaint, name: .file(path), db: db)
+          if isRecorded(.complaintFiled(.init(id: "", body: checked))) { continue }
+          recorded.append(try appendComplaint(checked, resolution: resolution, name: .file(path), db: db))
         }
       }
-      return recorded
+      return SupervisionImport(recorded: recorded, alreadyRecorded: already)
     }
+  }
+
+  /// How many records of each content the ledger holds: actions, measures, findings not attached
+  /// to an action, complaints (read from their first entries).
+  func supervisionRecordDigests(db: Database) throws -> [String: Int] {
+    var counts: [String: Int] = [:]
+    let entries = try String.fetchAll(
+      db,
+      sql: """
+        SELECT l.entry FROM ledger l WHERE l.seq IN (
+          SELECT seq FROM supervision_items UNION ALL SELECT seq FROM findings WHERE inspection IS NULL
+          UNION ALL SELECT seq FROM complaints)
+        """)
+    for text in entries {
+      let entry = try Entry.parse(Array(text.utf8))
+      if let digest = try Event(kind: entry.kind, payload: entry.payload).supervisionRecordDigest {
+        counts[digest, default: 0] += 1
+      }
+    }
+    return counts
   }
 
   func appendAction(_ action: SupervisionAction, db: Database) throws -> Recorded {
@@ -148,9 +195,16 @@ extension AppDatabase {
       id: id, seq: try appendToLog(.supervisionMeasure(.init(id: id, body: measure)), db: db))
   }
 
-  /// Checks what only the database knows (the institution, the action) and appends the finding;
-  /// an institution's finding takes the institution's region, which must lie within the one given.
+  /// Checks what only the database knows (the institution, the action) and appends the finding.
   func appendFinding(_ finding: FindingRecord, name: FieldNamer, db: Database) throws -> Recorded {
+    let finding = try checkedFinding(finding, name: name, db: db)
+    let id = try LedgerWriter.nextID("F", table: "findings", db: db)
+    return Recorded(id: id, seq: try appendToLog(.findingAdded(.init(id: id, body: finding)), db: db))
+  }
+
+  /// The finding as it will be recorded: an institution's finding takes the institution's region,
+  /// which must lie within the one given; the action it names must be recorded.
+  func checkedFinding(_ finding: FindingRecord, name: FieldNamer, db: Database) throws -> FindingRecord {
     var finding = finding
     if let uscc = finding.institution {
       let region = try requireInstitution(uscc, db: db, field: name("institution")).region
@@ -172,13 +226,26 @@ extension AppDatabase {
           "\(name("inspection")) \(Rejection.quote(inspection)) is not a recorded supervision action")
       }
     }
-    let id = try LedgerWriter.nextID("F", table: "findings", db: db)
-    return Recorded(id: id, seq: try appendToLog(.findingAdded(.init(id: id, body: finding)), db: db))
+    return finding
   }
 
   func appendComplaint(
     _ complaint: ComplaintRecord, resolution: ComplaintResolution?, name: FieldNamer, db: Database
   ) throws -> Recorded {
+    let complaint = try checkedComplaint(complaint, name: name, db: db)
+    // K (投诉): C is the courses' prefix.
+    let id = try LedgerWriter.nextID("K", table: "complaints", db: db)
+    var seq = try appendToLog(.complaintFiled(.init(id: id, body: complaint)), db: db)
+    if let resolution {
+      seq = try appendToLog(.complaintResolved(.init(id: id, body: resolution)), db: db)
+    }
+    return Recorded(id: id, seq: seq)
+  }
+
+  /// The complaint as it will be recorded: an institution's takes its region; a parent must be registered.
+  func checkedComplaint(_ complaint: ComplaintRecord, name: FieldNamer, db: Database) throws
+    -> ComplaintRecord
+  {
     var complaint = complaint
     if let uscc = complaint.institution {
       complaint.region = try requireInstitution(uscc, db: db, field: name("institution")).region
@@ -190,13 +257,7 @@ extension AppDatabase {
       throw Rejection(
         "parent_unknown", "\(name("parent")) \(Rejection.quote(parent)) is not a registered parent")
     }
-    // K (投诉): C is the courses' prefix.
-    let id = try LedgerWriter.nextID("K", table: "complaints", db: db)
-    var seq = try appendToLog(.complaintFiled(.init(id: id, body: complaint)), db: db)
-    if let resolution {
-      seq = try appendToLog(.complaintResolved(.init(id: id, body: resolution)), db: db)
-    }
-    return Recorded(id: id, seq: seq)
+    return complaint
   }
 
   func requireInstitution(_ uscc: String, db: Database, field: String) throws -> InstitutionRow {

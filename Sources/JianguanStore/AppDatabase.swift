@@ -80,7 +80,7 @@ public final class AppDatabase: Sendable {
         "key file \(Rejection.quote(keyPath)) already exists; remove it or choose another --db")
     }
     let regionRecord = try reference.regions.validateCurrent(region, field: "region")
-    let authorityText = try TextField.validate(authority, field: "authority", maxLength: 100)
+    let authorityText = try TextField.validateForLedger(authority, field: "authority", maxLength: 100)
     let origin = try origin.map(validateOrigin) ?? "jianguan.\(regionRecord.code).example/ledger"
     let vault = try PersonalDataVault.create(at: keyPath)
     let writer: DatabaseQueue

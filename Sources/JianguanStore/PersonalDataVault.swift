@@ -44,10 +44,13 @@ struct PersonalDataVault: Sendable {
     HMACSHA256.mac(key: try requireKey(), message: Array("jianguan \(purpose)".utf8))
   }
 
-  /// The keyed commitment of an ID number, as hex.
-  func commitment(idNumber: String) throws -> String {
-    Hex.encode(
-      HMACSHA256.mac(key: try derivedKey("commitment"), message: Array("resident-id\n\(idNumber)".utf8)))
+  /// The keyed commitment of an ID number, as hex. The first registration of a number is
+  /// `generation` 1; a registration after every earlier one was erased takes the next generation,
+  /// HMAC(key, "resident-id\n" ‖ ID ‖ "\n" ‖ generation), so that each commitment in the log names
+  /// one registration and an erased one never joins the new one's data.
+  func commitment(idNumber: String, generation: Int = 1) throws -> String {
+    let message = generation == 1 ? "resident-id\n\(idNumber)" : "resident-id\n\(idNumber)\n\(generation)"
+    return Hex.encode(HMACSHA256.mac(key: try derivedKey("commitment"), message: Array(message.utf8)))
   }
 
   /// Seals personal data: nonce ‖ ciphertext ‖ tag, bound to the commitment.

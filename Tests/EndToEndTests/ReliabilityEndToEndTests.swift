@@ -247,12 +247,21 @@ import Testing
     #expect(try cli.run(["audit"]).status == 0)
     #expect(try cli.run(["parent", "show", "P1"]).stdout.contains("(key file missing)"))
     try FileManager.default.moveItem(atPath: key + ".away", toPath: key)
-    let erased = try cli.run(["parent", "erase", "P1"])
+    // Without a reason or the confirmation flag: one sentence, exit 1, nothing written.
+    let unconfirmed = try cli.run(["parent", "erase", "P1", "--reason", "家长申请删除"])
+    #expect(unconfirmed.status == 1 && unconfirmed.stderr.contains("--yes-erase"))
+    let unexplained = try cli.run(["parent", "erase", "P1", "--yes-erase"])
+    #expect(unexplained.status == 1 && unexplained.stderr.contains("reason"))
+    for refused in [unconfirmed, unexplained] {
+      #expect(refused.stderr.split(separator: "\n").count == 1 && refused.stdout.isEmpty)
+    }
+    #expect(try count(cli, "SELECT COUNT(*) FROM ledger WHERE kind = 'parent.erased'") == 0)
+    let erased = try cli.run(["parent", "erase", "P1", "--reason", "家长申请删除", "--yes-erase"])
     #expect(erased.status == 0, "\(erased.stderr)")
     let shown = try cli.run(["parent", "show", "P1"]).stdout
     #expect(shown.contains("(erased)") && !shown.contains("家长1") && !shown.contains("学生1"))
     #expect(try cli.run(["audit"]).status == 0)
-    #expect(try cli.run(["parent", "erase", "P1"]).status == 1)
+    #expect(try cli.run(["parent", "erase", "P1", "--reason", "再次", "--yes-erase"]).status == 1)
     #expect(try count(cli, "SELECT COUNT(*) FROM ledger WHERE kind = 'parent.erased'") == 1)
   }
 

@@ -82,6 +82,11 @@ import Testing
     #expect((object?["provinces"] as? [String])?.first == "150000")
     #expect(object?["items"] as? Int == 18)
     #expect(try workspace.entries() == 19 + CLI.calendarEntries)
+    // The same file again adds nothing (issue 14.9).
+    let again = try workspace.run(["import", "supervision", Self.seedFile])
+    #expect(again.status == 0 && again.stdout.hasPrefix("imported nothing from"), "\(again.stderr)")
+    #expect(try workspace.entries() == 19 + CLI.calendarEntries)
+    #expect(try workspace.run(["report", "bulletin"] + Self.headerOptions).stdout == golden)
   }
 
   @Test func aMalformedBatchIsRefusedWithItsPositionAndWritesNothing() throws {

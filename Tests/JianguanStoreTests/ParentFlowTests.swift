@@ -215,6 +215,23 @@ import Testing
     #expect(try fixture.database.audit().ok)
   }
 
+  /// Issue 14.8: closing after a refusal was escalated agrees the escalated application with basis
+  /// `closure`; the audit's replay accepted `closure` only for open ones and rejected the ledger.
+  @Test func closingAfterAnEscalationExecutesTheEscalatedApplicationAndTheAuditPasses() throws {
+    let (fixture, uscc, enrollment) = try enrolled(hours: "10", amount: "1000")
+    let database = fixture.database
+    let monday = Self.at("2026-03-09T19:00")
+    _ = try database.createRefundRequest(enrollment: enrollment, hours: "3", reason: "搬家", now: monday)
+    _ = try database.answerRefundRequest("RA1", agree: false, reason: "已开课", today: monday.date)
+    _ = try database.escalateRefundRequest("RA1", reason: "机构拒绝", today: monday.date)
+    _ = try database.closeInstitution(uscc: uscc, reason: "注销", bankRefPrefix: "CLOSE")
+    let request = try database.refundRequest("RA1")
+    #expect(request.status == "agreed" && request.basis == "closure" && request.refund == "R1")
+    #expect(try database.balance(.enrollment(enrollment)).refundedFen == 100_000)
+    let audit = try database.audit()
+    #expect(audit.ok, "\(audit.faults)")
+  }
+
   @Test func ratingsOncePerEnrollmentAfterAConfirmedLessonAndTheReport() throws {
     let fixture = try StoreFixture()
     let (uscc, classID) = try fixture.openClass()

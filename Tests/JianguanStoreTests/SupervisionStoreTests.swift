@@ -68,6 +68,7 @@ import Testing
   @Test func importingTheSeedFileRecordsOneEntryPerRecordAndSumsItsFigures() throws {
     let database = try Self.database()
     let recorded = try database.importSupervision(Self.seedFile(), file: "seed.json", today: Self.day)
+      .recorded
     #expect(recorded.count == 18)
     let first = 2 + StoreFixture.calendarEntries
     #expect(recorded.map(\.seq) == Array(first...(first + 17)))
@@ -91,6 +92,54 @@ import Testing
     let empty = try database.supervisionSummary(
       from: "2023-01-13", to: "2023-02-01", region: nil, today: Self.day)
     #expect(empty.actions == 0 && empty.personVisits == 0)
+  }
+
+  /// Issue 14.9: the same file imported twice adds nothing the second time; the bulletin and the
+  /// summary are those of one import.
+  @Test func importingTheSameFileTwiceAddsNothingTheSecondTime() throws {
+    let database = try Self.database()
+    _ = try database.importSupervision(Self.seedFile(), file: "seed.json", today: Self.day)
+    let size = try database.size()
+    var header = Bulletin.Header(date: Self.day, issuer: "“双减”工作专门协调机制办公室")
+    header.issue = 8
+    header.serial = 346
+    let bulletin = try database.bulletin(header).markdown()
+    let again = try database.importSupervision(Self.seedFile(), file: "seed.json", today: Self.day)
+    #expect(again.recorded.isEmpty && again.alreadyRecorded == 18)
+    #expect(try database.size() == size)
+    #expect(try database.bulletin(header).markdown() == bulletin)
+    let summary = try database.supervisionSummary(
+      from: "2023-01-01", to: "2023-01-31", region: nil, today: Self.day)
+    #expect(summary.actions == 9 && summary.personVisits == 128 + 246 + 420 + 10 + 520)
+    #expect(try database.audit().ok)
+  }
+
+  /// Identity is the content: two equal records in one file are two records (added, then skipped);
+  /// a record that differs in any field is a new one; a record typed by hand counts too.
+  @Test func equalRecordsCountAndADifferentRecordIsAdded() throws {
+    let database = try Self.database()
+    func file(_ summaries: [String]) -> [UInt8] {
+      let records = summaries.map {
+        #"{"type": "complaint", "date": "2023-01-10", "channel": "hotline", "region": "340104", "operatorName": "某培训点", "summary": "\#($0)"}"#
+      }
+      return Array(
+        #"{"format": "jianguan-supervision/1", "records": [\#(records.joined(separator: ","))]}"#.utf8)
+    }
+    let first = try database.importSupervision(file(["无证办学", "无证办学"]), file: "a.json", today: Self.day)
+    #expect(first.recorded.map(\.id) == ["K1", "K2"] && first.alreadyRecorded == 0)
+    let second = try database.importSupervision(
+      file(["无证办学", "无证办学", "无证办学", "夜间授课"]), file: "b.json", today: Self.day)
+    #expect(second.recorded.map(\.id) == ["K3", "K4"] && second.alreadyRecorded == 2)
+    var form = ComplaintForm()
+    form.date = "2023-01-10"
+    form.channel = "hotline"
+    form.region = "340104"
+    form.operatorName = "某培训点"
+    form.summary = "收费过高"
+    _ = try database.fileComplaint(form, today: Self.day)
+    let third = try database.importSupervision(file(["收费过高"]), file: "c.json", today: Self.day)
+    #expect(third.recorded.isEmpty && third.alreadyRecorded == 1)
+    #expect(try database.audit().ok)
   }
 
   @Test func theBulletinFromTheDatabaseEqualsTheGoldenFile() throws {

@@ -1,4 +1,5 @@
 import JianguanCore
+import JianguanCrypto
 
 /// A record of the core with the id the registry gave it, encoded flat: `{"id": "SA3", …the
 /// record's fields…}`. Used by every supervision entry.
@@ -68,5 +69,20 @@ extension Event {
     case "complaint.resolved": return .complaintResolved(try body(ComplaintResolved.self))
     default: return nil
     }
+  }
+}
+
+extension Event {
+  /// What makes a supervision record the same record again (`import supervision` adds nothing
+  /// for a record already in the ledger): SHA-256, hex, of the entry's canonical payload without
+  /// the `id` the registry gave it. Nil for entries that are not a record's first entry.
+  public var supervisionRecordDigest: String? {
+    switch self {
+    case .supervisionAction, .supervisionMeasure, .findingAdded, .complaintFiled: break
+    default: return nil
+    }
+    guard case .object(var members) = payload else { return nil }
+    members["id"] = nil
+    return Hex.encode(SHA256.hash(JSONValue.object(members).canonicalBytes))
   }
 }

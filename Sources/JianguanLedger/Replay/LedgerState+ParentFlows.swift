@@ -150,8 +150,8 @@ extension LedgerState {
       status: "open", basis: nil, refund: nil, lastSeq: seq)
   }
 
-  /// Which answers may follow which state: the institution, a deemed agreement and a closure
-  /// answer an open application; the regulator decides an escalated one.
+  /// Which answers may follow which state: the institution and a deemed agreement answer an open
+  /// application; the regulator decides an escalated one; a closure agrees either.
   mutating func applyRequestAnswer(
     _ id: String, basis: RefundRequestBasis, agreed: Bool, on: String, seq: Int64, fault: (String) -> Void
   ) {
@@ -160,8 +160,11 @@ extension LedgerState {
       fault("\(act) of unknown refund request \(id)")
       return
     }
-    let needed = basis == .regulator ? "escalated" : "open"
-    guard request.status == needed, agreed || (basis != .deemed && basis != .closure) else {
+    // A closure executes escalated applications too (README: "Closing an institution executes its
+    // open and escalated applications first").
+    let allowed: Set<String> =
+      basis == .regulator ? ["escalated"] : basis == .closure ? ["open", "escalated"] : ["open"]
+    guard allowed.contains(request.status), agreed || (basis != .deemed && basis != .closure) else {
       fault("\(act) (\(basis.rawValue)) of refund request \(id), which is \(request.status)")
       return
     }

@@ -177,6 +177,7 @@ struct DemoScript {
     clock.set("2026-04-11T10:00")
     let data = try Environment.dataText("supervision/2023-01-12.json")
     let imported = try database.importSupervision(Array(data.utf8), file: "2023-01-12.json", today: today)
+      .recorded
     print(
       "\nimported \(imported.count) supervision records of 2023-01-12 (seq \(imported.first!.seq)…\(imported.last!.seq))"
     )

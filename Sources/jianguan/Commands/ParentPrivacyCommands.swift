@@ -46,13 +46,16 @@ extension ParentCommand {
         "Erase a parent's and their children's personal data (right to erasure); the ledger keeps verifying.",
       discussion: """
         Removes the sealed names, ID numbers and phone numbers from the database and appends a \
-        parent.erased entry naming only the parent. The commitments, the money and the chain stay. \
+        parent.erased entry naming only the parent and the reason. The commitments, the money and \
+        the chain stay; the same ID number can then be registered again (a new commitment). \
         Backups made before the erasure still hold the sealed data: they are protected by the key file.
         """)
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The parent id (P1).") var parent: String
+    @Option(help: "Why the data is erased (recorded in the ledger; no names or numbers).") var reason: String?
+    @Flag(name: .customLong("yes-erase"), help: "Confirm: the erasure cannot be undone.") var yesErase = false
     func run() throws {
-      let recorded = try Environment.open(global).eraseParent(parent)
+      let recorded = try Environment.open(global).eraseParent(parent, reason: reason, confirmed: yesErase)
       Output(global).emit(
         Output.json(recorded),
         text:

@@ -253,7 +253,8 @@ extension ImportCommand {
     static let configuration = CommandConfiguration(
       commandName: "supervision",
       abstract:
-        "Import supervision records (format: docs/SUPERVISION.md); one entry per record, all or nothing.")
+        "Import supervision records (format: docs/SUPERVISION.md); one entry per record, all or nothing; records already recorded are not added again."
+    )
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The JSON file.") var file: String
 
@@ -262,13 +263,20 @@ extension ImportCommand {
         throw Rejection("import_file_unreadable", "file \(Rejection.quote(file)) cannot be read")
       }
       let name = URL(fileURLWithPath: file).lastPathComponent
-      let recorded = try Environment.open(global).importSupervision(
+      let imported = try Environment.open(global).importSupervision(
         Array(data), file: name, today: Environment.today())
+      let recorded = imported.recorded
+      let already =
+        imported.alreadyRecorded > 0 ? "; \(imported.alreadyRecorded) already recorded, not added again" : ""
       Output(global).emit(
-        .object(["file": .string(file), "entries": .array(recorded.map(Output.json))]),
-        text:
-          "imported \(recorded.count) records from \(file) at seq \(recorded.first!.seq)…\(recorded.last!.seq): "
-          + recorded.map(\.id).joined(separator: ", "))
+        .object([
+          "file": .string(file), "entries": .array(recorded.map(Output.json)),
+          "alreadyRecorded": .integer(Int64(imported.alreadyRecorded)),
+        ]),
+        text: recorded.isEmpty
+          ? "imported nothing from \(file): its \(imported.alreadyRecorded) records are already recorded"
+          : "imported \(recorded.count) records from \(file) at seq \(recorded.first!.seq)…\(recorded.last!.seq)\(already): "
+            + recorded.map(\.id).joined(separator: ", "))
     }
   }
 }
