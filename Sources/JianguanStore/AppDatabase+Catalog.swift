@@ -109,7 +109,8 @@ extension AppDatabase {
       let subject: String? = course["subject"]
       try ClassRules.check(
         schedule: schedule, delivery: Delivery(rawValue: course["delivery"])!, isSubject: subject != nil,
-        lessonMinutes: Int(course["lesson_minutes"] as Int64), policy: try ledgerPolicy(for: owner.region, db: db))
+        lessonMinutes: Int(course["lesson_minutes"] as Int64),
+        policy: try ledgerPolicy(for: owner.region, db: db))
       try RegistryRules.checkCapacity(
         capacity, classSize: ClassSize(rawValue: course["class_size"] as String? ?? "") ?? .from10To35)
       try ClassRules.checkSchoolCalendar(

@@ -123,9 +123,10 @@ import Testing
     var rows: [(Int64, String, Data)] = []
     for old in entries {
       let entry = Entry(
-        // The first venue and every entry after it a second later: still in time order, every hash changed.
-        seq: old.seq, time: old.seq >= checkpoint.size - 1 ? "2026-06-30T04:00:01Z" : old.time, kind: old.kind,
-        payload: old.payload,
+        // The first venue and every entry after it a second later: still in time order, every
+        // hash changed.
+        seq: old.seq, time: old.seq >= checkpoint.size - 1 ? "2026-06-30T04:00:01Z" : old.time,
+        kind: old.kind, payload: old.payload,
         previousHash: previous)
       previous = entry.hash
       _ = tree.append(entryBytes: entry.bytes)
