@@ -6,12 +6,12 @@ import JianguanCore
 /// loaded on first use: most commands (a payment, a lesson) need neither, and parsing them is
 /// most of a short command's start-up.
 public final class ReferenceData: @unchecked Sendable {
+  /// The policy book `init` loads into the ledger; the rules then apply the ledger's own
+  /// (`AppDatabase.ledgerPolicy`), never this file's.
   public let policies: PolicyBook
   private let lock = NSLock()
   private var loadedRegions: RegionTable?
   private var loadedCalendar: WorkingDayCalendar?
-  /// Policies already resolved, by region: an import asks for the same few regions a million times.
-  private var policyByRegion: [String: Policy] = [:]
   private let loadRegions: @Sendable () -> RegionTable
   private let loadCalendar: @Sendable () -> WorkingDayCalendar
 
@@ -47,16 +47,5 @@ public final class ReferenceData: @unchecked Sendable {
     let calendar = loadCalendar()
     loadedCalendar = calendar
     return calendar
-  }
-
-  /// The policy in force for a registered region (county, prefecture, province, then the
-  /// defaults). Registered regions are current GB/T 2260 codes, whose digits give the chain.
-  public func policy(for region: String) -> Policy {
-    lock.lock()
-    defer { lock.unlock() }
-    if let policy = policyByRegion[region] { return policy }
-    let policy = policies.policy(for: region, regions: nil)
-    policyByRegion[region] = policy
-    return policy
   }
 }
