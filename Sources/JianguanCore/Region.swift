@@ -27,3 +27,18 @@ public struct Region: Hashable, Sendable {
     self.parentCode = parentCode
   }
 }
+
+extension Region {
+  /// The digits every code inside `code` starts with (GB/T 2260): a province `XX0000` gives
+  /// `XX`, a prefecture `XXYY00` gives `XXYY`, a county itself.
+  public static func codePrefix(_ code: String) -> String {
+    if code.hasSuffix("0000") { return String(code.prefix(2)) }
+    if code.hasSuffix("00") { return String(code.prefix(4)) }
+    return code
+  }
+
+  /// Whether region `code` lies inside region `outer` (or is it).
+  public static func code(_ code: String, isInside outer: String) -> Bool {
+    code.hasPrefix(codePrefix(outer))
+  }
+}

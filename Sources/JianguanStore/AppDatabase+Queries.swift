@@ -93,11 +93,7 @@ extension AppDatabase {
   }
 
   /// "340100" → "3401", "340000" → "34", "340104" → "340104": the prefix shared by a region's codes.
-  static func regionPrefix(_ code: String) -> String {
-    if code.hasSuffix("0000") { return String(code.prefix(2)) }
-    if code.hasSuffix("00") { return String(code.prefix(4)) }
-    return code
-  }
+  static func regionPrefix(_ code: String) -> String { Region.codePrefix(code) }
 
   static func institutionSummary(_ row: Row) -> InstitutionSummary {
     InstitutionSummary(

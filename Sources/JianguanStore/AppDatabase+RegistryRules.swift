@@ -8,7 +8,7 @@ extension AppDatabase {
   /// An institution is registered with the bureau of its region: inside the genesis region.
   func requireInJurisdiction(region: String, db: Database) throws {
     let bureau = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'region'") ?? ""
-    guard region.hasPrefix(Self.regionPrefix(bureau)) else {
+    guard Region.code(region, isInside: bureau) else {
       throw Rejection(
         "region_outside_jurisdiction",
         "region \(Rejection.quote(region)) is outside this bureau's jurisdiction (\(bureau)); an institution registers with the bureau of its own region"

@@ -50,7 +50,8 @@ import Testing
         events.append(
           .venueAdded(VenueAdded(id: "V\(index + 1)", institution: uscc, address: "地址", areaM2: 100)))
         events.append(
-          .teacherAdded(TeacherAdded(id: "T\(index + 1)", institution: uscc, name: "老师", certificate: "c")))
+          .teacherAdded(
+            TeacherAdded(id: "T\(index + 1)", institution: uscc, name: "老师", certificate: "c\(index)")))
         events.append(
           .courseAdded(
             CourseAdded(

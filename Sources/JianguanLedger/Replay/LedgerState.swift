@@ -226,6 +226,7 @@ public struct LedgerState: Sendable {
   /// Contracts, refund applications and ratings (see `LedgerState+ParentFlows.swift`).
   public internal(set) var parentFlows = ParentFlowState()
   public internal(set) var transparency = TransparencyState()
+  var registry = RegistryUniqueness()
   /// The calendar and entry times (see `LedgerState+Timing.swift`).
   public var timing = TimingState()
 
@@ -301,12 +302,14 @@ public struct LedgerState: Sendable {
     case .genesis(let body):
       if seq != 1 { fault("a genesis entry may only be entry 1") }
       transparency.origin = body.origin
+      registry.bureauRegion = body.region
     case .policy(let body):
       applyPolicy(body, fault: fault)
     case .calendar(let body):
       applyCalendar(body, fault: fault)
     case .institutionRegistered(let body):
       if institutions[body.uscc] != nil { fault("institution \(body.uscc) is registered twice") }
+      checkInstitutionOnce(body, fault: fault)
       institutions[body.uscc] = InstitutionState(
         status: "active", region: body.region, hasEscrowAccount: !body.escrowAccount.isEmpty, lastSeq: seq)
       parentFlows.institutionTerms[body.uscc] = body
@@ -339,6 +342,7 @@ public struct LedgerState: Sendable {
       requireInstitution(body.institution, fault: fault)
     case .teacherAdded(let body):
       register(body.id, in: &teachers, value: body.institution, what: "teacher", fault: fault)
+      checkCertificateOnce(body, fault: fault)
       requireInstitution(body.institution, fault: fault)
     case .courseAdded(let body):
       register(body.id, in: &courses, value: body, what: "course", fault: fault)
