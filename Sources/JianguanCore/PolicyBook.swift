@@ -26,9 +26,9 @@ public struct PolicyBook: Sendable {
     self.overrides = [:]
   }
 
-  /// Parses the policy file's bytes.
-  public static func parse(json: [UInt8]) throws -> PolicyBook {
-    let root = try JSONValue.parse(json, file: "policy.json", code: "policy_json_invalid", maxBytes: maxBytes)
+  /// Parses the policy file's bytes; `file` is the name the refusals give it.
+  public static func parse(json: [UInt8], file: String = "policy.json") throws -> PolicyBook {
+    let root = try JSONValue.parse(json, file: file, code: "policy_json_invalid", maxBytes: maxBytes)
     guard case .object(let members) = root else {
       throw PolicyField.bad("file", "must be a JSON object")
     }

@@ -53,10 +53,11 @@ public struct WorkingDayCalendar: Sendable {
   private let holidays: [Int: String]
   private let workdays: [Int: String]
 
-  /// Reads `Data/calendar.csv` (format above), refusing malformed or out-of-order rows.
-  public init(csv: String) throws {
+  /// Reads `Data/calendar.csv` (format above), refusing malformed or out-of-order rows; `file` is
+  /// the name the refusals give it (the file a user imports).
+  public init(csv: String, file: String = "calendar.csv") throws {
     let code = "calendar_malformed"
-    let text = try CSVText(csv, file: "calendar.csv", code: code, maxBytes: Self.maxCSVBytes)
+    let text = try CSVText(csv, file: file, code: code, maxBytes: Self.maxCSVBytes)
     let directive = "covered-years:"
     let rangeLines = text.comments.filter { $0.hasPrefix(directive) }
     let bounds = rangeLines.first.map { line in
@@ -65,16 +66,16 @@ public struct WorkingDayCalendar: Sendable {
     guard rangeLines.count == 1, let bounds, bounds.count == 2, let first = bounds[0], let last = bounds[1],
       1 <= first, first <= last, last <= 9999
     else {
-      throw Rejection(code, "calendar.csv needs exactly one comment line \"# covered-years: YYYY-YYYY\"")
+      throw Rejection(code, "\(file) needs exactly one comment line \"# covered-years: YYYY-YYYY\"")
     }
     guard let header = text.rows.first, header.fields == ["date", "kind", "name"] else {
-      throw Rejection(code, "calendar.csv does not have the header date,kind,name")
+      throw Rejection(code, "\(file) does not have the header date,kind,name")
     }
     var holidays: [Int: String] = [:]
     var workdays: [Int: String] = [:]
     var previous: CalendarDate?
     for row in text.rows.dropFirst() {
-      let place = "calendar.csv line \(row.lineNumber)"
+      let place = "\(file) line \(row.lineNumber)"
       guard row.fields.count == 3, !row.fields[2].isEmpty,
         let date = try? CalendarDate.parse(row.fields[0], field: "date")
       else {

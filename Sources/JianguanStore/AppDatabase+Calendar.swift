@@ -7,8 +7,8 @@ extension AppDatabase {
   /// Loads the years of a calendar file (the format of `Data/calendar.csv`) into the ledger, one
   /// `calendar` entry per year, in one transaction. A year already loaded with the same days is
   /// counted as a repeat; with other days it is refused, and nothing is written.
-  public func importCalendar(csv: String) throws -> [Recorded] {
-    let calendar = try WorkingDayCalendar(csv: csv)
+  public func importCalendar(csv: String, file: String = "calendar.csv") throws -> [Recorded] {
+    let calendar = try WorkingDayCalendar(csv: csv, file: file)
     return try write { db in
       var recorded: [Recorded] = []
       for year in calendar.years {

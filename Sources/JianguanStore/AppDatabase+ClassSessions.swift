@@ -16,6 +16,11 @@ extension AppDatabase {
   /// The most students `--absent` may name.
   static let absentStudentsMax = 500
 
+  /// The refusals of a session's lesson that concern one student's enrollment, not the class.
+  static let studentRefusalCodes: Set<String> = [
+    "lesson_exists_with_different_hours", "lesson_before_payment", "lesson_hours_exceed_remaining",
+  ]
+
   /// Records one class session: a lesson of `hours` for every student holding hours in the class,
   /// except those `absent`, in one transaction. One refused lesson refuses the whole session.
   public func recordClassSession(
@@ -110,6 +115,12 @@ extension AppDatabase {
             ParsedLesson(enrollment: enrollment, hours: session.hours, taught: session.taught), db: db))
         enrollments.append(enrollment)
       } catch let rejection as Rejection {
+        // Only a refusal about this student's enrollment is helped by marking them absent; a rule
+        // of the class (its slots, term, time rules, calendar, institution) refuses every student.
+        guard Self.studentRefusalCodes.contains(rejection.code) else {
+          throw Rejection(
+            rejection.code, "class \(session.classID): \(rejection.message); nothing was recorded")
+        }
         throw Rejection(
           rejection.code,
           "class \(session.classID), enrollment \(enrollment) of student \(student): \(rejection.message); nothing was recorded (mark the student --absent to record the others)"

@@ -83,7 +83,7 @@ extension AppDatabase {
     guard header.fields == kind.columns || hasRefusalColumn else {
       throw Rejection(
         "import_header_wrong",
-        "line 1: the header is \(Rejection.quote(header.fields.joined(separator: ","))); a \(kind.rawValue) file starts with \(kind.columns.joined(separator: ","))"
+        "line 1: the header is \(Rejection.quote(header.fields.joined(separator: ","))); \(kind.rawValue) files start with \(kind.columns.joined(separator: ","))"
       )
     }
     do {
@@ -132,7 +132,7 @@ extension AppDatabase {
     guard fields.count == kind.columns.count else {
       throw Rejection(
         "import_row_width",
-        "the row has \(fields.count) fields; a \(kind.rawValue) row has \(kind.columns.count)")
+        "the row has \(fields.count) fields; \(kind.rawValue) rows have \(kind.columns.count)")
     }
     switch kind {
     case .payments:

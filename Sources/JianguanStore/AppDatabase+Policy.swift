@@ -7,8 +7,8 @@ extension AppDatabase {
   /// Loads a policy book (the text of a file shaped like `Data/policy.json`) into the ledger as a
   /// `policy` entry; from then on every rule applies it. The same text as the book in force is a
   /// repeat and writes nothing.
-  public func importPolicy(document: String) throws -> Recorded {
-    _ = try PolicyBook.parse(json: Array(document.utf8))
+  public func importPolicy(document: String, file: String = "policy.json") throws -> Recorded {
+    _ = try PolicyBook.parse(json: Array(document.utf8), file: file)
     return try write { db in try loadPolicy(document: document, db: db) }
   }
 

@@ -32,7 +32,7 @@ struct CalendarCommand: ParsableCommand {
           "file \(Rejection.quote(file)) cannot be read as UTF-8 text of at most \(WorkingDayCalendar.maxCSVBytes) bytes"
         )
       }
-      let recorded = try Environment.open(global).importCalendar(csv: text)
+      let recorded = try Environment.open(global).importCalendar(csv: text, file: file)
       Output(global).emit(
         .object(["file": .string(file), "years": .array(recorded.map(Output.json))]),
         text: recorded.map { year in

@@ -29,7 +29,7 @@ struct PolicyCommand: ParsableCommand {
           "file \(Rejection.quote(file)) cannot be read as UTF-8 text of at most \(PolicyBook.maxBytes) bytes"
         )
       }
-      let recorded = try Environment.open(global).importPolicy(document: text)
+      let recorded = try Environment.open(global).importPolicy(document: text, file: file)
       Output(global).emit(
         recorded, what: "policy book", sameAs: "same text as the policy book in force")
     }

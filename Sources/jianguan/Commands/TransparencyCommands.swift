@@ -31,11 +31,26 @@ enum TextFile {
   }
 
   static func signer(_ path: String) throws -> NoteSigner {
-    try NoteSigner(privateKeyText: readKeyLine(path, field: "key"))
+    let text = try readKeyLine(path, field: "key")
+    guard text.hasPrefix(privateKeyPrefix) else {
+      throw Rejection(
+        "key_not_private",
+        "key \(Rejection.quote(path)) is not a private key (it does not start with \(privateKeyPrefix)); give the file `key generate --out` wrote, not its .pub"
+      )
+    }
+    return try NoteSigner(privateKeyText: text)
   }
   static func verifier(_ path: String) throws -> NoteVerifier {
-    try NoteVerifier(verifierKeyText: readKeyLine(path, field: "pub"))
+    let text = try readKeyLine(path, field: "pub")
+    guard !text.hasPrefix(privateKeyPrefix) else {
+      throw Rejection(
+        "pub_is_private_key",
+        "pub \(Rejection.quote(path)) is a private key; give the public key file `key generate` wrote beside it (.pub)"
+      )
+    }
+    return try NoteVerifier(verifierKeyText: text)
   }
+  private static let privateKeyPrefix = "PRIVATE+KEY+"
 }
 
 struct KeyCommand: ParsableCommand {

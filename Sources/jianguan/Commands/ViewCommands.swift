@@ -90,7 +90,9 @@ enum ViewText {
   }
 
   static func page(_ page: ViewPage, kind: ViewKind) -> String {
-    guard let first = page.records.first else { return "no \(kind.rawValue) match" }
+    guard let first = page.records.first else {
+      return "no \(kind == .refundRequests ? "refund requests" : kind.rawValue) match"
+    }
     var text = Output.table(first.fields.map { header($0.name) }, page.records.map { $0.fields.map(cell) })
     if let next = page.next { text += "\nmore remain: run again with --after \(next)" }
     return text
