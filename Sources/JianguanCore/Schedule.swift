@@ -143,13 +143,14 @@ public struct Schedule: Hashable, Sendable, CustomStringConvertible {
   }
 }
 
-extension String {
-  /// The text without leading and trailing ASCII spaces.
+extension StringProtocol {
+  /// Without leading and trailing spaces; by index, not by reversing the characters twice (a
+  /// payment parses its class's schedule, and this was a seventh of an import).
   fileprivate var trimmingSpaces: String {
-    String(drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
+    var start = startIndex
+    var end = endIndex
+    while start < end, self[start] == " " { start = index(after: start) }
+    while end > start, self[index(before: end)] == " " { end = index(before: end) }
+    return String(self[start..<end])
   }
-}
-
-extension Substring {
-  fileprivate var trimmingSpaces: String { String(self).trimmingSpaces }
 }

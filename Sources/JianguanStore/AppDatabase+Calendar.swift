@@ -97,3 +97,20 @@ final class LedgerCache<Value>: @unchecked Sendable {
     cached = value
   }
 }
+
+/// Class schedules parsed once per text: every payment and lesson reads its class's schedule,
+/// and a city has a few thousand classes against millions of payments.
+final class ScheduleCache: @unchecked Sendable {
+  private let lock = NSLock()
+  private var parsed: [String: Schedule] = [:]
+
+  func schedule(_ text: String) throws -> Schedule {
+    lock.lock()
+    defer { lock.unlock() }
+    if let schedule = parsed[text] { return schedule }
+    let schedule = try Schedule.parse(text, field: "schedule")
+    if parsed.count >= 100_000 { parsed.removeAll(keepingCapacity: true) }
+    parsed[text] = schedule
+    return schedule
+  }
+}

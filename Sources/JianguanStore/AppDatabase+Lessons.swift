@@ -72,7 +72,7 @@ extension AppDatabase {
       FROM classes c JOIN courses k ON k.id = c.course WHERE c.id = ?
       """, [row["class"] as String])!
     let terms = LessonRules.ClassTerms(
-      schedule: try Schedule.parse(klass["schedule"], field: "schedule"),
+      schedule: try schedules.schedule(klass["schedule"]),
       starts: try CalendarDate.parse(klass["starts"], field: "starts"),
       ends: try CalendarDate.parse(klass["ends"], field: "ends"),
       delivery: try Delivery.parse(klass["delivery"], field: "delivery"),

@@ -230,7 +230,7 @@ extension AppDatabase {
     let latestEnd = paidOn.adding(months: policy.maxMonthsPerCharge)
     guard
       let lastDay = ChargeRules.lastCoveredDay(
-        schedule: try Schedule.parse(klass.schedule, field: "schedule"),
+        schedule: try schedules.schedule(klass.schedule),
         lessonMinutes: Int(klass.lessonMinutes),
         from: max(paidOn, starts), ends: ends, hoursAhead: heldInAll, hours: p.hours),
       lastDay > latestEnd

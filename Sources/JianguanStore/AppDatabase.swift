@@ -20,6 +20,7 @@ public final class AppDatabase: Sendable {
   /// The working-day calendar of the ledger, as last read (`ledgerCalendar`).
   let calendarCache = LedgerCache<WorkingDayCalendar>()
   let policyCache = LedgerCache<LedgerPolicy>()
+  let schedules = ScheduleCache()
 
   /// Whose database this is, and the checkpoint origin line.
   public struct Identity: Sendable {

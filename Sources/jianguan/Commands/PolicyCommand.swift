@@ -31,7 +31,10 @@ struct PolicyCommand: ParsableCommand {
       }
       let recorded = try Environment.open(global).importPolicy(document: text, file: file)
       Output(global).emit(
-        recorded, what: "policy book", sameAs: "same text as the policy book in force")
+        Output.json(recorded),
+        text: recorded.repeated
+          ? "the policy book in force since seq \(recorded.seq) has the same text; nothing new written"
+          : "policy book loaded at seq \(recorded.seq); the rules apply it from now on")
     }
   }
 
