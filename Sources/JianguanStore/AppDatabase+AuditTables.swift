@@ -6,8 +6,8 @@ import JianguanLedger
 /// The audit's check of every table: the tables are rebuilt from the log by the projectors the
 /// write path runs, into a scratch database made by the same migrations, and compared with the
 /// stored ones column by column and row by row; so is the schema itself (a dropped trigger or
-/// CHECK constraint is a fault). What no entry determines (the log itself, its Merkle hashes,
-/// sealed personal data, signed checkpoints) is checked apart.
+/// CHECK constraint is a fault). What the projectors do not write (the log itself, its Merkle
+/// hashes, sealed personal data) is checked apart.
 extension AppDatabase {
   /// Tables the rebuild does not write, each checked on its own terms elsewhere in the audit.
   static let tablesCheckedApart: Set<String> = ["ledger", "merkle_hashes", "persons"]

@@ -3,8 +3,9 @@ import GRDB
 import JianguanCore
 import JianguanLedger
 
-/// Updates the projection tables for one event, in the transaction of its append. The audit
-/// rebuilds the same state by replaying the log (`LedgerState`) and compares.
+/// Updates the projection tables for one event, in the transaction of its append. The audit runs
+/// every entry through it again into a scratch database and compares every table
+/// (`AppDatabase+AuditTables`), and replays the log (`LedgerState`) against the rules.
 enum Projector {
   /// Projects the event of entry `seq`, whose time is `time` (`YYYY-MM-DDTHH:MM:SSZ`).
   static func apply(_ event: Event, seq: Int64, time: String, db: Database) throws {
