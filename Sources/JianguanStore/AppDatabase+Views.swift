@@ -94,19 +94,13 @@ extension AppDatabase {
         "class", allowed: kind == .enrollments || ofEnrollment.contains(kind), "\(column) = ?", classID)
     }
     if let parent = filter.parent {
-      _ = try Self.validateID(parent, field: "parent", prefix: "P")
-      guard try db.value("SELECT 1 FROM parents WHERE id = ?", [parent]) as Int64? != nil else {
-        throw Rejection("parent_unknown", "parent \(Rejection.quote(parent)) does not exist")
-      }
+      try requireRow(noun: "parent", prefix: "P", table: "parents", parent, db: db)
       let column = kind == .enrollments ? "x.parent" : "e.parent"
       try narrow(
         "parent", allowed: kind == .enrollments || ofEnrollment.contains(kind), "\(column) = ?", parent)
     }
     if let student = filter.student {
-      _ = try Self.validateID(student, field: "student", prefix: "S")
-      guard try db.value("SELECT 1 FROM students WHERE id = ?", [student]) as Int64? != nil else {
-        throw Rejection("student_unknown", "student \(Rejection.quote(student)) does not exist")
-      }
+      try requireRow(noun: "student", prefix: "S", table: "students", student, db: db)
       let column = kind == .enrollments ? "x.student" : "e.student"
       try narrow(
         "student", allowed: kind == .enrollments || ofEnrollment.contains(kind), "\(column) = ?", student)
@@ -167,11 +161,16 @@ extension AppDatabase {
 
   /// Refuses an id that is malformed or names no record of `kind`.
   func requireRow(_ kind: ViewKind, _ id: String, db: Database) throws {
-    _ = try Self.validateID(id, field: kind.noun, prefix: kind.idPrefix)
-    guard try db.value("SELECT 1 FROM \(kind.table) WHERE id = ?", [id]) as Int64? != nil else {
+    try requireRow(noun: kind.noun, prefix: kind.idPrefix, table: kind.table, id, db: db)
+  }
+
+  /// `id` is well formed and names a row of `table`, or one sentence says which it is not.
+  func requireRow(noun: String, prefix: String, table: String, _ id: String, db: Database) throws {
+    _ = try Self.validateID(id, field: noun, prefix: prefix)
+    guard try db.value("SELECT 1 FROM \(table) WHERE id = ?", [id]) as Int64? != nil else {
       throw Rejection(
-        "\(kind.noun.replacingOccurrences(of: " ", with: "_"))_unknown",
-        "\(kind.noun) \(Rejection.quote(id)) does not exist")
+        "\(noun.replacingOccurrences(of: " ", with: "_"))_unknown",
+        "\(noun) \(Rejection.quote(id)) does not exist")
     }
   }
 
