@@ -83,6 +83,7 @@ let package = Package(
       dependencies: [
         "JianguanServer", "JianguanStore", "JianguanLedger", "JianguanCore",
         .product(name: "HummingbirdTesting", package: "hummingbird"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ]
     ),
     // Runs the built `jianguan` binary; depending on it makes `swift test` build it first.

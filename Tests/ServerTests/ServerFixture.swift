@@ -160,7 +160,9 @@ final class ServerFixture: @unchecked Sendable {
   }
 
   /// The application on this database, as `jianguan serve` builds it.
-  func application(options: ServerOptions = ServerOptions()) throws -> some ApplicationProtocol {
+  func application(
+    options: ServerOptions = ServerOptions(), onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+  ) throws -> some ApplicationProtocol {
     var options = options
     options.port = 0
     let reader = try AppDatabase.open(
@@ -169,7 +171,8 @@ final class ServerFixture: @unchecked Sendable {
       path: path, keyPath: path + ".key", reference: Self.reference, clock: clock.reading)
     var logger = Logger(label: "jianguan-test")
     logger.logLevel = .warning
-    return try JianguanService.application(reader: reader, writer: writer, options: options, logger: logger)
+    return try JianguanService.application(
+      reader: reader, writer: writer, options: options, logger: logger, onRunning: onRunning)
   }
 }
 
