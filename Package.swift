@@ -73,7 +73,7 @@ let package = Package(
     .testTarget(
       name: "EndToEndTests",
       dependencies: [
-        "jianguan", "JianguanLedger", "JianguanCore", "JianguanCrypto",
+        "jianguan", "JianguanLedger", "JianguanCore", "JianguanCrypto", "JianguanTestSupport",
         .product(name: "GRDB", package: "GRDB.swift"),
       ]
     ),
