@@ -140,3 +140,24 @@ import Testing
     }
   }
 }
+
+/// docs/PLAQUE-FORMAT.md's worked example verifies against the public key it prints.
+@Suite struct PlaqueFormatDocumentTests {
+  @Test func theWorkedExampleVerifies() throws {
+    let document = try String(
+      contentsOf: CLI.packageRoot.appendingPathComponent("docs/PLAQUE-FORMAT.md"), encoding: .utf8)
+    let example = try #require(
+      document.components(separatedBy: "```plaque\n").last?.components(separatedBy: "```").first)
+    let publicKey = try #require(
+      document.split(separator: "\n").first { $0.hasPrefix("jianguan.110000.example/ledger+") })
+    let cli = try CLI()
+    defer { cli.remove() }
+    try Data(example.utf8).write(to: cli.folder.appendingPathComponent("plaque.txt"))
+    try Data((publicKey + "\n").utf8).write(to: cli.folder.appendingPathComponent("bureau.key.pub"))
+    let verified = try cli.run(["plaque", "verify", "plaque.txt", "--pub", "bureau.key.pub"])
+    #expect(verified.status == 0, "\(verified.stderr)")
+    #expect(
+      verified.stdout.contains("uscc     52110101MJ4307919R") && verified.stdout.contains("size     201"))
+    #expect(document.contains("signed note, \(example.utf8.count) bytes"))
+  }
+}
