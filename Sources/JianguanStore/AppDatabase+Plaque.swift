@@ -11,7 +11,7 @@ extension AppDatabase {
   /// key verifies plaques and checkpoints alike.
   public func plaque(uscc: String, signer: NoteSigner) throws -> SignedPlaque {
     let origin = try identity().origin
-    let date = clock().date
+    let now = clock()
     let statement = try read { db -> PlaqueStatement in
       guard
         let row = try Row.fetchOne(
@@ -24,12 +24,20 @@ extension AppDatabase {
       guard let status = PlaqueStatement.Status(rawValue: institution.status) else {
         throw StoreIntegrityError("institution \(uscc) has status \(institution.status), which no rule sets")
       }
-      let size = try LedgerWriter.size(db)
+      let head = try LedgerWriter.readHead(db)
+      // As for a write: a statement of the log's state is never dated before the log's last entry.
+      guard LocalDateTime.utcTimestamp(unixSeconds: now.unixSeconds) >= head.time else {
+        throw Rejection(
+          "clock_before_last_entry",
+          "the clock says \(now), before the last entry (seq \(head.seq), dated \(head.time)): a plaque is never dated before the log it states; set the computer's clock (or JIANGUAN_NOW) to the present"
+        )
+      }
+      let size = head.seq
       return try PlaqueStatement(
         origin: origin, name: institution.name, uscc: institution.uscc,
         usccChecksumOverride: institution.checksumOverrideReason != nil, licence: institution.licence,
         escrowBank: institution.escrowBank, escrowAccount: institution.escrowAccount, status: status,
-        date: date, treeSize: size, rootHash: try MerkleStore(db: db).root(size: size))
+        date: now.date, treeSize: size, rootHash: try MerkleStore(db: db).root(size: size))
     }
     return try statement.signed(by: signer)
   }

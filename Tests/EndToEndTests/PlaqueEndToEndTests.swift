@@ -53,6 +53,14 @@ import Testing
           "must end in .html, .svg or .txt"
         ),
       ], digest: digest)
+    var earlier = cli
+    earlier.environment["JIANGUAN_NOW"] = "2026-06-30T11:59"
+    try Self.expectRefused(
+      earlier,
+      [
+        (["plaque", "issue", Self.active, "--key", "bureau.key", "--out", "p.html"], "before the last entry")
+      ],
+      digest: digest)
     // Issuing succeeds without writing to the log: a plaque is a signed view.
     let issued = try cli.run(["plaque", "issue", Self.active, "--key", "bureau.key", "--out", "p.html"])
     #expect(
