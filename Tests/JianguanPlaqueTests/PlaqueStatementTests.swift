@@ -73,13 +73,12 @@ struct PlaqueStatementTests {
         == "plaque_extra_newline")
   }
 
-  /// A text signed by the right key is still refused when a field breaks its rule: the signature
-  /// vouches for who wrote it, the parse for what it can mean.
-  @Test func everyFieldIsCheckedEvenUnderAValidSignature() throws {
-    let text = try PlaqueFixtures.statement().format()
+  /// Changes that break one field's rule (or the layout) of the fixture statement: the text
+  /// replaced, its replacement and the refusal's code.
+  static func brokenFields() throws -> [(String, String, String)] {
     let uscc = PlaqueFixtures.uscc(1)
     let wrongCheck = String(uscc.dropLast()) + (uscc.last == "0" ? "1" : "0")
-    let cases: [(String, String, String)] = [
+    return [
       ("jianguan plaque v1\n", "jianguan plaque v2\n", "plaque_format_unknown"),
       ("uscc \(uscc)", "uscc \(wrongCheck)", "uscc_bad_check_character"),
       ("uscc \(uscc)", "uscc \(uscc) checksum-override", "plaque_uscc_override_not_needed"),
@@ -96,6 +95,13 @@ struct PlaqueStatementTests {
       ("size 1234\n", "", "plaque_line_count"),
       ("date 2026-06-30\n", "date 2026-06-30\nextra x\n", "plaque_line_count"),
     ]
+  }
+
+  /// A text signed by the right key is still refused when a field breaks its rule: the signature
+  /// vouches for who wrote it, the parse for what it can mean.
+  @Test func everyFieldIsCheckedEvenUnderAValidSignature() throws {
+    let text = try PlaqueFixtures.statement().format()
+    let cases = try Self.brokenFields()
     for (old, new, code) in cases {
       let changed = text.replacingOccurrences(of: old, with: new)
       #expect(changed != text, "\(old)")
