@@ -46,13 +46,23 @@ public enum PageStyle {
     .plaque footer { margin-top: 14px; font-size: 0.75em; color: #666; text-align: center; }
     """
 
-  /// Printing: the page's paper size (A5, the plaque alone), no background, no shadow.
+  /// Printing: the plaque alone on one A5 sheet (a long name and bank included), no background.
   public static let print = """
-    @page { size: A5 portrait; margin: 8mm; }
+    @page { size: A5 portrait; margin: 7mm; }
     @media print {
-      body { background: #fff; padding: 0; font-size: 11pt; }
-      .plaque { max-width: none; border-width: 1.5pt; page-break-inside: avoid; }
-      .plaque .qr { max-width: 80mm; }
+      body { background: #fff; padding: 0; font-size: 9.5pt; line-height: 1.45; }
+      .plaque { max-width: none; border-width: 1.5pt; padding: 5mm 7mm; break-inside: avoid; }
+      .plaque header { padding-bottom: 2mm; margin-bottom: 3mm; }
+      .plaque .kicker { font-size: 10pt; }
+      .plaque h1 { font-size: 20pt; }
+      .plaque .institution { font-size: 13pt; margin-bottom: 2mm; }
+      .plaque .status { font-size: 11pt; padding: 1.5mm; margin-bottom: 3mm;
+        -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+      dl { gap: 0 4mm; }
+      .plaque .qr { max-width: 58mm; margin-top: 2mm; }
+      .plaque .qr figcaption { font-size: 8pt; margin-top: 1mm; }
+      .plaque footer { margin-top: 2mm; font-size: 6.5pt; }
+      .plaque footer p { margin: 0.5mm 0; }
       a { color: inherit; text-decoration: none; }
     }
     """

@@ -136,6 +136,45 @@ import Testing
     #expect(dom.contains("校外培训机构资金监管") && !dom.contains("<script"))
   }
 
+  /// Printed (the print stylesheet), the plaque of the longest name and bank the registry takes
+  /// is one A5 page, and its QR code, scanned from the page at 300 dpi, is the signed statement.
+  @Test(
+    .enabled(if: ExternalTool.chromium != nil, "chromium is not installed"),
+    .enabled(if: ExternalTool.zbarimg != nil, "zbarimg (Debian zbar-tools) is not installed"),
+    .enabled(
+      if: ExternalTool.pdftoppm != nil, "pdfinfo and pdftoppm (Debian poppler-utils) are not installed"))
+  func thePrintedPlaqueIsOneA5PageWhoseCodeReadsBack() throws {
+    let cli = try Self.bureau()
+    defer { cli.remove() }
+    let uscc = "52110108MJ0009991C"
+    let longest = String(repeating: "北京市海淀区青少年艺术体育科技综合培训学校", count: 5).prefix(100)
+    let bank = String(repeating: "中国工商银行股份有限公司北京海淀支行营业部", count: 5).prefix(100)
+    let registered = try cli.run([
+      "institution", "register", "--uscc", uscc, "--name", String(longest), "--region", "110108",
+      "--kind", "non-subject", "--category", "体育", "--license", "教民11010870009991234567号",
+      "--license-expires", "2028-01-01", "--escrow-bank", String(bank),
+      "--escrow-account", "62170000-0001-0000-9999-12345678",
+    ])
+    #expect(registered.status == 0, "\(registered.stderr)")
+    _ = try cli.run(["checkpoint", "sign", "--key", "bureau.key"])
+    let statement = try cli.run(["plaque", "issue", uscc, "--key", "bureau.key"]).stdout
+    #expect(statement.utf8.count > 900, "the longest fields make a large code")
+    #expect(
+      try cli.run(["plaque", "issue", uscc, "--key", "bureau.key", "--out", "plaque.html"]).status == 0)
+    let pdf = cli.folder.appendingPathComponent("plaque.pdf")
+    let profile = cli.folder.appendingPathComponent("chromium-profile")
+    #expect(
+      try ExternalTool.printToPDF(
+        cli.folder.appendingPathComponent("plaque.html"), pdf: pdf, profile: profile))
+    let info = String(decoding: try ExternalTool.run(ExternalTool.pdfinfo!, [pdf.path]).stdout, as: UTF8.self)
+    #expect(info.contains("Pages:           1") && info.contains("(A5)"), "\(info)")
+    let scan = cli.folder.appendingPathComponent("scan")
+    #expect(
+      try ExternalTool.run(ExternalTool.pdftoppm!, ["-r", "300", "-png", pdf.path, scan.path]).status == 0)
+    let decoded = try ExternalTool.decodeQR(cli.folder.appendingPathComponent("scan-1.png"))
+    #expect(decoded.map { String(decoding: $0, as: UTF8.self) } == statement)
+  }
+
   static func expectRefused(_ cli: CLI, _ cases: [([String], String)], digest: String) throws {
     for (arguments, sentence) in cases {
       let result = try cli.run(arguments)

@@ -9,6 +9,9 @@ public enum ExternalTool {
 
   public static let zbarimg = path("zbarimg")
   public static let chromium = path("chromium") ?? path("chromium-browser")
+  /// poppler-utils' pdfinfo and pdftoppm.
+  public static let pdfinfo = path("pdfinfo")
+  public static let pdftoppm = path("pdftoppm")
 
   /// Renders `page` with headless Chromium at `width` × `height` CSS pixels into `png`; its
   /// profile lives in `profile`, so nothing is written outside the test's folder.
@@ -23,6 +26,12 @@ public enum ExternalTool {
   public static func dumpDOM(_ page: URL, profile: URL) throws -> String {
     let output = try run(chromium!, chromiumFlags(profile) + ["--dump-dom", page.absoluteString])
     return String(decoding: output.stdout, as: UTF8.self)
+  }
+
+  /// The page printed by Chromium to `pdf` (its print stylesheet, no header or footer).
+  public static func printToPDF(_ page: URL, pdf: URL, profile: URL) throws -> Bool {
+    let flags = ["--no-pdf-header-footer", "--print-to-pdf=\(pdf.path)", page.absoluteString]
+    return try run(chromium!, chromiumFlags(profile) + flags).status == 0
   }
 
   static func chromiumFlags(_ profile: URL) -> [String] {
