@@ -27,6 +27,12 @@ let package = Package(
       providers: [.apt(["libssl-dev"])]
     ),
     .target(name: "JianguanCrypto", dependencies: ["COpenSSL"]),
+    // The system libqrencode: QR code symbols for the compliance plaque. Only JianguanPlaque imports it.
+    .systemLibrary(
+      name: "CQREncode",
+      pkgConfig: "libqrencode",
+      providers: [.apt(["libqrencode-dev"])]
+    ),
     // Pure domain core: money, identifiers, policy, calendar, schedules. No I/O.
     .target(name: "JianguanCore"),
     // Entry encoding, hash chain, replay, Merkle tree, checkpoints. No SQL.
@@ -55,10 +61,13 @@ let package = Package(
         .product(name: "Prometheus", package: "swift-prometheus"),
       ]
     ),
+    // The compliance plaque (合规码牌): the QR code of a signed statement, as SVG and a printable page.
+    .target(name: "JianguanPlaque", dependencies: ["JianguanCore", "JianguanLedger", "CQREncode"]),
     .executableTarget(
       name: "jianguan",
       dependencies: [
-        "JianguanCore", "JianguanLedger", "JianguanStore", "JianguanCrypto", "JianguanServer",
+        "JianguanCore", "JianguanLedger", "JianguanStore", "JianguanCrypto", "JianguanPlaque",
+        "JianguanServer",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -79,6 +88,9 @@ let package = Package(
       ]
     ),
     .testTarget(
+      name: "JianguanPlaqueTests",
+      dependencies: ["JianguanPlaque", "JianguanLedger", "JianguanCore", "JianguanCrypto", "JianguanTestSupport"]),
+    .testTarget(
       name: "ServerTests",
       dependencies: [
         "JianguanServer", "JianguanStore", "JianguanLedger", "JianguanCore",
@@ -90,7 +102,7 @@ let package = Package(
     .testTarget(
       name: "EndToEndTests",
       dependencies: [
-        "jianguan", "JianguanLedger", "JianguanCore", "JianguanCrypto",
+        "jianguan", "JianguanLedger", "JianguanCore", "JianguanCrypto", "JianguanTestSupport",
         .product(name: "GRDB", package: "GRDB.swift"),
       ]
     ),

@@ -1,4 +1,5 @@
 import Hummingbird
+import JianguanStore
 import Logging
 
 /// What a request carries through the middleware to its handler: who is asking.

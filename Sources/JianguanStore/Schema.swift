@@ -186,6 +186,7 @@ enum Schema {
                 AND json_extract(l.entry, '$.payload.basis') = 'institution');
           """)
     }
+    migrator.registerMigration("v7-credentials") { db in try db.execute(sql: CredentialSchema.v7) }
     return migrator
   }
 }

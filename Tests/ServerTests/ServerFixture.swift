@@ -47,29 +47,29 @@ final class ServerFixture: @unchecked Sendable {
     (usccB, classB) = try openClass()
     (parentA, studentA) = try student()
     (parentB, studentB) = try student()
-    issue("regulator", .regulator)
-    issue("institution", .institution, institution: usccA)
-    issue("institutionB", .institution, institution: usccB)
-    issue("parent", .parent, parent: parentA)
-    issue("parentB", .parent, parent: parentB)
-    issue("bank", .bank, bank: "中国银行")
-    issue("otherBank", .bank, bank: "中国工商银行")
-    issue("auditor", .auditor)
+    // A third institution banks elsewhere, so that another bank may hold a credential.
+    _ = try openClass(bank: "中国工商银行")
+    try issue("regulator", .regulator)
+    try issue("institution", .institution, institution: usccA)
+    try issue("institutionB", .institution, institution: usccB)
+    try issue("parent", .parent, parent: parentA)
+    try issue("parentB", .parent, parent: parentB)
+    try issue("bank", .bank, bank: "中国银行")
+    try issue("otherBank", .bank, bank: "中国工商银行")
+    try issue("auditor", .auditor)
   }
 
   deinit { try? FileManager.default.removeItem(at: directory) }
 
+  /// Issues a credential through the store, as `jianguan credential issue` does.
   func issue(
     _ name: String, _ role: CredentialRole, institution: String? = nil, parent: String? = nil,
     bank: String? = nil
-  ) {
-    let token = "token-\(name)-\(UUID().uuidString)"
-    StandInCredentials.register(
-      token,
-      Principal(
-        credential: "C\(tokens.count + 1)", role: role, institution: institution, parent: parent, bank: bank),
-      database: path)
-    tokens[name] = token
+  ) throws {
+    tokens[name] = try database.issueCredential(
+      role: role, institution: institution, parent: parent, bank: bank
+    )
+    .token
   }
 
   func nextUSCC() -> String {
@@ -78,7 +78,7 @@ final class ServerFixture: @unchecked Sendable {
     return first17 + String(USCC.checkCharacter(forFirst17: first17)!)
   }
 
-  func openClass() throws -> (uscc: String, classID: String) {
+  func openClass(bank: String = "中国银行") throws -> (uscc: String, classID: String) {
     var form = InstitutionForm()
     form.uscc = nextUSCC()
     form.name = "测试培训学校\(serial)"
@@ -88,7 +88,7 @@ final class ServerFixture: @unchecked Sendable {
     form.nonprofit = false
     form.licence = "教民3401047\(String(format: "%06d", serial))号"
     form.licenceExpires = "2029-12-31"
-    form.escrowBank = "中国银行"
+    form.escrowBank = bank
     form.escrowAccount = "62170000\(String(format: "%08d", serial))"
     let uscc = try database.registerInstitution(form, today: today).id
     let venue = try database.addVenue(institution: uscc, address: "合肥市蜀山区长江西路1号", areaM2: "300")

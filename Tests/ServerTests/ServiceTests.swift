@@ -19,7 +19,8 @@ import Testing
       let unknown = try await client.send(.get, "/v1/institutions", token: "not-a-token")
       #expect(unknown.status == .unauthorized)
       #expect(unknown.rule == "credential_invalid")
-      StandInCredentials.revoke(fixture.tokens["auditor"]!, database: fixture.path)
+      let auditor = try #require(fixture.database.credentials().first { $0.principal.role == .auditor })
+      _ = try fixture.database.revokeCredential(auditor.principal.credential, reason: "离职")
       #expect(
         try await client.send(.get, "/v1/ledger", token: fixture.tokens["auditor"]).status == .unauthorized)
     }
