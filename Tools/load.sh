@@ -6,7 +6,7 @@
 #   and check that every payment answered 200 is in the ledger, once, and that `audit` passes.
 #
 #   Tools/load.sh [SECONDS]      default 10 seconds per run
-# Needs a release build (.build-load/, built here) and wrk. Writes under /tmp/jianguan-load.
+# Needs a release build (.build-load/, built here unless LOAD_BINARY is set) and wrk. Writes under /tmp/jianguan-load.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -16,8 +16,11 @@ command -v wrk >/dev/null || { echo "load: needs wrk (apt-get install wrk)"; exi
 command -v sqlite3 >/dev/null || { echo "load: needs the sqlite3 shell"; exit 2; }
 rm -rf "$work" && mkdir -p "$work"
 
-swift build -c release --scratch-path .build-load 2>&1 | tail -1
-J="$root/.build-load/release/jianguan"
+# LOAD_BINARY names a binary to use instead (a smoke run with the debug build).
+if [ -z "${LOAD_BINARY:-}" ]; then
+  swift build -c release --scratch-path .build-load 2>&1 | tail -1
+fi
+J=${LOAD_BINARY:-"$root/.build-load/release/jianguan"}
 export JIANGUAN_DATA="$root/Data"
 
 # A small bureau from the generator; payments go into its first class, from its first student.
@@ -63,18 +66,27 @@ enrollment=$(curl -s -H "Authorization: Bearer $bank_token" "localhost:$port/v1/
   -d "{\"student\":\"$student\",\"class\":\"$class\",\"hours\":1,\"amountFen\":100,\"bankRef\":\"LOAD-FIRST\"}" |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 
+declare -A rate
 run() { # name connections url [script]
   local name=$1 connections=$2 url=$3 script=${4:-}
   local threads=$((connections < 2 ? 1 : 2))
   echo "== $name, $connections connection(s)"
   wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency ${script:+-s "$script"} \
-    -H "Authorization: Bearer $regulator_token" "$url" 2>/dev/null | grep -E "Requests/sec|50%|99%|Non-2xx"
+    -H "Authorization: Bearer $regulator_token" "$url" 2>/dev/null >"$work/wrk-$name-$connections.txt" || true
+  grep -E "Requests/sec|50%|99%|Non-2xx" "$work/wrk-$name-$connections.txt" || true
+  rate[$name-$connections]=$(awk '/Requests\/sec/ {print $2}' "$work/wrk-$name-$connections.txt")
 }
 for connections in 64 1; do
   run health "$connections" "http://localhost:$port/health"
   run balance "$connections" "http://localhost:$port/v1/balance?enrollment=$enrollment"
   run payments "$connections" "http://localhost:$port/v1/payments" "$work/pay.lua"
 done
+python3 - "${rate[health-64]:-0}" "${rate[payments-64]:-0}" "${rate[balance-64]:-0}" <<'PY'
+import sys
+health, payments, balance = (float(x or 0) for x in sys.argv[1:])
+ratio = lambda x: "%.2f" % (x / health) if health else "n/a"
+print("64 connections: payments/health %s (goal >= 0.5), balance/health %s (goal >= 0.8)" % (ratio(payments), ratio(balance)))
+PY
 
 echo "== kill test: SIGKILL during payments, restart, every 200 in the ledger once, audit"
 wrk -t2 -c64 -d"${seconds}s" -s "$work/pay-record.lua" "http://localhost:$port/v1/payments" \

@@ -14,8 +14,10 @@ public struct ServerOptions: Sendable {
   public var tlsCertificatePath: String?
   public var tlsKeyPath: String?
   public var insecurePublic = false
-  /// Requests a second one credential may send on average (bursts of twice as many).
-  public var requestsPerSecond = 2000
+  /// Requests a second one credential may send on average…
+  public var requestsPerSecond: Double = 2000
+  /// …and at once (default: twice the rate).
+  public var rateLimitBurst: Int?
   public init() {}
 
   public var tls: Bool { tlsCertificatePath != nil }
@@ -24,6 +26,10 @@ public struct ServerOptions: Sendable {
   public func validate() throws {
     guard (tlsCertificatePath == nil) == (tlsKeyPath == nil) else {
       throw Rejection("tls_pair_incomplete", "give both --tls-cert and --tls-key, or neither")
+    }
+    guard requestsPerSecond > 0 else {
+      throw Rejection(
+        "rate_limit_not_positive", "rate limit \(requestsPerSecond) must be more than 0 requests a second")
     }
     guard (1...65535).contains(port) || port == 0 else {
       throw Rejection("port_out_of_range", "port \(port) must be between 0 and 65535")
@@ -90,7 +96,8 @@ public enum JianguanService {
       .add(middleware: ErrorMiddleware())
       .add(
         middleware: AuthenticationMiddleware(
-          database: reader, limiter: RateLimiter(requestsPerSecond: options.requestsPerSecond)))
+          database: reader,
+          limiter: RateLimiter(requestsPerSecond: options.requestsPerSecond, burst: options.rateLimitBurst)))
     Routes(reader: reader, commit: commit, idempotency: IdempotencyCache()).register(on: authenticated)
     return router
   }

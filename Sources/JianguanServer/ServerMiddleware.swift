@@ -98,7 +98,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
     if let retryAfterSeconds = limiter.admit(principal.credential) {
       var error = APIError(
         .tooManyRequests, "rate_limited",
-        "credential \(principal.credential) sent more than \(limiter.requestsPerSecond) requests a second; retry after \(retryAfterSeconds) s"
+        "credential \(principal.credential) sent more than \(limiter.rateText) requests a second; retry after \(retryAfterSeconds) s"
       )
       error.headers[.retryAfter] = String(retryAfterSeconds)
       throw error

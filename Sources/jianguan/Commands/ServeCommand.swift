@@ -27,7 +27,7 @@ struct ServeCommand: ParsableCommand {
     options.tlsCertificatePath = tlsCert
     options.tlsKeyPath = tlsKey
     options.insecurePublic = insecurePublic
-    options.requestsPerSecond = rateLimit
+    options.requestsPerSecond = Double(rateLimit)
     try options.validate()
     let listening = options
     LoggingSystem.bootstrap { label in
