@@ -23,13 +23,19 @@ fi
 J=${LOAD_BINARY:-"$root/.build-load/release/jianguan"}
 export JIANGUAN_DATA="$root/Data"
 
-# A small bureau from the generator; payments go into its first class, from its first student.
+# A bureau from the generator: 20 institutions, 20,000 students.
 source Tools/lib/bureau.sh
-make_bureau 1000 100
-class=$(sqlite3 "$JIANGUAN_DB" "SELECT id FROM classes ORDER BY rowid LIMIT 1")
-student=$(sqlite3 "$JIANGUAN_DB" "SELECT id FROM students ORDER BY rowid LIMIT 1")
-bank=$(sqlite3 "$JIANGUAN_DB" "SELECT i.escrow_bank FROM institutions i JOIN classes c ON c.institution = i.uscc WHERE c.id = '$class'")
-bank_token=$(token --role bank --bank "$bank")
+make_bureau 20000 20000
+# Payments go into the classes of the latest term (one per institution, 1000 places each), paid on
+# the day it starts; student k pays into class k mod 20, one hour at a time, so that no student
+# reaches the 60 hours one charge may cover (however split) before 60 rounds of every student.
+term=$(sqlite3 "$JIANGUAN_DB" "SELECT MAX(starts) FROM classes")
+classes=$(sqlite3 "$JIANGUAN_DB" "SELECT '\"' || id || '\"' FROM classes WHERE starts = '$term' ORDER BY rowid" | paste -sd, -)
+class=$(sqlite3 "$JIANGUAN_DB" "SELECT id FROM classes WHERE starts = '$term' ORDER BY rowid LIMIT 1")
+students=$(sqlite3 "$JIANGUAN_DB" "SELECT COUNT(*) FROM students")
+paid_at="${term}T10:00"
+# The regulator pays here (every class's bank at once); a bank credential works for its own classes.
+bank_token=$(token --role regulator)
 regulator_token=$(token --role regulator)
 
 port=$((20000 + RANDOM % 20000))
@@ -42,16 +48,22 @@ start_server() {
 start_server
 
 cat >"$work/pay.lua" <<LUA
--- Each wrk thread numbers its own payments; the thread's id makes the bank references unique.
-local threads = 0
-function setup(thread) threads = threads + 1; thread:set("tid", threads) end
+-- Payment k (unique across the run's threads) is from student k mod S into that student's class.
+local threads = 2
+local classes = {$classes}
+local students = $students
+local run = tostring(os.time())
+function setup(thread) thread:set("tid", threads); threads = threads - 1 end
 local n = 0
 wrk.method = "POST"
 wrk.headers["Authorization"] = "Bearer $bank_token"
 wrk.headers["Content-Type"] = "application/json"
 function request()
   n = n + 1
-  local body = string.format('{"student":"$student","class":"$class","hours":1,"amountFen":100,"bankRef":"LOAD-%s-%d-%d"}', "$$", tid, n)
+  local k = n * 2 + (tid or 0)
+  local s = k % students + 1
+  local body = string.format('{"student":"S%d","class":"%s","hours":1,"amountFen":100,"bankRef":"LOAD-%s-%d","paidAt":"$paid_at"}',
+    s, classes[(s - 1) % #classes + 1], run, k)
   return wrk.format(nil, "/v1/payments", nil, body)
 end
 LUA
@@ -63,7 +75,7 @@ function response(status, headers, body)
 end
 LUA
 enrollment=$(curl -s -H "Authorization: Bearer $bank_token" "localhost:$port/v1/payments" \
-  -d "{\"student\":\"$student\",\"class\":\"$class\",\"hours\":1,\"amountFen\":100,\"bankRef\":\"LOAD-FIRST\"}" |
+  -d "{\"student\":\"S1\",\"class\":\"$class\",\"hours\":1,\"amountFen\":100,\"bankRef\":\"LOAD-FIRST\",\"paidAt\":\"$paid_at\"}" |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 
 declare -A rate
@@ -73,7 +85,7 @@ run() { # name connections url [script]
   echo "== $name, $connections connection(s)"
   wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency ${script:+-s "$script"} \
     -H "Authorization: Bearer $regulator_token" "$url" 2>/dev/null >"$work/wrk-$name-$connections.txt" || true
-  grep -E "Requests/sec|50%|99%|Non-2xx" "$work/wrk-$name-$connections.txt" || true
+  grep -E "Requests/sec|^ +(50|99)%|Non-2xx" "$work/wrk-$name-$connections.txt" || true
   rate[$name-$connections]=$(awk '/Requests\/sec/ {print $2}' "$work/wrk-$name-$connections.txt")
 }
 for connections in 64 1; do
@@ -101,7 +113,7 @@ inledger=$(grep -o '"id":"E[0-9]*"' "$work/answered.json" | sort -u | sed 's/"id
   while read -r id; do sqlite3 "$JIANGUAN_DB" "SELECT COUNT(*) FROM enrollments WHERE id = '$id'"; done | grep -c '^1$' || true)
 twice=$(sqlite3 "$JIANGUAN_DB" "SELECT COUNT(*) FROM (SELECT bank_ref FROM enrollments GROUP BY bank_ref HAVING COUNT(*) > 1)")
 echo "answered 200: $answered; in the ledger: $inledger; bank references recorded twice: $twice"
-$J audit | tail -1
+"$J" audit | head -1 || { echo "load: AUDIT FAILED"; exit 1; }
 [ "$answered" = "$inledger" ] && [ "$twice" = 0 ] || { echo "load: KILL TEST FAILED"; exit 1; }
 start_server
 curl -sf "localhost:$port/health" >/dev/null && echo "restarted: health ok"
