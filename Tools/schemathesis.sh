@@ -23,5 +23,5 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 server=$!
 trap 'kill -TERM $server 2>/dev/null || true' EXIT
 for _ in $(seq 100); do curl -sf "localhost:$port/health" >/dev/null && break; sleep 0.1; done
-.venv/bin/schemathesis run "http://127.0.0.1:$port/openapi.yaml" --checks all \
+.venv/bin/schemathesis --config-file Tools/schemathesis.toml run "http://127.0.0.1:$port/openapi.yaml" --checks all \
   --header "Authorization: Bearer $token" "$@"

@@ -80,7 +80,8 @@ public enum JianguanService {
   {
     let metrics = ServerMetrics()
     let router = Router(context: ServerRequestContext.self)
-    router.add(middleware: RequestLogMiddleware(metrics: metrics))
+    let table = RouteTable()
+    router.add(middleware: RequestLogMiddleware(metrics: metrics, routes: table))
     router.get("health") { _, _ in JSONResponse.make(.object(["status": .string("ok")])) }
     router.get("metrics") { _, _ in
       Response(
@@ -99,6 +100,7 @@ public enum JianguanService {
           database: reader,
           limiter: RateLimiter(requestsPerSecond: options.requestsPerSecond, burst: options.rateLimitBurst)))
     Routes(reader: reader, commit: commit, idempotency: IdempotencyCache()).register(on: authenticated)
+    table.fill(router.routes.map { ("/" + $0.path.description, $0.method.rawValue) })
     return router
   }
 

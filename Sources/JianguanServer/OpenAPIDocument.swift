@@ -345,6 +345,24 @@ paths:
             application/json:
               schema: {$ref: "#/components/schemas/Page"}
         default: {$ref: "#/components/responses/Refused"}
+    post:
+      operationId: recordLesson
+      description: The institution records a lesson of one enrollment (institution, regulator).
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              additionalProperties: false
+              required: [enrollment, hours, taughtAt]
+              properties:
+                enrollment: {type: string}
+                hours: {type: integer, minimum: 1, maximum: 1000000000}
+                taughtAt: {type: string}
+      responses:
+        "200": {$ref: "#/components/responses/Recorded"}
+        default: {$ref: "#/components/responses/Refused"}
   /v1/lessons/{id}:
     get:
       operationId: showLessons
@@ -376,6 +394,29 @@ paths:
           content:
             application/json:
               schema: {$ref: "#/components/schemas/Page"}
+        default: {$ref: "#/components/responses/Refused"}
+    post:
+      operationId: executeRefund
+      description: The bank executes a refund of unconsumed hours (bank, regulator); exactly one of hours or all.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              additionalProperties: false
+              required: [enrollment, reason, bankRef]
+              properties:
+                enrollment: {type: string}
+                hours: {type: integer, minimum: 1, maximum: 1000000000}
+                all: {type: boolean, const: true}
+                reason: {type: string}
+                bankRef: {type: string}
+              oneOf:
+                - {required: [hours], not: {required: [all]}}
+                - {required: [all], not: {required: [hours]}}
+      responses:
+        "200": {$ref: "#/components/responses/Recorded"}
         default: {$ref: "#/components/responses/Refused"}
   /v1/refunds/{id}:
     get:
@@ -409,6 +450,24 @@ paths:
             application/json:
               schema: {$ref: "#/components/schemas/Page"}
         default: {$ref: "#/components/responses/Refused"}
+    post:
+      operationId: applyForRefund
+      description: The parent applies for a refund (parent, regulator).
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              additionalProperties: false
+              required: [enrollment, reason]
+              properties:
+                enrollment: {type: string}
+                hours: {type: integer, minimum: 1, maximum: 1000000000}
+                reason: {type: string}
+      responses:
+        "200": {$ref: "#/components/responses/Recorded"}
+        default: {$ref: "#/components/responses/Refused"}
   /v1/refund-requests/{id}:
     get:
       operationId: showRefundRequests
@@ -435,29 +494,10 @@ paths:
               properties:
                 student: {type: string}
                 class: {type: string}
-                hours: {type: integer, format: int64}
-                amountFen: {type: integer, format: int64}
+                hours: {type: integer, minimum: 1, maximum: 1000000000}
+                amountFen: {type: integer, minimum: 1, maximum: 1000000000}
                 bankRef: {type: string}
                 paidAt: {type: string}
-      responses:
-        "200": {$ref: "#/components/responses/Recorded"}
-        default: {$ref: "#/components/responses/Refused"}
-  /v1/lessons:
-    post:
-      operationId: recordLesson
-      description: The institution records a lesson of one enrollment (institution, regulator).
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema:
-              type: object
-              additionalProperties: false
-              required: [enrollment, hours, taughtAt]
-              properties:
-                enrollment: {type: string}
-                hours: {type: integer, format: int64}
-                taughtAt: {type: string}
       responses:
         "200": {$ref: "#/components/responses/Recorded"}
         default: {$ref: "#/components/responses/Refused"}
@@ -475,7 +515,7 @@ paths:
               required: [class, hours, taughtAt]
               properties:
                 class: {type: string}
-                hours: {type: integer, format: int64}
+                hours: {type: integer, minimum: 1, maximum: 1000000000}
                 taughtAt: {type: string}
                 absent: {type: array, items: {type: string}}
       responses:
@@ -503,46 +543,6 @@ paths:
               additionalProperties: false
               required: [reason]
               properties:
-                reason: {type: string}
-      responses:
-        "200": {$ref: "#/components/responses/Recorded"}
-        default: {$ref: "#/components/responses/Refused"}
-  /v1/refunds:
-    post:
-      operationId: executeRefund
-      description: The bank executes a refund of unconsumed hours (bank, regulator); exactly one of hours or all.
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema:
-              type: object
-              additionalProperties: false
-              required: [enrollment, reason, bankRef]
-              properties:
-                enrollment: {type: string}
-                hours: {type: integer, format: int64}
-                all: {type: boolean}
-                reason: {type: string}
-                bankRef: {type: string}
-      responses:
-        "200": {$ref: "#/components/responses/Recorded"}
-        default: {$ref: "#/components/responses/Refused"}
-  /v1/refund-requests:
-    post:
-      operationId: applyForRefund
-      description: The parent applies for a refund (parent, regulator).
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema:
-              type: object
-              additionalProperties: false
-              required: [enrollment, reason]
-              properties:
-                enrollment: {type: string}
-                hours: {type: integer, format: int64}
                 reason: {type: string}
       responses:
         "200": {$ref: "#/components/responses/Recorded"}
@@ -588,7 +588,7 @@ paths:
   /v1/balance:
     get:
       operationId: balance
-      description: Money paid, released, refunded and in escrow, and hours; exactly one of enrollment, institution, region or all=true.
+      description: Money paid, released, refunded and in escrow, and hours, of the first given of enrollment, institution and region; of everything without one (regulator).
       parameters:
         - {name: enrollment, in: query, required: false, schema: {type: string}}
         - {name: institution, in: query, required: false, schema: {type: string}}
@@ -602,7 +602,7 @@ paths:
       operationId: ledgerPage
       description: A page of the log (regulator, auditor).
       parameters:
-        - {name: from, in: query, required: false, schema: {type: integer, minimum: 1}}
+        - {name: from, in: query, required: false, schema: {type: integer, minimum: 1, maximum: 9223372036854775807}}
         - {name: limit, in: query, required: false, schema: {type: integer, minimum: 1, maximum: 1000}}
       responses:
         "200": {$ref: "#/components/responses/Object"}
@@ -612,8 +612,8 @@ paths:
       operationId: inclusionProof
       description: RFC 9162 inclusion proof of entry seq in the tree of size (regulator, auditor).
       parameters:
-        - {name: seq, in: query, required: true, schema: {type: integer, minimum: 1}}
-        - {name: size, in: query, required: false, schema: {type: integer, minimum: 1}}
+        - {name: seq, in: query, required: true, schema: {type: integer, minimum: 1, maximum: 9223372036854775807}}
+        - {name: size, in: query, required: false, schema: {type: integer, minimum: 1, maximum: 9223372036854775807}}
       responses:
         "200": {$ref: "#/components/responses/Object"}
         default: {$ref: "#/components/responses/Refused"}
@@ -622,8 +622,8 @@ paths:
       operationId: consistencyProof
       description: RFC 9162 consistency proof between two tree sizes (regulator, auditor).
       parameters:
-        - {name: old, in: query, required: true, schema: {type: integer, minimum: 1}}
-        - {name: new, in: query, required: true, schema: {type: integer, minimum: 1}}
+        - {name: old, in: query, required: true, schema: {type: integer, minimum: 1, maximum: 9223372036854775807}}
+        - {name: new, in: query, required: true, schema: {type: integer, minimum: 1, maximum: 9223372036854775807}}
       responses:
         "200": {$ref: "#/components/responses/Object"}
         default: {$ref: "#/components/responses/Refused"}

@@ -127,32 +127,31 @@ extension Routes {
     }
   }
 
-  /// `?enrollment=E1`, `?institution=USCC`, `?region=340104` or `?all=true`, within the scope.
+  /// The balance of the first given of `?enrollment=E1`, `?institution=USCC` and
+  /// `?region=340104`, within the scope; of everything without one (`?all=true` may say so).
   func balance(_ request: Request, _ context: ServerRequestContext) throws -> Response {
     let principal = Self.principal(context)
     try Scope.require(principal, [.regulator, .institution, .parent, .bank], route: "GET /v1/balance")
     try Self.requireQuery(request, only: ["enrollment", "institution", "region", "all"])
-    let query = request.uri.queryParameters
-    let given = ["enrollment", "institution", "region", "all"].filter { query.get($0) != nil }
-    guard given.count == 1 else {
-      throw APIError.badRequest(
-        "balance_scope", "give exactly one query parameter of enrollment, institution, region or all=true")
+    // An empty value is as good as none.
+    func given(_ name: String) -> String? {
+      request.uri.queryParameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
     }
     let scope: BalanceScope
-    if let enrollment = query.get("enrollment") {
+    if let enrollment = given("enrollment") {
       _ = try Scope.record(.enrollments, enrollment, for: principal, in: reader)
       scope = .enrollment(enrollment)
-    } else if let institution = query.get("institution") {
+    } else if let institution = given("institution") {
       try Scope.require(principal, [.regulator, .institution, .bank], route: "GET /v1/balance?institution=")
       _ = try Scope.institution(institution, for: principal, in: reader)
       scope = .institution(institution)
-    } else if let region = query.get("region") {
+    } else if let region = given("region") {
       try Scope.require(principal, [.regulator], route: "GET /v1/balance?region=")
       scope = .region(region)
     } else {
       try Scope.require(principal, [.regulator], route: "GET /v1/balance?all=true")
-      guard query.get("all") == "true" else {
-        throw APIError.badRequest("query_invalid", "query parameter all must be true")
+      if let all = given("all"), all != "true" {
+        throw APIError.badRequest("query_invalid", "query parameter all \(Rejection.quote(all)) must be true")
       }
       scope = .all
     }

@@ -13,11 +13,10 @@ extension Routes {
     v1.get("ledger") { request, context in
       try Scope.require(Self.principal(context), Self.overseers, route: "GET /v1/ledger")
       try Self.requireQuery(request, only: ["from", "limit"])
-      let from = try Self.integer(request, "from") ?? 1
-      let limit = try Self.integer(request, "limit") ?? 100
-      guard from >= 1, (1...1000).contains(limit) else {
-        throw APIError.badRequest(
-          "query_invalid", "query parameter from must be at least 1 and limit between 1 and 1000")
+      let from = try Self.position(request, "from") ?? 1
+      let limit = try Self.position(request, "limit") ?? 100
+      guard limit <= 1000 else {
+        throw APIError.badRequest("limit_out_of_range", "limit \(limit) must be between 1 and 1000")
       }
       var lines: [LedgerLine] = []
       try reader.entries(fromSeq: from, limit: limit + 1) { lines.append($0) }
@@ -40,16 +39,16 @@ extension Routes {
     v1.get("proofs/inclusion") { request, context in
       try Scope.require(Self.principal(context), Self.overseers, route: "GET /v1/proofs/inclusion")
       try Self.requireQuery(request, only: ["seq", "size"])
-      guard let seq = try Self.integer(request, "seq") else {
+      guard let seq = try Self.position(request, "seq") else {
         throw APIError.badRequest("query_missing", "query parameter seq is missing")
       }
       return Self.rawJSON(
-        try reader.inclusionProof(seq: seq, size: try Self.integer(request, "size")).jsonText())
+        try reader.inclusionProof(seq: seq, size: try Self.position(request, "size")).jsonText())
     }
     v1.get("proofs/consistency") { request, context in
       try Scope.require(Self.principal(context), Self.overseers, route: "GET /v1/proofs/consistency")
       try Self.requireQuery(request, only: ["old", "new"])
-      guard let old = try Self.integer(request, "old"), let new = try Self.integer(request, "new") else {
+      guard let old = try Self.position(request, "old"), let new = try Self.position(request, "new") else {
         throw APIError.badRequest("query_missing", "query parameters old and new are both needed")
       }
       return Self.rawJSON(try reader.consistencyProof(oldSize: old, newSize: new).jsonText())

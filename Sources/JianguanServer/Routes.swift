@@ -56,6 +56,15 @@ struct Routes: Sendable {
     return value
   }
 
+  /// A query parameter that is a position in the log (a seq or a tree size), parsed as the
+  /// command line parses it; a bad one is 400 with the command line's rule and sentence.
+  static func position(_ request: Request, _ name: String) throws -> Int64? {
+    guard let text = request.uri.queryParameters.get(name) else { return nil }
+    do { return try AppDatabase.parsePosition(text, field: name) } catch let rejection as Rejection {
+      throw APIError.badRequest(rejection.code, rejection.message)
+    }
+  }
+
   /// 400 when the query names a parameter the route does not take.
   static func requireQuery(_ request: Request, only names: Set<String>) throws {
     for (name, _) in request.uri.queryParameters where !names.contains(String(name)) {

@@ -9,6 +9,7 @@ import Logging
 struct RequestLogMiddleware: RouterMiddleware {
   typealias Context = ServerRequestContext
   let metrics: ServerMetrics
+  let routes: RouteTable
 
   func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
     async throws -> Response
@@ -17,6 +18,16 @@ struct RequestLogMiddleware: RouterMiddleware {
     let response: Response
     do {
       response = try await next(request, context)
+    } catch let error as HTTPError where error.status == .notFound {
+      let allowed = routes.methods(forPath: request.uri.path)
+      var refusal =
+        allowed.isEmpty
+        ? APIError(.notFound, "route_unknown", "no such route")
+        : APIError(
+          .methodNotAllowed, "method_not_allowed",
+          "this route takes \(allowed.joined(separator: ", ")), not \(request.method.rawValue)")
+      if !allowed.isEmpty { refusal.headers[.allow] = allowed.joined(separator: ", ") }
+      response = refusal.response()
     } catch {
       response = ErrorMiddleware.response(for: error, logger: context.logger)
     }
@@ -106,5 +117,27 @@ struct AuthenticationMiddleware: RouterMiddleware {
     var context = context
     context.principal = principal
     return try await next(request, context)
+  }
+}
+
+/// The route patterns and their methods, filled once the routes are registered: it tells a path
+/// that exists with other methods (405) from one that does not (404).
+final class RouteTable: @unchecked Sendable {
+  private var routes: [(segments: [Substring], method: String)] = []
+
+  func fill(_ descriptions: [(path: String, method: String)]) {
+    routes = descriptions.map { (path, method) in (path.split(separator: "/"), method) }
+  }
+
+  func methods(forPath path: String) -> [String] {
+    let segments = path.split(separator: "/")
+    return Set(
+      routes.filter { route in
+        route.segments.count == segments.count
+          && zip(route.segments, segments).allSatisfy { pattern, segment in
+            pattern.hasPrefix("{") || pattern.hasPrefix(":") || pattern == segment
+          }
+      }.map(\.method)
+    ).sorted()
   }
 }

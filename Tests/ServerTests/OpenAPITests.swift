@@ -11,6 +11,7 @@ import Testing
   /// are the two-space-indented keys under `paths:`, methods the four-space-indented ones.
   static func documentedRoutes(_ text: String) -> Set<String> {
     var routes: Set<String> = []
+    var paths: Set<String> = []
     var inPaths = false
     var path: String?
     for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -21,6 +22,8 @@ import Testing
       guard inPaths else { continue }
       if line.hasPrefix("  /"), line.hasSuffix(":") {
         path = String(line.dropFirst(2).dropLast())
+        // YAML keeps only the last of two equal keys: a path written twice loses its first methods.
+        if !paths.insert(path!).inserted { routes.insert("DUPLICATE PATH KEY \(path!)") }
       } else if let path, line.hasPrefix("    "), !line.hasPrefix("     "), line.hasSuffix(":") {
         let method = line.trimmingCharacters(in: .whitespaces).dropLast()
         if ["get", "post", "put", "delete", "patch"].contains(String(method)) {

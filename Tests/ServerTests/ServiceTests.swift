@@ -123,6 +123,31 @@ import Testing
     }
   }
 
+  /// Found by schemathesis: seq=0 was a 500; it is the command line's refusal of a position.
+  @Test func aLogPositionIsParsedAsTheCommandLineParsesIt() async throws {
+    let fixture = try ServerFixture()
+    try await fixture.application().test(.live) { client in
+      let auditor = fixture.tokens["auditor"]
+      for path in ["/v1/proofs/inclusion?seq=0", "/v1/proofs/consistency?old=0&new=1", "/v1/ledger?from=-1"] {
+        let response = try await client.send(.get, path, token: auditor)
+        #expect(response.status == .badRequest, "\(path): \(response.text)")
+      }
+      let beyond = try await client.send(.get, "/v1/proofs/inclusion?seq=999999", token: auditor)
+      #expect(beyond.status == .unprocessableContent && beyond.rule == "seq_beyond_size", "\(beyond.text)")
+    }
+  }
+
+  /// Found by schemathesis: a route asked with a method it does not take is 405, not 404.
+  @Test func aRouteWithAnotherMethodIs405AndSaysWhichItTakes() async throws {
+    let fixture = try ServerFixture()
+    try await fixture.application().test(.live) { client in
+      let response = try await client.send(.put, "/v1/lessons/L1/confirm", token: fixture.tokens["parent"])
+      #expect(response.status == .methodNotAllowed)
+      #expect(response.headers[.allow] == "POST")
+      #expect(try await client.send(.get, "/v1/nothing/here", token: nil).status == .notFound)
+    }
+  }
+
   @Test func aPublicAddressWithoutTLSIsRefusedUnlessInsecurePublic() throws {
     var options = ServerOptions()
     options.host = "0.0.0.0"
