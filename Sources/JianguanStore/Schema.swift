@@ -186,6 +186,7 @@ enum Schema {
                 AND json_extract(l.entry, '$.payload.basis') = 'institution');
           """)
     }
+    migrator.registerMigration("v7-merkle-tiles") { db in try MerkleTileSchema.v7(db) }
     return migrator
   }
 }
