@@ -221,6 +221,7 @@ def main():
     expected_seq = 1
     enrollments = {}  # id -> {"paid", "released", "refunded", "escrow"}
     checkpoint_key = None  # the verifier key the log names (checkpoint.key)
+    credentials, token_hashes = {}, set()  # credential id -> revoked?; hashes of every token issued
     origin = None
     policy = None  # the book of the last `policy` entry
     institution_region, enrollment_institution = {}, {}
@@ -314,6 +315,20 @@ def main():
             problem = check_checkpoint(payload["note"], checkpoint_key, origin, seq, leaves)
             if problem:
                 fault(problem)
+        elif kind == "credential.issued":
+            if payload["id"] != "C%d" % (len(credentials) + 1):
+                fault("credential %s is not the next id" % payload["id"])
+            token_hash = payload["tokenHash"]
+            if len(token_hash) != 64 or any(c not in "0123456789abcdef" for c in token_hash):
+                fault("credential %s's tokenHash is not 64 lowercase hex digits" % payload["id"])
+            elif token_hash in token_hashes:
+                fault("credential %s has the token hash of an earlier credential" % payload["id"])
+            token_hashes.add(token_hash)
+            credentials[payload["id"]] = False
+        elif kind == "credential.revoked":
+            if credentials.get(payload["id"]) is not False:
+                fault("revocation of credential %s, which is not issued or already revoked" % payload["id"])
+            credentials[payload["id"]] = True
         if kind == "payment":
             enrollments[payload["enrollment"]] = {"paid": payload["amountFen"], "released": 0, "refunded": 0}
         elif kind in ("lesson.released", "refund"):

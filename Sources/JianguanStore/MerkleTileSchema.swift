@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import JianguanLedger
 
-/// Migration "v7-merkle-tiles": the Merkle tree stored as C2SP `tlog-tiles` (256 hashes a row)
+/// Migration "v8-merkle-tiles": the Merkle tree stored as C2SP `tlog-tiles` (256 hashes a row)
 /// instead of one row per stored hash (about two rows per entry).
 enum MerkleTileSchema {
   static let table = """
@@ -26,7 +26,7 @@ enum MerkleTileSchema {
   /// Creates `merkle_tiles`, fills it from `merkle_hashes` (each hash of a tree level that is a
   /// multiple of 8 goes to its tile), and drops `merkle_hashes` with its triggers. The stored
   /// hashes are moved, not recomputed: whatever they held, the audit then checks in the tiles.
-  static func v7(_ db: Database) throws {
+  static func v8(_ db: Database) throws {
     try db.execute(sql: table)
     var buffers: [[UInt8]] = []
     var tileIndexes: [Int64] = []

@@ -151,6 +151,8 @@ enum Projector {
         INSERT INTO meta(key, value) VALUES ('checkpoint_key', ?)
         ON CONFLICT(key) DO UPDATE SET value = excluded.value
         """, [e.verifierKey])
+    case .credential(let event):
+      try CredentialSchema.project(event, seq: seq, db: db)
     case .transparency(.checkpointSigned(let e)):
       // The stored checkpoint is this entry's note, verified with the key the log names.
       let key: String = try db.value("SELECT value FROM meta WHERE key = 'checkpoint_key'") ?? ""

@@ -186,8 +186,9 @@ enum Schema {
                 AND json_extract(l.entry, '$.payload.basis') = 'institution');
           """)
     }
-    migrator.registerMigration("v7-merkle-tiles") { db in try MerkleTileSchema.v7(db) }
-    migrator.registerMigration("v8-class-places") { db in
+    migrator.registerMigration("v7-credentials") { db in try db.execute(sql: CredentialSchema.v7) }
+    migrator.registerMigration("v8-merkle-tiles") { db in try MerkleTileSchema.v8(db) }
+    migrator.registerMigration("v9-class-places") { db in
       // The places taken in a class, kept by the projector (`Projector+ClassPlaces`) instead of
       // counted by the payment; filled here with the count the places rule made until now.
       try db.execute(

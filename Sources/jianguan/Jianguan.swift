@@ -27,8 +27,8 @@ struct Jianguan: ParsableCommand {
       RefundRequestCommand.self, RatingCommand.self,
       ContractCommand.self, BackupCommand.self, RestoreCommand.self,
       BalanceCommand.self, LedgerCommand.self, AuditCommand.self, ImportCommand.self, KeyCommand.self,
-      CheckpointCommand.self, ProofCommand.self, ReceiptCommand.self, ActionCommand.self, MeasureCommand.self,
-      BenchmarkCommand.self,
+      CheckpointCommand.self, CredentialCommand.self, ProofCommand.self, ReceiptCommand.self,
+      ActionCommand.self, MeasureCommand.self, BenchmarkCommand.self,
       FindingCommand.self, ComplaintCommand.self, ReportCommand.self, DemoCommand.self,
     ])
 

@@ -11,17 +11,22 @@ import Testing
   /// The demo's database, with a signed checkpoint stored beside the log.
   static func demo() throws -> CLI {
     let cli = try CLI()
-    #expect(try cli.run(["demo"]).status == 0)
-    try FileManager.default.copyItem(
-      at: cli.folder.appendingPathComponent("jianguan-demo.sqlite"),
-      to: URL(fileURLWithPath: cli.databasePath))
-    try FileManager.default.copyItem(
-      at: cli.folder.appendingPathComponent("jianguan-demo.sqlite.key"),
-      to: URL(fileURLWithPath: cli.databasePath + ".key"))
+    try cli.useDemoDatabase()
     #expect(
       try cli.run(["key", "generate", "--name", "jianguan.340100.example/ledger", "--out", "bureau.key"])
         .status == 0)
     #expect(try cli.run(["checkpoint", "sign", "--key", "bureau.key"]).status == 0)
+    // Credentials of the platform service, one of them revoked, so that their table has rows.
+    let uscc = try #require(
+      try cli.run(["institution", "list", "--format", "json"]).stdout.firstMatch(
+        of: /"uscc":"([0-9A-Z]{18})"/)?.1)
+    for arguments in [
+      ["--role", "institution", "--institution", String(uscc)], ["--role", "parent", "--parent", "P1"],
+      ["--role", "auditor"],
+    ] {
+      #expect(try cli.run(["credential", "issue"] + arguments).status == 0)
+    }
+    #expect(try cli.run(["credential", "revoke", "C3", "--reason", "审计结束"]).status == 0)
     #expect(try cli.run(["audit"]).status == 0, "the untouched copy passes")
     return cli
   }

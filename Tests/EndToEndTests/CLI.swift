@@ -59,6 +59,17 @@ struct CLI {
 
   func remove() { try? FileManager.default.removeItem(at: folder) }
 
+  /// Runs `demo` and makes its database (and key) the one commands without `--db` use.
+  func useDemoDatabase() throws {
+    let demo = try run(["demo"])
+    guard demo.status == 0 else { throw CocoaError(.fileReadUnknown, userInfo: ["demo": demo.stderr]) }
+    for suffix in ["", ".key"] {
+      try FileManager.default.copyItem(
+        at: folder.appendingPathComponent("jianguan-demo.sqlite" + suffix),
+        to: URL(fileURLWithPath: databasePath + suffix))
+    }
+  }
+
   @discardableResult
   func run(_ arguments: [String]) throws -> Result {
     try Self.run(executable.path, arguments, environment: environment, in: folder)

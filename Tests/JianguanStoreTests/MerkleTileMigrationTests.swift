@@ -4,8 +4,8 @@ import JianguanLedger
 import JianguanStore
 import Testing
 
-/// Migration v7 moves a database that kept one row per Merkle hash (`merkle_hashes`) to tiles;
-/// v8 after it counts the places taken in each class.
+/// Migration v8 moves a database that kept one row per Merkle hash (`merkle_hashes`) to tiles;
+/// v9 after it counts the places taken in each class.
 @Suite struct MerkleTileMigrationTests {
   @Test func storedHashesBecomeTheSameTilesAndTheOldTableIsDropped() throws {
     let fixture = try StoreFixture()
@@ -21,7 +21,7 @@ import Testing
     let tilesBefore = try Self.tiles(copy)
     #expect(
       tilesBefore.map(\.0) == MerkleTile.tiles(size: size).map { "\($0.level)/\($0.index)/\($0.width)" })
-    // The copy as a v6 database held it: every stored hash a row, no tiles, v7 not applied.
+    // The copy as a database before tiles held it: every stored hash a row, v8 and v9 not applied.
     var tree = InMemoryMerkleTree()
     try fixture.database.entries(fromSeq: 1, limit: size) { tree.append(entryBytes: $0.entryBytes) }
     let hashes = try tree.readHashes(Array(0..<tree.storedHashCount))
@@ -30,7 +30,7 @@ import Testing
       try db.execute(
         sql: """
           DROP TABLE merkle_tiles;
-          DELETE FROM grdb_migrations WHERE identifier IN ('v7-merkle-tiles', 'v8-class-places');
+          DELETE FROM grdb_migrations WHERE identifier IN ('v8-merkle-tiles', 'v9-class-places');
           ALTER TABLE classes DROP COLUMN places_taken;
           CREATE TABLE merkle_hashes (idx INTEGER PRIMARY KEY NOT NULL, hash BLOB NOT NULL) STRICT;
           CREATE TRIGGER merkle_no_update BEFORE UPDATE ON merkle_hashes

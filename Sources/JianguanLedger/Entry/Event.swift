@@ -30,6 +30,8 @@ public enum Event: Equatable, Sendable {
   case parentFlow(ParentFlowEvent)
   /// The checkpoint key and signed checkpoints (see `TransparencyEvent`).
   case transparency(TransparencyEvent)
+  /// Credentials of the platform service (see `CredentialEvent`).
+  case credential(CredentialEvent)
 
   /// The entry kind string of this event.
   public var kind: String {
@@ -60,6 +62,7 @@ public enum Event: Equatable, Sendable {
     case .complaintResolved: "complaint.resolved"
     case .parentFlow(let flow): flow.kind
     case .transparency(let event): event.kind
+    case .credential(let event): event.kind
     }
   }
 
@@ -92,6 +95,7 @@ public enum Event: Equatable, Sendable {
     case .complaintResolved(let body): JSONValueCoder.encode(body)
     case .parentFlow(let flow): flow.payload
     case .transparency(let event): event.payload
+    case .credential(let event): event.payload
     }
   }
 
@@ -127,6 +131,8 @@ public enum Event: Equatable, Sendable {
       self = .parentFlow(try ParentFlowEvent(kind: kind, payload: payload))
     case _ where TransparencyEvent.kinds.contains(kind):
       self = .transparency(try TransparencyEvent(kind: kind, payload: payload))
+    case _ where CredentialEvent.kinds.contains(kind):
+      self = .credential(try CredentialEvent(kind: kind, payload: payload))
     default: throw Entry.FormatError(reason: "unknown entry kind \"\(kind)\"")
     }
   }

@@ -226,6 +226,7 @@ public struct LedgerState: Sendable {
   /// Contracts, refund applications and ratings (see `LedgerState+ParentFlows.swift`).
   public internal(set) var parentFlows = ParentFlowState()
   public internal(set) var transparency = TransparencyState()
+  public internal(set) var credentials = CredentialState()
   var registry = RegistryUniqueness()
   /// The calendar and entry times (see `LedgerState+Timing.swift`).
   public var timing = TimingState()
@@ -432,6 +433,8 @@ public struct LedgerState: Sendable {
       applyParentFlow(flow, seq: seq, payloadDigest: payloadDigest, fault: fault)
     case .transparency(let event):
       applyTransparency(event, seq: seq, fault: fault)
+    case .credential(let event):
+      applyCredential(event, fault: fault)
     }
   }
 
