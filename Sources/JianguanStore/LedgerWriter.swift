@@ -89,6 +89,12 @@ final class LedgerTail {
     set { state.tiles = newValue }
   }
 
+  /// The tiles, left nil until they are put back.
+  func takeTiles() -> MerkleTileEdge? {
+    defer { state.tiles = nil }
+    return state.tiles
+  }
+
   /// Writes the partial tiles the batch changed. Runs before the batch commits.
   func flush(_ db: Database) throws {
     guard var edge = tiles else { return }

@@ -38,13 +38,14 @@ struct MerkleStore: MerkleHashReader, MerkleTileReader {
   /// Appends leaf `index` (= the tree's size): full tiles are written as they fill up; the
   /// partial ones now, or, inside a batch (`tail`), once by `LedgerTail.flush` before the commit.
   static func appendLeaf(index: Int64, entryBytes: [UInt8], db: Database, tail: LedgerTail? = nil) throws {
-    var edge = try tail?.tiles ?? MerkleTileEdge(size: index, reader: MerkleStore(db: db))
+    // Taken out of the tail while it grows, so that its buffers are not copied on write.
+    var edge = try tail?.takeTiles() ?? MerkleTileEdge(size: index, reader: MerkleStore(db: db))
+    defer { tail?.tiles = edge }
     guard edge.size == index else {
       throw StoreIntegrityError("the Merkle tree has \(edge.size) leaves, but entry \(index + 1) is next")
     }
     edge.append(leafHash: Merkle.leafHash(entryBytes))
     try write(tail == nil ? edge.takeChangedTiles() : edge.takeFilledTiles(), db: db)
-    tail?.tiles = edge
   }
 
   /// Writes `tiles`: a new tile is inserted, a partial one replaced by its wider self.
