@@ -1,3 +1,5 @@
+import JianguanCrypto
+
 /// Reads stored tiles (C2SP `tlog-tiles`); the store implements it over its tile table.
 public protocol MerkleTileReader {
   /// The hashes of each tile (level, index) in `tiles`, in the same order: 32 × width bytes, as
@@ -75,15 +77,22 @@ struct MerkleTileKey: Hashable {
 
 extension Merkle {
   /// The root of the complete subtree over `count` (a power of two) consecutive 32-byte hashes
-  /// of `hashes` from hash `first` on: pairs hashed level by level (RFC 9162 §2.1.1).
+  /// of `hashes` from hash `first` on: pairs hashed level by level (RFC 9162 §2.1.1), in place,
+  /// with one hasher (a proof recomputes a few hundred of these nodes).
   static func completeSubtreeHash(_ hashes: [UInt8], from first: Int, count: Int) -> MerkleHash {
-    let start = first * hashByteCount
-    var level = (0..<count).map {
-      Array(hashes[start + $0 * hashByteCount..<start + ($0 + 1) * hashByteCount])
+    if count == 1 {
+      let start = first * hashByteCount
+      return Array(hashes[start..<start + hashByteCount])
     }
-    while level.count > 1 {
-      level = stride(from: 0, to: level.count, by: 2).map { nodeHash(level[$0], level[$0 + 1]) }
+    var level = hashes.withUnsafeBytes { bytes in
+      (0..<count).map { SHA256Digest(bytes.baseAddress! + (first + $0) * hashByteCount) }
     }
-    return level[0]
+    var hasher = SHA256.Hasher()
+    var width = count
+    while width > 1 {
+      for pair in 0..<width / 2 { level[pair] = hasher.node(level[2 * pair], level[2 * pair + 1]) }
+      width /= 2
+    }
+    return level[0].bytes
   }
 }
