@@ -21,6 +21,12 @@ let package = Package(
       providers: [.apt(["libssl-dev"])]
     ),
     .target(name: "JianguanCrypto", dependencies: ["COpenSSL"]),
+    // The system libqrencode: QR code symbols for the compliance plaque. Only JianguanPlaque imports it.
+    .systemLibrary(
+      name: "CQREncode",
+      pkgConfig: "libqrencode",
+      providers: [.apt(["libqrencode-dev"])]
+    ),
     // Pure domain core: money, identifiers, policy, calendar, schedules. No I/O.
     .target(name: "JianguanCore"),
     // Entry encoding, hash chain, replay, Merkle tree, checkpoints. No SQL.
@@ -35,10 +41,12 @@ let package = Package(
         .product(name: "GRDBSQLite", package: "GRDB.swift"),
       ]
     ),
+    // The compliance plaque (合规码牌): the QR code of a signed statement, as SVG and a printable page.
+    .target(name: "JianguanPlaque", dependencies: ["JianguanCore", "JianguanLedger", "CQREncode"]),
     .executableTarget(
       name: "jianguan",
       dependencies: [
-        "JianguanCore", "JianguanLedger", "JianguanStore", "JianguanCrypto",
+        "JianguanCore", "JianguanLedger", "JianguanStore", "JianguanCrypto", "JianguanPlaque",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -58,11 +66,14 @@ let package = Package(
         .product(name: "GRDB", package: "GRDB.swift"),
       ]
     ),
+    .testTarget(
+      name: "JianguanPlaqueTests",
+      dependencies: ["JianguanPlaque", "JianguanLedger", "JianguanCore", "JianguanCrypto", "JianguanTestSupport"]),
     // Runs the built `jianguan` binary; depending on it makes `swift test` build it first.
     .testTarget(
       name: "EndToEndTests",
       dependencies: [
-        "jianguan", "JianguanLedger", "JianguanCore", "JianguanCrypto",
+        "jianguan", "JianguanLedger", "JianguanCore", "JianguanCrypto", "JianguanTestSupport",
         .product(name: "GRDB", package: "GRDB.swift"),
       ]
     ),
