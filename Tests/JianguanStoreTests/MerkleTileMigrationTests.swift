@@ -63,6 +63,50 @@ import Testing
     #expect(try opened.audit().ok)
   }
 
+  /// Above one tile: a full tile, a level-1 tile and a partial one, each changed, removed or
+  /// widened in turn; the audit names the tile and its seqs.
+  @Test func theAuditRecomputesEveryTileAtEveryLevel() throws {
+    let fixture = try StoreFixture()
+    let (uscc, _) = try fixture.openClass()
+    for number in 0..<300 {
+      _ = try fixture.database.addVenue(institution: uscc, address: "蜀山区\(number)号楼", areaM2: "80")
+    }
+    #expect(try fixture.database.audit().ok)
+    let cases: [(String, String)] = [
+      (
+        "tile 0/0 (seq 1…256): the stored hashes differ",
+        "UPDATE merkle_tiles SET hashes = zeroblob(8192) WHERE level = 0 AND idx = 0"
+      ),
+      ("tile 1/0 (seq 1…", "UPDATE merkle_tiles SET hashes = zeroblob(32) WHERE level = 1"),
+      ("tile 1/0 (seq 1…", "DELETE FROM merkle_tiles WHERE level = 1"),
+      (
+        "tile 0/1 (seq 257…",
+        "UPDATE merkle_tiles SET width = width - 1, hashes = substr(hashes, 33) WHERE level = 0 AND idx = 1"
+      ),
+      (
+        "past the end of the log",
+        "INSERT INTO merkle_tiles(level, idx, width, hashes) VALUES (2, 0, 1, zeroblob(32))"
+      ),
+    ]
+    for (expected, sql) in cases {
+      let copy = fixture.directory.appendingPathComponent("copy-\(UUID().uuidString).sqlite").path
+      _ = try fixture.database.backup(to: copy)
+      let queue = try DatabaseQueue(path: copy)
+      try queue.write { db in
+        for trigger in ["merkle_tiles_no_delete", "merkle_tiles_only_grow"] {
+          try db.execute(sql: "DROP TRIGGER \(trigger)")
+        }
+        try db.execute(sql: sql)
+      }
+      try queue.close()
+      let report = try AppDatabase.open(path: copy, keyPath: copy + ".key", reference: StoreFixture.reference)
+        .audit()
+      #expect(
+        report.faults.contains { $0.message.contains("table merkle_tiles") && $0.message.contains(expected) },
+        "\(sql): \(report.faults)")
+    }
+  }
+
   /// Each tile as ("level/idx/width", hashes), in key order.
   static func tiles(_ path: String) throws -> [(String, Data)] {
     try DatabaseQueue(path: path).read { db in
