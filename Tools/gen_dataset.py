@@ -13,11 +13,23 @@ When the terms run past the last year of Data/calendar.csv, it also writes calen
 years with NO holidays (a synthetic calendar for load tests, not the State Council's
 arrangement), which setup.sh loads with `jianguan calendar import` after `init`.
 
+The class shape: by default one class per institution and term, with room for 1,000 students
+(the payments spread over them, a few hundred each). With --class-size N, classes of N places
+are filled to about 4/5 of them: as many classes a term as that takes, dealt out to the
+institutions in turn (each with as many venues and teachers as it has classes a term, since one
+teacher or venue is in one class at a time). --delivery online makes every course online: 30-minute
+lessons on 30-minute slots ending by 21:00, 1 class hour a lesson, subject prices within the
+online guided price of the class-size band (the online rules of ClassRules.swift).
+`--class-size 1000 --delivery online` is the shape of the 1,000-student online classes that
+Tools/bench.sh compares with `--class-size 30`.
+
 Usage: Tools/gen_dataset.py --out DIR [--seed 1] [--city 340100] [--institutions 200]
        [--students 100000] [--payments 1000000] [--lesson-share 0.5] [--refund-share 0.1]
+       [--class-size N] [--delivery offline|online]
 """
 import argparse
 import csv
+import math
 import datetime
 import os
 import random
@@ -92,6 +104,17 @@ def expected_grade(birth, today):
     return age - 5
 
 
+def size_band(capacity):
+    """The class-size band of a capacity (ClassSize.swift): under10, 10to35, over35."""
+    return "under10" if capacity < 10 else "10to35" if capacity <= 35 else "over35"
+
+
+# Base yuan per class hour of a subject class in 340100 by (band, delivery) (Data/policy.json):
+# within the guided price, which allows 10 % more.
+SUBJECT_PRICE = {("under10", "offline"): 80, ("10to35", "offline"): 50, ("over35", "offline"): 35,
+                 ("under10", "online"): 40, ("10to35", "online"): 25, ("over35", "online"): 15}
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", required=True)
@@ -102,7 +125,16 @@ def main():
     parser.add_argument("--payments", type=int, default=1000000)
     parser.add_argument("--lesson-share", type=float, default=0.5)
     parser.add_argument("--refund-share", type=float, default=0.1)
+    parser.add_argument("--class-size", type=int, default=None,
+                        help="places of every class, filled to about 4/5 (default: 1000 places, one class per "
+                             "institution and term)")
+    parser.add_argument("--delivery", choices=["offline", "online"], default="offline")
     args = parser.parse_args()
+    if args.class_size is not None and not 1 <= args.class_size <= 1000:
+        raise SystemExit("--class-size must be 1 to 1000, not %d" % args.class_size)
+    online = args.delivery == "online"
+    capacity = args.class_size or 1000
+    band = size_band(capacity)
     rng = random.Random(args.seed)
     os.makedirs(args.out, exist_ok=True)
     out = lambda name: open(os.path.join(args.out, name), "w", encoding="utf-8", newline="")
@@ -114,6 +146,11 @@ def main():
     first_term = datetime.date(2024, 3, 4)
     term_starts = [first_term + datetime.timedelta(days=91 * t) for t in range(terms)]
     now = term_starts[-1] + datetime.timedelta(days=120)
+    per_term = args.payments // terms + 1
+    # Classes a term: one per institution, or as many as fill N places to about 4/5.
+    term_class_count = (args.institutions if args.class_size is None
+                        else max(1, math.ceil(per_term * 1.25 / capacity)))
+    rooms = math.ceil(term_class_count / args.institutions)  # venues and teachers per institution
 
     institutions = []
     with out("institutions.csv") as f, out("venues.csv") as fv, out("teachers.csv") as ft, out("courses.csv") as fc:
@@ -134,31 +171,39 @@ def main():
                         "yes" if subject else "no", "教民%s7%06d号" % (region, i + 1), "2030-12-31",
                         rng.choice(["中国银行", "中国建设银行", "中国工商银行", "中国农业银行"]),
                         "6217%012d" % (i + 1), ""])
-            wv.writerow([code, "文化路%d号" % (i + 1), 100 + rng.randrange(900)])
-            wt.writerow([code, name(rng), "2020%s%04d" % (region, i)])
+            for room in range(rooms):
+                number = i * rooms + room
+                wv.writerow([code, "文化路%d号" % (number + 1), 100 + rng.randrange(900)])
+                wt.writerow([code, name(rng), "2020%s%04d" % (region, number)])
             # Classes of up to 1000 students are in the band "more than 35", whose guided price in
-            # 340100 (Data/policy.json) caps a subject hour at 38.50 yuan.
-            price = 35 if subject else rng.choice([60, 80, 100, 120, 150])
+            # 340100 (Data/policy.json) caps a subject hour at 38.50 yuan offline.
+            price = SUBJECT_PRICE[(band, args.delivery)] if subject else rng.choice([60, 80, 100, 120, 150])
+            minutes = 30 if online else 45 if subject else 60
             wc.writerow([code, "初二数学" if subject else "少儿" + course, "数学" if subject else "",
-                         "" if subject else category, "offline", 45 if subject else 60, 60, price,
-                         "over35"])
+                         "" if subject else category, args.delivery, minutes, 60, price, band])
             institutions.append({"subject": subject, "price": price * 100, "index": i + 1})
 
-    # One class per institution per term; ids B1, B2, … in file order.
+    # Each term's classes dealt out to the institutions in turn; ids B1, B2, … in file order.
     classes = []
     with out("classes.csv") as f:
         w = csv.writer(f)
         w.writerow(["course", "venue", "teacher", "capacity", "starts", "ends", "schedule"])
         for t, start in enumerate(term_starts):
-            for inst in institutions:
+            for c in range(term_class_count):
+                inst = institutions[c % len(institutions)]
+                room = (inst["index"] - 1) * rooms + c // len(institutions) + 1
                 ends = start + datetime.timedelta(days=60)
                 # A subject class ends before the winter or summer vacation (Data/policy.json).
                 while inst["subject"] and any(in_vacation(d) and d.weekday() in (1, 3)
                                               for d in days(start, ends)):
                     ends -= datetime.timedelta(days=1)
-                # Double slots: each lesson of this data set is 2 class hours.
-                schedule = "Tue 18:00-19:30,Thu 18:00-19:30" if inst["subject"] else "Sat 09:00-11:00,Sun 15:00-17:00"
-                w.writerow(["C%d" % inst["index"], "V%d" % inst["index"], "T%d" % inst["index"], 1000,
+                # Double slots offline: each lesson is 2 class hours. Online, one 30-minute slot a
+                # lesson of 1 class hour.
+                if online:
+                    schedule = "Tue 18:00-18:30,Thu 18:00-18:30" if inst["subject"] else "Sat 09:00-09:30,Sun 15:00-15:30"
+                else:
+                    schedule = "Tue 18:00-19:30,Thu 18:00-19:30" if inst["subject"] else "Sat 09:00-11:00,Sun 15:00-17:00"
+                w.writerow(["C%d" % inst["index"], "V%d" % room, "T%d" % room, capacity,
                             start.isoformat(), ends.isoformat(), schedule])
                 classes.append({"id": "B%d" % (len(classes) + 1), "term": t, "start": start, "ends": ends,
                                 "inst": inst, "students": set()})
@@ -178,9 +223,8 @@ def main():
 
     # Payments: spread over the terms, each in the month before its class starts, in time order.
     payments = []
-    per_term = args.payments // terms + 1
     for t in range(terms):
-        term_classes = classes[t * len(institutions):(t + 1) * len(institutions)]
+        term_classes = classes[t * term_class_count:(t + 1) * term_class_count]
         wanted = min(per_term, args.payments - len(payments))
         made, attempts = 0, 0
         while made < wanted and attempts < 20 * wanted:
@@ -188,7 +232,7 @@ def main():
             klass = rng.choice(term_classes)
             student = rng.randrange(args.students) + 1
             # One payment per student and class: one charge is at most 60 hours however it is split.
-            if student in klass["students"] or len(klass["students"]) >= 1000:
+            if student in klass["students"] or len(klass["students"]) >= capacity:
                 continue
             made += 1
             klass["students"].add(student)
@@ -211,6 +255,7 @@ def main():
 
     # Lessons on the class's weekly days, within its dates, after the payment, not on rest days.
     lessons = []
+    lesson_hours = 1 if online else 2
     for e in enrollments:
         if rng.random() >= args.lesson_share:
             continue
@@ -220,13 +265,13 @@ def main():
         for _ in range(rng.randrange(1, 6)):
             while day.weekday() not in weekdays or (klass["inst"]["subject"] and day in rest):
                 day += datetime.timedelta(days=1)
-            if day > klass["ends"] or e["used"] + 2 > e["hours"]:
+            if day > klass["ends"] or e["used"] + lesson_hours > e["hours"]:
                 break
             confirmed = rng.random() < 0.8
             time = "18:00" if klass["inst"]["subject"] else ("09:00" if day.weekday() == 5 else "15:00")
-            lessons.append((day, time, e, 2, confirmed))
-            e["used"] += 2
-            e["pending"] += 0 if confirmed else 2
+            lessons.append((day, time, e, lesson_hours, confirmed))
+            e["used"] += lesson_hours
+            e["pending"] += 0 if confirmed else lesson_hours
             day += datetime.timedelta(days=1)
     lessons.sort(key=lambda l: (l[0], l[1]))
     with out("lessons.csv") as f:

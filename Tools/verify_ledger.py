@@ -11,15 +11,19 @@ recorded at least N working days before (counted with the log's calendar; N is
 --confirmation-window, default 7, the shortest window of Data/policy.json: the policy values are
 not yet entries of the log); a refund application is due on the M-th working day after the day it
 was made (M is --refund-answer-days, default 5).
+With --tiles DB, it also reads the table merkle_tiles of the database DB (docs/LEDGER-FORMAT.md
+"Merkle tiles") and checks that it holds exactly the tiles recomputed from the entries' leaf
+hashes: every tile, its width and every byte of its hashes, none missing and none surplus.
 Prints the RFC 6962 Merkle root and the total escrow; exits 0 when everything holds, 1 otherwise.
 
 Usage: jianguan ledger export | python3 Tools/verify_ledger.py [--json] [--confirmation-window N]
-       [--refund-answer-days M]
+       [--refund-answer-days M] [--tiles DB]
 """
 import base64
 import datetime
 import hashlib
 import json
+import sqlite3
 import sys
 
 CHINA = datetime.timezone(datetime.timedelta(hours=8))
@@ -118,6 +122,51 @@ def merkle_root(leaf_hashes):
     return node
 
 
+TILE_WIDTH = 256  # C2SP tlog-tiles: 256 hashes a tile, each tile level 8 tree levels up
+
+
+def merkle_tiles(leaf_hashes):
+    """{(level, index): hashes} of the tree over leaf_hashes: tile level L holds the hashes of
+    tree level 8L (the roots of complete subtrees of 256^L leaves), 256 to a tile, the last
+    tile of a level partial."""
+    tiles, hashes, level = {}, list(leaf_hashes), 0
+    while hashes:
+        for index in range(0, len(hashes), TILE_WIDTH):
+            tiles[(level, index // TILE_WIDTH)] = b"".join(hashes[index:index + TILE_WIDTH])
+        above = []
+        for index in range(0, len(hashes) - TILE_WIDTH + 1, TILE_WIDTH):
+            row = hashes[index:index + TILE_WIDTH]
+            while len(row) > 1:
+                row = [hashlib.sha256(b"\x01" + row[i] + row[i + 1]).digest() for i in range(0, len(row), 2)]
+            above.append(row[0])
+        hashes, level = above, level + 1
+    return tiles
+
+
+def check_tiles(path, leaf_hashes):
+    """Faults for each tile of table merkle_tiles in database `path` that differs from the
+    tiles of the entries: changed, of another width, missing, or surplus."""
+    wanted = merkle_tiles(leaf_hashes)
+    database = sqlite3.connect("file:%s?mode=ro" % path, uri=True)
+    stored = {(level, index): (width, hashes) for level, index, width, hashes in
+              database.execute("SELECT level, idx, width, hashes FROM merkle_tiles")}
+    database.close()
+    faults = []
+    for (level, index), hashes in sorted(wanted.items()):
+        place = "table merkle_tiles, tile %d/%d" % (level, index)
+        if (level, index) not in stored:
+            faults.append(place + ": missing")
+            continue
+        width, blob = stored[(level, index)]
+        if width != len(hashes) // 32 or len(blob) != 32 * width:
+            faults.append(place + ": width %d, the entries give %d" % (width, len(hashes) // 32))
+        elif bytes(blob) != hashes:
+            faults.append(place + ": the stored hashes differ from the ones the entries give")
+    for level, index in sorted(set(stored) - set(wanted)):
+        faults.append("table merkle_tiles, tile %d/%d: past the end of the log" % (level, index))
+    return faults
+
+
 def check_checkpoint(note, verifier_key, origin, seq, leaves):
     """A checkpoint.signed entry: its note (C2SP tlog-checkpoint in a signed note) must sign fewer
     entries than its own seq, name the log's origin, carry the Merkle root of those entries, and
@@ -156,11 +205,11 @@ def check_checkpoint(note, verifier_key, origin, seq, leaves):
 
 def main():
     args = [arg for arg in sys.argv[1:] if arg != "--json"]
-    options = {"--confirmation-window": 7, "--refund-answer-days": 5}
+    options = {"--confirmation-window": 7, "--refund-answer-days": 5, "--tiles": None}
     for name in options:
         if name in args:
             at = args.index(name)
-            options[name] = int(args[at + 1])
+            options[name] = args[at + 1] if name == "--tiles" else int(args[at + 1])
             del args[at:at + 2]
     window, answer_days = options["--confirmation-window"], options["--refund-answer-days"]
     source = open(args[0], encoding="utf-8") if args else sys.stdin
@@ -290,6 +339,9 @@ def main():
             balance["released" if kind == "lesson.released" else "refunded"] += payload["amountFen"]
             if balance["released"] + balance["refunded"] > balance["paid"]:
                 fault("escrow of %s goes negative" % payload["enrollment"])
+    if options["--tiles"]:
+        for message in check_tiles(options["--tiles"], leaves):
+            faults.append({"seq": 0, "message": message})
     escrow = sum(b["paid"] - b["released"] - b["refunded"] for b in enrollments.values())
     result = {
         "ok": not faults,

@@ -53,8 +53,8 @@ extension AppDatabase {
           replayer.wait()
         }
         let rows = try AuditRows(db, sql: "SELECT seq, kind, entry, hash FROM ledger ORDER BY seq")
-        var storedHashes = try StoredMerkleCheck(db)
-        defer { report.faults += storedHashes.faults }
+        var storedTiles = StoredMerkleTileCheck(db)
+        defer { report.faults += storedTiles.faults }
         while try rows.step() {
           let seq = rows.int64(0)
           let storedHash = StoredHash(rows.blob(3))
@@ -62,7 +62,7 @@ extension AppDatabase {
           let hashMatches = storedHash.matches(hasher.digest(raw.baseAddress, count: raw.count))
           try accumulator.append(
             leafHash: hasher.digest(prefix: 0x00, raw.baseAddress, count: raw.count), &hasher
-          ) { try storedHashes.expect($0, seq: seq) }
+          ) { try storedTiles.expect($1, level: $0, seq: seq) }
           if wantedSizes.contains(accumulator.size) {
             rootsAtSize[accumulator.size] = accumulator.root(&hasher)
           }
@@ -80,7 +80,7 @@ extension AppDatabase {
           }
           if let progress, seq % 10_000 == 0 { progress(seq, total) }
         }
-        try storedHashes.finish()
+        try storedTiles.finish(size: accumulator.size)
       }
       let state = replayer.state
       report.faults = replayer.faults + report.faults
@@ -93,7 +93,7 @@ extension AppDatabase {
         while try rows.step() {
           let bytes = Array(AuditReplayer.string(rows.text(0)).utf8)
           let leaf = bytes.withUnsafeBytes { hasher.digest(prefix: 0x00, $0.baseAddress, count: $0.count) }
-          accumulator.append(leafHash: leaf, &hasher) { _ in }
+          accumulator.append(leafHash: leaf, &hasher) { _, _ in }
           if wantedSizes.contains(accumulator.size) {
             rootsAtSize[accumulator.size] = accumulator.root(&hasher)
           }
@@ -369,17 +369,20 @@ struct AuditMerkleAccumulator {
   private(set) var size: Int64 = 0
   private var rightEdge: [SHA256Digest] = []
 
-  /// Appends a leaf; `stored` sees each hash the store keeps for it, in the order the store
-  /// keeps them (the leaf, then the subtree roots it completes: `Merkle.storedHashes`).
+  /// Appends a leaf; `completed` sees each hash it completes with its tree level: the leaf
+  /// (level 0), then the subtree roots it closes, lowest first (`Merkle.storedHashes`).
   mutating func append(
-    leafHash: SHA256Digest, _ hasher: inout SHA256.Hasher, stored: (SHA256Digest) throws -> Void
+    leafHash: SHA256Digest, _ hasher: inout SHA256.Hasher,
+    completed: (_ level: Int, _ hash: SHA256Digest) throws -> Void
   ) rethrows {
     var hash = leafHash
-    try stored(hash)
+    try completed(0, hash)
     var carry = size
+    var level = 0
     while carry & 1 == 1 {
       hash = hasher.node(rightEdge.removeLast(), hash)
-      try stored(hash)
+      level += 1
+      try completed(level, hash)
       carry >>= 1
     }
     rightEdge.append(hash)
@@ -393,70 +396,4 @@ struct AuditMerkleAccumulator {
   }
 
   func root(_ hasher: inout SHA256.Hasher) -> [UInt8] { root(&hasher).bytes }
-}
-
-/// Checks the `merkle_hashes` table against the hashes the entries give, as they stream by:
-/// every stored hash in its place, none missing, none past the end of the log.
-struct StoredMerkleCheck {
-  private let rows: AuditRows
-  private var hasRow: Bool
-  private var nextIndex: Int64 = 0
-  private(set) var faults: [AuditFault] = []
-  private var differing = 0
-
-  init(_ db: Database) throws {
-    rows = try AuditRows(db, sql: "SELECT idx, hash FROM merkle_hashes ORDER BY idx")
-    hasRow = try rows.step()
-  }
-
-  private mutating func fault(_ seq: Int64, _ message: @autoclosure () -> String) {
-    differing += 1
-    if differing <= AppDatabase.rowFaultsPerTable { faults.append(AuditFault(seq: seq, message())) }
-  }
-
-  /// The next stored hash must be `hash`; `seq` is the entry whose append stored it.
-  mutating func expect(_ hash: SHA256Digest, seq: Int64) throws {
-    let index = nextIndex
-    nextIndex += 1
-    while hasRow, rows.int64(0) < index {
-      let stray = rows.int64(0)
-      fault(seq, "table merkle_hashes, row idx = \(stray): not a place of the tree")
-      hasRow = try rows.step()
-    }
-    guard hasRow, rows.int64(0) == index else {
-      fault(seq, "table merkle_hashes, row idx = \(index): missing")
-      return
-    }
-    if !StoredHash(rows.blob(1)).matches(hash) {
-      let (level, position) = Merkle.splitStoredHashIndex(index)
-      fault(
-        seq,
-        "table merkle_hashes, row idx = \(index) (level \(level), index \(position)): the stored hash differs from the one the entries give"
-      )
-    }
-    hasRow = try rows.step()
-  }
-
-  /// Rows left after the last entry's hashes are surplus.
-  mutating func finish() throws {
-    var surplus = 0
-    var first: Int64 = 0
-    while hasRow {
-      if surplus == 0 { first = rows.int64(0) }
-      surplus += 1
-      hasRow = try rows.step()
-    }
-    if surplus > 0 {
-      faults.append(
-        AuditFault(
-          seq: 0,
-          "table merkle_hashes: \(surplus) rows past the end of the log in table ledger (from idx = \(first)): the log was cut short or rows were added, and every later append would fail"
-        ))
-    }
-    if differing > AppDatabase.rowFaultsPerTable {
-      faults.append(
-        AuditFault(
-          seq: 0, "table merkle_hashes: \(differing - AppDatabase.rowFaultsPerTable) more rows differ"))
-    }
-  }
 }

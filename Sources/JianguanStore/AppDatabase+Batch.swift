@@ -19,6 +19,8 @@ extension AppDatabase {
           try batch.run(db) {
             for operation in operations {
               var outcome: Result<Outcome, any Error>?
+              // The end of the log before this operation: a rolled-back one goes back to it.
+              let tailBefore = batch.tail?.state
               do {
                 try db.inSavepoint {
                   do {
@@ -33,8 +35,8 @@ extension AppDatabase {
                 }
               }
               if case .failure = outcome {
-                // What the refused operation appended is gone: read the end of the log again.
-                batch.forgetTail()
+                // What the refused operation appended is gone, in the file and in memory.
+                if let tailBefore { batch.tail?.state = tailBefore }
               }
               outcomes.append(outcome!)
             }

@@ -113,7 +113,7 @@ extension AppDatabase {
     guard paidOn <= ends else {
       throw Rejection("class_ended", "class \(p.classID) ended on \(ends), before the payment date \(paidOn)")
     }
-    try requirePlace(student: p.student, classID: p.classID, capacity: klass.capacity, db: db)
+    try requirePlace(student: p.student, classID: p.classID, klass: klass, db: db)
     try checkChargeSpan(p, klass: klass, starts: starts, ends: ends, policy: policy, db: db)
     guard p.amountFen <= policy.maxFenPerCharge else {
       throw Rejection(
@@ -151,6 +151,8 @@ extension AppDatabase {
   struct PaidClass {
     let uscc: String
     let capacity: Int64
+    /// The distinct students holding hours in the class (`classes.places_taken`).
+    let placesTaken: Int64
     let starts: String
     let ends: String
     let course: String
@@ -171,14 +173,15 @@ extension AppDatabase {
         """
         SELECT c.institution, c.capacity, c.starts, c.ends, c.course, k.name, k.delivery, k.lesson_minutes,
           k.price_per_hour_fen, i.uscc, i.status, i.kind, i.region, i.escrow_account, i.name, i.licence,
-          i.mode, i.escrow_bank, c.schedule
+          i.mode, i.escrow_bank, c.schedule, c.places_taken
         FROM classes c JOIN courses k ON k.id = c.course LEFT JOIN institutions i ON i.uscc = c.institution
         WHERE c.id = ?
         """, db: db)
       return try statement.first(.text(id)) { row in
         let registered = !row.isNull(9)
         return PaidClass(
-          uscc: row.text(0), capacity: row.integer(1), starts: row.text(2), ends: row.text(3),
+          uscc: row.text(0), capacity: row.integer(1), placesTaken: row.integer(19), starts: row.text(2),
+          ends: row.text(3),
           course: row.text(4), courseName: row.text(5), delivery: row.text(6), lessonMinutes: row.integer(7),
           pricePerHourFen: row.integer(8),
           institution: registered
@@ -241,19 +244,19 @@ extension AppDatabase {
     )
   }
 
-  /// Capacity counts the distinct students holding hours in the class; a renewal needs no new place.
-  func requirePlace(student: String, classID: String, capacity: Int64, db: Database) throws {
-    // One pass over the class's holding enrollments (a covering partial index): the places taken,
-    // and whether this student holds one of them.
-    let (taken, enrolled) =
+  /// Capacity counts the distinct students holding hours in the class (`places_taken`, kept by
+  /// the projector); a renewal needs no new place.
+  func requirePlace(student: String, classID: String, klass: PaidClass, db: Database) throws {
+    guard klass.placesTaken >= klass.capacity else { return }
+    let holdsPlace =
       try RawStatement(
         """
-        SELECT COUNT(DISTINCT student), COALESCE(MAX(student = ?), 0) FROM enrollments
-        WHERE class = ? AND hours_paid > hours_consumed + hours_refunded
+        SELECT EXISTS(SELECT 1 FROM enrollments WHERE class = ? AND student = ?
+          AND hours_paid > hours_consumed + hours_refunded)
         """, db: db
-      ).first(.text(student), .text(classID)) { ($0.integer(0), $0.integer(1) != 0) } ?? (0, false)
-    guard enrolled || taken < capacity else {
-      throw Rejection("class_full", "class \(classID) is full: all \(capacity) places are taken")
+      ).first(.text(classID), .text(student)) { $0.integer(0) != 0 } ?? false
+    guard holdsPlace else {
+      throw Rejection("class_full", "class \(classID) is full: all \(klass.capacity) places are taken")
     }
   }
 

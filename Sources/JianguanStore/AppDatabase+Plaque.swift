@@ -37,7 +37,7 @@ extension AppDatabase {
         origin: origin, name: institution.name, uscc: institution.uscc,
         usccChecksumOverride: institution.checksumOverrideReason != nil, licence: institution.licence,
         escrowBank: institution.escrowBank, escrowAccount: institution.escrowAccount, status: status,
-        date: now.date, treeSize: size, rootHash: try MerkleStore(db: db).root(size: size))
+        date: now.date, treeSize: size, rootHash: try merkleStore(db).root(size: size))
     }
     return try statement.signed(by: signer)
   }

@@ -37,7 +37,7 @@ extension AppDatabase {
         throw Rejection("checkpoint_key_already_named", "--new-key: the log already names this key")
       }
       let size = try LedgerWriter.size(db)
-      let root = try MerkleStore(db: db).root(size: size)
+      let root = try merkleStore(db).root(size: size)
       let note = try Checkpoint(origin: origin, size: size, rootHash: root).signedNote(signers: [signer])
       let signed = CheckpointSigned(note: note, signedAt: signedAt)
       _ = try appendToLog(.transparency(.checkpointSigned(signed)), db: db)
@@ -85,7 +85,7 @@ extension AppDatabase {
       guard seq <= treeSize else {
         throw Rejection("seq_beyond_size", "seq \(seq) is beyond the tree of \(treeSize) entries")
       }
-      let reader = MerkleStore(db: db)
+      let reader = merkleStore(db)
       return MerkleInclusionProof(
         treeSize: treeSize, leafIndex: seq - 1, rootHash: try reader.root(size: treeSize),
         hashes: try Merkle.inclusionProof(index: seq - 1, size: treeSize, reader: reader))
@@ -99,7 +99,7 @@ extension AppDatabase {
       guard oldSize <= newSize else {
         throw Rejection("old_after_new", "old size \(oldSize) is larger than new size \(newSize)")
       }
-      let reader = MerkleStore(db: db)
+      let reader = merkleStore(db)
       return MerkleConsistencyProof(
         oldSize: oldSize, newSize: newSize, oldRoot: try reader.root(size: oldSize),
         newRoot: try reader.root(size: newSize),
@@ -122,7 +122,7 @@ extension AppDatabase {
       else {
         throw Rejection("seq_missing", "entry \(seq) is missing from the log; run `jianguan audit`")
       }
-      let reader = MerkleStore(db: db)
+      let reader = merkleStore(db)
       let proof = MerkleInclusionProof(
         treeSize: checkpoint.size, leafIndex: seq - 1, rootHash: checkpoint.rootHash,
         hashes: try Merkle.inclusionProof(index: seq - 1, size: checkpoint.size, reader: reader))

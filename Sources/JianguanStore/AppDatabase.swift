@@ -184,6 +184,10 @@ public final class AppDatabase: Sendable {
     try LedgerWriter.append(event, db: db, time: clock(), tail: batch.tail)
   }
 
+  /// The Merkle tiles as this transaction sees them: inside a batch, with the tiles it has not
+  /// written yet.
+  func merkleStore(_ db: Database) -> MerkleStore { MerkleStore(db: db, edge: batch.tail?.tiles) }
+
   func read<T>(_ body: (Database) throws -> T) throws -> T {
     if let db = batch.database { return try body(db) }
     do { return try writer.read(body) } catch let error as DatabaseError { throw StoreError(error) }
@@ -249,14 +253,9 @@ final class BatchTransaction: @unchecked Sendable {
     return currentTail
   }
 
-  /// Drops the end of the log kept in memory, after a savepoint rolled back what was appended.
-  func forgetTail() {
-    lock.lock()
-    if current != nil { currentTail = LedgerTail() }
-    lock.unlock()
-  }
-
-  func run<T>(_ db: Database, _ body: () throws -> T) rethrows -> T {
+  /// Runs `body` with the batch's transaction `db`; then writes the Merkle tiles the batch left
+  /// in memory (`LedgerTail.flush`), before the caller commits.
+  func run<T>(_ db: Database, _ body: () throws -> T) throws -> T {
     lock.lock()
     current = db
     currentTail = LedgerTail()
@@ -267,6 +266,8 @@ final class BatchTransaction: @unchecked Sendable {
       currentTail = nil
       lock.unlock()
     }
-    return try body()
+    let result = try body()
+    try tail?.flush(db)
+    return result
   }
 }

@@ -65,26 +65,40 @@ enum LedgerWriter {
   }
 }
 
-/// The end of the log while one batch writes it: the last entry's seq and hash, and the Merkle
-/// tree's right edge (the last hash stored at each level, which the next appends hash with).
-/// Kept in memory so that an append does not read back what the previous one just wrote. It is
-/// valid only inside the batch's transaction, which holds the write lock, and is dropped with it.
+/// The end of the log while one batch writes it: the last entry's seq, hash and time, and the
+/// Merkle tree's right edge in tiles (`MerkleTileEdge`). Kept in memory so that an append does not
+/// read back what the previous one just wrote, and so that each partial tile is written once, by
+/// `flush` before the commit, rather than once per leaf. It is valid only inside the batch's
+/// transaction, which holds the write lock, and is dropped with it.
 final class LedgerTail {
-  var head: (seq: Int64, hash: [UInt8], time: String)?
-  /// Stored index → hash, for the last stored hash of each level.
-  private(set) var edge: [Int64: MerkleHash] = [:]
-  private var edgeIndexByLevel: [Int64] = []
+  struct State {
+    var head: (seq: Int64, hash: [UInt8], time: String)?
+    var tiles: MerkleTileEdge?
+  }
 
-  /// Remembers the hashes appending one leaf stored, from stored index `first` on (level 0 first).
-  func stored(_ hashes: [MerkleHash], from first: Int64) {
-    for (level, hash) in hashes.enumerated() {
-      if level < edgeIndexByLevel.count {
-        edge[edgeIndexByLevel[level]] = nil
-        edgeIndexByLevel[level] = first + Int64(level)
-      } else {
-        edgeIndexByLevel.append(first + Int64(level))
-      }
-      edge[first + Int64(level)] = hash
-    }
+  var state = State()
+
+  var head: (seq: Int64, hash: [UInt8], time: String)? {
+    get { state.head }
+    set { state.head = newValue }
+  }
+
+  /// Loaded from the store at the batch's first append.
+  var tiles: MerkleTileEdge? {
+    get { state.tiles }
+    set { state.tiles = newValue }
+  }
+
+  /// The tiles, left nil until they are put back.
+  func takeTiles() -> MerkleTileEdge? {
+    defer { state.tiles = nil }
+    return state.tiles
+  }
+
+  /// Writes the partial tiles the batch changed. Runs before the batch commits.
+  func flush(_ db: Database) throws {
+    guard var edge = tiles else { return }
+    try MerkleStore.write(edge.takeChangedTiles(), db: db)
+    tiles = edge
   }
 }

@@ -32,8 +32,7 @@ public enum MerkleBenchmark {
     let queue = try DatabaseQueue(path: path)
     try queue.writeWithoutTransaction { db in
       try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144")
-      try db.execute(
-        sql: "CREATE TABLE merkle_hashes (idx INTEGER PRIMARY KEY NOT NULL, hash BLOB NOT NULL) STRICT")
+      try db.execute(sql: MerkleTileSchema.table)
     }
     let start = Date()
     try queue.write { db in
@@ -43,6 +42,7 @@ public enum MerkleBenchmark {
         withUnsafeBytes(of: index.bigEndian) { bytes.replaceSubrange(0..<8, with: $0) }
         try MerkleStore.appendLeaf(index: index, entryBytes: bytes, db: db, tail: tail)
       }
+      try tail.flush(db)
     }
     let built = Date().timeIntervalSince(start)
     return try queue.read { db in

@@ -2,67 +2,68 @@ import Foundation
 import GRDB
 import JianguanLedger
 
-/// The Merkle tree's stored hashes in SQLite: appending a leaf writes O(log n) hashes, and a root
-/// or proof at any size reads O(log n) of them.
-struct MerkleStore: MerkleHashReader {
+/// The Merkle tree's tiles in SQLite (table `merkle_tiles`, C2SP `tlog-tiles`): a tree of n
+/// leaves is about n/255 rows; a root or proof at any size reads O(log n) of them.
+struct MerkleStore: MerkleHashReader, MerkleTileReader {
   let db: Database
+  /// The batch's end of the tree, whose partial tiles are not written until the commit.
+  var edge: MerkleTileEdge?
+
+  init(db: Database, edge: MerkleTileEdge? = nil) {
+    self.db = db
+    self.edge = edge
+  }
 
   func readHashes(_ indexes: [Int64]) throws -> [MerkleHash] {
-    // An append reads one or two earlier subtree roots: point reads on one cached statement.
-    if indexes.count <= 2 {
-      let statement = try RawStatement("SELECT hash FROM merkle_hashes WHERE idx = ?", db: db)
-      return try indexes.map { index in
-        guard let hash = try statement.first(.integer(index), read: { $0.blob(0) }) else {
-          throw StoreIntegrityError("Merkle stored hash \(index) is missing")
-        }
-        return hash
+    try MerkleTileHashReader(self).readHashes(indexes)
+  }
+
+  func readTiles(_ tiles: [(level: Int, index: Int64)]) throws -> [[UInt8]] {
+    let statement = try RawStatement(
+      "SELECT width, hashes FROM merkle_tiles WHERE level = ? AND idx = ?", db: db)
+    return try tiles.map { level, index in
+      if let unwritten = edge?.unwrittenTile(level: level, index: index) { return unwritten }
+      let row = try statement.first(.integer(Int64(level)), .integer(index)) { ($0.integer(0), $0.blob(1)) }
+      guard let (width, hashes) = row else {
+        throw StoreIntegrityError("Merkle tile \(level)/\(index) is missing")
       }
-    }
-    // One query for the whole batch (a proof needs about 2 log n hashes): far cheaper than one
-    // query a hash. The statement is cached per batch size.
-    var found: [Int64: MerkleHash] = [:]
-    let unique = Array(Set(indexes))
-    var offset = 0
-    while offset < unique.count {
-      let chunk = Array(unique[offset..<min(offset + 64, unique.count)])
-      let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-      let statement = try RawStatement(
-        "SELECT idx, hash FROM merkle_hashes WHERE idx IN (\(placeholders))", db: db)
-      try statement.forEach(chunk.map { .integer($0) }) { row in found[row.integer(0)] = row.blob(1) }
-      offset += chunk.count
-    }
-    return try indexes.map { index in
-      guard let hash = found[index] else {
-        throw StoreIntegrityError("Merkle stored hash \(index) is missing")
+      guard hashes.count == Int(width) * Merkle.hashByteCount else {
+        throw StoreIntegrityError(
+          "Merkle tile \(level)/\(index) has width \(width) but \(hashes.count) bytes")
       }
-      return hash
+      return hashes
     }
   }
 
+  /// Appends leaf `index` (= the tree's size): full tiles are written as they fill up; the
+  /// partial ones now, or, inside a batch (`tail`), once by `LedgerTail.flush` before the commit.
   static func appendLeaf(index: Int64, entryBytes: [UInt8], db: Database, tail: LedgerTail? = nil) throws {
-    let store = EdgeReader(store: MerkleStore(db: db), edge: tail?.edge ?? [:])
-    let hashes = try Merkle.storedHashes(forLeaf: index, leafHash: Merkle.leafHash(entryBytes), reader: store)
-    let first = Merkle.storedHashCount(size: index)
-    tail?.stored(hashes, from: first)
-    let statement = try RawStatement("INSERT INTO merkle_hashes(idx, hash) VALUES (?, ?)", db: db)
-    for (offset, hash) in hashes.enumerated() {
-      try statement.execute(.integer(first + Int64(offset)), .blob(hash))
+    // Taken out of the tail while it grows, so that its buffers are not copied on write.
+    var edge = try tail?.takeTiles() ?? MerkleTileEdge(size: index, reader: MerkleStore(db: db))
+    defer { tail?.tiles = edge }
+    guard edge.size == index else {
+      throw StoreIntegrityError("the Merkle tree has \(edge.size) leaves, but entry \(index + 1) is next")
+    }
+    edge.append(leafHash: Merkle.leafHash(entryBytes))
+    try write(tail == nil ? edge.takeChangedTiles() : edge.takeFilledTiles(), db: db)
+  }
+
+  /// Writes `tiles`: a new tile is inserted, a partial one replaced by its wider self.
+  static func write(_ tiles: [MerkleTile], db: Database) throws {
+    if tiles.isEmpty { return }
+    let statement = try RawStatement(
+      """
+      INSERT INTO merkle_tiles(level, idx, width, hashes) VALUES (?, ?, ?, ?)
+        ON CONFLICT(level, idx) DO UPDATE SET width = excluded.width, hashes = excluded.hashes
+      """, db: db)
+    for tile in tiles {
+      try statement.execute(
+        .integer(Int64(tile.level)), .integer(tile.index), .integer(Int64(tile.width)), .blob(tile.hashes))
     }
   }
 
   /// The root hash of the tree of the first `size` entries.
   func root(size: Int64) throws -> MerkleHash { try Merkle.treeHash(size: size, reader: self) }
-}
-
-/// Reads the hashes an append needs from the batch's right edge when it holds them, else from the table.
-private struct EdgeReader: MerkleHashReader {
-  let store: MerkleStore
-  let edge: [Int64: MerkleHash]
-
-  func readHashes(_ indexes: [Int64]) throws -> [MerkleHash] {
-    let known = indexes.compactMap { edge[$0] }
-    return known.count == indexes.count ? known : try store.readHashes(indexes)
-  }
 }
 
 /// The stored state contradicts itself: a bug or tampering, found while serving a request.

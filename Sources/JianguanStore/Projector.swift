@@ -83,6 +83,7 @@ enum Projector {
         .text(e.enrollment), .text(e.student), .text(e.parent), .text(e.classID), .text(e.institution),
         .text(e.bankRef), .text(e.paidAt), .integer(e.hours), .integer(e.amountFen), .integer(e.amountFen),
         .integer(seq))
+      try enrollmentAdded(e.enrollment, classID: e.classID, student: e.student, hours: e.hours, db: db)
       try rememberBankRef(
         e.bankRef, seq: seq, kind: "payment", content: PaymentContent(e).text, id: e.enrollment, db: db)
     case .lessonRecorded(let e):
@@ -103,6 +104,7 @@ enum Projector {
           try db.cachedStatement(sql: "SELECT hours FROM lessons WHERE id = ?"), arguments: [e.lesson]) ?? 0
       try db.run(
         "UPDATE lessons SET status = 'released', released_fen = ? WHERE id = ?", [e.amountFen, e.lesson])
+      try heldHoursWillEnd(e.enrollment, consumed: hours, refunded: 0, db: db)
       try db.run(
         """
         UPDATE enrollments SET hours_pending = hours_pending - ?, hours_consumed = hours_consumed + ?,
@@ -127,6 +129,7 @@ enum Projector {
 
         "INSERT INTO refunds(id, enrollment, bank_ref, hours, amount_fen, reason, seq) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [e.refund, e.enrollment, e.bankRef, e.hours, e.amountFen, e.reason, seq])
+      try heldHoursWillEnd(e.enrollment, consumed: 0, refunded: e.hours, db: db)
       try db.run(
         """
         UPDATE enrollments SET hours_refunded = hours_refunded + ?, refunded_fen = refunded_fen + ?,

@@ -187,6 +187,17 @@ enum Schema {
           """)
     }
     migrator.registerMigration("v7-credentials") { db in try db.execute(sql: CredentialSchema.v7) }
+    migrator.registerMigration("v8-merkle-tiles") { db in try MerkleTileSchema.v8(db) }
+    migrator.registerMigration("v9-class-places") { db in
+      // The places taken in a class, kept by the projector (`Projector+ClassPlaces`) instead of
+      // counted by the payment; filled here with the count the places rule made until now.
+      try db.execute(
+        sql: """
+          ALTER TABLE classes ADD COLUMN places_taken INTEGER NOT NULL DEFAULT 0 CHECK (places_taken >= 0);
+          UPDATE classes SET places_taken = (SELECT COUNT(DISTINCT e.student) FROM enrollments e
+            WHERE e.class = classes.id AND e.hours_paid > e.hours_consumed + e.hours_refunded);
+          """)
+    }
     return migrator
   }
 }

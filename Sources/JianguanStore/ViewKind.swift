@@ -56,8 +56,7 @@ public enum ViewKind: String, CaseIterable, Sendable {
     case .classes:
       """
       x.id, x.course, x.institution, x.venue, x.teacher, x.capacity, x.starts, x.ends, x.schedule,
-      (SELECT COUNT(DISTINCT r.student) FROM enrollments r WHERE r.class = x.id
-        AND r.hours_paid > r.hours_consumed + r.hours_refunded) AS studentsHoldingHours, x.seq
+      x.places_taken AS studentsHoldingHours, x.seq
       """
     case .enrollments:
       """

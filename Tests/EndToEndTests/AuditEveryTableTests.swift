@@ -83,6 +83,24 @@ import Testing
     }
   }
 
+  /// The columns that name a row of `table`: its rowid, or the primary key of a WITHOUT ROWID
+  /// table (`merkle_tiles`), as SQL text: the SELECT WHERE clause naming the last row, and the
+  /// ORDER BY that puts it first.
+  static func rowKey(_ cli: CLI, _ table: String) throws -> (lastRow: String, descending: String) {
+    try DatabaseQueue(path: cli.databasePath).read { db in
+      let sql = try String.fetchOne(
+        db, sql: "SELECT sql FROM sqlite_master WHERE name = ?", arguments: [table])
+      var key = ["rowid"]
+      if sql?.contains("WITHOUT ROWID") == true {
+        key = try Row.fetchAll(db, sql: "PRAGMA table_info(\"\(table)\")").filter { ($0["pk"] as Int) > 0 }
+          .sorted { ($0["pk"] as Int) < ($1["pk"] as Int) }.map { $0["name"] as String }
+      }
+      let descending = key.map { $0 + " DESC" }.joined(separator: ", ")
+      let last = "(SELECT \(key.joined(separator: ", ")) FROM \"\(table)\" ORDER BY \(descending) LIMIT 1)"
+      return ("(\(key.joined(separator: ", "))) = \(last)", descending)
+    }
+  }
+
   /// A different value of the column's type: numbers move by one, text gains a character, a blob
   /// has its first byte flipped; NULL becomes a value.
   static func changed(_ value: DatabaseValue, type: String) -> DatabaseValue {
@@ -108,13 +126,13 @@ import Testing
     var refused = 0
     for (table, columns) in try Self.tables(cli).sorted(by: { $0.key < $1.key }) {
       // The last row: the one most likely to have been touched by the most entries.
+      let key = try Self.rowKey(cli, table)
       guard
         let row = try source.read({ db in
           try Row.fetchOne(
-            db, sql: "SELECT rowid AS tampered_rowid, * FROM \"\(table)\" ORDER BY rowid DESC LIMIT 1")
+            db, sql: "SELECT * FROM \"\(table)\" ORDER BY \(key.descending) LIMIT 1")
         })
       else { continue }
-      let rowid: Int64 = row["tampered_rowid"]
       for column in columns {
         let value = Self.changed(row[column.name], type: column.type)
         guard
@@ -122,8 +140,10 @@ import Testing
             cli,
             { db in
               try db.execute(
-                sql: "UPDATE \"\(table)\" SET \"\(column.name)\" = ? WHERE rowid = ?",
-                arguments: [value, rowid])
+                sql: """
+                  UPDATE \"\(table)\" SET \"\(column.name)\" = ? WHERE \(key.lastRow)
+                  """,
+                arguments: [value])
             })
         else {
           refused += 1
@@ -147,15 +167,18 @@ import Testing
     defer { cli.remove() }
     let source = try DatabaseQueue(path: cli.databasePath)
     for (table, columns) in try Self.tables(cli).sorted(by: { $0.key < $1.key }) {
+      let key = try Self.rowKey(cli, table)
       let row = try source.read { db in
-        try Row.fetchOne(db, sql: "SELECT * FROM \"\(table)\" ORDER BY rowid DESC LIMIT 1")
+        try Row.fetchOne(db, sql: "SELECT * FROM \"\(table)\" ORDER BY \(key.descending) LIMIT 1")
       }
       if row != nil,
         let copy = try Self.tampered(
           cli,
           { db in
             try db.execute(
-              sql: "DELETE FROM \"\(table)\" WHERE rowid = (SELECT MAX(rowid) FROM \"\(table)\")")
+              sql: """
+                DELETE FROM \"\(table)\" WHERE \(key.lastRow)
+                """)
           })
       {
         defer { copy.remove() }
@@ -186,22 +209,38 @@ import Testing
     }
   }
 
-  @Test func storedMerkleHashesChangedMissingOrSurplusAreFound() throws {
+  @Test func storedMerkleTilesChangedMissingSurplusOrWrongWidthAreFound() throws {
     let cli = try Self.demo()
     defer { cli.remove() }
+    // The demo's log is under 256 entries: one partial tile, 0/0. One more full tile is made up
+    // for the surplus case: a tile past the end of the log.
     let cases: [(String, String)] = [
-      ("an interior hash zeroed", "UPDATE merkle_hashes SET hash = zeroblob(32) WHERE idx = 2"),
-      ("a hash removed", "DELETE FROM merkle_hashes WHERE idx = 5"),
       (
-        "a surplus row after the end",
-        "INSERT INTO merkle_hashes(idx, hash) SELECT MAX(idx) + 1, zeroblob(32) FROM merkle_hashes"
+        "a leaf hash zeroed",
+        "UPDATE merkle_tiles SET hashes = CAST(zeroblob(32) || substr(hashes, 33) AS BLOB) WHERE level = 0 AND idx = 0"
+      ),
+      ("the tile removed", "DELETE FROM merkle_tiles WHERE level = 0 AND idx = 0"),
+      (
+        "the last hash cut off (a narrower tile)",
+        "UPDATE merkle_tiles SET width = width - 1, hashes = substr(hashes, 1, length(hashes) - 32) WHERE level = 0"
+      ),
+      (
+        "a surplus tile after the end",
+        "INSERT INTO merkle_tiles(level, idx, width, hashes) VALUES (0, 1, 1, zeroblob(32))"
+      ),
+      (
+        "a surplus tile a level up",
+        "INSERT INTO merkle_tiles(level, idx, width, hashes) VALUES (1, 0, 1, zeroblob(32))"
       ),
     ]
     for (what, sql) in cases {
       let copy = try #require(try Self.tampered(cli, { try $0.execute(sql: sql) }))
       defer { copy.remove() }
       let faults = try Self.auditFaults(copy, what)
-      #expect(faults.contains("table merkle_hashes"), "\(what): \(faults.prefix(600))")
+      #expect(faults.contains("table merkle_tiles"), "\(what): \(faults.prefix(600))")
+      #expect(
+        faults.contains(what.contains("surplus") ? "past the end of the log" : "tile 0/0"),
+        "\(what): \(faults.prefix(600))")
     }
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 @Suite(.serialized) struct MoneyEndToEndTests {
@@ -225,13 +226,19 @@ import Testing
 
 /// A verifier written in another language from docs/LEDGER-FORMAT.md alone agrees with the audit.
 @Suite struct IndependentVerifierTests {
-  @Test func thePythonVerifierAgreesWithTheAuditOnTheDemoLedger() throws {
-    let cli = try CLI()
-    defer { cli.remove() }
+  /// The demo's ledger, exported as JSON lines into export.jsonl.
+  static func demoExport(_ cli: CLI) throws -> (CLI.Result, URL) {
     #expect(try cli.run(["demo"]).status == 0)
     let export = try cli.run(["--db", "jianguan-demo.sqlite", "ledger", "export"])
     let exportFile = cli.folder.appendingPathComponent("export.jsonl")
     try Data(export.stdout.utf8).write(to: exportFile)
+    return (export, exportFile)
+  }
+
+  @Test func thePythonVerifierAgreesWithTheAuditOnTheDemoLedger() throws {
+    let cli = try CLI()
+    defer { cli.remove() }
+    let (export, exportFile) = try Self.demoExport(cli)
     let verified = try CLI.run(
       "/usr/bin/env",
       [
@@ -257,5 +264,43 @@ import Testing
       ["python3", CLI.packageRoot.appendingPathComponent("Tools/verify_ledger.py").path, exportFile.path],
       environment: cli.environment, in: cli.folder)
     #expect(tampered.status == 1)
+  }
+
+  /// With --tiles, the verifier recomputes the Merkle tiles from the entries and checks the
+  /// database's table `merkle_tiles` byte for byte, as the audit does.
+  @Test func thePythonVerifierChecksTheStoredTiles() throws {
+    let cli = try CLI()
+    defer { cli.remove() }
+    let (export, exportFile) = try Self.demoExport(cli)
+    let database = cli.folder.appendingPathComponent("jianguan-demo.sqlite").path
+    func verify() throws -> CLI.Result {
+      try CLI.run(
+        "/usr/bin/env",
+        [
+          "python3", CLI.packageRoot.appendingPathComponent("Tools/verify_ledger.py").path, exportFile.path,
+          "--tiles", database,
+        ],
+        environment: cli.environment, in: cli.folder)
+    }
+    let verified = try verify()
+    #expect(verified.status == 0, "\(verified.stdout) \(verified.stderr)")
+    let queue = try DatabaseQueue(path: database)
+    try queue.write { db in
+      try db.execute(
+        sql: """
+          DROP TRIGGER merkle_tiles_only_grow;
+          UPDATE merkle_tiles SET hashes = CAST(zeroblob(32) || substr(hashes, 33) AS BLOB)
+            WHERE level = 0 AND idx = 0;
+          INSERT INTO merkle_tiles(level, idx, width, hashes) VALUES (1, 0, 1, zeroblob(32));
+          """)
+    }
+    try queue.close()
+    let tampered = try verify()
+    #expect(tampered.status == 1)
+    #expect(
+      tampered.stdout.contains("table merkle_tiles, tile 0/0: the stored hashes differ"), "\(tampered.stdout)"
+    )
+    #expect(
+      tampered.stdout.contains("table merkle_tiles, tile 1/0: past the end of the log"), "\(tampered.stdout)")
   }
 }

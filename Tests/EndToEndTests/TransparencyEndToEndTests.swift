@@ -1,4 +1,5 @@
 import Foundation
+import JianguanCrypto
 import Testing
 
 @Suite(.serialized) struct TransparencyEndToEndTests {
@@ -116,5 +117,43 @@ import Testing
     let object = try #require(
       try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])
     return try #require(object["entries"] as? Int)
+  }
+}
+
+/// `ledger tile` serves the stored Merkle tiles as C2SP tlog-tiles does: the leaf hashes of the
+/// entries at level 0, binary on stdout.
+@Suite struct LedgerTileEndToEndTests {
+  @Test func aTileIsTheLeafHashesOfTheEntriesAndABadPathIsRefused() throws {
+    let cli = try CLI()
+    defer { cli.remove() }
+    #expect(try cli.run(["demo"]).status == 0)
+    let export = try cli.run(["--db", "jianguan-demo.sqlite", "ledger", "export"])
+    var leaves: [UInt8] = []
+    for line in export.stdout.split(separator: "\n") {
+      let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+      leaves += SHA256.hash([0] + Hex.decode(try #require(object["entryHex"] as? String))!)
+    }
+    func tile(_ path: String) throws -> (CLI.Result, [UInt8]) {
+      let file = cli.folder.appendingPathComponent("tile.bin")
+      let result = try CLI.run(
+        "/bin/sh",
+        ["-c", "\"$0\" --db jianguan-demo.sqlite ledger tile \"$1\" > tile.bin", CLI.binary.path, path],
+        environment: cli.environment, in: cli.folder)
+      return (result, [UInt8](try Data(contentsOf: file)))
+    }
+    let (whole, bytes) = try tile("0/0")
+    #expect(whole.status == 0, "\(whole.stderr)")
+    #expect(bytes == leaves)
+    let (prefix, first) = try tile("0/0.p/5")
+    #expect(prefix.status == 0 && first == Array(leaves.prefix(5 * 32)))
+    // One sentence naming the tile and the rule; nothing on stdout.
+    for (path, sentence) in [
+      ("1/0", "tile \"1/0\" is not in the tree of"), ("0/0.p/255", "asks for 255 hashes"),
+      ("0/x001/002", "is not L/N or L/N.p/W"), ("0/0.p/0", "is not L/N or L/N.p/W"), ("L/0", "is not L/N"),
+    ] {
+      let (refused, output) = try tile(path)
+      #expect(refused.status == 1 && output.isEmpty, "\(path): \(refused.status)")
+      #expect(refused.stderr.contains(sentence), "\(path): \(refused.stderr)")
+    }
   }
 }

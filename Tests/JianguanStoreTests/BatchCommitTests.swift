@@ -51,6 +51,29 @@ import Testing
     let report = try fixture.database.audit()
     #expect(report.ok, "\(report.faults)")
   }
+
+  /// Across Merkle tile boundaries (256 leaves), with operations rolled back after appending
+  /// between them: the tiles the batch writes at its commit are those of the entries committed.
+  @Test func tilesWrittenAtTheCommitMatchTheEntriesAcrossRolledBackOperations() throws {
+    let fixture = try StoreFixture()
+    let (uscc, _) = try fixture.openClass()
+    struct Interrupted: Error {}
+    for round in 0..<2 {
+      let operations: [(AppDatabase) throws -> Int64] = (0..<200).map { number in
+        { database in
+          let seq = try database.addVenue(institution: uscc, address: "蜀山区\(round)-\(number)号楼", areaM2: "70")
+            .seq
+          if number % 7 == 3 { throw Interrupted() }
+          return seq
+        }
+      }
+      let outcomes = try fixture.database.batch(operations)
+      #expect(outcomes.filter(\.isFailure).count == 29)
+      let report = try fixture.database.audit()
+      #expect(report.ok, "round \(round): \(report.faults)")
+    }
+    #expect(try fixture.database.size() > 256)
+  }
 }
 
 extension Result {

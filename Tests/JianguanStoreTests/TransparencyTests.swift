@@ -10,6 +10,13 @@ import Testing
 /// Signed checkpoints catch what the hash chain alone cannot: a log cut short, or an old entry
 /// rewritten with every later hash recomputed so that the chain looks sound.
 @Suite struct TransparencyTests {
+  /// Writes `tile` as the store keeps it, as an attacker re-hashing the tree would.
+  static func insert(_ tile: MerkleTile, _ db: Database) throws {
+    try db.execute(
+      sql: "INSERT INTO merkle_tiles(level, idx, width, hashes) VALUES (?, ?, ?, ?)",
+      arguments: [tile.level, tile.index, tile.width, Data(tile.hashes)])
+  }
+
   func ledger() throws -> (StoreFixture, NoteSigner) {
     let fixture = try StoreFixture()
     let (uscc, classID) = try fixture.openClass()
@@ -94,12 +101,14 @@ import Testing
     let signed = try fixture.database.signCheckpoint(signer: signer, signedAt: "t")
     let checkpoint = try Checkpoint.open(signed.note, verifiers: [signer.verifier]).checkpoint
     let keep = signed.size - 2
+    var tree = InMemoryMerkleTree()
+    try fixture.database.entries(fromSeq: 1, limit: keep) { tree.append(entryBytes: $0.entryBytes) }
     // The operator cuts off the two venues, the entry of the checkpoint that signed them, and
     // everything derived from them.
     try fixture.tamperCoveringTracks { db in
       try db.execute(sql: "DELETE FROM ledger WHERE seq > ?", arguments: [keep])
-      try db.execute(
-        sql: "DELETE FROM merkle_hashes WHERE idx >= ?", arguments: [Merkle.storedHashCount(size: keep)])
+      try db.execute(sql: "DELETE FROM merkle_tiles")
+      for tile in tree.tiles() { try Self.insert(tile, db) }
       try db.execute(sql: "DELETE FROM venues WHERE seq > ?", arguments: [keep])
       try db.execute(sql: "DELETE FROM checkpoints WHERE size > ?", arguments: [keep])
     }
@@ -132,7 +141,6 @@ import Testing
       _ = tree.append(entryBytes: entry.bytes)
       rows.append((entry.seq, String(decoding: entry.bytes, as: UTF8.self), Data(entry.hash)))
     }
-    let hashes = try tree.readHashes(Array(0..<tree.storedHashCount))
     try fixture.tamperCoveringTracks { db in
       try db.execute(sql: "DELETE FROM checkpoints WHERE size = ?", arguments: [checkpoint.size])
       try db.execute(sql: "DELETE FROM ledger WHERE seq > ?", arguments: [checkpoint.size])
@@ -140,11 +148,8 @@ import Testing
         try db.execute(
           sql: "UPDATE ledger SET entry = ?, hash = ? WHERE seq = ?", arguments: [text, hash, seq])
       }
-      try db.execute(sql: "DELETE FROM merkle_hashes")
-      for (index, hash) in hashes.enumerated() {
-        try db.execute(
-          sql: "INSERT INTO merkle_hashes(idx, hash) VALUES (?, ?)", arguments: [index, Data(hash)])
-      }
+      try db.execute(sql: "DELETE FROM merkle_tiles")
+      for tile in tree.tiles() { try Self.insert(tile, db) }
     }
     #expect(try fixture.database.audit().ok, "the chain alone looks fine")
     let report = try fixture.database.audit(against: checkpoint)

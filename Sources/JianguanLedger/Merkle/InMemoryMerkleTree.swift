@@ -70,6 +70,21 @@ public struct InMemoryMerkleTree: MerkleHashReader, Sendable {
     return try Merkle.consistencyProof(oldSize: oldSize, newSize: newSize, reader: self)
   }
 
+  /// The C2SP tiles of this tree (`MerkleTile`), level by level, taken from its stored hashes:
+  /// what a store of this tree holds, for tests and tools that write or check one.
+  public func tiles() -> [MerkleTile] {
+    MerkleTile.tiles(size: size).map { level, index, width in
+      var hashes: [UInt8] = []
+      for offset in 0..<Int64(width) {
+        let place = Merkle.storedHashIndex(
+          level: level * MerkleTile.height, index: index * Int64(MerkleTile.fullWidth) + offset)
+        let start = Int(place) * Merkle.hashByteCount
+        hashes += storage[start..<start + Merkle.hashByteCount]
+      }
+      return MerkleTile(level: level, index: index, hashes: hashes)
+    }
+  }
+
   /// The stored hashes at `indexes`; a `readerFault` for an index not yet stored.
   public func readHashes(_ indexes: [Int64]) throws -> [MerkleHash] {
     let count = storedHashCount

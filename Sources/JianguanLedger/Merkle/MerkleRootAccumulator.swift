@@ -42,11 +42,21 @@ public struct MerkleRootAccumulator: Sendable, Equatable {
   /// Appends one leaf by its 32-byte leaf hash. Like a binary counter: each trailing 1 bit of the
   /// old size merges the newest subtree with its left neighbour of equal height.
   public mutating func append(leafHash: MerkleHash) {
+    append(leafHash: leafHash) { _, _ in }
+  }
+
+  /// Appends one leaf and shows `completed` each hash this leaf completes with its tree level:
+  /// the leaf (level 0), then the root of each complete subtree it closes, lowest first.
+  public mutating func append(leafHash: MerkleHash, completed: (_ level: Int, _ hash: MerkleHash) -> Void) {
     precondition(leafHash.count == Merkle.hashByteCount, "a leaf hash is 32 bytes, not \(leafHash.count)")
     var hash = leafHash
+    completed(0, hash)
     var carry = size
+    var level = 0
     while carry & 1 == 1 {
       hash = Merkle.nodeHash(rightEdge.removeLast(), hash)
+      level += 1
+      completed(level, hash)
       carry >>= 1
     }
     rightEdge.append(hash)

@@ -7,7 +7,8 @@ import JianguanStore
 
 struct LedgerCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "ledger", abstract: "Read the hash-chained log.", subcommands: [List.self, Export.self])
+    commandName: "ledger", abstract: "Read the hash-chained log.",
+    subcommands: [List.self, Export.self, Tile.self])
 
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List entries.")
@@ -67,6 +68,21 @@ struct LedgerCommand: ParsableCommand {
         }
       }
       FileHandle.standardOutput.write(buffer)
+    }
+  }
+
+  struct Tile: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "tile",
+      abstract:
+        "One Merkle tile as C2SP tlog-tiles serves it, binary on stdout: L/N (as the tree holds it now) or L/N.p/W."
+    )
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The tile: level/index, or level/index.p/width for the first width hashes.") var path:
+      String
+
+    func run() throws {
+      FileHandle.standardOutput.write(Data(try Environment.open(global).merkleTile(path: path).hashes))
     }
   }
 

@@ -1,0 +1,119 @@
+import Foundation
+import GRDB
+import JianguanLedger
+import JianguanStore
+import Testing
+
+/// Migration v8 moves a database that kept one row per Merkle hash (`merkle_hashes`) to tiles;
+/// v9 after it counts the places taken in each class.
+@Suite struct MerkleTileMigrationTests {
+  @Test func storedHashesBecomeTheSameTilesAndTheOldTableIsDropped() throws {
+    let fixture = try StoreFixture()
+    let (uscc, classID) = try fixture.openClass()
+    _ = try fixture.pay(fixture.paymentForm(student: try fixture.student(), classID: classID))
+    // Past 256 entries: a full tile, a partial one and a tile a level up.
+    for number in 0..<300 {
+      _ = try fixture.database.addVenue(institution: uscc, address: "蜀山区\(number)号楼", areaM2: "80")
+    }
+    let size = try fixture.database.size()
+    let copy = fixture.directory.appendingPathComponent("v6.sqlite").path
+    _ = try fixture.database.backup(to: copy)
+    let tilesBefore = try Self.tiles(copy)
+    #expect(
+      tilesBefore.map(\.0) == MerkleTile.tiles(size: size).map { "\($0.level)/\($0.index)/\($0.width)" })
+    // The copy as a database before tiles held it: every stored hash a row, v8 and v9 not applied.
+    var tree = InMemoryMerkleTree()
+    try fixture.database.entries(fromSeq: 1, limit: size) { tree.append(entryBytes: $0.entryBytes) }
+    let hashes = try tree.readHashes(Array(0..<tree.storedHashCount))
+    let queue = try DatabaseQueue(path: copy)
+    try queue.write { db in
+      try db.execute(
+        sql: """
+          DROP TABLE merkle_tiles;
+          DELETE FROM grdb_migrations WHERE identifier IN ('v8-merkle-tiles', 'v9-class-places');
+          ALTER TABLE classes DROP COLUMN places_taken;
+          CREATE TABLE merkle_hashes (idx INTEGER PRIMARY KEY NOT NULL, hash BLOB NOT NULL) STRICT;
+          CREATE TRIGGER merkle_no_update BEFORE UPDATE ON merkle_hashes
+            BEGIN SELECT RAISE(ABORT, 'Merkle hashes are append-only'); END;
+          CREATE TRIGGER merkle_no_delete BEFORE DELETE ON merkle_hashes
+            BEGIN SELECT RAISE(ABORT, 'Merkle hashes are append-only'); END;
+          """)
+      for (index, hash) in hashes.enumerated() {
+        try db.execute(
+          sql: "INSERT INTO merkle_hashes(idx, hash) VALUES (?, ?)", arguments: [index, Data(hash)])
+      }
+    }
+    try queue.close()
+    let opened = try AppDatabase.open(path: copy, keyPath: copy + ".key", reference: StoreFixture.reference)
+    #expect(try Self.tiles(copy).map(\.0) == tilesBefore.map(\.0))
+    #expect(try Self.tiles(copy).map(\.1) == tilesBefore.map(\.1))
+    let tables = try DatabaseQueue(path: copy).read { db in
+      try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE name LIKE 'merkle%'")
+    }
+    #expect(!tables.contains("merkle_hashes") && tables.contains("merkle_tiles"))
+    let report = try opened.audit()
+    #expect(report.ok, "\(report.faults)")
+    #expect(report.rootHash == tree.root)
+    let places = try DatabaseQueue(path: copy).read { db in
+      try Int64.fetchOne(db, sql: "SELECT places_taken FROM classes WHERE id = ?", arguments: [classID])
+    }
+    #expect(places == 1)
+    // And the tree goes on growing from the tiles.
+    _ = try opened.addVenue(institution: uscc, address: "蜀山区新楼", areaM2: "80")
+    #expect(try opened.audit().ok)
+  }
+
+  /// Above one tile: a full tile, a level-1 tile and a partial one, each changed, removed or
+  /// widened in turn; the audit names the tile and its seqs.
+  @Test func theAuditRecomputesEveryTileAtEveryLevel() throws {
+    let fixture = try StoreFixture()
+    let (uscc, _) = try fixture.openClass()
+    for number in 0..<300 {
+      _ = try fixture.database.addVenue(institution: uscc, address: "蜀山区\(number)号楼", areaM2: "80")
+    }
+    #expect(try fixture.database.audit().ok)
+    let cases: [(String, String)] = [
+      (
+        "tile 0/0 (seq 1…256): the stored hashes differ",
+        "UPDATE merkle_tiles SET hashes = zeroblob(8192) WHERE level = 0 AND idx = 0"
+      ),
+      ("tile 1/0 (seq 1…", "UPDATE merkle_tiles SET hashes = zeroblob(32) WHERE level = 1"),
+      ("tile 1/0 (seq 1…", "DELETE FROM merkle_tiles WHERE level = 1"),
+      (
+        "tile 0/1 (seq 257…",
+        "UPDATE merkle_tiles SET width = width - 1, hashes = substr(hashes, 33) WHERE level = 0 AND idx = 1"
+      ),
+      (
+        "past the end of the log",
+        "INSERT INTO merkle_tiles(level, idx, width, hashes) VALUES (2, 0, 1, zeroblob(32))"
+      ),
+    ]
+    for (expected, sql) in cases {
+      let copy = fixture.directory.appendingPathComponent("copy-\(UUID().uuidString).sqlite").path
+      _ = try fixture.database.backup(to: copy)
+      let queue = try DatabaseQueue(path: copy)
+      try queue.write { db in
+        for trigger in ["merkle_tiles_no_delete", "merkle_tiles_only_grow"] {
+          try db.execute(sql: "DROP TRIGGER \(trigger)")
+        }
+        try db.execute(sql: sql)
+      }
+      try queue.close()
+      let report = try AppDatabase.open(path: copy, keyPath: copy + ".key", reference: StoreFixture.reference)
+        .audit()
+      #expect(
+        report.faults.contains { $0.message.contains("table merkle_tiles") && $0.message.contains(expected) },
+        "\(sql): \(report.faults)")
+    }
+  }
+
+  /// Each tile as ("level/idx/width", hashes), in key order.
+  static func tiles(_ path: String) throws -> [(String, Data)] {
+    try DatabaseQueue(path: path).read { db in
+      try Row.fetchAll(db, sql: "SELECT level, idx, width, hashes FROM merkle_tiles ORDER BY level, idx").map
+      {
+        ("\($0[0] as Int64)/\($0[1] as Int64)/\($0[2] as Int64)", $0[3] as Data)
+      }
+    }
+  }
+}
