@@ -26,7 +26,8 @@ public final class GroupCommit: @unchecked Sendable {
   /// database's for its duration.
   public init(database: AppDatabase) {
     self.database = database
-    let thread = Thread { [unowned self] in self.run() }
+    // The thread holds the writer until `stop()`: a writer is never freed under its own thread.
+    let thread = Thread { self.run() }
     thread.name = "jianguan-writer"
     self.thread = thread
     thread.start()

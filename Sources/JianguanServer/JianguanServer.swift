@@ -60,12 +60,13 @@ public enum JianguanService {
     onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
   ) throws -> some ApplicationProtocol {
     try options.validate()
-    let commit = GroupCommit(database: writer)
-    let routes = Self.router(reader: reader, commit: commit, options: options)
+    // Everything that can fail is done before the writer thread starts (`stop()` ends it).
     let server: HTTPServerBuilder =
       if let certificate = options.tlsCertificatePath, let key = options.tlsKeyPath {
         try .tls(tlsConfiguration: tlsConfiguration(certificate: certificate, key: key))
       } else { .http1() }
+    let commit = GroupCommit(database: writer)
+    let routes = Self.router(reader: reader, commit: commit, options: options)
     return Application(
       router: routes, server: server,
       configuration: .init(address: .hostname(options.host, port: options.port), serverName: "jianguan"),

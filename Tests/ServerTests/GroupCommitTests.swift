@@ -15,27 +15,18 @@ import Testing
     for _ in 0..<12 { students.append(try fixture.student().student) }
     let count = students.count
     let studentList = students
-    try await fixture.application().test(.live) { client in
-      let port = try #require(client.port)
+    try await fixture.serve { client in
       let results = try await withThrowingTaskGroup(of: (Int, Int, String?).self) { group in
         for index in 0..<count {
           group.addTask {
-            try await TestClient.withClient(host: "localhost", port: port) { connection in
+            try await client.connection { connection in
               // Every third is over the charge cap and refused.
               let amount = index % 3 == 2 ? 600_000 : 100_000
               let body = fixture.paymentJSON(
                 student: studentList[index], classID: fixture.classA, ref: "BOC-G\(index)", amountFen: amount)
-              let response = try await connection.post(
-                "/v1/payments",
-                headers: [
-                  .authorization: "Bearer \(fixture.tokens["bank"]!)", .contentType: "application/json",
-                ],
-                body: ByteBuffer(string: body))
-              let object =
-                (try? JSONSerialization.jsonObject(
-                  with: Data((response.body ?? ByteBuffer()).readableBytesView)))
-                as? [String: Any]
-              return (index, Int(response.status.code), object?["id"] as? String)
+              let response = try await connection.send(
+                .post, "/v1/payments", token: fixture.tokens["bank"], body: body)
+              return (index, Int(response.status.code), response.object["id"] as? String)
             }
           }
         }
@@ -58,19 +49,14 @@ import Testing
   @Test func concurrentRetriesOfOnePaymentAllNameTheOneEnrollment() async throws {
     let fixture = try ServerFixture()
     let body = fixture.paymentJSON(student: fixture.studentA, classID: fixture.classA, ref: "BOC-RETRY")
-    try await fixture.application().test(.live) { client in
-      let port = try #require(client.port)
+    try await fixture.serve { client in
       let answers = try await withThrowingTaskGroup(of: (Int, String).self) { group in
         for _ in 0..<10 {
           group.addTask {
-            try await TestClient.withClient(host: "localhost", port: port) { connection in
-              let response = try await connection.post(
-                "/v1/payments",
-                headers: [
-                  .authorization: "Bearer \(fixture.tokens["bank"]!)", .contentType: "application/json",
-                ],
-                body: ByteBuffer(string: body))
-              return (Int(response.status.code), String(buffer: response.body ?? ByteBuffer()))
+            try await client.connection { connection in
+              let response = try await connection.send(
+                .post, "/v1/payments", token: fixture.tokens["bank"], body: body)
+              return (Int(response.status.code), response.text)
             }
           }
         }
@@ -87,7 +73,7 @@ import Testing
 
   @Test func anIdempotencyKeyGivesTheFirstAnswerAndRefusesAnotherRequest() async throws {
     let fixture = try ServerFixture()
-    try await fixture.application().test(.live) { client in
+    try await fixture.serve { client in
       let key: HTTPFields = [HTTPField.Name("Idempotency-Key")!: "k-1"]
       let body = fixture.paymentJSON(student: fixture.studentA, classID: fixture.classA, ref: "BOC-K1")
       let first = try await client.send(

@@ -63,7 +63,7 @@ import Testing
     let fixture = try ServerFixture()
     let file = try String(
       contentsOf: ServerFixture.packageRoot.appendingPathComponent("docs/openapi.yaml"), encoding: .utf8)
-    try await fixture.application().test(.live) { client in
+    try await fixture.serve { client in
       let served = try await client.send(.get, "/openapi.yaml", token: nil)
       #expect(served.status == .ok)
       #expect(served.text == file, "run Tools/embed-openapi.py after editing docs/openapi.yaml")

@@ -11,12 +11,12 @@ import Testing
 @Suite struct ScopeTests {
   @Test func anInstitutionCannotTellAnothersEnrollmentFromAMissingOne() async throws {
     let fixture = try ServerFixture()
-    try await fixture.application().test(.live) { client in
+    try await fixture.serve { client in
       let other = fixture.tokens["institutionB"]
       let paths = [
         "/v1/enrollments/E1", "/v1/balance?enrollment=E1", "/v1/lessons?enrollment=E1",
       ]
-      var missing: [TestResponse] = []
+      var missing: [Answer] = []
       for path in paths { missing.append(try await client.send(.get, path, token: other)) }
       let paid = try await client.send(
         .post, "/v1/payments", token: fixture.tokens["bank"],
@@ -169,7 +169,7 @@ import Testing
         ]),
     ]
     let before = try fixture.snapshot()
-    try await fixture.application().test(.live) { client in
+    try await fixture.serve { client in
       var wrong: [String] = []
       for cell in reads + writes {
         for role in Self.roles {

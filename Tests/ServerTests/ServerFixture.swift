@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import JianguanCore
@@ -6,6 +7,7 @@ import JianguanServer
 import JianguanStore
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// A database with one institution's class (and, on demand, a second institution's), parents
 /// with children, and one credential per role; and a live server on a free loopback port.
@@ -176,25 +178,75 @@ final class ServerFixture: @unchecked Sendable {
   }
 }
 
-extension TestClientProtocol {
-  /// A request with `token` as its bearer credential and `body` as its JSON body.
-  func send(
-    _ method: HTTPRequest.Method, _ uri: String, token: String?, body: String? = nil,
-    headers: HTTPFields = [:]
-  ) async throws -> TestResponse {
-    var headers = headers
-    if let token { headers[.authorization] = "Bearer \(token)" }
-    if body != nil { headers[.contentType] = "application/json" }
-    return try await executeRequest(
-      uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
-  }
-}
-
-extension TestResponse {
+/// What a request got: status, headers and body.
+struct Answer: Sendable {
+  let status: HTTPResponse.Status
+  let headers: HTTPFields
+  let body: ByteBuffer
   var text: String { String(buffer: body) }
   /// The body parsed as a JSON object.
   var object: [String: Any] {
     (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] ?? [:]
   }
   var rule: String? { (object["error"] as? [String: Any])?["rule"] as? String }
+}
+
+/// A connection to a live server, patient enough for a machine the whole suite loads: the
+/// server's tasks share the cooperative pool with tests that block it.
+struct LiveClient: Sendable {
+  static let configuration = TestClient.Configuration(timeout: .seconds(600))
+  let client: TestClient
+  let port: Int
+
+  /// A request with `token` as its bearer credential and `body` as its JSON body.
+  func send(
+    _ method: HTTPRequest.Method, _ uri: String, token: String?, body: String? = nil,
+    headers: HTTPFields = [:]
+  ) async throws -> Answer {
+    var headers = headers
+    if let token { headers[.authorization] = "Bearer \(token)" }
+    if body != nil { headers[.contentType] = "application/json" }
+    let response = try await client.execute(
+      TestClient.Request(
+        uri, method: method, authority: "localhost", headers: headers,
+        body: body.map { ByteBuffer(string: $0) }))
+    return Answer(status: response.status, headers: response.headers, body: response.body ?? ByteBuffer())
+  }
+
+  /// Runs `body` on a connection of its own (for requests at once).
+  func connection<T: Sendable>(_ body: @escaping @Sendable (LiveClient) async throws -> T) async throws -> T {
+    try await TestClient.withClient(host: "localhost", port: port, configuration: Self.configuration) {
+      client in
+      try await body(LiveClient(client: client, port: port))
+    }
+  }
+}
+
+extension ServerFixture {
+  /// Runs the service on a free loopback port for `body`, then shuts it down gracefully.
+  func serve<T: Sendable>(
+    options: ServerOptions = ServerOptions(), _ body: @escaping @Sendable (LiveClient) async throws -> T
+  )
+    async throws -> T
+  {
+    let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+    let application = try application(options: options, onRunning: { portContinuation.yield($0) })
+    let group = ServiceGroup(
+      configuration: .init(services: [application], logger: Logger(label: "jianguan-test")))
+    let server = Task { try await group.run() }
+    var iterator = ports.makeAsyncIterator()
+    guard let port = await iterator.next() else { throw CancellationError() }
+    let result: Result<T, any Error>
+    do {
+      result = .success(
+        try await TestClient.withClient(
+          host: "localhost", port: port, configuration: LiveClient.configuration
+        ) {
+          client in try await body(LiveClient(client: client, port: port))
+        })
+    } catch { result = .failure(error) }
+    await group.triggerGracefulShutdown()
+    try await server.value
+    return try result.get()
+  }
 }

@@ -11,7 +11,7 @@ import Testing
 @Suite struct ServiceTests {
   @Test func healthNeedsNoCredentialAndTheV1RoutesDo() async throws {
     let fixture = try ServerFixture()
-    try await fixture.application().test(.live) { client in
+    try await fixture.serve { client in
       #expect(try await client.send(.get, "/health", token: nil).status == .ok)
       let missing = try await client.send(.get, "/v1/institutions", token: nil)
       #expect(missing.status == .unauthorized)
@@ -28,7 +28,7 @@ import Testing
 
   @Test func metricsCountRequestsByRoutePatternNeverByThePathSent() async throws {
     let fixture = try ServerFixture()
-    try await fixture.application().test(.live) { client in
+    try await fixture.serve { client in
       _ = try await client.send(.get, "/v1/classes/\(fixture.classA)", token: fixture.tokens["regulator"])
       let metrics = try await client.send(.get, "/metrics", token: nil).text
       #expect(metrics.contains("jianguan_http_requests_total"))
@@ -39,7 +39,7 @@ import Testing
 
   @Test func aPaymentIsAnEnrollmentAndItsRetryGetsTheSameAnswer() async throws {
     let fixture = try ServerFixture()
-    try await fixture.application().test(.live) { client in
+    try await fixture.serve { client in
       let body = fixture.paymentJSON(student: fixture.studentA, classID: fixture.classA, ref: "BOC-1")
       let first = try await client.send(.post, "/v1/payments", token: fixture.tokens["bank"], body: body)
       #expect(first.status == .ok, "\(first.text)")
@@ -56,7 +56,7 @@ import Testing
   @Test func aRefusedRuleIs422WithTheCLIsRuleAndSentenceAndWritesNothing() async throws {
     let fixture = try ServerFixture()
     let before = try fixture.snapshot()
-    try await fixture.application().test(.live) { client in
+    try await fixture.serve { client in
       // 6000 yuan is over the 5000-yuan cap of one charge.
       let body = fixture.paymentJSON(
         student: fixture.studentA, classID: fixture.classA, ref: "BOC-2", amountFen: 600_000)
@@ -78,7 +78,7 @@ import Testing
   @Test func badBodiesAre400or413AndNameTheField() async throws {
     let fixture = try ServerFixture()
     let before = try fixture.snapshot()
-    try await fixture.application().test(.live) { client in
+    try await fixture.serve { client in
       let bank = fixture.tokens["bank"]
       let unknownField = try await client.send(
         .post, "/v1/payments", token: bank,
@@ -107,7 +107,7 @@ import Testing
     // Three at once, then one every 1000 s: however slow the machine, the fourth is over.
     options.requestsPerSecond = 0.001
     options.rateLimitBurst = 3
-    try await fixture.application(options: options).test(.live) { client in
+    try await fixture.serve(options: options) { client in
       var statuses: [Int] = []
       var retryAfter: String?
       for _ in 0..<8 {
@@ -126,7 +126,7 @@ import Testing
   /// Found by schemathesis: seq=0 was a 500; it is the command line's refusal of a position.
   @Test func aLogPositionIsParsedAsTheCommandLineParsesIt() async throws {
     let fixture = try ServerFixture()
-    try await fixture.application().test(.live) { client in
+    try await fixture.serve { client in
       let auditor = fixture.tokens["auditor"]
       for path in ["/v1/proofs/inclusion?seq=0", "/v1/proofs/consistency?old=0&new=1", "/v1/ledger?from=-1"] {
         let response = try await client.send(.get, path, token: auditor)
@@ -140,7 +140,7 @@ import Testing
   /// Found by schemathesis: a route asked with a method it does not take is 405, not 404.
   @Test func aRouteWithAnotherMethodIs405AndSaysWhichItTakes() async throws {
     let fixture = try ServerFixture()
-    try await fixture.application().test(.live) { client in
+    try await fixture.serve { client in
       let response = try await client.send(.put, "/v1/lessons/L1/confirm", token: fixture.tokens["parent"])
       #expect(response.status == .methodNotAllowed)
       #expect(response.headers[.allow] == "POST")

@@ -28,7 +28,10 @@ import Testing
     let answers = await withTaskGroup(of: String?.self) { tasks in
       for body in bodies {
         tasks.addTask {
-          try? await TestClient.withClient(host: "localhost", port: port) { client in
+          try? await TestClient.withClient(
+            host: "localhost", port: port, configuration: LiveClient.configuration
+          ) {
+            client in
             let response = try await client.post(
               "/v1/payments", headers: [.authorization: "Bearer \(token)", .contentType: "application/json"],
               body: ByteBuffer(string: body))
