@@ -150,7 +150,7 @@ extension Routes {
       scope = .region(region)
     } else {
       try Scope.require(principal, [.regulator], route: "GET /v1/balance?all=true")
-      if let all = given("all"), all != "true" {
+      if let all = request.uri.queryParameters.get("all"), all != "true" {
         throw APIError.badRequest("query_invalid", "query parameter all \(Rejection.quote(all)) must be true")
       }
       scope = .all
