@@ -10,6 +10,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
     .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+    .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
     // Test-only: the reference our strict CSV reader is checked against on well-formed files.
     .package(url: "https://github.com/yaslab/CSV.swift", exact: "2.5.2"),
   ],
@@ -35,6 +36,14 @@ let package = Package(
         .product(name: "GRDBSQLite", package: "GRDB.swift"),
       ]
     ),
+    // The server-rendered pages: Mustache templates, inline SVG charts, one stylesheet.
+    .target(
+      name: "JianguanWeb",
+      dependencies: [
+        "JianguanCore", "JianguanLedger", "JianguanStore", "JianguanCrypto",
+        .product(name: "Mustache", package: "swift-mustache"),
+      ]
+    ),
     .executableTarget(
       name: "jianguan",
       dependencies: [
@@ -57,6 +66,11 @@ let package = Package(
         "JianguanStore", "JianguanLedger", "JianguanCore", "JianguanTestSupport",
         .product(name: "GRDB", package: "GRDB.swift"),
       ]
+    ),
+    // The pages, rendered from the demo's database (made by the built binary).
+    .testTarget(
+      name: "JianguanWebTests",
+      dependencies: ["jianguan", "JianguanWeb", "JianguanStore", "JianguanCore"]
     ),
     // Runs the built `jianguan` binary; depending on it makes `swift test` build it first.
     .testTarget(
