@@ -22,6 +22,12 @@ let package = Package(
       providers: [.apt(["libssl-dev"])]
     ),
     .target(name: "JianguanCrypto", dependencies: ["COpenSSL"]),
+    // The system libqrencode: QR code symbols for the compliance plaque. Only JianguanPlaque imports it.
+    .systemLibrary(
+      name: "CQREncode",
+      pkgConfig: "libqrencode",
+      providers: [.apt(["libqrencode-dev"])]
+    ),
     // Pure domain core: money, identifiers, policy, calendar, schedules. No I/O.
     .target(name: "JianguanCore"),
     // Entry encoding, hash chain, replay, Merkle tree, checkpoints. No SQL.
@@ -36,18 +42,20 @@ let package = Package(
         .product(name: "GRDBSQLite", package: "GRDB.swift"),
       ]
     ),
+    // The compliance plaque (合规码牌): the QR code of a signed statement, as SVG and a printable page.
+    .target(name: "JianguanPlaque", dependencies: ["JianguanCore", "JianguanLedger", "CQREncode"]),
     // The server-rendered pages: Mustache templates, inline SVG charts, one stylesheet.
     .target(
       name: "JianguanWeb",
       dependencies: [
-        "JianguanCore", "JianguanLedger", "JianguanStore", "JianguanCrypto",
+        "JianguanCore", "JianguanLedger", "JianguanStore", "JianguanCrypto", "JianguanPlaque",
         .product(name: "Mustache", package: "swift-mustache"),
       ]
     ),
     .executableTarget(
       name: "jianguan",
       dependencies: [
-        "JianguanCore", "JianguanLedger", "JianguanStore", "JianguanCrypto",
+        "JianguanCore", "JianguanLedger", "JianguanStore", "JianguanCrypto", "JianguanPlaque",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -67,6 +75,9 @@ let package = Package(
         .product(name: "GRDB", package: "GRDB.swift"),
       ]
     ),
+    .testTarget(
+      name: "JianguanPlaqueTests",
+      dependencies: ["JianguanPlaque", "JianguanLedger", "JianguanCore", "JianguanCrypto", "JianguanTestSupport"]),
     // The pages, rendered from the demo's database (made by the built binary).
     .testTarget(
       name: "JianguanWebTests",
@@ -76,7 +87,7 @@ let package = Package(
     .testTarget(
       name: "EndToEndTests",
       dependencies: [
-        "jianguan", "JianguanLedger", "JianguanCore", "JianguanCrypto",
+        "jianguan", "JianguanLedger", "JianguanCore", "JianguanCrypto", "JianguanTestSupport",
         .product(name: "GRDB", package: "GRDB.swift"),
       ]
     ),

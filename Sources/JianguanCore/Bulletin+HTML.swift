@@ -65,19 +65,7 @@ extension Bulletin {
   }
 
   /// Escapes text for HTML.
-  static func escape(_ text: String) -> String {
-    var out = ""
-    for character in text {
-      switch character {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      default: out.append(character)
-      }
-    }
-    return out
-  }
+  static func escape(_ text: String) -> String { HTMLText.escape(text) }
 
   /// Escapes text and turns the narrative's `**bold**` spans into `<strong>`.
   static func inline(_ text: String) -> String {

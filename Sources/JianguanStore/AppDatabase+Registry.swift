@@ -71,7 +71,7 @@ extension AppDatabase {
       )
     }
     let bank = try TextField.validateForLedger(form.escrowBank, field: "escrow-bank", maxLength: 100)
-    let account = try Self.validateAccountNumber(form.escrowAccount)
+    let account = try EscrowAccountNumber.validate(form.escrowAccount, field: "escrow-account")
     let policy = try read { db in try ledgerPolicy(for: region.code, db: db) }
     let mode = form.mode ?? policy.supervisionMode.rawValue
     guard ["escrow", "reserve"].contains(mode) else {
@@ -92,18 +92,6 @@ extension AppDatabase {
       try requireUnique(licence: licence, escrowAccount: account, db: db)
       return Recorded(id: uscc.value, seq: try appendToLog(.institutionRegistered(event), db: db))
     }
-  }
-
-  static func validateAccountNumber(_ text: String) throws -> String {
-    guard (8...32).contains(text.count), text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "-") }),
-      text.first?.isNumber == true
-    else {
-      throw Rejection(
-        "escrow_account_malformed",
-        "escrow-account \(Rejection.quote(text)) must be 8 to 32 digits (hyphens allowed), as the bank prints it"
-      )
-    }
-    return text
   }
 
   /// Suspends, reinstates or revokes an institution.

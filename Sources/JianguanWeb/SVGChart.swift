@@ -21,7 +21,7 @@ public enum SVGChart {
     let top = max(bars.map(\.valueFen).max() ?? 0, 1)
     var svg = """
       <svg class="chart" role="img" viewBox="0 0 \(width) \(height)" xmlns="http://www.w3.org/2000/svg" \
-      preserveAspectRatio="xMinYMin meet"><title>\(HTML.escape(title))</title>
+      preserveAspectRatio="xMinYMin meet"><title>\(HTMLText.escape(title))</title>
       """
     if bars.isEmpty {
       svg += "<text x=\"0\" y=\"22\" class=\"muted\">（无数据）</text>"
@@ -31,7 +31,7 @@ public enum SVGChart {
       let span = width - labelWidth - 110
       let length = bar.valueFen <= 0 ? 0 : max(Int(Double(bar.valueFen) / Double(top) * Double(span)), 2)
       svg += """
-        <text x="0" y="\(y + 17)">\(HTML.escape(bar.label))</text>\
+        <text x="0" y="\(y + 17)">\(HTMLText.escape(bar.label))</text>\
         <rect x="\(labelWidth)" y="\(y + 4)" width="\(length)" height="\(rowHeight - 10)" class="bar"/>\
         <text x="\(labelWidth + length + 6)" y="\(y + 17)" class="figure">\(Money.formatYuan(bar.valueFen))</text>
         """
@@ -56,7 +56,7 @@ public enum SVGChart {
     let (left, right, top, bottom) = (10, 10, 24, 36)
     var svg = """
       <svg class="chart" role="img" viewBox="0 0 \(width) \(height)" xmlns="http://www.w3.org/2000/svg" \
-      preserveAspectRatio="xMinYMin meet"><title>\(HTML.escape(title))</title>
+      preserveAspectRatio="xMinYMin meet"><title>\(HTMLText.escape(title))</title>
       """
     guard let first = points.first, let last = points.last else {
       return svg + "<text x=\"0\" y=\"22\" class=\"muted\">（无数据）</text></svg>"
@@ -79,29 +79,10 @@ public enum SVGChart {
       <line x1="\(left)" y1="\(height - bottom)" x2="\(width - right)" y2="\(height - bottom)" class="axis"/>\
       <path d="\(path)" class="line"/>\
       <text x="\(left)" y="16" class="figure">最高 \(Money.formatYuan(highest)) 元</text>\
-      <text x="\(left)" y="\(height - 12)">\(HTML.escape(first.label))</text>\
-      <text x="\(width - right)" y="\(height - 12)" text-anchor="end">\(HTML.escape(last.label))：\
+      <text x="\(left)" y="\(height - 12)">\(HTMLText.escape(first.label))</text>\
+      <text x="\(width - right)" y="\(height - 12)" text-anchor="end">\(HTMLText.escape(last.label))：\
       \(Money.formatYuan(last.valueFen)) 元</text>
       """
     return svg + "</svg>"
-  }
-}
-
-/// HTML text escaping for what the pages build outside the templates (which escape by default).
-public enum HTML {
-  public static func escape(_ text: String) -> String {
-    var out = ""
-    out.reserveCapacity(text.utf8.count)
-    for character in text {
-      switch character {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      case "'": out += "&#39;"
-      default: out.append(character)
-      }
-    }
-    return out
   }
 }

@@ -28,7 +28,7 @@ struct Jianguan: ParsableCommand {
       ContractCommand.self, BackupCommand.self, RestoreCommand.self,
       BalanceCommand.self, LedgerCommand.self, AuditCommand.self, ImportCommand.self, KeyCommand.self,
       CheckpointCommand.self, CredentialCommand.self, ProofCommand.self, ReceiptCommand.self,
-      ActionCommand.self, MeasureCommand.self, BenchmarkCommand.self,
+      PlaqueCommand.self, ActionCommand.self, MeasureCommand.self, BenchmarkCommand.self,
       FindingCommand.self, ComplaintCommand.self, ReportCommand.self, DemoCommand.self,
     ])
 

@@ -114,6 +114,9 @@ import Testing
         Step(command: "proof inclusion 30", readme: "proof inclusion SEQ [--size N]"),
         Step(command: "receipt export --enrollment E1 --key bureau.key", stdout: "receipt.json"),
         Step(command: "receipt verify receipt.json --pub bureau.key.pub"),
+        Step(command: "plaque issue USCC --key bureau.key", stdout: "plaque.txt"),
+        Step(command: "plaque issue USCC --key bureau.key --out plaque.html"),
+        Step(command: "plaque verify plaque.txt --pub bureau.key.pub"),
         Step(command: "audit --checkpoint checkpoint.txt --pub bureau.key.pub"),
       ]
     ),
