@@ -217,9 +217,10 @@ public struct WebPages: Sendable {
           "id": record.id, "enrollment": record.text("enrollment") ?? "",
           "hours": record.text("hours") ?? "全部",
           "reason": record.text("reason") ?? "", "csrf": frame.csrf,
+          "canAct": frame.principal?.role == .regulator,
         ]
       },
-      "csrf": frame.csrf, "today": today.description,
+      "csrf": frame.csrf, "today": today.description, "canAct": frame.principal?.role == .regulator,
     ]
     object["up"] = up.map { ["code": $0.code, "name": $0.name] }
     return try page("监管总览", path: "/regulator", frame: frame, template: "regulator", object)
@@ -348,6 +349,14 @@ public struct WebPages: Sendable {
     return try page("我的孩子的课程", path: "/parent", frame: frame, template: "parent", object)
   }
 
+  /// A parent's e-contract, as the model contract's text (the caller checked it is theirs).
+  public func contract(enrollment: String, frame: PageFrame) throws -> String {
+    let text = ContractText.render(try database.contract(enrollment: enrollment))
+    return try page(
+      "电子合同 \(enrollment)", path: "/parent", frame: frame, template: "contract",
+      ["enrollment": enrollment, "text": text])
+  }
+
   static func requestStatusText(_ status: String) -> String {
     switch status {
     case "open": "待机构答复"
@@ -362,22 +371,5 @@ public struct WebPages: Sendable {
     var filter = ViewFilter()
     filter.status = status
     return filter
-  }
-}
-
-extension ViewRecord {
-  /// A field as text: strings as they are, integers in decimal; nil when absent.
-  func text(_ name: String) -> String? {
-    switch fields.first(where: { $0.name == name })?.value {
-    case .string(let text)?: text
-    case .integer(let value)?: String(value)
-    case .bool(let value)?: String(value)
-    default: nil
-    }
-  }
-
-  func integer(_ name: String) -> Int64? {
-    if case .integer(let value)? = fields.first(where: { $0.name == name })?.value { return value }
-    return nil
   }
 }

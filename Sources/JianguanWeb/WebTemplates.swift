@@ -88,19 +88,19 @@ enum WebTemplates {
     <div class="scroll"><table class="wide"><thead><tr><th>机构名称</th><th>统一社会信用代码</th><th>状态</th><th class="num">监管资金（元）</th></tr></thead><tbody>
     {{#institutions}}<tr><td data-label="机构名称">{{name}}</td><td data-label="信用代码">{{uscc}}</td><td data-label="状态" class="status-{{status}}">{{statusText}}</td><td class="num" data-label="监管资金">{{escrow}}</td></tr>{{/institutions}}
     </tbody></table></div>
-    <h3>暂停、恢复或吊销</h3>
+    {{#canAct}}<h3>暂停、恢复或吊销</h3>
     <form method="post" action="/regulator/institution-status" class="row">
     <input type="hidden" name="csrf" value="{{csrf}}">
     <label for="s-uscc">统一社会信用代码 <input id="s-uscc" name="uscc" required maxlength="18" size="20"></label>
     <label for="s-action">处理 <select id="s-action" name="action"><option value="suspend">暂停</option><option value="reinstate">恢复</option><option value="revoke">吊销</option></select></label>
     <label for="s-reason">原因 <input id="s-reason" name="reason" required maxlength="200"></label>
-    <button class="danger">提交</button></form></section>
+    <button class="danger">提交</button></form>{{/canAct}}</section>
     <section aria-labelledby="escalated"><h2 id="escalated">待裁决的退费申请（{{escalatedCount}}）</h2>
     <div class="scroll"><table class="wide"><thead><tr><th>申请</th><th>报名</th><th class="num">课时</th><th>原因</th><th>裁决</th></tr></thead><tbody>
-    {{#escalated}}<tr><td data-label="申请">{{id}}</td><td data-label="报名">{{enrollment}}</td><td class="num" data-label="课时">{{hours}}</td><td data-label="原因">{{reason}}</td><td data-label="裁决">
+    {{#escalated}}<tr><td data-label="申请">{{id}}</td><td data-label="报名">{{enrollment}}</td><td class="num" data-label="课时">{{hours}}</td><td data-label="原因">{{reason}}</td><td data-label="裁决">{{#canAct}}
     <form method="post" action="/regulator/refund-requests/decide" class="row"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="request" value="{{id}}">
     <label>决定 <select name="decision"><option value="agree">同意退费</option><option value="refuse">不予退费</option></select></label>
-    <label>理由 <input name="reason" required maxlength="200"></label><button>裁决</button></form></td></tr>{{/escalated}}
+    <label>理由 <input name="reason" required maxlength="200"></label><button>裁决</button></form>{{/canAct}}</td></tr>{{/escalated}}
     {{^escalated}}<tr><td colspan="5">没有待裁决的申请。</td></tr>{{/escalated}}
     </tbody></table></div></section>
     <section aria-labelledby="tools"><h2 id="tools">快报与账本</h2>
@@ -174,6 +174,11 @@ enum WebTemplates {
     <label for="r-hours">课时（留空为全部剩余） <input id="r-hours" name="hours" inputmode="numeric" size="4"></label>
     <label for="r-reason">原因 <input id="r-reason" name="reason" required maxlength="200"></label>
     <button>提交申请</button></form></section>
+    """,
+    "contract": """
+    <h1>电子合同 {{enrollment}}</h1>
+    <section><pre>{{text}}</pre></section>
+    <p><a href="/parent">← 返回我的孩子的课程</a></p>
     """,
     "message": """
     <h1>{{heading}}</h1><section><p>{{text}}</p>{{#link}}<p><a href="{{href}}">{{label}}</a></p>{{/link}}</section>
