@@ -13,6 +13,12 @@ let package = Package(
     .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
     // Test-only: the reference our strict CSV reader is checked against on well-formed files.
     .package(url: "https://github.com/yaslab/CSV.swift", exact: "2.5.2"),
+    // The platform service (`jianguan serve`).
+    .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+    .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
+    .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
   ],
   targets: [
     // The system OpenSSL (libcrypto): SHA-256, HMAC, Ed25519. Only JianguanCrypto imports it.
@@ -42,6 +48,20 @@ let package = Package(
         .product(name: "GRDBSQLite", package: "GRDB.swift"),
       ]
     ),
+    // The HTTP service: a thin adapter over the store, like the CLI.
+    .target(
+      name: "JianguanServer",
+      dependencies: [
+        "JianguanCore", "JianguanLedger", "JianguanStore", "JianguanCrypto", "JianguanWeb", "JianguanPlaque",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdCore", package: "hummingbird"),
+        .product(name: "HummingbirdTLS", package: "hummingbird"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "Metrics", package: "swift-metrics"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
+      ]
+    ),
     // The compliance plaque (合规码牌): the QR code of a signed statement, as SVG and a printable page.
     .target(name: "JianguanPlaque", dependencies: ["JianguanCore", "JianguanLedger", "CQREncode"]),
     // The server-rendered pages: Mustache templates, inline SVG charts, one stylesheet.
@@ -56,6 +76,7 @@ let package = Package(
       name: "jianguan",
       dependencies: [
         "JianguanCore", "JianguanLedger", "JianguanStore", "JianguanCrypto", "JianguanPlaque",
+        "JianguanServer",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -82,6 +103,14 @@ let package = Package(
     .testTarget(
       name: "JianguanWebTests",
       dependencies: ["jianguan", "JianguanWeb", "JianguanStore", "JianguanCore"]
+    ),
+    .testTarget(
+      name: "ServerTests",
+      dependencies: [
+        "JianguanServer", "JianguanStore", "JianguanLedger", "JianguanCore",
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ]
     ),
     // Runs the built `jianguan` binary; depending on it makes `swift test` build it first.
     .testTarget(

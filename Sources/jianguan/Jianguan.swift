@@ -29,7 +29,7 @@ struct Jianguan: ParsableCommand {
       BalanceCommand.self, LedgerCommand.self, AuditCommand.self, ImportCommand.self, KeyCommand.self,
       CheckpointCommand.self, CredentialCommand.self, ProofCommand.self, ReceiptCommand.self,
       PlaqueCommand.self, ActionCommand.self, MeasureCommand.self, BenchmarkCommand.self,
-      FindingCommand.self, ComplaintCommand.self, ReportCommand.self, DemoCommand.self,
+      FindingCommand.self, ComplaintCommand.self, ReportCommand.self, DemoCommand.self, ServeCommand.self,
     ])
 
   /// Exit statuses, documented in the README.

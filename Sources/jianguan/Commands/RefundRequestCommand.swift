@@ -130,17 +130,7 @@ struct RefundRequestCommand: ParsableCommand {
     }
   }
 
-  static func json(_ outcome: RefundRequestOutcome) -> JSONValue {
-    var object: [String: JSONValue] = [
-      "id": .string(outcome.answer.id), "seq": .integer(outcome.answer.seq),
-      "paymentBankRef": .string(outcome.paymentBankRef), "refundedFen": .integer(outcome.refundedFen),
-    ]
-    if let refund = outcome.refund {
-      object["refund"] = .string(refund.id)
-      object["refundSeq"] = .integer(refund.seq)
-    }
-    return .object(object)
-  }
+  static func json(_ outcome: RefundRequestOutcome) -> JSONValue { outcome.json }
 
   static func text(_ outcome: RefundRequestOutcome, what: String) -> String {
     var line = "refund request \(outcome.answer.id) \(what) at seq \(outcome.answer.seq)"

@@ -1,0 +1,226 @@
+import Hummingbird
+import JianguanCore
+import JianguanLedger
+import JianguanStore
+
+/// Payments, lessons, refunds and refund applications, and balances: every write goes through
+/// the group commit, and every scope check runs inside the same batch as the write it guards.
+extension Routes {
+  func registerMoney(on v1: RouterGroup<ServerRequestContext>) {
+    v1.post("payments") { request, context in
+      let principal = Self.principal(context)
+      try Scope.require(principal, [.regulator, .bank], route: "POST /v1/payments")
+      let body = try await request.decode(PaymentBody.self, context: context)
+      return try await write(request, context, fingerprint: body.fingerprint("payment")) { database in
+        // A bank pays only into the escrow accounts it holds: another bank's class "does not exist".
+        if principal.role == .bank {
+          _ = try Scope.record(.classes, body.classID, for: principal, in: database)
+        }
+        return Self.json(try database.pay(body.form, now: database.clock()))
+      }
+    }
+    v1.post("lessons") { request, context in
+      let principal = Self.principal(context)
+      try Scope.require(principal, [.regulator, .institution], route: "POST /v1/lessons")
+      let body = try await request.decode(LessonBody.self, context: context)
+      return try await write(request, context, fingerprint: body.fingerprint("lesson")) { database in
+        _ = try Scope.record(.enrollments, body.enrollment, for: principal, in: database)
+        return Self.json(
+          try database.recordLesson(
+            enrollment: body.enrollment, hours: String(body.hours), taughtAt: body.taughtAt,
+            now: database.clock()))
+      }
+    }
+    v1.post("class-sessions") { request, context in
+      let principal = Self.principal(context)
+      try Scope.require(principal, [.regulator, .institution], route: "POST /v1/class-sessions")
+      let body = try await request.decode(ClassSessionBody.self, context: context)
+      return try await write(request, context, fingerprint: body.fingerprint("class-session")) { database in
+        _ = try Scope.record(.classes, body.classID, for: principal, in: database)
+        let session = try database.recordClassSession(
+          classID: body.classID, hours: String(body.hours), taughtAt: body.taughtAt,
+          absent: body.absent ?? [],
+          now: database.clock())
+        return .object([
+          "class": .string(session.classID), "absent": .array(session.absent.map { .string($0) }),
+          "lessons": .array(
+            zip(session.lessons, session.enrollments).map { recorded, enrollment in
+              .object([
+                "id": .string(recorded.id), "seq": .integer(recorded.seq), "enrollment": .string(enrollment),
+              ])
+            }),
+        ])
+      }
+    }
+    v1.post("lessons/{id}/confirm") { request, context in
+      let principal = Self.principal(context)
+      try Scope.require(principal, [.regulator, .parent], route: "POST /v1/lessons/{id}/confirm")
+      let lesson = try context.parameters.require("id")
+      return try await write(request, context, fingerprint: "confirm \(lesson)") { database in
+        _ = try Scope.record(.lessons, lesson, for: principal, in: database)
+        return Self.json(try database.confirmLesson(lesson))
+      }
+    }
+    v1.post("lessons/{id}/dispute") { request, context in
+      let principal = Self.principal(context)
+      try Scope.require(principal, [.regulator, .parent], route: "POST /v1/lessons/{id}/dispute")
+      let lesson = try context.parameters.require("id")
+      let body = try await request.decode(ReasonBody.self, context: context)
+      return try await write(request, context, fingerprint: body.fingerprint("dispute \(lesson)")) {
+        database in
+        _ = try Scope.record(.lessons, lesson, for: principal, in: database)
+        return Self.json(try database.disputeLesson(lesson, reason: body.reason))
+      }
+    }
+    registerRefunds(on: v1)
+    v1.get("balance") { request, context in
+      try balance(request, context)
+    }
+  }
+
+  func registerRefunds(on v1: RouterGroup<ServerRequestContext>) {
+    v1.post("refunds") { request, context in
+      let principal = Self.principal(context)
+      try Scope.require(principal, [.regulator, .bank], route: "POST /v1/refunds")
+      let body = try await request.decode(RefundBody.self, context: context)
+      guard (body.hours == nil) == (body.all == true) else {
+        throw APIError.badRequest("hours_or_all", "give exactly one of field \"hours\" or \"all\": true")
+      }
+      return try await write(request, context, fingerprint: body.fingerprint("refund")) { database in
+        _ = try Scope.record(.enrollments, body.enrollment, for: principal, in: database)
+        return Self.json(
+          try database.refund(
+            enrollment: body.enrollment, hours: body.hours.map(String.init), reason: body.reason,
+            bankRef: body.bankRef))
+      }
+    }
+    v1.post("refund-requests") { request, context in
+      let principal = Self.principal(context)
+      try Scope.require(principal, [.regulator, .parent], route: "POST /v1/refund-requests")
+      let body = try await request.decode(RefundRequestBody.self, context: context)
+      return try await write(request, context, fingerprint: body.fingerprint("refund-request")) { database in
+        _ = try Scope.record(.enrollments, body.enrollment, for: principal, in: database)
+        return Self.json(
+          try database.createRefundRequest(
+            enrollment: body.enrollment, hours: body.hours.map(String.init), reason: body.reason,
+            now: database.clock()))
+      }
+    }
+    for (act, roles) in [
+      ("answer", Set<CredentialRole>([.regulator, .institution])), ("decide", [.regulator]),
+    ] {
+      v1.post("refund-requests/{id}/\(act)") { request, context in
+        let principal = Self.principal(context)
+        try Scope.require(principal, roles, route: "POST /v1/refund-requests/{id}/\(act)")
+        let id = try context.parameters.require("id")
+        let body = try await request.decode(AnswerBody.self, context: context)
+        return try await write(request, context, fingerprint: body.fingerprint("\(act) \(id)")) { database in
+          _ = try Scope.record(.refundRequests, id, for: principal, in: database)
+          let today = database.clock().date
+          let outcome =
+            act == "answer"
+            ? try database.answerRefundRequest(id, agree: body.agree, reason: body.reason, today: today)
+            : try database.decideRefundRequest(id, agree: body.agree, reason: body.reason, today: today)
+          return outcome.json
+        }
+      }
+    }
+  }
+
+  /// `?enrollment=E1`, `?institution=USCC`, `?region=340104` or `?all=true`, within the scope.
+  func balance(_ request: Request, _ context: ServerRequestContext) throws -> Response {
+    let principal = Self.principal(context)
+    try Scope.require(principal, [.regulator, .institution, .parent, .bank], route: "GET /v1/balance")
+    try Self.requireQuery(request, only: ["enrollment", "institution", "region", "all"])
+    let query = request.uri.queryParameters
+    let given = ["enrollment", "institution", "region", "all"].filter { query.get($0) != nil }
+    guard given.count == 1 else {
+      throw APIError.badRequest(
+        "balance_scope", "give exactly one query parameter of enrollment, institution, region or all=true")
+    }
+    let scope: BalanceScope
+    if let enrollment = query.get("enrollment") {
+      _ = try Scope.record(.enrollments, enrollment, for: principal, in: reader)
+      scope = .enrollment(enrollment)
+    } else if let institution = query.get("institution") {
+      try Scope.require(principal, [.regulator, .institution, .bank], route: "GET /v1/balance?institution=")
+      _ = try Scope.institution(institution, for: principal, in: reader)
+      scope = .institution(institution)
+    } else if let region = query.get("region") {
+      try Scope.require(principal, [.regulator], route: "GET /v1/balance?region=")
+      scope = .region(region)
+    } else {
+      try Scope.require(principal, [.regulator], route: "GET /v1/balance?all=true")
+      guard query.get("all") == "true" else {
+        throw APIError.badRequest("query_invalid", "query parameter all must be true")
+      }
+      scope = .all
+    }
+    return JSONResponse.make(JSONValueCoder.encode(try reader.balance(scope)))
+  }
+}
+
+struct PaymentBody: RequestBody {
+  static let fieldNames = ["student", "class", "hours", "amountFen", "bankRef", "paidAt"]
+  let student: String
+  let classID: String
+  let hours: Int64
+  let amountFen: Int64
+  let bankRef: String
+  let paidAt: String?
+  enum CodingKeys: String, CodingKey {
+    case student, classID = "class", hours, amountFen, bankRef, paidAt
+  }
+
+  var form: PaymentForm {
+    var form = PaymentForm()
+    form.student = student
+    form.classID = classID
+    form.hours = String(hours)
+    // The store parses yuan as typed; a negative or zero amount is refused there by its rule.
+    form.amountYuan = Money.formatYuan(amountFen)
+    form.bankRef = bankRef
+    form.paidAt = paidAt
+    return form
+  }
+}
+
+struct LessonBody: RequestBody {
+  static let fieldNames = ["enrollment", "hours", "taughtAt"]
+  let enrollment: String
+  let hours: Int64
+  let taughtAt: String
+}
+
+struct ClassSessionBody: RequestBody {
+  static let fieldNames = ["class", "hours", "taughtAt", "absent"]
+  let classID: String
+  let hours: Int64
+  let taughtAt: String
+  let absent: [String]?
+  enum CodingKeys: String, CodingKey {
+    case classID = "class", hours, taughtAt, absent
+  }
+}
+
+struct RefundBody: RequestBody {
+  static let fieldNames = ["enrollment", "hours", "all", "reason", "bankRef"]
+  let enrollment: String
+  let hours: Int64?
+  let all: Bool?
+  let reason: String
+  let bankRef: String
+}
+
+struct RefundRequestBody: RequestBody {
+  static let fieldNames = ["enrollment", "hours", "reason"]
+  let enrollment: String
+  let hours: Int64?
+  let reason: String
+}
+
+struct AnswerBody: RequestBody {
+  static let fieldNames = ["agree", "reason"]
+  let agree: Bool
+  let reason: String
+}

@@ -1,0 +1,120 @@
+import Hummingbird
+import JianguanCore
+import JianguanCrypto
+import JianguanLedger
+import JianguanStore
+
+/// The log and what proves it (ledger pages, proofs, checkpoints) and the reports: the regulator
+/// and the auditor read them; nobody writes here.
+extension Routes {
+  static let overseers: Set<CredentialRole> = [.regulator, .auditor]
+
+  func registerTransparency(on v1: RouterGroup<ServerRequestContext>) {
+    v1.get("ledger") { request, context in
+      try Scope.require(Self.principal(context), Self.overseers, route: "GET /v1/ledger")
+      try Self.requireQuery(request, only: ["from", "limit"])
+      let from = try Self.integer(request, "from") ?? 1
+      let limit = try Self.integer(request, "limit") ?? 100
+      guard from >= 1, (1...1000).contains(limit) else {
+        throw APIError.badRequest(
+          "query_invalid", "query parameter from must be at least 1 and limit between 1 and 1000")
+      }
+      var lines: [LedgerLine] = []
+      try reader.entries(fromSeq: from, limit: limit + 1) { lines.append($0) }
+      let more = Int64(lines.count) > limit
+      if more { lines.removeLast() }
+      var json: [String: JSONValue] = [
+        "entries": .array(
+          lines.map { line in
+            .object([
+              "seq": .integer(line.seq), "kind": .string(line.kind),
+              "entryHex": .string(Hex.encode(line.entryBytes)),
+              "prevHash": .string(Hex.encode(line.previousHash)), "hash": .string(Hex.encode(line.hash)),
+            ])
+          }),
+        "more": .bool(more),
+      ]
+      if more, let last = lines.last { json["next"] = .integer(last.seq + 1) }
+      return JSONResponse.make(.object(json))
+    }
+    v1.get("proofs/inclusion") { request, context in
+      try Scope.require(Self.principal(context), Self.overseers, route: "GET /v1/proofs/inclusion")
+      try Self.requireQuery(request, only: ["seq", "size"])
+      guard let seq = try Self.integer(request, "seq") else {
+        throw APIError.badRequest("query_missing", "query parameter seq is missing")
+      }
+      return Self.rawJSON(
+        try reader.inclusionProof(seq: seq, size: try Self.integer(request, "size")).jsonText())
+    }
+    v1.get("proofs/consistency") { request, context in
+      try Scope.require(Self.principal(context), Self.overseers, route: "GET /v1/proofs/consistency")
+      try Self.requireQuery(request, only: ["old", "new"])
+      guard let old = try Self.integer(request, "old"), let new = try Self.integer(request, "new") else {
+        throw APIError.badRequest("query_missing", "query parameters old and new are both needed")
+      }
+      return Self.rawJSON(try reader.consistencyProof(oldSize: old, newSize: new).jsonText())
+    }
+    v1.get("checkpoints") { request, context in
+      try Scope.require(Self.principal(context), Self.overseers, route: "GET /v1/checkpoints")
+      try Self.requireQuery(request, only: [])
+      return JSONResponse.make(
+        .object([
+          "checkpoints": .array(
+            try reader.checkpoints().map { checkpoint in
+              .object([
+                "id": .integer(checkpoint.id), "size": .integer(checkpoint.size),
+                "rootHash": .string(Hex.encode(checkpoint.rootHash)), "note": .string(checkpoint.note),
+                "verifierKey": .string(checkpoint.verifierKey), "signedAt": .string(checkpoint.signedAt),
+              ])
+            })
+        ]))
+    }
+    registerReports(on: v1)
+  }
+
+  func registerReports(on v1: RouterGroup<ServerRequestContext>) {
+    v1.get("reports/summary") { request, context in
+      try Scope.require(Self.principal(context), Self.overseers, route: "GET /v1/reports/summary")
+      try Self.requireQuery(request, only: ["from", "to", "region"])
+      let query = request.uri.queryParameters
+      guard let from = query.get("from"), let to = query.get("to") else {
+        throw APIError.badRequest(
+          "query_missing", "query parameters from and to (YYYY-MM-DD) are both needed")
+      }
+      let summary = try reader.supervisionSummary(
+        from: from, to: to, region: query.get("region"), today: reader.clock().date)
+      return JSONResponse.make(JSONValueCoder.encode(summary))
+    }
+    v1.get("reports/coverage") { request, context in
+      try Scope.require(Self.principal(context), Self.overseers, route: "GET /v1/reports/coverage")
+      try Self.requireQuery(request, only: ["region", "asOf"])
+      let query = request.uri.queryParameters
+      let day = try query.get("asOf").map { try CalendarDate.parse($0, field: "asOf") } ?? reader.clock().date
+      let (rows, gaps) = try reader.coverage(region: query.get("region"), asOf: day)
+      return JSONResponse.make(
+        .object([
+          "asOf": .string(day.description), "rows": .array(rows.map { JSONValueCoder.encode($0) }),
+          "gaps": .array(gaps.map { JSONValueCoder.encode($0) }),
+        ]))
+    }
+    v1.get("reports/risk") { request, context in
+      try Scope.require(Self.principal(context), Self.overseers, route: "GET /v1/reports/risk")
+      try Self.requireQuery(request, only: ["asOf"])
+      let day =
+        try request.uri.queryParameters.get("asOf").map { try CalendarDate.parse($0, field: "asOf") }
+        ?? reader.clock().date
+      return JSONResponse.make(
+        .object([
+          "asOf": .string(day.description),
+          "alerts": .array(try reader.riskAlerts(asOf: day).map { JSONValueCoder.encode($0) }),
+        ]))
+    }
+  }
+
+  /// A JSON text the ledger layer already wrote (proofs).
+  static func rawJSON(_ text: String) -> Response {
+    Response(
+      status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+      body: .init(byteBuffer: ByteBuffer(string: text.hasSuffix("\n") ? text : text + "\n")))
+  }
+}

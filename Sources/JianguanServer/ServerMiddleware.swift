@@ -1,0 +1,110 @@
+import Foundation
+import Hummingbird
+import JianguanCore
+import JianguanStore
+import Logging
+
+/// The outermost layer: one structured log line and the metrics per request. It names the route
+/// pattern (`/v1/enrollments/{id}`), never the path as sent, and never a body or a header.
+struct RequestLogMiddleware: RouterMiddleware {
+  typealias Context = ServerRequestContext
+  let metrics: ServerMetrics
+
+  func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+    async throws -> Response
+  {
+    let start = DispatchTime.now().uptimeNanoseconds
+    let response: Response
+    do {
+      response = try await next(request, context)
+    } catch {
+      response = ErrorMiddleware.response(for: error, logger: context.logger)
+    }
+    let elapsed = DispatchTime.now().uptimeNanoseconds - start
+    let route = context.endpointPath ?? "unmatched"
+    metrics.record(
+      route: route, method: request.method.rawValue, status: Int(response.status.code), nanoseconds: elapsed)
+    context.logger.info(
+      "request",
+      metadata: [
+        "method": .string(request.method.rawValue), "route": .string(route),
+        "status": .stringConvertible(response.status.code),
+        "duration_ms": .string(String(format: "%.3f", Double(elapsed) / 1_000_000)),
+        "credential": .string(context.principal?.credential ?? "-"),
+      ])
+    return response
+  }
+}
+
+/// Turns every error into the API's JSON refusal.
+struct ErrorMiddleware: RouterMiddleware {
+  typealias Context = ServerRequestContext
+
+  func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+    async throws -> Response
+  {
+    do { return try await next(request, context) } catch {
+      return Self.response(for: error, logger: context.logger)
+    }
+  }
+
+  static func response(for error: any Error, logger: Logger) -> Response {
+    switch error {
+    case let error as APIError: return error.response()
+    case let rejection as Rejection: return APIError.refused(rejection).response()
+    case let error as HTTPError:
+      switch error.status {
+      case .notFound: return APIError(.notFound, "route_unknown", "no such route").response()
+      case .contentTooLarge:
+        return APIError(
+          .contentTooLarge, "body_too_large",
+          "the request body is larger than \(ServerLimits.bodyBytesMax) bytes"
+        ).response()
+      case .methodNotAllowed:
+        return APIError(.methodNotAllowed, "method_not_allowed", "this route does not take that method")
+          .response()
+      default: return APIError(error.status, "http_error", error.body ?? "the request was refused").response()
+      }
+    case let error as StoreError:
+      // The store's sentence names the database file and the failure, never a person.
+      logger.error("database failure", metadata: ["code": .string(error.code)])
+      return APIError(.serviceUnavailable, error.code, error.message).response()
+    default:
+      logger.error("internal error", metadata: ["type": .string(String(describing: type(of: error)))])
+      return APIError(.internalServerError, "internal_error", "the server failed; nothing was written")
+        .response()
+    }
+  }
+}
+
+/// `Authorization: Bearer TOKEN` → the principal, or 401; then the per-credential rate limit.
+struct AuthenticationMiddleware: RouterMiddleware {
+  typealias Context = ServerRequestContext
+  let database: AppDatabase
+  let limiter: RateLimiter
+
+  func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+    async throws -> Response
+  {
+    guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
+      case let token = String(header.dropFirst("Bearer ".count)), !token.isEmpty
+    else {
+      throw APIError(
+        .unauthorized, "credential_missing", "this route needs a credential: Authorization: Bearer TOKEN")
+    }
+    guard let principal = try database.principal(bearerToken: token) else {
+      throw APIError(.unauthorized, "credential_invalid", "the credential is unknown or revoked")
+    }
+    if let retryAfterSeconds = limiter.admit(principal.credential) {
+      var error = APIError(
+        .tooManyRequests, "rate_limited",
+        "credential \(principal.credential) sent more than \(limiter.requestsPerSecond) requests a second; retry after \(retryAfterSeconds) s"
+      )
+      error.headers[.retryAfter] = String(retryAfterSeconds)
+      throw error
+    }
+    var context = context
+    context.principal = principal
+    return try await next(request, context)
+  }
+}
