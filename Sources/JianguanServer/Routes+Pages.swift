@@ -38,7 +38,9 @@ struct PageRoutes: Sendable {
         try pages.publicLists(
           search: request.uri.queryParameters.get("q"), district: request.uri.queryParameters.get("district"),
           frame: frame)
-      } refused: { try pages.message("查询条件有误", $0, link: ("/", "返回公示名单"), frame: frame) }
+      } refused: {
+        try pages.message("查询条件有误", $0, link: ("/", "返回公示名单"), frame: frame)
+      }
     }
     router.get("plaque/:uscc") { _, context in
       let uscc = context.parameters.get("uscc") ?? ""
@@ -51,7 +53,8 @@ struct PageRoutes: Sendable {
         let plaque = try reader.plaque(uscc: uscc, signer: signer)
         return Self.htmlResponse(try PlaquePage.html(plaque))
       } catch let rejection as Rejection {
-        let status: HTTPResponse.Status = rejection.code == "institution_unknown" ? .notFound : .unprocessableContent
+        let status: HTTPResponse.Status =
+          rejection.code == "institution_unknown" ? .notFound : .unprocessableContent
         return try html(status: status) {
           try pages.message("没有这个机构的码牌", rejection.message, link: ("/", "返回公示名单"), frame: PageFrame())
         }
@@ -109,9 +112,11 @@ struct PageRoutes: Sendable {
     }
     router.get("regulator/bulletin") { request, _ in
       try await page(request, roles: [.regulator, .auditor]) { frame in
-        let text: String = request.uri.queryParameters.get("date").map { String($0) } ?? reader.clock().date.description
+        let text: String =
+          request.uri.queryParameters.get("date").map { String($0) } ?? reader.clock().date.description
         let day = try CalendarDate.parse(text, field: "date")
-        let bulletin = try reader.bulletin(Bulletin.Header(date: day, issuer: try reader.identity().authority))
+        let bulletin = try reader.bulletin(
+          Bulletin.Header(date: day, issuer: try reader.identity().authority))
         return bulletin.html(fontFamily: "Noto Sans CJK SC")
       }
     }
@@ -121,7 +126,9 @@ struct PageRoutes: Sendable {
       }
     }
     router.get("parent") { request, _ in
-      try await page(request, roles: [.parent]) { frame in try pages.parent(frame.principal?.parent ?? "", frame: frame) }
+      try await page(request, roles: [.parent]) { frame in
+        try pages.parent(frame.principal?.parent ?? "", frame: frame)
+      }
     }
     router.get("parent/contract/:enrollment") { request, context in
       let enrollment = context.parameters.get("enrollment") ?? ""
@@ -133,6 +140,9 @@ struct PageRoutes: Sendable {
         return try pages.contract(enrollment: enrollment, frame: frame)
       }
     }
+    router.post("parent/receipt") { request, _ in try await receipt(request) }
+    // Browsers ask for an icon: none, rather than a 404 in every page's console.
+    router.get("favicon.ico") { _, _ in Response(status: .noContent) }
     for (path, role) in WebActions.paths {
       router.post(RouterPath(path)) { request, _ in
         try await act(request, path: path, role: role)
@@ -143,7 +153,9 @@ struct PageRoutes: Sendable {
   // MARK: Sessions and pages
 
   func cookie(_ name: String, _ value: String, maxAge: Int) -> Cookie {
-    Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: secureCookies, httpOnly: true, sameSite: .strict)
+    Cookie(
+      name: name, value: value, maxAge: maxAge, path: "/", secure: secureCookies, httpOnly: true,
+      sameSite: .strict)
   }
 
   static func home(_ role: CredentialRole) -> String {
@@ -157,29 +169,32 @@ struct PageRoutes: Sendable {
 
   /// The signed-in principal and the session's CSRF token; re-read on every request, so a
   /// revoked credential's session ends at once.
-  func session(_ request: Request) async throws -> (Principal, String)? {
+  func session(_ request: Request) async throws -> (principal: Principal, csrf: String, id: String)? {
     guard let id = request.cookies[WebSessions.cookieName]?.value, let session = await sessions.session(id),
       let principal = try reader.principal(bearerToken: session.token)
     else { return nil }
-    return (principal, session.csrf)
+    return (principal, session.csrf, id)
   }
 
   func frame(_ request: Request) async throws -> PageFrame {
-    guard let (principal, csrf) = try await session(request) else { return PageFrame() }
-    return PageFrame(principal: principal, csrf: csrf)
+    guard let session = try await session(request) else { return PageFrame() }
+    return PageFrame(
+      principal: session.principal, csrf: session.csrf, flash: await sessions.takeFlash(session.id))
   }
 
   /// A page for `roles`: without a session, to the login page; for another role, not found.
-  func page(_ request: Request, roles: Set<CredentialRole>, flash: PageFrame.Flash? = nil,
-    status: HTTPResponse.Status = .ok, _ render: (PageFrame) throws -> String) async throws -> Response
+  func page(_ request: Request, roles: Set<CredentialRole>, _ render: (PageFrame) throws -> String)
+    async throws -> Response
   {
-    guard let (principal, csrf) = try await session(request) else {
+    guard let session = try await session(request) else {
       return Response(status: .seeOther, headers: [.location: "/login"])
     }
-    let frame = PageFrame(principal: principal, csrf: csrf, flash: flash)
+    let principal = session.principal
+    let frame = PageFrame(
+      principal: principal, csrf: session.csrf, flash: await sessions.takeFlash(session.id))
     guard roles.contains(principal.role) else { return try notFound(frame) }
     do {
-      return try html(status: status) { try render(frame) }
+      return try html { try render(frame) }
     } catch is WebNotFound {
       return try notFound(frame)
     } catch let rejection as Rejection {
@@ -193,40 +208,70 @@ struct PageRoutes: Sendable {
     try html(status: .notFound) { try pages.message("没有找到", "没有这个页面或记录。", link: ("/", "返回首页"), frame: frame) }
   }
 
-  /// A form post: the session's CSRF token, then the action through the group commit; the role's
-  /// page again with the outcome (the CLI's sentence when a rule refused it, nothing written).
+  /// A form post: the session's CSRF token, then the action through the group commit, then a
+  /// redirect to the role's page, which shows the outcome once (the CLI's sentence when a rule
+  /// refused it: nothing was written). Reloading that page does not post the form again.
   func act(_ request: Request, path: String, role: CredentialRole) async throws -> Response {
     let form = try await Self.form(request)
-    guard let (principal, csrf) = try await session(request) else {
+    guard let session = try await session(request) else {
       return Response(status: .seeOther, headers: [.location: "/login"])
     }
-    guard form["csrf"] == csrf else {
+    let principal = session.principal
+    guard form["csrf"] == session.csrf else {
       return try html(status: .forbidden) {
-        try pages.message("表单已过期", "请刷新页面后重新提交。", link: (Self.home(principal.role), "返回"), frame: PageFrame(principal: principal, csrf: csrf))
+        try pages.message(
+          "表单已过期", "请刷新页面后重新提交。", link: (Self.home(principal.role), "返回"),
+          frame: PageFrame(principal: principal, csrf: session.csrf))
       }
     }
-    let flash: PageFrame.Flash
-    var status: HTTPResponse.Status = .ok
     do {
       let value = try await commit.submit { database in
         .string(try WebActions(database: database).perform(path, form: form, principal: principal))
       }
       guard case .string(let message) = value else { throw WebNotFound() }
-      flash = .done(message)
+      await sessions.setFlash(session.id, .done(message))
     } catch is WebNotFound {
-      return try notFound(PageFrame(principal: principal, csrf: csrf))
+      return try notFound(PageFrame(principal: principal, csrf: session.csrf))
     } catch let rejection as Rejection {
-      flash = .error(rejection.message)
-      status = APIError.refused(rejection).status
+      await sessions.setFlash(session.id, .error(rejection.message))
     }
-    let home = Self.home(principal.role)
-    return try await page(request, roles: [role], flash: flash, status: status) { frame in
-      switch home {
-      case "/institution": try pages.institution(principal.institution ?? "", frame: frame)
-      case "/parent": try pages.parent(principal.parent ?? "", frame: frame)
-      default: try pages.regulator(region: nil, frame: frame)
+    return Response(status: .seeOther, headers: [.location: Self.home(principal.role)])
+  }
+
+  /// A parent's receipt for an enrollment's payment: the entry, its inclusion proof and a new
+  /// checkpoint signed with `serve --key` (an entry of the log, so it goes through the commit).
+  func receipt(_ request: Request) async throws -> Response {
+    let form = try await Self.form(request)
+    guard let session = try await session(request), session.principal.role == .parent else {
+      return Response(status: .seeOther, headers: [.location: "/login"])
+    }
+    let frame = PageFrame(principal: session.principal, csrf: session.csrf)
+    guard form["csrf"] == session.csrf else {
+      return try html(status: .forbidden) {
+        try pages.message("表单已过期", "请刷新页面后重新提交。", link: ("/parent", "返回"), frame: frame)
       }
     }
+    let enrollment = form["enrollment"] ?? ""
+    guard (try? reader.show(.enrollments, enrollment).text("parent")) == session.principal.parent else {
+      return try notFound(frame)
+    }
+    guard let signer else {
+      await sessions.setFlash(session.id, .error("本服务启动时未提供检查点签名密钥（serve --key），暂不能出具回执。"))
+      return Response(status: .seeOther, headers: [.location: "/parent"])
+    }
+    let signedAt = reader.clock().description
+    let value = try await commit.submit { database in
+      let seq = try database.seq(of: .enrollments, enrollment)
+      return .string(try database.receipt(seq: seq, signer: signer, signedAt: signedAt).jsonText())
+    }
+    guard case .string(let text) = value else { throw WebNotFound() }
+    return Response(
+      status: .ok,
+      headers: [
+        .contentType: "application/json; charset=utf-8",
+        .contentDisposition: "attachment; filename=\"receipt-\(enrollment).json\"",
+      ],
+      body: .init(byteBuffer: ByteBuffer(string: text + "\n")))
   }
 
   // MARK: HTML and forms
@@ -236,7 +281,8 @@ struct PageRoutes: Sendable {
       status: status,
       headers: [
         .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
-        HTTPField.Name("Content-Security-Policy")!: "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'",
+        HTTPField.Name("Content-Security-Policy")!:
+          "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'",
         HTTPField.Name("X-Content-Type-Options")!: "nosniff",
       ],
       body: .init(byteBuffer: ByteBuffer(string: text)))

@@ -145,6 +145,8 @@ public actor WebSessions {
     public let token: String
     public let csrf: String
     public let expires: Date
+    /// What the last form did, shown once by the next page (post, redirect, get).
+    public var flash: PageFrame.Flash?
   }
 
   public static let lifetime: TimeInterval = 8 * 3600
@@ -158,7 +160,8 @@ public actor WebSessions {
     sessions = sessions.filter { $0.value.expires > now }
     let id = Self.randomToken()
     let csrf = Self.randomToken()
-    sessions[id] = Session(token: token, csrf: csrf, expires: now.addingTimeInterval(Self.lifetime))
+    sessions[id] = Session(
+      token: token, csrf: csrf, expires: now.addingTimeInterval(Self.lifetime), flash: nil)
     return (id, csrf)
   }
 
@@ -168,6 +171,15 @@ public actor WebSessions {
   }
 
   public func close(_ id: String) { sessions[id] = nil }
+
+  /// Keeps `flash` for the session's next page.
+  public func setFlash(_ id: String, _ flash: PageFrame.Flash) { sessions[id]?.flash = flash }
+
+  /// The flash kept for the session, removed as it is taken.
+  public func takeFlash(_ id: String) -> PageFrame.Flash? {
+    defer { sessions[id]?.flash = nil }
+    return sessions[id]?.flash
+  }
 
   /// A random 32-byte value in hex: session ids and CSRF tokens.
   public static func randomToken() -> String {

@@ -320,7 +320,7 @@ public struct WebPages: Sendable {
         "id": record.id, "student": record.text("student") ?? "", "class": record.text("class") ?? "",
         "institution": (try? database.institution(record.text("institution") ?? "").name) ?? "",
         "hoursPaid": record.text("hoursPaid") ?? "", "hoursLeft": record.text("hoursLeft") ?? "",
-        "escrow": Self.yuan(record.integer("escrowFen") ?? 0),
+        "escrow": Self.yuan(record.integer("escrowFen") ?? 0), "csrf": frame.csrf,
       ]
     }
     filter.status = "pending"

@@ -37,6 +37,7 @@ public enum WebStyle {
     svg.chart { width: 100%; height: auto; max-width: 720px; font-size: 13px; }
     svg .bar { fill: #0b57a4; } svg .line { fill: none; stroke: #0b57a4; stroke-width: 2.5; }
     svg .axis { stroke: #9aa5b1; } svg .figure { fill: var(--ink); font-weight: 700; } svg text { fill: var(--muted); }
+    code { word-break: break-all; } td[data-label="区县"] { white-space: nowrap; }
     pre { white-space: pre-wrap; word-break: break-all; background: #f1f3f6; padding: 8px; font-size: 13px; }
     footer { max-width: 1080px; margin: 0 auto; padding: 8px 16px 24px; color: var(--muted); font-size: 13px; }
     @media (max-width: 600px) {

@@ -152,7 +152,8 @@ enum WebTemplates {
     <section aria-labelledby="enrollments"><h2 id="enrollments">报名（{{enrollmentCount}}）</h2>
     <div class="scroll"><table class="wide"><thead><tr><th>报名</th><th>学生</th><th>班级</th><th>机构</th><th class="num">已购课时</th><th class="num">剩余课时</th><th class="num">监管中（元）</th><th>合同与回执</th></tr></thead><tbody>
     {{#enrollments}}<tr><td data-label="报名">{{id}}</td><td data-label="学生">{{student}}</td><td data-label="班级">{{class}}</td><td data-label="机构">{{institution}}</td><td class="num" data-label="已购">{{hoursPaid}}</td><td class="num" data-label="剩余">{{hoursLeft}}</td><td class="num" data-label="监管中">{{escrow}}</td>
-    <td data-label="合同与回执"><a href="/parent/contract/{{id}}">电子合同</a> · <a href="/parent/receipt/{{id}}">缴费回执</a></td></tr>{{/enrollments}}
+    <td data-label="合同与回执"><a href="/parent/contract/{{id}}">电子合同</a>
+    <form method="post" action="/parent/receipt" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="enrollment" value="{{id}}"><button>下载缴费回执</button></form></td></tr>{{/enrollments}}
     {{^enrollments}}<tr><td colspan="8">尚无报名。</td></tr>{{/enrollments}}
     </tbody></table></div></section>
     <section aria-labelledby="lessons"><h2 id="lessons">待确认的课（{{pendingCount}}）</h2>

@@ -23,15 +23,19 @@ def main():
     shots = sys.argv[sys.argv.index("--screenshots") + 1] if "--screenshots" in sys.argv else None
     plan = json.load(open(plan_path, encoding="utf-8"))
     out = {"pages": [], "forms": [], "console": [], "overflow": []}
+    where = {"path": None}  # the path being loaded, named in each console message
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
 
         def watch(page, label):
             page.on("console", lambda m: out["console"].append(
-                {"page": label, "type": m.type, "text": m.text}) if m.type in ("error", "warning") else None)
-            page.on("pageerror", lambda e: out["console"].append({"page": label, "type": "pageerror", "text": str(e)}))
+                {"page": label, "path": where["path"], "type": m.type, "text": m.text})
+                if m.type in ("error", "warning") else None)
+            page.on("pageerror", lambda e: out["console"].append(
+                {"page": label, "path": where["path"], "type": "pageerror", "text": str(e)}))
 
         def look(page, role, path, width_name):
+            where["path"] = path
             response = page.goto(base + path)
             label = "%s %s %s" % (role, path, width_name)
             # Wider than the window: something overflows (tables scroll inside their own box).
@@ -55,6 +59,7 @@ def main():
                 context = browser.new_context(viewport={"width": width, "height": 900})
                 page = context.new_page()
                 watch(page, role["name"] + " " + width_name)
+                where["path"] = "/login"
                 page.goto(base + "/login")
                 page.fill("input[name=token]", role["token"])
                 page.click("form[action='/login'] button")
@@ -65,6 +70,7 @@ def main():
                     out["pages"].append(look(page, role["name"], path, width_name))
                 if width_name == "desktop":
                     for step in role.get("forms", []):
+                        where["path"] = step["form"]
                         page.goto(base + step["page"])
                         form = page.locator(step["form"]).nth(step.get("nth", 0))
                         for name, value in step.get("fill", {}).items():
