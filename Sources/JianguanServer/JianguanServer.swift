@@ -4,8 +4,8 @@ import HummingbirdCore
 import HummingbirdTLS
 import JianguanCore
 import JianguanLedger
-import JianguanWeb
 import JianguanStore
+import JianguanWeb
 import Logging
 import ServiceLifecycle
 
@@ -97,7 +97,8 @@ public enum JianguanService {
           database: reader, limiter: RateLimiter(requestsPerSecond: options.requestsPerSecond)))
     Routes(reader: reader, commit: commit, idempotency: IdempotencyCache()).register(on: authenticated)
     PageRoutes(
-      reader: reader, commit: commit, sessions: WebSessions(), signer: options.signer, secureCookies: options.tls
+      reader: reader, commit: commit, sessions: WebSessions(), signer: options.signer,
+      secureCookies: options.tls
     ).register(on: router)
     return router
   }
