@@ -10,6 +10,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
     .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+    .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
     // Test-only: the reference our strict CSV reader is checked against on well-formed files.
     .package(url: "https://github.com/yaslab/CSV.swift", exact: "2.5.2"),
     // The platform service (`jianguan serve`).
@@ -51,7 +52,7 @@ let package = Package(
     .target(
       name: "JianguanServer",
       dependencies: [
-        "JianguanCore", "JianguanLedger", "JianguanStore", "JianguanCrypto",
+        "JianguanCore", "JianguanLedger", "JianguanStore", "JianguanCrypto", "JianguanWeb", "JianguanPlaque",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdCore", package: "hummingbird"),
         .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -63,6 +64,14 @@ let package = Package(
     ),
     // The compliance plaque (合规码牌): the QR code of a signed statement, as SVG and a printable page.
     .target(name: "JianguanPlaque", dependencies: ["JianguanCore", "JianguanLedger", "CQREncode"]),
+    // The server-rendered pages: Mustache templates, inline SVG charts, one stylesheet.
+    .target(
+      name: "JianguanWeb",
+      dependencies: [
+        "JianguanCore", "JianguanLedger", "JianguanStore", "JianguanCrypto", "JianguanPlaque",
+        .product(name: "Mustache", package: "swift-mustache"),
+      ]
+    ),
     .executableTarget(
       name: "jianguan",
       dependencies: [
@@ -90,6 +99,11 @@ let package = Package(
     .testTarget(
       name: "JianguanPlaqueTests",
       dependencies: ["JianguanPlaque", "JianguanLedger", "JianguanCore", "JianguanCrypto", "JianguanTestSupport"]),
+    // The pages, rendered from the demo's database (made by the built binary).
+    .testTarget(
+      name: "JianguanWebTests",
+      dependencies: ["jianguan", "JianguanWeb", "JianguanStore", "JianguanCore"]
+    ),
     .testTarget(
       name: "ServerTests",
       dependencies: [

@@ -41,3 +41,12 @@ for uscc in $usccs; do
   done
 done
 echo "screenshots in $OUT"
+
+# Every page of every role, served by `jianguan serve` and driven in Chromium (the browser test,
+# which saves its screenshots here at desktop and phone width when asked to).
+if [ -x "$ROOT/.venv/bin/python" ] && "$ROOT/.venv/bin/python" -c "import playwright" 2>/dev/null; then
+  (cd "$ROOT" && JIANGUAN_SCREENSHOTS="$OUT" swift test --skip-build --filter BrowserEndToEndTests >/dev/null) \
+    && echo "$OUT: the pages of every role, desktop and phone"
+else
+  echo "screenshots: the pages need the test venv's playwright (run .ci/run); plaques only"
+fi

@@ -3,7 +3,9 @@ import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
 import JianguanCore
+import JianguanLedger
 import JianguanStore
+import JianguanWeb
 import Logging
 import ServiceLifecycle
 
@@ -18,6 +20,8 @@ public struct ServerOptions: Sendable {
   public var requestsPerSecond: Double = 2000
   /// …and at once (default: twice the rate).
   public var rateLimitBurst: Int?
+  /// The bureau's checkpoint key (`--key`): the pages' plaques and receipts are signed with it.
+  public var signer: NoteSigner?
   public init() {}
 
   public var tls: Bool { tlsCertificatePath != nil }
@@ -101,6 +105,10 @@ public enum JianguanService {
           database: reader,
           limiter: RateLimiter(requestsPerSecond: options.requestsPerSecond, burst: options.rateLimitBurst)))
     Routes(reader: reader, commit: commit, idempotency: IdempotencyCache()).register(on: authenticated)
+    PageRoutes(
+      reader: reader, commit: commit, sessions: WebSessions(), signer: options.signer,
+      secureCookies: options.tls
+    ).register(on: router)
     table.fill(router.routes.map { ("/" + $0.path.description, $0.method.rawValue) })
     return router
   }

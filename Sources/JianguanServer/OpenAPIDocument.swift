@@ -23,7 +23,16 @@ components:
     bearer:
       type: http
       scheme: bearer
+    session:
+      type: apiKey
+      in: cookie
+      name: jianguan_session
+      description: The web pages' session, opened at POST /login with a credential's token
   schemas:
+    Form:
+      type: object
+      description: An application/x-www-form-urlencoded form of the pages; every form carries `csrf`
+      additionalProperties: {type: string}
     Error:
       type: object
       required: [error]
@@ -84,6 +93,23 @@ components:
       content:
         application/json:
           schema: {type: object}
+    Page:
+      description: A page (HTML, in Chinese)
+      content:
+        text/html: {schema: {type: string}}
+    PageRefused:
+      description: >-
+        A page saying why: a token that admits nothing (401), a form whose CSRF token is stale
+        (403), a record that does not exist or is outside the session's scope (404), a search or
+        region a rule refused (422), a plaque without the bureau's key (503)
+      content:
+        text/html: {schema: {type: string}}
+    ToLogin:
+      description: >-
+        No session: to the login page (or, after a form, to the role's page, which shows the
+        outcome once)
+      headers:
+        Location: {schema: {type: string}}
 paths:
   /health:
     get:
@@ -664,5 +690,259 @@ paths:
       responses:
         "200": {$ref: "#/components/responses/Object"}
         default: {$ref: "#/components/responses/Refused"}
+  /:
+    get:
+      operationId: publicLists
+      tags: [pages]
+      security: [{session: []}, {}]
+      parameters:
+        - {name: q, in: query, schema: {type: string}}
+        - {name: district, in: query, schema: {type: string}}
+      responses:
+        "200": {$ref: "#/components/responses/Page"}
+        "422": {$ref: "#/components/responses/PageRefused"}
+  /static/site.css:
+    get:
+      operationId: stylesheet
+      tags: [pages]
+      security: []
+      responses:
+        "200":
+          description: The pages' stylesheet
+          content:
+            text/css: {schema: {type: string}}
+  /favicon.ico:
+    get:
+      operationId: favicon
+      tags: [pages]
+      security: [{session: []}, {}]
+      responses:
+        "204": {description: No icon}
+  /plaque/{uscc}:
+    get:
+      operationId: plaque
+      tags: [pages]
+      security: [{session: []}, {}]
+      parameters:
+        - {name: uscc, in: path, required: true, schema: {type: string}}
+      responses:
+        "200": {$ref: "#/components/responses/Page"}
+        "404": {$ref: "#/components/responses/PageRefused"}
+        "422": {$ref: "#/components/responses/PageRefused"}
+        "503": {$ref: "#/components/responses/PageRefused"}
+  /login:
+    get:
+      operationId: loginPage
+      tags: [pages]
+      security: [{session: []}, {}]
+      responses:
+        "200": {$ref: "#/components/responses/Page"}
+    post:
+      operationId: login
+      tags: [pages]
+      security: [{session: []}, {}]
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema: {$ref: "#/components/schemas/Form"}
+      responses:
+        "303": {$ref: "#/components/responses/ToLogin"}
+        "401": {$ref: "#/components/responses/PageRefused"}
+        "403": {$ref: "#/components/responses/PageRefused"}
+  /logout:
+    post:
+      operationId: logout
+      tags: [pages]
+      security: [{session: []}, {}]
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema: {$ref: "#/components/schemas/Form"}
+      responses:
+        "303": {$ref: "#/components/responses/ToLogin"}
+  /regulator:
+    get:
+      operationId: regulatorPage
+      tags: [pages]
+      security: [{session: []}, {}]
+      parameters:
+        - {name: region, in: query, schema: {type: string}}
+      responses:
+        "200": {$ref: "#/components/responses/Page"}
+        "303": {$ref: "#/components/responses/ToLogin"}
+        "404": {$ref: "#/components/responses/PageRefused"}
+        "422": {$ref: "#/components/responses/PageRefused"}
+  /regulator/ledger:
+    get:
+      operationId: ledgerPage
+      tags: [pages]
+      security: [{session: []}, {}]
+      parameters:
+        - {name: seq, in: query, schema: {type: string}}
+      responses:
+        "200": {$ref: "#/components/responses/Page"}
+        "303": {$ref: "#/components/responses/ToLogin"}
+        "404": {$ref: "#/components/responses/PageRefused"}
+        "422": {$ref: "#/components/responses/PageRefused"}
+  /regulator/bulletin:
+    get:
+      operationId: bulletinPage
+      tags: [pages]
+      security: [{session: []}, {}]
+      parameters:
+        - {name: date, in: query, schema: {type: string}}
+      responses:
+        "200": {$ref: "#/components/responses/Page"}
+        "303": {$ref: "#/components/responses/ToLogin"}
+        "404": {$ref: "#/components/responses/PageRefused"}
+        "422": {$ref: "#/components/responses/PageRefused"}
+  /institution:
+    get:
+      operationId: institutionPage
+      tags: [pages]
+      security: [{session: []}, {}]
+      responses:
+        "200": {$ref: "#/components/responses/Page"}
+        "303": {$ref: "#/components/responses/ToLogin"}
+        "404": {$ref: "#/components/responses/PageRefused"}
+  /parent:
+    get:
+      operationId: parentPage
+      tags: [pages]
+      security: [{session: []}, {}]
+      responses:
+        "200": {$ref: "#/components/responses/Page"}
+        "303": {$ref: "#/components/responses/ToLogin"}
+        "404": {$ref: "#/components/responses/PageRefused"}
+  /parent/contract/{enrollment}:
+    get:
+      operationId: contractPage
+      tags: [pages]
+      security: [{session: []}, {}]
+      parameters:
+        - {name: enrollment, in: path, required: true, schema: {type: string}}
+      responses:
+        "200": {$ref: "#/components/responses/Page"}
+        "303": {$ref: "#/components/responses/ToLogin"}
+        "404": {$ref: "#/components/responses/PageRefused"}
+        "422": {$ref: "#/components/responses/PageRefused"}
+  /parent/receipt:
+    post:
+      operationId: receipt
+      tags: [pages]
+      security: [{session: []}, {}]
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema: {$ref: "#/components/schemas/Form"}
+      responses:
+        "200":
+          description: The receipt (a download)
+          content:
+            application/json: {schema: {type: object}}
+        "303": {$ref: "#/components/responses/ToLogin"}
+        "403": {$ref: "#/components/responses/PageRefused"}
+        "404": {$ref: "#/components/responses/PageRefused"}
+  /regulator/institution-status:
+    post:
+      operationId: institutionStatusForm
+      tags: [pages]
+      security: [{session: []}, {}]
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema: {$ref: "#/components/schemas/Form"}
+      responses:
+        "303": {$ref: "#/components/responses/ToLogin"}
+        "403": {$ref: "#/components/responses/PageRefused"}
+        "404": {$ref: "#/components/responses/PageRefused"}
+  /regulator/refund-requests/decide:
+    post:
+      operationId: decideForm
+      tags: [pages]
+      security: [{session: []}, {}]
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema: {$ref: "#/components/schemas/Form"}
+      responses:
+        "303": {$ref: "#/components/responses/ToLogin"}
+        "403": {$ref: "#/components/responses/PageRefused"}
+        "404": {$ref: "#/components/responses/PageRefused"}
+  /institution/sessions:
+    post:
+      operationId: classSessionForm
+      tags: [pages]
+      security: [{session: []}, {}]
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema: {$ref: "#/components/schemas/Form"}
+      responses:
+        "303": {$ref: "#/components/responses/ToLogin"}
+        "403": {$ref: "#/components/responses/PageRefused"}
+        "404": {$ref: "#/components/responses/PageRefused"}
+  /institution/refund-requests/answer:
+    post:
+      operationId: answerForm
+      tags: [pages]
+      security: [{session: []}, {}]
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema: {$ref: "#/components/schemas/Form"}
+      responses:
+        "303": {$ref: "#/components/responses/ToLogin"}
+        "403": {$ref: "#/components/responses/PageRefused"}
+        "404": {$ref: "#/components/responses/PageRefused"}
+  /parent/lessons/confirm:
+    post:
+      operationId: confirmForm
+      tags: [pages]
+      security: [{session: []}, {}]
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema: {$ref: "#/components/schemas/Form"}
+      responses:
+        "303": {$ref: "#/components/responses/ToLogin"}
+        "403": {$ref: "#/components/responses/PageRefused"}
+        "404": {$ref: "#/components/responses/PageRefused"}
+  /parent/lessons/dispute:
+    post:
+      operationId: disputeForm
+      tags: [pages]
+      security: [{session: []}, {}]
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema: {$ref: "#/components/schemas/Form"}
+      responses:
+        "303": {$ref: "#/components/responses/ToLogin"}
+        "403": {$ref: "#/components/responses/PageRefused"}
+        "404": {$ref: "#/components/responses/PageRefused"}
+  /parent/refund-requests:
+    post:
+      operationId: refundRequestForm
+      tags: [pages]
+      security: [{session: []}, {}]
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema: {$ref: "#/components/schemas/Form"}
+      responses:
+        "303": {$ref: "#/components/responses/ToLogin"}
+        "403": {$ref: "#/components/responses/PageRefused"}
+        "404": {$ref: "#/components/responses/PageRefused"}
 """#
 }

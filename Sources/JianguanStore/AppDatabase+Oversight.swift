@@ -35,6 +35,8 @@ public struct RiskAlert: Codable, Sendable, Equatable {
   /// escrow_months, dispute_share, complaints, escrow_while_closed, licence_expiring, findings_overdue
   public let reason: String
   public let detail: String
+  /// The same, in Chinese, for the pages (issue 18).
+  public let detailChinese: String
 }
 
 extension AppDatabase {
@@ -100,9 +102,11 @@ extension AppDatabase {
       {
         let uscc: String = row["uscc"]
         let policy = try ledgerPolicy(for: row["region"], db: db)
-        func alert(_ reason: String, _ detail: String) {
+        func alert(_ reason: String, _ detail: String, chinese: String) {
           alerts.append(
-            RiskAlert(uscc: uscc, name: row["name"], region: row["region"], reason: reason, detail: detail))
+            RiskAlert(
+              uscc: uscc, name: row["name"], region: row["region"], reason: reason, detail: detail,
+              detailChinese: chinese))
         }
         let money = try Row.fetchOne(
           try db.cachedStatement(
@@ -115,7 +119,9 @@ extension AppDatabase {
         let escrow: Int64 = money["escrow"]
         let status: String = row["status"]
         if status != "active" && escrow > 0 {
-          alert("escrow_while_closed", "\(status) while holding \(Money.formatYuan(escrow)) yuan of escrow")
+          alert(
+            "escrow_while_closed", "\(status) while holding \(Money.formatYuan(escrow)) yuan of escrow",
+            chinese: "\(status == "revoked" ? "已吊销" : "已暂停")，仍持有监管资金 \(Money.formatYuan(escrow)) 元")
         }
         let since90 = asOf.adding(days: -90).description
         let released90 =
@@ -130,12 +136,15 @@ extension AppDatabase {
           if released90 == 0 {
             alert(
               "escrow_months",
-              "holds \(Money.formatYuan(escrow)) yuan of escrow; no lessons consumed in 90 days")
+              "holds \(Money.formatYuan(escrow)) yuan of escrow; no lessons consumed in 90 days",
+              chinese: "持有监管资金 \(Money.formatYuan(escrow)) 元，90 天内没有消课")
           } else if escrow * 3 > released90 * months {
             let tenths = escrow * 30 / released90
             alert(
               "escrow_months",
-              "holds \(Money.formatYuan(escrow)) yuan = \(tenths / 10).\(tenths % 10) months of lessons (consumed \(Money.formatYuan(released90)) yuan in 90 days; threshold \(months) months)"
+              "holds \(Money.formatYuan(escrow)) yuan = \(tenths / 10).\(tenths % 10) months of lessons (consumed \(Money.formatYuan(released90)) yuan in 90 days; threshold \(months) months)",
+              chinese:
+                "持有监管资金 \(Money.formatYuan(escrow)) 元，相当于 \(tenths / 10).\(tenths % 10) 个月的课（90 天消课 \(Money.formatYuan(released90)) 元；上限 \(months) 个月）"
             )
           }
         }
@@ -150,7 +159,9 @@ extension AppDatabase {
         {
           alert(
             "dispute_share",
-            "\(troubled) of \(enrollments) enrollments (\(troubled * 100 / enrollments)%) had a disputed lesson; threshold \(policy.riskDisputeSharePercent)%"
+            "\(troubled) of \(enrollments) enrollments (\(troubled * 100 / enrollments)%) had a disputed lesson; threshold \(policy.riskDisputeSharePercent)%",
+            chinese:
+              "\(enrollments) 个报名中 \(troubled) 个（\(troubled * 100 / enrollments)%）有消课异议；阈值 \(policy.riskDisputeSharePercent)%"
           )
         }
         let complaintsSince = asOf.adding(days: -policy.riskComplaintsDays).description
@@ -160,7 +171,9 @@ extension AppDatabase {
               sql: "SELECT COUNT(*) FROM complaints WHERE institution = ? AND date > ? AND date <= ?"),
             arguments: [uscc, complaintsSince, asOf.description]) ?? 0
         if complaints > 0 {
-          alert("complaints", "\(complaints) complaints in the last \(policy.riskComplaintsDays) days")
+          alert(
+            "complaints", "\(complaints) complaints in the last \(policy.riskComplaintsDays) days",
+            chinese: "近 \(policy.riskComplaintsDays) 天收到投诉 \(complaints) 件")
         }
         let expires = try CalendarDate.parse(row["licence_expires"], field: "licence_expires")
         if status != "revoked" && expires <= asOf.adding(days: policy.riskLicenceExpiryDays) {
@@ -168,7 +181,9 @@ extension AppDatabase {
             "licence_expiring",
             expires <= asOf
               ? "licence expired on \(expires)"
-              : "licence expires on \(expires), within \(policy.riskLicenceExpiryDays) days")
+              : "licence expires on \(expires), within \(policy.riskLicenceExpiryDays) days",
+            chinese: expires <= asOf
+              ? "办学许可证已于 \(expires) 到期" : "办学许可证将于 \(expires) 到期（\(policy.riskLicenceExpiryDays) 天内）")
         }
         let overdue = try Row.fetchAll(
           try db.cachedStatement(
@@ -179,7 +194,11 @@ extension AppDatabase {
         if !overdue.isEmpty {
           let list = overdue.map { "\($0["id"] as String) (deadline \($0["deadline"] as String))" }.joined(
             separator: ", ")
-          alert("findings_overdue", "\(overdue.count) findings overdue for rectification: \(list)")
+          let chineseList = overdue.map { "\($0["id"] as String)（期限 \($0["deadline"] as String)）" }.joined(
+            separator: "、")
+          alert(
+            "findings_overdue", "\(overdue.count) findings overdue for rectification: \(list)",
+            chinese: "\(overdue.count) 项问题逾期未整改：\(chineseList)")
         }
       }
       let reasonsPerInstitution = Dictionary(grouping: alerts, by: \.uscc).mapValues(\.count)

@@ -28,6 +28,23 @@ public struct ViewRecord: Sendable {
   }
 }
 
+extension ViewRecord {
+  /// A field as text: strings as they are, integers in decimal; nil when absent.
+  public func text(_ name: String) -> String? {
+    switch fields.first(where: { $0.name == name })?.value {
+    case .string(let text)?: text
+    case .integer(let value)?: String(value)
+    case .bool(let value)?: String(value)
+    default: nil
+    }
+  }
+
+  public func integer(_ name: String) -> Int64? {
+    if case .integer(let value)? = fields.first(where: { $0.name == name })?.value { return value }
+    return nil
+  }
+}
+
 /// A page of a list: at most `limit` records after the one asked for; `next` is the id to ask
 /// after for the following page when `more` remain.
 public struct ViewPage: Sendable {

@@ -151,7 +151,7 @@ public final class AppDatabase: Sendable {
 
   /// The authority, region and origin recorded by `init`.
   public func identity() throws -> Identity {
-    try writer.read { db in
+    try read { db in
       let rows = try Row.fetchAll(try db.cachedStatement(sql: "SELECT key, value FROM meta"))
       var values: [String: String] = [:]
       for row in rows { values[row["key"]] = row["value"] }

@@ -19,6 +19,8 @@ struct ServeCommand: ParsableCommand {
   @Option(help: "TLS private key, PEM.") var tlsKey: String?
   @Flag(help: "Listen on a non-loopback address without TLS.") var insecurePublic = false
   @Option(help: "Requests a second one credential may send on average.") var rateLimit = 2000
+  @Option(help: "The bureau's checkpoint key file: compliance plaques (/plaque/USCC) are signed with it.")
+  var key: String?
 
   func run() throws {
     var options = ServerOptions()
@@ -28,6 +30,7 @@ struct ServeCommand: ParsableCommand {
     options.tlsKeyPath = tlsKey
     options.insecurePublic = insecurePublic
     options.requestsPerSecond = Double(rateLimit)
+    options.signer = try key.map(TextFile.signer)
     try options.validate()
     let listening = options
     LoggingSystem.bootstrap { label in

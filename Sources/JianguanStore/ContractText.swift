@@ -1,11 +1,10 @@
 import JianguanCore
 import JianguanLedger
-import JianguanStore
 
 /// The e-contract as text, with the headings of the model contract GF-2021-2604
 /// (中小学生校外培训服务合同（示范文本）): parties, the training, fees, fund supervision, refunds.
-enum ContractText {
-  static func render(_ document: ContractDocument) -> String {
+public enum ContractText {
+  public static func render(_ document: ContractDocument) -> String {
     let t = document.terms
     let perHourFen = t.amountFen / t.hours
     let lastHourFen = t.amountFen - perHourFen * (t.hours - 1)
