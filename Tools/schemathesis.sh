@@ -18,8 +18,11 @@ export JIANGUAN_DATA="$root/Data"
 source Tools/lib/bureau.sh
 make_bureau 200 20
 token=$(token --role regulator)
+# The bureau's checkpoint key, so that the pages' plaques are signed (without it /plaque is a 503).
+"$J" key generate --name jianguan.340100.example/ledger --out "$work/bureau.key" >/dev/null
+"$J" checkpoint sign --key "$work/bureau.key" >/dev/null
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$J" serve --port "$port" --rate-limit 100000 >"$work/serve.out" 2>"$work/serve.log" &
+"$J" serve --port "$port" --rate-limit 100000 --key "$work/bureau.key" >"$work/serve.out" 2>"$work/serve.log" &
 server=$!
 trap 'kill -TERM $server 2>/dev/null || true' EXIT
 for _ in $(seq 100); do curl -sf "localhost:$port/health" >/dev/null && break; sleep 0.1; done

@@ -798,6 +798,21 @@ paths:
         "303": {$ref: "#/components/responses/ToLogin"}
         "404": {$ref: "#/components/responses/PageRefused"}
         "422": {$ref: "#/components/responses/PageRefused"}
+  /regulator/bulletin.pdf:
+    get:
+      operationId: bulletinPDF
+      tags: [pages]
+      security: [{session: []}, {}]
+      parameters:
+        - {name: date, in: query, schema: {type: string}}
+      responses:
+        "200":
+          description: The bulletin of the day as PDF (a download)
+          content:
+            application/pdf: {schema: {type: string, format: binary}}
+        "303": {$ref: "#/components/responses/ToLogin"}
+        "404": {$ref: "#/components/responses/PageRefused"}
+        "422": {$ref: "#/components/responses/PageRefused"}
   /institution:
     get:
       operationId: institutionPage

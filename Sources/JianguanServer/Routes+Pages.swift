@@ -120,6 +120,35 @@ struct PageRoutes: Sendable {
         return bulletin.html(fontFamily: "Noto Sans CJK SC")
       }
     }
+    router.get("regulator/bulletin.pdf") { request, _ in
+      guard let session = try await session(request) else {
+        return Response(status: .seeOther, headers: [.location: "/login"])
+      }
+      let frame = PageFrame(principal: session.principal, csrf: session.csrf)
+      guard [.regulator, .auditor].contains(session.principal.role) else { return try notFound(frame) }
+      do {
+        let text: String =
+          request.uri.queryParameters.get("date").map { String($0) } ?? reader.clock().date.description
+        let day = try CalendarDate.parse(text, field: "date")
+        let bulletin = try reader.bulletin(
+          Bulletin.Header(date: day, issuer: try reader.identity().authority))
+        return Response(
+          status: .ok,
+          headers: [
+            .contentType: "application/pdf",
+            .contentDisposition: "attachment; filename=\"bulletin-\(day).pdf\"",
+          ],
+          body: .init(byteBuffer: ByteBuffer(bytes: try BulletinPDF.data(bulletin))))
+      } catch let rejection as Rejection {
+        return try html(status: .unprocessableContent) {
+          try pages.message("无法生成快报", rejection.message, link: ("/regulator", "返回"), frame: frame)
+        }
+      } catch let failure as PDFToolFailure {
+        return try html(status: .serviceUnavailable) {
+          try pages.message("暂不能生成 PDF", failure.message, link: ("/regulator", "返回"), frame: frame)
+        }
+      }
+    }
     router.get("institution") { request, _ in
       try await page(request, roles: [.institution]) { frame in
         try pages.institution(frame.principal?.institution ?? "", frame: frame)

@@ -104,7 +104,7 @@ enum WebTemplates {
     {{^escalated}}<tr><td colspan="5">没有待裁决的申请。</td></tr>{{/escalated}}
     </tbody></table></div></section>
     <section aria-labelledby="tools"><h2 id="tools">快报与账本</h2>
-    <form method="get" action="/regulator/bulletin" class="row"><label for="b-date">快报日期 <input id="b-date" type="date" name="date" value="{{today}}" required></label><button>查看快报</button></form>
+    <form method="get" action="/regulator/bulletin" class="row"><label for="b-date">快报日期 <input id="b-date" type="date" name="date" value="{{today}}" required></label><button>查看快报</button> <button formaction="/regulator/bulletin.pdf">下载 PDF</button></form>
     <form method="get" action="/regulator/ledger" class="row"><label for="l-seq">账本记录序号 <input id="l-seq" name="seq" inputmode="numeric" required size="8"></label><button>查看记录与证明</button></form>
     </section>
     """,

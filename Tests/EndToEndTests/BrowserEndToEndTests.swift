@@ -90,6 +90,7 @@ struct BrowserEndToEndTests {
         [
           "name": "regulator", "token": tokens["regulator"]!,
           "visit": ["/regulator", "/regulator/ledger?seq=5", "/regulator/bulletin?date=2023-01-12"],
+          "downloads": ["/regulator/bulletin.pdf?date=2023-01-12"],
           "forms": [
             [
               "page": "/regulator", "form": "form[action='/regulator/institution-status']",
@@ -146,6 +147,11 @@ struct BrowserEndToEndTests {
     #expect(text("parent", "/parent/contract/E1").contains("中小学生校外培训服务合同"))
     #expect(!text("auditor", "/regulator").contains("暂停、恢复或吊销"), "an auditor sees no forms")
     #expect(text("auditor", "/institution").contains("没有找到"))
+
+    // The bulletin's PDF, with the regulator's session (WeasyPrint, which .ci/run installs).
+    let pdf = try #require((result["downloads"] as? [[String: Any]])?.first)
+    #expect(pdf["status"] as? Int == 200 && pdf["type"] as? String == "application/pdf", "\(pdf)")
+    #expect((pdf["head"] as? String)?.hasPrefix("%PDF-") == true && (pdf["bytes"] as? Int ?? 0) > 10_000)
 
     let forms = try #require(result["forms"] as? [[String: Any]])
     func flash(_ role: String) -> String {

@@ -22,7 +22,7 @@ def main():
     base, plan_path = sys.argv[1], sys.argv[2]
     shots = sys.argv[sys.argv.index("--screenshots") + 1] if "--screenshots" in sys.argv else None
     plan = json.load(open(plan_path, encoding="utf-8"))
-    out = {"pages": [], "forms": [], "console": [], "overflow": []}
+    out = {"pages": [], "forms": [], "console": [], "overflow": [], "downloads": []}
     where = {"path": None}  # the path being loaded, named in each console message
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
@@ -69,6 +69,13 @@ def main():
                 for path in role.get("visit", []):
                     out["pages"].append(look(page, role["name"], path, width_name))
                 if width_name == "desktop":
+                    # Downloads (a PDF, a receipt) through the same session's cookies.
+                    for path in role.get("downloads", []):
+                        response = context.request.get(base + path)
+                        body = response.body()
+                        out["downloads"].append({"role": role["name"], "path": path, "status": response.status,
+                                                 "type": response.headers.get("content-type", ""),
+                                                 "head": body[:8].decode("latin-1"), "bytes": len(body)})
                     for step in role.get("forms", []):
                         where["path"] = step["form"]
                         page.goto(base + step["page"])

@@ -3,6 +3,7 @@ import Foundation
 import JianguanCore
 import JianguanLedger
 import JianguanStore
+import JianguanWeb
 
 struct ReportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -51,7 +52,10 @@ struct ReportCommand: ParsableCommand {
       let items = bulletin.news.reduce(0) { $0 + $1.items.count } + bulletin.experiences.count
       switch (to, out) {
       case (.pdf, let path?):
-        let pages = try BulletinPDF.write(bulletin, to: path)
+        let pages: Int?
+        do { pages = try BulletinPDF.write(bulletin, to: path) } catch let failure as PDFToolFailure {
+          throw EnvironmentFailure(failure.code, failure.message)
+        }
         report(bulletin, items: items, path: path, pages: pages)
       case (_, let path?):
         let text = to == .html ? bulletin.html() : bulletin.markdown()

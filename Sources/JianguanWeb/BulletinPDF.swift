@@ -1,9 +1,21 @@
 import Foundation
 import JianguanCore
 
+/// A program the PDF needs is missing or failed: an environment failure, not bad input.
+public struct PDFToolFailure: Error, CustomStringConvertible, Sendable {
+  public let code: String
+  public let message: String
+  init(_ code: String, _ message: String) {
+    self.code = code
+    self.message = message
+  }
+  public var description: String { message }
+}
+
 /// Renders a bulletin to PDF with WeasyPrint (Debian package `weasyprint`) and a CJK font found
-/// by fontconfig (`fonts-wqy-zenhei` or `fonts-noto-cjk`).
-enum BulletinPDF {
+/// by fontconfig (`fonts-wqy-zenhei` or `fonts-noto-cjk`): for `report bulletin --to pdf` and the
+/// regulator's page.
+public enum BulletinPDF {
   /// CJK font families, in order of preference.
   static let preferredFonts = [
     "WenQuanYi Zen Hei", "Noto Sans CJK SC", "Noto Serif CJK SC", "WenQuanYi Micro Hei",
@@ -11,10 +23,10 @@ enum BulletinPDF {
   static let installHint = "apt-get install weasyprint fonts-wqy-zenhei"
 
   /// Writes `bulletin` to `path` as PDF and returns its page count (nil if it cannot be read).
-  static func write(_ bulletin: Bulletin, to path: String) throws -> Int? {
+  public static func write(_ bulletin: Bulletin, to path: String) throws -> Int? {
     guard let weasyprint = executable("weasyprint") else {
-      throw EnvironmentFailure(
-        "pdf_tool_missing", "--to pdf needs WeasyPrint, which is not installed (\(installHint))")
+      throw PDFToolFailure(
+        "pdf_tool_missing", "the bulletin's PDF needs WeasyPrint, which is not installed (\(installHint))")
     }
     let font = try cjkFont()
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
@@ -25,11 +37,24 @@ enum BulletinPDF {
     try Data(bulletin.html(fontFamily: font).utf8).write(to: html)
     let (status, output) = try run(weasyprint, [html.path, path])
     guard status == 0 else {
-      throw EnvironmentFailure(
+      throw PDFToolFailure(
         "pdf_tool_failed", "WeasyPrint failed (status \(status)): \(output.split(separator: "\n").last ?? "")"
       )
     }
     return pageCount(path)
+  }
+
+  /// The bulletin as PDF bytes.
+  public static func data(_ bulletin: Bulletin) throws -> Data {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "jianguan-bulletin-\(UUID().uuidString).pdf"
+    ).path
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    _ = try write(bulletin, to: path)
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw PDFToolFailure("pdf_tool_failed", "WeasyPrint wrote no PDF")
+    }
+    return data
   }
 
   /// The first installed CJK font family of `preferredFonts`, else any fontconfig knows for zh.
@@ -39,8 +64,8 @@ enum BulletinPDF {
       $0.trimmingCharacters(in: .whitespaces)
     }
     if let font = preferredFonts.first(where: installed.contains) ?? installed.first { return font }
-    throw EnvironmentFailure(
-      "cjk_font_missing", "--to pdf needs a Chinese font, and none is installed (\(installHint))")
+    throw PDFToolFailure(
+      "cjk_font_missing", "the bulletin's PDF needs a Chinese font, and none is installed (\(installHint))")
   }
 
   static func executable(_ name: String) -> String? {
@@ -64,7 +89,7 @@ enum BulletinPDF {
   }
 
   /// Counts the page objects of a PDF ("/Type /Page" not followed by "s").
-  static func pageCount(_ path: String) -> Int? {
+  public static func pageCount(_ path: String) -> Int? {
     guard let data = FileManager.default.contents(atPath: path) else { return nil }
     let text = String(decoding: data, as: UTF8.self)
     let count = text.components(separatedBy: "/Type /Page").dropFirst().filter { !$0.hasPrefix("s") }.count
