@@ -102,7 +102,7 @@ let package = Package(
     // The pages, rendered from the demo's database (made by the built binary).
     .testTarget(
       name: "JianguanWebTests",
-      dependencies: ["jianguan", "JianguanWeb", "JianguanStore", "JianguanCore"]
+      dependencies: ["jianguan", "JianguanWeb", "JianguanStore", "JianguanCore", "JianguanTestSupport"]
     ),
     .testTarget(
       name: "ServerTests",

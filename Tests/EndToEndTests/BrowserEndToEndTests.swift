@@ -170,6 +170,15 @@ struct BrowserEndToEndTests {
     #expect(
       (result["overflow"] as? [Any])?.isEmpty == true, "pages wider than the window: \(result["overflow"]!)")
 
+    // The served plaque's QR code, read back from Chromium's screenshot, verifies with the key.
+    if ExternalTool.zbarimg != nil {
+      let png = URL(fileURLWithPath: shots).appendingPathComponent("public_plaque_\(uscc)-desktop.png")
+      let decoded = try #require(try ExternalTool.decodeQR(png), "no QR code read from \(png.path)")
+      try Data(decoded).write(to: cli.folder.appendingPathComponent("decoded.txt"))
+      let verified = try cli.run(["plaque", "verify", "decoded.txt", "--pub", "bureau.key.pub"])
+      #expect(verified.status == 0 && verified.stdout.contains(uscc), "\(verified.stderr)")
+    }
+
     // The pages wrote through the same ledger: the audit passes.
     server.terminate()
     server.waitUntilExit()

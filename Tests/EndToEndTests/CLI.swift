@@ -1,5 +1,6 @@
 import Foundation
 import JianguanCrypto
+import JianguanTestSupport
 
 /// Runs the built `jianguan` binary in a temporary folder and captures what it prints.
 struct CLI {
@@ -9,22 +10,10 @@ struct CLI {
     let stderr: String
   }
 
-  static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent()
+  static let packageRoot = BuiltBinary.packageRoot(#filePath)
 
   /// The binary beside the test bundle (the same build folder), else `.build/debug/jianguan`.
-  static let binary: URL = {
-    let bundleFolder = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-      .deletingLastPathComponent()
-    for candidate in [
-      bundleFolder.appendingPathComponent("jianguan"),
-      bundleFolder.deletingLastPathComponent().appendingPathComponent("jianguan"),
-      packageRoot.appendingPathComponent(".build/debug/jianguan"),
-    ] where FileManager.default.isExecutableFile(atPath: candidate.path) {
-      return candidate
-    }
-    fatalError("the jianguan binary was not built")
-  }()
+  static let binary = BuiltBinary.jianguan(packageRoot: packageRoot)
 
   let folder: URL
   var environment: [String: String]

@@ -1,27 +1,14 @@
 import Foundation
 import JianguanCore
 import JianguanStore
+import JianguanTestSupport
 import Testing
 
 @testable import JianguanWeb
 
 /// The pages render the demo bureau's data: the figures the CLI reports, in Chinese, escaped.
 @Suite(.serialized) struct WebPagesTests {
-  static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent()
-
-  static let binary: URL = {
-    let bundleFolder = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-      .deletingLastPathComponent()
-    for candidate in [
-      bundleFolder.appendingPathComponent("jianguan"),
-      bundleFolder.deletingLastPathComponent().appendingPathComponent("jianguan"),
-      packageRoot.appendingPathComponent(".build/debug/jianguan"),
-    ] where FileManager.default.isExecutableFile(atPath: candidate.path) {
-      return candidate
-    }
-    fatalError("the jianguan binary was not built")
-  }()
+  static let binary = BuiltBinary.jianguan(packageRoot: BuiltBinary.packageRoot(#filePath))
 
   static let reference = ReferenceData(
     regions: try! RegionTable(
