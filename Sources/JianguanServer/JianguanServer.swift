@@ -104,7 +104,8 @@ public enum JianguanService {
         middleware: AuthenticationMiddleware(
           database: reader,
           limiter: RateLimiter(requestsPerSecond: options.requestsPerSecond, burst: options.rateLimitBurst)))
-    Routes(reader: reader, commit: commit, idempotency: IdempotencyCache()).register(on: authenticated)
+    Routes(reader: reader, commit: commit, idempotency: IdempotencyCache(), signer: options.signer)
+      .register(on: authenticated)
     PageRoutes(
       reader: reader, commit: commit, sessions: WebSessions(), signer: options.signer,
       secureCookies: options.tls

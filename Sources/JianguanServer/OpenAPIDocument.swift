@@ -681,6 +681,38 @@ paths:
       responses:
         "200": {$ref: "#/components/responses/Object"}
         default: {$ref: "#/components/responses/Refused"}
+  /v1/reports/bulletin:
+    get:
+      operationId: bulletin
+      description: The daily bulletin of a day, as HTML and Markdown (regulator, auditor).
+      parameters:
+        - {name: date, in: query, required: false, schema: {type: string}}
+      responses:
+        "200": {$ref: "#/components/responses/Object"}
+        default: {$ref: "#/components/responses/Refused"}
+  /v1/receipts:
+    post:
+      operationId: receipt
+      description: >-
+        A receipt (the entry, its inclusion proof, a checkpoint signed with `serve --key`) for an
+        enrollment's payment, a lesson or a refund the credential may see (regulator, institution,
+        parent), or any entry by seq (regulator). It signs a checkpoint, an entry of the log; 503
+        when the service has no key.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              additionalProperties: false
+              properties:
+                seq: {type: integer, minimum: 1, maximum: 9223372036854775807}
+                enrollment: {type: string}
+                lesson: {type: string}
+                refund: {type: string}
+      responses:
+        "200": {$ref: "#/components/responses/Object"}
+        default: {$ref: "#/components/responses/Refused"}
   /v1/reports/risk:
     get:
       operationId: riskAlerts

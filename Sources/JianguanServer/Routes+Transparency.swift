@@ -69,6 +69,51 @@ extension Routes {
         ]))
     }
     registerReports(on: v1)
+    // A receipt signs a new checkpoint (an entry), so it is a write: through the group commit.
+    v1.post("receipts") { request, context in
+      let principal = Self.principal(context)
+      try Scope.require(principal, [.regulator, .institution, .parent], route: "POST /v1/receipts")
+      let body = try await request.decode(ReceiptBody.self, context: context)
+      guard let signer else {
+        throw APIError(
+          .serviceUnavailable, "signing_key_missing",
+          "the service was started without the bureau's checkpoint key (serve --key FILE); it cannot sign receipts"
+        )
+      }
+      let given = [
+        body.seq.map { _ in "seq" }, body.enrollment.map { _ in "enrollment" },
+        body.lesson.map { _ in "lesson" }, body.refund.map { _ in "refund" },
+      ].compactMap { $0 }
+      guard given.count == 1 else {
+        throw APIError.badRequest(
+          "receipt_target",
+          "give exactly one of seq, enrollment, lesson or refund (given: \(given.joined(separator: ", ")))")
+      }
+      let signedAt = reader.clock().description
+      let value = try await commit.submit { database in
+        let seq: Int64
+        if let seq0 = body.seq {
+          // Any entry: only the regulator's receipts name entries by seq.
+          try Scope.require(principal, [.regulator], route: "POST /v1/receipts by seq")
+          seq = seq0
+        } else if let id = body.enrollment {
+          _ = try Scope.record(.enrollments, id, for: principal, in: database)
+          seq = try database.seq(of: .enrollments, id)
+        } else if let id = body.lesson {
+          _ = try Scope.record(.lessons, id, for: principal, in: database)
+          seq = try database.seq(of: .lessons, id)
+        } else {
+          let id = body.refund ?? ""
+          _ = try Scope.record(.refunds, id, for: principal, in: database)
+          seq = try database.seq(of: .refunds, id)
+        }
+        return .string(try database.receipt(seq: seq, signer: signer, signedAt: signedAt).jsonText())
+      }
+      guard case .string(let text) = value else {
+        throw APIError(.internalServerError, "internal_error", "the server failed; nothing was written")
+      }
+      return Self.rawJSON(text)
+    }
   }
 
   func registerReports(on v1: RouterGroup<ServerRequestContext>) {
@@ -96,6 +141,21 @@ extension Routes {
           "gaps": .array(gaps.map { JSONValueCoder.encode($0) }),
         ]))
     }
+    v1.get("reports/bulletin") { request, context in
+      try Scope.require(Self.principal(context), Self.overseers, route: "GET /v1/reports/bulletin")
+      try Self.requireQuery(request, only: ["date"])
+      let day =
+        try request.uri.queryParameters.get("date").map { try CalendarDate.parse($0, field: "date") }
+        ?? reader.clock().date
+      let bulletin = try reader.bulletin(Bulletin.Header(date: day, issuer: try reader.identity().authority))
+      return JSONResponse.make(
+        .object([
+          "date": .string(day.description),
+          "items": .integer(
+            Int64(bulletin.news.reduce(0) { $0 + $1.items.count } + bulletin.experiences.count)),
+          "html": .string(bulletin.html()), "markdown": .string(bulletin.markdown()),
+        ]))
+    }
     v1.get("reports/risk") { request, context in
       try Scope.require(Self.principal(context), Self.overseers, route: "GET /v1/reports/risk")
       try Self.requireQuery(request, only: ["asOf"])
@@ -116,4 +176,12 @@ extension Routes {
       status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
       body: .init(byteBuffer: ByteBuffer(string: text.hasSuffix("\n") ? text : text + "\n")))
   }
+}
+
+struct ReceiptBody: RequestBody {
+  static let fieldNames = ["seq", "enrollment", "lesson", "refund"]
+  let seq: Int64?
+  let enrollment: String?
+  let lesson: String?
+  let refund: String?
 }

@@ -11,6 +11,8 @@ struct Routes: Sendable {
   let reader: AppDatabase
   let commit: GroupCommit
   let idempotency: IdempotencyCache
+  /// The bureau's checkpoint key (`serve --key`): receipts are signed with it.
+  var signer: NoteSigner? = nil
 
   /// The principal `AuthenticationMiddleware` set.
   static func principal(_ context: ServerRequestContext) -> Principal { context.principal! }
