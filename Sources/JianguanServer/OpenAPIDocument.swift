@@ -681,6 +681,75 @@ paths:
       responses:
         "200": {$ref: "#/components/responses/Object"}
         default: {$ref: "#/components/responses/Refused"}
+  /v1/contracts/{enrollment}:
+    get:
+      operationId: contract
+      description: >-
+        The e-contract of an enrollment: its terms as the log holds them and its text after the
+        model contract GF-2021-2604 (regulator, institution, parent, within their scope).
+      parameters:
+        - {name: enrollment, in: path, required: true, schema: {type: string}}
+      responses:
+        "200": {$ref: "#/components/responses/Object"}
+        default: {$ref: "#/components/responses/Refused"}
+  /v1/ratings:
+    post:
+      operationId: rate
+      description: A parent rates an enrollment's class, once, after one of its lessons was released.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              additionalProperties: false
+              required: [enrollment, score]
+              properties:
+                enrollment: {type: string}
+                score: {type: integer, minimum: 1, maximum: 5}
+                comment: {type: string}
+      responses:
+        "200": {$ref: "#/components/responses/Recorded"}
+        default: {$ref: "#/components/responses/Refused"}
+  /v1/refund-requests/{id}/escalate:
+    post:
+      operationId: escalateRefundRequest
+      description: A parent takes a refund application the institution refused to the regulator.
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              additionalProperties: false
+              required: [reason]
+              properties:
+                reason: {type: string}
+      responses:
+        "200": {$ref: "#/components/responses/Recorded"}
+        default: {$ref: "#/components/responses/Refused"}
+  /v1/lessons/{id}/resolve:
+    post:
+      operationId: resolveLesson
+      description: The regulator decides a disputed lesson, releasing its fee or voiding it.
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              additionalProperties: false
+              required: [release, reason]
+              properties:
+                release: {type: boolean}
+                reason: {type: string}
+      responses:
+        "200": {$ref: "#/components/responses/Recorded"}
+        default: {$ref: "#/components/responses/Refused"}
   /v1/reports/bulletin:
     get:
       operationId: bulletin

@@ -82,6 +82,7 @@ struct Routes: Sendable {
     registerRegistry(on: v1)
     registerMoney(on: v1)
     registerTransparency(on: v1)
+    registerParentFlows(on: v1)
   }
 }
 
