@@ -11,7 +11,9 @@ enum Scope {
   static func require(_ principal: Principal, _ roles: Set<CredentialRole>, route: String) throws {
     guard roles.contains(principal.role) else {
       throw APIError(
-        .forbidden, "role_not_allowed", "a \(principal.role.rawValue) credential may not use \(route)")
+        .forbidden, "role_not_allowed",
+        "\(principal.role == .auditor || principal.role == .institution ? "an" : "a") \(principal.role.rawValue) credential may not use \(route)"
+      )
     }
   }
 

@@ -66,3 +66,20 @@ import Testing
     #expect(try fixture.snapshot() == before)
   }
 }
+
+extension ReceiptAndBulletinTests {
+  @Test func aRouteARoleNeverUsesIs403InOneSentence() async throws {
+    let fixture = try ServerFixture()
+    try await fixture.serve { client in
+      let auditor = try await client.send(
+        .post, "/v1/receipts", token: fixture.tokens["auditor"], body: #"{"seq":1}"#)
+      #expect(
+        auditor.status == .forbidden
+          && auditor.text.contains("an auditor credential may not use POST /v1/receipts"))
+      let bank = try await client.send(.get, "/v1/reports/bulletin", token: fixture.tokens["bank"])
+      #expect(
+        bank.status == .forbidden
+          && bank.text.contains("a bank credential may not use GET /v1/reports/bulletin"))
+    }
+  }
+}
