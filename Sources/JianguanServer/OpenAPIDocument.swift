@@ -773,7 +773,10 @@ paths:
           application/json:
             schema:
               type: object
+              description: Exactly one of seq, enrollment, lesson or refund.
               additionalProperties: false
+              minProperties: 1
+              maxProperties: 1
               properties:
                 seq: {type: integer, minimum: 1, maximum: 9223372036854775807}
                 enrollment: {type: string}
