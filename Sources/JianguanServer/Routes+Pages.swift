@@ -122,7 +122,7 @@ struct PageRoutes: Sendable {
     }
     router.get("regulator/bulletin.pdf") { request, _ in
       guard let session = try await session(request) else {
-        return Response(status: .seeOther, headers: [.location: "/login"])
+        return Self.toLogin
       }
       let frame = PageFrame(principal: session.principal, csrf: session.csrf)
       guard [.regulator, .auditor].contains(session.principal.role) else { return try notFound(frame) }
@@ -216,7 +216,7 @@ struct PageRoutes: Sendable {
     async throws -> Response
   {
     guard let session = try await session(request) else {
-      return Response(status: .seeOther, headers: [.location: "/login"])
+      return Self.toLogin
     }
     let principal = session.principal
     let frame = PageFrame(
@@ -233,6 +233,17 @@ struct PageRoutes: Sendable {
     }
   }
 
+  /// Without a session: to the login page.
+  static var toLogin: Response { Response(status: .seeOther, headers: [.location: "/login"]) }
+
+  /// A form whose CSRF token is not the session's (a page kept open across a new login).
+  func staleForm(_ frame: PageFrame) throws -> Response {
+    let home = frame.principal.map { Self.home($0.role) } ?? "/"
+    return try html(status: .forbidden) {
+      try pages.message("表单已过期", "请刷新页面后重新提交。", link: (home, "返回"), frame: frame)
+    }
+  }
+
   func notFound(_ frame: PageFrame) throws -> Response {
     try html(status: .notFound) { try pages.message("没有找到", "没有这个页面或记录。", link: ("/", "返回首页"), frame: frame) }
   }
@@ -243,15 +254,11 @@ struct PageRoutes: Sendable {
   func act(_ request: Request, path: String, role: CredentialRole) async throws -> Response {
     let form = try await Self.form(request)
     guard let session = try await session(request) else {
-      return Response(status: .seeOther, headers: [.location: "/login"])
+      return Self.toLogin
     }
     let principal = session.principal
     guard form["csrf"] == session.csrf else {
-      return try html(status: .forbidden) {
-        try pages.message(
-          "表单已过期", "请刷新页面后重新提交。", link: (Self.home(principal.role), "返回"),
-          frame: PageFrame(principal: principal, csrf: session.csrf))
-      }
+      return try staleForm(PageFrame(principal: principal, csrf: session.csrf))
     }
     do {
       let value = try await commit.submit { database in
@@ -272,14 +279,10 @@ struct PageRoutes: Sendable {
   func receipt(_ request: Request) async throws -> Response {
     let form = try await Self.form(request)
     guard let session = try await session(request), session.principal.role == .parent else {
-      return Response(status: .seeOther, headers: [.location: "/login"])
+      return Self.toLogin
     }
     let frame = PageFrame(principal: session.principal, csrf: session.csrf)
-    guard form["csrf"] == session.csrf else {
-      return try html(status: .forbidden) {
-        try pages.message("表单已过期", "请刷新页面后重新提交。", link: ("/parent", "返回"), frame: frame)
-      }
-    }
+    guard form["csrf"] == session.csrf else { return try staleForm(frame) }
     let enrollment = form["enrollment"] ?? ""
     guard (try? reader.show(.enrollments, enrollment).text("parent")) == session.principal.parent else {
       return try notFound(frame)
