@@ -2,8 +2,9 @@
 """Independent verifier of a Jianguan ledger, written from docs/LEDGER-FORMAT.md alone.
 
 Reads `jianguan ledger export` (JSON lines) on stdin or from a file and checks, for every entry:
-the hash is SHA-256 of the entry bytes; the bytes are canonical JSON; seq runs 1, 2, 3, … without
-gaps; prev is the previous entry's hash; entry times never go backwards; the postings of money
+the hash is SHA-256 of the entry bytes; the bytes are deterministic CBOR (RFC 8949 section 4.2.1:
+decoded with cbor2, re-encoded with canonical=True, compared byte for byte) holding only integers,
+text, byte strings (prev), arrays, maps and booleans; seq runs 1, 2, 3, … without gaps; prev is the previous entry's hash; entry times never go backwards; the postings of money
 entries sum to zero; no enrollment's escrow goes negative; and per enrollment paid = released +
 refunded + escrow. Timing (docs/LEDGER-FORMAT.md §4 "Time"): each `calendar` entry is a valid
 year, loaded once; no payment or lesson is dated after its entry; a lesson deemed confirmed was
@@ -14,10 +15,14 @@ was made (M is --refund-answer-days, default 5).
 With --tiles DB, it also reads the table merkle_tiles of the database DB (docs/LEDGER-FORMAT.md
 "Merkle tiles") and checks that it holds exactly the tiles recomputed from the entries' leaf
 hashes: every tile, its width and every byte of its hashes, none missing and none surplus.
+With --v1 EXPORT, the export of the version 1 ledger a database was upgraded from: the genesis's
+continuity record (v1Size, v1Root, v1Head) must be that log's size, RFC 6962 Merkle root and last
+entry hash, recomputed from its entry bytes.
 Prints the RFC 6962 Merkle root and the total escrow; exits 0 when everything holds, 1 otherwise.
+Needs cbor2 (pip install cbor2).
 
 Usage: jianguan ledger export | python3 Tools/verify_ledger.py [--json] [--confirmation-window N]
-       [--refund-answer-days M] [--tiles DB]
+       [--refund-answer-days M] [--tiles DB] [--v1 V1EXPORT]
 """
 import base64
 import datetime
@@ -25,6 +30,11 @@ import hashlib
 import json
 import sqlite3
 import sys
+
+try:
+    import cbor2
+except ImportError:
+    sys.exit("verify_ledger.py needs the cbor2 package: pip install cbor2")
 
 CHINA = datetime.timezone(datetime.timedelta(hours=8))
 
@@ -78,30 +88,45 @@ def nth_working_day(calendar, n, after):
     return day
 
 
-def canonical(value):
-    """The canonical encoding of docs/LEDGER-FORMAT.md: sorted keys, no blanks, minimal escapes."""
-    if isinstance(value, bool):
-        return b"true" if value else b"false"
+ENVELOPE = {"kind", "payload", "prev", "seq", "time", "v"}
+INT64 = range(-(2 ** 63), 2 ** 63)
+
+
+def ledger_value(value, bytes_allowed=False):
+    """Whether a decoded value is in the ledger's subset: integers within signed 64 bits, text,
+    booleans, arrays, maps with text keys (and byte strings only where the format has them)."""
+    if isinstance(value, bool) or isinstance(value, str):
+        return True
     if isinstance(value, int):
-        return str(value).encode()
-    if isinstance(value, str):
-        out = bytearray(b'"')
-        for byte in value.encode("utf-8"):
-            if byte == 0x22:
-                out += b'\\"'
-            elif byte == 0x5C:
-                out += b"\\\\"
-            elif byte < 0x20:
-                out += b"\\u%04x" % byte
-            else:
-                out.append(byte)
-        return bytes(out + b'"')
+        return value in INT64
+    if isinstance(value, bytes):
+        return bytes_allowed
     if isinstance(value, list):
-        return b"[" + b",".join(canonical(item) for item in value) + b"]"
+        return all(ledger_value(item) for item in value)
     if isinstance(value, dict):
-        keys = sorted(value, key=lambda key: key.encode("utf-8"))
-        return b"{" + b",".join(canonical(key) + b":" + canonical(value[key]) for key in keys) + b"}"
-    raise ValueError("not a ledger value: %r" % (value,))
+        return all(isinstance(key, str) and ledger_value(item) for key, item in value.items())
+    return False
+
+
+def decode_entry(raw):
+    """The entry map of deterministic CBOR bytes, or a reason they are not one."""
+    try:
+        entry = cbor2.loads(raw)
+    except Exception as error:
+        return "entry bytes are not CBOR: %s" % error
+    if not isinstance(entry, dict) or set(entry) != ENVELOPE:
+        return "entry is not a map of exactly kind, payload, prev, seq, time, v"
+    if not all(ledger_value(entry[key], bytes_allowed=(key == "prev")) for key in entry):
+        return "entry holds a value outside the ledger's CBOR subset (a float, null, tag or the like)"
+    try:
+        again = cbor2.dumps(entry, canonical=True)
+    except Exception as error:
+        return "entry cannot be re-encoded: %s" % error
+    if again != raw:
+        return "entry bytes are not deterministic CBOR (re-encoding gives other bytes)"
+    if not isinstance(entry["payload"], dict) or not isinstance(entry["kind"], str):
+        return "entry's payload is not a map or its kind not text"
+    return entry
 
 
 def merkle_root(leaf_hashes):
@@ -203,13 +228,29 @@ def check_checkpoint(note, verifier_key, origin, seq, leaves):
     return "the checkpoint carries no signature of the key the log names"
 
 
+def check_continuity(genesis, path):
+    """The genesis of an upgraded ledger against the export of the v1 ledger it came from."""
+    rows = [json.loads(line) for line in open(path, encoding="utf-8") if line.strip()]
+    size = genesis.get("v1Size")
+    if size is None:
+        return "the genesis records no v1 ledger (v1Size, v1Root, v1Head)"
+    if size != len(rows):
+        return "the genesis says the v1 ledger had %d entries, its export has %d" % (size, len(rows))
+    leaves = [hashlib.sha256(b"\x00" + bytes.fromhex(row["entryHex"])).digest() for row in rows]
+    if genesis.get("v1Root") != merkle_root(leaves).hex():
+        return "the genesis's v1Root is not the Merkle root of the v1 ledger's %d entries" % size
+    if genesis.get("v1Head") != hashlib.sha256(bytes.fromhex(rows[-1]["entryHex"])).hexdigest():
+        return "the genesis's v1Head is not the hash of the v1 ledger's last entry"
+    return None
+
+
 def main():
     args = [arg for arg in sys.argv[1:] if arg != "--json"]
-    options = {"--confirmation-window": 7, "--refund-answer-days": 5, "--tiles": None}
+    options = {"--confirmation-window": 7, "--refund-answer-days": 5, "--tiles": None, "--v1": None}
     for name in options:
         if name in args:
             at = args.index(name)
-            options[name] = args[at + 1] if name == "--tiles" else int(args[at + 1])
+            options[name] = args[at + 1] if name in ("--tiles", "--v1") else int(args[at + 1])
             del args[at:at + 2]
     window, answer_days = options["--confirmation-window"], options["--refund-answer-days"]
     source = open(args[0], encoding="utf-8") if args else sys.stdin
@@ -251,10 +292,12 @@ def main():
         if hashlib.sha256(raw).hexdigest() != row["hash"]:
             fault("hash is not SHA-256 of the entry bytes")
         leaves.append(hashlib.sha256(b"\x00" + raw).digest())
-        entry = json.loads(raw.decode("utf-8"))
-        if canonical(entry) != raw:
-            fault("entry bytes are not canonical JSON")
-        if entry.get("seq") != seq or entry.get("prev") != previous or entry.get("v") != 1:
+        entry = decode_entry(raw)
+        if isinstance(entry, str):
+            fault(entry)
+            previous = row["hash"]
+            continue
+        if entry["seq"] != seq or entry["prev"] != bytes.fromhex(previous) or entry["v"] != 2:
             fault("seq, prev or v do not match the chain")
         previous = row["hash"]
         payload, kind = entry["payload"], entry["kind"]
@@ -309,6 +352,10 @@ def main():
             fault("postings do not sum to zero")
         if kind == "genesis":
             origin = payload.get("origin")
+            if options["--v1"]:
+                problem = check_continuity(payload, options["--v1"])
+                if problem:
+                    fault(problem)
         elif kind == "checkpoint.key":
             checkpoint_key = payload["verifierKey"]
         elif kind == "checkpoint.signed":

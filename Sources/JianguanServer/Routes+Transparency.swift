@@ -24,13 +24,7 @@ extension Routes {
       if more { lines.removeLast() }
       var json: [String: JSONValue] = [
         "entries": .array(
-          lines.map { line in
-            .object([
-              "seq": .integer(line.seq), "kind": .string(line.kind),
-              "entryHex": .string(Hex.encode(line.entryBytes)),
-              "prevHash": .string(Hex.encode(line.previousHash)), "hash": .string(Hex.encode(line.hash)),
-            ])
-          }),
+          lines.map(\.json)),
         "more": .bool(more),
       ]
       if more, let last = lines.last { json["next"] = .integer(last.seq + 1) }

@@ -23,6 +23,13 @@ extension AppDatabase {
   public func audit(against external: Checkpoint? = nil, progress: ((Int64, Int64) -> Void)? = nil) throws
     -> AuditReport
   {
+    try audit(against: external, format: .v2, progress: progress)
+  }
+
+  /// The audit of a log in `format`: v1 only for the copy of a v1 database that `upgrade` reads.
+  func audit(against external: Checkpoint?, format: LedgerFormat, progress: ((Int64, Int64) -> Void)?) throws
+    -> AuditReport
+  {
     try read { db in
       var report = AuditReport()
       let stored = try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM checkpoints ORDER BY id")).map(
@@ -38,7 +45,7 @@ extension AppDatabase {
       // The replay's per-enrollment arrays go to scratch files, their pages handed back to the
       // kernel whenever the process passes the budget.
       let scratch = ScratchSpace(directory: Self.scratchDirectory, budget: Self.auditMemoryBudget)
-      let replayer = AuditReplayer(scratch: scratch)
+      let replayer = AuditReplayer(scratch: scratch, format: format)
       // The tables' sizes are only a hint for the room to reserve; nothing trusts them.
       replayer.state.reserveCapacity(
         enrollments: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM enrollments") ?? 0,
@@ -58,7 +65,7 @@ extension AppDatabase {
         while try rows.step() {
           let seq = rows.int64(0)
           let storedHash = StoredHash(rows.blob(3))
-          let raw = rows.text(2)
+          let raw = rows.bytes(2)
           let hashMatches = storedHash.matches(hasher.digest(raw.baseAddress, count: raw.count))
           try accumulator.append(
             leafHash: hasher.digest(prefix: 0x00, raw.baseAddress, count: raw.count), &hasher
@@ -66,14 +73,7 @@ extension AppDatabase {
           if wantedSizes.contains(accumulator.size) {
             rootsAtSize[accumulator.size] = accumulator.root(&hasher)
           }
-          // A contract's payload is hashed here too, to balance the two threads.
-          var contract: (range: Range<Int>, digest: SHA256Digest)?
-          if let range = AuditBatch.contractPayloadRange(raw) {
-            contract = (range, hasher.digest(raw.baseAddress! + range.lowerBound, count: range.count))
-          }
-          batch.append(
-            seq: seq, hashMatches: hashMatches, stored: storedHash, kind: rows.text(1), entry: raw,
-            contract: contract)
+          batch.append(seq: seq, hashMatches: hashMatches, stored: storedHash, kind: rows.text(1), entry: raw)
           if batch.isFull {
             queue.push(batch)
             batch = queue.emptyBatch()
@@ -85,20 +85,6 @@ extension AppDatabase {
       let state = replayer.state
       report.faults = replayer.faults + report.faults
       report.entries = replayer.entries
-      if replayer.dirty {
-        // Some entry is not valid UTF-8 without NUL: hash the leaves again as the audit reads them.
-        accumulator = AuditMerkleAccumulator()
-        rootsAtSize = [0: Merkle.emptyRoot]
-        let rows = try AuditRows(db, sql: "SELECT entry FROM ledger ORDER BY seq")
-        while try rows.step() {
-          let bytes = Array(AuditReplayer.string(rows.text(0)).utf8)
-          let leaf = bytes.withUnsafeBytes { hasher.digest(prefix: 0x00, $0.baseAddress, count: $0.count) }
-          accumulator.append(leafHash: leaf, &hasher) { _, _ in }
-          if wantedSizes.contains(accumulator.size) {
-            rootsAtSize[accumulator.size] = accumulator.root(&hasher)
-          }
-        }
-      }
       report.rootHash = accumulator.root(&hasher).bytes
       report.faults += checkStoredCheckpoints(stored, rootsAtSize: rootsAtSize, size: report.entries)
       report.checkpointsChecked = stored.count
@@ -116,7 +102,7 @@ extension AppDatabase {
       report.faults += try compareProjections(state, db: db)
       report.faults += try compareCalendarProjection(state, db: db)
       report.faults += try compareParentFlowProjections(state, db: db)
-      report.faults += try compareRebuiltTables(db: db)
+      report.faults += try compareRebuiltTables(db: db, format: format)
       report.enrollments = state.enrollmentCount
       report.escrowFen = state.enrollmentRecords.indices.reduce(0) {
         if $1 % 4096 == 0 { scratch.trimIfOverBudget() }

@@ -16,10 +16,6 @@ final class AuditBatch: @unchecked Sendable {
     var stored: StoredHash
     var kind: Range<Int>
     var entry: Range<Int>
-    /// For an entry that looks like a contract: where its payload seems to be (offsets in the
-    /// entry) and that range's digest, hashed on the reading thread. The replaying thread uses it
-    /// only when its decoding finds the payload exactly there.
-    var contract: (range: Range<Int>, digest: SHA256Digest)?
   }
 
   var bytes: [UInt8] = []
@@ -32,7 +28,7 @@ final class AuditBatch: @unchecked Sendable {
 
   func append(
     seq: Int64, hashMatches: Bool, stored: StoredHash, kind: UnsafeBufferPointer<UInt8>,
-    entry: UnsafeBufferPointer<UInt8>, contract: (range: Range<Int>, digest: SHA256Digest)?
+    entry: UnsafeBufferPointer<UInt8>
   ) {
     let kindStart = bytes.count
     bytes.append(contentsOf: kind)
@@ -41,29 +37,7 @@ final class AuditBatch: @unchecked Sendable {
     records.append(
       Record(
         seq: seq, hashMatches: hashMatches, stored: stored, kind: kindStart..<entryStart,
-        entry: entryStart..<bytes.count, contract: contract))
-  }
-
-  static let contractHead = Array(#"{"kind":"contract.issued","payload":"#.utf8)
-  static let prevMember = Array(#","prev":""#.utf8)
-
-  /// Where the payload of a `contract.issued` entry would be: after its fixed head, up to the
-  /// last `,"prev":"` (the members after the payload are short). Nil when the bytes do not look
-  /// so; only a guess, which the replaying thread checks against its decoding.
-  static func contractPayloadRange(_ entry: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
-    let head = contractHead.count
-    guard entry.count > head + prevMember.count, contractHead.elementsEqual(entry[..<head]) else {
-      return nil
-    }
-    var end = entry.count - prevMember.count
-    let limit = max(head, entry.count - 160)
-    while end >= limit {
-      if entry[end] == UInt8(ascii: ","), prevMember.elementsEqual(entry[end..<(end + prevMember.count)]) {
-        return head..<end
-      }
-      end -= 1
-    }
-    return nil
+        entry: entryStart..<bytes.count))
   }
 
   func clear() {
@@ -128,17 +102,17 @@ final class AuditReplayer: @unchecked Sendable {
   var state: LedgerState
   var faults: [AuditFault] = []
   var entries: Int64 = 0
-  /// Set when an entry's bytes were not valid UTF-8 without NUL: the reading thread hashed the
-  /// raw bytes, while the audit reads entries as strings, so the Merkle root is computed again.
-  var dirty = false
+  /// The format the entries must be in: v2 (CBOR), or v1 (JSON) when `upgrade` audits a v1 file.
+  let format: LedgerFormat
   private var expectedSeq: Int64 = 1
   private var previousHash = StoredHash(digest: SHA256Digest(Entry.genesisPrevious)!)
   private var hasher = SHA256.Hasher()
   private let finished = NSCondition()
   private var done = false
 
-  init(scratch: ScratchSpace?) {
+  init(scratch: ScratchSpace?, format: LedgerFormat) {
     state = LedgerState(scratch: scratch)
+    self.format = format
   }
 
   /// Replays the queue's batches on a thread of its own until the queue is finished.
@@ -180,12 +154,11 @@ final class AuditReplayer: @unchecked Sendable {
     expectedSeq = seq + 1
     let raw = UnsafeBufferPointer(rebasing: bytes[record.entry])
     let kindColumn = UnsafeBufferPointer(rebasing: bytes[record.kind])
-    if let decoded = EntryDecoding.decode(raw) {
-      // The fast path accepted every byte: they are valid UTF-8 without NUL, so exactly the
-      // bytes of the `String` the audit reads, and the reading thread hashed those.
-      if !record.hashMatches {
-        fault("the entry's bytes do not hash to its stored hash (the entry was edited)")
-      }
+    if !record.hashMatches {
+      fault("the entry's bytes do not hash to its stored hash (the entry was edited)")
+    }
+    if format == .v2, let decoded = EntryDecoding.decode(raw) {
+      // The fast path accepted every byte: deterministic CBOR with exactly the expected members.
       if decoded.seq != seq {
         fault("the entry says seq \(decoded.seq) but is stored at seq \(seq) (entries moved or swapped)")
       }
@@ -198,32 +171,12 @@ final class AuditReplayer: @unchecked Sendable {
         fault("the kind column says \(AuditReplayer.string(kindColumn)), the entry \(decoded.kind)")
       }
       state.noteEntryTime(UnsafeBufferPointer(rebasing: raw[decoded.timeRange]), seq: seq, faults: &faults)
-      var payloadDigest: SHA256Digest?
-      if case .parentFlow(.contractIssued) = decoded.event {
-        if let contract = record.contract, contract.range == decoded.payloadRange {
-          payloadDigest = contract.digest
-        } else {
-          payloadDigest = hasher.digest(
-            raw.baseAddress! + decoded.payloadRange.lowerBound, count: decoded.payloadRange.count)
-        }
-      }
-      state.apply(decoded.event, seq: seq, payloadDigest: payloadDigest, faults: &faults)
+      state.apply(decoded.event, seq: seq, payloadDigest: nil, faults: &faults)
     } else {
-      // The generic path, exactly as the audit always read an entry: as GRDB reads a `String`.
-      let text = AuditReplayer.string(raw)
-      let bytes = Array(text.utf8)
-      let same = bytes.count == raw.count && bytes.withUnsafeBufferPointer { $0.elementsEqual(raw) }
-      var hashMatches = record.hashMatches
-      if !same {
-        dirty = true
-        hashMatches = record.stored.matches(
-          bytes.withUnsafeBytes { hasher.digest($0.baseAddress, count: $0.count) })
-      }
-      if !hashMatches {
-        fault("the entry's bytes do not hash to its stored hash (the entry was edited)")
-      }
+      // The generic path: the whole entry decoded, every rule of its format checked.
       do {
-        let entry = try Entry.parse(bytes)
+        let bytes = Array(raw)
+        let entry = try format == .v2 ? Entry.parse(bytes) : EntryV1.parse(bytes)
         if entry.seq != seq {
           fault("the entry says seq \(entry.seq) but is stored at seq \(seq) (entries moved or swapped)")
         }
@@ -249,7 +202,7 @@ final class AuditReplayer: @unchecked Sendable {
   }
 
   /// Text bytes as GRDB reads a `String` (`String(cString:)`): up to the first NUL, invalid UTF-8
-  /// repaired.
+  /// repaired (the kind column).
   static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
     let end = bytes.firstIndex(of: 0) ?? bytes.count
     return String(decoding: UnsafeBufferPointer(rebasing: bytes[..<end]), as: UTF8.self)

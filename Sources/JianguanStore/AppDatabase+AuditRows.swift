@@ -55,6 +55,15 @@ struct AuditRows {
     isNull(column) ? nil : string(column)
   }
 
+  /// The column's bytes as stored (a blob's, or a text's without conversion).
+  func bytes(_ column: Int32) -> UnsafeBufferPointer<UInt8> {
+    guard let pointer = sqlite3_column_blob(handle, column) else {
+      return UnsafeBufferPointer(start: nil, count: 0)
+    }
+    return UnsafeBufferPointer(
+      start: pointer.assumingMemoryBound(to: UInt8.self), count: Int(sqlite3_column_bytes(handle, column)))
+  }
+
   /// The column's blob bytes.
   func blob(_ column: Int32) -> UnsafeRawBufferPointer {
     let pointer = sqlite3_column_blob(handle, column)

@@ -17,7 +17,7 @@ extension AppDatabase {
 
   /// Rebuilds every projection table from the entries of `db` (the audit's read transaction) and
   /// returns a fault for each row that differs, is missing or has no entry behind it.
-  func compareRebuiltTables(db: Database) throws -> [AuditFault] {
+  func compareRebuiltTables(db: Database, format: LedgerFormat = .v2) throws -> [AuditFault] {
     let path = "\(Self.scratchDirectory)/jianguan-audit-\(UUID().uuidString).sqlite"
     defer {
       for suffix in ["", "-journal", "-wal", "-shm"] {
@@ -33,7 +33,7 @@ extension AppDatabase {
     var faults: [AuditFault] = []
     try shadow.writeWithoutTransaction { rebuilt in
       try rebuilt.execute(sql: "BEGIN")
-      faults += try rebuild(from: db, into: rebuilt)
+      faults += try rebuild(from: db, into: rebuilt, format: format)
       try rebuilt.execute(sql: "COMMIT")
       faults += try compareSchemas(db, rebuilt)
       for table in try Self.tableNames(rebuilt) where !Self.tablesCheckedApart.contains(table) {
@@ -46,19 +46,20 @@ extension AppDatabase {
 
   /// Runs every entry through the projectors into `rebuilt`. An entry that does not decode is
   /// skipped (the replay reports it); one the projectors cannot apply is a fault of its own.
-  private func rebuild(from db: Database, into rebuilt: Database) throws -> [AuditFault] {
+  private func rebuild(from db: Database, into rebuilt: Database, format: LedgerFormat) throws -> [AuditFault]
+  {
     var faults: [AuditFault] = []
     let rows = try AuditRows(db, sql: "SELECT seq, kind, entry FROM ledger ORDER BY seq")
     while try rows.step() {
       let seq = rows.int64(0)
-      let bytes = rows.text(2)
+      let bytes = rows.bytes(2)
       // The hot kinds through the fast decoder, the rest as the replay reads them.
       let event: Event
       let time: String
-      if let decoded = EntryDecoding.decode(bytes) {
+      if format == .v2, let decoded = EntryDecoding.decode(bytes) {
         event = decoded.event
         time = String(decoding: UnsafeBufferPointer(rebasing: bytes[decoded.timeRange]), as: UTF8.self)
-      } else if let entry = try? Entry.parse(Array(bytes)),
+      } else if let entry = try? (format == .v2 ? Entry.parse(Array(bytes)) : EntryV1.parse(Array(bytes))),
         let generic = try? Event(kind: entry.kind, payload: entry.payload)
       {
         event = generic

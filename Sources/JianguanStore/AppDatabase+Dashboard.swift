@@ -41,7 +41,7 @@ extension AppDatabase {
         db,
         sql: """
           SELECT i.*, COALESCE(m.escrow, 0) AS held, COALESCE(m.enrollments, 0) AS enrollment_count,
-            date(json_extract(l.entry, '$.time'), '+8 hours') AS status_day
+            date(entry_time(l.entry), '+8 hours') AS status_day
           FROM institutions i
           LEFT JOIN (SELECT institution, SUM(escrow_fen) AS escrow, COUNT(*) AS enrollments
             FROM enrollments GROUP BY institution) m ON m.institution = i.uscc
@@ -107,14 +107,14 @@ extension AppDatabase {
         db,
         sql: """
           SELECT day, SUM(change) AS change FROM (
-            SELECT date(json_extract(l.entry, '$.time'), '+8 hours') AS day, e.amount_fen AS change
+            SELECT date(entry_time(l.entry), '+8 hours') AS day, e.amount_fen AS change
               FROM enrollments e JOIN ledger l ON l.seq = e.seq WHERE e.institution = ?1
             UNION ALL
-            SELECT date(json_extract(l.entry, '$.time'), '+8 hours'), -x.released_fen
+            SELECT date(entry_time(l.entry), '+8 hours'), -x.released_fen
               FROM lessons x JOIN enrollments e ON e.id = x.enrollment JOIN ledger l ON l.seq = x.seq
               WHERE e.institution = ?1 AND x.status = 'released'
             UNION ALL
-            SELECT date(json_extract(l.entry, '$.time'), '+8 hours'), -x.amount_fen
+            SELECT date(entry_time(l.entry), '+8 hours'), -x.amount_fen
               FROM refunds x JOIN enrollments e ON e.id = x.enrollment JOIN ledger l ON l.seq = x.seq
               WHERE e.institution = ?1
           ) GROUP BY day ORDER BY day

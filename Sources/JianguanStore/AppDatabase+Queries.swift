@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import JianguanCore
+import JianguanCrypto
 import JianguanLedger
 
 /// An institution as the registry shows it.
@@ -45,6 +46,19 @@ public struct LedgerLine: Sendable {
   public let entryBytes: [UInt8]
   public let previousHash: [UInt8]
   public let hash: [UInt8]
+
+  /// The entry decoded, as JSON for people (`Entry.json`); nil when its bytes do not decode.
+  public var entryJSON: JSONValue? { (try? Entry.parse(entryBytes))?.json }
+
+  /// The line as `ledger export` and the API print it: the bytes in hex and the decoded view.
+  public var json: JSONValue {
+    var members: [String: JSONValue] = [
+      "seq": .integer(seq), "kind": .string(kind), "entryHex": .string(Hex.encode(entryBytes)),
+      "prevHash": .string(Hex.encode(previousHash)), "hash": .string(Hex.encode(hash)),
+    ]
+    members["entry"] = entryJSON
+    return .object(members)
+  }
 }
 
 /// Which enrollments a balance sums.
@@ -166,8 +180,7 @@ extension AppDatabase {
           sql: "SELECT seq, kind, entry, hash FROM ledger WHERE seq >= ? ORDER BY seq LIMIT ?"),
         arguments: [fromSeq, limit ?? -1])
       while let row = try cursor.next() {
-        let text: String = row["entry"]
-        let bytes = Array(text.utf8)
+        let bytes = [UInt8](row["entry"] as Data)
         let previous = (try? Entry.parse(bytes).previousHash) ?? []
         try each(
           LedgerLine(

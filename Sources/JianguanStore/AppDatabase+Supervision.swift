@@ -167,15 +167,15 @@ extension AppDatabase {
   /// to an action, complaints (read from their first entries).
   func supervisionRecordDigests(db: Database) throws -> [String: Int] {
     var counts: [String: Int] = [:]
-    let entries = try String.fetchAll(
+    let entries = try Data.fetchAll(
       db,
       sql: """
         SELECT l.entry FROM ledger l WHERE l.seq IN (
           SELECT seq FROM supervision_items UNION ALL SELECT seq FROM findings WHERE inspection IS NULL
           UNION ALL SELECT seq FROM complaints)
         """)
-    for text in entries {
-      let entry = try Entry.parse(Array(text.utf8))
+    for bytes in entries {
+      let entry = try Entry.parse([UInt8](bytes))
       if let digest = try Event(kind: entry.kind, payload: entry.payload).supervisionRecordDigest {
         counts[digest, default: 0] += 1
       }

@@ -117,7 +117,7 @@ extension AppDatabase {
     let checkpoint = try signCheckpoint(signer: signer, signedAt: signedAt)
     return try read { db in
       guard
-        let text = try String.fetchOne(
+        let bytes = try Data.fetchOne(
           try db.cachedStatement(sql: "SELECT entry FROM ledger WHERE seq = ?"), arguments: [seq])
       else {
         throw Rejection("seq_missing", "entry \(seq) is missing from the log; run `jianguan audit`")
@@ -127,7 +127,7 @@ extension AppDatabase {
         treeSize: checkpoint.size, leafIndex: seq - 1, rootHash: checkpoint.rootHash,
         hashes: try Merkle.inclusionProof(index: seq - 1, size: checkpoint.size, reader: reader))
       return Receipt(
-        seq: seq, entryBytes: Array(text.utf8), inclusionProof: proof, checkpoint: checkpoint.note)
+        seq: seq, entryBytes: [UInt8](bytes), inclusionProof: proof, checkpoint: checkpoint.note)
     }
   }
 }

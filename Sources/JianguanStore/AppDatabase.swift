@@ -51,8 +51,16 @@ public final class AppDatabase: Sendable {
     configuration.busyMode = .timeout(30)
     configuration.prepareDatabase { db in
       try db.execute(sql: "PRAGMA journal_mode = WAL")
+      db.add(function: entryTimeFunction)
     }
     return configuration
+  }
+
+  /// `entry_time(entry)`: the `time` of v2 entry bytes, for queries that date entries (the
+  /// entries are CBOR, which SQLite cannot read).
+  static let entryTimeFunction = DatabaseFunction("entry_time", argumentCount: 1, pure: true) { values in
+    guard let data = Data.fromDatabaseValue(values[0]) else { return nil }
+    return EntryDecoding.time([UInt8](data))
   }
 
   static func connect(path: String) throws -> DatabaseQueue {
@@ -140,6 +148,13 @@ public final class AppDatabase: Sendable {
     let writer: DatabaseQueue
     do {
       writer = try connect(path: path)
+      // Before any migration: a v1 log is converted by `upgrade`, never changed in place.
+      if try ledgerFormat(writer) == .v1 {
+        throw Rejection(
+          "ledger_format_v1",
+          "database \(Rejection.quote(path)) holds a version 1 ledger (JSON entries), which this version neither writes nor audits; convert it with `jianguan upgrade --from \(path) --to NEW.sqlite`"
+        )
+      }
       try Schema.migrator.migrate(writer)
     } catch let error as DatabaseError {
       throw StoreError(opening: path, error)
@@ -147,6 +162,18 @@ public final class AppDatabase: Sendable {
     return AppDatabase(
       path: path, writer: writer, vault: PersonalDataVault.open(at: keyPath), reference: reference,
       clock: clock)
+  }
+
+  /// The format of the log's entries, from its first entry (v1 entries are JSON objects, v2 ones
+  /// CBOR maps); nil for a file without a ledger yet.
+  static func ledgerFormat(_ writer: DatabaseQueue) throws -> LedgerFormat? {
+    try writer.read { db in
+      guard try db.tableExists("ledger"),
+        let first = try String.fetchOne(
+          db, sql: "SELECT hex(substr(entry, 1, 1)) FROM ledger ORDER BY seq LIMIT 1")
+      else { return nil }
+      return first == "7B" ? .v1 : .v2
+    }
   }
 
   /// The authority, region and origin recorded by `init`.

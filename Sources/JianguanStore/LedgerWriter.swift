@@ -28,7 +28,7 @@ enum LedgerWriter {
       seq: seq, time: timestamp, kind: kind, payloadBytes: event.payloadBytes, previousHash: previousHash)
     let hash = SHA256.hash(bytes)
     try RawStatement("INSERT INTO ledger(seq, kind, entry, hash) VALUES (?, ?, ?, ?)", db: db).execute(
-      .integer(seq), .text(kind), .text(String(decoding: bytes, as: UTF8.self)), .blob(hash))
+      .integer(seq), .text(kind), .blob(bytes), .blob(hash))
     try MerkleStore.appendLeaf(index: seq - 1, entryBytes: bytes, db: db, tail: tail)
     try Projector.apply(event, seq: seq, time: timestamp, db: db)
     tail?.head = (seq, hash, timestamp)
@@ -41,14 +41,7 @@ enum LedgerWriter {
     guard let head = try db.row("SELECT seq, hash, entry FROM ledger ORDER BY seq DESC LIMIT 1") else {
       return (0, Entry.genesisPrevious, "")
     }
-    return (head[0], [UInt8](head[1] as Data), entryTime(head[2]))
-  }
-
-  /// The time of canonical entry bytes: they end `"time":"YYYY-MM-DDTHH:MM:SSZ","v":1}`.
-  static func entryTime(_ entry: String) -> String {
-    let utf8 = Array(entry.utf8)
-    guard utf8.count >= 28 else { return "" }
-    return String(decoding: utf8[(utf8.count - 28)..<(utf8.count - 8)], as: UTF8.self)
+    return (head[0], [UInt8](head[1] as Data), EntryDecoding.time([UInt8](head[2] as Data)) ?? "")
   }
 
   /// The number of entries.

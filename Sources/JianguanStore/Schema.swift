@@ -198,6 +198,34 @@ enum Schema {
             WHERE e.class = classes.id AND e.hours_paid > e.hours_consumed + e.hours_refunded);
           """)
     }
+    migrator.registerMigration("v11-entry-bytes") { db in
+      // Ledger format 2: an entry is deterministic CBOR, stored as the bytes it is (a BLOB), no
+      // longer as text. A v1 log is never migrated in place (`AppDatabase.open` refuses it and
+      // names `jianguan upgrade`); only the scratch copy `upgrade` audits comes here with entries,
+      // which keep their exact bytes. It runs once: on a ledger already of BLOBs (its record in
+      // grdb_migrations deleted) it refuses, and the database does not open.
+      guard try db.columns(in: "ledger").first(where: { $0.name == "entry" })?.type == "TEXT" else {
+        throw DatabaseError(
+          resultCode: .SQLITE_ERROR,
+          message: "migration v11-entry-bytes: a ledger of entry bytes already exists")
+      }
+      try db.execute(
+        sql: """
+          CREATE TABLE ledger_v11 (
+            seq INTEGER PRIMARY KEY NOT NULL,
+            kind TEXT NOT NULL,
+            entry BLOB NOT NULL,
+            hash BLOB NOT NULL
+          ) STRICT;
+          INSERT INTO ledger_v11 (seq, kind, entry, hash) SELECT seq, kind, CAST(entry AS BLOB), hash FROM ledger;
+          DROP TABLE ledger;
+          ALTER TABLE ledger_v11 RENAME TO ledger;
+          CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger
+            BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: entries cannot be changed'); END;
+          CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger
+            BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: entries cannot be deleted'); END;
+          """)
+    }
     return migrator
   }
 }

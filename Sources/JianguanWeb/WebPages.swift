@@ -253,7 +253,7 @@ public struct WebPages: Sendable {
     let proof = try database.inclusionProof(seq: seq, size: size)
     var object: [String: Any] = [
       "seq": seq, "kind": line.kind, "hash": Hex.encode(line.hash),
-      "entry": String(decoding: line.entryBytes, as: UTF8.self),
+      "entry": line.entryJSON?.canonicalText ?? Hex.encode(line.entryBytes),
       "treeSize": proof.treeSize, "root": Hex.encode(proof.rootHash), "proof": proof.hashes.map(Hex.encode),
     ]
     object["checkpoint"] = try database.checkpoints().last?.note

@@ -25,7 +25,7 @@ struct Jianguan: ParsableCommand {
       ClassCommand.self, ParentCommand.self, StudentCommand.self, PayCommand.self, EnrollmentCommand.self,
       LessonCommand.self, SettleCommand.self, CalendarCommand.self, PolicyCommand.self, RefundCommand.self,
       RefundRequestCommand.self, RatingCommand.self,
-      ContractCommand.self, BackupCommand.self, RestoreCommand.self,
+      ContractCommand.self, BackupCommand.self, RestoreCommand.self, UpgradeCommand.self,
       BalanceCommand.self, LedgerCommand.self, AuditCommand.self, ImportCommand.self, KeyCommand.self,
       CheckpointCommand.self, CredentialCommand.self, ProofCommand.self, ReceiptCommand.self,
       PlaqueCommand.self, ActionCommand.self, MeasureCommand.self, BenchmarkCommand.self,

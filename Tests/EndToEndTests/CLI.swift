@@ -1,6 +1,7 @@
 import Foundation
 import JianguanCrypto
 import JianguanTestSupport
+import Testing
 
 /// Runs the built `jianguan` binary in a temporary folder and captures what it prints.
 struct CLI {
@@ -11,6 +12,26 @@ struct CLI {
   }
 
   static let packageRoot = BuiltBinary.packageRoot(#filePath)
+
+  /// The Python that runs Tools/verify_ledger.py: the repository's `.venv`, where `.ci/run`
+  /// installs `cbor2`, which the verifier needs to read entries.
+  static let verifierPython = packageRoot.appendingPathComponent(".venv/bin/python").path
+
+  /// Whether `verifierPython` can import `cbor2`; the verifier's tests are skipped without it.
+  static let hasCBOR2: Bool = {
+    guard FileManager.default.isExecutableFile(atPath: verifierPython) else { return false }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: verifierPython)
+    process.arguments = ["-c", "import cbor2"]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    guard (try? process.run()) != nil else { return false }
+    process.waitUntilExit()
+    return process.terminationStatus == 0
+  }()
+
+  /// The reason a verifier test is skipped.
+  static let noCBOR2 = Comment("cbor2 is not installed: .venv/bin/pip install cbor2 (.ci/run does)")
 
   /// The binary beside the test bundle (the same build folder), else `.build/debug/jianguan`.
   static let binary = BuiltBinary.jianguan(packageRoot: packageRoot)

@@ -79,7 +79,7 @@ import Testing
     let cli = try CLI()
     defer { cli.remove() }
     let version = try cli.run(["--version"])
-    #expect(version.status == 0 && version.stdout.contains("ledger format version 1"))
+    #expect(version.status == 0 && version.stdout.contains("ledger format version 2"))
     let completion = try cli.run(["--generate-completion-script", "bash"])
     #expect(completion.status == 0 && completion.stdout.contains("refund-request"))
   }

@@ -12,15 +12,8 @@ import Testing
   func entryTimes(_ cli: CLI) throws -> [String] {
     let export = try cli.run(["ledger", "export"])
     return try export.stdout.split(separator: "\n").map { line in
-      let hex = try #require(try object(String(line))["entryHex"] as? String)
-      var bytes: [UInt8] = []
-      var index = hex.startIndex
-      while index < hex.endIndex {
-        let next = hex.index(index, offsetBy: 2)
-        bytes.append(UInt8(hex[index..<next], radix: 16)!)
-        index = next
-      }
-      let entry = try object(String(decoding: bytes, as: UTF8.self))
+      // The decoded view of the entry's CBOR bytes.
+      let entry = try #require(try object(String(line))["entry"] as? [String: Any])
       return try #require(entry["time"] as? String)
     }
   }

@@ -169,28 +169,3 @@ import Testing
       reportJSON["distribution"] as? [Int] == [0, 0, 0, 1, 0] && reportJSON["average"] as? String == "4.0")
   }
 }
-
-/// The worked `contract.issued` entry of docs/LEDGER-FORMAT.md §2 hashes to what the page says and
-/// decodes as a contract (a page an auditor re-implements from must be right to the byte).
-@Suite struct ContractFormatExampleTests {
-  @Test func theWorkedContractEntryHashesAsDocumented() throws {
-    let page = try String(
-      contentsOf: CLI.packageRoot.appendingPathComponent("docs/LEDGER-FORMAT.md"), encoding: .utf8)
-    let line = try #require(
-      page.split(separator: "\n").first { $0.hasPrefix("{\"kind\":\"contract.issued\"") })
-    let bytes = Array(line.utf8)
-    #expect(bytes.count == 768)
-    #expect(
-      Hex.encode(SHA256.hash(bytes)) == "8dec7367dd4a78f71a6746bfa61bd3545c4d156c1aaa05de4898c60af47981a1")
-    #expect(page.contains("whose hash is `8dec7367dd4a78f71a6746bfa61bd3545c4d156c1aaa05de4898c60af47981a1`"))
-    let entry = try Entry.parse(bytes)
-    guard
-      case .parentFlow(.contractIssued(let contract)) = try Event(kind: entry.kind, payload: entry.payload)
-    else {
-      Issue.record("not a contract.issued entry")
-      return
-    }
-    #expect(contract.enrollment == "E1" && contract.paymentBankRef == "DEMO-PAY-1")
-    #expect(entry.bytes == bytes, "canonical")
-  }
-}

@@ -71,7 +71,8 @@ import Testing
       process.waitUntilExit()
       #expect(try cli.run(["audit"]).status == 0, "audit after kill \(round + 1)")
       let present = try count(
-        cli, "SELECT COUNT(*) FROM ledger WHERE kind = 'payment' AND entry LIKE '%\"K\(round)-%'")
+        cli,
+        "SELECT COUNT(*) FROM ledger WHERE kind = 'payment' AND instr(entry, CAST('K\(round)-' AS BLOB)) > 0")
       #expect(present == 0 || present == batch, "kill \(round + 1): \(present) of \(batch)")
       #expect(try cli.run(["import", "payments", "batch\(round).csv"]).status == 0)
       #expect(try count(cli, "SELECT COUNT(*) FROM bank_refs WHERE ref LIKE 'K\(round)-%'") == batch)
@@ -294,7 +295,7 @@ import Testing
       "/usr/bin/sqlite3",
       [
         copy,
-        "DROP TRIGGER ledger_no_update; UPDATE ledger SET entry = replace(entry, '合肥市', '某市') WHERE seq = 1",
+        "DROP TRIGGER ledger_no_update; UPDATE ledger SET entry = CAST(replace(entry, '合肥市', '某市') AS BLOB) WHERE seq = 1",
       ],
       environment: cli.environment, in: cli.folder)
     let refused = try cli.run(["--db", "other.sqlite", "restore", "--from", "copy.sqlite"])

@@ -58,8 +58,8 @@ import Testing
       verified.status == 0 && verified.stdout.contains("receipt ok: entry \(payment) (payment"),
       "\(verified.stderr)")
     var changed = receipt.stdout
-    let range = changed.range(of: "\"entryHex\" : \"7b")!
-    changed.replaceSubrange(range, with: "\"entryHex\" : \"7c")
+    let range = changed.range(of: "\"entryHex\" : \"a6")!
+    changed.replaceSubrange(range, with: "\"entryHex\" : \"a7")
     try Data(changed.utf8).write(to: receiptFile)
     let tampered = try cli.run(["receipt", "verify", receiptFile.path, "--pub", keyPath + ".pub"])
     #expect(tampered.status == 1 && tampered.stderr.split(separator: "\n").count == 1)

@@ -6,7 +6,7 @@ import Testing
 
 /// `Tools/verify_ledger.py`, written from docs/LEDGER-FORMAT.md alone, checks the time rules too:
 /// entries in time order, and deemed releases only after the window counted with the log's calendar.
-@Suite struct VerifierTimingTests {
+@Suite(.enabled(if: CLI.hasCBOR2, CLI.noCBOR2)) struct VerifierTimingTests {
   /// An export (JSON lines) of these events, dated by `times` (UTC), with a sound chain.
   func export(_ events: [(Event, String)]) -> String {
     var previous = Entry.genesisPrevious
@@ -28,8 +28,8 @@ import Testing
     let file = cli.folder.appendingPathComponent("export.jsonl")
     try Data(text.utf8).write(to: file)
     return try CLI.run(
-      "/usr/bin/env",
-      ["python3", CLI.packageRoot.appendingPathComponent("Tools/verify_ledger.py").path, file.path] + options,
+      CLI.verifierPython,
+      [CLI.packageRoot.appendingPathComponent("Tools/verify_ledger.py").path, file.path] + options,
       environment: cli.environment, in: cli.folder)
   }
 

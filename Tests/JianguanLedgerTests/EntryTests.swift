@@ -10,15 +10,20 @@ import Testing
       institution: "52340104MJ43237574", hours: 24, amountFen: 119_999, paidAt: "2026-02-10T10:30:00+08:00",
       postings: Posting.transfer(119_999, from: "parent:P1", to: "escrow:E1")))
 
-  @Test func entryBytesAreTheDocumentedCanonicalObject() throws {
+  @Test func entryBytesAreTheDocumentedDeterministicMap() throws {
     let entry = Entry(
       seq: 2, time: "2026-11-29T10:00:00Z", kind: "lesson.disputed",
       payload: Event.lessonDisputed(LessonDisputed(lesson: "L1", reason: "未上课")).payload,
       previousHash: [UInt8](repeating: 0xAB, count: 32))
-    let text = String(decoding: entry.bytes, as: UTF8.self)
-    #expect(
-      text == #"{"kind":"lesson.disputed","payload":{"lesson":"L1","reason":"未上课"},"prev":""#
-        + String(repeating: "ab", count: 32) + #"","seq":2,"time":"2026-11-29T10:00:00Z","v":1}"#)
+    func text(_ string: String) -> String {
+      Hex.encode([UInt8(0x60 + string.utf8.count)]) + Hex.encode(Array(string.utf8))
+    }
+    // Six members, keys shortest first: v, seq, kind, prev, time, payload (docs/LEDGER-FORMAT.md §2).
+    let expected =
+      "a6" + text("v") + "02" + text("seq") + "02" + text("kind") + text("lesson.disputed") + text("prev")
+      + "5820" + String(repeating: "ab", count: 32) + text("time") + text("2026-11-29T10:00:00Z")
+      + text("payload") + "a2" + text("lesson") + text("L1") + text("reason") + "69e69caae4b88ae8afbe"
+    #expect(Hex.encode(entry.bytes) == expected)
     #expect(entry.hash == SHA256.hash(entry.bytes))
     #expect(try Entry.parse(entry.bytes) == entry)
   }
@@ -62,8 +67,8 @@ import Testing
           postings: Posting.transfer(15_000, from: "escrow:E1", to: "parent:P1"))),
     ]
     for event in events {
-      let decoded = try Event(
-        kind: event.kind, payload: try CanonicalJSONParser.parse(event.payload.canonicalBytes))
+      let payload = try #require(JSONValue(cbor: try CBORDecoder.decode(event.payload.cborBytes)))
+      let decoded = try Event(kind: event.kind, payload: payload)
       #expect(decoded == event, "round trip of \(event.kind)")
     }
   }
@@ -78,19 +83,27 @@ import Testing
     let entry = Entry(
       seq: 1, time: "2026-11-29T10:00:00Z", kind: "genesis", payload: .object([:]),
       previousHash: Entry.genesisPrevious)
-    let text = String(decoding: entry.bytes, as: UTF8.self)
-    let broken = [
-      text.replacingOccurrences(of: #""seq":1"#, with: #""seq":0"#),
-      text.replacingOccurrences(of: #""v":1"#, with: #""v":2"#),
-      text.replacingOccurrences(of: #""prev":"00"#, with: #""prev":"0"#),
-      text.replacingOccurrences(of: "Z\",", with: "\","),
-      text.replacingOccurrences(of: #"{"kind""#, with: #"{ "kind""#),
-      text.replacingOccurrences(of: #","v":1}"#, with: #","v":1,"x":1}"#),
-    ]
-    for bytes in broken {
-      #expect(bytes != text)
-      #expect(throws: (any Error).self) { try Entry.parse(Array(bytes.utf8)) }
+    let bytes = entry.bytes
+    let seqAt = bytes.firstIndex(of: 0x01)!  // the seq's one-byte head
+    func changed(_ at: Int, _ replacement: [UInt8]) -> [UInt8] {
+      var copy = bytes
+      copy.replaceSubrange(at...at, with: replacement)
+      return copy
     }
+    let broken = [
+      changed(seqAt, [0x00]),  // seq 0
+      changed(seqAt, [0x18, 0x01]),  // seq 1 in a longer head than needed
+      changed(2, [0x03]),  // v: 3
+      changed(0, [0xA7]),  // one member more than there is
+      bytes + [0xF6],  // a trailing null
+      EntryV1.encode(
+        seq: 1, time: entry.time, kind: "genesis", payload: .object([:]), previousHash: Entry.genesisPrevious),
+    ]
+    for bad in broken {
+      #expect(bad != bytes)
+      #expect(throws: (any Error).self) { try Entry.parse(bad) }
+    }
+    #expect(throws: (any Error).self) { try EntryV1.parse(bytes) }
   }
 
   @Test func unknownKindsAndMismatchedStatusesAreRefused() {

@@ -42,7 +42,7 @@ import Testing
     try queue.write { db in
       try db.execute(sql: "DROP TRIGGER ledger_no_update")
       try db.execute(
-        sql: "UPDATE ledger SET entry = replace(entry, 'P1', 'P2') WHERE seq = ?",
+        sql: "UPDATE ledger SET entry = CAST(replace(entry, 'P1', 'P2') AS BLOB) WHERE seq = ?",
         arguments: [2 + StoreFixture.calendarEntries])
     }
     try queue.close()

@@ -105,9 +105,10 @@ import Testing
     #expect(try fixture.snapshot() == before)
     let erased = try database.eraseParent("P1", reason: "家长申请删除", confirmed: true)
     let entry = try fixture.raw().read { db in
-      try String.fetchOne(db, sql: "SELECT entry FROM ledger WHERE seq = ?", arguments: [erased.seq])!
+      try Entry.parse(
+        [UInt8](Data.fetchOne(db, sql: "SELECT entry FROM ledger WHERE seq = ?", arguments: [erased.seq])!))
     }
-    #expect(entry.contains(#""payload":{"parent":"P1","reason":"家长申请删除"}"#))
+    #expect(entry.payload == .object(["parent": .string("P1"), "reason": .string("家长申请删除")]))
   }
 
   /// Issue 14.10: after an erasure the same ID number can be registered again, as a parent or as a

@@ -21,7 +21,9 @@ import Testing
     let tilesBefore = try Self.tiles(copy)
     #expect(
       tilesBefore.map(\.0) == MerkleTile.tiles(size: size).map { "\($0.level)/\($0.index)/\($0.width)" })
-    // The copy as a database before tiles held it: every stored hash a row, v8 and v9 not applied.
+    // The copy as a database before tiles held it: every stored hash a row, v8 and the migrations
+    // after it not applied (they run again, in order, when it is opened), the entries' bytes in
+    // a TEXT column as before v11.
     var tree = InMemoryMerkleTree()
     try fixture.database.entries(fromSeq: 1, limit: size) { tree.append(entryBytes: $0.entryBytes) }
     let hashes = try tree.readHashes(Array(0..<tree.storedHashCount))
@@ -30,7 +32,18 @@ import Testing
       try db.execute(
         sql: """
           DROP TABLE merkle_tiles;
-          DELETE FROM grdb_migrations WHERE identifier IN ('v8-merkle-tiles', 'v9-class-places');
+          DELETE FROM grdb_migrations
+            WHERE rowid >= (SELECT rowid FROM grdb_migrations WHERE identifier = 'v8-merkle-tiles');
+          CREATE TABLE ledger_text (
+            seq INTEGER PRIMARY KEY NOT NULL, kind TEXT NOT NULL, entry TEXT NOT NULL, hash BLOB NOT NULL
+          ) STRICT;
+          INSERT INTO ledger_text SELECT seq, kind, CAST(entry AS TEXT), hash FROM ledger;
+          DROP TABLE ledger;
+          ALTER TABLE ledger_text RENAME TO ledger;
+          CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger
+            BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: entries cannot be changed'); END;
+          CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger
+            BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: entries cannot be deleted'); END;
           ALTER TABLE classes DROP COLUMN places_taken;
           CREATE TABLE merkle_hashes (idx INTEGER PRIMARY KEY NOT NULL, hash BLOB NOT NULL) STRICT;
           CREATE TRIGGER merkle_no_update BEFORE UPDATE ON merkle_hashes

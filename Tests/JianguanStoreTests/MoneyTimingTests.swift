@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import JianguanCore
+import JianguanLedger
 import JianguanStore
 import Testing
 
@@ -20,8 +21,8 @@ import Testing
 
   func entryTimes(_ fixture: StoreFixture) throws -> [String] {
     try fixture.raw().read { db in
-      try String.fetchAll(db, sql: "SELECT entry FROM ledger ORDER BY seq").map {
-        String($0.utf8.dropLast(8).suffix(20))!
+      try Data.fetchAll(db, sql: "SELECT entry FROM ledger ORDER BY seq").map {
+        try Entry.parse([UInt8]($0)).time
       }
     }
   }

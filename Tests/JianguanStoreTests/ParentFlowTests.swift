@@ -340,8 +340,8 @@ import Testing
     _ = try fixture.database.answerRefundRequest(
       "RA1", agree: true, reason: "ok", today: Self.day("2026-03-10"))
     let events = try fixture.raw().read { db in
-      try String.fetchAll(db, sql: "SELECT entry FROM ledger ORDER BY seq").map { text in
-        let entry = try Entry.parse(Array(text.utf8))
+      try Data.fetchAll(db, sql: "SELECT entry FROM ledger ORDER BY seq").map { bytes in
+        let entry = try Entry.parse([UInt8](bytes))
         return try Event(kind: entry.kind, payload: entry.payload)
       }
     }

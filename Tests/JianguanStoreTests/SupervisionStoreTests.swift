@@ -277,7 +277,7 @@ import Testing
     #expect(summary.complaints == 1 && summary.complaintsResolved == 1 && summary.refundsFen == 80_000)
     var ledgerText = ""
     try database.entries(fromSeq: 1, limit: nil) {
-      ledgerText += String(decoding: $0.entryBytes, as: UTF8.self)
+      ledgerText += String(decoding: $0.entryBytes, as: UTF8.self) + ($0.entryJSON?.canonicalText ?? "")
     }
     #expect(!ledgerText.contains("13912345678"))
     #expect(ledgerText.contains("\"kind\":\"complaint.resolved\""))

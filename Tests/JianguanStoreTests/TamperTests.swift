@@ -48,7 +48,8 @@ import Testing
       try db.execute(sql: "DROP TRIGGER ledger_no_update")
       try db.execute(
         sql:
-          "UPDATE ledger SET entry = replace(entry, '\"amountFen\":100000', '\"amountFen\":900000') WHERE seq = ?",
+          // "amountFen": 100000 → 900000, in the entry's CBOR.
+          "UPDATE ledger SET entry = CAST(replace(entry, X'69616d6f756e7446656e1a000186a0', X'69616d6f756e7446656e1a000dbba0') AS BLOB) WHERE seq = ?",
         arguments: [seq])
     }
     #expect(try faultSeqs(fixture).contains(seq))
@@ -106,7 +107,7 @@ import Testing
       try db.execute(
         sql: "INSERT INTO ledger(seq, kind, entry, hash) VALUES (?, ?, ?, ?)",
         arguments: [
-          forged.seq, forged.kind, String(decoding: forged.bytes, as: UTF8.self), Data(forged.hash),
+          forged.seq, forged.kind, Data(forged.bytes), Data(forged.hash),
         ])
     }
     let report = try fixture.database.audit()

@@ -84,9 +84,9 @@ import Testing
     let (fixture, signer) = try ledger()
     let receipt = try fixture.database.receipt(seq: 9, signer: signer, signedAt: "2026-06-30T12:00:00+08:00")
     let text = receipt.jsonText()
-    let range = try #require(text.range(of: "\"entryHex\" : \"7b"))
+    let range = try #require(text.range(of: "\"entryHex\" : \"a6"))
     let tampered = try Receipt.parse(
-      json: Array(text.replacingCharacters(in: range, with: "\"entryHex\" : \"7c").utf8))
+      json: Array(text.replacingCharacters(in: range, with: "\"entryHex\" : \"a7").utf8))
     do {
       _ = try tampered.verify(verifier: signer.verifier)
       Issue.record("a tampered receipt verified")
@@ -129,7 +129,7 @@ import Testing
     }
     var previous = Entry.genesisPrevious
     var tree = InMemoryMerkleTree()
-    var rows: [(Int64, String, Data)] = []
+    var rows: [(Int64, Data, Data)] = []
     for old in entries {
       let entry = Entry(
         // The first venue and every entry after it a second later: still in time order, every
@@ -139,7 +139,7 @@ import Testing
         previousHash: previous)
       previous = entry.hash
       _ = tree.append(entryBytes: entry.bytes)
-      rows.append((entry.seq, String(decoding: entry.bytes, as: UTF8.self), Data(entry.hash)))
+      rows.append((entry.seq, Data(entry.bytes), Data(entry.hash)))
     }
     try fixture.tamperCoveringTracks { db in
       try db.execute(sql: "DELETE FROM checkpoints WHERE size = ?", arguments: [checkpoint.size])

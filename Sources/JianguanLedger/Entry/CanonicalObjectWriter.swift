@@ -1,10 +1,11 @@
 import JianguanCrypto
 
-/// Writes one canonical JSON object member by member, straight into bytes: the fast path for the
-/// entry kinds a bank file writes by the million (payments, their e-contracts, lessons, refunds).
+/// Writes one canonical JSON object member by member, straight into bytes: the e-contract's terms
+/// as the `contracts` table keeps them (and v1 entries' payloads had them), written once per
+/// payment, without a value tree.
 ///
 /// The caller writes the members in the canonical order (keys sorted by their UTF-8 bytes); a
-/// debug build checks it, and `CanonicalWriterTests` checks every fast path against the general
+/// debug build checks it, and `CanonicalObjectWriterTests` checks it against the general
 /// `JSONValue` encoding on seeded random values, byte for byte.
 public struct CanonicalObjectWriter {
   public private(set) var bytes: [UInt8]
@@ -58,20 +59,6 @@ public struct CanonicalObjectWriter {
     bytes.append(contentsOf: value)
   }
 
-  /// `[{"account":…,"amountFen":…},…]`.
-  public mutating func member(_ name: StaticString, _ postings: [Posting]) {
-    key(name)
-    bytes.append(UInt8(ascii: "["))
-    for (offset, posting) in postings.enumerated() {
-      if offset > 0 { bytes.append(UInt8(ascii: ",")) }
-      var item = CanonicalObjectWriter(capacity: 64)
-      item.member("account", posting.account)
-      item.member("amountFen", posting.amountFen)
-      bytes.append(contentsOf: item.finished())
-    }
-    bytes.append(UInt8(ascii: "]"))
-  }
-
   /// The object's bytes, closed.
   public consuming func finished() -> [UInt8] {
     bytes.append(UInt8(ascii: "}"))
@@ -105,23 +92,6 @@ public protocol CanonicalPayload {
   func canonicalBytes() -> [UInt8]
 }
 
-extension Payment: CanonicalPayload {
-  public func canonicalBytes() -> [UInt8] {
-    var o = CanonicalObjectWriter(capacity: 320)
-    o.member("amountFen", amountFen)
-    o.member("bankRef", bankRef)
-    o.member("class", classID)
-    o.member("enrollment", enrollment)
-    o.member("hours", hours)
-    o.member("institution", institution)
-    o.member("paidAt", paidAt)
-    o.member("parent", parent)
-    o.member("postings", postings)
-    o.member("student", student)
-    return o.finished()
-  }
-}
-
 extension ContractIssued: CanonicalPayload {
   public func canonicalBytes() -> [UInt8] {
     var o = CanonicalObjectWriter(capacity: 768)
@@ -149,77 +119,6 @@ extension ContractIssued: CanonicalPayload {
     o.member("starts", starts)
     o.member("student", student)
     o.member("template", template)
-    return o.finished()
-  }
-}
-
-extension LessonRecorded: CanonicalPayload {
-  public func canonicalBytes() -> [UInt8] {
-    var o = CanonicalObjectWriter(capacity: 96)
-    o.member("enrollment", enrollment)
-    o.member("hours", hours)
-    o.member("lesson", lesson)
-    o.member("taughtAt", taughtAt)
-    return o.finished()
-  }
-}
-
-extension LessonReleased: CanonicalPayload {
-  public func canonicalBytes() -> [UInt8] {
-    var o = CanonicalObjectWriter(capacity: 224)
-    o.member("amountFen", amountFen)
-    o.member("basis", basis.rawValue)
-    o.member("enrollment", enrollment)
-    o.member("lesson", lesson)
-    o.member("postings", postings)
-    return o.finished()
-  }
-}
-
-extension Refund: CanonicalPayload {
-  public func canonicalBytes() -> [UInt8] {
-    var o = CanonicalObjectWriter(capacity: 288)
-    o.member("allRemaining", allRemaining)
-    o.member("amountFen", amountFen)
-    o.member("bankRef", bankRef)
-    o.member("enrollment", enrollment)
-    o.member("hours", hours)
-    o.member("postings", postings)
-    o.member("reason", reason)
-    o.member("refund", refund)
-    o.member("request", request)
-    return o.finished()
-  }
-}
-
-extension Event {
-  /// The payload's canonical bytes: the hand-written encoding for the kinds written most often,
-  /// the general one for the others. Both give the same bytes.
-  public var payloadBytes: [UInt8] {
-    switch self {
-    case .payment(let body): body.canonicalBytes()
-    case .lessonRecorded(let body): body.canonicalBytes()
-    case .lessonReleased(let body): body.canonicalBytes()
-    case .refund(let body): body.canonicalBytes()
-    case .parentFlow(.contractIssued(let body)): body.canonicalBytes()
-    default: payload.canonicalBytes
-    }
-  }
-}
-
-extension Entry {
-  /// The bytes of an entry from its parts, the payload already canonical: what `Entry.bytes`
-  /// gives, without building a `JSONValue` of the envelope.
-  public static func encode(
-    seq: Int64, time: String, kind: String, payloadBytes: [UInt8], previousHash: [UInt8]
-  ) -> [UInt8] {
-    var o = CanonicalObjectWriter(capacity: payloadBytes.count + 160)
-    o.member("kind", kind)
-    o.member("payload", canonical: payloadBytes)
-    o.member("prev", Hex.encode(previousHash))
-    o.member("seq", seq)
-    o.member("time", time)
-    o.member("v", Entry.formatVersion)
     return o.finished()
   }
 }

@@ -1,14 +1,13 @@
 import JianguanCrypto
 
 /// An entry read straight from its bytes by `EntryDecoding`: the envelope's fields and the typed
-/// event, with no `JSONValue` tree and no `Codable` in between.
+/// event, with no value tree and no `Codable` in between.
 public struct DecodedEntry: Sendable {
   public var seq: Int64
   public var kind: String
   public var previousHash: SHA256Digest
   public var event: Event
-  /// Where the payload object and the time string's characters are in the entry bytes: the payload
-  /// bytes are canonical, so they are the bytes `event.payload` encodes to.
+  /// Where the payload map and the time string's characters are in the entry bytes.
   public var payloadRange: Range<Int>
   public var timeRange: Range<Int>
 }
@@ -16,22 +15,20 @@ public struct DecodedEntry: Sendable {
 /// The fast decoding path of the hot entry kinds (`payment`, `contract.issued`, `lesson.recorded`,
 /// `lesson.released`, `refund`, `student.added`, `parent.registered`).
 ///
-/// It accepts only bytes that are in exact canonical form, with exactly the members
-/// `Entry.parse` and `Event(kind:payload:)` expect, of the types they expect: keys in order, no
-/// whitespace, shortest integers within Int64, strings of valid UTF-8 without raw control
-/// characters. Anything else — another kind, an escape inside a string, an extra or missing
-/// member, any doubt — gives nil, and the caller takes the generic path
-/// (`Entry.parse` + `Event(kind:payload:)`), so a malformed entry is refused there with the same
-/// message as ever. When it gives an entry, the generic path gives the same fields and the same
-/// event (`EntryDecodingTests` checks this on random and mutated entries).
+/// It accepts only bytes that are in exact deterministic CBOR, with exactly the members
+/// `Entry.parse` and `Event(kind:payload:)` expect, of the types they expect: keys in order,
+/// shortest heads, integers within Int64, text of valid UTF-8. Anything else — another kind, an
+/// extra or missing member, any doubt — gives nil, and the caller takes the generic path
+/// (`Entry.parse` + `Event(kind:payload:)`), so a malformed entry is refused there with its reason.
+/// When it gives an entry, the generic path gives the same fields and the same event
+/// (`EntryDecodingTests` checks this on random and mutated entries).
 public enum EntryDecoding {
   /// The entry in `bytes`, or nil when the generic path must decide.
   public static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> DecodedEntry? {
-    guard let base = bytes.baseAddress, bytes.count <= CanonicalJSONParser.maximumBytes else { return nil }
-    var cursor = ByteCursor(base: base, count: bytes.count)
-    guard cursor.literal("{\"kind\":"), let kindRange = cursor.plainString(),
-      let kind = Kind(cursor.slice(kindRange)), cursor.literal(",\"payload\":")
-    else { return nil }
+    guard let base = bytes.baseAddress, bytes.count <= Entry.maximumBytes else { return nil }
+    var cursor = CBORCursor(base: base, count: bytes.count)
+    guard let envelope = cursor.envelope(), let kind = Kind(cursor.slice(envelope.kind)) else { return nil }
+    let (seq, previous, timeRange) = (envelope.seq, envelope.previous, envelope.time)
     let payloadStart = cursor.position
     let parsed: Event?
     switch kind {
@@ -43,16 +40,10 @@ public enum EntryDecoding {
     case .studentAdded: parsed = cursor.studentAdded().map(Event.studentAdded)
     case .parentRegistered: parsed = cursor.parentRegistered().map(Event.parentRegistered)
     }
-    guard let event = parsed else { return nil }
-    let payloadEnd = cursor.position
-    guard cursor.literal(",\"prev\":\""), let previous = cursor.hexDigest(), cursor.literal("\",\"seq\":"),
-      let seq = cursor.integer(), seq >= 1, cursor.literal(",\"time\":\""), let timeRange = cursor.time(),
-      cursor.literal(",\"v\":1}"), cursor.position == cursor.count
-    else { return nil }
+    guard let event = parsed, cursor.position == cursor.count else { return nil }
     return DecodedEntry(
       seq: seq, kind: kind.name, previousHash: previous, event: event,
-      payloadRange: payloadStart..<payloadEnd,
-      timeRange: timeRange)
+      payloadRange: payloadStart..<cursor.position, timeRange: timeRange)
   }
 
   /// The kinds this path reads; their names are string literals, so naming one allocates nothing.
@@ -66,7 +57,7 @@ public enum EntryDecoding {
     ]
 
     init?(_ bytes: UnsafeBufferPointer<UInt8>) {
-      for (kind, name) in Kind.all where ByteCursor.equal(bytes, name) {
+      for (kind, name) in Kind.all where CBORCursor.equal(bytes, name) {
         self = kind
         return
       }
@@ -89,7 +80,7 @@ public enum EntryDecoding {
 
 /// A read position in entry bytes. Every method either consumes exactly what it matched and
 /// returns it, or returns nil/false; after a failure the cursor is not used again.
-struct ByteCursor {
+struct CBORCursor {
   let base: UnsafePointer<UInt8>
   let count: Int
   var position = 0
@@ -110,164 +101,151 @@ struct ByteCursor {
     return true
   }
 
-  /// Consumes `text` if the bytes at the position are exactly it.
+  /// A head of major type `major` in shortest form: its argument.
   @inline(__always)
-  mutating func literal(_ text: StaticString) -> Bool {
-    let length = text.utf8CodeUnitCount
-    guard count - position >= length else { return false }
-    let expected = text.utf8Start
-    for index in 0..<length where base[position + index] != expected[index] { return false }
+  mutating func head(_ major: UInt8) -> UInt64? {
+    guard position < count else { return nil }
+    let initial = base[position]
+    guard initial >> 5 == major else { return nil }
+    let info = initial & 0x1F
+    if info < 24 {
+      position += 1
+      return UInt64(info)
+    }
+    guard info <= 27 else { return nil }
+    let length = 1 << Int(info - 24)
+    guard count - position > length else { return nil }
+    var argument: UInt64 = 0
+    for index in 1...length { argument = argument << 8 | UInt64(base[position + index]) }
+    let smallest: UInt64 = info == 24 ? 24 : 1 << (4 << (info - 24))
+    guard argument >= smallest else { return nil }
+    position += 1 + length
+    return argument
+  }
+
+  /// A map head of exactly `members` members.
+  mutating func mapHead(_ members: UInt64) -> Bool { head(5) == members }
+
+  /// Consumes the text key `name` if the bytes at the position are exactly its encoding.
+  @inline(__always)
+  mutating func key(_ name: StaticString) -> Bool {
+    let length = name.utf8CodeUnitCount
+    let start = position
+    guard head(3) == UInt64(length), count - position >= length else {
+      position = start
+      return false
+    }
+    let expected = name.utf8Start
+    for index in 0..<length where base[position + index] != expected[index] {
+      position = start
+      return false
+    }
     position += length
     return true
   }
 
-  /// A string without escapes: the range of its characters (quotes excluded), which are valid
-  /// UTF-8 without control characters. Nil for an escape (the generic path unescapes), a raw
-  /// control character, invalid UTF-8 or a missing quote.
-  mutating func plainString() -> Range<Int>? {
-    guard position < count, base[position] == UInt8(ascii: "\"") else { return nil }
-    let start = position + 1
-    var end = start
-    var high: UInt8 = 0
-    while end < count {
-      let byte = base[end]
-      if byte == UInt8(ascii: "\"") { break }
-      if byte == UInt8(ascii: "\\") || byte < 0x20 { return nil }
-      high |= byte
-      end += 1
-    }
-    guard end < count else { return nil }
-    if high >= 0x80, !ByteCursor.isValidUTF8(UnsafeBufferPointer(start: base + start, count: end - start)) {
-      return nil
-    }
-    position = end + 1
-    return start..<end
-  }
-
-  /// A string member's value as a Swift string (no copy beyond the string's own storage; ids of
-  /// up to 15 bytes are stored inline and allocate nothing).
-  mutating func string() -> String? {
-    guard let range = plainString() else { return nil }
-    return String(decoding: slice(range), as: UTF8.self)
-  }
-
-  /// The UTF-8 validation `String(validating:as:)` does, which the generic parser applies.
-  static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-    String(validating: bytes, as: UTF8.self) != nil
-  }
-
-  /// An integer in shortest form within Int64: an optional `-`, no leading zero, no `-0`. The
-  /// byte after it is checked by the caller's next literal (so `1.5` or `1e3` fail there).
-  mutating func integer() -> Int64? {
-    var index = position
-    var negative = false
-    if index < count, base[index] == UInt8(ascii: "-") {
-      negative = true
-      index += 1
-    }
-    let start = index
-    var magnitude: UInt64 = 0
-    while index < count {
-      let digit = base[index] &- UInt8(ascii: "0")
-      if digit > 9 { break }
-      // 19 digits always fit a UInt64; a 20th means the value is beyond Int64.
-      if index - start == 19 { return nil }
-      magnitude = magnitude * 10 + UInt64(digit)
-      index += 1
-    }
-    let digits = index - start
-    guard digits > 0 else { return nil }
-    if base[start] == UInt8(ascii: "0") && (digits > 1 || negative) { return nil }
-    let value: Int64
-    if negative {
-      guard magnitude <= UInt64(Int64.max) + 1 else { return nil }
-      value = magnitude == UInt64(Int64.max) + 1 ? Int64.min : -Int64(magnitude)
-    } else {
-      guard magnitude <= UInt64(Int64.max) else { return nil }
-      value = Int64(magnitude)
-    }
-    position = index
-    return value
-  }
-
-  mutating func boolean() -> Bool? {
-    if literal("true") { return true }
-    if literal("false") { return false }
-    return nil
-  }
-
-  /// 64 lower-case hex digits.
-  mutating func hexDigest() -> SHA256Digest? {
-    guard count - position >= 64 else { return nil }
-    var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-    var invalid: UInt8 = 0
-    ByteCursor.hexValues.withUnsafeBufferPointer { table in
-      withUnsafeMutableBytes(of: &words) { out in
-        let digits = base + position
-        for index in 0..<32 {
-          let high = table[Int(digits[2 * index])]
-          let low = table[Int(digits[2 * index + 1])]
-          invalid |= high | low
-          out[index] = high << 4 | (low & 15)
-        }
-      }
-    }
-    guard invalid & 0xF0 == 0 else { return nil }
-    position += 64
-    return withUnsafeBytes(of: &words) { SHA256Digest($0.baseAddress!) }
-  }
-
-  /// The value of each byte as a lower-case hex digit, or 0xFF.
-  static let hexValues: [UInt8] = (0...255).map { byte in
-    switch UInt8(byte) {
-    case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt8(byte) - UInt8(ascii: "0")
-    case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt8(byte) - UInt8(ascii: "a") + 10
-    default: 0xFF
-    }
-  }
-
-  /// The entry's time: 20 ASCII characters ending in `Z`, then the closing quote.
-  mutating func time() -> Range<Int>? {
-    guard count - position >= 21, base[position + 19] == UInt8(ascii: "Z"),
-      base[position + 20] == UInt8(ascii: "\"")
-    else { return nil }
-    for index in position..<(position + 20) {
-      let byte = base[index]
-      if byte < 0x20 || byte >= 0x80 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-        return nil
-      }
-    }
-    let range = position..<(position + 20)
-    position += 21
+  /// A text string of valid UTF-8: the range of its bytes.
+  mutating func textRange() -> Range<Int>? {
+    guard let length = head(3), length <= UInt64(count - position) else { return nil }
+    let range = position..<(position + Int(length))
+    let bytes = slice(range)
+    if bytes.contains(where: { $0 >= 0x80 }), String(validating: bytes, as: UTF8.self) == nil { return nil }
+    position = range.upperBound
     return range
   }
 
-  /// `[{"account":…,"amountFen":…},…]`
+  /// A text member's value as a Swift string (ids of up to 15 bytes are stored inline and
+  /// allocate nothing).
+  mutating func string() -> String? {
+    guard let range = textRange() else { return nil }
+    return String(decoding: slice(range), as: UTF8.self)
+  }
+
+  /// An integer (major type 0 or 1) in shortest form within Int64.
+  mutating func integer() -> Int64? {
+    guard position < count else { return nil }
+    let negative = base[position] >> 5 == 1
+    guard let argument = head(negative ? 1 : 0), argument <= UInt64(Int64.max) else { return nil }
+    return negative ? ~Int64(argument) : Int64(argument)
+  }
+
+  mutating func boolean() -> Bool? {
+    guard position < count else { return nil }
+    switch base[position] {
+    case 0xF4:
+      position += 1
+      return false
+    case 0xF5:
+      position += 1
+      return true
+    default: return nil
+    }
+  }
+
+  /// A byte string of 32 bytes.
+  mutating func digest() -> SHA256Digest? {
+    guard count - position >= 34, base[position] == 0x58, base[position + 1] == 0x20 else { return nil }
+    position += 34
+    return SHA256Digest(base + position - 32)
+  }
+
+  /// The entry's time: a text string of 20 ASCII characters ending in `Z`.
+  mutating func time() -> Range<Int>? {
+    guard count - position >= 21, base[position] == 0x74, base[position + 20] == UInt8(ascii: "Z") else {
+      return nil
+    }
+    for index in (position + 1)..<(position + 21) where base[index] >= 0x80 { return nil }
+    position += 21
+    return (position - 20)..<position
+  }
+
+  /// `[{"account": …, "amountFen": …}, …]`
   mutating func postings() -> [Posting]? {
-    guard literal("[") else { return nil }
+    guard let items = head(4), items <= UInt64(count - position) else { return nil }
     var postings: [Posting] = []
-    postings.reserveCapacity(2)
-    if literal("]") { return postings }
-    repeat {
-      guard literal("{\"account\":"), let account = string(), literal(",\"amountFen\":"),
-        let amount = integer(), literal("}")
+    postings.reserveCapacity(Int(items))
+    for _ in 0..<items {
+      guard mapHead(2), key("account"), let account = string(), key("amountFen"), let amount = integer()
       else { return nil }
       postings.append(Posting(account: account, amountFen: amount))
-    } while literal(",")
-    guard literal("]") else { return nil }
+    }
     return postings
   }
 }
 
-// The payloads, member by member in canonical (UTF-8 byte) order.
-extension ByteCursor {
+extension CBORCursor {
+  /// The envelope's members before the payload, which comes last (`"payload"` is the longest
+  /// key): the cursor is left at the payload.
+  mutating func envelope() -> (seq: Int64, kind: Range<Int>, previous: SHA256Digest, time: Range<Int>)? {
+    guard mapHead(6), key("v"), integer() == Entry.formatVersion, key("seq"), let seq = integer(), seq >= 1,
+      key("kind"), let kind = textRange(), !kind.isEmpty, key("prev"), let previous = digest(), key("time"),
+      let time = time(), key("payload")
+    else { return nil }
+    return (seq, kind, previous, time)
+  }
+}
+
+extension EntryDecoding {
+  /// The time (`YYYY-MM-DDTHH:MM:SSZ`) of v2 entry bytes, read from the envelope alone; nil when
+  /// the envelope is not well-formed.
+  public static func time(_ bytes: [UInt8]) -> String? {
+    bytes.withUnsafeBufferPointer { buffer in
+      guard let base = buffer.baseAddress else { return nil }
+      var cursor = CBORCursor(base: base, count: buffer.count)
+      guard let envelope = cursor.envelope() else { return nil }
+      return String(decoding: cursor.slice(envelope.time), as: UTF8.self)
+    }
+  }
+}
+
+// The payloads, member by member in deterministic order (shorter keys first, then bytewise).
+extension CBORCursor {
   mutating func payment() -> Payment? {
-    guard literal("{\"amountFen\":"), let amountFen = integer(), literal(",\"bankRef\":"),
-      let bankRef = string(), literal(",\"class\":"), let classID = string(), literal(",\"enrollment\":"),
-      let enrollment = string(), literal(",\"hours\":"), let hours = integer(),
-      literal(",\"institution\":"), let institution = string(), literal(",\"paidAt\":"),
-      let paidAt = string(), literal(",\"parent\":"), let parent = string(), literal(",\"postings\":"),
-      let postings = postings(), literal(",\"student\":"), let student = string(), literal("}")
+    guard mapHead(10), key("class"), let classID = string(), key("hours"), let hours = integer(),
+      key("paidAt"), let paidAt = string(), key("parent"), let parent = string(), key("bankRef"),
+      let bankRef = string(), key("student"), let student = string(), key("postings"),
+      let postings = postings(), key("amountFen"), let amountFen = integer(), key("enrollment"),
+      let enrollment = string(), key("institution"), let institution = string()
     else { return nil }
     return Payment(
       enrollment: enrollment, bankRef: bankRef, student: student, parent: parent, classID: classID,
@@ -275,21 +253,19 @@ extension ByteCursor {
   }
 
   mutating func contract() -> ContractIssued? {
-    guard literal("{\"amountFen\":"), let amountFen = integer(), literal(",\"class\":"),
-      let classID = string(), literal(",\"confirmationWindowWorkingDays\":"), let window = integer(),
-      literal(",\"course\":"), let course = string(), literal(",\"courseName\":"), let courseName = string(),
-      literal(",\"delivery\":"), let delivery = string(), literal(",\"ends\":"), let ends = string(),
-      literal(",\"enrollment\":"), let enrollment = string(), literal(",\"escrowAccount\":"),
-      let escrowAccount = string(), literal(",\"escrowBank\":"), let escrowBank = string(),
-      literal(",\"hours\":"), let hours = integer(), literal(",\"institution\":"),
-      let institution = string(), literal(",\"institutionName\":"), let institutionName = string(),
-      literal(",\"lessonMinutes\":"), let lessonMinutes = integer(), literal(",\"licence\":"),
-      let licence = string(), literal(",\"mode\":"), let mode = string(), literal(",\"parent\":"),
-      let parent = string(), literal(",\"paymentBankRef\":"), let paymentBankRef = string(),
-      literal(",\"pricePerHourFen\":"), let pricePerHourFen = integer(),
-      literal(",\"refundAnswerWorkingDays\":"), let answerDays = integer(), literal(",\"signedAt\":"),
-      let signedAt = string(), literal(",\"starts\":"), let starts = string(), literal(",\"student\":"),
-      let student = string(), literal(",\"template\":"), let template = string(), literal("}")
+    guard mapHead(24), key("ends"), let ends = string(), key("mode"), let mode = string(), key("class"),
+      let classID = string(), key("hours"), let hours = integer(), key("course"), let course = string(),
+      key("parent"), let parent = string(), key("starts"), let starts = string(), key("licence"),
+      let licence = string(), key("student"), let student = string(), key("delivery"),
+      let delivery = string(), key("signedAt"), let signedAt = string(), key("template"),
+      let template = string(), key("amountFen"), let amountFen = integer(), key("courseName"),
+      let courseName = string(), key("enrollment"), let enrollment = string(), key("escrowBank"),
+      let escrowBank = string(), key("institution"), let institution = string(), key("escrowAccount"),
+      let escrowAccount = string(), key("lessonMinutes"), let lessonMinutes = integer(),
+      key("paymentBankRef"), let paymentBankRef = string(), key("institutionName"),
+      let institutionName = string(), key("pricePerHourFen"), let pricePerHourFen = integer(),
+      key("refundAnswerWorkingDays"), let answerDays = integer(), key("confirmationWindowWorkingDays"),
+      let window = integer()
     else { return nil }
     return ContractIssued(
       enrollment: enrollment, template: template, institution: institution, institutionName: institutionName,
@@ -301,18 +277,17 @@ extension ByteCursor {
   }
 
   mutating func lessonRecorded() -> LessonRecorded? {
-    guard literal("{\"enrollment\":"), let enrollment = string(), literal(",\"hours\":"),
-      let hours = integer(), literal(",\"lesson\":"), let lesson = string(), literal(",\"taughtAt\":"),
-      let taughtAt = string(), literal("}")
+    guard mapHead(4), key("hours"), let hours = integer(), key("lesson"), let lesson = string(),
+      key("taughtAt"), let taughtAt = string(), key("enrollment"), let enrollment = string()
     else { return nil }
     return LessonRecorded(lesson: lesson, enrollment: enrollment, hours: hours, taughtAt: taughtAt)
   }
 
   mutating func lessonReleased() -> LessonReleased? {
-    guard literal("{\"amountFen\":"), let amountFen = integer(), literal(",\"basis\":"),
-      let basisRange = plainString(), let basis = ByteCursor.releaseBasis(slice(basisRange)),
-      literal(",\"enrollment\":"), let enrollment = string(), literal(",\"lesson\":"),
-      let lesson = string(), literal(",\"postings\":"), let postings = postings(), literal("}")
+    guard mapHead(5), key("basis"), let basisRange = textRange(),
+      let basis = CBORCursor.releaseBasis(slice(basisRange)), key("lesson"), let lesson = string(),
+      key("postings"), let postings = postings(), key("amountFen"), let amountFen = integer(),
+      key("enrollment"), let enrollment = string()
     else { return nil }
     return LessonReleased(
       lesson: lesson, enrollment: enrollment, basis: basis, amountFen: amountFen, postings: postings)
@@ -326,34 +301,32 @@ extension ByteCursor {
   }
 
   mutating func refund() -> Refund? {
-    guard literal("{\"allRemaining\":"), let allRemaining = boolean(), literal(",\"amountFen\":"),
-      let amountFen = integer(), literal(",\"bankRef\":"), let bankRef = string(),
-      literal(",\"enrollment\":"), let enrollment = string(), literal(",\"hours\":"),
-      let hours = integer(), literal(",\"postings\":"), let postings = postings(),
-      literal(",\"reason\":"), let reason = string(), literal(",\"refund\":"), let refund = string()
+    let members = head(5)
+    guard members == 8 || members == 9, key("hours"), let hours = integer(), key("reason"),
+      let reason = string(), key("refund"), let refund = string(), key("bankRef"), let bankRef = string()
     else { return nil }
     var request: String?
-    if literal(",\"request\":") {
-      guard let text = string() else { return nil }
+    if members == 9 {
+      guard key("request"), let text = string() else { return nil }
       request = text
     }
-    guard literal("}") else { return nil }
+    guard key("postings"), let postings = postings(), key("amountFen"), let amountFen = integer(),
+      key("enrollment"), let enrollment = string(), key("allRemaining"), let allRemaining = boolean()
+    else { return nil }
     return Refund(
       refund: refund, enrollment: enrollment, bankRef: bankRef, hours: hours, amountFen: amountFen,
       reason: reason, allRemaining: allRemaining, postings: postings, request: request)
   }
 
   mutating func studentAdded() -> StudentAdded? {
-    guard literal("{\"commitment\":"), let commitment = string(), literal(",\"grade\":"),
-      let grade = integer(), literal(",\"id\":"), let id = string(), literal(",\"parent\":"),
-      let parent = string(), literal("}")
+    guard mapHead(4), key("id"), let id = string(), key("grade"), let grade = integer(), key("parent"),
+      let parent = string(), key("commitment"), let commitment = string()
     else { return nil }
     return StudentAdded(id: id, parent: parent, commitment: commitment, grade: grade)
   }
 
   mutating func parentRegistered() -> ParentRegistered? {
-    guard literal("{\"commitment\":"), let commitment = string(), literal(",\"id\":"), let id = string(),
-      literal("}")
+    guard mapHead(2), key("id"), let id = string(), key("commitment"), let commitment = string()
     else { return nil }
     return ParentRegistered(id: id, commitment: commitment)
   }

@@ -171,10 +171,40 @@ public struct Genesis: Codable, Equatable, Sendable {
   public var authority: String
   public var region: String
   public var origin: String
-  public init(authority: String, region: String, origin: String) {
+  /// The continuity record of a log converted from format version 1 by `jianguan upgrade`: the
+  /// v1 log's size, its RFC 6962 Merkle root and its last entry's hash (64 lower-case hex digits
+  /// each). Absent in a log begun in version 2.
+  public var v1Size: Int64?
+  public var v1Root: String?
+  public var v1Head: String?
+
+  public init(
+    authority: String, region: String, origin: String, v1Size: Int64? = nil, v1Root: String? = nil,
+    v1Head: String? = nil
+  ) {
     self.authority = authority
     self.region = region
     self.origin = origin
+    self.v1Size = v1Size
+    self.v1Root = v1Root
+    self.v1Head = v1Head
+  }
+
+  /// Why the continuity record is malformed: its three members go together, the size is at least
+  /// 1 and the hashes are 64 lower-case hex digits.
+  public var continuityProblem: String? {
+    if v1Size == nil && v1Root == nil && v1Head == nil { return nil }
+    guard let v1Size, let v1Root, let v1Head else {
+      return "genesis: v1Size, v1Root and v1Head go together"
+    }
+    func isHash(_ text: String) -> Bool {
+      text.utf8.count == 64
+        && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+    }
+    guard v1Size >= 1, isHash(v1Root), isHash(v1Head) else {
+      return "genesis: v1Size must be at least 1 and v1Root, v1Head 64 lower-case hex digits"
+    }
+    return nil
   }
 }
 

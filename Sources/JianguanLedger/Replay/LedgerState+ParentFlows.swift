@@ -80,9 +80,10 @@ extension LedgerState {
       enrollmentRecords[slot].hasContract = true
       parentFlows.contractCount += 1
     }
+    // The digest of the terms as the `contracts` table keeps them: their canonical JSON.
     contractDigests[slot] =
       payloadDigest
-      ?? SHA256Digest(SHA256.hash(ParentFlowEvent.contractIssued(body).payload.canonicalBytes))!
+      ?? SHA256Digest(SHA256.hash(body.canonicalBytes()))!
     var differing: [String] = []
     func expect(_ field: String, _ matches: Bool) { if !matches { differing.append(field) } }
     expect("template", body.template == "GF-2021-2604")

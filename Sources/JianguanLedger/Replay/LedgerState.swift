@@ -302,6 +302,7 @@ public struct LedgerState: Sendable {
     switch event {
     case .genesis(let body):
       if seq != 1 { fault("a genesis entry may only be entry 1") }
+      if let problem = body.continuityProblem { fault(problem) }
       transparency.origin = body.origin
       registry.bureauRegion = body.region
     case .policy(let body):

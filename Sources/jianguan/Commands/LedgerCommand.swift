@@ -37,7 +37,7 @@ struct LedgerCommand: ParsableCommand {
         : Output.table(
           ["SEQ", "KIND", "HASH", "PAYLOAD"],
           lines.map { line in
-            let payload = (try? Entry.parse(line.entryBytes).payload.canonicalText) ?? "(unreadable)"
+            let payload = line.entryJSON?["payload"]?.canonicalText ?? "(unreadable)"
             return [
               String(line.seq), line.kind, String(Hex.encode(line.hash).prefix(16)),
               String(payload.prefix(100)),
@@ -54,7 +54,9 @@ struct LedgerCommand: ParsableCommand {
   struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "export",
-      abstract: "Every entry as JSON lines (whatever --format says): seq, kind, entryHex, prevHash, hash.")
+      abstract:
+        "Every entry as JSON lines (whatever --format says): seq, kind, entryHex (the CBOR bytes), prevHash, hash, and entry (those bytes decoded, for people)."
+    )
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
@@ -86,12 +88,7 @@ struct LedgerCommand: ParsableCommand {
     }
   }
 
-  static func json(_ line: LedgerLine) -> JSONValue {
-    .object([
-      "seq": .integer(line.seq), "kind": .string(line.kind), "entryHex": .string(Hex.encode(line.entryBytes)),
-      "prevHash": .string(Hex.encode(line.previousHash)), "hash": .string(Hex.encode(line.hash)),
-    ])
-  }
+  static func json(_ line: LedgerLine) -> JSONValue { line.json }
 }
 
 struct AuditCommand: ParsableCommand {

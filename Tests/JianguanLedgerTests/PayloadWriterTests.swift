@@ -4,9 +4,10 @@ import Testing
 
 @testable import JianguanLedger
 
-/// The hand-written encodings of the hot entry kinds must give exactly the bytes of the general
-/// `Codable` → `JSONValue` encoding, or the chain would depend on which path wrote an entry.
-@Suite struct CanonicalObjectWriterTests {
+/// The hand-written encodings of the hot entry kinds (CBOR, and the contract's JSON terms) must
+/// give exactly the bytes of the general `Codable` → `JSONValue` encoding, or the chain would
+/// depend on which path wrote an entry.
+@Suite struct PayloadWriterTests {
   /// Strings that need every kind of care: escapes, control characters, CJK, emoji, empty.
   static let awkward = [
     "", "E1", "a\"b", "back\\slash", "tab\there", "nul\u{0}", "\u{1F}", "\u{7F}", "新东方学校", "😀",
@@ -18,7 +19,7 @@ import Testing
 
     mutating func text() -> String {
       if Int.random(in: 0..<3, using: &generator) == 0 {
-        return CanonicalObjectWriterTests.awkward.randomElement(using: &generator)!
+        return PayloadWriterTests.awkward.randomElement(using: &generator)!
       }
       let scalars = (0..<Int.random(in: 0..<24, using: &generator)).map { _ -> Character in
         let pick = Int.random(in: 0..<4, using: &generator)
@@ -51,7 +52,14 @@ import Testing
     }
   }
 
-  func expectSameBytes<T: CanonicalPayload & Encodable>(_ value: T) {
+  func expectSameBytes<T: CBORPayload & Encodable>(_ value: T) {
+    let fast = value.cborBytes()
+    let general = JSONValueCoder.encode(value).cborBytes
+    #expect(fast == general, "\(Hex.encode(fast)) vs \(Hex.encode(general))")
+    #expect((try? CBORDecoder.decode(fast)) != nil)
+  }
+
+  func expectSameJSON(_ value: ContractIssued) {
     let fast = value.canonicalBytes()
     let general = JSONValueCoder.encode(value).canonicalBytes
     #expect(
@@ -68,7 +76,7 @@ import Testing
           enrollment: r.text(), bankRef: r.text(), student: r.text(), parent: r.text(), classID: r.text(),
           institution: r.text(), hours: r.integer(), amountFen: r.integer(), paidAt: r.text(),
           postings: r.postings()))
-      expectSameBytes(
+      let contract =
         ContractIssued(
           enrollment: r.text(), template: r.text(), institution: r.text(), institutionName: r.text(),
           licence: r.text(), parent: r.text(), student: r.text(), classID: r.text(), course: r.text(),
@@ -76,7 +84,9 @@ import Testing
           ends: r.text(),
           hours: r.integer(), amountFen: r.integer(), pricePerHourFen: r.integer(), mode: r.text(),
           escrowBank: r.text(), escrowAccount: r.text(), confirmationWindowWorkingDays: r.integer(),
-          refundAnswerWorkingDays: r.integer(), paymentBankRef: r.text(), signedAt: r.text()))
+          refundAnswerWorkingDays: r.integer(), paymentBankRef: r.text(), signedAt: r.text())
+      expectSameBytes(contract)
+      expectSameJSON(contract)
       expectSameBytes(
         LessonRecorded(lesson: r.text(), enrollment: r.text(), hours: r.integer(), taughtAt: r.text()))
       expectSameBytes(
@@ -93,20 +103,20 @@ import Testing
   }
 
   @Test(arguments: 5...6 as ClosedRange<UInt64>)
-  func envelopeIsTheCanonicalObjectOfItsParts(seed: UInt64) throws {
+  func envelopeIsTheDeterministicMapOfItsParts(seed: UInt64) throws {
     var r = Random(generator: SeededGenerator(seed: seed))
     for _ in 0..<200 {
       let payload = JSONValue.object(["note": .string(r.text()), "n": .integer(r.integer())])
       let seq = Int64.random(in: 1...Int64.max, using: &r.generator)
       let previous = (0..<32).map { _ in UInt8.random(in: 0...255, using: &r.generator) }
       let (kind, time) = (r.text(), r.text())
-      let general = JSONValue.object([
-        "kind": .string(kind), "payload": payload, "prev": .string(Hex.encode(previous)),
-        "seq": .integer(seq),
-        "time": .string(time), "v": .integer(1),
-      ]).canonicalBytes
+      let general = CBORValue.map([
+        .text("kind"): .text(kind), .text("payload"): try CBORDecoder.decode(payload.cborBytes),
+        .text("prev"): .bytes(previous), .text("seq"): .integer(seq), .text("time"): .text(time),
+        .text("v"): .integer(2),
+      ]).encoded
       let fast = Entry.encode(
-        seq: seq, time: time, kind: kind, payloadBytes: payload.canonicalBytes, previousHash: previous)
+        seq: seq, time: time, kind: kind, payloadBytes: payload.cborBytes, previousHash: previous)
       #expect(fast == general)
     }
   }
@@ -142,6 +152,6 @@ import Testing
           postings: [])),
       .lessonDisputed(LessonDisputed(lesson: "L1", reason: "x")),
     ]
-    for event in events { #expect(event.payloadBytes == event.payload.canonicalBytes) }
+    for event in events { #expect(event.payloadBytes == event.payload.cborBytes) }
   }
 }
