@@ -86,7 +86,9 @@ extension AppDatabase {
       report.faults = replayer.faults + report.faults
       report.entries = replayer.entries
       report.rootHash = accumulator.root(&hasher).bytes
-      report.faults += checkStoredCheckpoints(stored, rootsAtSize: rootsAtSize, size: report.entries)
+      report.faults += checkStoredCheckpoints(
+        stored, rootsAtSize: rootsAtSize, size: report.entries, v1: try Self.v1Checkpoints(db, format: format)
+      )
       report.checkpointsChecked = stored.count
       if let external {
         let faults = checkExternalCheckpoint(
@@ -254,11 +256,18 @@ extension AppDatabase {
 
   /// Each stored checkpoint must still match the log: its signature, its size (no truncation)
   /// and the root recomputed from the entries (no rewrite).
-  func checkStoredCheckpoints(_ stored: [StoredCheckpoint], rootsAtSize: [Int64: [UInt8]], size: Int64)
-    -> [AuditFault]
-  {
+  func checkStoredCheckpoints(
+    _ stored: [StoredCheckpoint], rootsAtSize: [Int64: [UInt8]], size: Int64, v1: V1Checkpoints? = nil
+  ) -> [AuditFault] {
     var faults: [AuditFault] = []
-    for checkpoint in stored {
+    for (index, checkpoint) in stored.enumerated() {
+      if let v1, index < v1.count {
+        // Signed on the version 1 log this one was converted from: its root is of the JSON
+        // entries. The one of the whole v1 log must be the genesis's v1Root; the others are
+        // checked against the v1 log itself (Tools/verify_ledger.py --v1).
+        faults += checkV1Checkpoint(checkpoint, v1: v1)
+        continue
+      }
       let label = "stored checkpoint \(checkpoint.id) (size \(checkpoint.size))"
       do {
         let verifier = try NoteVerifier(verifierKeyText: checkpoint.verifierKey)
@@ -283,6 +292,48 @@ extension AppDatabase {
       }
     }
     return faults
+  }
+
+  /// The checkpoints of a log converted from version 1 that were signed on the v1 log: the first
+  /// `count` stored ones (the `checkpoint.signed` entries up to `v1Size`), and the v1 log's size
+  /// and root from the genesis's continuity record.
+  struct V1Checkpoints {
+    let count: Int
+    let size: Int64
+    let root: [UInt8]
+  }
+
+  static func v1Checkpoints(_ db: Database, format: LedgerFormat) throws -> V1Checkpoints? {
+    guard format == .v2, let bytes = try Data.fetchOne(db, sql: "SELECT entry FROM ledger WHERE seq = 1"),
+      let entry = try? Entry.parse([UInt8](bytes)),
+      case .genesis(let genesis)? = try? Event(kind: entry.kind, payload: entry.payload),
+      genesis.continuityProblem == nil, let size = genesis.v1Size,
+      let root = genesis.v1Root.flatMap(Hex.decode)
+    else { return nil }
+    let count =
+      try Int.fetchOne(
+        db, sql: "SELECT COUNT(*) FROM ledger WHERE kind = 'checkpoint.signed' AND seq <= ?",
+        arguments: [size]) ?? 0
+    return V1Checkpoints(count: count, size: size, root: root)
+  }
+
+  func checkV1Checkpoint(_ checkpoint: StoredCheckpoint, v1: V1Checkpoints) -> [AuditFault] {
+    let label = "stored checkpoint \(checkpoint.id) (size \(checkpoint.size), signed on the version 1 log)"
+    do {
+      let verifier = try NoteVerifier(verifierKeyText: checkpoint.verifierKey)
+      let opened = try Checkpoint.open(checkpoint.note, verifiers: [verifier]).checkpoint
+      if opened.size != checkpoint.size || opened.rootHash != checkpoint.rootHash {
+        return [AuditFault(seq: 0, "\(label): its row differs from the note it stores")]
+      }
+    } catch {
+      return [AuditFault(seq: 0, "\(label): its signed note does not verify: \(error)")]
+    }
+    if checkpoint.size > v1.size || (checkpoint.size == v1.size && checkpoint.rootHash != v1.root) {
+      return [
+        AuditFault(seq: 1, "\(label): it does not match the v1 log the genesis records (v1Size, v1Root)")
+      ]
+    }
+    return []
   }
 
   /// An auditor's checkpoint (signature already verified): the log must extend it. Names the

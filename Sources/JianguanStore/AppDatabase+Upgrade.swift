@@ -84,13 +84,6 @@ extension AppDatabase {
       throw Rejection(
         "upgrade_v1_empty", "the version 1 ledger \(Rejection.quote(oldPath)) has no genesis entry")
     }
-    if entries.contains(where: { $0.0.kind == "checkpoint.signed" }) {
-      throw Rejection(
-        "upgrade_checkpoints_signed",
-        "the version 1 ledger \(Rejection.quote(oldPath)) holds signed checkpoints, whose roots are of its JSON entries and would not verify against the converted log; upgrade does not convert such a ledger yet, and wrote nothing"
-      )
-    }
-
     // The new log, in a file beside its final place, with the old key file's copy.
     try Data(contentsOf: URL(fileURLWithPath: oldKeyPath)).write(to: URL(fileURLWithPath: partialKey))
     let v2 = AppDatabase(

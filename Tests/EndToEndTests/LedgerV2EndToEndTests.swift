@@ -6,7 +6,8 @@ import Testing
 
 /// Ledger format 2: entries that are valid CBOR but not deterministic are refused by the audit and
 /// by the independent verifier; a version 1 database (Tests/Fixtures/v1, written by `jianguan
-/// demo` before format 2) is converted by `upgrade` and refused by every other command.
+/// demo` before format 2, then a checkpoint signed) is converted by `upgrade` and refused by every
+/// other command.
 @Suite struct LedgerV2EndToEndTests {
   static let fixture = CLI.packageRoot.appendingPathComponent("Tests/Fixtures/v1")
 
@@ -75,7 +76,7 @@ import Testing
       (try JSONSerialization.jsonObject(with: Data(first.utf8)) as? [String: Any])?["entry"] as? [String: Any]
     )
     let payload = try #require(genesis["payload"] as? [String: Any])
-    #expect(payload["v1Size"] as? Int == 199)
+    #expect(payload["v1Size"] as? Int == 201)
     #expect(payload["v1Root"] as? String == report["v1Root"] as? String)
     #expect(payload["v1Head"] as? String == report["v1Head"] as? String)
     if CLI.hasCBOR2 {
@@ -102,7 +103,7 @@ import Testing
         ],
         environment: cli.environment, in: cli.folder)
       #expect(
-        refused.status == 1 && refused.stdout.contains("v1 ledger had 199 entries"), "\(refused.stdout)")
+        refused.status == 1 && refused.stdout.contains("v1 ledger had 201 entries"), "\(refused.stdout)")
     }
     // Never over an existing file.
     let again = try cli.run(["upgrade", "--from", old, "--to", "v2.sqlite"])
