@@ -15,12 +15,6 @@ public enum CBORValue: Hashable, Sendable {
     writer.write(self)
     return writer.bytes
   }
-
-  /// The value of the text-keyed map member `key`, or nil.
-  public subscript(key: String) -> CBORValue? {
-    if case .map(let members) = self { return members[.text(key)] }
-    return nil
-  }
 }
 
 /// Why bytes are not a value of the ledger's deterministic CBOR, and where.

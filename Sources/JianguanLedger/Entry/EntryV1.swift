@@ -20,9 +20,6 @@ public enum EntryV1 {
     return o.finished()
   }
 
-  /// Whether stored bytes are a v1 entry (JSON) rather than a v2 one (a CBOR map).
-  public static func looksLikeV1(_ bytes: some Collection<UInt8>) -> Bool { bytes.first == UInt8(ascii: "{") }
-
   /// Parses v1 entry bytes, insisting on canonical form and on every field.
   public static func parse(_ bytes: [UInt8]) throws -> Entry {
     let value: JSONValue
