@@ -269,8 +269,10 @@ import Testing
         (person(name, idNumber, "0" + phone.dropFirst()), "phone_malformed"),
         (person(name, childID, phone), "parent_under_18"),
       ] {
+        let before = try fixture.snapshot()
         let refused = try await client.send(.post, "/v1/parents", token: token, body: body)
         #expect(refused.status == .unprocessableContent && refused.rule == rule, "\(refused.text)")
+        #expect(try fixture.snapshot() == before, "refused as \(rule), yet written")
         answers.append(refused)
       }
       let registered = try await client.send(
@@ -288,6 +290,7 @@ import Testing
       )
       #expect(child.rule == "name_has_surrounding_blanks")
       answers.append(child)
+      answers.append(try await client.send(.get, "/metrics", token: nil))
       for answer in answers {
         for secret in [name, idNumber, phone, childID] {
           #expect(!answer.text.contains(secret), "an answer repeats personal data: \(answer.text)")
