@@ -305,4 +305,37 @@ import Testing
       }
     }
   }
+
+  /// Registrations arriving together share the group commit, each with its own id; a retry with
+  /// the same Idempotency-Key is the first answer, not a second record.
+  @Test func registrationsTogetherGetTheirOwnIdsAndARetryIsTheFirstAnswer() async throws {
+    let fixture = try ServerFixture()
+    let venuesBefore = try fixture.database.list(.venues, filter: ViewFilter(), limit: 100, after: nil)
+      .records.count
+    try await fixture.serve { client in
+      let token = fixture.tokens["institution"]!
+      let ids = try await withThrowingTaskGroup(of: String?.self) { group in
+        for index in 0..<12 {
+          group.addTask {
+            try await client.connection { connection in
+              let answer = try await connection.send(
+                .post, "/v1/venues", token: token,
+                body: #"{"institution":"\#(fixture.usccA)","address":"合肥市蜀山区望江路\#(index)号","areaM2":90}"#)
+              return answer.status == .ok ? answer.object["id"] as? String : nil
+            }
+          }
+        }
+        return try await group.reduce(into: [String?]()) { $0.append($1) }
+      }
+      #expect(Set(ids.compactMap { $0 }).count == 12, "\(ids)")
+      let key: HTTPFields = [HTTPField.Name("Idempotency-Key")!: "venue-once"]
+      let body = #"{"institution":"\#(fixture.usccA)","address":"合肥市蜀山区望江路99号","areaM2":90}"#
+      let first = try await client.send(.post, "/v1/venues", token: token, body: body, headers: key)
+      let again = try await client.send(.post, "/v1/venues", token: token, body: body, headers: key)
+      #expect(first.status == .ok && again.text == first.text)
+    }
+    let venues = try fixture.database.list(.venues, filter: ViewFilter(), limit: 100, after: nil).records
+    #expect(venues.count == venuesBefore + 13)
+    #expect(try fixture.database.audit().ok)
+  }
 }
