@@ -70,19 +70,17 @@ extension AppDatabase {
         "the version 1 ledger \(Rejection.quote(oldPath)) fails its audit (\(v1Audit.faults.count) faults, the first at seq \(fault.seq): \(fault.message)); upgrade converts only a ledger whose audit passes, and wrote nothing"
       )
     }
-    let entries = try v1.read { db in
-      try Row.fetchAll(db, sql: "SELECT seq, entry, hash FROM ledger ORDER BY seq").map { row in
-        (try EntryV1.parse([UInt8](row["entry"] as Data)), [UInt8](row["hash"] as Data))
+    // The v1 entries are read one at a time, twice: memory stays flat whatever the log's size.
+    let (genesis, head, size) = try v1.writer.read { db -> (Genesis, [UInt8], Int64) in
+      guard let bytes = try Data.fetchOne(db, sql: "SELECT entry FROM ledger WHERE seq = 1"),
+        let first = try? EntryV1.parse([UInt8](bytes)),
+        case .genesis(let genesis)? = try? Event(kind: first.kind, payload: first.payload),
+        let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1")
+      else {
+        throw Rejection(
+          "upgrade_v1_empty", "the version 1 ledger \(Rejection.quote(oldPath)) has no genesis entry")
       }
-    }
-    let people = try v1.read { db in try Row.fetchAll(db, sql: "SELECT * FROM persons") }
-    try v1.close()
-    guard let (first, _) = entries.first,
-      case .genesis(let genesis) = try Event(kind: first.kind, payload: first.payload),
-      let head = entries.last?.1
-    else {
-      throw Rejection(
-        "upgrade_v1_empty", "the version 1 ledger \(Rejection.quote(oldPath)) has no genesis entry")
+      return (genesis, [UInt8](last["hash"] as Data), last["seq"])
     }
     // The new log, in a file beside its final place, with the old key file's copy.
     try Data(contentsOf: URL(fileURLWithPath: oldKeyPath)).write(to: URL(fileURLWithPath: partialKey))
@@ -92,29 +90,36 @@ extension AppDatabase {
     try Schema.migrator.migrate(v2.writer)
     let continuity = Genesis(
       authority: genesis.authority, region: genesis.region, origin: genesis.origin,
-      v1Size: Int64(entries.count), v1Root: Hex.encode(v1Audit.rootHash), v1Head: Hex.encode(head))
+      v1Size: size, v1Root: Hex.encode(v1Audit.rootHash), v1Head: Hex.encode(head))
     let outcomes = try v2.batch([
       { database in
-        try database.write { db in
-          for (index, (entry, _)) in entries.enumerated() {
-            let event =
-              index == 0 ? Event.genesis(continuity) : try Event(kind: entry.kind, payload: entry.payload)
-            let time = try LocalDateTime.parse(entry.time, field: "time of v1 entry \(entry.seq)")
-            let seq = try LedgerWriter.append(event, db: db, time: time, tail: database.batch.tail)
-            guard seq == entry.seq else {
-              throw StoreIntegrityError("entry \(entry.seq) was written at seq \(seq)")
+        try v1.writer.read { old in
+          try database.write { db in
+            let rows = try Row.fetchCursor(old, sql: "SELECT entry FROM ledger ORDER BY seq")
+            while let row = try rows.next() {
+              let entry = try EntryV1.parse([UInt8](row[0] as Data))
+              let event =
+                entry.seq == 1
+                ? Event.genesis(continuity) : try Event(kind: entry.kind, payload: entry.payload)
+              let time = try LocalDateTime.parse(entry.time, field: "time of v1 entry \(entry.seq)")
+              let seq = try LedgerWriter.append(event, db: db, time: time, tail: database.batch.tail)
+              guard seq == entry.seq else {
+                throw StoreIntegrityError("entry \(entry.seq) was written at seq \(seq)")
+              }
             }
-          }
-          for person in people {
-            let columns = person.columnNames.joined(separator: ", ")
-            let marks = Array(repeating: "?", count: person.count).joined(separator: ", ")
-            try db.execute(
-              sql: "INSERT INTO persons(\(columns)) VALUES (\(marks))",
-              arguments: StatementArguments(person.databaseValues))
+            let people = try Row.fetchCursor(old, sql: "SELECT * FROM persons")
+            while let person = try people.next() {
+              let columns = person.columnNames.joined(separator: ", ")
+              let marks = Array(repeating: "?", count: person.count).joined(separator: ", ")
+              try db.execute(
+                sql: "INSERT INTO persons(\(columns)) VALUES (\(marks))",
+                arguments: StatementArguments(person.databaseValues))
+            }
           }
         }
       }
     ])
+    try v1.close()
     if case .failure(let error) = outcomes.first { throw error }
     let v2Audit = try v2.audit()
     try v2.close()
