@@ -198,6 +198,7 @@ enum Schema {
             WHERE e.class = classes.id AND e.hours_paid > e.hours_consumed + e.hours_refunded);
           """)
     }
+    migrator.registerMigration("v10-tile-levels") { db in try MerkleTileSchema.v10(db) }
     return migrator
   }
 }
