@@ -328,8 +328,8 @@ print("\nwritten to %s, between the markers of the %s tier" % (doc, format(payme
 PY
 
 # ===== server tier (issue 16, `jianguan serve`) — begin =====
-# The platform service under wrk on loopback, with this run's release binary: /health, a balance
-# read and durable payments at 64 and 1 connections, their ratios to /health, and the SIGKILL
+# The platform service under wrk on loopback, with this run's release binary: /health, durable
+# payments and balance reads of random enrollments at 64 and 1 connections, their ratios to /health, and the SIGKILL
 # test (every payment answered 200 is in the ledger once, audit passes). BENCH_SERVER=no skips it.
 if [ "${BENCH_SERVER:-yes}" = yes ] && command -v wrk >/dev/null; then
   echo "== server tier: Tools/load.sh"

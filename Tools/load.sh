@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Load on `jianguan serve` with wrk (Debian package `wrk`), server and load generator on this
 # machine, over loopback:
-#   /health, a balance read, and durable payments (each with a unique bank reference), with 64
-#   and with 1 connection; then the kill test: SIGKILL the server during payments, restart it,
-#   and check that every payment answered 200 is in the ledger, once, and that `audit` passes.
+#   /health, durable payments (each with a unique bank reference), and balance reads of random
+#   enrollments among those the payments made, with 64 and with 1 connection; then the kill
+#   test: SIGKILL the server during payments, restart it, and check that every payment answered
+#   200 is in the ledger, once, and that `audit` passes.
 #
 #   Tools/load.sh [SECONDS]      default 10 seconds per run
 # Needs a release build (.build-load/, built here unless LOAD_BINARY is set) and wrk. Writes under /tmp/jianguan-load.
@@ -88,10 +89,23 @@ run() { # name connections url [script]
   grep -E "Requests/sec|^ +(50|99)%|Non-2xx" "$work/wrk-$name-$connections.txt" || true
   rate[$name-$connections]=$(awk '/Requests\/sec/ {print $2}' "$work/wrk-$name-$connections.txt")
 }
+# Balance reads spread over every enrollment the payments made (not one hot row): each request
+# asks for a random one of them.
+balance_script() {
+  local count
+  count=$(sqlite3 "$JIANGUAN_DB" "SELECT COUNT(*) FROM enrollments")
+  cat >"$work/balance.lua" <<LUA
+math.randomseed(os.time())
+wrk.headers["Authorization"] = "Bearer $regulator_token"
+function request() return wrk.format(nil, "/v1/balance?enrollment=E" .. math.random(1, $count)) end
+LUA
+  echo "   (reads spread over $count enrollments)"
+}
 for connections in 64 1; do
   run health "$connections" "http://localhost:$port/health"
-  run balance "$connections" "http://localhost:$port/v1/balance?enrollment=$enrollment"
   run payments "$connections" "http://localhost:$port/v1/payments" "$work/pay.lua"
+  balance_script
+  run balance "$connections" "http://localhost:$port/v1/balance" "$work/balance.lua"
 done
 python3 - "${rate[health-64]:-0}" "${rate[payments-64]:-0}" "${rate[balance-64]:-0}" <<'PY'
 import sys

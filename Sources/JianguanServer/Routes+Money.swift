@@ -74,7 +74,8 @@ extension Routes {
     }
     registerRefunds(on: v1)
     v1.get("balance") { request, context in
-      try balance(request, context)
+      // The scope check and the figures from one snapshot, in one read transaction.
+      try reader.readTogether { try balance(request, context) }
     }
   }
 

@@ -22,7 +22,7 @@ extension AppDatabase {
 
   /// Appends the e-contract of a payment just appended, in its transaction, with the terms of its
   /// class, course and institution as the payment read them.
-  func issueContract(for payment: Payment, terms: PaidClass, policy: Policy, db: Database) throws {
+  func issueContract(for payment: Payment, terms: PaymentClass, policy: Policy, db: Database) throws {
     let contract = ContractIssued(
       enrollment: payment.enrollment, template: Self.contractTemplate, institution: payment.institution,
       institutionName: terms.institutionName, licence: terms.licence, parent: payment.parent,

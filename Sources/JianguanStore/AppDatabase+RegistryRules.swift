@@ -88,20 +88,4 @@ extension AppDatabase {
       )
     }
   }
-
-  /// Hours bought in one charge are at most the course's hours.
-  func requireWithinCourseHours(hours: Int64, classID: String, db: Database) throws {
-    guard
-      let courseHours = try Int64.fetchOne(
-        try db.cachedStatement(
-          sql: "SELECT k.hours FROM classes c JOIN courses k ON k.id = c.course WHERE c.id = ?"),
-        arguments: [classID])
-    else { return }
-    guard hours <= courseHours else {
-      throw Rejection(
-        "hours_over_course_hours",
-        "hours \(hours) is more than the \(courseHours) hours of class \(classID)'s course; a charge buys at most the course"
-      )
-    }
-  }
 }

@@ -141,8 +141,7 @@ extension AppDatabase {
   public func show(_ kind: ViewKind, _ id: String) throws -> ViewRecord {
     try read { db in
       try requireRow(kind, id, db: db)
-      let row = try Row.fetchOne(
-        db, sql: "SELECT \(kind.select) FROM \(kind.from) WHERE x.id = ?", arguments: [id])!
+      let row = try db.row("SELECT \(kind.select) FROM \(kind.from) WHERE x.id = ?", [id])!
       return Self.viewRecord(row)
     }
   }

@@ -173,36 +173,3 @@ enum Projector {
     .execute(.text(ref), .integer(seq), .text(kind), .text(content), .text(id))
   }
 }
-
-/// The business content of a payment that an idempotent repeat must match (not times or reasons).
-struct PaymentContent: Equatable {
-  let student: String
-  let classID: String
-  let hours: Int64
-  let amountFen: Int64
-  init(student: String, classID: String, hours: Int64, amountFen: Int64) {
-    self.student = student
-    self.classID = classID
-    self.hours = hours
-    self.amountFen = amountFen
-  }
-  init(_ payment: Payment) {
-    self.init(
-      student: payment.student, classID: payment.classID, hours: payment.hours, amountFen: payment.amountFen)
-  }
-  var text: String { "payment student=\(student) class=\(classID) hours=\(hours) amountFen=\(amountFen)" }
-}
-
-/// The business content of a refund: enrollment and hours as requested (a number, or `all`).
-struct RefundContent: Equatable {
-  let enrollment: String
-  let hours: String
-  init(enrollment: String, hours: String) {
-    self.enrollment = enrollment
-    self.hours = hours
-  }
-  init(_ refund: Refund) {
-    self.init(enrollment: refund.enrollment, hours: refund.allRemaining ? "all" : String(refund.hours))
-  }
-  var text: String { "refund enrollment=\(enrollment) hours=\(hours)" }
-}
