@@ -81,6 +81,8 @@ public final class AppDatabase: Sendable {
         "key file \(Rejection.quote(keyPath)) already exists; remove it or choose another --db")
     }
     let regionRecord = try reference.regions.validateCurrent(region, field: "region")
+    // Parsed before anything is created: a policy book that does not parse leaves no file behind.
+    let policyDocument = try reference.policies.document
     let authorityText = try TextField.validateForLedger(authority, field: "authority", maxLength: 100)
     let origin = try origin.map(validateOrigin) ?? "jianguan.\(regionRecord.code).example/ledger"
     let vault = try PersonalDataVault.create(at: keyPath)
@@ -102,7 +104,7 @@ public final class AppDatabase: Sendable {
       // The rules count working days with the calendar the ledger holds, from the start.
       for year in reference.calendar.years { _ = try database.loadCalendarYear(year, db: db) }
       // …and the policy values they apply.
-      if let document = reference.policies.document {
+      if let document = policyDocument {
         _ = try database.loadPolicy(document: document, db: db)
       }
       return Recorded(id: regionRecord.code, seq: seq)

@@ -45,6 +45,33 @@ import Testing
     #expect(unreadable.status == 2 && unreadable.stdout.contains("data_file_unreadable"))
   }
 
+  /// A payment applies the ledger's policy book, so it does not parse the one in Data/ (a
+  /// short command's start-up): a damaged policy.json leaves `pay` working, while `init`, which
+  /// loads it into a new ledger, still refuses it and creates nothing.
+  @Test func aPaymentDoesNotParseThePolicyFileOnlyInitDoes() throws {
+    var cli = try CLI()
+    defer { cli.remove() }
+    try MoneyEndToEndTests().bureau(cli)
+    let data = cli.folder.appendingPathComponent("damaged-data")
+    try FileManager.default.copyItem(at: CLI.packageRoot.appendingPathComponent("Data"), to: data)
+    try Data("{\"regions\": ".utf8).write(to: data.appendingPathComponent("policy.json"))
+    cli.environment["JIANGUAN_DATA"] = data.path
+    let paid = try cli.run([
+      "pay", "--student", "S1", "--class", "B1", "--hours", "10", "--amount", "1000", "--bank-ref", "BOC-1",
+      "--at", "2026-02-20T10:00",
+    ])
+    #expect(paid.status == 0, "\(paid.stderr)")
+    #expect(try cli.run(["audit"]).status == 0)
+    let other = cli.folder.appendingPathComponent("other.sqlite").path
+    let refused = try cli.run([
+      "--db", other, "init", "--authority", "合肥市教育局", "--region", "340100", "--format", "json",
+    ])
+    #expect(refused.status == 1 && refused.stdout.contains("policy_json_invalid"), "\(refused.stdout)")
+    #expect(
+      !FileManager.default.fileExists(atPath: other)
+        && !FileManager.default.fileExists(atPath: other + ".key"))
+  }
+
   @Test func theDemoHintsNameTheCommandAsItWasRunAndEachWorks() throws {
     let cli = try copiedBinary()
     defer { cli.remove() }
