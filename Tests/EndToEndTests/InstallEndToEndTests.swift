@@ -72,6 +72,20 @@ import Testing
         && !FileManager.default.fileExists(atPath: other + ".key"))
   }
 
+  /// `pay` is parsed on its own when its arguments parse (`Jianguan.parsedAlone`); help, the
+  /// version and usage errors still come from the whole parser, word for word as for any command.
+  @Test func payParsedAloneAnswersHelpAndUsageErrorsAsTheWholeParser() throws {
+    let cli = try CLI()
+    defer { cli.remove() }
+    let help = try cli.run(["pay", "--help"])
+    #expect(help.status == 0 && help.stdout.contains("USAGE: jianguan pay [--db <db>]"), "\(help.stdout)")
+    #expect(try cli.run(["pay", "--version"]).stdout.hasPrefix("jianguan 0.1.0"))
+    let missing = try cli.run(["pay", "--student", "S1"])
+    #expect(missing.status == 64 && missing.stderr.contains("Usage: jianguan pay"), "\(missing.stderr)")
+    let unknown = try cli.run(["pay", "--bogus"])
+    #expect(unknown.status == 64 && unknown.stderr.contains("See 'jianguan pay --help'"), "\(unknown.stderr)")
+  }
+
   @Test func theDemoHintsNameTheCommandAsItWasRunAndEachWorks() throws {
     let cli = try copiedBinary()
     defer { cli.remove() }
