@@ -1,23 +1,28 @@
 /// Free text typed by a user (names, addresses, reasons): non-empty, bounded, and free of control
 /// and bidirectional-override characters, which could disguise what a record says.
 public enum TextField {
-  /// Returns `text` when it is acceptable, else a rejection naming `field`.
-  public static func validate(_ text: String, field: String, maxLength: Int = 200) throws -> String {
+  /// Returns `text` when it is acceptable, else a rejection naming `field`. A `personal` field
+  /// (a parent's or a child's name) is never quoted in the refusal: a sentence reaches logs and
+  /// the other side of an HTTP connection, and a person's name must not.
+  public static func validate(_ text: String, field: String, maxLength: Int = 200, personal: Bool = false)
+    throws -> String
+  {
+    var shown: String { personal ? "" : " " + Rejection.quote(text) }  // only a refusal needs it
     guard text.utf8.count <= maxLength * 4, text.count <= maxLength else {
       throw Rejection(
-        "\(field)_too_long", "\(field) \(Rejection.quote(text)) is longer than \(maxLength) characters")
+        "\(field)_too_long", "\(field)\(shown) is longer than \(maxLength) characters")
     }
     guard !text.allSatisfy({ $0.isWhitespace }) else {
       throw Rejection("\(field)_empty", "\(field) must not be empty")
     }
     guard text.first?.isWhitespace == false, text.last?.isWhitespace == false else {
       throw Rejection(
-        "\(field)_has_surrounding_blanks", "\(field) \(Rejection.quote(text)) starts or ends with blanks")
+        "\(field)_has_surrounding_blanks", "\(field)\(shown) starts or ends with blanks")
     }
     for scalar in text.unicodeScalars where isForbidden(scalar) {
       throw Rejection(
         "\(field)_has_control_character",
-        "\(field) \(Rejection.quote(text)) contains the control character U+\(String(scalar.value, radix: 16, uppercase: true)), which is not allowed in text"
+        "\(field)\(shown) contains the control character U+\(String(scalar.value, radix: 16, uppercase: true)), which is not allowed in text"
       )
     }
     return text

@@ -88,6 +88,28 @@ components:
       content:
         application/json:
           schema: {$ref: "#/components/schemas/Recorded"}
+    Closed:
+      description: The entries the closure recorded (lessons voided, applications executed, refunds), the revocation last
+      content:
+        application/json:
+          schema:
+            type: object
+            required: [id, seq, entries]
+            properties:
+              id: {type: string}
+              seq: {type: integer}
+              entries: {type: array, items: {$ref: "#/components/schemas/Recorded"}}
+    Settled:
+      description: What the run did; a run with nothing due records nothing
+      content:
+        application/json:
+          schema:
+            type: object
+            required: [asOf, released, refundRequestsDeemedAgreed]
+            properties:
+              asOf: {type: string}
+              released: {type: array, items: {$ref: "#/components/schemas/Recorded"}}
+              refundRequestsDeemedAgreed: {type: array, items: {type: object}}
     Object:
       description: The result
       content:
@@ -143,6 +165,38 @@ paths:
         - {name: status, in: query, schema: {type: string, enum: [active, suspended, revoked]}}
       responses:
         "200": {$ref: "#/components/responses/Object"}
+        default: {$ref: "#/components/responses/Refused"}
+    post:
+      operationId: registerInstitution
+      description: >-
+        The regulator registers a licensed institution, as `institution register` does; its USCC is
+        its id. The same rules and sentences: the check character (acceptBadChecksum records why a
+        real code that fails it is accepted), a county or prefecture of the bureau's jurisdiction, a
+        subject-type institution non-profit, a licence not expired, one licence and one escrow
+        account per institution. Regulator only.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              additionalProperties: false
+              required: [uscc, name, region, kind, license, licenseExpires, escrowBank, escrowAccount]
+              properties:
+                uscc: {type: string}
+                name: {type: string}
+                region: {type: string}
+                kind: {type: string, enum: [subject, non-subject]}
+                category: {type: [string, "null"], description: "non-subject institutions: 体育, 文化艺术, 科技 or 其他"}
+                nonprofit: {type: [boolean, "null"]}
+                license: {type: string}
+                licenseExpires: {type: string}
+                escrowBank: {type: string}
+                escrowAccount: {type: string}
+                mode: {type: [string, "null"], enum: [escrow, reserve, null]}
+                acceptBadChecksum: {type: [string, "null"]}
+      responses:
+        "200": {$ref: "#/components/responses/Recorded"}
         default: {$ref: "#/components/responses/Refused"}
   /v1/institutions/{uscc}:
     get:
@@ -211,6 +265,25 @@ paths:
             application/json:
               schema: {$ref: "#/components/schemas/Page"}
         default: {$ref: "#/components/responses/Refused"}
+    post:
+      operationId: addVenue
+      description: >-
+        A venue of an institution, as `venue add` does (institution for itself, regulator).
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              additionalProperties: false
+              required: [institution, address, areaM2]
+              properties:
+                institution: {type: string}
+                address: {type: string}
+                areaM2: {type: integer, minimum: 1, maximum: 1000000}
+      responses:
+        "200": {$ref: "#/components/responses/Recorded"}
+        default: {$ref: "#/components/responses/Refused"}
   /v1/venues/{id}:
     get:
       operationId: showVenues
@@ -242,6 +315,28 @@ paths:
           content:
             application/json:
               schema: {$ref: "#/components/schemas/Page"}
+        default: {$ref: "#/components/responses/Refused"}
+    post:
+      operationId: addTeacher
+      description: >-
+        A teacher of an institution, as `teacher add` does; one certificate is one teacher, and an
+        in-service public-school teacher (inService true) is refused (institution for itself,
+        regulator).
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              additionalProperties: false
+              required: [institution, name, certificate]
+              properties:
+                institution: {type: string}
+                name: {type: string}
+                certificate: {type: string}
+                inService: {type: [boolean, "null"]}
+      responses:
+        "200": {$ref: "#/components/responses/Recorded"}
         default: {$ref: "#/components/responses/Refused"}
   /v1/teachers/{id}:
     get:
@@ -275,6 +370,32 @@ paths:
             application/json:
               schema: {$ref: "#/components/schemas/Page"}
         default: {$ref: "#/components/responses/Refused"}
+    post:
+      operationId: addCourse
+      description: >-
+        A course of an institution, as `course add` does: exactly one of subject or category, the
+        price per class hour in fen within the guided price (institution for itself, regulator).
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              additionalProperties: false
+              required: [institution, name, delivery, lessonMinutes, hours, pricePerHourFen]
+              properties:
+                institution: {type: string}
+                name: {type: string}
+                subject: {type: [string, "null"]}
+                category: {type: [string, "null"]}
+                delivery: {type: string, enum: [online, offline]}
+                lessonMinutes: {type: integer, minimum: 1, maximum: 1000000}
+                hours: {type: integer, minimum: 1, maximum: 1000000}
+                pricePerHourFen: {type: integer, minimum: 1, maximum: 1000000000}
+                classSize: {type: [string, "null"], enum: [under10, 10to35, over35, null]}
+      responses:
+        "200": {$ref: "#/components/responses/Recorded"}
+        default: {$ref: "#/components/responses/Refused"}
   /v1/courses/{id}:
     get:
       operationId: showCourses
@@ -306,6 +427,32 @@ paths:
           content:
             application/json:
               schema: {$ref: "#/components/schemas/Page"}
+        default: {$ref: "#/components/responses/Refused"}
+    post:
+      operationId: addClass
+      description: >-
+        A class of a course with its weekly schedule ("Sat 09:00-12:00,Sun 09:00-12:00"), as `class
+        add` does. An institution opens classes of its own courses, in its own venues, with its own
+        teachers: another institution's course, venue or teacher is answered as one that does not
+        exist (institution, regulator).
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              additionalProperties: false
+              required: [course, venue, teacher, capacity, starts, ends, schedule]
+              properties:
+                course: {type: string}
+                venue: {type: string}
+                teacher: {type: string}
+                capacity: {type: integer, minimum: 1, maximum: 1000000}
+                starts: {type: string}
+                ends: {type: string}
+                schedule: {type: string}
+      responses:
+        "200": {$ref: "#/components/responses/Recorded"}
         default: {$ref: "#/components/responses/Refused"}
   /v1/classes/{id}:
     get:
@@ -793,6 +940,93 @@ paths:
         - {name: asOf, in: query, required: false, schema: {type: string}}
       responses:
         "200": {$ref: "#/components/responses/Object"}
+        default: {$ref: "#/components/responses/Refused"}
+  /v1/institutions/{uscc}/close:
+    post:
+      operationId: closeInstitution
+      description: >-
+        Refunds every enrollment's remaining escrow (bank references PREFIX-ENROLLMENT) and revokes,
+        in one transaction, as `institution close` does. Regulator only.
+      parameters: [{$ref: "#/components/parameters/uscc"}]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              additionalProperties: false
+              required: [reason, bankRefPrefix]
+              properties:
+                reason: {type: string}
+                bankRefPrefix: {type: string}
+      responses:
+        "200": {$ref: "#/components/responses/Closed"}
+        default: {$ref: "#/components/responses/Refused"}
+  /v1/parents:
+    post:
+      operationId: registerParent
+      description: >-
+        The regulator registers a parent real-name, as `parent register` does: the name, ID number
+        and phone are sealed beside the log, which keeps only a keyed commitment; the answer gives
+        the ID number masked. No refusal, log line or metric repeats them. Regulator only: the
+        bureau verifies a real name.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              additionalProperties: false
+              required: [name, idNumber, phone]
+              properties:
+                name: {type: string}
+                idNumber: {type: string}
+                phone: {type: string}
+      responses:
+        "200": {$ref: "#/components/responses/Recorded"}
+        default: {$ref: "#/components/responses/Refused"}
+  /v1/students:
+    post:
+      operationId: addStudent
+      description: >-
+        The regulator adds a child of a registered parent, as `student add` does: sealed as a parent
+        is, the grade within 2 of the one the birth date gives. Regulator only.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              additionalProperties: false
+              required: [parent, name, idNumber, grade]
+              properties:
+                parent: {type: string}
+                name: {type: string}
+                idNumber: {type: string}
+                grade: {type: integer, minimum: 0, maximum: 12}
+      responses:
+        "200": {$ref: "#/components/responses/Recorded"}
+        default: {$ref: "#/components/responses/Refused"}
+  /v1/settle:
+    post:
+      operationId: settle
+      description: >-
+        The regulator's daily run, as `settle` does: every pending lesson whose confirmation window
+        (working days) has passed is deemed confirmed and released, and every refund application not
+        answered in time is deemed agreed and executed, in one commit. asOf (YYYY-MM-DD) defaults to
+        today and is never after it; {} settles as of today.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              additionalProperties: false
+              required: []
+              properties:
+                asOf: {type: [string, "null"]}
+      responses:
+        "200": {$ref: "#/components/responses/Settled"}
         default: {$ref: "#/components/responses/Refused"}
   /:
     get:

@@ -80,6 +80,7 @@ struct Routes: Sendable {
   func register(on router: RouterGroup<ServerRequestContext>) {
     let v1 = router.group("v1")
     registerRegistry(on: v1)
+    registerRegistryWrites(on: v1)
     registerMoney(on: v1)
     registerTransparency(on: v1)
     registerParentFlows(on: v1)

@@ -8,7 +8,7 @@ extension AppDatabase {
   public func registerParent(name: String, idNumber: String, phone: String, today: CalendarDate) throws
     -> Recorded
   {
-    let nameText = try TextField.validate(name, field: "name", maxLength: 50)
+    let nameText = try TextField.validate(name, field: "name", maxLength: 50, personal: true)
     let id = try ResidentID.parse(idNumber, field: "id-number", regions: reference.regions, today: today)
     try RegistryRules.checkParentAge(id, today: today, field: "id-number")
     let phoneText = try Self.validatePhone(phone)
@@ -33,7 +33,7 @@ extension AppDatabase {
     throws
     -> Recorded
   {
-    let nameText = try TextField.validate(name, field: "name", maxLength: 50)
+    let nameText = try TextField.validate(name, field: "name", maxLength: 50, personal: true)
     let id = try ResidentID.parse(idNumber, field: "id-number", regions: reference.regions, today: today)
     let gradeNumber = try Money.parseCount(grade, field: "grade", range: 0...12)
     return try write { db in

@@ -62,9 +62,7 @@ public struct WebActions: Sendable {
       return refundMessage(request, agree: agree, outcome)
     case "/institution/sessions":
       let classID = try field("class", label: "班级")
-      guard (try? database.show(.classes, classID).text("institution")) == principal.institution else {
-        throw WebNotFound()
-      }
+      try requireVisible(.classes, classID, principal)
       let absent = (form["absent"] ?? "").split(whereSeparator: { $0 == "," || $0 == "，" || $0 == " " }).map(
         String.init)
       let session = try database.recordClassSession(
@@ -73,26 +71,24 @@ public struct WebActions: Sendable {
       return "已记录 \(classID) 的一次课：\(session.lessons.count) 名学生，待家长确认；缺席 \(session.absent.count) 名"
     case "/institution/refund-requests/answer":
       let request = try field("request", label: "申请")
-      try requireRequest(request, field: "institution", equals: principal.institution)
+      try requireVisible(.refundRequests, request, principal)
       let agree = try decision(form)
       let outcome = try database.answerRefundRequest(
         request, agree: agree, reason: try field("reason", label: "理由"), today: now.date)
       return refundMessage(request, agree: agree, outcome)
     case "/parent/lessons/confirm":
       let lesson = try field("lesson", label: "课")
-      try requireLesson(lesson, parent: principal.parent)
+      try requireVisible(.lessons, lesson, principal)
       let recorded = try database.confirmLesson(lesson)
       return "已确认 \(lesson)，课时费已划转给机构（账本第 \(recorded.seq) 条）"
     case "/parent/lessons/dispute":
       let lesson = try field("lesson", label: "课")
-      try requireLesson(lesson, parent: principal.parent)
+      try requireVisible(.lessons, lesson, principal)
       let recorded = try database.disputeLesson(lesson, reason: try field("reason", label: "异议理由"))
       return "已对 \(lesson) 提出异议，资金暂不划转（账本第 \(recorded.seq) 条）"
     default:  // "/parent/refund-requests"
       let enrollment = try field("enrollment", label: "报名")
-      guard (try? database.show(.enrollments, enrollment).text("parent")) == principal.parent else {
-        throw WebNotFound()
-      }
+      try requireVisible(.enrollments, enrollment, principal)
       let hours = form["hours"].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
       let recorded = try database.createRefundRequest(
         enrollment: enrollment, hours: hours, reason: try field("reason", label: "原因"), now: now)
@@ -123,17 +119,10 @@ public struct WebActions: Sendable {
     }
   }
 
-  /// The refund application's enrollment has `field` (institution or parent) equal to `value`.
-  func requireRequest(_ request: String, field: String, equals value: String?) throws {
-    guard let enrollment = try? database.show(.refundRequests, request).text("enrollment"),
-      (try? database.show(.enrollments, enrollment).text(field)) == value
-    else { throw WebNotFound() }
-  }
-
-  func requireLesson(_ lesson: String, parent: String?) throws {
-    guard let enrollment = try? database.show(.lessons, lesson).text("enrollment"),
-      (try? database.show(.enrollments, enrollment).text("parent")) == parent
-    else { throw WebNotFound() }
+  /// The record is in the principal's scope (the store's rule, as the service's routes apply it);
+  /// one that is not is answered as one that does not exist.
+  func requireVisible(_ kind: ViewKind, _ id: String, _ principal: Principal) throws {
+    guard (try? database.record(kind, id, for: principal)) != nil else { throw WebNotFound() }
   }
 }
 

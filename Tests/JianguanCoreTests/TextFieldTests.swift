@@ -26,4 +26,21 @@ import Testing
   func datesAmountsAndShortNumbersPass(text: String) throws {
     #expect(try TextField.validateForLedger(text, field: "reason") == text)
   }
+
+  /// A person's name is refused by the same rules, and the refusal never quotes it; other text
+  /// is quoted, so that the user sees what was refused.
+  @Test(arguments: [
+    (" 欧阳明月", "name_has_surrounding_blanks"), (String(repeating: "欧阳明月", count: 13), "name_too_long"),
+    ("欧阳\u{202E}明月", "name_has_control_character"),
+  ])
+  func aPersonalFieldIsRefusedWithoutBeingQuoted(text: String, code: String) throws {
+    let personal = try #require(throws: Rejection.self) {
+      try TextField.validate(text, field: "name", maxLength: 50, personal: true)
+    }
+    #expect(personal.code == code && personal.message.hasPrefix("name ") && !personal.message.contains("明月"))
+    let other = try #require(throws: Rejection.self) {
+      try TextField.validate(text, field: "name", maxLength: 50)
+    }
+    #expect(other.code == code && other.message.contains("明月"))
+  }
 }

@@ -9,11 +9,7 @@ import Testing
 @Suite struct ParentFlowRoutesTests {
   @Test func aParentsTermOverHTTP() async throws {
     let fixture = try ServerFixture()
-    _ = try fixture.database.pay(
-      fixture.paymentForm(student: fixture.studentA, classID: fixture.classA, ref: "BOC-F1"),
-      now: fixture.clock.now)
-    _ = try fixture.database.recordLesson(
-      enrollment: "E1", hours: "1", taughtAt: "2026-03-07T09:00", now: fixture.clock.now)
+    try fixture.enrollmentWithPendingLesson(ref: "BOC-F1")
     try await fixture.serve { client in
       let parent = fixture.tokens["parent"]
       // The contract: its owner, its institution and the regulator; nobody else learns it exists.

@@ -57,11 +57,7 @@ import Testing
   @Test func everyRoleAgainstEveryRoute() async throws {
     let fixture = try ServerFixture()
     // E1 (student A, class A) exists, with a lesson L1 pending.
-    _ = try fixture.database.pay(
-      fixture.paymentForm(student: fixture.studentA, classID: fixture.classA, ref: "BOC-E1"),
-      now: fixture.clock.now)
-    _ = try fixture.database.recordLesson(
-      enrollment: "E1", hours: "1", taughtAt: "2026-03-07T09:00", now: fixture.clock.now)
+    try fixture.enrollmentWithPendingLesson()
     let reads: [Cell] = [
       Cell(
         method: .get, path: "/v1/institutions/\(fixture.usccA)", body: nil,

@@ -146,6 +146,12 @@ final class ServerFixture: @unchecked Sendable {
     return form
   }
 
+  /// E1 (student A, class A, paid with bank reference `ref`), with a lesson L1 of 7 March pending.
+  func enrollmentWithPendingLesson(ref: String = "BOC-E1") throws {
+    _ = try database.pay(paymentForm(student: studentA, classID: classA, ref: ref), now: clock.now)
+    _ = try database.recordLesson(enrollment: "E1", hours: "1", taughtAt: "2026-03-07T09:00", now: clock.now)
+  }
+
   /// A payment body: 10 hours, 1000 yuan, paid on 2026-02-20.
   func paymentJSON(student: String, classID: String, ref: String, hours: Int = 10, amountFen: Int = 100_000)
     -> String
@@ -163,7 +169,8 @@ final class ServerFixture: @unchecked Sendable {
 
   /// The application on this database, as `jianguan serve` builds it.
   func application(
-    options: ServerOptions = ServerOptions(), onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    options: ServerOptions = ServerOptions(), logger: Logger? = nil,
+    onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
   ) throws -> some ApplicationProtocol {
     var options = options
     options.port = 0
@@ -171,10 +178,10 @@ final class ServerFixture: @unchecked Sendable {
       path: path, keyPath: path + ".key", reference: Self.reference, clock: clock.reading)
     let writer = try AppDatabase.open(
       path: path, keyPath: path + ".key", reference: Self.reference, clock: clock.reading)
-    var logger = Logger(label: "jianguan-test")
-    logger.logLevel = .warning
+    var quiet = Logger(label: "jianguan-test")
+    quiet.logLevel = .warning
     return try JianguanService.application(
-      reader: reader, writer: writer, options: options, logger: logger, onRunning: onRunning)
+      reader: reader, writer: writer, options: options, logger: logger ?? quiet, onRunning: onRunning)
   }
 }
 
@@ -225,12 +232,14 @@ struct LiveClient: Sendable {
 extension ServerFixture {
   /// Runs the service on a free loopback port for `body`, then shuts it down gracefully.
   func serve<T: Sendable>(
-    options: ServerOptions = ServerOptions(), _ body: @escaping @Sendable (LiveClient) async throws -> T
+    options: ServerOptions = ServerOptions(), logger: Logger? = nil,
+    _ body: @escaping @Sendable (LiveClient) async throws -> T
   )
     async throws -> T
   {
     let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-    let application = try application(options: options, onRunning: { portContinuation.yield($0) })
+    let application = try application(
+      options: options, logger: logger, onRunning: { portContinuation.yield($0) })
     let group = ServiceGroup(
       configuration: .init(services: [application], logger: Logger(label: "jianguan-test")))
     let server = Task { try await group.run() }

@@ -169,10 +169,7 @@ struct SettleCommand: ParsableCommand {
       : "deemed confirmed as of \(day): "
         + released.map { "\($0.id) (seq \($0.seq))" }.joined(separator: ", ")
     Output(global).emit(
-      .object([
-        "asOf": .string(day.description), "released": .array(released.map(Output.json)),
-        "refundRequestsDeemedAgreed": .array(deemed.map(RefundRequestCommand.json)),
-      ]),
+      settlement.json(asOf: day, recorded: Output.json),
       text: ([lessonsText]
         + deemed.map { RefundRequestCommand.text($0, what: "deemed agreed (not answered in time)") })
         .joined(separator: "\n"))
