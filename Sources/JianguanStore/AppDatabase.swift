@@ -265,6 +265,7 @@ final class BatchTransaction: @unchecked Sendable {
   private let lock = NSLock()
   private var current: Database?
   private var currentTail: LedgerTail?
+  private var checkpointWanted = false
 
   var database: Database? {
     lock.lock()
@@ -285,6 +286,7 @@ final class BatchTransaction: @unchecked Sendable {
     lock.lock()
     current = db
     currentTail = LedgerTail()
+    checkpointWanted = false
     lock.unlock()
     defer {
       lock.lock()
@@ -295,5 +297,21 @@ final class BatchTransaction: @unchecked Sendable {
     let result = try body()
     try tail?.flush(db)
     return result
+  }
+
+  /// An operation of the batch wants the WAL copied back into the file once the batch has
+  /// committed (an erasure: no old copy of sealed data may stay in the WAL).
+  func requestCheckpoint() {
+    lock.lock()
+    checkpointWanted = true
+    lock.unlock()
+  }
+
+  /// Whether the last batch asked for a checkpoint; asking clears it.
+  func takeCheckpointRequest() -> Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    defer { checkpointWanted = false }
+    return checkpointWanted
   }
 }
