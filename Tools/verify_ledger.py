@@ -14,7 +14,8 @@ not yet entries of the log); a refund application is due on the M-th working day
 was made (M is --refund-answer-days, default 5).
 With --tiles DB, it also reads the table merkle_tiles of the database DB (docs/LEDGER-FORMAT.md
 "Merkle tiles") and checks that it holds exactly the tiles recomputed from the entries' leaf
-hashes: every tile, its width and every byte of its hashes, none missing and none surplus.
+hashes: every tile, its width, every byte of its hashes and of its inner levels, none missing
+and none surplus.
 With --v1 EXPORT, the export of the version 1 ledger a database was upgraded from: the genesis's
 continuity record (v1Size, v1Root, v1Head) must be that log's size, RFC 6962 Merkle root and last
 entry hash, recomputed from its entry bytes.
@@ -151,13 +152,14 @@ TILE_WIDTH = 256  # C2SP tlog-tiles: 256 hashes a tile, each tile level 8 tree l
 
 
 def merkle_tiles(leaf_hashes):
-    """{(level, index): hashes} of the tree over leaf_hashes: tile level L holds the hashes of
-    tree level 8L (the roots of complete subtrees of 256^L leaves), 256 to a tile, the last
-    tile of a level partial."""
+    """{(level, index): (hashes, levels)} of the tree over leaf_hashes: tile level L holds the
+    hashes of tree level 8L (the roots of complete subtrees of 256^L leaves), 256 to a tile, the
+    last tile of a level partial; beside each tile, its inner levels (tile_levels)."""
     tiles, hashes, level = {}, list(leaf_hashes), 0
     while hashes:
         for index in range(0, len(hashes), TILE_WIDTH):
-            tiles[(level, index // TILE_WIDTH)] = b"".join(hashes[index:index + TILE_WIDTH])
+            row = hashes[index:index + TILE_WIDTH]
+            tiles[(level, index // TILE_WIDTH)] = (b"".join(row), tile_levels(row))
         above = []
         for index in range(0, len(hashes) - TILE_WIDTH + 1, TILE_WIDTH):
             row = hashes[index:index + TILE_WIDTH]
@@ -168,25 +170,48 @@ def merkle_tiles(leaf_hashes):
     return tiles
 
 
+INNER_LEVELS = (4, 5, 6, 7)  # the levels of each tile kept beside it, in column `levels`
+
+
+def tile_levels(row):
+    """The column `levels` of a tile whose hashes are `row`: for each hash j of the tile in
+    order, the root of every complete subtree over 2^k of the tile's hashes (k = 4, 5, 6, 7)
+    that hash j completes, lowest k first, concatenated."""
+    levels = [list(row)]
+    for _ in range(max(INNER_LEVELS)):
+        below = levels[-1]
+        levels.append([hashlib.sha256(b"\x01" + below[i] + below[i + 1]).digest()
+                       for i in range(0, len(below) - 1, 2)])
+    out = []
+    for j in range(len(row)):
+        for k in INNER_LEVELS:
+            if (j + 1) % (1 << k) == 0:
+                out.append(levels[k][((j + 1) >> k) - 1])
+    return b"".join(out)
+
+
 def check_tiles(path, leaf_hashes):
     """Faults for each tile of table merkle_tiles in database `path` that differs from the
-    tiles of the entries: changed, of another width, missing, or surplus."""
+    tiles of the entries: changed, of another width, missing, or surplus, its hashes or its
+    inner levels."""
     wanted = merkle_tiles(leaf_hashes)
     database = sqlite3.connect("file:%s?mode=ro" % path, uri=True)
-    stored = {(level, index): (width, hashes) for level, index, width, hashes in
-              database.execute("SELECT level, idx, width, hashes FROM merkle_tiles")}
+    stored = {(level, index): (width, hashes, levels) for level, index, width, hashes, levels in
+              database.execute("SELECT level, idx, width, hashes, levels FROM merkle_tiles")}
     database.close()
     faults = []
-    for (level, index), hashes in sorted(wanted.items()):
+    for (level, index), (hashes, levels) in sorted(wanted.items()):
         place = "table merkle_tiles, tile %d/%d" % (level, index)
         if (level, index) not in stored:
             faults.append(place + ": missing")
             continue
-        width, blob = stored[(level, index)]
+        width, blob, stored_levels = stored[(level, index)]
         if width != len(hashes) // 32 or len(blob) != 32 * width:
             faults.append(place + ": width %d, the entries give %d" % (width, len(hashes) // 32))
         elif bytes(blob) != hashes:
             faults.append(place + ": the stored hashes differ from the ones the entries give")
+        elif bytes(stored_levels) != levels:
+            faults.append(place + ": the stored inner levels differ from the ones the entries give")
     for level, index in sorted(set(stored) - set(wanted)):
         faults.append("table merkle_tiles, tile %d/%d: past the end of the log" % (level, index))
     return faults

@@ -985,6 +985,30 @@ paths:
       responses:
         "200": {$ref: "#/components/responses/Recorded"}
         default: {$ref: "#/components/responses/Refused"}
+  /v1/parents/{id}/erase:
+    post:
+      operationId: eraseParent
+      description: >-
+        The regulator erases a parent's and their children's sealed personal data on the parent's
+        application, as `parent erase --reason … --yes-erase` does: the log records the erasure
+        (no personal data in it), the sealed records are emptied and the WAL is copied back into
+        the file once the commit is on disk. It cannot be undone, so the body must say why and
+        carry "confirm": true; a parent erased already is refused. Regulator only.
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              additionalProperties: false
+              properties:
+                reason: {type: string}
+                confirm: {type: boolean}
+      responses:
+        "200": {$ref: "#/components/responses/Recorded"}
+        default: {$ref: "#/components/responses/Refused"}
   /v1/students:
     post:
       operationId: addStudent

@@ -149,6 +149,13 @@ struct StudentBody: PersonalRequestBody {
   let grade: Int64
 }
 
+/// `POST /v1/parents/{id}/erase`: the right to erasure, as `parent erase --reason … --yes-erase`.
+struct EraseBody: RequestBody {
+  static let fieldNames = ["reason", "confirm"]
+  let reason: String?
+  let confirm: Bool?
+}
+
 /// `POST /v1/settle`: `{}` settles as of today.
 struct SettleBody: RequestBody {
   static let fieldNames = ["asOf"]

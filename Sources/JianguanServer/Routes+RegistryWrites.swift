@@ -5,7 +5,7 @@ import JianguanStore
 
 /// The registry's writes and the regulator's daily `settle`: the store operations that
 /// `institution register|close`, `venue add`, `teacher add`, `course add`, `class add`,
-/// `parent register`, `student add` and `settle` call, with their rules and sentences. The scope
+/// `parent register`, `parent erase`, `student add` and `settle` call, with their rules and sentences. The scope
 /// is checked inside the batch of the write it guards, before the operation.
 ///
 /// Who may: the regulator everything; an institution its own venues, teachers, courses and
@@ -52,6 +52,14 @@ extension Routes {
           try database.addStudent(
             parent: body.parent, name: body.name, idNumber: body.idNumber, grade: String(body.grade),
             today: database.clock().date))
+      }
+    }
+    v1.post("parents/{id}/erase") { request, context in
+      try Scope.require(Self.principal(context), [.regulator], route: "POST /v1/parents/{id}/erase")
+      let parent = try context.parameters.require("id")
+      let body = try await request.decode(EraseBody.self, context: context)
+      return try await write(request, context, fingerprint: body.fingerprint("erase \(parent)")) { database in
+        Self.json(try database.eraseParent(parent, reason: body.reason, confirmed: body.confirm ?? false))
       }
     }
     v1.post("settle") { request, context in

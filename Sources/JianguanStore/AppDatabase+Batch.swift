@@ -47,6 +47,7 @@ extension AppDatabase {
     } catch let error as DatabaseError {
       throw StoreError(error)
     }
+    if batch.takeCheckpointRequest() { checkpointWAL() }
     return outcomes
   }
 }

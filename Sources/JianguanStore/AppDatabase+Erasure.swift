@@ -36,13 +36,14 @@ extension AppDatabase {
     guard let reason else {
       throw Rejection(
         "erasure_reason_missing",
-        "reason is required to erase parent \(id)'s personal data: say why (e.g. --reason \"家长申请删除\")")
+        "reason is required to erase parent \(id)'s personal data: say why (e.g. --reason \"家长申请删除\", or \"reason\" over HTTP)"
+      )
     }
     let reasonText = try TextField.validateForLedger(reason, field: "reason", maxLength: 200)
     guard confirmed else {
       throw Rejection(
         "erasure_not_confirmed",
-        "erasing parent \(id)'s personal data and their children's cannot be undone: add --yes-erase to confirm"
+        "erasing parent \(id)'s personal data and their children's cannot be undone: add --yes-erase to confirm (over HTTP, \"confirm\": true)"
       )
     }
     let recorded = try write { db in
@@ -59,8 +60,9 @@ extension AppDatabase {
       return Recorded(id: id, seq: seq)
     }
     // The freed pages were zeroed (secure_delete); copying the WAL back into the file and
-    // truncating it leaves no old copy of the sealed data behind. Best effort: a reader may hold it.
-    _ = try? writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+    // truncating it leaves no old copy of the sealed data behind. Inside a batch (the service's
+    // group commit) that waits until the batch has committed: a checkpoint is a write of its own.
+    if batch.database == nil { checkpointWAL() } else { batch.requestCheckpoint() }
     return recorded
   }
 
@@ -108,5 +110,10 @@ extension AppDatabase {
   static func maskPhone(_ phone: String) -> String {
     guard phone.count == 11 else { return String(repeating: "*", count: phone.count) }
     return String(phone.prefix(3)) + "****" + String(phone.suffix(4))
+  }
+
+  /// Copies the WAL back into the file and truncates it. Best effort: a reader may hold it.
+  func checkpointWAL() {
+    _ = try? writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
   }
 }

@@ -23,12 +23,18 @@ extension AppDatabase {
           "tile \(Rejection.quote(path)) asks for \(wanted) hashes; the tree of \(size) entries has \(width) in that tile"
         )
       }
-      let hashes = try merkleStore(db).readTiles([(level, index)])[0]
+      let content = try merkleStore(db).readTiles([(level, index)])[0]
       let count = (wanted ?? width) * Merkle.hashByteCount
-      guard hashes.count >= count else {
-        throw StoreIntegrityError("Merkle tile \(level)/\(index) holds \(hashes.count) bytes, not \(count)")
+      // The inner levels of the first hashes are the first inner hashes (completion order).
+      let levelCount = MerkleTile.levelHashCount(width: wanted ?? width) * Merkle.hashByteCount
+      guard content.hashes.count >= count, content.levels.count >= levelCount else {
+        throw StoreIntegrityError(
+          "Merkle tile \(level)/\(index) holds \(content.hashes.count) bytes and \(content.levels.count) of inner levels, not \(count) and \(levelCount)"
+        )
       }
-      return MerkleTile(level: level, index: index, hashes: Array(hashes.prefix(count)))
+      return MerkleTile(
+        level: level, index: index, hashes: Array(content.hashes.prefix(count)),
+        levels: Array(content.levels.prefix(levelCount)))
     }
   }
 

@@ -89,6 +89,8 @@ public final class AppDatabase: Sendable {
         "key file \(Rejection.quote(keyPath)) already exists; remove it or choose another --db")
     }
     let regionRecord = try reference.regions.validateCurrent(region, field: "region")
+    // Parsed before anything is created: a policy book that does not parse leaves no file behind.
+    let policyDocument = try reference.policies.document
     let authorityText = try TextField.validateForLedger(authority, field: "authority", maxLength: 100)
     let origin = try origin.map(validateOrigin) ?? "jianguan.\(regionRecord.code).example/ledger"
     let vault = try PersonalDataVault.create(at: keyPath)
@@ -110,7 +112,7 @@ public final class AppDatabase: Sendable {
       // The rules count working days with the calendar the ledger holds, from the start.
       for year in reference.calendar.years { _ = try database.loadCalendarYear(year, db: db) }
       // …and the policy values they apply.
-      if let document = reference.policies.document {
+      if let document = policyDocument {
         _ = try database.loadPolicy(document: document, db: db)
       }
       return Recorded(id: regionRecord.code, seq: seq)
@@ -290,6 +292,7 @@ final class BatchTransaction: @unchecked Sendable {
   private let lock = NSLock()
   private var current: Database?
   private var currentTail: LedgerTail?
+  private var checkpointWanted = false
 
   var database: Database? {
     lock.lock()
@@ -310,6 +313,7 @@ final class BatchTransaction: @unchecked Sendable {
     lock.lock()
     current = db
     currentTail = LedgerTail()
+    checkpointWanted = false
     lock.unlock()
     defer {
       lock.lock()
@@ -320,5 +324,21 @@ final class BatchTransaction: @unchecked Sendable {
     let result = try body()
     try tail?.flush(db)
     return result
+  }
+
+  /// An operation of the batch wants the WAL copied back into the file once the batch has
+  /// committed (an erasure: no old copy of sealed data may stay in the WAL).
+  func requestCheckpoint() {
+    lock.lock()
+    checkpointWanted = true
+    lock.unlock()
+  }
+
+  /// Whether the last batch asked for a checkpoint; asking clears it.
+  func takeCheckpointRequest() -> Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    defer { checkpointWanted = false }
+    return checkpointWanted
   }
 }

@@ -2,8 +2,9 @@ import Foundation
 import GRDB
 import JianguanLedger
 
-/// The Merkle tree's tiles in SQLite (table `merkle_tiles`, C2SP `tlog-tiles`): a tree of n
-/// leaves is about n/255 rows; a root or proof at any size reads O(log n) of them.
+/// The Merkle tree's tiles in SQLite (table `merkle_tiles`, C2SP `tlog-tiles`, each row with its
+/// tile's inner levels): a tree of n leaves is about n/255 rows; a root or proof at any size
+/// reads O(log n) of them.
 struct MerkleStore: MerkleHashReader, MerkleTileReader {
   let db: Database
   /// The batch's end of the tree, whose partial tiles are not written until the commit.
@@ -18,20 +19,25 @@ struct MerkleStore: MerkleHashReader, MerkleTileReader {
     try MerkleTileHashReader(self).readHashes(indexes)
   }
 
-  func readTiles(_ tiles: [(level: Int, index: Int64)]) throws -> [[UInt8]] {
+  func readTiles(_ tiles: [(level: Int, index: Int64)]) throws -> [MerkleTileContent] {
     let statement = try RawStatement(
-      "SELECT width, hashes FROM merkle_tiles WHERE level = ? AND idx = ?", db: db)
+      "SELECT width, hashes, levels FROM merkle_tiles WHERE level = ? AND idx = ?", db: db)
     return try tiles.map { level, index in
       if let unwritten = edge?.unwrittenTile(level: level, index: index) { return unwritten }
-      let row = try statement.first(.integer(Int64(level)), .integer(index)) { ($0.integer(0), $0.blob(1)) }
-      guard let (width, hashes) = row else {
+      let row = try statement.first(.integer(Int64(level)), .integer(index)) {
+        ($0.integer(0), $0.blob(1), $0.blob(2))
+      }
+      guard let (width, hashes, levels) = row else {
         throw StoreIntegrityError("Merkle tile \(level)/\(index) is missing")
       }
-      guard hashes.count == Int(width) * Merkle.hashByteCount else {
+      guard hashes.count == Int(width) * Merkle.hashByteCount,
+        levels.count == MerkleTile.levelHashCount(width: Int(width)) * Merkle.hashByteCount
+      else {
         throw StoreIntegrityError(
-          "Merkle tile \(level)/\(index) has width \(width) but \(hashes.count) bytes")
+          "Merkle tile \(level)/\(index) has width \(width) but \(hashes.count) bytes and \(levels.count) bytes of inner levels"
+        )
       }
-      return hashes
+      return MerkleTileContent(hashes: hashes, levels: levels)
     }
   }
 
@@ -48,17 +54,20 @@ struct MerkleStore: MerkleHashReader, MerkleTileReader {
     try write(tail == nil ? edge.takeChangedTiles() : edge.takeFilledTiles(), db: db)
   }
 
-  /// Writes `tiles`: a new tile is inserted, a partial one replaced by its wider self.
-  static func write(_ tiles: [MerkleTile], db: Database) throws {
+  /// Writes `tiles` with their inner levels: a new tile is inserted, a partial one replaced by
+  /// its wider self.
+  static func write(_ tiles: [MerkleTile], db: Database, table: String = "merkle_tiles") throws {
     if tiles.isEmpty { return }
     let statement = try RawStatement(
       """
-      INSERT INTO merkle_tiles(level, idx, width, hashes) VALUES (?, ?, ?, ?)
-        ON CONFLICT(level, idx) DO UPDATE SET width = excluded.width, hashes = excluded.hashes
+      INSERT INTO \(table)(level, idx, width, hashes, levels) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT(level, idx) DO UPDATE
+        SET width = excluded.width, hashes = excluded.hashes, levels = excluded.levels
       """, db: db)
     for tile in tiles {
       try statement.execute(
-        .integer(Int64(tile.level)), .integer(tile.index), .integer(Int64(tile.width)), .blob(tile.hashes))
+        .integer(Int64(tile.level)), .integer(tile.index), .integer(Int64(tile.width)), .blob(tile.hashes),
+        .blob(tile.levels))
     }
   }
 

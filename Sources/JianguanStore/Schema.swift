@@ -198,6 +198,7 @@ enum Schema {
             WHERE e.class = classes.id AND e.hours_paid > e.hours_consumed + e.hours_refunded);
           """)
     }
+    migrator.registerMigration("v10-tile-levels") { db in try MerkleTileSchema.v10(db) }
     migrator.registerMigration("v11-entry-bytes") { db in
       // Ledger format 2: an entry is deterministic CBOR, stored as the bytes it is (a BLOB), no
       // longer as text. A v1 log is never migrated in place (`AppDatabase.open` refuses it and

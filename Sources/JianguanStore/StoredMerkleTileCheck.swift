@@ -5,14 +5,17 @@ import JianguanCrypto
 import JianguanLedger
 
 /// Checks the `merkle_tiles` table against the tiles the entries give, as they stream by: every
-/// tile recomputed from the leaves and compared byte for byte when it fills up (the partial ones
-/// at the end), none missing, none of a wrong width, none past the end of the log.
+/// tile and its inner levels recomputed from the leaves and compared byte for byte when it fills
+/// up (the partial ones at the end), none missing, none of a wrong width, none past the end of
+/// the log.
 struct StoredMerkleTileCheck {
   /// One ordered cursor per tile level, opened when the level's first hash arrives.
   private var rows: [AuditRows] = []
   private var hasRow: [Bool] = []
   /// The hashes of each level's current tile, recomputed from the entries.
   private var tiles: [[SHA256Digest]] = []
+  /// Their inner levels, in completion order (`MerkleTile+Levels`).
+  private var levels: [[SHA256Digest]] = []
   private var tileIndexes: [Int64] = []
   private let db: Database
   private(set) var faults: [AuditFault] = []
@@ -26,15 +29,22 @@ struct StoredMerkleTileCheck {
   }
 
   /// `hash`, of tree level `treeLevel`, was completed by entry `seq`.
+  /// The hashes come lowest level first: a full tile's root, the next hash of the level above,
+  /// comes after the tile's inner hashes.
   mutating func expect(_ hash: SHA256Digest, level treeLevel: Int, seq: Int64) throws {
-    guard treeLevel % MerkleTile.height == 0 else { return }
     let level = treeLevel / MerkleTile.height
-    if level == tiles.count { try openLevel() }
-    tiles[level].append(hash)
-    if tiles[level].count == MerkleTile.fullWidth {
-      try compare(level: level, seq: seq, size: seq)
-      tiles[level].removeAll(keepingCapacity: true)
-      tileIndexes[level] += 1
+    let inner = treeLevel % MerkleTile.height
+    if inner == 0 {
+      if level > 0, tiles[level - 1].count == MerkleTile.fullWidth {
+        try compare(level: level - 1, seq: seq, size: seq)
+        tiles[level - 1].removeAll(keepingCapacity: true)
+        levels[level - 1].removeAll(keepingCapacity: true)
+        tileIndexes[level - 1] += 1
+      }
+      if level == tiles.count { try openLevel() }
+      tiles[level].append(hash)
+    } else if MerkleTile.innerLevels.contains(inner) {
+      levels[level].append(hash)
     }
   }
 
@@ -42,11 +52,12 @@ struct StoredMerkleTileCheck {
     let level = tiles.count
     // One statement per level: the statements are cached by their text.
     let cursor = try AuditRows(
-      db, sql: "SELECT idx, width, hashes FROM merkle_tiles WHERE level = \(level) ORDER BY idx")
+      db, sql: "SELECT idx, width, hashes, levels FROM merkle_tiles WHERE level = \(level) ORDER BY idx")
     rows.append(cursor)
     hasRow.append(try cursor.step())
     tiles.append([])
     tiles[level].reserveCapacity(MerkleTile.fullWidth)
+    levels.append([])
     tileIndexes.append(0)
   }
 
@@ -81,14 +92,26 @@ struct StoredMerkleTileCheck {
           : "\(place): width \(storedWidth), the entries give \(width)")
       return
     }
-    let stored = cursor.blob(2)
-    let same = tiles[level].withUnsafeBytes { wanted in
-      guard wanted.count == stored.count, let wantedBytes = wanted.baseAddress,
-        let storedBytes = stored.baseAddress
-      else { return false }
+    if !Self.same(tiles[level], cursor.blob(2)) {
+      fault(seq, "\(place): the stored hashes differ from the ones the entries give")
+    } else if !Self.same(levels[level], cursor.blob(3)) {
+      let stored = cursor.blob(3).count / Merkle.hashByteCount
+      let wanted = levels[level].count
+      fault(
+        seq,
+        stored == wanted
+          ? "\(place): the stored inner levels (column levels) differ from the ones the entries give"
+          : "\(place): \(stored) inner hashes stored (column levels), the entries give \(wanted)")
+    }
+  }
+
+  /// Whether `stored` holds exactly the bytes of `wanted`.
+  private static func same(_ wanted: [SHA256Digest], _ stored: UnsafeRawBufferPointer) -> Bool {
+    wanted.withUnsafeBytes { wanted in
+      guard wanted.count == stored.count else { return false }
+      guard let wantedBytes = wanted.baseAddress, let storedBytes = stored.baseAddress else { return true }
       return memcmp(wantedBytes, storedBytes, wanted.count) == 0
     }
-    if !same { fault(seq, "\(place): the stored hashes differ from the ones the entries give") }
   }
 
   /// After the last of `size` entries: the partial tiles, then any tile left over is surplus.

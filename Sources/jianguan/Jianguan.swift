@@ -52,7 +52,7 @@ struct Jianguan: ParsableCommand {
       format = value
     }
     do {
-      var command = try parseAsRoot(arguments)
+      var command = try parse(arguments)
       try command.run()
     } catch let rejection as Rejection {
       fail(code: rejection.code, message: rejection.message, status: .refused, format: format)
@@ -85,6 +85,25 @@ struct Jianguan: ParsableCommand {
       }
       self.exit(withError: error)
     }
+  }
+
+  /// Top-level commands parsed on their own when their arguments parse: the whole parser first
+  /// builds the tree of all commands, and the Swift runtime's scans of this large binary's
+  /// conformance records for their types cost a short command about a millisecond. Arguments such
+  /// a command does not accept (help, a usage error) go through the whole parser, as before, so
+  /// every message is the same.
+  static let parsedAlone: [String: any ParsableCommand.Type] = ["pay": PayCommand.self]
+
+  static func parse(_ arguments: [String]) throws -> any ParsableCommand {
+    // A request for help parses too, as the parser's own help command: only the command itself
+    // is taken.
+    if let name = arguments.first, let type = parsedAlone[name],
+      let command = try? type.parseAsRoot(Array(arguments.dropFirst())),
+      ObjectIdentifier(Swift.type(of: command)) == ObjectIdentifier(type)
+    {
+      return command
+    }
+    return try parseAsRoot(arguments)
   }
 
   /// `jianguan --db X --format json institution list` reads as it is written: global options

@@ -222,7 +222,9 @@ import Testing
       ("the tile removed", "DELETE FROM merkle_tiles WHERE level = 0 AND idx = 0"),
       (
         "the last hash cut off (a narrower tile)",
-        "UPDATE merkle_tiles SET width = width - 1, hashes = substr(hashes, 1, length(hashes) - 32) WHERE level = 0"
+        // The inner levels cut to the narrower width too, as the CHECK on their length wants.
+        "UPDATE merkle_tiles SET width = width - 1, hashes = substr(hashes, 1, length(hashes) - 32)"
+          + ", levels = substr(levels, 1, 32 * ((width - 1) / 16 + (width - 1) / 32 + (width - 1) / 64 + (width - 1) / 128)) WHERE level = 0"
       ),
       (
         "a surplus tile after the end",
@@ -241,6 +243,57 @@ import Testing
       #expect(
         faults.contains(what.contains("surplus") ? "past the end of the log" : "tile 0/0"),
         "\(what): \(faults.prefix(600))")
+    }
+  }
+
+  /// The inner levels kept beside a tile (column `levels`): an inner hash changed, one byte of
+  /// one changed, one cut off and one added (the CHECK on their length ignored, as by an attacker
+  /// who rebuilds the table without it) are each found, naming the table, the tile and its seqs.
+  @Test func storedInnerLevelsChangedMissingOrSurplusAreFound() throws {
+    let cli = try Self.demo()
+    defer { cli.remove() }
+    let innerHashes = try DatabaseQueue(path: cli.databasePath).read { db in
+      try Int.fetchOne(db, sql: "SELECT length(levels) / 32 FROM merkle_tiles WHERE level = 0 AND idx = 0")
+    }
+    #expect((innerHashes ?? 0) > 1, "the demo's tile 0/0 is at least 32 entries wide")
+    let tile = "WHERE level = 0 AND idx = 0"
+    let cases: [(String, String, String)] = [
+      (
+        "an inner hash zeroed",
+        "UPDATE merkle_tiles SET levels = CAST(zeroblob(32) || substr(levels, 33) AS BLOB) \(tile)",
+        "the stored inner levels (column levels) differ"
+      ),
+      (
+        "the last byte of the last inner hash changed",
+        """
+        UPDATE merkle_tiles SET levels = CAST(substr(levels, 1, length(levels) - 1)
+          || (CASE WHEN substr(levels, -1) = X'00' THEN X'01' ELSE X'00' END) AS BLOB) \(tile)
+        """,
+        "the stored inner levels (column levels) differ"
+      ),
+      (
+        "the last inner hash cut off",
+        "UPDATE merkle_tiles SET levels = substr(levels, 1, length(levels) - 32) \(tile)",
+        "\((innerHashes ?? 0) - 1) inner hashes stored (column levels), the entries give \(innerHashes ?? 0)"
+      ),
+      (
+        "an inner hash added",
+        "UPDATE merkle_tiles SET levels = CAST(levels || zeroblob(32) AS BLOB) \(tile)",
+        "\((innerHashes ?? 0) + 1) inner hashes stored (column levels), the entries give \(innerHashes ?? 0)"
+      ),
+    ]
+    for (what, sql, expected) in cases {
+      let copy = try #require(
+        try Self.tampered(
+          cli,
+          { db in
+            try db.execute(sql: "PRAGMA ignore_check_constraints = ON")
+            try db.execute(sql: sql)
+          }))
+      defer { copy.remove() }
+      let faults = try Self.auditFaults(copy, what)
+      #expect(faults.contains("table merkle_tiles, tile 0/0 (seq 1…"), "\(what): \(faults.prefix(600))")
+      #expect(faults.contains(expected), "\(what): \(faults.prefix(600))")
     }
   }
 }

@@ -45,6 +45,47 @@ import Testing
     #expect(unreadable.status == 2 && unreadable.stdout.contains("data_file_unreadable"))
   }
 
+  /// A payment applies the ledger's policy book, so it does not parse the one in Data/ (a
+  /// short command's start-up): a damaged policy.json leaves `pay` working, while `init`, which
+  /// loads it into a new ledger, still refuses it and creates nothing.
+  @Test func aPaymentDoesNotParseThePolicyFileOnlyInitDoes() throws {
+    var cli = try CLI()
+    defer { cli.remove() }
+    try MoneyEndToEndTests().bureau(cli)
+    let data = cli.folder.appendingPathComponent("damaged-data")
+    try FileManager.default.copyItem(at: CLI.packageRoot.appendingPathComponent("Data"), to: data)
+    try Data("{\"regions\": ".utf8).write(to: data.appendingPathComponent("policy.json"))
+    cli.environment["JIANGUAN_DATA"] = data.path
+    let paid = try cli.run([
+      "pay", "--student", "S1", "--class", "B1", "--hours", "10", "--amount", "1000", "--bank-ref", "BOC-1",
+      "--at", "2026-02-20T10:00",
+    ])
+    #expect(paid.status == 0, "\(paid.stderr)")
+    #expect(try cli.run(["audit"]).status == 0)
+    let other = cli.folder.appendingPathComponent("other.sqlite").path
+    let refused = try cli.run([
+      "--db", other, "init", "--authority", "合肥市教育局", "--region", "340100", "--format", "json",
+    ])
+    #expect(refused.status == 1 && refused.stdout.contains("policy_json_invalid"), "\(refused.stdout)")
+    #expect(
+      !FileManager.default.fileExists(atPath: other)
+        && !FileManager.default.fileExists(atPath: other + ".key"))
+  }
+
+  /// `pay` is parsed on its own when its arguments parse (`Jianguan.parsedAlone`); help, the
+  /// version and usage errors still come from the whole parser, word for word as for any command.
+  @Test func payParsedAloneAnswersHelpAndUsageErrorsAsTheWholeParser() throws {
+    let cli = try CLI()
+    defer { cli.remove() }
+    let help = try cli.run(["pay", "--help"])
+    #expect(help.status == 0 && help.stdout.contains("USAGE: jianguan pay [--db <db>]"), "\(help.stdout)")
+    #expect(try cli.run(["pay", "--version"]).stdout.hasPrefix("jianguan 0.1.0"))
+    let missing = try cli.run(["pay", "--student", "S1"])
+    #expect(missing.status == 64 && missing.stderr.contains("Usage: jianguan pay"), "\(missing.stderr)")
+    let unknown = try cli.run(["pay", "--bogus"])
+    #expect(unknown.status == 64 && unknown.stderr.contains("See 'jianguan pay --help'"), "\(unknown.stderr)")
+  }
+
   @Test func theDemoHintsNameTheCommandAsItWasRunAndEachWorks() throws {
     let cli = try copiedBinary()
     defer { cli.remove() }

@@ -285,10 +285,14 @@ import Testing
     let verified = try verify()
     #expect(verified.status == 0, "\(verified.stdout) \(verified.stderr)")
     let queue = try DatabaseQueue(path: database)
+    let original = try queue.read { db in
+      try Data.fetchOne(db, sql: "SELECT hashes FROM merkle_tiles WHERE level = 0 AND idx = 0")
+    }
     try queue.write { db in
       try db.execute(
         sql: """
           DROP TRIGGER merkle_tiles_only_grow;
+          DROP TRIGGER merkle_tiles_no_delete;
           UPDATE merkle_tiles SET hashes = CAST(zeroblob(32) || substr(hashes, 33) AS BLOB)
             WHERE level = 0 AND idx = 0;
           INSERT INTO merkle_tiles(level, idx, width, hashes) VALUES (1, 0, 1, zeroblob(32));
@@ -302,5 +306,21 @@ import Testing
     )
     #expect(
       tampered.stdout.contains("table merkle_tiles, tile 1/0: past the end of the log"), "\(tampered.stdout)")
+    // The tile's inner levels (column `levels`), its hashes put back: one byte changed is found.
+    try DatabaseQueue(path: database).write { db in
+      try db.execute(
+        sql: """
+          UPDATE merkle_tiles SET hashes = ? WHERE level = 0 AND idx = 0;
+          DELETE FROM merkle_tiles WHERE level = 1;
+          UPDATE merkle_tiles SET levels = CAST(substr(levels, 1, length(levels) - 1)
+            || (CASE WHEN substr(levels, -1) = X'00' THEN X'01' ELSE X'00' END) AS BLOB)
+            WHERE level = 0 AND idx = 0;
+          """, arguments: [original])
+    }
+    let levels = try verify()
+    #expect(levels.status == 1)
+    #expect(
+      levels.stdout.contains("table merkle_tiles, tile 0/0: the stored inner levels differ"),
+      "\(levels.stdout)")
   }
 }

@@ -74,6 +74,22 @@ import Testing
     }
     #expect(try fixture.database.size() > 256)
   }
+
+  /// An erasure copies the WAL back into the file; inside a batch (the service's group commit)
+  /// that waits for the batch's commit instead of opening a write inside the batch's write.
+  @Test func anErasureInABatchCommitsAndLeavesNoWALBehind() throws {
+    let fixture = try StoreFixture()
+    let student = try fixture.student()
+    let parent = try fixture.database.studentHistory(student).parent
+    let outcomes = try fixture.database.batch([
+      { database in try database.eraseParent(parent, reason: "家长申请删除", confirmed: true).seq }
+    ])
+    #expect((try? outcomes[0].get()) != nil, "\(outcomes[0])")
+    #expect(try fixture.database.parentView(parent).erasedSeq != nil)
+    let wal = try FileManager.default.attributesOfItem(atPath: fixture.path + "-wal")[.size] as? Int
+    #expect(wal == 0, "the WAL still holds \(wal ?? -1) bytes after the erasure's batch")
+    #expect(try fixture.database.audit().ok)
+  }
 }
 
 extension Result {
@@ -81,4 +97,5 @@ extension Result {
     if case .failure = self { return true }
     return false
   }
+
 }

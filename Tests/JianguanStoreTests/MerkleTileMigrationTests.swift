@@ -5,7 +5,7 @@ import JianguanStore
 import Testing
 
 /// Migration v8 moves a database that kept one row per Merkle hash (`merkle_hashes`) to tiles;
-/// v9 after it counts the places taken in each class.
+/// v9 after it counts the places taken in each class; v10 keeps each tile's inner levels beside it.
 @Suite struct MerkleTileMigrationTests {
   @Test func storedHashesBecomeTheSameTilesAndTheOldTableIsDropped() throws {
     let fixture = try StoreFixture()
@@ -94,7 +94,8 @@ import Testing
       ("tile 1/0 (seq 1…", "DELETE FROM merkle_tiles WHERE level = 1"),
       (
         "tile 0/1 (seq 257…",
-        "UPDATE merkle_tiles SET width = width - 1, hashes = substr(hashes, 33) WHERE level = 0 AND idx = 1"
+        "UPDATE merkle_tiles SET width = width - 1, hashes = substr(hashes, 33)"
+          + ", levels = substr(levels, 1, 32 * ((width - 1) / 16 + (width - 1) / 32 + (width - 1) / 64 + (width - 1) / 128)) WHERE level = 0 AND idx = 1"
       ),
       (
         "past the end of the log",
@@ -126,6 +127,66 @@ import Testing
       try Row.fetchAll(db, sql: "SELECT level, idx, width, hashes FROM merkle_tiles ORDER BY level, idx").map
       {
         ("\($0[0] as Int64)/\($0[1] as Int64)/\($0[2] as Int64)", $0[3] as Data)
+      }
+    }
+  }
+
+  /// v10 on a database whose tiles have no inner levels (as v8 left them): each tile gets the
+  /// bytes a new database writes, the table the schema a new database has, and the audit passes.
+  @Test func v10ComputesTheInnerLevelsOfExistingTiles() throws {
+    let fixture = try StoreFixture()
+    let (uscc, _) = try fixture.openClass()
+    for number in 0..<300 {
+      _ = try fixture.database.addVenue(institution: uscc, address: "蜀山区\(number)号楼", areaM2: "80")
+    }
+    let copy = fixture.directory.appendingPathComponent("v9.sqlite").path
+    _ = try fixture.database.backup(to: copy)
+    let before = try Self.tilesWithLevels(copy)
+    #expect(before.contains { $0.levels.count == 30 * 32 }, "a full tile has 30 inner hashes")
+    let schema = "SELECT sql FROM sqlite_master WHERE tbl_name = 'merkle_tiles' ORDER BY name"
+    let schemaBefore = try DatabaseQueue(path: copy).read { try String.fetchAll($0, sql: schema) }
+    // The copy as v9 left it: the column dropped (with the trigger that names it), v10 not applied.
+    let queue = try DatabaseQueue(path: copy)
+    try queue.write { db in
+      try db.execute(
+        sql: """
+          DROP TRIGGER merkle_tiles_only_grow;
+          ALTER TABLE merkle_tiles DROP COLUMN levels;
+          DELETE FROM grdb_migrations WHERE identifier = 'v10-tile-levels';
+          """)
+      #expect(try db.columns(in: "merkle_tiles").map(\.name) == ["level", "idx", "width", "hashes"])
+    }
+    try queue.close()
+    let opened = try AppDatabase.open(path: copy, keyPath: copy + ".key", reference: StoreFixture.reference)
+    #expect(try Self.tilesWithLevels(copy) == before)
+    #expect(try DatabaseQueue(path: copy).read { try String.fetchAll($0, sql: schema) } == schemaBefore)
+    let report = try opened.audit()
+    #expect(report.ok, "\(report.faults)")
+    // And the tree goes on growing, its proofs read from the migrated tiles.
+    _ = try opened.addVenue(institution: uscc, address: "蜀山区新楼", areaM2: "80")
+    #expect(try opened.audit().ok)
+    let size = try opened.size()
+    var tree = InMemoryMerkleTree()
+    try opened.entries(fromSeq: 1, limit: size) { tree.append(entryBytes: $0.entryBytes) }
+    for seq in [Int64(1), 17, 200, 257, size] {
+      #expect(
+        try opened.inclusionProof(seq: seq, size: size).hashes
+          == (try tree.inclusionProof(index: seq - 1, size: size)))
+    }
+  }
+
+  struct StoredTile: Equatable {
+    let level: Int64
+    let index: Int64
+    let hashes: Data
+    let levels: Data
+  }
+
+  static func tilesWithLevels(_ path: String) throws -> [StoredTile] {
+    try DatabaseQueue(path: path).read { db in
+      try Row.fetchAll(db, sql: "SELECT level, idx, hashes, levels FROM merkle_tiles ORDER BY level, idx").map
+      {
+        StoredTile(level: $0[0], index: $0[1], hashes: $0[2], levels: $0[3])
       }
     }
   }

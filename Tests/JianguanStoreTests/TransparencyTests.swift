@@ -13,8 +13,8 @@ import Testing
   /// Writes `tile` as the store keeps it, as an attacker re-hashing the tree would.
   static func insert(_ tile: MerkleTile, _ db: Database) throws {
     try db.execute(
-      sql: "INSERT INTO merkle_tiles(level, idx, width, hashes) VALUES (?, ?, ?, ?)",
-      arguments: [tile.level, tile.index, tile.width, Data(tile.hashes)])
+      sql: "INSERT INTO merkle_tiles(level, idx, width, hashes, levels) VALUES (?, ?, ?, ?, ?)",
+      arguments: [tile.level, tile.index, tile.width, Data(tile.hashes), Data(tile.levels)])
   }
 
   func ledger() throws -> (StoreFixture, NoteSigner) {

@@ -56,6 +56,8 @@ import Testing
     let (courseA, venueA, teacherA) = (classA.text("course")!, classA.text("venue")!, classA.text("teacher")!)
     let closing = try fixture.openClass().uscc
     let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Mon", "Tue", "Wed"]
+    // A parent of one's own for each role to ask to erase.
+    let erasable = try Self.roles.map { _ in try fixture.student().parent }
     var requests: [String: [String: (HTTPRequest.Method, String, String)]] = [:]
     for (index, role) in Self.roles.enumerated() {
       let n = String(format: "%02d", index)
@@ -87,6 +89,9 @@ import Testing
         #"{"parent":"\#(fixture.parentA)","name":"新学生","idNumber":"\#(fixture.nextResidentID(bornIn: 2016))","grade":4}"#
       )
       requests["settle", default: [:]][role] = (.post, "/v1/settle", "{}")
+      requests["erase", default: [:]][role] = (
+        .post, "/v1/parents/\(erasable[index])/erase", #"{"reason":"家长申请删除","confirm":true}"#
+      )
     }
     func cell(
       _ name: String, _ expected: [String: Int],
@@ -116,6 +121,9 @@ import Testing
       },
       cell("students", Self.regulatorOnly) { _, _, answer in
         try database.studentHistory(answer.object["id"] as? String ?? "-").parent == fixture.parentA
+      },
+      cell("erase", Self.regulatorOnly) { _, _, answer in
+        try database.parentView(answer.object["id"] as? String ?? "-").erasedSeq != nil
       },
       cell("close", Self.regulatorOnly) { client, _, _ in
         let read = try await client.send(.get, "/v1/institutions/\(closing)", token: regulator)
@@ -338,4 +346,29 @@ import Testing
     #expect(venues.count == venuesBefore + 13)
     #expect(try fixture.database.audit().ok)
   }
+
+  @Test func anErasureOverHTTPNeedsAReasonAndAConfirmationAndHappensOnce() async throws {
+    let fixture = try ServerFixture()
+    let parent = try fixture.student().parent
+    let token = fixture.tokens["regulator"]
+    try await fixture.serve { client in
+      for (body, rule) in [
+        (#"{"reason":"家长申请删除"}"#, "erasure_not_confirmed"),
+        (#"{"confirm":true}"#, "erasure_reason_missing"),
+      ] {
+        let before = try fixture.snapshot()
+        let refused = try await client.send(.post, "/v1/parents/\(parent)/erase", token: token, body: body)
+        #expect(refused.status == .unprocessableContent && refused.rule == rule, "\(refused.text)")
+        #expect(try fixture.snapshot() == before, "a refused erasure wrote something")
+      }
+      let body = #"{"reason":"家长申请删除","confirm":true}"#
+      let erased = try await client.send(.post, "/v1/parents/\(parent)/erase", token: token, body: body)
+      #expect(erased.status == .ok, "\(erased.text)")
+      let again = try await client.send(.post, "/v1/parents/\(parent)/erase", token: token, body: body)
+      #expect(again.status == .unprocessableContent && again.rule == "parent_already_erased")
+    }
+    #expect(try fixture.database.parentView(parent).name == AppDatabase.erasedText)
+    #expect(try fixture.database.audit().ok)
+  }
+
 }

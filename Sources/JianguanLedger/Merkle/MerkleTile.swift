@@ -4,7 +4,9 @@
 /// index N·256 + i: MTH(D[(N·256+i)·256^L : (N·256+i+1)·256^L]), the root of a complete subtree.
 /// A full tile is 256 hashes (8,192 bytes); only the rightmost tile of each level may be partial
 /// (width 1…255). Every other hash of the tree is recomputed from the tile below it, so a tree
-/// of n leaves stores about n/255 tiles and a root or proof reads O(log n) of them.
+/// of n leaves stores about n/255 tiles and a root or proof reads O(log n) of them. Beside its
+/// hashes a tile keeps its inner levels 4…7 (`levels`, see `MerkleTile+Levels`), so that a proof
+/// recomputes at most 11 node hashes per tile it reads.
 public struct MerkleTile: Hashable, Sendable {
   /// Tile level L: its hashes are tree level 8·L (0 holds the leaf hashes).
   public let level: Int
@@ -12,16 +14,31 @@ public struct MerkleTile: Hashable, Sendable {
   public let index: Int64
   /// The hashes, concatenated: 32 × width bytes.
   public let hashes: [UInt8]
+  /// The tile's inner levels 4…7 in completion order (`MerkleTile.levels(of:)`), 32 ×
+  /// `MerkleTile.levelHashCount(width:)` bytes.
+  public let levels: [UInt8]
 
-  public init(level: Int, index: Int64, hashes: [UInt8]) {
+  /// A tile and its inner levels, as read or as kept by a writer that computed both.
+  public init(level: Int, index: Int64, hashes: [UInt8], levels: [UInt8]) {
     precondition(level >= 0 && index >= 0, "MerkleTile(level: \(level), index: \(index))")
     precondition(
       !hashes.isEmpty && hashes.count % Merkle.hashByteCount == 0
         && hashes.count <= MerkleTile.fullByteCount,
       "a tile holds 1…256 hashes, not \(hashes.count) bytes")
+    let width = hashes.count / Merkle.hashByteCount
+    precondition(
+      levels.count == MerkleTile.levelHashCount(width: width) * Merkle.hashByteCount,
+      "a tile of \(width) hashes has \(MerkleTile.levelHashCount(width: width)) inner hashes, not \(levels.count) bytes"
+    )
     self.level = level
     self.index = index
     self.hashes = hashes
+    self.levels = levels
+  }
+
+  /// A tile of `hashes`, its inner levels recomputed from them (up to 255 node hashes).
+  public init(level: Int, index: Int64, hashes: [UInt8]) {
+    self.init(level: level, index: index, hashes: hashes, levels: MerkleTile.levels(of: hashes))
   }
 
   /// The number of hashes, 1…256.

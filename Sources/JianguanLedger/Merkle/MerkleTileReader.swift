@@ -2,15 +2,27 @@ import JianguanCrypto
 
 /// Reads stored tiles (C2SP `tlog-tiles`); the store implements it over its tile table.
 public protocol MerkleTileReader {
-  /// The hashes of each tile (level, index) in `tiles`, in the same order: 32 × width bytes, as
-  /// stored (possibly wider than a caller needs: hashes never change once stored). A tile that
-  /// is not stored is an error.
-  func readTiles(_ tiles: [(level: Int, index: Int64)]) throws -> [[UInt8]]
+  /// Each tile (level, index) in `tiles`, in the same order: its hashes (32 × width bytes) and
+  /// its inner levels, as stored (possibly wider than a caller needs: neither ever changes once
+  /// stored). A tile that is not stored is an error.
+  func readTiles(_ tiles: [(level: Int, index: Int64)]) throws -> [MerkleTileContent]
+}
+
+/// What a tile row holds: its hashes and its inner levels (`MerkleTile+Levels`), unchecked.
+public struct MerkleTileContent: Hashable, Sendable {
+  public var hashes: [UInt8]
+  public var levels: [UInt8]
+
+  public init(hashes: [UInt8], levels: [UInt8]) {
+    self.hashes = hashes
+    self.levels = levels
+  }
 }
 
 /// Stored hashes (`MerkleHashReader`) served from tiles, as tlog's `TileHashReader`: a hash of
 /// tree level 8·L + k is the root of the complete subtree over 2^k consecutive hashes of tile
-/// level L, recomputed with 2^k − 1 node hashes. One `readTiles` call per `readHashes` call.
+/// level L, read from the tile's inner levels when k ≥ 4, else recomputed with 2^k − 1 ≤ 7 node
+/// hashes. One `readTiles` call per `readHashes` call.
 public struct MerkleTileHashReader<Tiles: MerkleTileReader>: MerkleHashReader {
   public let tiles: Tiles
 
@@ -47,8 +59,21 @@ public struct MerkleTileHashReader<Tiles: MerkleTileReader>: MerkleHashReader {
       throw MerkleError(.readerFault, "the tile reader returned \(read.count) tiles for \(tileOrder.count)")
     }
     return try zip(indexes, places).map { storedIndex, place in
-      let bytes = read[place.tile]
+      let content = read[place.tile]
       let (level, index) = tileOrder[place.tile]
+      let innerLevel = place.count.trailingZeroBitCount
+      if MerkleTile.innerLevels.contains(innerLevel) {
+        let position = MerkleTile.levelPosition(level: innerLevel, index: place.offset >> innerLevel)
+        let start = position * Merkle.hashByteCount
+        guard content.levels.count >= start + Merkle.hashByteCount else {
+          throw MerkleError(
+            .readerFault,
+            "tile \(level)/\(index) holds \(content.levels.count) bytes of inner levels; stored hash \(storedIndex) is inner hash \(position)"
+          )
+        }
+        return Array(content.levels[start..<start + Merkle.hashByteCount])
+      }
+      let bytes = content.hashes
       guard bytes.count % Merkle.hashByteCount == 0,
         bytes.count >= (place.offset + place.count) * Merkle.hashByteCount
       else {
@@ -78,7 +103,7 @@ struct MerkleTileKey: Hashable {
 extension Merkle {
   /// The root of the complete subtree over `count` (a power of two) consecutive 32-byte hashes
   /// of `hashes` from hash `first` on: pairs hashed level by level (RFC 9162 §2.1.1), in place,
-  /// with one hasher (a proof recomputes a few hundred of these nodes).
+  /// with one hasher.
   static func completeSubtreeHash(_ hashes: [UInt8], from first: Int, count: Int) -> MerkleHash {
     if count == 1 {
       let start = first * hashByteCount

@@ -39,10 +39,13 @@ enum Environment {
     return text
   }
 
+  /// The reference data. The policy book is read now (a missing folder or file is refused at
+  /// once, whatever the command) but parsed on first use: only `init` needs it, as the rules apply
+  /// the ledger's own. The regions and the calendar are read on first use.
   static func reference() throws -> ReferenceData {
-    let policies = try PolicyBook.parse(json: Array(dataText("policy.json").utf8))
+    let policyText = try dataText("policy.json")
     return ReferenceData(
-      policies: policies,
+      policies: { try PolicyBook.parse(json: Array(policyText.utf8)) },
       regions: {
         loadOrExit {
           try RegionTable(currentCSV: dataText("regions.csv"), historyCSV: dataText("regions_history.csv"))
