@@ -109,6 +109,7 @@ let package = Package(
       dependencies: [
         "JianguanServer", "JianguanStore", "JianguanLedger", "JianguanCore",
         .product(name: "HummingbirdTesting", package: "hummingbird"),
+        .product(name: "HummingbirdTLS", package: "hummingbird"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ]
     ),

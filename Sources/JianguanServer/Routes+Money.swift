@@ -14,7 +14,7 @@ extension Routes {
       return try await write(request, context, fingerprint: body.fingerprint("payment")) { database in
         // A bank pays only into the escrow accounts it holds: another bank's class "does not exist".
         if principal.role == .bank {
-          _ = try Scope.record(.classes, body.classID, for: principal, in: database)
+          _ = try database.record(.classes, body.classID, for: principal)
         }
         return Self.json(try database.pay(body.form, now: database.clock()))
       }
@@ -24,7 +24,7 @@ extension Routes {
       try Scope.require(principal, [.regulator, .institution], route: "POST /v1/lessons")
       let body = try await request.decode(LessonBody.self, context: context)
       return try await write(request, context, fingerprint: body.fingerprint("lesson")) { database in
-        _ = try Scope.record(.enrollments, body.enrollment, for: principal, in: database)
+        _ = try database.record(.enrollments, body.enrollment, for: principal)
         return Self.json(
           try database.recordLesson(
             enrollment: body.enrollment, hours: String(body.hours), taughtAt: body.taughtAt,
@@ -36,7 +36,7 @@ extension Routes {
       try Scope.require(principal, [.regulator, .institution], route: "POST /v1/class-sessions")
       let body = try await request.decode(ClassSessionBody.self, context: context)
       return try await write(request, context, fingerprint: body.fingerprint("class-session")) { database in
-        _ = try Scope.record(.classes, body.classID, for: principal, in: database)
+        _ = try database.record(.classes, body.classID, for: principal)
         let session = try database.recordClassSession(
           classID: body.classID, hours: String(body.hours), taughtAt: body.taughtAt,
           absent: body.absent ?? [],
@@ -57,7 +57,7 @@ extension Routes {
       try Scope.require(principal, [.regulator, .parent], route: "POST /v1/lessons/{id}/confirm")
       let lesson = try context.parameters.require("id")
       return try await write(request, context, fingerprint: "confirm \(lesson)") { database in
-        _ = try Scope.record(.lessons, lesson, for: principal, in: database)
+        _ = try database.record(.lessons, lesson, for: principal)
         return Self.json(try database.confirmLesson(lesson))
       }
     }
@@ -68,7 +68,7 @@ extension Routes {
       let body = try await request.decode(ReasonBody.self, context: context)
       return try await write(request, context, fingerprint: body.fingerprint("dispute \(lesson)")) {
         database in
-        _ = try Scope.record(.lessons, lesson, for: principal, in: database)
+        _ = try database.record(.lessons, lesson, for: principal)
         return Self.json(try database.disputeLesson(lesson, reason: body.reason))
       }
     }
@@ -88,7 +88,7 @@ extension Routes {
         throw APIError.badRequest("hours_or_all", "give exactly one of field \"hours\" or \"all\": true")
       }
       return try await write(request, context, fingerprint: body.fingerprint("refund")) { database in
-        _ = try Scope.record(.enrollments, body.enrollment, for: principal, in: database)
+        _ = try database.record(.enrollments, body.enrollment, for: principal)
         return Self.json(
           try database.refund(
             enrollment: body.enrollment, hours: body.hours.map(String.init), reason: body.reason,
@@ -100,7 +100,7 @@ extension Routes {
       try Scope.require(principal, [.regulator, .parent], route: "POST /v1/refund-requests")
       let body = try await request.decode(RefundRequestBody.self, context: context)
       return try await write(request, context, fingerprint: body.fingerprint("refund-request")) { database in
-        _ = try Scope.record(.enrollments, body.enrollment, for: principal, in: database)
+        _ = try database.record(.enrollments, body.enrollment, for: principal)
         return Self.json(
           try database.createRefundRequest(
             enrollment: body.enrollment, hours: body.hours.map(String.init), reason: body.reason,
@@ -116,7 +116,7 @@ extension Routes {
         let id = try context.parameters.require("id")
         let body = try await request.decode(AnswerBody.self, context: context)
         return try await write(request, context, fingerprint: body.fingerprint("\(act) \(id)")) { database in
-          _ = try Scope.record(.refundRequests, id, for: principal, in: database)
+          _ = try database.record(.refundRequests, id, for: principal)
           let today = database.clock().date
           let outcome =
             act == "answer"
@@ -140,11 +140,11 @@ extension Routes {
     }
     let scope: BalanceScope
     if let enrollment = given("enrollment") {
-      _ = try Scope.record(.enrollments, enrollment, for: principal, in: reader)
+      _ = try reader.record(.enrollments, enrollment, for: principal)
       scope = .enrollment(enrollment)
     } else if let institution = given("institution") {
       try Scope.require(principal, [.regulator, .institution, .bank], route: "GET /v1/balance?institution=")
-      _ = try Scope.institution(institution, for: principal, in: reader)
+      _ = try reader.institution(institution, for: principal)
       scope = .institution(institution)
     } else if let region = given("region") {
       try Scope.require(principal, [.regulator], route: "GET /v1/balance?region=")

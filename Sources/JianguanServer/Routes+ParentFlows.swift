@@ -14,7 +14,7 @@ extension Routes {
         principal, [.regulator, .institution, .parent], route: "GET /v1/contracts/{enrollment}")
       try Self.requireQuery(request, only: [])
       let enrollment = try context.parameters.require("enrollment")
-      _ = try Scope.record(.enrollments, enrollment, for: principal, in: reader)
+      _ = try reader.record(.enrollments, enrollment, for: principal)
       let document = try reader.contract(enrollment: enrollment)
       return JSONResponse.make(
         .object([
@@ -27,7 +27,7 @@ extension Routes {
       try Scope.require(principal, [.parent], route: "POST /v1/ratings")
       let body = try await request.decode(RatingBody.self, context: context)
       return try await write(request, context, fingerprint: body.fingerprint("rating")) { database in
-        _ = try Scope.record(.enrollments, body.enrollment, for: principal, in: database)
+        _ = try database.record(.enrollments, body.enrollment, for: principal)
         return Self.json(
           try database.addRating(
             enrollment: body.enrollment, score: String(body.score), comment: body.comment,
@@ -40,7 +40,7 @@ extension Routes {
       let id = try context.parameters.require("id")
       let body = try await request.decode(ReasonBody.self, context: context)
       return try await write(request, context, fingerprint: body.fingerprint("escalate \(id)")) { database in
-        _ = try Scope.record(.refundRequests, id, for: principal, in: database)
+        _ = try database.record(.refundRequests, id, for: principal)
         return Self.json(
           try database.escalateRefundRequest(id, reason: body.reason, today: database.clock().date))
       }
@@ -52,7 +52,7 @@ extension Routes {
       let body = try await request.decode(ResolveBody.self, context: context)
       return try await write(request, context, fingerprint: body.fingerprint("resolve \(lesson)")) {
         database in
-        _ = try Scope.record(.lessons, lesson, for: principal, in: database)
+        _ = try database.record(.lessons, lesson, for: principal)
         return Self.json(try database.resolveLesson(lesson, release: body.release, reason: body.reason))
       }
     }

@@ -31,14 +31,14 @@ extension Routes {
       return JSONResponse.make(
         .object([
           "institutions": .array(
-            list.filter { Scope.institutionVisible($0, to: principal) }.map { JSONValueCoder.encode($0) })
+            list.filter { AppDatabase.isVisible($0, to: principal) }.map { JSONValueCoder.encode($0) })
         ]))
     }
     v1.get("institutions/{uscc}") { request, context in
       let principal = Self.principal(context)
       try Scope.require(principal, [.regulator, .institution, .bank], route: "GET /v1/institutions/{uscc}")
       let uscc = try context.parameters.require("uscc")
-      return JSONResponse.make(JSONValueCoder.encode(try Scope.institution(uscc, for: principal, in: reader)))
+      return JSONResponse.make(JSONValueCoder.encode(try reader.institution(uscc, for: principal)))
     }
     for (act, status) in [
       ("suspend", InstitutionStatus.suspended), ("reinstate", .reinstated), ("revoke", .revoked),
@@ -61,7 +61,7 @@ extension Routes {
         let principal = Self.principal(context)
         try Scope.require(principal, Self.readers(kind), route: "GET /v1/\(path)/{id}")
         let id = try context.parameters.require("id")
-        return JSONResponse.make(try Scope.record(kind, id, for: principal, in: reader).json)
+        return JSONResponse.make(try reader.record(kind, id, for: principal).json)
       }
     }
   }
@@ -94,7 +94,7 @@ extension Routes {
     switch principal.role {
     case .institution:
       if let asked = filter.institution, asked != principal.institution {
-        throw Scope.unknownInstitution(asked)
+        throw AppDatabase.unknownInstitution(asked)
       }
       filter.institution = principal.institution
       try narrowOwned(&filter, principal)
@@ -117,13 +117,13 @@ extension Routes {
   /// A filter naming a class or enrollment of someone else's is refused as if it did not exist.
   private func narrowOwned(_ filter: inout ViewFilter, _ principal: Principal) throws {
     if let classID = filter.classID, principal.role == .institution {
-      _ = try Scope.record(.classes, classID, for: principal, in: reader)
+      _ = try reader.record(.classes, classID, for: principal)
     }
     if let course = filter.course, principal.role == .institution {
-      _ = try Scope.record(.courses, course, for: principal, in: reader)
+      _ = try reader.record(.courses, course, for: principal)
     }
     if let enrollment = filter.enrollment {
-      _ = try Scope.record(.enrollments, enrollment, for: principal, in: reader)
+      _ = try reader.record(.enrollments, enrollment, for: principal)
     }
   }
 }

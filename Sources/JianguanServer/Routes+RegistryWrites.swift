@@ -135,9 +135,9 @@ extension ClassBody: CatalogRequestBody {
   /// Another institution's course, venue or teacher "does not exist", before any rule of the
   /// store could name its owner.
   func requireOwned(by principal: Principal, in database: AppDatabase) throws {
-    _ = try Scope.record(.courses, course, for: principal, in: database)
-    _ = try Scope.record(.venues, venue, for: principal, in: database)
-    _ = try Scope.record(.teachers, teacher, for: principal, in: database)
+    _ = try database.record(.courses, course, for: principal)
+    _ = try database.record(.venues, venue, for: principal)
+    _ = try database.record(.teachers, teacher, for: principal)
   }
   func record(in database: AppDatabase) throws -> Recorded { try database.addClass(form) }
 }
@@ -146,6 +146,8 @@ extension Scope {
   /// An institution lists records for itself only: another institution, registered or not, is
   /// answered as one that is not registered.
   static func requireOwn(institution uscc: String, _ principal: Principal) throws {
-    if principal.role == .institution, uscc != principal.institution { throw unknownInstitution(uscc) }
+    if principal.role == .institution, uscc != principal.institution {
+      throw AppDatabase.unknownInstitution(uscc)
+    }
   }
 }

@@ -91,14 +91,14 @@ extension Routes {
           try Scope.require(principal, [.regulator], route: "POST /v1/receipts by seq")
           seq = seq0
         } else if let id = body.enrollment {
-          _ = try Scope.record(.enrollments, id, for: principal, in: database)
+          _ = try database.record(.enrollments, id, for: principal)
           seq = try database.seq(of: .enrollments, id)
         } else if let id = body.lesson {
-          _ = try Scope.record(.lessons, id, for: principal, in: database)
+          _ = try database.record(.lessons, id, for: principal)
           seq = try database.seq(of: .lessons, id)
         } else {
           let id = body.refund ?? ""
-          _ = try Scope.record(.refunds, id, for: principal, in: database)
+          _ = try database.record(.refunds, id, for: principal)
           seq = try database.seq(of: .refunds, id)
         }
         return .string(try database.receipt(seq: seq, signer: signer, signedAt: signedAt).jsonText())

@@ -15,9 +15,6 @@ public struct PaymentForm: Sendable {
   public init() {}
 }
 
-/// A payment request after its fields were parsed, before the rules that need the ledger's state.
-typealias ParsedPayment = PaymentRequest
-
 extension AppDatabase {
   /// A parent's payment into escrow: creates one enrollment (one charge = one enrollment).
   public func pay(_ form: PaymentForm, now: LocalDateTime) throws -> Recorded {
@@ -40,9 +37,9 @@ extension AppDatabase {
 
   /// Parses a payment's fields, each refusal naming the field as `names` calls it.
   func parsePayment(_ form: PaymentForm, now: LocalDateTime, names: PaymentFieldNames = PaymentFieldNames())
-    throws -> ParsedPayment
+    throws -> PaymentRequest
   {
-    let payment = ParsedPayment(
+    let payment = PaymentRequest(
       student: try Self.validateID(form.student, field: names.student, prefix: "S"),
       classID: try Self.validateID(form.classID, field: names.classID, prefix: "B"),
       hours: try Money.parseCount(form.hours, field: names.hours, range: 1...1_000_000),
@@ -60,7 +57,7 @@ extension AppDatabase {
 
   /// A payment: the rules (`PaymentRules`, no SQL) decide against the ledger's state as the
   /// tables answer it; the store appends the entry and its e-contract.
-  func pay(_ p: ParsedPayment, db: Database) throws -> Recorded {
+  func pay(_ p: PaymentRequest, db: Database) throws -> Recorded {
     let state = SQLPaymentState(database: self, db: db)
     switch try PaymentRules.decide(p, now: clock(), state: state) {
     case .repeated(let id, let seq):

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdTLS
 import HummingbirdTesting
 import JianguanCore
 import JianguanServer
@@ -231,8 +232,9 @@ struct LiveClient: Sendable {
 
 extension ServerFixture {
   /// Runs the service on a free loopback port for `body`, then shuts it down gracefully.
+  /// With `tls`, the client speaks HTTPS with it (the server needs `options`' certificate).
   func serve<T: Sendable>(
-    options: ServerOptions = ServerOptions(), logger: Logger? = nil,
+    options: ServerOptions = ServerOptions(), logger: Logger? = nil, tls: TLSConfiguration? = nil,
     _ body: @escaping @Sendable (LiveClient) async throws -> T
   )
     async throws -> T
@@ -249,7 +251,9 @@ extension ServerFixture {
     do {
       result = .success(
         try await TestClient.withClient(
-          host: "localhost", port: port, configuration: LiveClient.configuration
+          host: "localhost", port: port,
+          configuration: TestClient.Configuration(
+            tlsConfiguration: tls, timeout: LiveClient.configuration.timeout)
         ) {
           client in try await body(LiveClient(client: client, port: port))
         })
