@@ -17,26 +17,6 @@ public struct ContractDocument: Sendable {
 }
 
 extension AppDatabase {
-  /// The model contract every payment's e-contract follows.
-  public static let contractTemplate = "GF-2021-2604"
-
-  /// Appends the e-contract of a payment just appended, in its transaction, with the terms of its
-  /// class, course and institution as the payment read them.
-  func issueContract(for payment: Payment, terms: PaymentClass, policy: Policy, db: Database) throws {
-    let contract = ContractIssued(
-      enrollment: payment.enrollment, template: Self.contractTemplate, institution: payment.institution,
-      institutionName: terms.institutionName, licence: terms.licence, parent: payment.parent,
-      student: payment.student, classID: payment.classID, course: terms.course,
-      courseName: terms.courseName, delivery: terms.delivery, lessonMinutes: terms.lessonMinutes,
-      starts: terms.starts, ends: terms.ends, hours: payment.hours, amountFen: payment.amountFen,
-      pricePerHourFen: terms.pricePerHourFen, mode: terms.mode, escrowBank: terms.escrowBank,
-      escrowAccount: terms.institution?.escrowAccount ?? "",
-      confirmationWindowWorkingDays: Int64(policy.confirmationWindowWorkingDays),
-      refundAnswerWorkingDays: Int64(policy.refundAnswerWorkingDays), paymentBankRef: payment.bankRef,
-      signedAt: payment.paidAt)
-    _ = try appendToLog(.parentFlow(.contractIssued(contract)), db: db)
-  }
-
   /// The e-contract of an enrollment.
   public func contract(enrollment: String) throws -> ContractDocument {
     let id = try Self.validateID(enrollment, field: "enrollment", prefix: "E")
