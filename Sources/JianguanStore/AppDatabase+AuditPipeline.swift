@@ -171,7 +171,7 @@ final class AuditReplayer: @unchecked Sendable {
         fault("the kind column says \(AuditReplayer.string(kindColumn)), the entry \(decoded.kind)")
       }
       state.noteEntryTime(UnsafeBufferPointer(rebasing: raw[decoded.timeRange]), seq: seq, faults: &faults)
-      state.apply(decoded.event, seq: seq, payloadDigest: nil, faults: &faults)
+      state.apply(decoded.event, seq: seq, faults: &faults)
     } else {
       // The generic path: the whole entry decoded, every rule of its format checked.
       do {
@@ -191,7 +191,7 @@ final class AuditReplayer: @unchecked Sendable {
         }
         let event = try Event(kind: entry.kind, payload: entry.payload)
         Array(entry.time.utf8).withUnsafeBufferPointer { state.noteEntryTime($0, seq: seq, faults: &faults) }
-        state.apply(event, seq: seq, payloadDigest: nil, faults: &faults)
+        state.apply(event, seq: seq, faults: &faults)
       } catch {
         fault("the entry cannot be read: \(error)")
       }
