@@ -233,6 +233,24 @@ enum Schema {
       // 570 bytes a payment, a fifth of the file), beside nothing a query needed.
       try db.execute(sql: "DROP TABLE contracts")
     }
+    migrator.registerMigration("v13-bank-refs-by-seq") { db in
+      // A bank reference and the seq of the entry that used it, and nothing else: its kind,
+      // content and result are in that entry (`AppDatabase.earlierUse`). Without a rowid the
+      // reference is stored once, as the key, not again in an index beside the row. It runs once:
+      // on a table already of that shape (its record in grdb_migrations deleted) it refuses.
+      guard try db.columns(in: "bank_refs").contains(where: { $0.name == "kind" }) else {
+        throw DatabaseError(
+          resultCode: .SQLITE_ERROR,
+          message: "migration v13-bank-refs-by-seq: a table bank_refs of references and seqs already exists")
+      }
+      try db.execute(
+        sql: """
+          CREATE TABLE bank_refs_v13 (ref TEXT PRIMARY KEY NOT NULL, seq INTEGER NOT NULL) STRICT, WITHOUT ROWID;
+          INSERT INTO bank_refs_v13 (ref, seq) SELECT ref, seq FROM bank_refs;
+          DROP TABLE bank_refs;
+          ALTER TABLE bank_refs_v13 RENAME TO bank_refs;
+          """)
+    }
     return migrator
   }
 }

@@ -35,6 +35,7 @@ import Testing
           DELETE FROM grdb_migrations
             WHERE rowid >= (SELECT rowid FROM grdb_migrations WHERE identifier = 'v8-merkle-tiles');
           \(Self.ledgerAsText)
+          \(Self.schemaBeforeV12)
           ALTER TABLE classes DROP COLUMN places_taken;
           CREATE TABLE merkle_hashes (idx INTEGER PRIMARY KEY NOT NULL, hash BLOB NOT NULL) STRICT;
           CREATE TRIGGER merkle_no_update BEFORE UPDATE ON merkle_hashes
@@ -139,6 +140,57 @@ import Testing
       BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: entries cannot be deleted'); END;
     """
 
+  /// The tables v12 and v13 change, as they were before: `contracts` with each contract's terms
+  /// (placeholders here: v12 drops the table) and `bank_refs` with a rowid and the kind, content
+  /// and result of each reference's use (v13 keeps the reference and the seq).
+  static let schemaBeforeV12 = """
+    CREATE TABLE contracts (
+      enrollment TEXT PRIMARY KEY NOT NULL REFERENCES enrollments(id),
+      institution TEXT NOT NULL REFERENCES institutions(uscc), terms TEXT NOT NULL, seq INTEGER NOT NULL
+    ) STRICT;
+    INSERT INTO contracts SELECT id, institution, '{}', seq + 1 FROM enrollments;
+    CREATE TABLE bank_refs_v1 (
+      ref TEXT PRIMARY KEY NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL, content TEXT NOT NULL,
+      result_id TEXT NOT NULL
+    ) STRICT;
+    INSERT INTO bank_refs_v1 SELECT ref, seq, 'payment', 'as before v13', 'E1' FROM bank_refs;
+    DROP TABLE bank_refs;
+    ALTER TABLE bank_refs_v1 RENAME TO bank_refs;
+    """
+
+  /// v12 and v13 on a database as v11 left it: the contract's terms are then read from its entry,
+  /// a bank reference keeps the seq of its entry (a repeat is still recognised from it), and the
+  /// audit passes.
+  @Test func v12AndV13KeepContractsAndBankReferencesInTheLogOnly() throws {
+    let fixture = try StoreFixture()
+    let (_, classID) = try fixture.openClass()
+    let form = fixture.paymentForm(student: try fixture.student(), classID: classID, ref: "BOC-V11")
+    let enrollment = try fixture.pay(form)
+    let terms = try fixture.database.contract(enrollment: enrollment).terms
+    let copy = fixture.directory.appendingPathComponent("v11.sqlite").path
+    _ = try fixture.database.backup(to: copy)
+    let queue = try DatabaseQueue(path: copy)
+    try queue.write { db in
+      try db.execute(
+        sql: """
+          DELETE FROM grdb_migrations
+            WHERE rowid >= (SELECT rowid FROM grdb_migrations WHERE identifier = 'v12-contract-terms-in-log');
+          \(Self.schemaBeforeV12)
+          """)
+    }
+    try queue.close()
+    let opened = try AppDatabase.open(path: copy, keyPath: copy + ".key", reference: StoreFixture.reference)
+    try DatabaseQueue(path: copy).read { (db: Database) throws in
+      #expect(try !db.tableExists("contracts"))
+      #expect(try db.columns(in: "bank_refs").map(\.name) == ["ref", "seq"])
+    }
+    #expect(try opened.contract(enrollment: enrollment).terms == terms)
+    let repeated = try opened.pay(form, now: StoreFixture.now)
+    #expect(repeated.repeated && repeated.id == enrollment)
+    let report = try opened.audit()
+    #expect(report.ok, "\(report.faults)")
+  }
+
   @Test func v10ComputesTheInnerLevelsOfExistingTiles() throws {
     let fixture = try StoreFixture()
     let (uscc, _) = try fixture.openClass()
@@ -161,6 +213,7 @@ import Testing
           DELETE FROM grdb_migrations
             WHERE rowid >= (SELECT rowid FROM grdb_migrations WHERE identifier = 'v10-tile-levels');
           \(Self.ledgerAsText)
+          \(Self.schemaBeforeV12)
           """)
       #expect(try db.columns(in: "merkle_tiles").map(\.name) == ["level", "idx", "width", "hashes"])
     }
