@@ -230,7 +230,13 @@ enum Schema {
     migrator.registerMigration("v12-contract-terms-in-log") { db in
       // An e-contract's terms are its `contract.issued` entry, the one right after its payment's,
       // and `contract show` reads them there. The table kept them again as canonical JSON (about
-      // 570 bytes a payment, a fifth of the file), beside nothing a query needed.
+      // 570 bytes a payment, a fifth of the file), beside nothing a query needed. It runs once: on
+      // a database already without the table (its record in grdb_migrations deleted) it refuses.
+      guard try db.tableExists("contracts") else {
+        throw DatabaseError(
+          resultCode: .SQLITE_ERROR,
+          message: "migration v12-contract-terms-in-log: a database without table contracts already exists")
+      }
       try db.execute(sql: "DROP TABLE contracts")
     }
     migrator.registerMigration("v13-bank-refs-by-seq") { db in
