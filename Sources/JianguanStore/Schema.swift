@@ -257,6 +257,25 @@ enum Schema {
           ALTER TABLE bank_refs_v13 RENAME TO bank_refs;
           """)
     }
+    migrator.registerMigration("v14-pending-lessons-index") { db in
+      // Two indexes led with the status of every lesson, released ones included (about 18 bytes
+      // an entry). The deemed releases look up pending lessons by recording day: a partial index
+      // of those alone serves them. The other (status, day taught) served the risk report's
+      // lessons released in 90 days, which reads them through the institution's enrollments
+      // instead (`enrollments_institution`, `lessons_enrollment`), as the closure already did.
+      // It runs once: without the old index (its record in grdb_migrations deleted) it refuses.
+      guard try db.indexes(on: "lessons").contains(where: { $0.name == "lessons_pending" }) else {
+        throw DatabaseError(
+          resultCode: .SQLITE_ERROR,
+          message: "migration v14-pending-lessons-index: an index of pending lessons alone already exists")
+      }
+      try db.execute(
+        sql: """
+          DROP INDEX lessons_pending;
+          DROP INDEX lessons_pending_recorded;
+          CREATE INDEX lessons_pending_recorded ON lessons(recorded_on) WHERE status = 'pending';
+          """)
+    }
     return migrator
   }
 }

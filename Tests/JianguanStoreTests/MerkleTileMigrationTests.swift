@@ -140,9 +140,10 @@ import Testing
       BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: entries cannot be deleted'); END;
     """
 
-  /// The tables v12 and v13 change, as they were before: `contracts` with each contract's terms
-  /// (placeholders here: v12 drops the table) and `bank_refs` with a rowid and the kind, content
-  /// and result of each reference's use (v13 keeps the reference and the seq).
+  /// The tables v12 to v14 change, as they were before: `contracts` with each contract's terms
+  /// (placeholders here: v12 drops the table), `bank_refs` with a rowid and the kind, content
+  /// and result of each reference's use (v13 keeps the reference and the seq), and the two
+  /// indexes of lessons by status (v14 keeps one, of pending lessons).
   static let schemaBeforeV12 = """
     CREATE TABLE contracts (
       enrollment TEXT PRIMARY KEY NOT NULL REFERENCES enrollments(id),
@@ -156,12 +157,15 @@ import Testing
     INSERT INTO bank_refs_v1 SELECT ref, seq, 'payment', 'as before v13', 'E1' FROM bank_refs;
     DROP TABLE bank_refs;
     ALTER TABLE bank_refs_v1 RENAME TO bank_refs;
+    DROP INDEX lessons_pending_recorded;
+    CREATE INDEX lessons_pending ON lessons(status, taught_on);
+    CREATE INDEX lessons_pending_recorded ON lessons(status, recorded_on);
     """
 
-  /// v12 and v13 on a database as v11 left it: the contract's terms are then read from its entry,
-  /// a bank reference keeps the seq of its entry (a repeat is still recognised from it), and the
-  /// audit passes.
-  @Test func v12AndV13KeepContractsAndBankReferencesInTheLogOnly() throws {
+  /// v12 to v14 on a database as v11 left it: the contract's terms are then read from its entry,
+  /// a bank reference keeps the seq of its entry (a repeat is still recognised from it), pending
+  /// lessons have their own index, and the audit passes.
+  @Test func v12ToV14KeepContractsAndBankReferencesInTheLogOnly() throws {
     let fixture = try StoreFixture()
     let (_, classID) = try fixture.openClass()
     let form = fixture.paymentForm(student: try fixture.student(), classID: classID, ref: "BOC-V11")
@@ -183,6 +187,10 @@ import Testing
     try DatabaseQueue(path: copy).read { (db: Database) throws in
       #expect(try !db.tableExists("contracts"))
       #expect(try db.columns(in: "bank_refs").map(\.name) == ["ref", "seq"])
+      #expect(
+        try db.indexes(on: "lessons").map(\.name).filter { !$0.hasPrefix("sqlite_") }.sorted() == [
+          "lessons_enrollment", "lessons_pending_recorded",
+        ])
     }
     #expect(try opened.contract(enrollment: enrollment).terms == terms)
     let repeated = try opened.pay(form, now: StoreFixture.now)
