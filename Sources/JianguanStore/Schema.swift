@@ -276,6 +276,17 @@ enum Schema {
           CREATE INDEX lessons_pending_recorded ON lessons(recorded_on) WHERE status = 'pending';
           """)
     }
+    migrator.registerMigration("v15-ledger-without-hash") { db in
+      // An entry's hash is SHA-256 of its bytes, and the next entry's `prev` holds it: the column
+      // kept it a third time (33 bytes an entry). The writer hashes the last entry to append the
+      // next one; the audit hashes every entry anyway. It runs once (see v13).
+      guard try db.columns(in: "ledger").contains(where: { $0.name == "hash" }) else {
+        throw DatabaseError(
+          resultCode: .SQLITE_ERROR,
+          message: "migration v15-ledger-without-hash: a ledger without a hash column already exists")
+      }
+      try db.execute(sql: "ALTER TABLE ledger DROP COLUMN hash")
+    }
     return migrator
   }
 }

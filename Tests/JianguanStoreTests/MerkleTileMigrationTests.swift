@@ -126,12 +126,13 @@ import Testing
   /// v10 on a database whose tiles have no inner levels (as v8 left them): each tile gets the
   /// bytes a new database writes, the table the schema a new database has, and the audit passes.
   /// The ledger table as before v11: the entries' bytes in a TEXT column (v11 runs again, in
-  /// order after the migrations a test re-runs, and stores them as BLOBs with the same bytes).
+  /// order after the migrations a test re-runs, and stores them as BLOBs with the same bytes),
+  /// and a column of hashes (placeholders here: v15 drops it).
   static let ledgerAsText = """
     CREATE TABLE ledger_text (
       seq INTEGER PRIMARY KEY NOT NULL, kind TEXT NOT NULL, entry TEXT NOT NULL, hash BLOB NOT NULL
     ) STRICT;
-    INSERT INTO ledger_text SELECT seq, kind, CAST(entry AS TEXT), hash FROM ledger;
+    INSERT INTO ledger_text SELECT seq, kind, CAST(entry AS TEXT), zeroblob(32) FROM ledger;
     DROP TABLE ledger;
     ALTER TABLE ledger_text RENAME TO ledger;
     CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger
@@ -162,10 +163,10 @@ import Testing
     CREATE INDEX lessons_pending_recorded ON lessons(status, recorded_on);
     """
 
-  /// v12 to v14 on a database as v11 left it: the contract's terms are then read from its entry,
+  /// v11 to v15 on a database as v10 left it: the contract's terms are then read from its entry,
   /// a bank reference keeps the seq of its entry (a repeat is still recognised from it), pending
-  /// lessons have their own index, and the audit passes.
-  @Test func v12ToV14KeepContractsAndBankReferencesInTheLogOnly() throws {
+  /// lessons have their own index, the ledger no hash column, and the audit passes.
+  @Test func v11ToV15KeepContractsBankReferencesAndHashesInTheLogOnly() throws {
     let fixture = try StoreFixture()
     let (_, classID) = try fixture.openClass()
     let form = fixture.paymentForm(student: try fixture.student(), classID: classID, ref: "BOC-V11")
@@ -178,7 +179,8 @@ import Testing
       try db.execute(
         sql: """
           DELETE FROM grdb_migrations
-            WHERE rowid >= (SELECT rowid FROM grdb_migrations WHERE identifier = 'v12-contract-terms-in-log');
+            WHERE rowid >= (SELECT rowid FROM grdb_migrations WHERE identifier = 'v11-entry-bytes');
+          \(Self.ledgerAsText)
           \(Self.schemaBeforeV12)
           """)
     }
@@ -187,6 +189,7 @@ import Testing
     try DatabaseQueue(path: copy).read { (db: Database) throws in
       #expect(try !db.tableExists("contracts"))
       #expect(try db.columns(in: "bank_refs").map(\.name) == ["ref", "seq"])
+      #expect(try db.columns(in: "ledger").map(\.name) == ["seq", "kind", "entry"])
       #expect(
         try db.indexes(on: "lessons").map(\.name).filter { !$0.hasPrefix("sqlite_") }.sorted() == [
           "lessons_enrollment", "lessons_pending_recorded",
