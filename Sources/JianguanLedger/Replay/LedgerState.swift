@@ -136,6 +136,7 @@ public struct LedgerState: Sendable {
   }
 
   mutating func setBalance(_ slot: Int32, _ balance: EnrollmentBalance) {
+    placeMayChange(slot, to: balance)
     var record = enrollmentRecords[Int(slot)]
     if record.pack(balance) {
       if record.wide { wideBalances[slot] = nil }
@@ -185,7 +186,23 @@ public struct LedgerState: Sendable {
     public var institution: String
     public var starts: String
     public var ends: String
+    public var capacity: Int64
+    public var schedule: String
+    /// Its index in `classPlacesTaken`, and what enrollments name it by.
+    var slot: Int32
   }
+
+  /// The places taken in each class (by `ClassRecord.slot`): the distinct students holding hours
+  /// there, kept as the store keeps `classes.places_taken` (see `LedgerState+Payments.swift`).
+  public internal(set) var classPlacesTaken: [Int64] = []
+  /// Each enrollment's class, payment day and the same student's enrollment before it.
+  var holderLinks: FlatArray<HolderLink>
+  /// The last enrollment of each student (by student slot), −1 for none.
+  var studentLastEnrollment: FlatArray<Int32>
+  /// The schedules of the classes, parsed once each.
+  var schedules: [String: Schedule] = [:]
+  /// The policy book of the last `policy` entry.
+  var policyInForce: LedgerPolicy?
 
   /// Every parent named by a registration, a student, a payment or an account.
   public private(set) var parentIDs: IDTable
@@ -244,6 +261,8 @@ public struct LedgerState: Sendable {
     parentAccounts = FlatArray(in: scratch)
     studentIDs = IDTable(prefix: "S", scratch: scratch)
     studentParent = FlatArray(in: scratch)
+    holderLinks = FlatArray(in: scratch)
+    studentLastEnrollment = FlatArray(in: scratch)
     refundIDs = IDTable(prefix: "R", scratch: scratch)
   }
 
@@ -256,6 +275,7 @@ public struct LedgerState: Sendable {
     bankRefs.reserveCapacity(min(max(refs, 0), 50_000_000))
     enrollmentRecords.reserveCapacity(enrollments)
     escrowAccounts.reserveCapacity(enrollments)
+    holderLinks.reserveCapacity(enrollments)
     enrollmentIDs.reserveCapacity(enrollments)
     lessonRecords.reserveCapacity(lessons)
     lessonIDs.reserveCapacity(lessons)
@@ -349,8 +369,14 @@ public struct LedgerState: Sendable {
         body.id, in: &classes,
         value: ClassRecord(
           course: body.course, institution: institution ?? body.institution, starts: body.starts,
-          ends: body.ends),
+          ends: body.ends, capacity: body.capacity, schedule: body.schedule,
+          slot: classes[body.id]?.slot ?? Int32(classPlacesTaken.count)),
         what: "class", fault: fault)
+      if classes[body.id]?.slot == Int32(classPlacesTaken.count) { classPlacesTaken.append(0) }
+      if schedules[body.schedule] == nil, let schedule = try? Schedule.parse(body.schedule, field: "schedule")
+      {
+        schedules[body.schedule] = schedule
+      }
       if courses[body.course]?.institution != body.institution {
         fault("class \(body.id): course of another institution")
       }
@@ -450,7 +476,10 @@ public struct LedgerState: Sendable {
 
   mutating func studentSlotInserting(_ id: String) -> Int32 {
     let (slot, inserted) = studentIDs.insert(id)
-    if inserted { studentParent.append(-1) }
+    if inserted {
+      studentParent.append(-1)
+      studentLastEnrollment.append(-1)
+    }
     return slot
   }
 
@@ -459,6 +488,7 @@ public struct LedgerState: Sendable {
     if inserted {
       enrollmentRecords.append(EnrollmentRecord.placeholder)
       escrowAccounts.append(0)
+      holderLinks.append(.unlinked)
     }
     return slot
   }
@@ -578,19 +608,20 @@ public struct LedgerState: Sendable {
   mutating func applyPayment(_ body: Payment, seq: Int64, fault: (String) -> Void) {
     let bankRef = noteBankRefIndex(body.bankRef, fault: fault)
     let slot = Int(enrollmentSlotInserting(body.enrollment))
-    if enrollmentRecords[slot].exists { fault("enrollment \(body.enrollment) is created twice") }
+    if enrollmentRecords[slot].exists {
+      fault("enrollment \(body.enrollment) is created twice")
+      dropHolder(Int32(slot))
+    }
     guard body.hours >= 1, body.amountFen >= 1 else {
       fault("payment of \(body.amountFen) fen for \(body.hours) hours is not positive")
       return
     }
+    checkPaymentRules(body, fault: fault)
     let student = studentSlotInserting(body.student)
     let parent = parentSlotInserting(body.parent)
     if studentParent[Int(student)] != parent { fault("payment by a parent who is not the student's") }
     if classes[body.classID]?.institution != body.institution {
       fault("payment for a class of another institution")
-    }
-    if institutions[body.institution]?.status != "active" {
-      fault("payment to an institution that is not active")
     }
     if !LedgerState.isTransfer(
       body.postings, body.amountFen, from: "parent:", body.parent, to: "escrow:", body.enrollment)
@@ -606,6 +637,7 @@ public struct LedgerState: Sendable {
     record.wide = enrollmentRecords[slot].wide
     enrollmentRecords[slot] = record
     setBalance(Int32(slot), EnrollmentBalance(hoursPaid: body.hours, amountFen: body.amountFen))
+    linkHolder(Int32(slot), payment: body)
   }
 
   /// Whether `postings` are exactly `Posting.transfer(amount, from: fromPrefix + from, to: toPrefix + to)`,
