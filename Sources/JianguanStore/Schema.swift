@@ -232,11 +232,9 @@ enum Schema {
       // and `contract show` reads them there. The table kept them again as canonical JSON (about
       // 570 bytes a payment, a fifth of the file), beside nothing a query needed. It runs once: on
       // a database already without the table (its record in grdb_migrations deleted) it refuses.
-      guard try db.tableExists("contracts") else {
-        throw DatabaseError(
-          resultCode: .SQLITE_ERROR,
-          message: "migration v12-contract-terms-in-log: a database without table contracts already exists")
-      }
+      try refuseRerun(
+        "v12-contract-terms-in-log", if: !(try db.tableExists("contracts")),
+        "a database without table contracts")
       try db.execute(sql: "DROP TABLE contracts")
     }
     migrator.registerMigration("v13-bank-refs-by-seq") { db in
@@ -244,11 +242,9 @@ enum Schema {
       // content and result are in that entry (`AppDatabase.earlierUse`). Without a rowid the
       // reference is stored once, as the key, not again in an index beside the row. It runs once:
       // on a table already of that shape (its record in grdb_migrations deleted) it refuses.
-      guard try db.columns(in: "bank_refs").contains(where: { $0.name == "kind" }) else {
-        throw DatabaseError(
-          resultCode: .SQLITE_ERROR,
-          message: "migration v13-bank-refs-by-seq: a table bank_refs of references and seqs already exists")
-      }
+      try refuseRerun(
+        "v13-bank-refs-by-seq", if: !(try db.columns(in: "bank_refs").contains { $0.name == "kind" }),
+        "a table bank_refs of references and seqs")
       try db.execute(
         sql: """
           CREATE TABLE bank_refs_v13 (ref TEXT PRIMARY KEY NOT NULL, seq INTEGER NOT NULL) STRICT, WITHOUT ROWID;
@@ -264,11 +260,10 @@ enum Schema {
       // lessons released in 90 days, which reads them through the institution's enrollments
       // instead (`enrollments_institution`, `lessons_enrollment`), as the closure already did.
       // It runs once: without the old index (its record in grdb_migrations deleted) it refuses.
-      guard try db.indexes(on: "lessons").contains(where: { $0.name == "lessons_pending" }) else {
-        throw DatabaseError(
-          resultCode: .SQLITE_ERROR,
-          message: "migration v14-pending-lessons-index: an index of pending lessons alone already exists")
-      }
+      try refuseRerun(
+        "v14-pending-lessons-index",
+        if: !(try db.indexes(on: "lessons").contains { $0.name == "lessons_pending" }),
+        "an index of pending lessons alone")
       try db.execute(
         sql: """
           DROP INDEX lessons_pending;
@@ -278,15 +273,23 @@ enum Schema {
     }
     migrator.registerMigration("v15-ledger-without-hash") { db in
       // An entry's hash is SHA-256 of its bytes, and the next entry's `prev` holds it: the column
-      // kept it a third time (33 bytes an entry). The writer hashes the last entry to append the
+      // kept it again (33 bytes an entry). The writer hashes the last entry to append the
       // next one; the audit hashes every entry anyway. It runs once (see v13).
-      guard try db.columns(in: "ledger").contains(where: { $0.name == "hash" }) else {
-        throw DatabaseError(
-          resultCode: .SQLITE_ERROR,
-          message: "migration v15-ledger-without-hash: a ledger without a hash column already exists")
-      }
+      try refuseRerun(
+        "v15-ledger-without-hash", if: !(try db.columns(in: "ledger").contains { $0.name == "hash" }),
+        "a ledger without a hash column")
       try db.execute(sql: "ALTER TABLE ledger DROP COLUMN hash")
     }
     return migrator
+  }
+
+  /// Refuses to run a migration again on the schema it made (its record in grdb_migrations
+  /// deleted): the database then does not open, and the message names grdb_migrations
+  /// (`StoreError(opening:)` reads "already exists").
+  static func refuseRerun(_ migration: String, if done: Bool, _ made: String) throws {
+    guard !done else {
+      throw DatabaseError(
+        resultCode: .SQLITE_ERROR, message: "migration \(migration): \(made) already exists")
+    }
   }
 }
