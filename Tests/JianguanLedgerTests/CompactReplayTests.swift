@@ -30,6 +30,15 @@ import Testing
     mutating func pick<T>(_ items: [T]) -> T { items.randomElement(using: &random)! }
     mutating func int(_ range: ClosedRange<Int64>) -> Int64 { Int64.random(in: range, using: &random) }
 
+    /// A Tuesday 18:00 of the classes' term (their one slot), or now and then a time that is not.
+    mutating func tuesdayLesson() -> String {
+      guard chance(85) else { return pick(["t", "2026-03-04T18:00:00+08:00", "2026-07-07T18:00:00+08:00"]) }
+      return CalendarDate(
+        daysSinceEpoch: CalendarDate(year: 2026, month: 3, day: 3)!.daysSinceEpoch + 7 * Int(int(0...16))
+      )
+      .description + "T18:00:00+08:00"
+    }
+
     mutating func freshBankRef() -> String {
       bankRef += 1
       return chance(5) && bankRef > 1 ? "PAY\(Int.random(in: 1..<bankRef, using: &random))" : "PAY\(bankRef)"
@@ -41,6 +50,8 @@ import Testing
       var events: [Event] = [
         .genesis(Genesis(authority: "a", region: "340100", origin: "o")),
         .policy(PolicyLoaded(document: EmbeddedReferenceData.files["policy.json"]!)),
+        .calendar(
+          CalendarLoaded(try! WorkingDayCalendar.Year(year: 2026, weekdaysOff: [], weekendsWorked: []))),
       ]
       for (index, uscc) in CompactReplayTests.institutions.prefix(2).enumerated() {
         events.append(
@@ -108,8 +119,7 @@ import Testing
           .lessonRecorded(
             LessonRecorded(
               lesson: pick(CompactReplayTests.lessons), enrollment: enrollment,
-              hours: int(1...min(2, remaining)),
-              taughtAt: "t"))
+              hours: int(1...min(2, remaining)), taughtAt: tuesdayLesson()))
         ]
       case 58..<72:
         guard let id = lessons.randomElement(using: &random) else { return [] }
@@ -305,8 +315,10 @@ import Testing
       let actual = compact.apply(event, seq: seq)
       if seq % 50 == 0 { scratch?.trimIfOverBudget() }
       faultsSeen += expected.count
-      for fault in expected where fault.message.hasPrefix("payment breaks the rule ") {
-        rulesSeen.insert(String(fault.message.dropFirst(24).prefix { $0 != ":" }))
+      for fault in expected {
+        for kind in ["payment", "lesson"] where fault.message.hasPrefix("\(kind) breaks the rule ") {
+          rulesSeen.insert(kind + " " + fault.message.dropFirst(kind.count + 17).prefix { $0 != ":" })
+        }
       }
       #expect(actual == expected, "seq \(seq): \(event.kind)")
     }
@@ -321,9 +333,10 @@ import Testing
     #expect(compact.finalFaults() == reference.finalFaults())
     if let scratch { #expect(scratch.trims > 5) }
     #expect(faultsSeen > 20, "the ledgers exercise the faults")
-    // The payment rules both replays ask, reached beyond their first checks (which rules a seed
-    // reaches varies; PaymentReplayTests breaks each on purpose).
-    #expect(rulesSeen.count >= 4 && rulesSeen.contains("class_unknown"), "\(rulesSeen)")
+    // The payment and lesson rules both replays ask, reached beyond their first checks (which
+    // rules a seed reaches varies; PaymentReplayTests breaks payments' on purpose).
+    #expect(rulesSeen.filter { $0.hasPrefix("payment ") }.count >= 4, "\(rulesSeen)")
+    #expect(rulesSeen.contains { $0.hasPrefix("lesson lesson_") }, "\(rulesSeen)")
 
     // The end state the audit compares with the tables.
     #expect(compact.enrollmentCount == reference.enrollments.count)

@@ -21,6 +21,9 @@ import Testing
     apply(.genesis(Genesis(authority: "a", region: "340100", origin: "o")))
     apply(.policy(PolicyLoaded(document: EmbeddedReferenceData.files["policy.json"]!)))
     apply(
+      .calendar(CalendarLoaded(try! WorkingDayCalendar.Year(year: 2026, weekdaysOff: [], weekendsWorked: [])))
+    )
+    apply(
       .institutionRegistered(
         InstitutionRegistered(
           uscc: Self.uscc, name: "启航体育", region: "340104", kind: "non-subject", category: "sports",
@@ -57,10 +60,11 @@ import Testing
         postings: Posting.transfer(amountFen, from: Posting.parent(parent), to: Posting.escrow(enrollment))))
   }
 
+  /// The rule codes of the payment and lesson rules' faults.
   func rules(_ faults: [AuditFault]) -> [String] {
     faults.compactMap { fault in
-      guard fault.message.hasPrefix("payment breaks the rule ") else { return nil }
-      return String(fault.message.dropFirst(24).prefix { $0 != ":" })
+      guard let range = fault.message.range(of: " breaks the rule ") else { return nil }
+      return String(fault.message[range.upperBound...].prefix { $0 != ":" })
     }
   }
 
@@ -120,5 +124,27 @@ import Testing
     // The same registry without its policy entry: the replay has no book to apply.
     registered.policyInForce = nil
     #expect(rules(registered.apply(payment("E1", student: "S1"), seq: 20)) == ["policy_not_loaded"])
+  }
+
+  /// Lessons too: every `lesson.recorded` is checked by the rules that recorded it.
+  @Test func aLessonOutsideTheClassSlotsOrBeforeThePaymentIsAFault() {
+    var state = registry()
+    #expect(state.apply(payment("E1", student: "S1"), seq: 20).isEmpty)
+    func lesson(_ id: String, hours: Int64 = 2, at taughtAt: String) -> Event {
+      .lessonRecorded(LessonRecorded(lesson: id, enrollment: "E1", hours: hours, taughtAt: taughtAt))
+    }
+    // Saturday 7 March 09:00, the class's slot of two hours.
+    #expect(state.apply(lesson("L1", at: "2026-03-07T09:00:00+08:00"), seq: 21).isEmpty)
+    #expect(
+      rules(state.apply(lesson("L2", at: "2026-03-07T10:00:00+08:00"), seq: 22)) == ["lesson_not_in_schedule"]
+    )
+    #expect(
+      rules(state.apply(lesson("L3", hours: 3, at: "2026-03-14T09:00:00+08:00"), seq: 23)) == [
+        "lesson_hours_exceed_slot"
+      ])
+    #expect(
+      rules(state.apply(lesson("L4", at: "2026-07-04T09:00:00+08:00"), seq: 24)) == [
+        "lesson_outside_class_dates"
+      ])
   }
 }

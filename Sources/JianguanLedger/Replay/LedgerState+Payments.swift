@@ -1,18 +1,25 @@
 import JianguanCore
 
-/// What the replay keeps of an enrollment for the payment rules: its class, the day it was paid,
-/// and the same student's enrollment before it (a list per student, walked to find what a student
-/// holds in a class). Twelve bytes in a flat array, spilled with the others.
+/// What the replay keeps of an enrollment for the payment and lesson rules: its class, when it was
+/// paid, and the same student's enrollment before it (a list per student, walked to find what a
+/// student holds in a class). Sixteen bytes in a flat array, spilled with the others.
 struct HolderLink: Sendable, BitwiseCopyable {
   /// `ClassRecord.slot`; −1 when the enrollment names no known class (or no payment made it),
   /// −2 when it was created twice (then neither of its payments counts in places or holdings).
   var klass: Int32
-  /// Days since 1970-01-01 of the payment, in China.
+  /// Days since 1970-01-01 of the payment, in China, and its second of that day.
   var paidDay: Int32
+  var paidSecond: Int32
   /// The student's enrollment before this one, −1 for none.
   var previous: Int32
 
-  static let unlinked = HolderLink(klass: -1, paidDay: 0, previous: -1)
+  static let unlinked = HolderLink(klass: -1, paidDay: 0, paidSecond: 0, previous: -1)
+
+  var paidAt: LocalDateTime {
+    LocalDateTime(
+      date: CalendarDate(daysSinceEpoch: Int(paidDay)), minuteOfDay: Int(paidSecond) / 60,
+      second: Int(paidSecond) % 60)!
+  }
 }
 
 /// The replay answers the payment rules' questions from what it has replayed, so that every
@@ -97,6 +104,7 @@ extension LedgerState {
     let student = enrollmentRecords[Int(slot)].student
     holderLinks[Int(slot)] = HolderLink(
       klass: klass.slot, paidDay: Int32(clamping: paidAt.date.daysSinceEpoch),
+      paidSecond: Int32(paidAt.minuteOfDay * 60 + paidAt.second),
       previous: studentLastEnrollment[Int(student)])
     studentLastEnrollment[Int(student)] = slot
     if LedgerState.holdsHours(balance(slot)),
@@ -152,6 +160,36 @@ extension LedgerState {
       let link = holderLinks[Int(slot)]
       if link.klass == klass { body(link, balance(slot)) }
       slot = link.previous
+    }
+  }
+}
+
+/// The replay answers the lesson rules' questions the same way: every `lesson.recorded` entry is
+/// checked by the `LessonRecordingRules` the write path recorded it with.
+extension LedgerState: LessonState {
+  public func lessonEnrollment(_ id: String) throws -> LessonEnrollment? {
+    guard let slot = enrollmentSlot(id) else { return nil }
+    let link = holderLinks[Int(slot)]
+    guard link.klass >= 0, let klass = classes[classIDs[Int(link.klass)]], let course = courses[klass.course]
+    else { return nil }
+    let uscc = institution(of: enrollmentRecords[Int(slot)])
+    let registered = institutions[uscc]
+    return LessonEnrollment(
+      institution: uscc, institutionStatus: registered?.status, region: registered?.region ?? "",
+      terms: LessonRules.ClassTerms(
+        schedule: try schedule(klass.schedule), starts: try CalendarDate.parse(klass.starts, field: "starts"),
+        ends: try CalendarDate.parse(klass.ends, field: "ends"),
+        delivery: try Delivery.parse(course.delivery, field: "delivery"), isSubject: course.subject != nil,
+        lessonMinutes: Int(course.lessonMinutes)),
+      paidAt: link.paidAt)
+  }
+
+  public func workingDayCalendar() throws -> WorkingDayCalendar { timing.calendar }
+
+  /// A `lesson.recorded` entry breaks no lesson rule, checked before the state takes it.
+  func checkLessonRules(_ body: LessonRecorded, fault: (String) -> Void) {
+    if let problem = LessonRecordingRules.fault(of: body, entrySeconds: timing.entrySeconds, state: self) {
+      fault(problem)
     }
   }
 }

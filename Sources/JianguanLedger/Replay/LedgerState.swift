@@ -192,6 +192,8 @@ public struct LedgerState: Sendable {
     var slot: Int32
   }
 
+  /// The id of each class, by `ClassRecord.slot`.
+  var classIDs: [String] = []
   /// The places taken in each class (by `ClassRecord.slot`): the distinct students holding hours
   /// there, kept as the store keeps `classes.places_taken` (see `LedgerState+Payments.swift`).
   public internal(set) var classPlacesTaken: [Int64] = []
@@ -372,7 +374,10 @@ public struct LedgerState: Sendable {
           ends: body.ends, capacity: body.capacity, schedule: body.schedule,
           slot: classes[body.id]?.slot ?? Int32(classPlacesTaken.count)),
         what: "class", fault: fault)
-      if classes[body.id]?.slot == Int32(classPlacesTaken.count) { classPlacesTaken.append(0) }
+      if classes[body.id]?.slot == Int32(classPlacesTaken.count) {
+        classPlacesTaken.append(0)
+        classIDs.append(body.id)
+      }
       if schedules[body.schedule] == nil, let schedule = try? Schedule.parse(body.schedule, field: "schedule")
       {
         schedules[body.schedule] = schedule
@@ -628,7 +633,6 @@ public struct LedgerState: Sendable {
     {
       fault("payment postings do not move \(body.amountFen) fen from parent to escrow")
     }
-    checkNotAfterEntry(body.paidAt, what: "paidAt", fault: fault)
     if !enrollmentRecords[slot].exists { enrollmentCount += 1 }
     var record = EnrollmentRecord(
       lastSeq: seq, bankRef: bankRef, student: student, parent: parent,
@@ -661,23 +665,15 @@ public struct LedgerState: Sendable {
     var enrollment = view(slot)
     let (lesson, inserted) = lessonIDs.insert(body.lesson)
     if !inserted { fault("lesson \(body.lesson) is created twice") }
-    if institutionStatus(enrollment.institution) != "active" {
-      fault("lesson for an institution that is not active")
-    }
+    checkLessonRules(body, fault: fault)
     do { try enrollment.balance.recordLesson(hours: body.hours) } catch {
       fault("lesson \(body.lesson): \(error)")
     }
-    checkNotAfterEntry(body.taughtAt, what: "taughtAt", fault: fault)
     enrollment.lastSeq = seq
     store(slot, enrollment)
     var record = LessonRecord(enrollment: slot, status: .pending, hours: body.hours, lastSeq: seq)
     if let day = entryDay { record.recordedDay = Int32(clamping: day.daysSinceEpoch) }
     if inserted { lessonRecords.append(record) } else { lessonRecords[Int(lesson)] = record }
-  }
-
-  /// The status of the institution in `slot` of `institutionIDs`, nil when it is not registered.
-  func institutionStatus(_ slot: Int32) -> String? {
-    institutions[institutionIDs.id(slot)]?.status
   }
 
   mutating func applyLessonReleased(_ body: LessonReleased, seq: Int64, fault: (String) -> Void) {

@@ -27,8 +27,9 @@ struct ReferenceLedgerState: Sendable {
     var bankRef: String
     var balance: EnrollmentBalance
     var lastSeq: Int64
-    /// The payment's day, `YYYY-MM-DD`.
-    var paidOn: String = ""
+    /// The payment's `paidAt`.
+    var paidAt: String = ""
+    var paidOn: String { String(paidAt.prefix(10)) }
     /// False for an enrollment created twice: neither payment counts in places or holdings.
     var counted = true
   }
@@ -56,6 +57,7 @@ struct ReferenceLedgerState: Sendable {
   private(set) var bankRefs: Set<String> = []
   private(set) var size: Int64 = 0
   private(set) var policy: LedgerPolicy?
+  private(set) var calendarYears: [WorkingDayCalendar.Year] = []
   /// Contracts, refund applications and ratings (see `ReferenceLedgerState+ParentFlows.swift`).
   internal(set) var parentFlows = ReferenceParentFlowState()
 
@@ -76,8 +78,10 @@ struct ReferenceLedgerState: Sendable {
     switch event {
     case .genesis:
       if seq != 1 { fault("a genesis entry may only be entry 1") }
-    case .calendar:
-      break
+    case .calendar(let body):
+      if let year = try? body.checked(), !calendarYears.contains(where: { $0.year == year.year }) {
+        calendarYears.append(year)
+      }
     case .policy(let body):
       if let book = try? PolicyBook.parse(json: Array(body.document.utf8)) { policy = LedgerPolicy(book) }
     case .institutionRegistered(let body):
@@ -214,7 +218,7 @@ struct ReferenceLedgerState: Sendable {
     enrollments[body.enrollment] = EnrollmentState(
       student: body.student, parent: body.parent, classID: body.classID, institution: body.institution,
       bankRef: body.bankRef, balance: EnrollmentBalance(hoursPaid: body.hours, amountFen: body.amountFen),
-      lastSeq: seq, paidOn: String(body.paidAt.prefix(10)),
+      lastSeq: seq, paidAt: body.paidAt,
       counted: !createdTwice && classes[body.classID] != nil
         && (try? LocalDateTime.parse(body.paidAt, field: "paidAt")) != nil)
   }
@@ -225,9 +229,7 @@ struct ReferenceLedgerState: Sendable {
       return
     }
     if lessons[body.lesson] != nil { fault("lesson \(body.lesson) is created twice") }
-    if institutions[enrollment.institution]?.status != "active" {
-      fault("lesson for an institution that is not active")
-    }
+    if let problem = LessonRecordingRules.fault(of: body, entrySeconds: nil, state: self) { fault(problem) }
     do { try enrollment.balance.recordLesson(hours: body.hours) } catch {
       fault("lesson \(body.lesson): \(error)")
     }
@@ -619,4 +621,25 @@ extension ReferenceLedgerState: PaymentState {
   private func holds(_ balance: EnrollmentBalance) -> Bool {
     balance.hoursPaid > balance.hoursConsumed + balance.hoursRefunded
   }
+}
+
+extension ReferenceLedgerState: LessonState {
+  func lessonEnrollment(_ id: String) throws -> LessonEnrollment? {
+    guard let enrollment = enrollments[id], enrollment.counted, let klass = classes[enrollment.classID],
+      let course = courses[klass.course]
+    else { return nil }
+    let institution = institutions[enrollment.institution]
+    return LessonEnrollment(
+      institution: enrollment.institution, institutionStatus: institution?.status,
+      region: institution?.region ?? "",
+      terms: LessonRules.ClassTerms(
+        schedule: try Schedule.parse(klass.schedule, field: "schedule"),
+        starts: try CalendarDate.parse(klass.starts, field: "starts"),
+        ends: try CalendarDate.parse(klass.ends, field: "ends"),
+        delivery: try Delivery.parse(course.delivery, field: "delivery"), isSubject: course.subject != nil,
+        lessonMinutes: Int(course.lessonMinutes)),
+      paidAt: try LocalDateTime.parse(enrollment.paidAt, field: "paidAt"))
+  }
+
+  func workingDayCalendar() throws -> WorkingDayCalendar { try WorkingDayCalendar(years: calendarYears) }
 }
