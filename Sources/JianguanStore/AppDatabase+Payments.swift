@@ -70,10 +70,21 @@ extension AppDatabase {
     .map { Recorded(id: $0.id, seq: $0.seq, repeated: true) }
   }
 
+  /// The entry that used `bankRef` first: `bank_refs` keeps its seq only, and what it was for
+  /// is read from the entry itself (a repeat is rare; a new reference costs one index lookup).
   static func earlierUse(ofBankRef bankRef: String, db: Database) throws -> BankRefUse? {
-    try RawStatement("SELECT seq, kind, content, result_id FROM bank_refs WHERE ref = ?", db: db).first(
-      .text(bankRef),
-      read: { BankRefUse(seq: $0.integer(0), kind: $0.text(1), content: $0.text(2), resultID: $0.text(3)) })
+    guard
+      let seq = try RawStatement("SELECT seq FROM bank_refs WHERE ref = ?", db: db).first(
+        .text(bankRef), read: { $0.integer(0) })
+    else { return nil }
+    guard let event = try loggedEvent(seq: seq, db: db), let use = BankRefUse(seq: seq, event: event) else {
+      throw StoreError(
+        code: "database_inconsistent",
+        message:
+          "table bank_refs: bank reference \(Rejection.quote(bankRef)) names entry \(seq), which is not a payment or a refund; run `jianguan audit`"
+      )
+    }
+    return use
   }
 
   static func validateBankRef(_ text: String, field: String = "bank-ref") throws -> String {
