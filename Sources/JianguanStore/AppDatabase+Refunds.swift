@@ -17,29 +17,10 @@ extension AppDatabase {
   func refund(
     enrollment: String, hours: Int64?, reason: String, bankRef: String, request: String? = nil, db: Database
   ) throws -> Recorded {
-    let content = RefundContent(enrollment: enrollment, hours: hours.map(String.init) ?? "all").text
-    if let earlier = try repeatedRequest(bankRef: bankRef, kind: "refund", content: content, db: db) {
-      return earlier
-    }
-    let row = try requireEnrollment(enrollment, db: db)
-    var balance = Self.balance(of: row)
-    let refundHours = hours ?? balance.hoursRemaining
-    guard refundHours > 0 else {
-      throw Rejection(
-        "nothing_to_refund",
-        "enrollment \(enrollment) has no unconsumed hours to refund"
-          + (balance.hoursPending > 0 ? " (\(balance.hoursPending) hours are pending confirmation)" : ""))
-    }
-    let amount = try balance.refund(hours: refundHours)
-    let parent: String = row["parent"]
-    let id = try LedgerWriter.nextID("R", table: "refunds", db: db)
-    let event = Refund(
-      refund: id, enrollment: enrollment, bankRef: bankRef, hours: refundHours, amountFen: amount,
-      reason: reason,
-      allRemaining: hours == nil,
-      postings: Posting.transfer(amount, from: Posting.escrow(enrollment), to: Posting.parent(parent)),
-      request: request)
-    return Recorded(id: id, seq: try appendToLog(.refund(event), db: db))
+    Recorded(
+      try RefundOperation.run(
+        enrollment: enrollment, hours: hours, reason: reason, bankRef: bankRef, request: request,
+        in: SQLTransaction(database: self, db: db)))
   }
 
   /// Closes an institution in one transaction: voids its unconfirmed lessons, refunds every

@@ -19,6 +19,7 @@ struct SQLTransaction: LedgerTransaction {
       switch kind {
       case .enrollment: "enrollments"
       case .lesson: "lessons"
+      case .refund: "refunds"
       }
     return try LedgerWriter.nextID(kind.rawValue, table: table, db: db)
   }
@@ -29,6 +30,11 @@ struct SQLTransaction: LedgerTransaction {
         sql: "SELECT id, hours, seq FROM lessons WHERE enrollment = ? AND taught_at = ?"),
       arguments: [enrollment, taught.description]
     ).map { EarlierLesson(id: $0["id"], hours: $0["hours"], seq: $0["seq"]) }
+  }
+
+  func parent(ofEnrollment id: String) throws -> String? {
+    try RawStatement("SELECT parent FROM enrollments WHERE id = ?", db: db).first(
+      .text(id), read: { $0.text(0) })
   }
 
   func balance(ofEnrollment id: String) throws -> EnrollmentBalance? {

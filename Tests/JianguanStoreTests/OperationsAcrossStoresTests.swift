@@ -80,6 +80,19 @@ import Testing
       }
       return (sqlite, second)
     }
+    func refund(_ enrollment: String, hours: Int64? = nil, ref: String) -> (Outcome, Outcome) {
+      let sqlite = outcome {
+        let r = try fixture.database.refund(
+          enrollment: enrollment, hours: hours.map(String.init), reason: "搬家", bankRef: ref)
+        return (r.id, r.seq, r.repeated)
+      }
+      let second = outcome {
+        let r = try RefundOperation.run(
+          enrollment: enrollment, hours: hours, reason: "搬家", bankRef: ref, in: memory)
+        return (r.id, r.seq, r.repeated)
+      }
+      return (sqlite, second)
+    }
 
     let outcomes: [(Outcome, Outcome)] = [
       pay(students[0], ref: "PAY-1"),  // accepted: E1 and its contract
@@ -95,13 +108,18 @@ import Testing
       lesson("E2", hours: 4, at: "2026-03-08T09:00"),  // more hours than the slot holds
       lesson("E9", at: "2026-03-08T09:00"),  // no such enrollment
       lesson("E2", hours: 3, at: "2026-03-08T09:00"),  // a Sunday slot, whole
+      refund("E2", ref: "RF-1"),  // every hour not consumed or pending
+      refund("E2", ref: "RF-1"),  // repeated
+      refund("E2", ref: "RF-2"),  // nothing left to refund
+      refund("E1", hours: 100, ref: "RF-3"),  // more hours than remain
+      refund("E1", hours: 5, ref: "RF-4"),
     ]
     let codes = outcomes.map { $0.0 }
     #expect(
       codes.compactMap { if case .refused(let code) = $0 { code } else { nil } } == [
         "bank_ref_reused_with_different_content", "amount_over_listed_price", "class_full",
         "lesson_exists_with_different_hours", "lesson_not_in_schedule", "lesson_hours_exceed_slot",
-        "enrollment_unknown",
+        "enrollment_unknown", "nothing_to_refund", "refund_exceeds_remaining",
       ])
     for (index, (sqlite, second)) in outcomes.enumerated() {
       #expect(sqlite == second, "request \(index)")
@@ -116,6 +134,7 @@ import Testing
     #expect(
       appended.map(\.kind) == [
         "payment", "contract.issued", "payment", "contract.issued", "lesson.recorded", "lesson.recorded",
+        "refund", "refund",
       ])
     #expect(appended == Array(memory.entries.dropFirst(copied)))
   }

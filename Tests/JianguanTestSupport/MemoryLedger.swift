@@ -36,8 +36,9 @@ public final class MemoryLedger: LedgerTransaction {
     entries.append(event)
     switch event {
     case .payment(let payment):
-      bankRefUses[payment.bankRef] = BankRefUse(
-        seq: seq, kind: "payment", content: PaymentContent(payment).text, resultID: payment.enrollment)
+      bankRefUses[payment.bankRef] = BankRefUse(seq: seq, event: event)
+    case .refund(let refund):
+      bankRefUses[refund.bankRef] = BankRefUse(seq: seq, event: event)
     case .lessonRecorded(let lesson):
       lessons[lesson.enrollment + "@" + lesson.taughtAt] = EarlierLesson(
         id: lesson.lesson, hours: lesson.hours, seq: seq)
@@ -50,6 +51,7 @@ public final class MemoryLedger: LedgerTransaction {
     switch kind {
     case .enrollment: "E\(state.enrollmentCount + 1)"
     case .lesson: "L\(state.lessonCount + 1)"
+    case .refund: "R\(state.refundCount + 1)"
     }
   }
 
@@ -59,6 +61,10 @@ public final class MemoryLedger: LedgerTransaction {
 
   public func balance(ofEnrollment id: String) throws -> EnrollmentBalance? {
     state.enrollmentSlot(id).map { state.balance($0) }
+  }
+
+  public func parent(ofEnrollment id: String) throws -> String? {
+    state.enrollmentSlot(id).map { state.parentIDs.id(state.enrollmentRecords[Int($0)].parent) }
   }
 
   public func earlierUse(ofBankRef bankRef: String) throws -> BankRefUse? { bankRefUses[bankRef] }

@@ -15,6 +15,8 @@ public protocol LedgerTransaction: PaymentState, BankRefState, LessonState {
   func earlierLesson(enrollment: String, taught: LocalDateTime) throws -> EarlierLesson?
   /// The balance of an enrollment; nil when no payment created it.
   func balance(ofEnrollment id: String) throws -> EnrollmentBalance?
+  /// The parent who paid for an enrollment; nil when no payment created it.
+  func parent(ofEnrollment id: String) throws -> String?
 }
 
 /// A lesson recorded before: its id, hours and the seq of its entry.
@@ -48,4 +50,5 @@ public struct Appended: Equatable, Sendable {
 public enum NumberedRecord: String, Sendable {
   case enrollment = "E"
   case lesson = "L"
+  case refund = "R"
 }
