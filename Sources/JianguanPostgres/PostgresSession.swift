@@ -24,8 +24,11 @@ public struct PostgresStoreError: Error, CustomStringConvertible {
     if let message = error.serverInfo?[.message] {
       let state = error.serverInfo?[.sqlState] ?? ""
       self.init("postgres_\(state.isEmpty ? "server" : state)", "\(place) refused: \(message)")
-    } else if let underlying = error.underlying {
-      self.init("postgres_unreachable", "\(place) cannot be reached: \(underlying)")
+    } else if error.code == .connectionError {
+      self.init(
+        "postgres_unreachable",
+        "\(place) cannot be reached: no server answered there (is PostgreSQL running, on that host and port?)"
+      )
     } else {
       self.init("postgres_failure", "\(place): \(error.code)")
     }
