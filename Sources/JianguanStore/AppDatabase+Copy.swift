@@ -106,3 +106,13 @@ extension AppDatabase {
     }
   }
 }
+
+extension LedgerLine {
+  /// A line of another store's log (the PostgreSQL store's `ledger export`), shown as this
+  /// store's lines are.
+  public init(seq: Int64, kind: String, entryBytes: [UInt8], hash: [UInt8]) {
+    self.init(
+      seq: seq, kind: kind, entryBytes: entryBytes,
+      previousHash: (try? Entry.parse(entryBytes).previousHash) ?? [], hash: hash)
+  }
+}

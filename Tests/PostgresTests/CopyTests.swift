@@ -28,6 +28,7 @@ struct CopyTests {
     #expect(audit.lines.first?.hasSuffix("Merkle root \(sourceRoot)") == true)
     #expect(audit.lines.contains("1 stored checkpoints checked"))
     #expect(try bureau.run(["audit", "--db", demo]).lines.dropFirst().first == audit.lines.dropFirst().first)
+    #expect(try bureau.ok(["ledger", "export", "--db", url]).lines == bureau.export(demo))
 
     let back = bureau.path("back.sqlite")
     let out = try bureau.ok(["copy", "--from", url, "--to", back])

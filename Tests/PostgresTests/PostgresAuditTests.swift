@@ -96,7 +96,10 @@ struct PostgresAuditTests {
         "copy moves a ledger between a SQLite file and PostgreSQL"
       ),
       (["copy", "--from", url, "--to", county], "already exists"),
-      (["institution", "list", "--db", url], "supports only `jianguan audit` and `jianguan copy` so far"),
+      (
+        ["institution", "list", "--db", url],
+        "supports only `jianguan audit`, `jianguan copy`, `jianguan ledger export` so far"
+      ),
       (["audit", "--db", server.url(database, bureau: "110000")], "holds no log of bureau 110000"),
     ]
     for (arguments, message) in cases {

@@ -61,13 +61,18 @@ struct LedgerCommand: ParsableCommand {
 
     func run() throws {
       var buffer = Data()
-      try Environment.open(global).entries(fromSeq: 1, limit: nil) { line in
+      let each = { (line: LedgerLine) in
         buffer.append(contentsOf: LedgerCommand.json(line).canonicalBytes)
         buffer.append(UInt8(ascii: "\n"))
         if buffer.count > 1 << 20 {
           FileHandle.standardOutput.write(buffer)
           buffer.removeAll(keepingCapacity: true)
         }
+      }
+      if global.namesPostgres {
+        try PostgresCommands.entries(global, each)
+      } else {
+        try Environment.open(global).entries(fromSeq: 1, limit: nil, each)
       }
       FileHandle.standardOutput.write(buffer)
     }

@@ -150,20 +150,35 @@ struct CopyCommand: ParsableCommand {
 
 /// What the PostgreSQL store supports so far, and the commands that run on it.
 enum PostgresCommands {
-  static let supported = ["audit", "copy"]
+  /// The commands that run on a postgres URL, and their names.
+  static let supported: [(ObjectIdentifier, String)] = [
+    (ObjectIdentifier(AuditCommand.self), "audit"), (ObjectIdentifier(CopyCommand.self), "copy"),
+    (ObjectIdentifier(LedgerCommand.Export.self), "ledger export"),
+  ]
 
   /// Refuses, in one sentence, a command that does not run on PostgreSQL yet but was given a URL.
   static func refuseUnsupported(_ command: any ParsableCommand) throws {
-    let name = type(of: command).configuration.commandName ?? ""
-    guard !supported.contains(name) else { return }
+    let commandType = type(of: command)
+    guard !supported.contains(where: { $0.0 == ObjectIdentifier(commandType) }) else { return }
+    let name = commandType.configuration.commandName ?? ""
     for child in Mirror(reflecting: command).children {
       guard let group = child.value as? OptionGroup<GlobalOptions>, group.wrappedValue.namesPostgres else {
         continue
       }
       throw Rejection(
         "postgres_unsupported",
-        "--db names a PostgreSQL store, which supports only \(supported.map { "`jianguan \($0)`" }.joined(separator: " and ")) so far; run `\(name)` on a SQLite file (`jianguan copy` brings the ledger back)"
+        "--db names a PostgreSQL store, which supports only \(supported.map { "`jianguan \($0.1)`" }.joined(separator: ", ")) so far; run `\(name)` on a SQLite file (`jianguan copy` brings the ledger back)"
       )
+    }
+  }
+
+  /// The bureau's entries in seq order, as `ledger export` shows them.
+  static func entries(_ global: GlobalOptions, _ each: (LedgerLine) throws -> Void) throws {
+    let log = try PostgresLog.connect(try PostgresURL.parse(global.databasePath))
+    defer { log.close() }
+    try log.requireLog(field: "db")
+    try log.forEachEntry {
+      try each(LedgerLine(seq: $0.seq, kind: $0.kind, entryBytes: $0.bytes, hash: $0.hash))
     }
   }
 
