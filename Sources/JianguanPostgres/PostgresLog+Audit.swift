@@ -33,6 +33,7 @@ extension PostgresLog {
     report.faults += try compareTiles(walk.expectedTiles(), size: walk.entries)
     report.faults += try compareHead(walk)
     report.faults += compareCheckpoints(stored, walk: walk)
+    report.faults += try comparePersons(walk)
     report.checkpointsChecked = stored.count
     report.enrollments = walk.state.enrollmentCount
     for slot in walk.state.enrollmentRecords.indices where walk.state.enrollmentRecords[slot].exists {
@@ -104,6 +105,40 @@ extension PostgresLog {
     return []
   }
 
+  /// The `persons` rows hold what no entry holds, so they are checked against what the log says:
+  /// one row per committed person, of that role, with sealed data unless the log erased the
+  /// person, and no row the log does not name. (Opening the sealed data needs the key file.)
+  private func comparePersons(_ walk: AuditWalk) throws -> [AuditFault] {
+    var faults: [AuditFault] = []
+    var unseen = walk.persons
+    for person in try persons() {
+      let label = "table persons, row commitment = \(person.commitment.prefix(16))…"
+      guard let committed = unseen.removeValue(forKey: person.commitment) else {
+        faults.append(AuditFault(seq: 0, "\(label): no entry of the log names this person"))
+        continue
+      }
+      if person.role != committed.role {
+        faults.append(
+          AuditFault(seq: committed.seq, "\(label): role is not \(committed.role), as the log gives"))
+      }
+      let erased = walk.erasedParents.contains(committed.parent)
+      if erased && person.sealed != nil {
+        faults.append(
+          AuditFault(seq: committed.seq, "\(label): the log erased this person but the row still holds data"))
+      } else if !erased && person.sealed == nil {
+        faults.append(AuditFault(seq: committed.seq, "\(label): the sealed personal data is missing"))
+      }
+    }
+    for (commitment, committed) in unseen.sorted(by: { $0.value.seq < $1.value.seq }) {
+      faults.append(
+        AuditFault(
+          seq: committed.seq,
+          "table persons, row commitment = \(commitment.prefix(16))…: the \(committed.role) the log commits to has no row"
+        ))
+    }
+    return faults
+  }
+
   private func compareCheckpoints(_ stored: [CheckpointRow], walk: AuditWalk) -> [AuditFault] {
     var faults: [AuditFault] = []
     for index in 0..<max(stored.count, walk.checkpoints.count) {
@@ -170,6 +205,10 @@ struct AuditWalk {
   var lastHash = Entry.genesisPrevious
   var checkpointKey: String?
   var checkpoints: [(seq: Int64, row: PostgresLog.CheckpointRow)] = []
+  /// The persons the log commits to, by commitment: role, seq, and the parent whose erasure
+  /// erases them (themselves, for a parent).
+  var persons: [String: (role: String, seq: Int64, parent: String)] = [:]
+  var erasedParents: Set<String> = []
 
   init(bureau: String, wantedSizes: Set<Int64>) {
     self.bureau = bureau
@@ -220,6 +259,12 @@ struct AuditWalk {
     switch event {
     case .genesis(let genesis) where genesis.region != bureau:
       fault("the genesis names region \(genesis.region), but the log is stored as bureau \(bureau)")
+    case .parentRegistered(let parent):
+      persons[parent.commitment] = ("parent", seq, parent.id)
+    case .studentAdded(let student):
+      persons[student.commitment] = ("student", seq, student.parent)
+    case .parentFlow(.parentErased(let erased)):
+      erasedParents.insert(erased.parent)
     case .transparency(.keyNamed(let named)):
       checkpointKey = named.verifierKey
     case .transparency(.checkpointSigned(let signed)):

@@ -40,6 +40,18 @@ struct PostgresAuditTests {
       "UPDATE jianguan.bureaus SET size = size - 1 WHERE bureau = '340104'",
       "table bureaus: the head row says"
     ),
+    (
+      "UPDATE jianguan.persons SET sealed = NULL WHERE bureau = '340104'",
+      "the sealed personal data is missing"
+    ),
+    (
+      "INSERT INTO jianguan.persons SELECT bureau, 'x' || commitment, role, masked_id, sealed FROM jianguan.persons WHERE bureau = '340104'",
+      "FAULT table persons, row commitment = x"
+    ),
+    (
+      "DELETE FROM jianguan.persons WHERE bureau = '340104'",
+      "the parent the log commits to has no row"
+    ),
   ])
   func auditNamesTheChangedTableAndSeq(_ change: String, _ fault: String) throws {
     let (bureau, url, database) = try copied()
