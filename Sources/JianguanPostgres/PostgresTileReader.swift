@@ -1,3 +1,4 @@
+import JianguanCore
 import JianguanLedger
 import PostgresNIO
 
@@ -66,13 +67,22 @@ extension PostgresLog {
     return try withTiles { try Merkle.treeHash(size: treeSize, reader: MerkleTileHashReader($0)) }
   }
 
-  /// An RFC 9162 inclusion proof of entry `seq` in the tree of the first `size` entries.
-  public func inclusionProof(seq: Int64, size: Int64) throws -> MerkleInclusionProof {
-    try withTiles { tiles in
+  /// An RFC 9162 inclusion proof of entry `seq` in the tree of the first `size` entries (default:
+  /// all), refused as the SQLite store refuses a seq or size beyond the log.
+  public func inclusionProof(seq: Int64, size: Int64?) throws -> MerkleInclusionProof {
+    let logSize = try self.size()
+    let treeSize = size ?? logSize
+    guard treeSize <= logSize else {
+      throw Rejection("size_beyond_log", "size \(treeSize) is beyond the log, which has \(logSize) entries")
+    }
+    guard seq <= treeSize else {
+      throw Rejection("seq_beyond_size", "seq \(seq) is beyond the tree of \(treeSize) entries")
+    }
+    return try withTiles { tiles in
       let reader = MerkleTileHashReader(tiles)
       return MerkleInclusionProof(
-        treeSize: size, leafIndex: seq - 1, rootHash: try Merkle.treeHash(size: size, reader: reader),
-        hashes: try Merkle.inclusionProof(index: seq - 1, size: size, reader: reader))
+        treeSize: treeSize, leafIndex: seq - 1, rootHash: try Merkle.treeHash(size: treeSize, reader: reader),
+        hashes: try Merkle.inclusionProof(index: seq - 1, size: treeSize, reader: reader))
     }
   }
 }

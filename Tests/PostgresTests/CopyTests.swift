@@ -29,6 +29,17 @@ struct CopyTests {
     #expect(audit.lines.contains("1 stored checkpoints checked"))
     #expect(try bureau.run(["audit", "--db", demo]).lines.dropFirst().first == audit.lines.dropFirst().first)
     #expect(try bureau.ok(["ledger", "export", "--db", url]).lines == bureau.export(demo))
+    for proof in [
+      ["5"], ["1", "--size", "1"], ["150", "--size", "199"], ["199"], ["9", "--size", "5"], ["500"],
+    ] {
+      let (fromFile, fromURL) = try (
+        bureau.run(["proof", "inclusion"] + proof + ["--db", demo]),
+        bureau.run(["proof", "inclusion"] + proof + ["--db", url])
+      )
+      #expect(
+        fromURL.status == fromFile.status && fromURL.stdout == fromFile.stdout
+          && fromURL.stderr == fromFile.stderr, "\(proof)")
+    }
 
     let back = bureau.path("back.sqlite")
     let out = try bureau.ok(["copy", "--from", url, "--to", back])

@@ -110,7 +110,7 @@ struct PostgresAuditTests {
       (["copy", "--from", url, "--to", county], "already exists"),
       (
         ["institution", "list", "--db", url],
-        "supports only `jianguan audit`, `jianguan copy`, `jianguan ledger export` so far"
+        "supports only `jianguan audit`, `jianguan copy`, `jianguan ledger export`, `jianguan proof inclusion` so far"
       ),
       (["audit", "--db", server.url(database, bureau: "110000")], "holds no log of bureau 110000"),
     ]

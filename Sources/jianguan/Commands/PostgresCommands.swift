@@ -154,6 +154,7 @@ enum PostgresCommands {
   static let supported: [(ObjectIdentifier, String)] = [
     (ObjectIdentifier(AuditCommand.self), "audit"), (ObjectIdentifier(CopyCommand.self), "copy"),
     (ObjectIdentifier(LedgerCommand.Export.self), "ledger export"),
+    (ObjectIdentifier(ProofCommand.Inclusion.self), "proof inclusion"),
   ]
 
   /// Refuses, in one sentence, a command that does not run on PostgreSQL yet but was given a URL.
@@ -172,14 +173,27 @@ enum PostgresCommands {
     }
   }
 
-  /// The bureau's entries in seq order, as `ledger export` shows them.
-  static func entries(_ global: GlobalOptions, _ each: (LedgerLine) throws -> Void) throws {
+  /// Runs `body` on the bureau's log that --db names.
+  static func withLog<T>(_ global: GlobalOptions, _ body: (PostgresLog) throws -> T) throws -> T {
     let log = try PostgresLog.connect(try PostgresURL.parse(global.databasePath))
     defer { log.close() }
     try log.requireLog(field: "db")
-    try log.forEachEntry {
-      try each(LedgerLine(seq: $0.seq, kind: $0.kind, entryBytes: $0.bytes, hash: $0.hash))
+    return try body(log)
+  }
+
+  /// The bureau's entries in seq order, as `ledger export` shows them.
+  static func entries(_ global: GlobalOptions, _ each: (LedgerLine) throws -> Void) throws {
+    try withLog(global) { log in
+      try log.forEachEntry {
+        try each(LedgerLine(seq: $0.seq, kind: $0.kind, entryBytes: $0.bytes, hash: $0.hash))
+      }
     }
+  }
+
+  /// `proof inclusion` on the bureau's stored tiles.
+  static func inclusionProof(_ global: GlobalOptions, seq: Int64, size: Int64?) throws -> MerkleInclusionProof
+  {
+    try withLog(global) { try $0.inclusionProof(seq: seq, size: size) }
   }
 
   /// `jianguan audit` on a PostgreSQL URL: the log-level audit, printed as the SQLite one is.
@@ -190,9 +204,7 @@ enum PostgresCommands {
         "--checkpoint is not supported on a PostgreSQL store yet; copy the ledger to a file and audit it there"
       )
     }
-    let log = try PostgresLog.connect(try PostgresURL.parse(command.global.databasePath))
-    defer { log.close() }
-    let report = try log.audit()
+    let report = try withLog(command.global) { try $0.audit() }
     try AuditCommand.emit(
       command.global, entries: report.entries, rootHash: report.rootHash, enrollments: report.enrollments,
       escrowFen: report.escrowFen, checkpointsChecked: report.checkpointsChecked, externalCheckpoint: nil,
