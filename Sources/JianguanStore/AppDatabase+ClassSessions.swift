@@ -112,7 +112,7 @@ extension AppDatabase {
       do {
         lessons.append(
           try recordLesson(
-            ParsedLesson(enrollment: enrollment, hours: session.hours, taught: session.taught), db: db))
+            LessonRequest(enrollment: enrollment, hours: session.hours, taught: session.taught), db: db))
         enrollments.append(enrollment)
       } catch let rejection as Rejection {
         // Only a refusal about this student's enrollment is helped by marking them absent; a rule

@@ -11,19 +11,10 @@ extension AppDatabase {
     return try write { db in try recordLesson(lesson, db: db) }
   }
 
-  /// A lesson request after its fields were parsed.
-  struct ParsedLesson {
-    let enrollment: String
-    let hours: Int64
-    let taught: LocalDateTime
-    /// The name of the taught-at field in messages (the flag, or the bank file's column).
-    var field = "taught-at"
-  }
-
   func parseLesson(
     enrollment: String, hours: String, taughtAt: String, now: LocalDateTime,
     fields: (enrollment: String, hours: String, taughtAt: String) = ("enrollment", "hours", "taught-at")
-  ) throws -> ParsedLesson {
+  ) throws -> LessonRequest {
     let enrollmentID = try Self.validateID(enrollment, field: fields.enrollment, prefix: "E")
     let hourCount = try Money.parseCount(hours, field: fields.hours, range: 1...1000)
     let taught = try LocalDateTime.parse(taughtAt, field: fields.taughtAt)
@@ -32,11 +23,11 @@ extension AppDatabase {
         "lesson_in_future",
         "\(fields.taughtAt) \(taught) is in the future (now is \(now)); record a lesson after it is taught")
     }
-    return ParsedLesson(enrollment: enrollmentID, hours: hourCount, taught: taught, field: fields.taughtAt)
+    return LessonRequest(enrollment: enrollmentID, hours: hourCount, taught: taught, field: fields.taughtAt)
   }
 
   /// Records a lesson; the same enrollment, time and hours again is the same lesson (idempotent).
-  func recordLesson(_ lesson: ParsedLesson, db: Database) throws -> Recorded {
+  func recordLesson(_ lesson: LessonRequest, db: Database) throws -> Recorded {
     if let earlier = try db.row(
       "SELECT l.id, l.hours, e.seq FROM lessons l JOIN enrollments e ON e.id = l.enrollment WHERE l.enrollment = ? AND l.taught_at = ?",
       [lesson.enrollment, lesson.taught.description])
@@ -51,43 +42,9 @@ extension AppDatabase {
       return Recorded(id: earlier["id"], seq: seq, repeated: true)
     }
     // The recording is the entry, dated by the clock: a lesson is recorded after it was taught.
-    let recordedAt = clock()
-    guard lesson.taught <= recordedAt else {
-      throw Rejection(
-        "lesson_in_future",
-        "\(lesson.field) \(lesson.taught) is after its recording (now is \(recordedAt)); record a lesson after it is taught"
-      )
-    }
+    try LessonRecordingRules.accept(
+      lesson, recordedAt: clock(), state: SQLLessonState(database: self, db: db))
     let row = try requireEnrollment(lesson.enrollment, db: db)
-    let institution = try requireInstitution(row["institution"], db: db)
-    guard institution.status == "active" else {
-      throw Rejection(
-        "institution_not_active",
-        "institution \(institution.uscc) is \(institution.status): a \(institution.status) institution records no lessons"
-      )
-    }
-    let klass = try db.row(
-      """
-      SELECT c.starts, c.ends, c.schedule, k.subject, k.delivery, k.lesson_minutes
-      FROM classes c JOIN courses k ON k.id = c.course WHERE c.id = ?
-      """, [row["class"] as String])!
-    let terms = LessonRules.ClassTerms(
-      schedule: try schedules.schedule(klass["schedule"]),
-      starts: try CalendarDate.parse(klass["starts"], field: "starts"),
-      ends: try CalendarDate.parse(klass["ends"], field: "ends"),
-      delivery: try Delivery.parse(klass["delivery"], field: "delivery"),
-      isSubject: (klass["subject"] as String?) != nil, lessonMinutes: klass["lesson_minutes"])
-    let calendar = try ledgerCalendar(db)
-    // The confirmation window runs from the day of recording: the calendar must cover it too.
-    try calendar.requireCovered(recordedAt.date, field: "the day of recording")
-    try LessonRules.check(
-      taught: lesson.taught, hours: lesson.hours, field: lesson.field, terms: terms,
-      policy: try ledgerPolicy(for: institution.region, db: db), calendar: calendar)
-    let paidAt = try LocalDateTime.parse(row["paid_at"], field: "paid_at")
-    guard lesson.taught >= paidAt else {
-      throw Rejection(
-        "lesson_before_payment", "\(lesson.field) \(lesson.taught) is before the payment at \(paidAt)")
-    }
     var balance = Self.balance(of: row)
     try balance.recordLesson(hours: lesson.hours)
     let id = try LedgerWriter.nextID("L", table: "lessons", db: db)
@@ -233,4 +190,37 @@ extension AppDatabase {
     balance.hoursReserved = row["hours_reserved"] ?? 0
     return balance
   }
+}
+
+/// The ledger's state as the lesson rules ask it, answered from the SQLite tables.
+struct SQLLessonState: LessonState {
+  let database: AppDatabase
+  let db: Database
+
+  func lessonEnrollment(_ id: String) throws -> LessonEnrollment? {
+    guard
+      let row = try Row.fetchOne(
+        try db.cachedStatement(
+          sql: """
+            SELECT e.institution, e.paid_at, i.status, i.region, c.starts, c.ends, c.schedule, k.subject,
+              k.delivery, k.lesson_minutes
+            FROM enrollments e JOIN classes c ON c.id = e.class JOIN courses k ON k.id = c.course
+              LEFT JOIN institutions i ON i.uscc = e.institution
+            WHERE e.id = ?
+            """), arguments: [id])
+    else { return nil }
+    return LessonEnrollment(
+      institution: row["institution"], institutionStatus: row["status"], region: row["region"] ?? "",
+      terms: LessonRules.ClassTerms(
+        schedule: try database.schedules.schedule(row["schedule"]),
+        starts: try CalendarDate.parse(row["starts"], field: "starts"),
+        ends: try CalendarDate.parse(row["ends"], field: "ends"),
+        delivery: try Delivery.parse(row["delivery"], field: "delivery"),
+        isSubject: (row["subject"] as String?) != nil, lessonMinutes: row["lesson_minutes"]),
+      paidAt: try LocalDateTime.parse(row["paid_at"], field: "paid_at"))
+  }
+
+  func policy(forRegion region: String) throws -> Policy { try database.ledgerPolicy(for: region, db: db) }
+
+  func workingDayCalendar() throws -> WorkingDayCalendar { try database.ledgerCalendar(db) }
 }

@@ -129,7 +129,7 @@ extension AppDatabase {
 }
 
 /// The ledger's state as the payment rules ask it, answered from the SQLite tables.
-struct SQLPaymentState: PaymentState {
+struct SQLPaymentState: PaymentState, BankRefState {
   let database: AppDatabase
   let db: Database
 

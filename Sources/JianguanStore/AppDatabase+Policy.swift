@@ -28,8 +28,7 @@ extension AppDatabase {
       let head = try db.row(
         "SELECT p.seq, l.hash FROM policy_books p JOIN ledger l ON l.seq = p.seq ORDER BY p.seq DESC LIMIT 1")
     else {
-      throw Rejection(
-        "policy_not_loaded", "the ledger holds no policy book; load one with `jianguan policy import FILE`")
+      throw LedgerPolicy.notLoaded
     }
     let key = [UInt8]("\(head["seq"] as Int64)".utf8) + [UInt8](head["hash"] as Data)
     if let cached = policyCache.value(for: key) { return cached.policy(for: region) }
@@ -47,24 +46,5 @@ extension AppDatabase {
         ($0["seq"], $0["document"])
       }
     }
-  }
-}
-
-/// A policy book of the ledger, with the policies it gave by region: an import asks for the same
-/// few regions a million times.
-final class LedgerPolicy: @unchecked Sendable {
-  let book: PolicyBook
-  private let lock = NSLock()
-  private var byRegion: [String: Policy] = [:]
-
-  init(_ book: PolicyBook) { self.book = book }
-
-  func policy(for region: String) -> Policy {
-    lock.lock()
-    defer { lock.unlock() }
-    if let policy = byRegion[region] { return policy }
-    let policy = book.policy(for: region, regions: nil)
-    byRegion[region] = policy
-    return policy
   }
 }

@@ -4,6 +4,25 @@ import Testing
 @testable import JianguanCore
 
 @Suite struct MoneyTests {
+  /// The plain-form fast path reads exactly what the careful path reads, and leaves every other
+  /// text to it: random texts from digits, points and the characters the careful path refuses.
+  @Test func thePlainFormPathAgreesWithTheCarefulPath() {
+    var random = SeededGenerator(seed: 0x1234_5678)
+    let alphabet = Array("0123456789012345678901234567890123456789..-+e, 　１¥")
+    var plain = 0
+    for _ in 0..<200_000 {
+      let text = String(
+        (0..<Int.random(in: 0...14, using: &random)).map { _ in alphabet.randomElement(using: &random)! })
+      let careful = try? Money.parseYuanCarefully(text, field: "amount")
+      if let fast = Money.plainYuan(text) {
+        plain += 1
+        #expect(fast == careful, "\(text)")
+      }
+      #expect((try? Money.parseYuan(text, field: "amount")) == careful, "\(text)")
+    }
+    #expect(plain > 10_000, "the random texts reach the plain path")
+  }
+
   @Test(
     arguments: [
       ("0", 0), ("0.5", 50), ("0.01", 1), ("0.10", 10), ("1234", 123_400), ("1234.5", 123_450),

@@ -6,7 +6,7 @@ import Testing
 /// which is what a second store (or a replay) provides.
 @Suite struct PaymentRulesTests {
   /// The ledger's state in memory, counting the questions the rules ask.
-  final class MemoryState: PaymentState {
+  final class MemoryState: PaymentState, BankRefState {
     var bankRefs: [String: BankRefUse] = [:]
     var parents = ["S1": "P1"]
     var classes: [String: PaymentClass] = [:]

@@ -28,27 +28,48 @@ import Testing
     #expect(malformed.contains { $0.message.contains("not a UTC time") }, "\(malformed)")
   }
 
-  /// A small ledger: 2026's calendar (with the Qingming Monday), institution X in 340104, E1 paid.
+  /// A small ledger: 2026's calendar (with the Qingming Monday), institution X in 340104 with a
+  /// class on Tuesday and Saturday mornings, E1 paid (entry 4, the registry before it).
   func enrolled() -> LedgerState {
     var state = LedgerState()
-    state.timing.confirmationWindowWorkingDays = { _ in 15 }
     let year = try! WorkingDayCalendar.Year(year: 2026, weekdaysOff: [day("2026-04-06")], weekendsWorked: [])
-    _ = apply(
-      .genesis(Genesis(authority: "a", region: "340100", origin: "o")), 1, "2026-02-01T01:00:00Z", &state)
-    #expect(apply(.calendar(CalendarLoaded(year)), 2, "2026-02-01T01:00:00Z", &state).isEmpty)
-    _ = apply(
+    let registry: [Event] = [
+      .policy(PolicyLoaded(document: EmbeddedReferenceData.files["policy.json"]!)),
       .institutionRegistered(
         InstitutionRegistered(
           uscc: "X", name: "n", region: "340104", kind: "non-subject", category: "体育", nonprofit: false,
           licence: "l", licenceExpires: "2029-12-31", escrowBank: "b", escrowAccount: "1", mode: "escrow",
-          checksumOverrideReason: nil)), 3, "2026-02-01T01:00:00Z", &state)
+          checksumOverrideReason: nil)),
+      .venueAdded(VenueAdded(id: "V1", institution: "X", address: "a", areaM2: 100)),
+      .teacherAdded(TeacherAdded(id: "T1", institution: "X", name: "t", certificate: "c")),
+      .courseAdded(
+        CourseAdded(
+          id: "C1", institution: "X", name: "篮球", subject: nil, category: "体育", delivery: "offline",
+          lessonMinutes: 60, hours: 48, pricePerHourFen: 100, classSize: nil)),
+      .classAdded(
+        ClassAdded(
+          id: "B1", course: "C1", institution: "X", venue: "V1", teacher: "T1", capacity: 30,
+          starts: "2026-03-01", ends: "2026-12-31", schedule: "Tue 09:00-10:00,Sat 09:00-10:00")),
+      .parentRegistered(ParentRegistered(id: "P1", commitment: "c")),
+      .studentAdded(StudentAdded(id: "S1", parent: "P1", commitment: "s", grade: 5)),
+    ]
     _ = apply(
+      .genesis(Genesis(authority: "a", region: "340100", origin: "o")), 1, "2026-02-01T01:00:00Z", &state)
+    #expect(apply(.calendar(CalendarLoaded(year)), 2, "2026-02-01T01:00:00Z", &state).isEmpty)
+    for event in registry {
+      let faults = apply(event, 3, "2026-02-01T01:00:00Z", &state)
+      #expect(faults.isEmpty, "\(faults)")
+    }
+    // The window the tests count with, whatever the policy book says for the region.
+    state.timing.confirmationWindowWorkingDays = { _ in 15 }
+    let paid = apply(
       .payment(
         Payment(
           enrollment: "E1", bankRef: "PAY1", student: "S1", parent: "P1", classID: "B1", institution: "X",
           hours: 10, amountFen: 1_000, paidAt: "2026-02-20T10:00:00+08:00",
           postings: Posting.transfer(1_000, from: "parent:P1", to: "escrow:E1"))), 4, "2026-02-20T03:00:00Z",
       &state)
+    #expect(paid.isEmpty, "\(paid)")
     return state
   }
 

@@ -144,11 +144,9 @@ extension LedgerState {
       fault("policy entry: \(error)")
       return
     }
-    timing.confirmationWindowWorkingDays = { region in
-      book.policy(for: region, regions: nil).confirmationWindowWorkingDays
-    }
-    timing.refundAnswerWorkingDays = { region in
-      book.policy(for: region, regions: nil).refundAnswerWorkingDays
-    }
+    let policy = LedgerPolicy(book)
+    policyInForce = policy
+    timing.confirmationWindowWorkingDays = { policy.policy(for: $0).confirmationWindowWorkingDays }
+    timing.refundAnswerWorkingDays = { policy.policy(for: $0).refundAnswerWorkingDays }
   }
 }

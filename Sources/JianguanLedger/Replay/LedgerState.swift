@@ -136,6 +136,7 @@ public struct LedgerState: Sendable {
   }
 
   mutating func setBalance(_ slot: Int32, _ balance: EnrollmentBalance) {
+    placeMayChange(slot, to: balance)
     var record = enrollmentRecords[Int(slot)]
     if record.pack(balance) {
       if record.wide { wideBalances[slot] = nil }
@@ -185,7 +186,25 @@ public struct LedgerState: Sendable {
     public var institution: String
     public var starts: String
     public var ends: String
+    public var capacity: Int64
+    public var schedule: String
+    /// Its index in `classPlacesTaken`, and what enrollments name it by.
+    var slot: Int32
   }
+
+  /// The id of each class, by `ClassRecord.slot`.
+  var classIDs: [String] = []
+  /// The places taken in each class (by `ClassRecord.slot`): the distinct students holding hours
+  /// there, kept as the store keeps `classes.places_taken` (see `LedgerState+Payments.swift`).
+  public internal(set) var classPlacesTaken: [Int64] = []
+  /// Each enrollment's class, payment day and the same student's enrollment before it.
+  var holderLinks: FlatArray<HolderLink>
+  /// The last enrollment of each student (by student slot), −1 for none.
+  var studentLastEnrollment: FlatArray<Int32>
+  /// The schedules of the classes, parsed once each.
+  var schedules: [String: Schedule] = [:]
+  /// The policy book of the last `policy` entry.
+  var policyInForce: LedgerPolicy?
 
   /// Every parent named by a registration, a student, a payment or an account.
   public private(set) var parentIDs: IDTable
@@ -247,6 +266,8 @@ public struct LedgerState: Sendable {
     parentAccounts = FlatArray(in: scratch)
     studentIDs = IDTable(prefix: "S", scratch: scratch)
     studentParent = FlatArray(in: scratch)
+    holderLinks = FlatArray(in: scratch)
+    studentLastEnrollment = FlatArray(in: scratch)
     refundIDs = IDTable(prefix: "R", scratch: scratch)
   }
 
@@ -260,6 +281,7 @@ public struct LedgerState: Sendable {
     enrollmentRecords.reserveCapacity(enrollments)
     escrowAccounts.reserveCapacity(enrollments)
     contractDigests.reserveCapacity(enrollments)
+    holderLinks.reserveCapacity(enrollments)
     enrollmentIDs.reserveCapacity(enrollments)
     lessonRecords.reserveCapacity(lessons)
     lessonIDs.reserveCapacity(lessons)
@@ -357,8 +379,17 @@ public struct LedgerState: Sendable {
         body.id, in: &classes,
         value: ClassRecord(
           course: body.course, institution: institution ?? body.institution, starts: body.starts,
-          ends: body.ends),
+          ends: body.ends, capacity: body.capacity, schedule: body.schedule,
+          slot: classes[body.id]?.slot ?? Int32(classPlacesTaken.count)),
         what: "class", fault: fault)
+      if classes[body.id]?.slot == Int32(classPlacesTaken.count) {
+        classPlacesTaken.append(0)
+        classIDs.append(body.id)
+      }
+      if schedules[body.schedule] == nil, let schedule = try? Schedule.parse(body.schedule, field: "schedule")
+      {
+        schedules[body.schedule] = schedule
+      }
       if courses[body.course]?.institution != body.institution {
         fault("class \(body.id): course of another institution")
       }
@@ -458,7 +489,10 @@ public struct LedgerState: Sendable {
 
   mutating func studentSlotInserting(_ id: String) -> Int32 {
     let (slot, inserted) = studentIDs.insert(id)
-    if inserted { studentParent.append(-1) }
+    if inserted {
+      studentParent.append(-1)
+      studentLastEnrollment.append(-1)
+    }
     return slot
   }
 
@@ -468,6 +502,7 @@ public struct LedgerState: Sendable {
       enrollmentRecords.append(EnrollmentRecord.placeholder)
       escrowAccounts.append(0)
       contractDigests.append(.zero)
+      holderLinks.append(.unlinked)
     }
     return slot
   }
@@ -587,26 +622,26 @@ public struct LedgerState: Sendable {
   mutating func applyPayment(_ body: Payment, seq: Int64, fault: (String) -> Void) {
     let bankRef = noteBankRefIndex(body.bankRef, fault: fault)
     let slot = Int(enrollmentSlotInserting(body.enrollment))
-    if enrollmentRecords[slot].exists { fault("enrollment \(body.enrollment) is created twice") }
+    if enrollmentRecords[slot].exists {
+      fault("enrollment \(body.enrollment) is created twice")
+      dropHolder(Int32(slot))
+    }
     guard body.hours >= 1, body.amountFen >= 1 else {
       fault("payment of \(body.amountFen) fen for \(body.hours) hours is not positive")
       return
     }
+    checkPaymentRules(body, fault: fault)
     let student = studentSlotInserting(body.student)
     let parent = parentSlotInserting(body.parent)
     if studentParent[Int(student)] != parent { fault("payment by a parent who is not the student's") }
     if classes[body.classID]?.institution != body.institution {
       fault("payment for a class of another institution")
     }
-    if institutions[body.institution]?.status != "active" {
-      fault("payment to an institution that is not active")
-    }
     if !LedgerState.isTransfer(
       body.postings, body.amountFen, from: "parent:", body.parent, to: "escrow:", body.enrollment)
     {
       fault("payment postings do not move \(body.amountFen) fen from parent to escrow")
     }
-    checkNotAfterEntry(body.paidAt, what: "paidAt", fault: fault)
     if !enrollmentRecords[slot].exists { enrollmentCount += 1 }
     var record = EnrollmentRecord(
       lastSeq: seq, bankRef: bankRef, student: student, parent: parent,
@@ -615,6 +650,7 @@ public struct LedgerState: Sendable {
     record.wide = enrollmentRecords[slot].wide
     enrollmentRecords[slot] = record
     setBalance(Int32(slot), EnrollmentBalance(hoursPaid: body.hours, amountFen: body.amountFen))
+    linkHolder(Int32(slot), payment: body)
   }
 
   /// Whether `postings` are exactly `Posting.transfer(amount, from: fromPrefix + from, to: toPrefix + to)`,
@@ -638,23 +674,15 @@ public struct LedgerState: Sendable {
     var enrollment = view(slot)
     let (lesson, inserted) = lessonIDs.insert(body.lesson)
     if !inserted { fault("lesson \(body.lesson) is created twice") }
-    if institutionStatus(enrollment.institution) != "active" {
-      fault("lesson for an institution that is not active")
-    }
+    checkLessonRules(body, fault: fault)
     do { try enrollment.balance.recordLesson(hours: body.hours) } catch {
       fault("lesson \(body.lesson): \(error)")
     }
-    checkNotAfterEntry(body.taughtAt, what: "taughtAt", fault: fault)
     enrollment.lastSeq = seq
     store(slot, enrollment)
     var record = LessonRecord(enrollment: slot, status: .pending, hours: body.hours, lastSeq: seq)
     if let day = entryDay { record.recordedDay = Int32(clamping: day.daysSinceEpoch) }
     if inserted { lessonRecords.append(record) } else { lessonRecords[Int(lesson)] = record }
-  }
-
-  /// The status of the institution in `slot` of `institutionIDs`, nil when it is not registered.
-  func institutionStatus(_ slot: Int32) -> String? {
-    institutions[institutionIDs.id(slot)]?.status
   }
 
   mutating func applyLessonReleased(_ body: LessonReleased, seq: Int64, fault: (String) -> Void) {

@@ -105,11 +105,10 @@ public struct ClassHolding: Sendable {
   }
 }
 
-/// What the payment rules ask of the ledger's state. The SQLite store answers from its tables; a
-/// second store answers the same questions its own way and needs no copy of any rule.
+/// What the payment rules ask of the ledger's state. The SQLite store answers from its tables, the
+/// audit's replay (`LedgerState`) from what it has replayed; a second store answers the same
+/// questions its own way and needs no copy of any rule.
 public protocol PaymentState {
-  /// The entry that used `bankRef` before, if any.
-  func earlierUse(ofBankRef bankRef: String) throws -> BankRefUse?
   /// The parent of a registered student; nil when the student is not registered.
   func parent(ofStudent student: String) throws -> String?
   /// The class; nil when it does not exist.
@@ -122,6 +121,14 @@ public protocol PaymentState {
   func holdings(student: String, classID: String) throws -> [ClassHolding]
   /// A class's schedule, parsed.
   func schedule(_ text: String) throws -> Schedule
+}
+
+/// What a request carrying a bank reference asks besides: whether the reference was used before.
+/// The write path answers it (a repeat writes nothing); the replay sees only entries, and finds a
+/// reference used twice on its own.
+public protocol BankRefState {
+  /// The entry that used `bankRef` before, if any.
+  func earlierUse(ofBankRef bankRef: String) throws -> BankRefUse?
 }
 
 /// What a payment the rules accepted goes on with: the parties and terms its entry and its
@@ -141,16 +148,25 @@ public enum PaymentDecision: Sendable {
 }
 
 /// The rules of a payment into escrow, in one place and without SQL: checked in this order, the
-/// first that fails is reported, each with its stable rule code.
+/// first that fails is reported, each with its stable rule code. The write path decides a request
+/// with them; the audit's replay checks every payment entry with `accept`, against the state the
+/// entries before it left.
 public enum PaymentRules {
-  public static func decide(_ p: PaymentRequest, now: LocalDateTime, state: some PaymentState) throws
-    -> PaymentDecision
+  public static func decide(_ p: PaymentRequest, now: LocalDateTime, state: some PaymentState & BankRefState)
+    throws -> PaymentDecision
   {
     if let earlier = try BankRefRules.repeated(
       p.bankRef, kind: "payment", content: p.content.text, earlier: state.earlierUse(ofBankRef: p.bankRef))
     {
       return .repeated(id: earlier.id, seq: earlier.seq)
     }
+    return .accepted(try accept(p, now: now, state: state))
+  }
+
+  /// Every rule but the bank reference's: what a new payment must keep.
+  public static func accept(_ p: PaymentRequest, now: LocalDateTime, state: some PaymentState) throws
+    -> AcceptedPayment
+  {
     guard p.paidAt <= now else {
       throw Rejection(
         "payment_in_future",
@@ -214,7 +230,7 @@ public enum PaymentRules {
         "amount \(Money.formatYuan(p.amountFen)) yuan is over \(p.hours) hours × the listed price = \(Money.formatYuan(ceilingFen)) yuan"
       )
     }
-    return .accepted(AcceptedPayment(parent: parent, klass: klass, institution: institution, policy: policy))
+    return AcceptedPayment(parent: parent, klass: klass, institution: institution, policy: policy)
   }
 
   /// One charge = at most `maxHoursPerCharge` hours and `maxMonthsPerCharge` months, however it
@@ -259,5 +275,28 @@ public enum PaymentRules {
       "charge_beyond_months",
       "hours \(p.hours) of class \(p.classID) run to its lesson of \(lastDay)\(heldInAll > 0 ? " (after the \(heldInAll) hours already held)" : ""), more than \(policy.maxMonthsPerCharge) months after the payment date \(paidOn): one charge covers at most \(policy.maxMonthsPerCharge) months of lessons"
     )
+  }
+}
+
+extension PaymentRules {
+  /// The replay's check of a payment entry: every rule but the bank reference's (a repeat never
+  /// becomes an entry; the replay finds a reference used twice itself), against the state the
+  /// entries before it left, at the entry's time (at its own `paidAt` when the replay is given no
+  /// time). The fault, or nil when the entry keeps them.
+  public static func fault(of payment: Payment, entrySeconds: Int64?, state: some PaymentState) -> String? {
+    guard let paidAt = try? LocalDateTime.parse(payment.paidAt, field: "paidAt") else {
+      return "payment's paidAt \(payment.paidAt) is not a moment"
+    }
+    let request = PaymentRequest(
+      student: payment.student, classID: payment.classID, hours: payment.hours, amountFen: payment.amountFen,
+      bankRef: payment.bankRef, paidAt: paidAt)
+    do {
+      _ = try accept(request, now: entrySeconds.map(LocalDateTime.init(unixSeconds:)) ?? paidAt, state: state)
+      return nil
+    } catch let rejection as Rejection {
+      return "payment breaks the rule \(rejection.code): \(rejection.message)"
+    } catch {
+      return "payment cannot be checked against the rules: \(error)"
+    }
   }
 }

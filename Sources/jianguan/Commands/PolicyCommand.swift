@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JianguanCore
+import JianguanLedger
 import JianguanStore
 
 /// The policy book the ledger holds: every rule applies the values of the last one loaded.
@@ -45,8 +46,7 @@ struct PolicyCommand: ParsableCommand {
 
     func run() throws {
       guard let book = try Environment.open(global).policyBooks().last else {
-        throw Rejection(
-          "policy_not_loaded", "the ledger holds no policy book; load one with `jianguan policy import FILE`")
+        throw LedgerPolicy.notLoaded
       }
       Output(global).emit(
         .object(["seq": .integer(book.seq), "document": .string(book.document)]),

@@ -5,7 +5,9 @@ import JianguanLedger
 // The replay as it was before its state was made compact (dictionaries keyed by `String` ids),
 // kept verbatim as the reference that `CompactReplayTests` compares the compact replay with.
 // Only the supervision events are left out (the property test does not generate them; the
-// supervision replay itself did not change).
+// supervision replay itself did not change). The payment rules are asked of it through its own
+// `PaymentState`, answered by scanning its dictionaries (the places in a class counted afresh
+// each time), where the compact replay keeps counts and lists.
 
 /// The state that replaying the log from genesis gives, independently of the projection tables.
 /// `apply` checks every invariant an entry must keep and reports each breach as a fault.
@@ -26,6 +28,11 @@ struct ReferenceLedgerState: Sendable {
     var bankRef: String
     var balance: EnrollmentBalance
     var lastSeq: Int64
+    /// The payment's `paidAt`.
+    var paidAt: String = ""
+    var paidOn: String { String(paidAt.prefix(10)) }
+    /// False for an enrollment created twice: neither payment counts in places or holdings.
+    var counted = true
   }
 
   struct LessonState: Equatable, Sendable {
@@ -50,6 +57,8 @@ struct ReferenceLedgerState: Sendable {
   private(set) var accounts: [String: Int64] = [:]
   private(set) var bankRefs: Set<String> = []
   private(set) var size: Int64 = 0
+  private(set) var policy: LedgerPolicy?
+  private(set) var calendarYears: [WorkingDayCalendar.Year] = []
   /// Contracts, refund applications and ratings (see `ReferenceLedgerState+ParentFlows.swift`).
   internal(set) var parentFlows = ReferenceParentFlowState()
 
@@ -70,8 +79,12 @@ struct ReferenceLedgerState: Sendable {
     switch event {
     case .genesis:
       if seq != 1 { fault("a genesis entry may only be entry 1") }
-    case .calendar, .policy:
-      break
+    case .calendar(let body):
+      if let year = try? body.checked(), !calendarYears.contains(where: { $0.year == year.year }) {
+        calendarYears.append(year)
+      }
+    case .policy(let body):
+      if let book = try? PolicyBook.parse(json: Array(body.document.utf8)) { policy = LedgerPolicy(book) }
     case .institutionRegistered(let body):
       if institutions[body.uscc] != nil { fault("institution \(body.uscc) is registered twice") }
       institutions[body.uscc] = InstitutionState(
@@ -187,16 +200,16 @@ struct ReferenceLedgerState: Sendable {
   mutating func applyPayment(_ body: Payment, seq: Int64, fault: (String) -> Void) {
     noteBankRef(body.bankRef, fault: fault)
     if enrollments[body.enrollment] != nil { fault("enrollment \(body.enrollment) is created twice") }
+    let createdTwice = enrollments[body.enrollment] != nil
+    if createdTwice { enrollments[body.enrollment]?.counted = false }
     guard body.hours >= 1, body.amountFen >= 1 else {
       fault("payment of \(body.amountFen) fen for \(body.hours) hours is not positive")
       return
     }
+    if let problem = PaymentRules.fault(of: body, entrySeconds: nil, state: self) { fault(problem) }
     if students[body.student]?.parent != body.parent { fault("payment by a parent who is not the student's") }
     if classes[body.classID]?.institution != body.institution {
       fault("payment for a class of another institution")
-    }
-    if institutions[body.institution]?.status != "active" {
-      fault("payment to an institution that is not active")
     }
     let expected = Posting.transfer(
       body.amountFen, from: Posting.parent(body.parent), to: Posting.escrow(body.enrollment))
@@ -206,7 +219,9 @@ struct ReferenceLedgerState: Sendable {
     enrollments[body.enrollment] = EnrollmentState(
       student: body.student, parent: body.parent, classID: body.classID, institution: body.institution,
       bankRef: body.bankRef, balance: EnrollmentBalance(hoursPaid: body.hours, amountFen: body.amountFen),
-      lastSeq: seq)
+      lastSeq: seq, paidAt: body.paidAt,
+      counted: !createdTwice && classes[body.classID] != nil
+        && (try? LocalDateTime.parse(body.paidAt, field: "paidAt")) != nil)
   }
 
   mutating func applyLessonRecorded(_ body: LessonRecorded, seq: Int64, fault: (String) -> Void) {
@@ -215,9 +230,7 @@ struct ReferenceLedgerState: Sendable {
       return
     }
     if lessons[body.lesson] != nil { fault("lesson \(body.lesson) is created twice") }
-    if institutions[enrollment.institution]?.status != "active" {
-      fault("lesson for an institution that is not active")
-    }
+    if let problem = LessonRecordingRules.fault(of: body, entrySeconds: nil, state: self) { fault(problem) }
     do { try enrollment.balance.recordLesson(hours: body.hours) } catch {
       fault("lesson \(body.lesson): \(error)")
     }
@@ -561,4 +574,75 @@ extension ReferenceLedgerState {
       fault("student of parent \(parent), whose personal data was erased at seq \(erasedSeq)")
     }
   }
+}
+
+extension ReferenceLedgerState: PaymentState {
+  func parent(ofStudent student: String) throws -> String? { students[student]?.parent }
+
+  func paymentClass(_ id: String) throws -> PaymentClass? {
+    guard let klass = classes[id], let course = courses[klass.course] else { return nil }
+    let terms = parentFlows.institutionTerms[klass.institution]
+    let places = Set(
+      enrollments.values.filter { $0.counted && $0.classID == id && holds($0.balance) }.map(\.student))
+    return PaymentClass(
+      uscc: klass.institution, capacity: klass.capacity, placesTaken: Int64(places.count),
+      starts: klass.starts,
+      ends: klass.ends, course: klass.course, courseName: course.name, courseHours: course.hours,
+      delivery: course.delivery, lessonMinutes: course.lessonMinutes, pricePerHourFen: course.pricePerHourFen,
+      institution: institutions[klass.institution].map {
+        PaymentInstitution(
+          uscc: klass.institution, status: $0.status, kind: terms?.kind ?? "", region: $0.region,
+          escrowAccount: terms?.escrowAccount ?? "")
+      },
+      institutionName: terms?.name ?? "", licence: terms?.licence ?? "", mode: terms?.mode ?? "",
+      escrowBank: terms?.escrowBank ?? "", schedule: klass.schedule)
+  }
+
+  func policy(forRegion region: String) throws -> Policy {
+    guard let policy else { throw LedgerPolicy.notLoaded }
+    return policy.policy(for: region)
+  }
+
+  func holdsPlace(student: String, classID: String) throws -> Bool {
+    enrollments.values.contains {
+      $0.counted && $0.classID == classID && $0.student == student && holds($0.balance)
+    }
+  }
+
+  func holdings(student: String, classID: String) throws -> [ClassHolding] {
+    enrollments.values.filter {
+      $0.counted && $0.classID == classID && $0.student == student && holds($0.balance)
+    }.map {
+      ClassHolding(
+        unconsumedHours: $0.balance.hoursPaid - $0.balance.hoursConsumed - $0.balance.hoursRefunded
+          - $0.balance.hoursPending, paidOn: $0.paidOn)
+    }
+  }
+
+  func schedule(_ text: String) throws -> Schedule { try Schedule.parse(text, field: "schedule") }
+
+  private func holds(_ balance: EnrollmentBalance) -> Bool {
+    balance.hoursPaid > balance.hoursConsumed + balance.hoursRefunded
+  }
+}
+
+extension ReferenceLedgerState: LessonState {
+  func lessonEnrollment(_ id: String) throws -> LessonEnrollment? {
+    guard let enrollment = enrollments[id], enrollment.counted, let klass = classes[enrollment.classID],
+      let course = courses[klass.course]
+    else { return nil }
+    let institution = institutions[enrollment.institution]
+    return LessonEnrollment(
+      institution: enrollment.institution, institutionStatus: institution?.status,
+      region: institution?.region ?? "",
+      terms: LessonRules.ClassTerms(
+        schedule: try Schedule.parse(klass.schedule, field: "schedule"),
+        starts: try CalendarDate.parse(klass.starts, field: "starts"),
+        ends: try CalendarDate.parse(klass.ends, field: "ends"),
+        delivery: try Delivery.parse(course.delivery, field: "delivery"), isSubject: course.subject != nil,
+        lessonMinutes: Int(course.lessonMinutes)),
+      paidAt: try LocalDateTime.parse(enrollment.paidAt, field: "paidAt"))
+  }
+
+  func workingDayCalendar() throws -> WorkingDayCalendar { try WorkingDayCalendar(years: calendarYears) }
 }
