@@ -21,7 +21,12 @@ extension PostgresLog {
   /// row is the log's end; the checkpoints are exactly those the `checkpoint.signed` entries make,
   /// verified with the key the log names, and their roots are the entries' roots. Each fault
   /// names the table and the seq.
+  /// It reads one snapshot of the database, so that appends meanwhile change nothing it sees.
   public func audit() throws -> PostgresAuditReport {
+    try session.snapshot { try auditSnapshot() }
+  }
+
+  private func auditSnapshot() throws -> PostgresAuditReport {
     try requireLog(field: "db")
     let stored = try checkpointRows()
     var walk = AuditWalk(bureau: bureau, wantedSizes: Set(stored.map(\.size)))

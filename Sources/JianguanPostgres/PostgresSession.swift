@@ -90,9 +90,25 @@ public final class PostgresSession: @unchecked Sendable {
     try rows(PostgresQuery(unsafeSQL: sql))
   }
 
+  /// Whether a transaction is open: one inside another joins it.
+  private var inTransaction = false
+
   /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
   func transaction<T>(_ body: () throws -> T) throws -> T {
-    try execute("BEGIN")
+    try inside("BEGIN", body)
+  }
+
+  /// Runs `body` on one snapshot of the database, read only: every query in it sees the same
+  /// state, whatever other bureaus' or this bureau's writers commit meanwhile.
+  public func snapshot<T>(_ body: () throws -> T) throws -> T {
+    try inside("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
+  }
+
+  private func inside<T>(_ begin: String, _ body: () throws -> T) throws -> T {
+    if inTransaction { return try body() }
+    try execute(begin)
+    inTransaction = true
+    defer { inTransaction = false }
     let result: T
     do {
       result = try body()

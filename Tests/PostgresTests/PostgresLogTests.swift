@@ -106,3 +106,36 @@ final class Outcomes: @unchecked Sendable {
     return values
   }
 }
+
+extension PostgresLogTests {
+  /// The audit reads one snapshot: appends committed while it runs never show up as a head row,
+  /// tile or checkpoint out of step with the entries it read.
+  @Test func auditDuringAppendsSeesOneSnapshot() throws {
+    let server = try PostgresServer.server()
+    let (log, genesis) = try Self.newLog(server, database: try server.createDatabase())
+    defer { log.close() }
+    let appender = try PostgresLog.connect(log.url)
+    defer { appender.close() }
+    let batches = 100
+    let entries = Self.chain(from: 2, count: batches * 10, after: SHA256.hash(genesis))
+    let outcomes = Outcomes()
+    DispatchQueue.concurrentPerform(iterations: 2) { worker in
+      do {
+        if worker == 0 {
+          for batch in 0..<batches { try appender.append(Array(entries[batch * 10..<batch * 10 + 10])) }
+        } else {
+          for _ in 0..<40 {
+            // The filler entries are not of a kind the replay knows: only those faults are expected.
+            for fault in try log.audit().faults where !fault.message.contains("the entry cannot be read") {
+              outcomes.add(fault.description)
+            }
+          }
+        }
+      } catch {
+        outcomes.add("\(error)")
+      }
+    }
+    #expect(outcomes.all == [])
+    #expect(try log.size() == Int64(1 + batches * 10))
+  }
+}

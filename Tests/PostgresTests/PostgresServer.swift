@@ -63,8 +63,12 @@ final class PostgresServer: Sendable {
           "PostgreSQL 15 is not installed (initdb, pg_ctl, postgres, psql): apt-get install postgresql-15 (.ci/run does)"
       )
     }
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "jianguan-pg-\(UUID().uuidString)")
+    // /tmp rather than $TMPDIR: the postgres user must reach the folder, and the socket's path
+    // must stay under the 107 bytes a unix socket address holds.
+    let base =
+      FileManager.default.fileExists(atPath: "/tmp")
+      ? URL(fileURLWithPath: "/tmp") : FileManager.default.temporaryDirectory
+    let folder = base.appendingPathComponent("jianguan-pg-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     var asServerUser: [String] = []
     if getuid() == 0 {

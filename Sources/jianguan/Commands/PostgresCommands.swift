@@ -112,6 +112,12 @@ struct CopyCommand: ParsableCommand {
     }
     let log = try PostgresLog.connect(url)
     defer { log.close() }
+    // The audit and the copy read one snapshot: an append meanwhile is in neither.
+    try log.session.snapshot { try fromPostgres(log, keyBytes: [UInt8](keyBytes)) }
+  }
+
+  private func fromPostgres(_ log: PostgresLog, keyBytes: [UInt8]) throws {
+    let url = log.url
     try log.requireLog(field: "from")
     let sourceAudit = try log.audit()
     if let fault = sourceAudit.faults.first {
@@ -122,7 +128,7 @@ struct CopyCommand: ParsableCommand {
     }
     let report = try AppDatabase.create(
       copying: { each in try log.forEachEntry { try each($0.bytes) } }, persons: try log.persons(), path: to,
-      keyPath: to + ".key", keyBytes: [UInt8](keyBytes), reference: try Environment.reference())
+      keyPath: to + ".key", keyBytes: keyBytes, reference: try Environment.reference())
     try emit(
       entries: report.entries, sourceRoot: sourceAudit.rootHash, destinationRoot: report.rootHash,
       keyPath: to + ".key")
