@@ -70,7 +70,11 @@ struct CopyTests {
       server.url(database, bureau: "110000"), server.url(database, bureau: "340104")
     )
     try bureau.ok(["copy", "--from", demo, "--to", cityURL])
-    try bureau.ok(["copy", "--from", county, "--to", countyURL])
+    let json = try bureau.ok(["copy", "--from", county, "--to", countyURL, "--format", "json"])
+    let copied = try #require(
+      try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+    #expect(copied["fromRoot"] as? String == copied["toRoot"] as? String)
+    #expect(copied["keyFile"] as? String == "jianguan-340104.key")
 
     let countyEntries = try bureau.export(county).count
     let cityEntries = try bureau.export(demo).count

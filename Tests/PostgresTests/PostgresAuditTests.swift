@@ -120,6 +120,14 @@ struct PostgresAuditTests {
       #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
       #expect(result.stderr.split(separator: "\n").count == 1, "\(arguments): one sentence, \(result.stderr)")
     }
+    // $JIANGUAN_DB names the store as --db does.
+    var viaEnvironment = bureau
+    viaEnvironment.environment["JIANGUAN_DB"] = url
+    let pay = try viaEnvironment.run([
+      "pay", "--student", "S1", "--class", "B1", "--hours", "1", "--amount", "1", "--bank-ref", "X",
+    ])
+    #expect(pay.status == 1 && pay.stderr.contains("supports only `jianguan audit`"), "\(pay.stderr)")
+    #expect(try viaEnvironment.ok(["audit"]).lines.first?.hasPrefix("audit ok: 29 entries") == true)
     #expect(try server.contentDigest(database) == before)
     #expect(!FileManager.default.fileExists(atPath: bureau.path("jianguan-110001.key")))
     #expect(!FileManager.default.fileExists(atPath: bureau.path("jianguan-110000.key")))
