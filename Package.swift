@@ -92,7 +92,7 @@ let package = Package(
       ]
     ),
     // Helpers the test targets share (a seeded random generator).
-    .target(name: "JianguanTestSupport", path: "Tests/JianguanTestSupport"),
+    .target(name: "JianguanTestSupport", dependencies: ["JianguanLedger"], path: "Tests/JianguanTestSupport"),
     .testTarget(
       name: "JianguanCoreTests",
       dependencies: ["JianguanCore", "JianguanTestSupport", .product(name: "CSV", package: "CSV.swift")]),

@@ -107,9 +107,9 @@ if [ "$full" = yes ]; then
   {
     echo "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; ATTACH '$JIANGUAN_DB' AS src;"
     sqlite3 "$JIANGUAN_DB" "SELECT sql || ';' FROM sqlite_master WHERE type IN ('table', 'index') AND sql IS NOT NULL
-      AND tbl_name IN ('ledger', 'merkle_tiles', 'enrollments', 'bank_refs', 'contracts') ORDER BY type DESC"
+      AND tbl_name IN ('ledger', 'merkle_tiles', 'enrollments', 'bank_refs') ORDER BY type DESC"
     echo "BEGIN;"
-    for table in ledger merkle_tiles enrollments bank_refs contracts; do
+    for table in ledger merkle_tiles enrollments bank_refs; do
       echo "INSERT INTO main.$table SELECT * FROM src.$table;"
     done
     echo "COMMIT;"

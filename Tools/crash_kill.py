@@ -153,9 +153,9 @@ def audit(run, figures, when):
 
 
 def batch_counts(db, batches, all_batches=True):
-    """How many of each batch's bank references the ledger holds (through the payment entries'
-    projection `bank_refs`, which the audit compares with the ledger), and a check that the
-    ledger's payment entries number exactly the references found."""
+    """How many of each batch's bank references the ledger holds (through the projection
+    `bank_refs`, which the audit compares with the ledger, and the payment entries it names), and
+    a check that the ledger's payment entries number exactly the references found."""
     with sqlite3.connect(db, timeout=30) as connection:
         counts = []
         for _, refs in batches:
@@ -163,7 +163,8 @@ def batch_counts(db, batches, all_batches=True):
             connection.execute("DELETE FROM wanted")
             connection.executemany("INSERT INTO wanted VALUES (?)", ((r,) for r in refs))
             counts.append(connection.execute(
-                "SELECT COUNT(*) FROM bank_refs JOIN wanted USING (ref) WHERE kind = 'payment'").fetchone()[0])
+                "SELECT COUNT(*) FROM bank_refs JOIN wanted USING (ref) JOIN ledger USING (seq)"
+                " WHERE ledger.kind = 'payment'").fetchone()[0])
         in_ledger = connection.execute("SELECT COUNT(*) FROM ledger WHERE kind = 'payment'").fetchone()[0]
         if all_batches and in_ledger != sum(counts):
             fail("the ledger holds %d payment entries but the batches account for %d" % (in_ledger, sum(counts)))

@@ -59,21 +59,20 @@ extension AppDatabase {
           queue.finish()
           replayer.wait()
         }
-        let rows = try AuditRows(db, sql: "SELECT seq, kind, entry, hash FROM ledger ORDER BY seq")
+        let rows = try AuditRows(db, sql: "SELECT seq, kind, entry FROM ledger ORDER BY seq")
         var storedTiles = StoredMerkleTileCheck(db)
         defer { report.faults += storedTiles.faults }
         while try rows.step() {
           let seq = rows.int64(0)
-          let storedHash = StoredHash(rows.blob(3))
           let raw = rows.bytes(2)
-          let hashMatches = storedHash.matches(hasher.digest(raw.baseAddress, count: raw.count))
+          let hash = hasher.digest(raw.baseAddress, count: raw.count)
           try accumulator.append(
             leafHash: hasher.digest(prefix: 0x00, raw.baseAddress, count: raw.count), &hasher
           ) { try storedTiles.expect($1, level: $0, seq: seq) }
           if wantedSizes.contains(accumulator.size) {
             rootsAtSize[accumulator.size] = accumulator.root(&hasher)
           }
-          batch.append(seq: seq, hashMatches: hashMatches, stored: storedHash, kind: rows.text(1), entry: raw)
+          batch.append(seq: seq, hash: hash, kind: rows.text(1), entry: raw)
           if batch.isFull {
             queue.push(batch)
             batch = queue.emptyBatch()
@@ -376,28 +375,6 @@ extension AppDatabase {
       ]
     }
   }
-}
-
-/// A stored `hash` column: 32 bytes as a digest, anything else kept as it is (it then matches
-/// nothing, as the byte arrays compared before did not).
-struct StoredHash {
-  var digest: SHA256Digest
-  var other: [UInt8]?
-
-  init(digest: SHA256Digest) { self.digest = digest }
-
-  init(_ blob: UnsafeRawBufferPointer) {
-    if blob.count == 32 {
-      digest = SHA256Digest(blob.baseAddress!)
-    } else {
-      digest = .zero
-      other = Array(blob)
-    }
-  }
-
-  func matches(_ hash: SHA256Digest) -> Bool { other == nil && digest == hash }
-
-  var bytes: [UInt8] { other ?? digest.bytes }
 }
 
 /// The Merkle root of the entries as they stream by, like `MerkleRootAccumulator` but on

@@ -1,43 +1,12 @@
 import GRDB
 import JianguanCore
-import JianguanCrypto
 import JianguanLedger
 
 extension AppDatabase {
-  /// Compares the contract, refund-application and rating tables with the replayed state.
+  /// Compares the refund-application and rating tables with the replayed state.
   func compareParentFlowProjections(_ state: LedgerState, db: Database) throws -> [AuditFault] {
     var faults = try compareErasures(state, db: db)
     let flows = state.parentFlows
-    var contractsSeen = 0
-    var hasher = SHA256.Hasher()
-    let contracts = try AuditRows(db, sql: "SELECT enrollment, terms, seq FROM contracts")
-    while try contracts.step() {
-      contractsSeen += 1
-      let id = contracts.string(0)
-      guard let slot = state.enrollmentIDs.slot(id), state.enrollmentRecords[Int(slot)].hasContract else {
-        faults.append(
-          AuditFault(seq: contracts.int64(2), "contract of \(id) is in the table but no entry issued it"))
-        continue
-      }
-      let replayed = state.contractDigests[Int(slot)]
-      state.scratch?.trimIfOverBudget(atStep: contractsSeen)
-      // Equal digests mean the stored bytes are the canonical terms (valid UTF-8, no NUL), so
-      // the `String` read of before was the same; only a difference is checked again on it.
-      let terms = contracts.text(1)
-      if hasher.digest(terms.baseAddress, count: terms.count) != replayed {
-        let text = Array(contracts.string(1).utf8)
-        if text.withUnsafeBytes({ hasher.digest($0.baseAddress, count: $0.count) }) != replayed {
-          faults.append(
-            AuditFault(seq: contracts.int64(2), "contract of \(id): the table's terms differ from its entry"))
-        }
-      }
-    }
-    if contractsSeen != flows.contractCount {
-      faults.append(
-        AuditFault(
-          seq: 0, "the contracts table has \(contractsSeen) rows, the ledger issues \(flows.contractCount)")
-      )
-    }
     var requestsSeen = 0
     for row in try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM refund_requests")) {
       requestsSeen += 1

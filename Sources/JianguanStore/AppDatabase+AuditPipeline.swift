@@ -4,16 +4,15 @@ import JianguanCrypto
 import JianguanLedger
 
 /// The audit's two halves, on the machine's two cores: the reading thread steps the ledger rows
-/// and hashes them (each entry's hash against the stored one, its Merkle leaf into the root); the
-/// replaying thread decodes and replays them. Rows go from one to the other in batches through a
-/// bounded queue, in seq order, and the replaying thread emits every fault of an entry in the order
-/// the one-thread audit did, so the report is the same, deterministically.
+/// and hashes them (each entry's hash, which the next entry's `prev` must be, and its Merkle leaf
+/// into the root); the replaying thread decodes and replays them. Rows go from one to the other in
+/// batches through a bounded queue, in seq order, and the replaying thread emits every fault of an
+/// entry in the order the one-thread audit did, so the report is the same, deterministically.
 final class AuditBatch: @unchecked Sendable {
   struct Record {
     var seq: Int64
-    /// Whether the raw bytes hash to the stored hash.
-    var hashMatches: Bool
-    var stored: StoredHash
+    /// SHA-256 of the entry's bytes.
+    var hash: SHA256Digest
     var kind: Range<Int>
     var entry: Range<Int>
   }
@@ -27,17 +26,14 @@ final class AuditBatch: @unchecked Sendable {
   var isFull: Bool { records.count >= AuditBatch.maximumRecords || bytes.count >= AuditBatch.maximumBytes }
 
   func append(
-    seq: Int64, hashMatches: Bool, stored: StoredHash, kind: UnsafeBufferPointer<UInt8>,
-    entry: UnsafeBufferPointer<UInt8>
+    seq: Int64, hash: SHA256Digest, kind: UnsafeBufferPointer<UInt8>, entry: UnsafeBufferPointer<UInt8>
   ) {
     let kindStart = bytes.count
     bytes.append(contentsOf: kind)
     let entryStart = bytes.count
     bytes.append(contentsOf: entry)
     records.append(
-      Record(
-        seq: seq, hashMatches: hashMatches, stored: stored, kind: kindStart..<entryStart,
-        entry: entryStart..<bytes.count))
+      Record(seq: seq, hash: hash, kind: kindStart..<entryStart, entry: entryStart..<bytes.count))
   }
 
   func clear() {
@@ -105,7 +101,7 @@ final class AuditReplayer: @unchecked Sendable {
   /// The format the entries must be in: v2 (CBOR), or v1 (JSON) when `upgrade` audits a v1 file.
   let format: LedgerFormat
   private var expectedSeq: Int64 = 1
-  private var previousHash = StoredHash(digest: SHA256Digest(Entry.genesisPrevious)!)
+  private var previousHash = SHA256Digest(Entry.genesisPrevious)!
   private var hasher = SHA256.Hasher()
   private let finished = NSCondition()
   private var done = false
@@ -154,15 +150,12 @@ final class AuditReplayer: @unchecked Sendable {
     expectedSeq = seq + 1
     let raw = UnsafeBufferPointer(rebasing: bytes[record.entry])
     let kindColumn = UnsafeBufferPointer(rebasing: bytes[record.kind])
-    if !record.hashMatches {
-      fault("the entry's bytes do not hash to its stored hash (the entry was edited)")
-    }
     if format == .v2, let decoded = EntryDecoding.decode(raw) {
       // The fast path accepted every byte: deterministic CBOR with exactly the expected members.
       if decoded.seq != seq {
         fault("the entry says seq \(decoded.seq) but is stored at seq \(seq) (entries moved or swapped)")
       }
-      if !previousHash.matches(decoded.previousHash) {
+      if previousHash != decoded.previousHash {
         fault(
           "prev is \(Hex.encode(decoded.previousHash.bytes).prefix(16))…, the hash of entry \(seq - 1) is \(Hex.encode(previousHash.bytes).prefix(16))… (the chain is broken)"
         )
@@ -171,7 +164,7 @@ final class AuditReplayer: @unchecked Sendable {
         fault("the kind column says \(AuditReplayer.string(kindColumn)), the entry \(decoded.kind)")
       }
       state.noteEntryTime(UnsafeBufferPointer(rebasing: raw[decoded.timeRange]), seq: seq, faults: &faults)
-      state.apply(decoded.event, seq: seq, payloadDigest: nil, faults: &faults)
+      state.apply(decoded.event, seq: seq, faults: &faults)
     } else {
       // The generic path: the whole entry decoded, every rule of its format checked.
       do {
@@ -191,12 +184,12 @@ final class AuditReplayer: @unchecked Sendable {
         }
         let event = try Event(kind: entry.kind, payload: entry.payload)
         Array(entry.time.utf8).withUnsafeBufferPointer { state.noteEntryTime($0, seq: seq, faults: &faults) }
-        state.apply(event, seq: seq, payloadDigest: nil, faults: &faults)
+        state.apply(event, seq: seq, faults: &faults)
       } catch {
         fault("the entry cannot be read: \(error)")
       }
     }
-    previousHash = record.stored
+    previousHash = record.hash
     entries += 1
     state.scratch?.trimIfOverBudget(atStep: entries)
   }

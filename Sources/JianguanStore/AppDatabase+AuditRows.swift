@@ -114,6 +114,39 @@ struct AuditRows {
     }
   }
 
+  /// How `column` of this statement's row sorts against `other`'s, as SQLite orders a key with
+  /// the BINARY collation: by storage class (NULL, number, text, blob), then by value, text and
+  /// blobs bytewise. Negative, zero or positive.
+  func order(_ column: Int32, against other: AuditRows) -> Int {
+    func rank(_ type: Int32) -> Int {
+      switch type {
+      case SQLITE_NULL: 0
+      case SQLITE_INTEGER, SQLITE_FLOAT: 1
+      case SQLITE_TEXT: 2
+      default: 3
+      }
+    }
+    let (type, otherType) = (sqlite3_column_type(handle, column), sqlite3_column_type(other.handle, column))
+    if rank(type) != rank(otherType) { return rank(type) - rank(otherType) }
+    switch rank(type) {
+    case 0: return 0
+    case 1:
+      if type == SQLITE_INTEGER && otherType == SQLITE_INTEGER {
+        let (mine, theirs) = (int64(column), other.int64(column))
+        return mine < theirs ? -1 : mine == theirs ? 0 : 1
+      }
+      let (mine, theirs) = (
+        sqlite3_column_double(handle, column), sqlite3_column_double(other.handle, column)
+      )
+      return mine < theirs ? -1 : mine == theirs ? 0 : 1
+    default:
+      let (mine, theirs) = (bytes(column), other.bytes(column))
+      let common = min(mine.count, theirs.count)
+      let compared = common == 0 ? 0 : Int(memcmp(mine.baseAddress!, theirs.baseAddress!, common))
+      return compared != 0 ? compared : mine.count - theirs.count
+    }
+  }
+
   private func memcmpEqual(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
     for index in 0..<a.count where a[index] != b[index] { return false }
     return true

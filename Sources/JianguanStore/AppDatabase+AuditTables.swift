@@ -113,18 +113,28 @@ extension AppDatabase {
   }
 
   /// Compares one table row by row in rowid order (the rebuild inserts rows in the order the log
-  /// did): every column, the rowid included, byte for byte through SQLite's C API.
+  /// did), or in key order for a table without rowid: every column, the rowid included, byte for
+  /// byte through SQLite's C API.
   private func compareTable(_ table: String, stored: Database, rebuilt: Database) throws -> [AuditFault] {
     let columns = try rebuilt.columns(in: table).map(\.name)
     let storedColumns = try stored.columns(in: table).map(\.name)
     guard columns == storedColumns else {
       return [AuditFault(seq: 0, "table \(table): its columns are not as the migrations made them")]
     }
-    let keyColumn = try rebuilt.primaryKey(table).columns.first ?? "rowid"
+    let keyColumns = try rebuilt.primaryKey(table).columns
+    let keyColumn = keyColumns.first ?? "rowid"
     let keyIndex = Int32(columns.firstIndex(of: keyColumn).map { $0 + 1 } ?? 0)
     let seqIndex = columns.firstIndex(of: "seq").map { Int32($0 + 1) }
+    // The migrations made the rebuilt schema: whether the table has a rowid is read from there.
+    let withoutRowID =
+      try String.fetchOne(rebuilt, sql: "SELECT sql FROM sqlite_master WHERE name = ?", arguments: [table])?
+      .contains("WITHOUT ROWID") ?? false
+    let keyIndexes = keyColumns.compactMap { key in columns.firstIndex(of: key).map { Int32($0 + 1) } }
+    let quoted = columns.map { "\"\($0)\"" }
     let select =
-      "SELECT rowid, \(columns.map { "\"\($0)\"" }.joined(separator: ", ")) FROM \"\(table)\" ORDER BY rowid"
+      withoutRowID
+      ? "SELECT 0, \(quoted.joined(separator: ", ")) FROM \"\(table)\" ORDER BY \(keyColumns.map { "\"\($0)\"" }.joined(separator: ", "))"
+      : "SELECT rowid, \(quoted.joined(separator: ", ")) FROM \"\(table)\" ORDER BY rowid"
     let have = try AuditRows(stored, sql: select)
     let want = try AuditRows(rebuilt, sql: select)
     var faults: [AuditFault] = []
@@ -138,12 +148,23 @@ extension AppDatabase {
           seq: seq,
           "table \(table), row \(keyColumn) = \(Self.show(rows.databaseValue(keyIndex))): \(message)"))
     }
+    /// Negative when the stored row comes first, positive when the rebuilt one does.
+    func order() -> Int {
+      guard withoutRowID else {
+        let (storedID, wantedID) = (have.int64(0), want.int64(0))
+        return storedID < wantedID ? -1 : storedID == wantedID ? 0 : 1
+      }
+      for index in keyIndexes {
+        let compared = have.order(index, against: want)
+        if compared != 0 { return compared }
+      }
+      return 0
+    }
     var hasStored = try have.step()
     var hasWanted = try want.step()
     while hasStored || hasWanted {
-      let storedID = hasStored ? have.int64(0) : .max
-      let wantedID = hasWanted ? want.int64(0) : .max
-      if storedID == wantedID {
+      let compared = !hasStored ? 1 : !hasWanted ? -1 : order()
+      if compared == 0 {
         if let column = (1...Int32(columns.count)).first(where: { !have.sameValue($0, as: want) }) {
           report(
             want,
@@ -152,7 +173,7 @@ extension AppDatabase {
         }
         hasStored = try have.step()
         hasWanted = try want.step()
-      } else if storedID < wantedID {
+      } else if compared < 0 {
         report(have, "no entry of the log made this row")
         hasStored = try have.step()
       } else {

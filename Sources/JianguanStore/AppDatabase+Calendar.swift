@@ -41,8 +41,8 @@ extension AppDatabase {
   func ledgerCalendar(_ db: Database) throws -> WorkingDayCalendar {
     let key =
       try db.row(
-        "SELECT c.seq, l.hash FROM calendar_years c JOIN ledger l ON l.seq = c.seq ORDER BY c.seq DESC LIMIT 1"
-      ).map { [UInt8]("\($0["seq"] as Int64)".utf8) + [UInt8]($0["hash"] as Data) } ?? []
+        "SELECT c.seq, \(Self.envelopeOfEntry) FROM calendar_years c JOIN ledger l ON l.seq = c.seq ORDER BY c.seq DESC LIMIT 1"
+      ).map { [UInt8]("\($0[0] as Int64)".utf8) + [UInt8]($0[1] as Data) } ?? []
     if let cached = calendarCache.value(for: key) { return cached }
     var years: [WorkingDayCalendar.Year] = []
     for row in try Row.fetchAll(db, sql: "SELECT year, weekdays_off, weekends_worked FROM calendar_years") {

@@ -17,49 +17,26 @@ public struct ContractDocument: Sendable {
 }
 
 extension AppDatabase {
-  /// The model contract every payment's e-contract follows.
-  public static let contractTemplate = "GF-2021-2604"
-
-  /// Appends the e-contract of a payment just appended, in its transaction, with the terms of its
-  /// class, course and institution as the payment read them.
-  func issueContract(for payment: Payment, terms: PaymentClass, policy: Policy, db: Database) throws {
-    let contract = ContractIssued(
-      enrollment: payment.enrollment, template: Self.contractTemplate, institution: payment.institution,
-      institutionName: terms.institutionName, licence: terms.licence, parent: payment.parent,
-      student: payment.student, classID: payment.classID, course: terms.course,
-      courseName: terms.courseName, delivery: terms.delivery, lessonMinutes: terms.lessonMinutes,
-      starts: terms.starts, ends: terms.ends, hours: payment.hours, amountFen: payment.amountFen,
-      pricePerHourFen: terms.pricePerHourFen, mode: terms.mode, escrowBank: terms.escrowBank,
-      escrowAccount: terms.institution?.escrowAccount ?? "",
-      confirmationWindowWorkingDays: Int64(policy.confirmationWindowWorkingDays),
-      refundAnswerWorkingDays: Int64(policy.refundAnswerWorkingDays), paymentBankRef: payment.bankRef,
-      signedAt: payment.paidAt)
-    _ = try appendToLog(.parentFlow(.contractIssued(contract)), db: db)
-  }
-
-  /// The e-contract of an enrollment.
+  /// The e-contract of an enrollment: its terms read from its `contract.issued` entry, the one
+  /// right after its payment's (the replay insists on that order), as no table keeps them again.
   public func contract(enrollment: String) throws -> ContractDocument {
     let id = try Self.validateID(enrollment, field: "enrollment", prefix: "E")
     return try read { db in
-      _ = try requireEnrollment(id, db: db)
-      guard
-        let row = try Row.fetchOne(
-          try db.cachedStatement(sql: "SELECT terms, seq FROM contracts WHERE enrollment = ?"),
-          arguments: [id])
+      let seq = (try requireEnrollment(id, db: db)["seq"] as Int64) + 1
+      guard case .parentFlow(.contractIssued(let terms)) = try Self.loggedEvent(seq: seq, db: db),
+        terms.enrollment == id
       else {
         throw Rejection(
           "contract_missing",
           "enrollment \(id) has no e-contract: it was paid before e-contracts were issued (ledger entries before contract.issued existed)"
         )
       }
-      let terms = try JSONValueCoder.decode(
-        ContractIssued.self, from: try CanonicalJSONParser.parse(Array((row["terms"] as String).utf8)))
       let parent = try person(table: "parents", id: terms.parent, db: db)
       let student = try person(table: "students", id: terms.student, db: db)
       let grade = try Int64.fetchOne(
         try db.cachedStatement(sql: "SELECT grade FROM students WHERE id = ?"), arguments: [terms.student])
       return ContractDocument(
-        terms: terms, seq: row["seq"], parentName: parent.name, parentMaskedID: parent.maskedID,
+        terms: terms, seq: seq, parentName: parent.name, parentMaskedID: parent.maskedID,
         studentMaskedName: student.name.map { $0 == Self.erasedText ? $0 : Self.maskName($0) },
         studentMaskedID: student.maskedID,
         studentGrade: grade ?? 0)

@@ -26,31 +26,10 @@ extension AppDatabase {
     return LessonRequest(enrollment: enrollmentID, hours: hourCount, taught: taught, field: fields.taughtAt)
   }
 
-  /// Records a lesson; the same enrollment, time and hours again is the same lesson (idempotent).
+  /// Records a lesson (`LessonOperation`); the same enrollment, time and hours again is the same
+  /// lesson (idempotent).
   func recordLesson(_ lesson: LessonRequest, db: Database) throws -> Recorded {
-    if let earlier = try db.row(
-      "SELECT l.id, l.hours, e.seq FROM lessons l JOIN enrollments e ON e.id = l.enrollment WHERE l.enrollment = ? AND l.taught_at = ?",
-      [lesson.enrollment, lesson.taught.description])
-    {
-      guard (earlier["hours"] as Int64) == lesson.hours else {
-        throw Rejection(
-          "lesson_exists_with_different_hours",
-          "lesson \(earlier["id"] as String) of \(lesson.enrollment) at \(lesson.taught) was recorded with \(earlier["hours"] as Int64) hours, not \(lesson.hours)"
-        )
-      }
-      let seq = try db.value("SELECT seq FROM lessons WHERE id = ?", [earlier["id"] as String]) as Int64? ?? 0
-      return Recorded(id: earlier["id"], seq: seq, repeated: true)
-    }
-    // The recording is the entry, dated by the clock: a lesson is recorded after it was taught.
-    try LessonRecordingRules.accept(
-      lesson, recordedAt: clock(), state: SQLLessonState(database: self, db: db))
-    let row = try requireEnrollment(lesson.enrollment, db: db)
-    var balance = Self.balance(of: row)
-    try balance.recordLesson(hours: lesson.hours)
-    let id = try LedgerWriter.nextID("L", table: "lessons", db: db)
-    let event = LessonRecorded(
-      lesson: id, enrollment: lesson.enrollment, hours: lesson.hours, taughtAt: lesson.taught.description)
-    return Recorded(id: id, seq: try appendToLog(.lessonRecorded(event), db: db))
+    Recorded(try LessonOperation.record(lesson, in: SQLTransaction(database: self, db: db)))
   }
 
   /// The parent confirms a pending lesson; its share is released to the institution.
@@ -190,37 +169,4 @@ extension AppDatabase {
     balance.hoursReserved = row["hours_reserved"] ?? 0
     return balance
   }
-}
-
-/// The ledger's state as the lesson rules ask it, answered from the SQLite tables.
-struct SQLLessonState: LessonState {
-  let database: AppDatabase
-  let db: Database
-
-  func lessonEnrollment(_ id: String) throws -> LessonEnrollment? {
-    guard
-      let row = try Row.fetchOne(
-        try db.cachedStatement(
-          sql: """
-            SELECT e.institution, e.paid_at, i.status, i.region, c.starts, c.ends, c.schedule, k.subject,
-              k.delivery, k.lesson_minutes
-            FROM enrollments e JOIN classes c ON c.id = e.class JOIN courses k ON k.id = c.course
-              LEFT JOIN institutions i ON i.uscc = e.institution
-            WHERE e.id = ?
-            """), arguments: [id])
-    else { return nil }
-    return LessonEnrollment(
-      institution: row["institution"], institutionStatus: row["status"], region: row["region"] ?? "",
-      terms: LessonRules.ClassTerms(
-        schedule: try database.schedules.schedule(row["schedule"]),
-        starts: try CalendarDate.parse(row["starts"], field: "starts"),
-        ends: try CalendarDate.parse(row["ends"], field: "ends"),
-        delivery: try Delivery.parse(row["delivery"], field: "delivery"),
-        isSubject: (row["subject"] as String?) != nil, lessonMinutes: row["lesson_minutes"]),
-      paidAt: try LocalDateTime.parse(row["paid_at"], field: "paid_at"))
-  }
-
-  func policy(forRegion region: String) throws -> Policy { try database.ledgerPolicy(for: region, db: db) }
-
-  func workingDayCalendar() throws -> WorkingDayCalendar { try database.ledgerCalendar(db) }
 }

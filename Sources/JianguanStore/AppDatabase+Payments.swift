@@ -55,25 +55,10 @@ extension AppDatabase {
     return payment
   }
 
-  /// A payment: the rules (`PaymentRules`, no SQL) decide against the ledger's state as the
-  /// tables answer it; the store appends the entry and its e-contract.
+  /// A payment: `PaymentOperation` (the rules and what an accepted payment appends, no SQL) run
+  /// against the ledger's state as the tables answer it.
   func pay(_ p: PaymentRequest, db: Database) throws -> Recorded {
-    let state = SQLPaymentState(database: self, db: db)
-    switch try PaymentRules.decide(p, now: clock(), state: state) {
-    case .repeated(let id, let seq):
-      return Recorded(id: id, seq: seq, repeated: true)
-    case .accepted(let accepted):
-      let enrollment = try LedgerWriter.nextID("E", table: "enrollments", db: db)
-      let event = Payment(
-        enrollment: enrollment, bankRef: p.bankRef, student: p.student, parent: accepted.parent,
-        classID: p.classID, institution: accepted.institution.uscc, hours: p.hours, amountFen: p.amountFen,
-        paidAt: p.paidAt.description,
-        postings: Posting.transfer(
-          p.amountFen, from: Posting.parent(accepted.parent), to: Posting.escrow(enrollment)))
-      let recorded = Recorded(id: enrollment, seq: try appendToLog(.payment(event), db: db))
-      try issueContract(for: event, terms: accepted.klass, policy: accepted.policy, db: db)
-      return recorded
-    }
+    Recorded(try PaymentOperation.run(p, in: SQLTransaction(database: self, db: db)))
   }
 
   /// The original result when this bank reference was used before with the same content; a
@@ -85,10 +70,21 @@ extension AppDatabase {
     .map { Recorded(id: $0.id, seq: $0.seq, repeated: true) }
   }
 
+  /// The entry that used `bankRef` first: `bank_refs` keeps its seq only, and what it was for
+  /// is read from the entry itself (a repeat is rare; a new reference costs one index lookup).
   static func earlierUse(ofBankRef bankRef: String, db: Database) throws -> BankRefUse? {
-    try RawStatement("SELECT seq, kind, content, result_id FROM bank_refs WHERE ref = ?", db: db).first(
-      .text(bankRef),
-      read: { BankRefUse(seq: $0.integer(0), kind: $0.text(1), content: $0.text(2), resultID: $0.text(3)) })
+    guard
+      let seq = try RawStatement("SELECT seq FROM bank_refs WHERE ref = ?", db: db).first(
+        .text(bankRef), read: { $0.integer(0) })
+    else { return nil }
+    guard let event = try loggedEvent(seq: seq, db: db), let use = BankRefUse(seq: seq, event: event) else {
+      throw StoreError(
+        code: "database_inconsistent",
+        message:
+          "table bank_refs: bank reference \(Rejection.quote(bankRef)) names entry \(seq), which is not a payment or a refund; run `jianguan audit`"
+      )
+    }
+    return use
   }
 
   static func validateBankRef(_ text: String, field: String = "bank-ref") throws -> String {
@@ -126,71 +122,4 @@ extension AppDatabase {
     }
     return text
   }
-}
-
-/// The ledger's state as the payment rules ask it, answered from the SQLite tables.
-struct SQLPaymentState: PaymentState, BankRefState {
-  let database: AppDatabase
-  let db: Database
-
-  func earlierUse(ofBankRef bankRef: String) throws -> BankRefUse? {
-    try AppDatabase.earlierUse(ofBankRef: bankRef, db: db)
-  }
-
-  func parent(ofStudent student: String) throws -> String? {
-    try RawStatement("SELECT parent FROM students WHERE id = ?", db: db).first(
-      .text(student), read: { $0.text(0) })
-  }
-
-  /// One query, by column position (the import's hot path).
-  func paymentClass(_ id: String) throws -> PaymentClass? {
-    let statement = try RawStatement(
-      """
-      SELECT c.institution, c.capacity, c.starts, c.ends, c.course, k.name, k.delivery, k.lesson_minutes,
-        k.price_per_hour_fen, i.uscc, i.status, i.kind, i.region, i.escrow_account, i.name, i.licence,
-        i.mode, i.escrow_bank, c.schedule, c.places_taken, k.hours
-      FROM classes c JOIN courses k ON k.id = c.course LEFT JOIN institutions i ON i.uscc = c.institution
-      WHERE c.id = ?
-      """, db: db)
-    return try statement.first(.text(id)) { row in
-      let registered = !row.isNull(9)
-      return PaymentClass(
-        uscc: row.text(0), capacity: row.integer(1), placesTaken: row.integer(19), starts: row.text(2),
-        ends: row.text(3), course: row.text(4), courseName: row.text(5), courseHours: row.integer(20),
-        delivery: row.text(6), lessonMinutes: row.integer(7), pricePerHourFen: row.integer(8),
-        institution: registered
-          ? PaymentInstitution(
-            uscc: row.text(9), status: row.text(10), kind: row.text(11), region: row.text(12),
-            escrowAccount: row.text(13))
-          : nil,
-        institutionName: row.text(14), licence: row.text(15), mode: row.text(16), escrowBank: row.text(17),
-        schedule: row.text(18))
-    }
-  }
-
-  func policy(forRegion region: String) throws -> Policy { try database.ledgerPolicy(for: region, db: db) }
-
-  func holdsPlace(student: String, classID: String) throws -> Bool {
-    try RawStatement(
-      """
-      SELECT EXISTS(SELECT 1 FROM enrollments WHERE class = ? AND student = ?
-        AND hours_paid > hours_consumed + hours_refunded)
-      """, db: db
-    ).first(.text(classID), .text(student)) { $0.integer(0) != 0 } ?? false
-  }
-
-  func holdings(student: String, classID: String) throws -> [ClassHolding] {
-    var holdings: [ClassHolding] = []
-    try RawStatement(
-      """
-      SELECT hours_paid - hours_consumed - hours_refunded - hours_pending, substr(paid_at, 1, 10)
-      FROM enrollments WHERE class = ? AND student = ? AND hours_paid > hours_consumed + hours_refunded
-      """, db: db
-    ).forEach([.text(classID), .text(student)]) { row in
-      holdings.append(ClassHolding(unconsumedHours: row.integer(0), paidOn: row.text(1)))
-    }
-    return holdings
-  }
-
-  func schedule(_ text: String) throws -> Schedule { try database.schedules.schedule(text) }
 }

@@ -26,14 +26,15 @@ extension AppDatabase {
   func ledgerPolicy(for region: String, db: Database) throws -> Policy {
     guard
       let head = try db.row(
-        "SELECT p.seq, l.hash FROM policy_books p JOIN ledger l ON l.seq = p.seq ORDER BY p.seq DESC LIMIT 1")
+        "SELECT p.seq, \(Self.envelopeOfEntry) FROM policy_books p JOIN ledger l ON l.seq = p.seq ORDER BY p.seq DESC LIMIT 1"
+      )
     else {
       throw LedgerPolicy.notLoaded
     }
-    let key = [UInt8]("\(head["seq"] as Int64)".utf8) + [UInt8](head["hash"] as Data)
+    let key = [UInt8]("\(head[0] as Int64)".utf8) + [UInt8](head[1] as Data)
     if let cached = policyCache.value(for: key) { return cached.policy(for: region) }
     let document: String =
-      try db.value("SELECT document FROM policy_books WHERE seq = ?", [head["seq"]]) ?? ""
+      try db.value("SELECT document FROM policy_books WHERE seq = ?", [head[0] as Int64]) ?? ""
     let resolver = LedgerPolicy(try PolicyBook.parse(json: Array(document.utf8)))
     policyCache.store(resolver, for: key)
     return resolver.policy(for: region)

@@ -177,7 +177,7 @@ extension AppDatabase {
     try read { db in
       let cursor = try Row.fetchCursor(
         try db.cachedStatement(
-          sql: "SELECT seq, kind, entry, hash FROM ledger WHERE seq >= ? ORDER BY seq LIMIT ?"),
+          sql: "SELECT seq, kind, entry FROM ledger WHERE seq >= ? ORDER BY seq LIMIT ?"),
         arguments: [fromSeq, limit ?? -1])
       while let row = try cursor.next() {
         let bytes = [UInt8](row["entry"] as Data)
@@ -185,7 +185,7 @@ extension AppDatabase {
         try each(
           LedgerLine(
             seq: row["seq"], kind: row["kind"], entryBytes: bytes, previousHash: previous,
-            hash: [UInt8](row["hash"] as Data)))
+            hash: SHA256.hash(bytes)))
       }
     }
   }

@@ -75,12 +75,12 @@ extension AppDatabase {
       guard let bytes = try Data.fetchOne(db, sql: "SELECT entry FROM ledger WHERE seq = 1"),
         let first = try? EntryV1.parse([UInt8](bytes)),
         case .genesis(let genesis)? = try? Event(kind: first.kind, payload: first.payload),
-        let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1")
+        let last = try Row.fetchOne(db, sql: "SELECT seq, entry FROM ledger ORDER BY seq DESC LIMIT 1")
       else {
         throw Rejection(
           "upgrade_v1_empty", "the version 1 ledger \(Rejection.quote(oldPath)) has no genesis entry")
       }
-      return (genesis, [UInt8](last["hash"] as Data), last["seq"])
+      return (genesis, SHA256.hash([UInt8](last["entry"] as Data)), last["seq"])
     }
     // The new log, in a file beside its final place, with the old key file's copy.
     try Data(contentsOf: URL(fileURLWithPath: oldKeyPath)).write(to: URL(fileURLWithPath: partialKey))

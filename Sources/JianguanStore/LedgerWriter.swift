@@ -27,8 +27,8 @@ enum LedgerWriter {
     let bytes = Entry.encode(
       seq: seq, time: timestamp, kind: kind, payloadBytes: event.payloadBytes, previousHash: previousHash)
     let hash = SHA256.hash(bytes)
-    try RawStatement("INSERT INTO ledger(seq, kind, entry, hash) VALUES (?, ?, ?, ?)", db: db).execute(
-      .integer(seq), .text(kind), .blob(bytes), .blob(hash))
+    try RawStatement("INSERT INTO ledger(seq, kind, entry) VALUES (?, ?, ?)", db: db).execute(
+      .integer(seq), .text(kind), .blob(bytes))
     try MerkleStore.appendLeaf(index: seq - 1, entryBytes: bytes, db: db, tail: tail)
     try Projector.apply(event, seq: seq, time: timestamp, db: db)
     tail?.head = (seq, hash, timestamp)
@@ -36,12 +36,13 @@ enum LedgerWriter {
   }
 
   /// The seq, hash and time (`YYYY-MM-DDTHH:MM:SSZ`) of the last entry: (0, 32 zero bytes, "")
-  /// for an empty log.
+  /// for an empty log. The hash is computed from the entry's bytes: no column stores it again.
   static func readHead(_ db: Database) throws -> (seq: Int64, hash: [UInt8], time: String) {
-    guard let head = try db.row("SELECT seq, hash, entry FROM ledger ORDER BY seq DESC LIMIT 1") else {
+    guard let head = try db.row("SELECT seq, entry FROM ledger ORDER BY seq DESC LIMIT 1") else {
       return (0, Entry.genesisPrevious, "")
     }
-    return (head[0], [UInt8](head[1] as Data), EntryDecoding.time([UInt8](head[2] as Data)) ?? "")
+    let bytes = [UInt8](head[1] as Data)
+    return (head[0], SHA256.hash(bytes), EntryDecoding.time(bytes) ?? "")
   }
 
   /// The number of entries.

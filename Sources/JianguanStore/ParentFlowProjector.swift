@@ -2,17 +2,14 @@ import GRDB
 import JianguanCore
 import JianguanLedger
 
-/// Updates the contract, refund-application and rating tables for one entry, in its transaction.
+/// Updates the refund-application and rating tables for one entry, in its transaction.
 enum ParentFlowProjector {
   static func apply(_ flow: ParentFlowEvent, seq: Int64, db: Database) throws {
     switch flow {
-    case .contractIssued(let e):
-      try RawStatement(
-        "INSERT INTO contracts(enrollment, institution, terms, seq) VALUES (?, ?, ?, ?)", db: db
-      )
-      .execute(
-        .text(e.enrollment), .text(e.institution), .text(String(decoding: e.canonicalBytes(), as: UTF8.self)),
-        .integer(seq))
+    case .contractIssued:
+      // Nothing: the terms are the entry itself, right after its payment's (`contract show`
+      // reads them there), and stored nowhere else.
+      break
     case .refundRequestCreated(let e):
       try db.run(
         """

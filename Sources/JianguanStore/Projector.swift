@@ -84,8 +84,7 @@ enum Projector {
         .text(e.bankRef), .text(e.paidAt), .integer(e.hours), .integer(e.amountFen), .integer(e.amountFen),
         .integer(seq))
       try enrollmentAdded(e.enrollment, classID: e.classID, student: e.student, hours: e.hours, db: db)
-      try rememberBankRef(
-        e.bankRef, seq: seq, kind: "payment", content: PaymentContent(e).text, id: e.enrollment, db: db)
+      try rememberBankRef(e.bankRef, seq: seq, db: db)
     case .lessonRecorded(let e):
       try db.run(
         """
@@ -135,8 +134,7 @@ enum Projector {
         UPDATE enrollments SET hours_refunded = hours_refunded + ?, refunded_fen = refunded_fen + ?,
           escrow_fen = escrow_fen - ? WHERE id = ?
         """, [e.hours, e.amountFen, e.amountFen, e.enrollment])
-      try rememberBankRef(
-        e.bankRef, seq: seq, kind: "refund", content: RefundContent(e).text, id: e.refund, db: db)
+      try rememberBankRef(e.bankRef, seq: seq, db: db)
       if let request = e.request {
         try db.run("UPDATE refund_requests SET refund = ?, seq = ? WHERE id = ?", [e.refund, seq, request])
       }
@@ -164,12 +162,9 @@ enum Projector {
     }
   }
 
-  static func rememberBankRef(
-    _ ref: String, seq: Int64, kind: String, content: String, id: String, db: Database
-  ) throws {
-    try RawStatement(
-      "INSERT INTO bank_refs(ref, seq, kind, content, result_id) VALUES (?, ?, ?, ?, ?)", db: db
-    )
-    .execute(.text(ref), .integer(seq), .text(kind), .text(content), .text(id))
+  /// A bank reference and the entry that used it; what for is in that entry (`earlierUse`).
+  static func rememberBankRef(_ ref: String, seq: Int64, db: Database) throws {
+    try RawStatement("INSERT INTO bank_refs(ref, seq) VALUES (?, ?)", db: db).execute(
+      .text(ref), .integer(seq))
   }
 }

@@ -227,6 +227,69 @@ enum Schema {
             BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: entries cannot be deleted'); END;
           """)
     }
+    migrator.registerMigration("v12-contract-terms-in-log") { db in
+      // An e-contract's terms are its `contract.issued` entry, the one right after its payment's,
+      // and `contract show` reads them there. The table kept them again as canonical JSON (about
+      // 570 bytes a payment, a fifth of the file), beside nothing a query needed. It runs once: on
+      // a database already without the table (its record in grdb_migrations deleted) it refuses.
+      try refuseRerun(
+        "v12-contract-terms-in-log", if: !(try db.tableExists("contracts")),
+        "a database without table contracts")
+      try db.execute(sql: "DROP TABLE contracts")
+    }
+    migrator.registerMigration("v13-bank-refs-by-seq") { db in
+      // A bank reference and the seq of the entry that used it, and nothing else: its kind,
+      // content and result are in that entry (`AppDatabase.earlierUse`). Without a rowid the
+      // reference is stored once, as the key, not again in an index beside the row. It runs once:
+      // on a table already of that shape (its record in grdb_migrations deleted) it refuses.
+      try refuseRerun(
+        "v13-bank-refs-by-seq", if: !(try db.columns(in: "bank_refs").contains { $0.name == "kind" }),
+        "a table bank_refs of references and seqs")
+      try db.execute(
+        sql: """
+          CREATE TABLE bank_refs_v13 (ref TEXT PRIMARY KEY NOT NULL, seq INTEGER NOT NULL) STRICT, WITHOUT ROWID;
+          INSERT INTO bank_refs_v13 (ref, seq) SELECT ref, seq FROM bank_refs;
+          DROP TABLE bank_refs;
+          ALTER TABLE bank_refs_v13 RENAME TO bank_refs;
+          """)
+    }
+    migrator.registerMigration("v14-pending-lessons-index") { db in
+      // Two indexes led with the status of every lesson, released ones included (about 18 bytes
+      // an entry). The deemed releases look up pending lessons by recording day: a partial index
+      // of those alone serves them. The other (status, day taught) served the risk report's
+      // lessons released in 90 days, which reads them through the institution's enrollments
+      // instead (`enrollments_institution`, `lessons_enrollment`), as the closure already did.
+      // It runs once: without the old index (its record in grdb_migrations deleted) it refuses.
+      try refuseRerun(
+        "v14-pending-lessons-index",
+        if: !(try db.indexes(on: "lessons").contains { $0.name == "lessons_pending" }),
+        "an index of pending lessons alone")
+      try db.execute(
+        sql: """
+          DROP INDEX lessons_pending;
+          DROP INDEX lessons_pending_recorded;
+          CREATE INDEX lessons_pending_recorded ON lessons(recorded_on) WHERE status = 'pending';
+          """)
+    }
+    migrator.registerMigration("v15-ledger-without-hash") { db in
+      // An entry's hash is SHA-256 of its bytes, and the next entry's `prev` holds it: the column
+      // kept it again (33 bytes an entry). The writer hashes the last entry to append the
+      // next one; the audit hashes every entry anyway. It runs once (see v13).
+      try refuseRerun(
+        "v15-ledger-without-hash", if: !(try db.columns(in: "ledger").contains { $0.name == "hash" }),
+        "a ledger without a hash column")
+      try db.execute(sql: "ALTER TABLE ledger DROP COLUMN hash")
+    }
     return migrator
+  }
+
+  /// Refuses to run a migration again on the schema it made (its record in grdb_migrations
+  /// deleted): the database then does not open, and the message names grdb_migrations
+  /// (`StoreError(opening:)` reads "already exists").
+  static func refuseRerun(_ migration: String, if done: Bool, _ made: String) throws {
+    guard !done else {
+      throw DatabaseError(
+        resultCode: .SQLITE_ERROR, message: "migration \(migration): \(made) already exists")
+    }
   }
 }

@@ -13,7 +13,7 @@ import Testing
   func apply(_ event: Event, _ seq: Int64, _ time: String, _ state: inout LedgerState) -> [AuditFault] {
     var faults: [AuditFault] = []
     Array(time.utf8).withUnsafeBufferPointer { state.noteEntryTime($0, seq: seq, faults: &faults) }
-    state.apply(event, seq: seq, payloadDigest: nil, faults: &faults)
+    state.apply(event, seq: seq, faults: &faults)
     return faults
   }
 

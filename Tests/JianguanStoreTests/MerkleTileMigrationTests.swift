@@ -35,6 +35,7 @@ import Testing
           DELETE FROM grdb_migrations
             WHERE rowid >= (SELECT rowid FROM grdb_migrations WHERE identifier = 'v8-merkle-tiles');
           \(Self.ledgerAsText)
+          \(Self.schemaBeforeV12)
           ALTER TABLE classes DROP COLUMN places_taken;
           CREATE TABLE merkle_hashes (idx INTEGER PRIMARY KEY NOT NULL, hash BLOB NOT NULL) STRICT;
           CREATE TRIGGER merkle_no_update BEFORE UPDATE ON merkle_hashes
@@ -125,12 +126,13 @@ import Testing
   /// v10 on a database whose tiles have no inner levels (as v8 left them): each tile gets the
   /// bytes a new database writes, the table the schema a new database has, and the audit passes.
   /// The ledger table as before v11: the entries' bytes in a TEXT column (v11 runs again, in
-  /// order after the migrations a test re-runs, and stores them as BLOBs with the same bytes).
+  /// order after the migrations a test re-runs, and stores them as BLOBs with the same bytes),
+  /// and a column of hashes (placeholders here: v15 drops it).
   static let ledgerAsText = """
     CREATE TABLE ledger_text (
       seq INTEGER PRIMARY KEY NOT NULL, kind TEXT NOT NULL, entry TEXT NOT NULL, hash BLOB NOT NULL
     ) STRICT;
-    INSERT INTO ledger_text SELECT seq, kind, CAST(entry AS TEXT), hash FROM ledger;
+    INSERT INTO ledger_text SELECT seq, kind, CAST(entry AS TEXT), zeroblob(32) FROM ledger;
     DROP TABLE ledger;
     ALTER TABLE ledger_text RENAME TO ledger;
     CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger
@@ -138,6 +140,67 @@ import Testing
     CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger
       BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: entries cannot be deleted'); END;
     """
+
+  /// The tables v12 to v14 change, as they were before: `contracts` with each contract's terms
+  /// (placeholders here: v12 drops the table), `bank_refs` with a rowid and the kind, content
+  /// and result of each reference's use (v13 keeps the reference and the seq), and the two
+  /// indexes of lessons by status (v14 keeps one, of pending lessons).
+  static let schemaBeforeV12 = """
+    CREATE TABLE contracts (
+      enrollment TEXT PRIMARY KEY NOT NULL REFERENCES enrollments(id),
+      institution TEXT NOT NULL REFERENCES institutions(uscc), terms TEXT NOT NULL, seq INTEGER NOT NULL
+    ) STRICT;
+    INSERT INTO contracts SELECT id, institution, '{}', seq + 1 FROM enrollments;
+    CREATE TABLE bank_refs_v1 (
+      ref TEXT PRIMARY KEY NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL, content TEXT NOT NULL,
+      result_id TEXT NOT NULL
+    ) STRICT;
+    INSERT INTO bank_refs_v1 SELECT ref, seq, 'payment', 'as before v13', 'E1' FROM bank_refs;
+    DROP TABLE bank_refs;
+    ALTER TABLE bank_refs_v1 RENAME TO bank_refs;
+    DROP INDEX lessons_pending_recorded;
+    CREATE INDEX lessons_pending ON lessons(status, taught_on);
+    CREATE INDEX lessons_pending_recorded ON lessons(status, recorded_on);
+    """
+
+  /// v11 to v15 on a database as v10 left it: the contract's terms are then read from its entry,
+  /// a bank reference keeps the seq of its entry (a repeat is still recognised from it), pending
+  /// lessons have their own index, the ledger no hash column, and the audit passes.
+  @Test func v11ToV15KeepContractsBankReferencesAndHashesInTheLogOnly() throws {
+    let fixture = try StoreFixture()
+    let (_, classID) = try fixture.openClass()
+    let form = fixture.paymentForm(student: try fixture.student(), classID: classID, ref: "BOC-V11")
+    let enrollment = try fixture.pay(form)
+    let terms = try fixture.database.contract(enrollment: enrollment).terms
+    let copy = fixture.directory.appendingPathComponent("v11.sqlite").path
+    _ = try fixture.database.backup(to: copy)
+    let queue = try DatabaseQueue(path: copy)
+    try queue.write { db in
+      try db.execute(
+        sql: """
+          DELETE FROM grdb_migrations
+            WHERE rowid >= (SELECT rowid FROM grdb_migrations WHERE identifier = 'v11-entry-bytes');
+          \(Self.ledgerAsText)
+          \(Self.schemaBeforeV12)
+          """)
+    }
+    try queue.close()
+    let opened = try AppDatabase.open(path: copy, keyPath: copy + ".key", reference: StoreFixture.reference)
+    try DatabaseQueue(path: copy).read { (db: Database) throws in
+      #expect(try !db.tableExists("contracts"))
+      #expect(try db.columns(in: "bank_refs").map(\.name) == ["ref", "seq"])
+      #expect(try db.columns(in: "ledger").map(\.name) == ["seq", "kind", "entry"])
+      #expect(
+        try db.indexes(on: "lessons").map(\.name).filter { !$0.hasPrefix("sqlite_") }.sorted() == [
+          "lessons_enrollment", "lessons_pending_recorded",
+        ])
+    }
+    #expect(try opened.contract(enrollment: enrollment).terms == terms)
+    let repeated = try opened.pay(form, now: StoreFixture.now)
+    #expect(repeated.repeated && repeated.id == enrollment)
+    let report = try opened.audit()
+    #expect(report.ok, "\(report.faults)")
+  }
 
   @Test func v10ComputesTheInnerLevelsOfExistingTiles() throws {
     let fixture = try StoreFixture()
@@ -161,6 +224,7 @@ import Testing
           DELETE FROM grdb_migrations
             WHERE rowid >= (SELECT rowid FROM grdb_migrations WHERE identifier = 'v10-tile-levels');
           \(Self.ledgerAsText)
+          \(Self.schemaBeforeV12)
           """)
       #expect(try db.columns(in: "merkle_tiles").map(\.name) == ["level", "idx", "width", "hashes"])
     }

@@ -1,3 +1,4 @@
+import GRDB
 import JianguanCore
 import JianguanStore
 import Testing
@@ -97,5 +98,29 @@ import Testing
       rejectionCode {
         _ = try fixture.database.refund(enrollment: first.id, hours: "3", reason: "r", bankRef: form.bankRef)
       } == "bank_ref_reused_with_different_content")
+  }
+
+  /// `bank_refs` keeps a reference and the seq of the entry that used it, as its key without a
+  /// rowid (no index beside the table): kind, content and result are read from that entry. One
+  /// that names an entry which used no bank reference is a damaged table: refused, nothing written.
+  @Test func aBankReferenceIsKeptOnceWithTheSeqOfItsEntry() throws {
+    let fixture = try StoreFixture()
+    let (_, classID) = try fixture.openClass()
+    let form = fixture.paymentForm(student: try fixture.student(), classID: classID, ref: "BOC-1")
+    let first = try fixture.database.pay(form, now: StoreFixture.now)
+    try fixture.raw().read { (db: Database) throws in
+      #expect(try db.columns(in: "bank_refs").map(\.name) == ["ref", "seq"])
+      #expect(
+        try Int.fetchOne(
+          db, sql: "SELECT COUNT(*) FROM sqlite_master WHERE tbl_name = 'bank_refs' AND type = 'index'")
+          == 0)
+      #expect(try Int64.fetchOne(db, sql: "SELECT seq FROM bank_refs WHERE ref = 'BOC-1'") == first.seq)
+    }
+    try fixture.raw().write { db in
+      try db.execute(sql: "UPDATE bank_refs SET seq = 1 WHERE ref = 'BOC-1'")
+    }
+    let before = try fixture.snapshot()
+    #expect(throws: StoreError.self) { _ = try fixture.database.pay(form, now: StoreFixture.now) }
+    #expect(try fixture.snapshot() == before)
   }
 }

@@ -129,7 +129,7 @@ import Testing
     }
     var previous = Entry.genesisPrevious
     var tree = InMemoryMerkleTree()
-    var rows: [(Int64, Data, Data)] = []
+    var rows: [(Int64, Data)] = []
     for old in entries {
       let entry = Entry(
         // The first venue and every entry after it a second later: still in time order, every
@@ -139,14 +139,13 @@ import Testing
         previousHash: previous)
       previous = entry.hash
       _ = tree.append(entryBytes: entry.bytes)
-      rows.append((entry.seq, Data(entry.bytes), Data(entry.hash)))
+      rows.append((entry.seq, Data(entry.bytes)))
     }
     try fixture.tamperCoveringTracks { db in
       try db.execute(sql: "DELETE FROM checkpoints WHERE size = ?", arguments: [checkpoint.size])
       try db.execute(sql: "DELETE FROM ledger WHERE seq > ?", arguments: [checkpoint.size])
-      for (seq, text, hash) in rows {
-        try db.execute(
-          sql: "UPDATE ledger SET entry = ?, hash = ? WHERE seq = ?", arguments: [text, hash, seq])
+      for (seq, bytes) in rows {
+        try db.execute(sql: "UPDATE ledger SET entry = ? WHERE seq = ?", arguments: [bytes, seq])
       }
       try db.execute(sql: "DELETE FROM merkle_tiles")
       for tile in tree.tiles() { try Self.insert(tile, db) }

@@ -1,8 +1,7 @@
 import JianguanCrypto
 
-/// Writes one canonical JSON object member by member, straight into bytes: the e-contract's terms
-/// as the `contracts` table keeps them (and v1 entries' payloads had them), written once per
-/// payment, without a value tree.
+/// Writes one canonical JSON object member by member, straight into bytes, without a value tree:
+/// the envelope of a version 1 entry (`EntryV1`), as `upgrade` reads and checks them.
 ///
 /// The caller writes the members in the canonical order (keys sorted by their UTF-8 bytes); a
 /// debug build checks it, and `CanonicalObjectWriterTests` checks it against the general
@@ -84,41 +83,5 @@ public struct CanonicalObjectWriter {
       }
       out.append(contentsOf: buffer[(end - count)..<end])
     }
-  }
-}
-
-/// A payload type with a hand-written canonical encoding, identical to its `Codable` one.
-public protocol CanonicalPayload {
-  func canonicalBytes() -> [UInt8]
-}
-
-extension ContractIssued: CanonicalPayload {
-  public func canonicalBytes() -> [UInt8] {
-    var o = CanonicalObjectWriter(capacity: 768)
-    o.member("amountFen", amountFen)
-    o.member("class", classID)
-    o.member("confirmationWindowWorkingDays", confirmationWindowWorkingDays)
-    o.member("course", course)
-    o.member("courseName", courseName)
-    o.member("delivery", delivery)
-    o.member("ends", ends)
-    o.member("enrollment", enrollment)
-    o.member("escrowAccount", escrowAccount)
-    o.member("escrowBank", escrowBank)
-    o.member("hours", hours)
-    o.member("institution", institution)
-    o.member("institutionName", institutionName)
-    o.member("lessonMinutes", lessonMinutes)
-    o.member("licence", licence)
-    o.member("mode", mode)
-    o.member("parent", parent)
-    o.member("paymentBankRef", paymentBankRef)
-    o.member("pricePerHourFen", pricePerHourFen)
-    o.member("refundAnswerWorkingDays", refundAnswerWorkingDays)
-    o.member("signedAt", signedAt)
-    o.member("starts", starts)
-    o.member("student", student)
-    o.member("template", template)
-    return o.finished()
   }
 }

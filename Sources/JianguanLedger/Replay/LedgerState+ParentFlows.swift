@@ -1,5 +1,4 @@
 import JianguanCore
-import JianguanCrypto
 
 /// What the replay knows of contracts, refund applications and ratings.
 public struct ParentFlowState: Sendable {
@@ -17,8 +16,6 @@ public struct ParentFlowState: Sendable {
     public var lastSeq: Int64
   }
 
-  /// The number of enrollments with a contract (their digests are `LedgerState.contractDigests`).
-  public internal(set) var contractCount = 0
   public internal(set) var requests: [String: RequestState] = [:]
   /// Ratings by enrollment.
   public internal(set) var ratings: [String: RatingAdded] = [:]
@@ -47,11 +44,9 @@ extension LedgerState {
     }
   }
 
-  mutating func applyParentFlow(
-    _ flow: ParentFlowEvent, seq: Int64, payloadDigest: SHA256Digest?, fault: (String) -> Void
-  ) {
+  mutating func applyParentFlow(_ flow: ParentFlowEvent, seq: Int64, fault: (String) -> Void) {
     switch flow {
-    case .contractIssued(let body): applyContract(body, seq: seq, payloadDigest: payloadDigest, fault: fault)
+    case .contractIssued(let body): applyContract(body, fault: fault)
     case .refundRequestCreated(let body): applyRequestCreated(body, seq: seq, fault: fault)
     case .refundRequestAgreed(let body):
       applyRequestAnswer(
@@ -65,9 +60,7 @@ extension LedgerState {
     }
   }
 
-  mutating func applyContract(
-    _ body: ContractIssued, seq: Int64, payloadDigest: SHA256Digest?, fault: (String) -> Void
-  ) {
+  mutating func applyContract(_ body: ContractIssued, fault: (String) -> Void) {
     guard let payment = parentFlows.previousPayment, payment.enrollment == body.enrollment else {
       fault("contract of \(body.enrollment) does not immediately follow its payment")
       return
@@ -78,12 +71,7 @@ extension LedgerState {
       fault("contract of \(body.enrollment) is issued twice")
     } else {
       enrollmentRecords[slot].hasContract = true
-      parentFlows.contractCount += 1
     }
-    // The digest of the terms as the `contracts` table keeps them: their canonical JSON.
-    contractDigests[slot] =
-      payloadDigest
-      ?? SHA256Digest(SHA256.hash(body.canonicalBytes()))!
     var differing: [String] = []
     func expect(_ field: String, _ matches: Bool) { if !matches { differing.append(field) } }
     expect("template", body.template == "GF-2021-2604")

@@ -49,7 +49,7 @@ public struct LedgerState: Sendable {
     public var institution: Int32
     /// False for a slot only named by a posting (`escrow:E…`) whose enrollment no payment created.
     public var exists: Bool
-    /// Whether a `contract.issued` entry was accepted for it (its digest is in `contractDigests`).
+    /// Whether a `contract.issued` entry was accepted for it.
     public var hasContract: Bool
     /// Whether the balance is in `wideBalances` (an hours figure beyond Int32: a forged ledger).
     var wide: Bool
@@ -227,8 +227,6 @@ public struct LedgerState: Sendable {
   var wideBalances: [Int32: EnrollmentBalance] = [:]
   /// The balance of each `escrow:` account, by enrollment slot.
   public private(set) var escrowAccounts: FlatArray<Int64>
-  /// SHA-256 of each contract's canonical terms, by enrollment slot (zero when none).
-  public internal(set) var contractDigests: FlatArray<SHA256Digest>
   public private(set) var enrollmentCount = 0
 
   public private(set) var lessonIDs: IDTable
@@ -257,7 +255,6 @@ public struct LedgerState: Sendable {
     enrollmentIDs = IDTable(prefix: "E", scratch: scratch)
     enrollmentRecords = FlatArray(in: scratch)
     escrowAccounts = FlatArray(in: scratch)
-    contractDigests = FlatArray(in: scratch)
     lessonIDs = IDTable(prefix: "L", scratch: scratch)
     lessonRecords = FlatArray(in: scratch)
     bankRefs = BankRefSet(scratch: scratch)
@@ -280,7 +277,6 @@ public struct LedgerState: Sendable {
     bankRefs.reserveCapacity(min(max(refs, 0), 50_000_000))
     enrollmentRecords.reserveCapacity(enrollments)
     escrowAccounts.reserveCapacity(enrollments)
-    contractDigests.reserveCapacity(enrollments)
     holderLinks.reserveCapacity(enrollments)
     enrollmentIDs.reserveCapacity(enrollments)
     lessonRecords.reserveCapacity(lessons)
@@ -290,16 +286,12 @@ public struct LedgerState: Sendable {
   /// Applies the event of entry `seq`; returns the faults it shows (empty when it is sound).
   public mutating func apply(_ event: Event, seq: Int64) -> [AuditFault] {
     var faults: [AuditFault] = []
-    apply(event, seq: seq, payloadDigest: nil, faults: &faults)
+    apply(event, seq: seq, faults: &faults)
     return faults
   }
 
-  /// Applies the event of entry `seq`, appending its faults to `faults`. `payloadDigest`, when
-  /// given, is SHA-256 of the payload's canonical bytes as they stand in the entry (the fast
-  /// decoding path has them); otherwise a contract's payload is encoded again to hash it.
-  public mutating func apply(
-    _ event: Event, seq: Int64, payloadDigest: SHA256Digest?, faults: inout [AuditFault]
-  ) {
+  /// Applies the event of entry `seq`, appending its faults to `faults`.
+  public mutating func apply(_ event: Event, seq: Int64, faults: inout [AuditFault]) {
     func fault(_ message: String) { faults.append(AuditFault(seq: seq, message)) }
     size = seq
     defer {
@@ -462,7 +454,7 @@ public struct LedgerState: Sendable {
         isParent: { id in parentIDs.slot(id).map { parentRegistered[Int($0)] } ?? false },
         fault: fault)
     case .parentFlow(let flow):
-      applyParentFlow(flow, seq: seq, payloadDigest: payloadDigest, fault: fault)
+      applyParentFlow(flow, seq: seq, fault: fault)
     case .transparency(let event):
       applyTransparency(event, seq: seq, fault: fault)
     case .credential(let event):
@@ -501,7 +493,6 @@ public struct LedgerState: Sendable {
     if inserted {
       enrollmentRecords.append(EnrollmentRecord.placeholder)
       escrowAccounts.append(0)
-      contractDigests.append(.zero)
       holderLinks.append(.unlinked)
     }
     return slot

@@ -15,6 +15,21 @@ public struct BankRefUse: Sendable {
   }
 }
 
+extension BankRefUse {
+  /// The use the entry at `seq` made of its bank reference: its kind, business content and
+  /// result, read from the entry itself (nil for an event that uses none).
+  public init?(seq: Int64, event: Event) {
+    switch event {
+    case .payment(let payment):
+      self.init(
+        seq: seq, kind: "payment", content: PaymentContent(payment).text, resultID: payment.enrollment)
+    case .refund(let refund):
+      self.init(seq: seq, kind: "refund", content: RefundContent(refund).text, resultID: refund.refund)
+    default: return nil
+    }
+  }
+}
+
 /// A bank reference names one transaction: used again with the same content it is a retry (the
 /// first answer again), with other content a refusal.
 public enum BankRefRules {

@@ -1,0 +1,122 @@
+import Foundation
+import JianguanCore
+import JianguanLedger
+import JianguanTestSupport
+import Testing
+
+@testable import JianguanStore
+
+/// The domain operations run against the store interface (`LedgerTransaction`), not against SQL:
+/// the same requests on the SQLite store and on a second store that is nothing but the replay in
+/// memory (`MemoryLedger`) give the same outcomes, refusals and entries.
+@Suite struct OperationsAcrossStoresTests {
+  /// A second store holding the SQLite store's log so far, each entry appended at its own time.
+  func copy(of fixture: StoreFixture) throws -> MemoryLedger {
+    let memory = MemoryLedger(clock: StoreFixture.now)
+    try fixture.database.entries(fromSeq: 1, limit: nil) { line in
+      let entry = try Entry.parse(line.entryBytes)
+      let seconds = Array(entry.time.utf8).withUnsafeBufferPointer {
+        LedgerState.unixSeconds(utcTimestamp: $0)
+      }
+      memory.clock = LocalDateTime(unixSeconds: seconds!)
+      _ = try memory.append(try Event(kind: entry.kind, payload: entry.payload))
+    }
+    memory.clock = StoreFixture.now
+    return memory
+  }
+
+  /// The outcome of a request: what it appended, or its rule.
+  enum Outcome: Equatable {
+    case appended(String, Int64, repeated: Bool)
+    case refused(String)
+  }
+
+  func outcome(_ body: () throws -> (id: String, seq: Int64, repeated: Bool)) -> Outcome {
+    do {
+      let result = try body()
+      return .appended(result.id, result.seq, repeated: result.repeated)
+    } catch let rejection as Rejection {
+      return .refused(rejection.code)
+    } catch {
+      return .refused("\(error)")
+    }
+  }
+
+  @Test func paymentsAndLessonsGiveTheSameOutcomesAndEntriesOnBothStores() throws {
+    let fixture = try StoreFixture()
+    let (_, classID) = try fixture.openClass(capacity: 2, pricePerHour: "100")
+    let students = try (0..<3).map { _ in try fixture.student() }
+    let memory = try copy(of: fixture)
+    let copied = memory.entries.count
+    #expect(Int64(copied) == (try fixture.database.size()))
+
+    func pay(_ student: String, hours: Int64 = 20, yuan: Int64 = 2000, ref: String) -> (Outcome, Outcome) {
+      let form = fixture.paymentForm(
+        student: student, classID: classID, hours: "\(hours)", amount: "\(yuan)", ref: ref)
+      let request = PaymentRequest(
+        student: student, classID: classID, hours: hours, amountFen: yuan * 100, bankRef: ref,
+        paidAt: try! LocalDateTime.parse(form.paidAt!, field: "at"))
+      let sqlite = outcome {
+        let r = try fixture.database.pay(form, now: StoreFixture.now)
+        return (r.id, r.seq, r.repeated)
+      }
+      let second = outcome {
+        let r = try PaymentOperation.run(request, in: memory)
+        return (r.id, r.seq, r.repeated)
+      }
+      return (sqlite, second)
+    }
+    func lesson(_ enrollment: String, hours: Int64 = 2, at taught: String) -> (Outcome, Outcome) {
+      let sqlite = outcome {
+        let r = try fixture.database.recordLesson(
+          enrollment: enrollment, hours: "\(hours)", taughtAt: taught, now: StoreFixture.now)
+        return (r.id, r.seq, r.repeated)
+      }
+      let second = outcome {
+        let request = LessonRequest(
+          enrollment: enrollment, hours: hours, taught: try LocalDateTime.parse(taught, field: "taught-at"))
+        let r = try LessonOperation.record(request, in: memory)
+        return (r.id, r.seq, r.repeated)
+      }
+      return (sqlite, second)
+    }
+
+    let outcomes: [(Outcome, Outcome)] = [
+      pay(students[0], ref: "PAY-1"),  // accepted: E1 and its contract
+      pay(students[0], ref: "PAY-1"),  // the same request again: repeated
+      pay(students[0], hours: 21, ref: "PAY-1"),  // the same reference for other content
+      pay(students[1], hours: 10, yuan: 1001, ref: "PAY-2"),  // above the listed price
+      pay(students[1], hours: 10, yuan: 1000, ref: "PAY-3"),  // the second place
+      pay(students[2], ref: "PAY-4"),  // the class is full
+      lesson("E1", at: "2026-03-07T09:00"),  // a Saturday slot
+      lesson("E1", at: "2026-03-07T09:00"),  // repeated
+      lesson("E1", hours: 1, at: "2026-03-07T09:00"),  // the same lesson with other hours
+      lesson("E1", at: "2026-03-07T10:30"),  // not the start of a slot
+      lesson("E2", hours: 4, at: "2026-03-08T09:00"),  // more hours than the slot holds
+      lesson("E9", at: "2026-03-08T09:00"),  // no such enrollment
+      lesson("E2", hours: 3, at: "2026-03-08T09:00"),  // a Sunday slot, whole
+    ]
+    let codes = outcomes.map { $0.0 }
+    #expect(
+      codes.compactMap { if case .refused(let code) = $0 { code } else { nil } } == [
+        "bank_ref_reused_with_different_content", "amount_over_listed_price", "class_full",
+        "lesson_exists_with_different_hours", "lesson_not_in_schedule", "lesson_hours_exceed_slot",
+        "enrollment_unknown",
+      ])
+    for (index, (sqlite, second)) in outcomes.enumerated() {
+      #expect(sqlite == second, "request \(index)")
+    }
+
+    // The entries each store appended, the same events in the same order.
+    var appended: [Event] = []
+    try fixture.database.entries(fromSeq: Int64(copied) + 1, limit: nil) { line in
+      let entry = try Entry.parse(line.entryBytes)
+      appended.append(try Event(kind: entry.kind, payload: entry.payload))
+    }
+    #expect(
+      appended.map(\.kind) == [
+        "payment", "contract.issued", "payment", "contract.issued", "lesson.recorded", "lesson.recorded",
+      ])
+    #expect(appended == Array(memory.entries.dropFirst(copied)))
+  }
+}
