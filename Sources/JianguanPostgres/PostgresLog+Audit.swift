@@ -246,7 +246,7 @@ struct AuditWalk {
       if entry.kind != stored.kind { fault("the kind column says \(stored.kind), the entry \(entry.kind)") }
       let event = try Event(kind: entry.kind, payload: entry.payload)
       Array(entry.time.utf8).withUnsafeBufferPointer { state.noteEntryTime($0, seq: seq, faults: &faults) }
-      state.apply(event, seq: seq, payloadDigest: nil, faults: &faults)
+      state.apply(event, seq: seq, faults: &faults)
       note(event, seq: seq, fault: fault)
     } catch {
       fault("the entry cannot be read: \(error)")
