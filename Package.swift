@@ -19,6 +19,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
     .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
     .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+    // The PostgreSQL store (issue 17): a province's bureaus in one database.
+    .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
   ],
   targets: [
     // The system OpenSSL (libcrypto): SHA-256, HMAC, Ed25519. Only JianguanCrypto imports it.
@@ -46,6 +48,15 @@ let package = Package(
         .product(name: "GRDB", package: "GRDB.swift"),
         // The system SQLite's C API, for the few statements of the import's hot path.
         .product(name: "GRDBSQLite", package: "GRDB.swift"),
+      ]
+    ),
+    // The only layer that speaks PostgreSQL: a bureau's log, Merkle hashes and checkpoints in a shared database.
+    .target(
+      name: "JianguanPostgres",
+      dependencies: [
+        "JianguanCore", "JianguanLedger", "JianguanCrypto",
+        .product(name: "PostgresNIO", package: "postgres-nio"),
+        .product(name: "Logging", package: "swift-log"),
       ]
     ),
     // The HTTP service: a thin adapter over the store, like the CLI.
@@ -76,7 +87,7 @@ let package = Package(
       name: "jianguan",
       dependencies: [
         "JianguanCore", "JianguanLedger", "JianguanStore", "JianguanCrypto", "JianguanPlaque",
-        "JianguanServer",
+        "JianguanServer", "JianguanPostgres",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -111,6 +122,14 @@ let package = Package(
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "HummingbirdTLS", package: "hummingbird"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ]
+    ),
+    // The PostgreSQL store against a server the tests start themselves (skipped where PostgreSQL 15 is missing).
+    .testTarget(
+      name: "PostgresTests",
+      dependencies: [
+        "jianguan", "JianguanPostgres", "JianguanStore", "JianguanLedger", "JianguanCore", "JianguanCrypto",
+        "JianguanTestSupport",
       ]
     ),
     // Runs the built `jianguan` binary; depending on it makes `swift test` build it first.

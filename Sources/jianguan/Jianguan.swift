@@ -3,6 +3,7 @@ import Foundation
 import JianguanCore
 import JianguanCrypto
 import JianguanLedger
+import JianguanPostgres
 import JianguanStore
 
 /// `jianguan`: the registry of licensed off-campus training institutions and the hash-chained,
@@ -30,6 +31,7 @@ struct Jianguan: ParsableCommand {
       CheckpointCommand.self, CredentialCommand.self, ProofCommand.self, ReceiptCommand.self,
       PlaqueCommand.self, ActionCommand.self, MeasureCommand.self, BenchmarkCommand.self,
       FindingCommand.self, ComplaintCommand.self, ReportCommand.self, DemoCommand.self, ServeCommand.self,
+      CopyCommand.self,
     ])
 
   /// Exit statuses, documented in the README.
@@ -53,6 +55,7 @@ struct Jianguan: ParsableCommand {
     }
     do {
       var command = try parse(arguments)
+      try PostgresCommands.refuseUnsupported(command)
       try command.run()
     } catch let rejection as Rejection {
       fail(code: rejection.code, message: rejection.message, status: .refused, format: format)
@@ -68,6 +71,8 @@ struct Jianguan: ParsableCommand {
       fail(code: error.code, message: error.message, status: .refused, format: format)
     } catch let error as CryptoError {
       fail(code: error.code.rawValue, message: error.message, status: .refused, format: format)
+    } catch let error as PostgresStoreError {
+      fail(code: error.code, message: error.message, status: .failure, format: format)
     } catch let error as EnvironmentFailure {
       fail(code: error.code, message: error.message, status: .failure, format: format)
     } catch let exit as AuditFailed {

@@ -61,13 +61,18 @@ struct LedgerCommand: ParsableCommand {
 
     func run() throws {
       var buffer = Data()
-      try Environment.open(global).entries(fromSeq: 1, limit: nil) { line in
+      let each = { (line: LedgerLine) in
         buffer.append(contentsOf: LedgerCommand.json(line).canonicalBytes)
         buffer.append(UInt8(ascii: "\n"))
         if buffer.count > 1 << 20 {
           FileHandle.standardOutput.write(buffer)
           buffer.removeAll(keepingCapacity: true)
         }
+      }
+      if global.namesPostgres {
+        try PostgresCommands.entries(global, each)
+      } else {
+        try Environment.open(global).entries(fromSeq: 1, limit: nil, each)
       }
       FileHandle.standardOutput.write(buffer)
     }
@@ -108,6 +113,7 @@ struct AuditCommand: ParsableCommand {
   }
 
   func run() throws {
+    if global.namesPostgres { return try PostgresCommands.audit(self) }
     var external: Checkpoint?
     if let checkpoint, let pub {
       let verifier = try TextFile.verifier(pub)
@@ -125,24 +131,36 @@ struct AuditCommand: ParsableCommand {
           FileHandle.standardError.write(Data("\raudit: \(done)/\(total) entries".utf8))
         } : nil)
     if terminal && report.entries >= 10_000 { FileHandle.standardError.write(Data("\n".utf8)) }
-    let faults = report.faults.map {
+    try Self.emit(
+      global, entries: report.entries, rootHash: report.rootHash, enrollments: report.enrollments,
+      escrowFen: report.escrowFen, checkpointsChecked: report.checkpointsChecked,
+      externalCheckpoint: report.externalCheckpoint, faults: report.faults)
+  }
+
+  /// Prints an audit's outcome, of either store, and ends with status 3 when it found faults.
+  static func emit(
+    _ global: GlobalOptions, entries: Int64, rootHash: [UInt8], enrollments: Int, escrowFen: Int64,
+    checkpointsChecked: Int, externalCheckpoint: String?, faults: [AuditFault]
+  ) throws {
+    let ok = faults.isEmpty
+    let faultObjects = faults.map {
       JSONValue.object(["seq": .integer($0.seq), "message": .string($0.message)])
     }
-    let verdict = report.ok ? "ok" : "\(report.faults.count) faults"
+    let verdict = ok ? "ok" : "\(faults.count) faults"
     Output(global).emit(
       .object([
-        "ok": .bool(report.ok), "entries": .integer(report.entries),
-        "rootHash": .string(Hex.encode(report.rootHash)),
-        "enrollments": .integer(Int64(report.enrollments)), "escrowFen": .integer(report.escrowFen),
-        "faults": .array(faults), "checkpointsChecked": .integer(Int64(report.checkpointsChecked)),
-        "externalCheckpoint": .string(report.externalCheckpoint ?? "none given"),
+        "ok": .bool(ok), "entries": .integer(entries),
+        "rootHash": .string(Hex.encode(rootHash)),
+        "enrollments": .integer(Int64(enrollments)), "escrowFen": .integer(escrowFen),
+        "faults": .array(faultObjects), "checkpointsChecked": .integer(Int64(checkpointsChecked)),
+        "externalCheckpoint": .string(externalCheckpoint ?? "none given"),
       ]),
       text: ([
-        "audit \(verdict): \(report.entries) entries, Merkle root \(Hex.encode(report.rootHash))",
-        "\(report.enrollments) enrollments hold \(Money.formatYuan(report.escrowFen)) yuan in escrow",
-        "\(report.checkpointsChecked) stored checkpoints checked",
-      ] + (report.externalCheckpoint.map { [$0] } ?? [])
-        + report.faults.map { "FAULT \($0)" }).joined(separator: "\n"))
-    if !report.ok { throw AuditFailed() }
+        "audit \(verdict): \(entries) entries, Merkle root \(Hex.encode(rootHash))",
+        "\(enrollments) enrollments hold \(Money.formatYuan(escrowFen)) yuan in escrow",
+        "\(checkpointsChecked) stored checkpoints checked",
+      ] + (externalCheckpoint.map { [$0] } ?? [])
+        + faults.map { "FAULT \($0)" }).joined(separator: "\n"))
+    if !ok { throw AuditFailed() }
   }
 }

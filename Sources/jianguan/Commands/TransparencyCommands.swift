@@ -177,7 +177,10 @@ struct ProofCommand: ParsableCommand {
     func run() throws {
       let seqNumber = try AppDatabase.parsePosition(ProofCommand.single(seq, field: "seq"), field: "seq")
       let sizeNumber = try size.map { try AppDatabase.parsePosition($0, field: "size") }
-      let proof = try Environment.open(global).inclusionProof(seq: seqNumber, size: sizeNumber)
+      let proof =
+        global.namesPostgres
+        ? try PostgresCommands.inclusionProof(global, seq: seqNumber, size: sizeNumber)
+        : try Environment.open(global).inclusionProof(seq: seqNumber, size: sizeNumber)
       print(proof.jsonText())
     }
   }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JianguanPostgres
 
 /// How results are printed.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -8,7 +9,11 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 
 /// The options every command takes.
 struct GlobalOptions: ParsableArguments {
-  @Option(name: .long, help: "The database file (default: $JIANGUAN_DB, else ./jianguan.sqlite).")
+  @Option(
+    name: .long,
+    help:
+      "The database file, or postgres://USER@HOST:PORT/DBNAME?bureau=REGION (default: $JIANGUAN_DB, else ./jianguan.sqlite)."
+  )
   var db: String?
 
   @Option(name: .long, help: "table (for people) or json (exactly one JSON object on stdout).")
@@ -21,4 +26,7 @@ struct GlobalOptions: ParsableArguments {
 
   /// The personal-data key file: $JIANGUAN_KEY, else the database path with `.key` appended.
   var keyPath: String { ProcessInfo.processInfo.environment["JIANGUAN_KEY"] ?? databasePath + ".key" }
+
+  /// Whether the database in force is a PostgreSQL URL rather than a SQLite file.
+  var namesPostgres: Bool { PostgresURL.isURL(databasePath) }
 }

@@ -1,0 +1,136 @@
+import Foundation
+import JianguanCore
+import Logging
+import PostgresNIO
+
+/// The database or the connection failed (not the request): the command ends with status 2.
+public struct PostgresStoreError: Error, CustomStringConvertible {
+  public let code: String
+  public let message: String
+  public var description: String { message }
+
+  init(_ code: String, _ message: String) {
+    self.code = code
+    self.message = message
+  }
+
+  /// A PostgresNIO error in one sentence: the server's own message when it sent one.
+  init(_ error: any Error, url: PostgresURL) {
+    let place = "PostgreSQL at \(url.host):\(url.port)/\(url.database)"
+    guard let error = error as? PSQLError else {
+      self.init("postgres_failure", "\(place): \(error)")
+      return
+    }
+    if let message = error.serverInfo?[.message] {
+      let state = error.serverInfo?[.sqlState] ?? ""
+      self.init("postgres_\(state.isEmpty ? "server" : state)", "\(place) refused: \(message)")
+    } else if error.code == .connectionError {
+      self.init(
+        "postgres_unreachable",
+        "\(place) cannot be reached: no server answered there (is PostgreSQL running, on that host and port?)"
+      )
+    } else {
+      self.init("postgres_failure", "\(place): \(error.code)")
+    }
+  }
+
+  /// The SQLSTATE of a server error, if it is one.
+  static func sqlState(_ error: any Error) -> String? {
+    (error as? PSQLError)?.serverInfo?[.sqlState]
+  }
+}
+
+/// One connection to the database, used synchronously: the CLI is a synchronous program, and the
+/// Merkle code reads tiles through a synchronous protocol. Every call blocks its thread (never an
+/// event loop's) until PostgreSQL answers.
+public final class PostgresSession: @unchecked Sendable {
+  public let url: PostgresURL
+  let connection: PostgresConnection
+  let logger = Logger(label: "jianguan.postgres")
+
+  private init(url: PostgresURL, connection: PostgresConnection) {
+    self.url = url
+    self.connection = connection
+  }
+
+  /// Connects to the database `url` names, with durable commits (`synchronous_commit = on`).
+  public static func connect(_ url: PostgresURL) throws -> PostgresSession {
+    var configuration = PostgresConnection.Configuration(
+      host: url.host, port: url.port, username: url.user,
+      password: ProcessInfo.processInfo.environment["PGPASSWORD"], database: url.database, tls: .disable)
+    configuration.options.connectTimeout = .seconds(10)
+    let logger = Logger(label: "jianguan.postgres")
+    do {
+      let connection = try PostgresConnection.connect(
+        on: PostgresConnection.defaultEventLoopGroup.any(), configuration: configuration, id: 1,
+        logger: logger
+      ).wait()
+      let session = PostgresSession(url: url, connection: connection)
+      try session.execute("SET synchronous_commit = on")
+      return session
+    } catch let error as PostgresStoreError {
+      throw error
+    } catch {
+      throw PostgresStoreError(error, url: url)
+    }
+  }
+
+  /// Every row of `query`.
+  @discardableResult
+  func rows(_ query: PostgresQuery) throws -> [PostgresRow] {
+    do {
+      return try connection.query(query, logger: logger).wait().rows
+    } catch {
+      throw PostgresStoreError(error, url: url)
+    }
+  }
+
+  /// Runs a statement without parameters.
+  func execute(_ sql: String) throws {
+    try rows(PostgresQuery(unsafeSQL: sql))
+  }
+
+  /// Whether a transaction is open: one inside another joins it.
+  private var inTransaction = false
+
+  /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
+  func transaction<T>(_ body: () throws -> T) throws -> T {
+    try inside("BEGIN", body)
+  }
+
+  /// Runs `body` on one snapshot of the database, read only: every query in it sees the same
+  /// state, whatever other bureaus' or this bureau's writers commit meanwhile.
+  public func snapshot<T>(_ body: () throws -> T) throws -> T {
+    try inside("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
+  }
+
+  private func inside<T>(_ begin: String, _ body: () throws -> T) throws -> T {
+    if inTransaction { return try body() }
+    try execute(begin)
+    inTransaction = true
+    defer { inTransaction = false }
+    let result: T
+    do {
+      result = try body()
+    } catch {
+      try? execute("ROLLBACK")
+      throw error
+    }
+    try execute("COMMIT")
+    return result
+  }
+
+  public func close() {
+    try? connection.close().wait()
+  }
+}
+
+extension ByteBuffer {
+  /// A BYTEA column's bytes.
+  var bytes: [UInt8] { Array(readableBytesView) }
+}
+
+extension Array where Element == UInt8 {
+  /// The bytes as a BYTEA parameter.
+  var buffer: ByteBuffer { ByteBuffer(bytes: self) }
+}

@@ -1,0 +1,219 @@
+import ArgumentParser
+import Foundation
+import JianguanCore
+import JianguanCrypto
+import JianguanLedger
+import JianguanPostgres
+import JianguanStore
+
+/// `jianguan copy`: a bureau's ledger from a SQLite file into PostgreSQL, or back.
+struct CopyCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "copy",
+    abstract: "Copy a bureau's ledger between a SQLite file and PostgreSQL, entry for entry.",
+    discussion: """
+      One of --from and --to is a SQLite file, the other postgres://USER@HOST:PORT/DBNAME?bureau=REGION \
+      (the bureau is the region code given to init; many bureaus share one database). The destination \
+      must not exist yet: a file that does not exist, a bureau the database does not hold. The source \
+      is audited first (refused if the audit fails); every entry is copied with its bytes and seq, the \
+      tables or Merkle tiles and checkpoints rebuilt, the sealed personal records carried as they are; \
+      the destination is audited before it is committed, and both Merkle roots are printed. The \
+      personal-data key never goes into PostgreSQL: it is the file --key names (default \
+      jianguan-REGION.key in this folder), copied from FILE.key, or to it.
+      """)
+  @OptionGroup var global: GlobalOptions
+  @Option(help: "The ledger to copy: a SQLite file or a postgres:// URL.") var from: String
+  @Option(help: "Where to copy it: the other kind; it must not exist yet.") var to: String
+  @Option(help: "The PostgreSQL side's personal-data key file (default: jianguan-REGION.key here).")
+  var key: String?
+
+  func run() throws {
+    switch (PostgresURL.isURL(from), PostgresURL.isURL(to)) {
+    case (false, true): try toPostgres(try PostgresURL.parse(to, field: "to"))
+    case (true, false): try fromPostgres(try PostgresURL.parse(from, field: "from"))
+    default:
+      throw Rejection(
+        "copy_same_store",
+        "from \(Rejection.quote(from)) and to \(Rejection.quote(to)) are both \(PostgresURL.isURL(from) ? "PostgreSQL URLs" : "files"); copy moves a ledger between a SQLite file and PostgreSQL (a file's copy is `jianguan backup`)"
+      )
+    }
+  }
+
+  private func keyPath(_ url: PostgresURL) -> String { key ?? "jianguan-\(url.bureau).key" }
+
+  private func toPostgres(_ url: PostgresURL) throws {
+    guard FileManager.default.fileExists(atPath: from) else {
+      throw Rejection("from_missing", "from \(Rejection.quote(from)) does not exist")
+    }
+    guard let keyBytes = FileManager.default.contents(atPath: from + ".key") else {
+      throw Rejection(
+        "from_key_missing",
+        "the key file \(Rejection.quote(from + ".key")) of from does not exist; copy carries the personal-data key beside the ledger"
+      )
+    }
+    let keyPath = keyPath(url)
+    if let existing = FileManager.default.contents(atPath: keyPath), existing != keyBytes {
+      throw Rejection(
+        "to_key_exists",
+        "the key file \(Rejection.quote(keyPath)) already exists and holds another key; name another with --key"
+      )
+    }
+    let source = try AppDatabase.open(
+      path: from, keyPath: from + ".key", reference: try Environment.reference(),
+      clock: try Environment.clock())
+    let sourceAudit = try source.audit()
+    if let fault = sourceAudit.faults.first {
+      throw Rejection(
+        "from_audit_failed",
+        "from \(Rejection.quote(from)) fails its audit (\(sourceAudit.faults.count) faults, the first: \(fault)); copy copies only a ledger whose audit passes, and wrote nothing"
+      )
+    }
+    let region = try source.identity().region
+    guard region == url.bureau else {
+      throw Rejection(
+        "to_bureau_not_region",
+        "to \(Rejection.quote(url.description)): bureau \(url.bureau) is not the region of the ledger at from (\(region)); the bureau is the region code given to init"
+      )
+    }
+    let log = try PostgresLog.connect(url)
+    defer { log.close() }
+    // The key goes beside the destination only once the log is committed there.
+    let partialKey = keyPath + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
+    guard
+      FileManager.default.createFile(
+        atPath: partialKey, contents: keyBytes, attributes: [.posixPermissions: 0o600])
+    else {
+      throw Rejection("to_key_unwritable", "the key file \(Rejection.quote(keyPath)) cannot be written")
+    }
+    defer { try? FileManager.default.removeItem(atPath: partialKey) }
+    let report = try log.create(
+      copying: { each in try source.entries(fromSeq: 1, limit: nil) { try each($0.entryBytes) } },
+      persons: try source.sealedPersons())
+    if !FileManager.default.fileExists(atPath: keyPath) { _ = rename(partialKey, keyPath) }
+    try emit(
+      entries: report.entries, sourceRoot: sourceAudit.rootHash, destinationRoot: try log.root(),
+      keyPath: keyPath)
+  }
+
+  private func fromPostgres(_ url: PostgresURL) throws {
+    for (path, field) in [(to, "to"), (to + ".key", "to_key")]
+    where FileManager.default.fileExists(atPath: path) {
+      throw Rejection(
+        "\(field)_exists",
+        "\(field) \(Rejection.quote(path)) already exists; copy writes a new database and never overwrites one"
+      )
+    }
+    let keyPath = keyPath(url)
+    guard let keyBytes = FileManager.default.contents(atPath: keyPath) else {
+      throw Rejection(
+        "from_key_missing",
+        "the personal-data key of bureau \(url.bureau) is read from \(Rejection.quote(keyPath)) (--key PATH), which does not exist"
+      )
+    }
+    let log = try PostgresLog.connect(url)
+    defer { log.close() }
+    // The audit and the copy read one snapshot: an append meanwhile is in neither.
+    try log.session.snapshot { try fromPostgres(log, keyBytes: [UInt8](keyBytes)) }
+  }
+
+  private func fromPostgres(_ log: PostgresLog, keyBytes: [UInt8]) throws {
+    let url = log.url
+    try log.requireLog(field: "from")
+    let sourceAudit = try log.audit()
+    if let fault = sourceAudit.faults.first {
+      throw Rejection(
+        "from_audit_failed",
+        "from \(Rejection.quote(url.description)) fails its audit (\(sourceAudit.faults.count) faults, the first: \(fault)); copy copies only a ledger whose audit passes, and wrote nothing"
+      )
+    }
+    let report = try AppDatabase.create(
+      copying: { each in try log.forEachEntry { try each($0.bytes) } }, persons: try log.persons(), path: to,
+      keyPath: to + ".key", keyBytes: keyBytes, reference: try Environment.reference())
+    try emit(
+      entries: report.entries, sourceRoot: sourceAudit.rootHash, destinationRoot: report.rootHash,
+      keyPath: to + ".key")
+  }
+
+  private func emit(entries: Int64, sourceRoot: [UInt8], destinationRoot: [UInt8], keyPath: String) throws {
+    let (source, destination) = (Hex.encode(sourceRoot), Hex.encode(destinationRoot))
+    guard source == destination else {
+      throw EnvironmentFailure(
+        "copy_roots_differ", "the copy's Merkle root \(destination) is not the source's \(source)")
+    }
+    Output(global).emit(
+      .object([
+        "from": .string(from), "to": .string(to), "entries": .integer(entries), "fromRoot": .string(source),
+        "toRoot": .string(destination), "keyFile": .string(keyPath), "audit": .string("ok"),
+      ]),
+      text: """
+        copied \(from) to \(to): \(entries) entries, both audits passed
+        from Merkle root \(source)
+        to   Merkle root \(destination)
+        personal-data key: \(keyPath)
+        """)
+  }
+}
+
+/// What the PostgreSQL store supports so far, and the commands that run on it.
+enum PostgresCommands {
+  /// The commands that run on a postgres URL, and their names.
+  static let supported: [(ObjectIdentifier, String)] = [
+    (ObjectIdentifier(AuditCommand.self), "audit"), (ObjectIdentifier(CopyCommand.self), "copy"),
+    (ObjectIdentifier(LedgerCommand.Export.self), "ledger export"),
+    (ObjectIdentifier(ProofCommand.Inclusion.self), "proof inclusion"),
+  ]
+
+  /// Refuses, in one sentence, a command that does not run on PostgreSQL yet but was given a URL.
+  static func refuseUnsupported(_ command: any ParsableCommand) throws {
+    let commandType = type(of: command)
+    guard !supported.contains(where: { $0.0 == ObjectIdentifier(commandType) }) else { return }
+    let name = commandType.configuration.commandName ?? ""
+    for child in Mirror(reflecting: command).children {
+      guard let group = child.value as? OptionGroup<GlobalOptions>, group.wrappedValue.namesPostgres else {
+        continue
+      }
+      throw Rejection(
+        "postgres_unsupported",
+        "--db names a PostgreSQL store, which supports only \(supported.map { "`jianguan \($0.1)`" }.joined(separator: ", ")) so far; run `\(name)` on a SQLite file (`jianguan copy` brings the ledger back)"
+      )
+    }
+  }
+
+  /// Runs `body` on the bureau's log that --db names.
+  static func withLog<T>(_ global: GlobalOptions, _ body: (PostgresLog) throws -> T) throws -> T {
+    let log = try PostgresLog.connect(try PostgresURL.parse(global.databasePath))
+    defer { log.close() }
+    try log.requireLog(field: "db")
+    return try body(log)
+  }
+
+  /// The bureau's entries in seq order, as `ledger export` shows them.
+  static func entries(_ global: GlobalOptions, _ each: (LedgerLine) throws -> Void) throws {
+    try withLog(global) { log in
+      try log.forEachEntry {
+        try each(LedgerLine(seq: $0.seq, kind: $0.kind, entryBytes: $0.bytes, hash: $0.hash))
+      }
+    }
+  }
+
+  /// `proof inclusion` on the bureau's stored tiles.
+  static func inclusionProof(_ global: GlobalOptions, seq: Int64, size: Int64?) throws -> MerkleInclusionProof
+  {
+    try withLog(global) { try $0.inclusionProof(seq: seq, size: size) }
+  }
+
+  /// `jianguan audit` on a PostgreSQL URL: the log-level audit, printed as the SQLite one is.
+  static func audit(_ command: AuditCommand) throws {
+    guard command.checkpoint == nil else {
+      throw Rejection(
+        "postgres_audit_checkpoint",
+        "--checkpoint is not supported on a PostgreSQL store yet; copy the ledger to a file and audit it there"
+      )
+    }
+    let report = try withLog(command.global) { try $0.audit() }
+    try AuditCommand.emit(
+      command.global, entries: report.entries, rootHash: report.rootHash, enrollments: report.enrollments,
+      escrowFen: report.escrowFen, checkpointsChecked: report.checkpointsChecked, externalCheckpoint: nil,
+      faults: report.faults)
+  }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import JianguanTestSupport
+import Testing
+
+/// The built `jianguan` binary run in a temporary folder of one test, with SQLite ledgers of
+/// bureaus to copy into PostgreSQL.
+struct Bureau {
+  struct Result {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+    var lines: [String] { stdout.split(separator: "\n").map(String.init) }
+  }
+
+  static let packageRoot = BuiltBinary.packageRoot(#filePath)
+  static let binary = BuiltBinary.jianguan(packageRoot: packageRoot)
+
+  let folder: URL
+  var environment: [String: String]
+
+  init() throws {
+    folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "jianguan-pg-test-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    environment = ProcessInfo.processInfo.environment
+    environment["JIANGUAN_NOW"] = "2026-06-30T12:00"
+    environment["JIANGUAN_DATA"] = Self.packageRoot.appendingPathComponent("Data").path
+    for name in ["JIANGUAN_DB", "JIANGUAN_KEY", "PGPASSWORD"] { environment.removeValue(forKey: name) }
+  }
+
+  func remove() { try? FileManager.default.removeItem(at: folder) }
+
+  func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+
+  /// Runs the binary in the test's folder; output goes through files, never a full pipe.
+  @discardableResult
+  func run(_ arguments: [String]) throws -> Result {
+    try start(arguments).finish()
+  }
+
+  /// A started command; `finish()` waits for it.
+  struct Running {
+    let process: Process
+    let out: URL
+    let err: URL
+
+    func finish() throws -> Result {
+      process.waitUntilExit()
+      defer {
+        try? FileManager.default.removeItem(at: out)
+        try? FileManager.default.removeItem(at: err)
+      }
+      return Result(
+        status: process.terminationStatus, stdout: String(decoding: try Data(contentsOf: out), as: UTF8.self),
+        stderr: String(decoding: try Data(contentsOf: err), as: UTF8.self))
+    }
+  }
+
+  func start(_ arguments: [String]) throws -> Running {
+    let process = Process()
+    process.executableURL = Self.binary
+    process.arguments = arguments
+    process.environment = environment
+    process.currentDirectoryURL = folder
+    let out = folder.appendingPathComponent("stdout-\(UUID().uuidString)")
+    let err = folder.appendingPathComponent("stderr-\(UUID().uuidString)")
+    FileManager.default.createFile(atPath: out.path, contents: nil)
+    FileManager.default.createFile(atPath: err.path, contents: nil)
+    process.standardOutput = try FileHandle(forWritingTo: out)
+    process.standardError = try FileHandle(forWritingTo: err)
+    try process.run()
+    return Running(process: process, out: out, err: err)
+  }
+
+  /// Runs a command that must succeed, and returns what it printed.
+  @discardableResult
+  func ok(_ arguments: [String]) throws -> Result {
+    let result = try run(arguments)
+    try #require(result.status == 0, "jianguan \(arguments.joined(separator: " ")): \(result.stderr)")
+    return result
+  }
+
+  /// The demo's ledger (region 110000) at `name`, with a checkpoint signed on it.
+  func demo(_ name: String = "demo.sqlite") throws -> String {
+    try ok(["demo", "--db", path("bureau-demo.sqlite")])
+    for suffix in ["", ".key"] {
+      try FileManager.default.moveItem(
+        atPath: path("bureau-demo.sqlite") + suffix, toPath: path(name) + suffix)
+    }
+    try signCheckpoint(name, origin: "jianguan.110000.example/ledger")
+    return path(name)
+  }
+
+  /// A second, smaller bureau of region 340104: its registry and one checkpoint.
+  func countyBureau(_ name: String = "county.sqlite") throws -> String {
+    let db = path(name)
+    try ok(["init", "--db", db, "--authority", "合肥市蜀山区教育体育局", "--region", "340104"])
+    try ok([
+      "institution", "register", "--db", db, "--uscc", "52340104MJ4300001F", "--name", "合肥市蜀山区启明体育培训中心",
+      "--region", "340104", "--kind", "non-subject", "--category", "体育", "--license", "教民3401047000123号",
+      "--license-expires", "2029-12-31", "--escrow-bank", "中国银行", "--escrow-account", "6217000012345678",
+    ])
+    try ok([
+      "parent", "register", "--db", db, "--name", "张三", "--id-number", "11010519491231002X", "--phone",
+      "13800138000",
+    ])
+    try signCheckpoint(name, origin: "jianguan.340104.example/ledger")
+    return db
+  }
+
+  private func signCheckpoint(_ name: String, origin: String) throws {
+    let key = path(name + ".signing")
+    try ok(["key", "generate", "--name", origin, "--out", key])
+    try ok(["checkpoint", "sign", "--db", path(name), "--key", key])
+  }
+
+  /// `ledger export` of a SQLite ledger: one line per entry.
+  func export(_ db: String) throws -> [String] { try ok(["ledger", "export", "--db", db]).lines }
+
+  /// The Merkle root `audit --format json` gives.
+  func auditRoot(_ db: String) throws -> String {
+    let result = try ok(["audit", "--db", db, "--format", "json"])
+    let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+    return try #require(object?["rootHash"] as? String)
+  }
+}

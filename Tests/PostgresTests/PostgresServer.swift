@@ -1,0 +1,204 @@
+import Foundation
+import Testing
+
+/// A PostgreSQL 15 server of the tests' own: `initdb` into a temporary folder, started on a free
+/// loopback port with its socket in that folder and fsync on, stopped (`pg_ctl stop -m fast`) and
+/// removed when the test process exits. Started once per test process: `initdb` takes seconds.
+/// `initdb` refuses to run as root, so as root the server runs as the `postgres` system user
+/// (the folder is handed to it); as anyone else, as that user.
+final class PostgresServer: Sendable {
+  let binaries: URL
+  let folder: URL
+  let port: Int
+  /// `runuser -u postgres --` when the tests run as root, else nothing.
+  let asServerUser: [String]
+
+  /// The server, or why there is none (the tests that need it are skipped with that reason).
+  static let shared: Result<PostgresServer, PostgresUnavailable> = {
+    do {
+      let server = try PostgresServer.start()
+      atexit { PostgresServer.stopShared() }
+      return .success(server)
+    } catch let reason as PostgresUnavailable {
+      return .failure(reason)
+    } catch {
+      return .failure(PostgresUnavailable(reason: "PostgreSQL did not start: \(error)"))
+    }
+  }()
+
+  static var available: Bool { (try? shared.get()) != nil }
+
+  /// Why the tests are skipped, told without starting the server (traits are built at discovery).
+  static var skipReason: Comment {
+    findBinaries() == nil
+      ? "PostgreSQL 15 is not installed (initdb, pg_ctl, postgres, psql): apt-get install postgresql-15 (.ci/run does)"
+      : "PostgreSQL 15 is installed but did not start: see the test serverStartsWhereInstalled"
+  }
+
+  static func server() throws -> PostgresServer { try shared.get() }
+
+  private init(binaries: URL, folder: URL, port: Int, asServerUser: [String]) {
+    self.binaries = binaries
+    self.folder = folder
+    self.port = port
+    self.asServerUser = asServerUser
+  }
+
+  /// Where `initdb`, `pg_ctl` and `psql` are: PostgreSQL 15's folder, else the PATH.
+  static func findBinaries() -> URL? {
+    var folders = ["/usr/lib/postgresql/15/bin"]
+    folders += (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init)
+    let manager = FileManager.default
+    return folders.map { URL(fileURLWithPath: $0) }.first { folder in
+      ["initdb", "pg_ctl", "postgres", "psql"].allSatisfy {
+        manager.isExecutableFile(atPath: folder.appendingPathComponent($0).path)
+      }
+    }
+  }
+
+  private static func start() throws -> PostgresServer {
+    guard let binaries = findBinaries() else {
+      throw PostgresUnavailable(
+        reason:
+          "PostgreSQL 15 is not installed (initdb, pg_ctl, postgres, psql): apt-get install postgresql-15 (.ci/run does)"
+      )
+    }
+    // /tmp rather than $TMPDIR: the postgres user must reach the folder, and the socket's path
+    // must stay under the 107 bytes a unix socket address holds.
+    let base =
+      FileManager.default.fileExists(atPath: "/tmp")
+      ? URL(fileURLWithPath: "/tmp") : FileManager.default.temporaryDirectory
+    let folder = base.appendingPathComponent("jianguan-pg-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    var asServerUser: [String] = []
+    if getuid() == 0 {
+      guard let account = getpwnam("postgres") else {
+        throw PostgresUnavailable(
+          reason: "running as root, but there is no postgres system user to run PostgreSQL as")
+      }
+      guard chown(folder.path, account.pointee.pw_uid, account.pointee.pw_gid) == 0 else {
+        throw PostgresUnavailable(reason: "the folder \(folder.path) cannot be handed to the postgres user")
+      }
+      asServerUser = ["/usr/sbin/runuser", "-u", "postgres", "--"]
+    }
+    let data = folder.appendingPathComponent("data").path
+    let port = try freePort()
+    let server = PostgresServer(binaries: binaries, folder: folder, port: port, asServerUser: asServerUser)
+    try server.runTool(
+      "initdb", ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"],
+      asServerUser: true)
+    try server.runTool(
+      "pg_ctl",
+      [
+        "-D", data, "-l", folder.appendingPathComponent("server.log").path, "-w", "-t", "60", "-o",
+        "-p \(port) -k \(folder.path) -c listen_addresses=127.0.0.1 -c fsync=on -c synchronous_commit=on",
+        "start",
+      ], asServerUser: true)
+    return server
+  }
+
+  static func stopShared() {
+    guard case .success(let server) = shared else { return }
+    try? server.runTool(
+      "pg_ctl", ["-D", server.folder.appendingPathComponent("data").path, "-m", "fast", "-w", "stop"],
+      asServerUser: true)
+    try? FileManager.default.removeItem(at: server.folder)
+  }
+
+  /// A port on 127.0.0.1 that nothing listens on now.
+  private static func freePort() throws -> Int {
+    let socketDescriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(socketDescriptor) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        bind(socketDescriptor, $0, length) == 0 && getsockname(socketDescriptor, $0, &length) == 0
+      }
+    }
+    guard bound else { throw PostgresUnavailable(reason: "no free loopback port for PostgreSQL") }
+    return Int(UInt16(bigEndian: address.sin_port))
+  }
+
+  /// Runs one of the server's programs and waits; a failure throws with what it printed.
+  /// Spawned directly, not with Foundation's `Process`: its `waitUntilExit` waits for a socket
+  /// that the server `pg_ctl start` leaves running inherits, and would never return.
+  @discardableResult
+  func runTool(_ name: String, _ arguments: [String], asServerUser: Bool = false) throws -> String {
+    let command =
+      (asServerUser ? self.asServerUser : []) + [binaries.appendingPathComponent(name).path] + arguments
+    let output = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "jianguan-pg-\(UUID().uuidString)"
+    ).path
+    defer { try? FileManager.default.removeItem(atPath: output) }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    posix_spawn_file_actions_adddup2(&actions, 1, 2)
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    var arguments = command.map { strdup($0) } + [nil]
+    defer { for argument in arguments { free(argument) } }
+    var pid: pid_t = 0
+    let spawned = posix_spawn(&pid, command[0], &actions, nil, &arguments, environ)
+    guard spawned == 0 else {
+      throw PostgresUnavailable(
+        reason: "\(command[0]) could not be started: \(String(cString: strerror(spawned)))")
+    }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+    let text = String(
+      decoding: (try? Data(contentsOf: URL(fileURLWithPath: output))) ?? Data(), as: UTF8.self)
+    // Exited normally with status 0 (WIFEXITED and WEXITSTATUS, which Swift does not import).
+    guard status & 0x7f == 0, (status >> 8) & 0xff == 0 else {
+      throw PostgresUnavailable(reason: "\(name) failed (wait status \(status)): \(text)")
+    }
+    return text
+  }
+
+  /// A new, empty database for one test.
+  func createDatabase() throws -> String {
+    let name = "jianguan_\(UUID().uuidString.prefix(8).lowercased())"
+    try sql("postgres", "CREATE DATABASE \(name)")
+    return name
+  }
+
+  /// The URL of `bureau` in `database`.
+  func url(_ database: String, bureau: String) -> String {
+    "postgres://postgres@127.0.0.1:\(port)/\(database)?bureau=\(bureau)"
+  }
+
+  /// Runs SQL with psql and returns its rows, unaligned, `|` between columns.
+  @discardableResult
+  func sql(_ database: String, _ statement: String) throws -> String {
+    try runTool(
+      "psql",
+      [
+        "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres", "-d",
+        database, "-c", statement,
+      ]
+    ).trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+
+  /// A digest of every row of every table of the `jianguan` schema: equal before and after a
+  /// refused command when it wrote nothing.
+  func contentDigest(_ database: String) throws -> String {
+    let exists = try sql(database, "SELECT to_regclass('jianguan.bureaus') IS NOT NULL")
+    guard exists == "t" else { return "no jianguan schema" }
+    return try ["bureaus", "ledger", "merkle_tiles", "checkpoints", "persons"].map { table in
+      try sql(
+        database,
+        "SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, ',' ORDER BY t::text)), '') FROM jianguan.\(table) t"
+      )
+    }.joined(separator: " ")
+  }
+}
+
+/// Why the PostgreSQL tests cannot run here.
+struct PostgresUnavailable: Error, CustomStringConvertible {
+  let reason: String
+  var description: String { reason }
+}
