@@ -185,7 +185,7 @@ source = sqlite3.connect(ledger)
 tree = SqliteTree(os.path.join(work, "pymerkle.sqlite"), algorithm="sha256")
 batch = []
 for (text,) in source.execute("SELECT entry FROM ledger ORDER BY seq"):
-    batch.append(text.encode("utf-8"))
+    batch.append(bytes(text))  # the entry BLOB (deterministic CBOR)
     if len(batch) == 100_000:
         tree.append_entries(batch)
         batch = []

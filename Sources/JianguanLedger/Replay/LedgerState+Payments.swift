@@ -107,8 +107,11 @@ extension LedgerState {
       paidSecond: Int32(paidAt.minuteOfDay * 60 + paidAt.second),
       previous: studentLastEnrollment[Int(student)])
     studentLastEnrollment[Int(student)] = slot
+    let bits = studentClassBits[Int(student)]
+    let bit = LedgerState.classBit(klass.slot)
+    studentClassBits[Int(student)] = bits | bit
     if LedgerState.holdsHours(balance(slot)),
-      !holdsElsewhere(student: student, klass: klass.slot, excluding: slot)
+      bits & bit == 0 || !holdsElsewhere(student: student, klass: klass.slot, excluding: slot)
     {
       classPlacesTaken[Int(klass.slot)] += 1
     }
@@ -140,6 +143,9 @@ extension LedgerState {
     classPlacesTaken[Int(link.klass)] += holds ? 1 : -1
   }
 
+  /// The bit of a class in `studentClassBits`.
+  static func classBit(_ klass: Int32) -> UInt64 { 1 << (UInt64(klass) & 63) }
+
   private func holdsElsewhere(student: Int32, klass: Int32, excluding: Int32) -> Bool {
     var slot = studentLastEnrollment[Int(student)]
     while slot >= 0 {
@@ -154,7 +160,9 @@ extension LedgerState {
   private func forEachEnrollment(
     ofStudent student: String, inClass classID: String, _ body: (HolderLink, EnrollmentBalance) -> Void
   ) {
-    guard let studentSlot = studentIDs.slot(student), let klass = classes[classID]?.slot else { return }
+    guard let studentSlot = studentIDs.slot(student), let klass = classes[classID]?.slot,
+      studentClassBits[Int(studentSlot)] & LedgerState.classBit(klass) != 0
+    else { return }
     var slot = studentLastEnrollment[Int(studentSlot)]
     while slot >= 0 {
       let link = holderLinks[Int(slot)]

@@ -201,6 +201,10 @@ public struct LedgerState: Sendable {
   var holderLinks: FlatArray<HolderLink>
   /// The last enrollment of each student (by student slot), −1 for none.
   var studentLastEnrollment: FlatArray<Int32>
+  /// Per student, a bit for each class slot modulo 64 the student has an enrollment in: most
+  /// payments are a student's first in their class, and the bit says so without walking the
+  /// student's enrollments (random reads of spilled pages, which made the audit a third slower).
+  var studentClassBits: FlatArray<UInt64>
   /// The schedules of the classes, parsed once each.
   var schedules: [String: Schedule] = [:]
   /// The policy book of the last `policy` entry.
@@ -265,6 +269,7 @@ public struct LedgerState: Sendable {
     studentParent = FlatArray(in: scratch)
     holderLinks = FlatArray(in: scratch)
     studentLastEnrollment = FlatArray(in: scratch)
+    studentClassBits = FlatArray(in: scratch)
     refundIDs = IDTable(prefix: "R", scratch: scratch)
   }
 
@@ -484,6 +489,7 @@ public struct LedgerState: Sendable {
     if inserted {
       studentParent.append(-1)
       studentLastEnrollment.append(-1)
+      studentClassBits.append(0)
     }
     return slot
   }
