@@ -42,6 +42,9 @@ struct Jianguan: ParsableCommand {
   }
 
   static func main() {
+    // One behaviour whichever store a command opens (PostgresNIO ignores SIGPIPE when it starts):
+    // a write to a pipe whose reader has gone fails with EPIPE, and `StandardOutput` ends quietly.
+    signal(SIGPIPE, SIG_IGN)
     let arguments = movingLeadingGlobalOptions(Array(CommandLine.arguments.dropFirst()))
     var format = OutputFormat.table
     if let index = arguments.firstIndex(of: "--format"), index + 1 < arguments.count,

@@ -61,11 +61,11 @@ struct LedgerCommand: ParsableCommand {
 
     func run() throws {
       var buffer = Data()
-      let each = { (line: LedgerLine) in
+      let each = { (line: LedgerLine) throws in
         buffer.append(contentsOf: LedgerCommand.json(line).canonicalBytes)
         buffer.append(UInt8(ascii: "\n"))
         if buffer.count > 1 << 20 {
-          FileHandle.standardOutput.write(buffer)
+          try StandardOutput.write(buffer)
           buffer.removeAll(keepingCapacity: true)
         }
       }
@@ -74,7 +74,7 @@ struct LedgerCommand: ParsableCommand {
       } else {
         try Environment.open(global).entries(fromSeq: 1, limit: nil, each)
       }
-      FileHandle.standardOutput.write(buffer)
+      try StandardOutput.write(buffer)
     }
   }
 
@@ -89,7 +89,7 @@ struct LedgerCommand: ParsableCommand {
       String
 
     func run() throws {
-      FileHandle.standardOutput.write(Data(try Environment.open(global).merkleTile(path: path).hashes))
+      try StandardOutput.write(Data(try Environment.open(global).merkleTile(path: path).hashes))
     }
   }
 

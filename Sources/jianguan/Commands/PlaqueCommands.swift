@@ -37,7 +37,7 @@ struct PlaqueCommand: ParsableCommand {
       let plaque = try Environment.open(global).plaque(uscc: uscc, signer: signer)
       guard let out, let kind else {
         switch global.format {
-        case .table: FileHandle.standardOutput.write(Data(plaque.note.utf8))
+        case .table: try StandardOutput.write(Data(plaque.note.utf8))
         case .json: print(PlaqueCommand.json(plaque).canonicalText)
         }
         return

@@ -116,7 +116,7 @@ struct CheckpointCommand: ParsableCommand {
       let stored = try Environment.open(global).signCheckpoint(
         signer: signer, signedAt: Environment.now().description, newKey: newKey)
       switch global.format {
-      case .table: FileHandle.standardOutput.write(Data(stored.note.utf8))
+      case .table: try StandardOutput.write(Data(stored.note.utf8))
       case .json:
         print(
           JSONValue.object([
