@@ -18,18 +18,23 @@ public enum ChargeRules {
     for slot in schedule.slots {
       hoursByWeekday[slot.weekday] += Int64(slot.durationMinutes / max(lessonMinutes, 1))
     }
+    // Day numbers and a weekday counter: a date is made only for the answer (the audit and the
+    // import ask this for every payment, over up to a term of days).
     var covered: Int64 = 0
-    var lastSlotDay: CalendarDate?
-    var day = from
-    while day <= ends {
-      let held = hoursByWeekday[day.weekday]
+    var lastSlotDay: Int?
+    var day = from.daysSinceEpoch
+    var weekday = from.weekday
+    let last = ends.daysSinceEpoch
+    while day <= last {
+      let held = hoursByWeekday[weekday]
       if held > 0 {
         covered += held
         lastSlotDay = day
-        if covered >= target { return day }
+        if covered >= target { return CalendarDate(daysSinceEpoch: day) }
       }
-      day = day.adding(days: 1)
+      day += 1
+      weekday = weekday == 7 ? 1 : weekday + 1
     }
-    return lastSlotDay
+    return lastSlotDay.map { CalendarDate(daysSinceEpoch: $0) }
   }
 }
