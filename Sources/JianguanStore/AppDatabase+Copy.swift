@@ -72,17 +72,8 @@ extension AppDatabase {
       try? copy.close()
       throw error
     }
-    let audit = try copy.audit()
-    try copy.close()
-    if let fault = audit.faults.first {
-      throw StoreIntegrityError(
-        "the copy fails its audit (\(audit.faults.count) faults, the first at seq \(fault.seq): \(fault.message)); nothing was written at \(path)"
-      )
-    }
-    try syncFile(partial)
-    try syncFile(partialKey)
-    try move(partialKey, to: keyPath)
-    try move(partial, to: path)
+    let audit = try placeAudited(
+      copy, what: "the copy", partial: partial, partialKey: partialKey, path: path, keyPath: keyPath)
     return CopyReport(path: path, entries: audit.entries, rootHash: audit.rootHash)
   }
 

@@ -121,20 +121,32 @@ extension AppDatabase {
     ])
     try v1.close()
     if case .failure(let error) = outcomes.first { throw error }
-    let v2Audit = try v2.audit()
-    try v2.close()
-    if let fault = v2Audit.faults.first {
+    let v2Audit = try placeAudited(
+      v2, what: "the converted ledger", partial: partial, partialKey: partialKey, path: newPath,
+      keyPath: newKeyPath)
+    return UpgradeReport(
+      path: newPath, entries: v2Audit.entries, v1Root: v1Audit.rootHash, v1Head: head,
+      v2Root: v2Audit.rootHash)
+  }
+
+  /// The end of writing a new database beside its place (`upgrade`, `copy`): audits and closes
+  /// it, refuses when the audit finds a fault (nothing is written at `path`), then flushes the
+  /// file and its key file and renames both into place.
+  static func placeAudited(
+    _ database: AppDatabase, what: String, partial: String, partialKey: String, path: String, keyPath: String
+  ) throws -> AuditReport {
+    let audit = try database.audit()
+    try database.close()
+    if let fault = audit.faults.first {
       throw StoreIntegrityError(
-        "the converted ledger fails its audit (\(v2Audit.faults.count) faults, the first at seq \(fault.seq): \(fault.message)); nothing was written at \(newPath)"
+        "\(what) fails its audit (\(audit.faults.count) faults, the first at seq \(fault.seq): \(fault.message)); nothing was written at \(path)"
       )
     }
     try syncFile(partial)
     try syncFile(partialKey)
-    try move(partialKey, to: newKeyPath)
-    try move(partial, to: newPath)
-    return UpgradeReport(
-      path: newPath, entries: v2Audit.entries, v1Root: v1Audit.rootHash, v1Head: head,
-      v2Root: v2Audit.rootHash)
+    try move(partialKey, to: keyPath)
+    try move(partial, to: path)
+    return audit
   }
 
   /// Flushes a file's bytes to the disk before it is renamed into place.
