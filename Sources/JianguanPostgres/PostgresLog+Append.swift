@@ -13,7 +13,7 @@ extension PostgresLog {
   /// refused after it. `entries` calls its argument with each entry's bytes in seq order.
   public func create(
     copying entries: (_ each: ([UInt8]) throws -> Void) throws -> Void, persons: [SealedPerson]
-  ) throws -> PostgresAuditReport {
+  ) throws -> AuditReport {
     try PostgresSchema.prepare(session)
     return try session.transaction {
       try lockBureau()

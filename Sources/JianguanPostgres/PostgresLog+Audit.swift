@@ -3,17 +3,6 @@ import JianguanCrypto
 import JianguanLedger
 import PostgresNIO
 
-/// The outcome of the audit of a bureau's log in PostgreSQL, in the terms of the SQLite audit's.
-public struct PostgresAuditReport: Sendable {
-  public var entries: Int64 = 0
-  public var rootHash: [UInt8] = []
-  public var faults: [AuditFault] = []
-  public var enrollments = 0
-  public var escrowFen: Int64 = 0
-  public var checkpointsChecked = 0
-  public var ok: Bool { faults.isEmpty }
-}
-
 extension PostgresLog {
   /// The log-level audit of this bureau: every entry decodes, its hash and chain link hold and
   /// the replay (`LedgerState`, the same machine the SQLite audit runs) accepts it; the stored
@@ -22,16 +11,16 @@ extension PostgresLog {
   /// verified with the key the log names, and their roots are the entries' roots. Each fault
   /// names the table and the seq.
   /// It reads one snapshot of the database, so that appends meanwhile change nothing it sees.
-  public func audit() throws -> PostgresAuditReport {
+  public func audit() throws -> AuditReport {
     try session.snapshot { try auditSnapshot() }
   }
 
-  private func auditSnapshot() throws -> PostgresAuditReport {
+  private func auditSnapshot() throws -> AuditReport {
     try requireLog(field: "db")
     let stored = try checkpointRows()
     var walk = AuditWalk(bureau: bureau, wantedSizes: Set(stored.map(\.size)))
     try forEachEntry { walk.step($0) }
-    var report = PostgresAuditReport()
+    var report = AuditReport()
     report.entries = walk.entries
     report.rootHash = walk.edge.root
     report.faults = walk.faults + walk.state.finalFaults()

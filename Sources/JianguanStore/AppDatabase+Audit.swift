@@ -4,19 +4,6 @@ import JianguanCore
 import JianguanCrypto
 import JianguanLedger
 
-/// The outcome of an audit.
-public struct AuditReport: Sendable {
-  public var entries: Int64 = 0
-  public var rootHash: [UInt8] = []
-  public var faults: [AuditFault] = []
-  public var enrollments = 0
-  public var escrowFen: Int64 = 0
-  public var checkpointsChecked = 0
-  /// The result of checking an auditor's own checkpoint, when one was given.
-  public var externalCheckpoint: String?
-  public var ok: Bool { faults.isEmpty }
-}
-
 extension AppDatabase {
   /// Recomputes every hash from genesis, the Merkle root, replays every entry and compares the
   /// state it gives with the projection tables, and checks every invariant.

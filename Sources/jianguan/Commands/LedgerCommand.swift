@@ -131,17 +131,14 @@ struct AuditCommand: ParsableCommand {
           FileHandle.standardError.write(Data("\raudit: \(done)/\(total) entries".utf8))
         } : nil)
     if terminal && report.entries >= 10_000 { FileHandle.standardError.write(Data("\n".utf8)) }
-    try Self.emit(
-      global, entries: report.entries, rootHash: report.rootHash, enrollments: report.enrollments,
-      escrowFen: report.escrowFen, checkpointsChecked: report.checkpointsChecked,
-      externalCheckpoint: report.externalCheckpoint, faults: report.faults)
+    try Self.emit(global, report)
   }
 
   /// Prints an audit's outcome, of either store, and ends with status 3 when it found faults.
-  static func emit(
-    _ global: GlobalOptions, entries: Int64, rootHash: [UInt8], enrollments: Int, escrowFen: Int64,
-    checkpointsChecked: Int, externalCheckpoint: String?, faults: [AuditFault]
-  ) throws {
+  static func emit(_ global: GlobalOptions, _ report: AuditReport) throws {
+    let (entries, rootHash, faults) = (report.entries, report.rootHash, report.faults)
+    let (enrollments, escrowFen) = (report.enrollments, report.escrowFen)
+    let (checkpointsChecked, externalCheckpoint) = (report.checkpointsChecked, report.externalCheckpoint)
     let ok = faults.isEmpty
     let faultObjects = faults.map {
       JSONValue.object(["seq": .integer($0.seq), "message": .string($0.message)])

@@ -211,9 +211,6 @@ enum PostgresCommands {
       )
     }
     let report = try withLog(command.global) { try $0.audit() }
-    try AuditCommand.emit(
-      command.global, entries: report.entries, rootHash: report.rootHash, enrollments: report.enrollments,
-      escrowFen: report.escrowFen, checkpointsChecked: report.checkpointsChecked, externalCheckpoint: nil,
-      faults: report.faults)
+    try AuditCommand.emit(command.global, report)
   }
 }
