@@ -89,17 +89,19 @@ extension LedgerState {
   }
 
   /// A payment entry breaks no payment rule, checked before the state takes it.
-  func checkPaymentRules(_ body: Payment, fault: (String) -> Void) {
-    if let problem = PaymentRules.fault(of: body, entrySeconds: timing.entrySeconds, state: self) {
+  func checkPaymentRules(_ body: Payment, paidAt: LocalDateTime?, fault: (String) -> Void) {
+    if let problem = PaymentRules.fault(
+      of: body, paidAt: paidAt, entrySeconds: timing.entrySeconds, state: self)
+    {
       fault(problem)
     }
   }
 
   /// Links the enrollment a payment just created to its class and student, and takes a place in
   /// the class unless the student already held one there.
-  mutating func linkHolder(_ slot: Int32, payment body: Payment) {
+  mutating func linkHolder(_ slot: Int32, payment body: Payment, paidAt: LocalDateTime?) {
     guard holderLinks[Int(slot)].klass == HolderLink.unlinked.klass, let klass = classes[body.classID],
-      let paidAt = try? LocalDateTime.parse(body.paidAt, field: "paidAt")
+      let paidAt
     else { return }
     let student = enrollmentRecords[Int(slot)].student
     holderLinks[Int(slot)] = HolderLink(

@@ -627,7 +627,9 @@ public struct LedgerState: Sendable {
       fault("payment of \(body.amountFen) fen for \(body.hours) hours is not positive")
       return
     }
-    checkPaymentRules(body, fault: fault)
+    // Read once, for the rules and for the holder link.
+    let paidAt = try? LocalDateTime.parse(body.paidAt, field: "paidAt")
+    checkPaymentRules(body, paidAt: paidAt, fault: fault)
     let student = studentSlotInserting(body.student)
     let parent = parentSlotInserting(body.parent)
     if studentParent[Int(student)] != parent { fault("payment by a parent who is not the student's") }
@@ -647,7 +649,7 @@ public struct LedgerState: Sendable {
     record.wide = enrollmentRecords[slot].wide
     enrollmentRecords[slot] = record
     setBalance(Int32(slot), EnrollmentBalance(hoursPaid: body.hours, amountFen: body.amountFen))
-    linkHolder(Int32(slot), payment: body)
+    linkHolder(Int32(slot), payment: body, paidAt: paidAt)
   }
 
   /// Whether `postings` are exactly `Posting.transfer(amount, from: fromPrefix + from, to: toPrefix + to)`,

@@ -284,7 +284,17 @@ extension PaymentRules {
   /// entries before it left, at the entry's time (at its own `paidAt` when the replay is given no
   /// time). The fault, or nil when the entry keeps them.
   public static func fault(of payment: Payment, entrySeconds: Int64?, state: some PaymentState) -> String? {
-    guard let paidAt = try? LocalDateTime.parse(payment.paidAt, field: "paidAt") else {
+    fault(
+      of: payment, paidAt: try? LocalDateTime.parse(payment.paidAt, field: "paidAt"),
+      entrySeconds: entrySeconds,
+      state: state)
+  }
+
+  /// The same, with the payment's `paidAt` already read (nil when it is not a moment).
+  public static func fault(
+    of payment: Payment, paidAt: LocalDateTime?, entrySeconds: Int64?, state: some PaymentState
+  ) -> String? {
+    guard let paidAt else {
       return "payment's paidAt \(payment.paidAt) is not a moment"
     }
     let request = PaymentRequest(
