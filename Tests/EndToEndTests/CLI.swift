@@ -101,29 +101,10 @@ struct CLI {
   static func run(_ executable: String, _ arguments: [String], environment: [String: String], in folder: URL)
     throws -> Result
   {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.environment = environment
-    process.currentDirectoryURL = folder
-    // Output goes to files, so that a large output can never block the child on a full pipe.
-    let outURL = folder.appendingPathComponent("stdout-\(UUID().uuidString)")
-    let errURL = folder.appendingPathComponent("stderr-\(UUID().uuidString)")
-    FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    FileManager.default.createFile(atPath: errURL.path, contents: nil)
-    defer {
-      try? FileManager.default.removeItem(at: outURL)
-      try? FileManager.default.removeItem(at: errURL)
-    }
-    process.standardOutput = try FileHandle(forWritingTo: outURL)
-    process.standardError = try FileHandle(forWritingTo: errURL)
-    try process.run()
-    process.waitUntilExit()
-    let stdout = try Data(contentsOf: outURL)
-    let stderr = try Data(contentsOf: errURL)
-    return Result(
-      status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-      stderr: String(decoding: stderr, as: UTF8.self))
+    let result = try RunningCommand.start(
+      URL(fileURLWithPath: executable), arguments, environment: environment, in: folder
+    ).finish()
+    return Result(status: result.status, stdout: result.stdout, stderr: result.stderr)
   }
 
   /// SHA-256 of the database file and its WAL: equal digests mean not one byte was written.

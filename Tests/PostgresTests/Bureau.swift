@@ -40,36 +40,17 @@ struct Bureau {
 
   /// A started command; `finish()` waits for it.
   struct Running {
-    let process: Process
-    let out: URL
-    let err: URL
+    let command: RunningCommand
+    var process: Process { command.process }
 
     func finish() throws -> Result {
-      process.waitUntilExit()
-      defer {
-        try? FileManager.default.removeItem(at: out)
-        try? FileManager.default.removeItem(at: err)
-      }
-      return Result(
-        status: process.terminationStatus, stdout: String(decoding: try Data(contentsOf: out), as: UTF8.self),
-        stderr: String(decoding: try Data(contentsOf: err), as: UTF8.self))
+      let result = try command.finish()
+      return Result(status: result.status, stdout: result.stdout, stderr: result.stderr)
     }
   }
 
   func start(_ arguments: [String]) throws -> Running {
-    let process = Process()
-    process.executableURL = Self.binary
-    process.arguments = arguments
-    process.environment = environment
-    process.currentDirectoryURL = folder
-    let out = folder.appendingPathComponent("stdout-\(UUID().uuidString)")
-    let err = folder.appendingPathComponent("stderr-\(UUID().uuidString)")
-    FileManager.default.createFile(atPath: out.path, contents: nil)
-    FileManager.default.createFile(atPath: err.path, contents: nil)
-    process.standardOutput = try FileHandle(forWritingTo: out)
-    process.standardError = try FileHandle(forWritingTo: err)
-    try process.run()
-    return Running(process: process, out: out, err: err)
+    Running(command: try RunningCommand.start(Self.binary, arguments, environment: environment, in: folder))
   }
 
   /// Runs a command that must succeed, and returns what it printed.
