@@ -154,7 +154,7 @@ extension AppDatabase {
       let row = try Row.fetchOne(
         try db.cachedStatement(sql: "SELECT * FROM enrollments WHERE id = ?"), arguments: [enrollment])
     else {
-      throw Rejection("enrollment_unknown", "enrollment \(Rejection.quote(enrollment)) does not exist")
+      throw Rejection.enrollmentUnknown(enrollment)
     }
     return row
   }

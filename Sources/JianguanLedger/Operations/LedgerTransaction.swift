@@ -19,6 +19,13 @@ public protocol LedgerTransaction: PaymentState, BankRefState, LessonState {
   func parent(ofEnrollment id: String) throws -> String?
 }
 
+extension Rejection {
+  /// An enrollment no payment created: the one sentence every operation and store gives.
+  public static func enrollmentUnknown(_ id: String) -> Rejection {
+    Rejection("enrollment_unknown", "enrollment \(quote(id)) does not exist")
+  }
+}
+
 /// A lesson recorded before: its id, hours and the seq of its entry.
 public struct EarlierLesson: Sendable {
   public let id: String

@@ -58,7 +58,7 @@ public enum LessonOperation {
     }
     try LessonRecordingRules.accept(lesson, recordedAt: store.now(), state: store)
     guard var balance = try store.balance(ofEnrollment: lesson.enrollment) else {
-      throw Rejection("enrollment_unknown", "enrollment \(Rejection.quote(lesson.enrollment)) does not exist")
+      throw Rejection.enrollmentUnknown(lesson.enrollment)
     }
     try balance.recordLesson(hours: lesson.hours)
     let id = try store.nextID(.lesson)

@@ -18,7 +18,7 @@ public enum RefundOperation {
     guard var balance = try store.balance(ofEnrollment: enrollment),
       let parent = try store.parent(ofEnrollment: enrollment)
     else {
-      throw Rejection("enrollment_unknown", "enrollment \(Rejection.quote(enrollment)) does not exist")
+      throw Rejection.enrollmentUnknown(enrollment)
     }
     let refundHours = hours ?? balance.hoursRemaining
     guard refundHours > 0 else {

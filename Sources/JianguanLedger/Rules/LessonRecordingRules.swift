@@ -63,7 +63,7 @@ public enum LessonRecordingRules {
       )
     }
     guard let enrollment = try state.lessonEnrollment(lesson.enrollment) else {
-      throw Rejection("enrollment_unknown", "enrollment \(Rejection.quote(lesson.enrollment)) does not exist")
+      throw Rejection.enrollmentUnknown(lesson.enrollment)
     }
     guard let status = enrollment.institutionStatus else {
       throw Rejection(
