@@ -14,15 +14,40 @@ extension PostgresLog {
   public func create(
     copying entries: (_ each: ([UInt8]) throws -> Void) throws -> Void, persons: [SealedPerson]
   ) throws -> AuditReport {
+    try create(
+      refusingAnExistingLog: Rejection(
+        "to_exists",
+        "to \(Rejection.quote(url.description)): the database \(url.database) already holds a log of bureau \(bureau); copy writes a new log and never adds to one"
+      ), entries: entries, persons: persons)
+  }
+
+  /// Creates this bureau's log with the entries `jianguan init` appends (`InitialEntries`), all
+  /// dated `time`, as `create(copying:)` does: a bureau already in the database is refused with
+  /// `existing` and nothing is written.
+  public func create(initial events: [Event], time: LocalDateTime, existing: Rejection) throws -> AuditReport {
+    let timestamp = LocalDateTime.utcTimestamp(unixSeconds: time.unixSeconds)
+    return try create(
+      refusingAnExistingLog: existing,
+      entries: { each in
+        var previous = Entry.genesisPrevious
+        for (index, event) in events.enumerated() {
+          let bytes = Entry.encode(
+            seq: Int64(index + 1), time: timestamp, kind: event.kind, payloadBytes: event.payloadBytes,
+            previousHash: previous)
+          try each(bytes)
+          previous = SHA256.hash(bytes)
+        }
+      }, persons: [])
+  }
+
+  private func create(
+    refusingAnExistingLog existing: Rejection, entries: (_ each: ([UInt8]) throws -> Void) throws -> Void,
+    persons: [SealedPerson]
+  ) throws -> AuditReport {
     try PostgresSchema.prepare(session)
     return try session.transaction {
       try lockBureau()
-      guard try !exists() else {
-        throw Rejection(
-          "to_exists",
-          "to \(Rejection.quote(url.description)): the database \(url.database) already holds a log of bureau \(bureau); copy writes a new log and never adds to one"
-        )
-      }
+      guard try !exists() else { throw existing }
       try session.rows(
         """
         INSERT INTO jianguan.bureaus (bureau, size, head_hash)
@@ -51,8 +76,8 @@ extension PostgresLog {
       let report = try audit()
       if let fault = report.faults.first {
         throw PostgresStoreError(
-          "copy_audit_failed",
-          "the copy into bureau \(bureau) fails its audit (\(report.faults.count) faults, the first: \(fault)); nothing was written"
+          "create_audit_failed",
+          "the new log of bureau \(bureau) fails its audit (\(report.faults.count) faults, the first: \(fault)); nothing was written"
         )
       }
       return report

@@ -14,12 +14,17 @@ struct PersonalDataVault: Sendable {
 
   static func create(at keyPath: String) throws -> PersonalDataVault {
     let key = SecureRandom.bytes(32)
+    try writeKeyFile(key, at: keyPath)
+    return PersonalDataVault(keyPath: keyPath, masterKey: key)
+  }
+
+  /// Writes `key` as a key file (64 hex digits and a newline, mode 0600) at `keyPath`.
+  static func writeKeyFile(_ key: [UInt8], at keyPath: String) throws {
     let created = FileManager.default.createFile(
       atPath: keyPath, contents: Data((Hex.encode(key) + "\n").utf8), attributes: [.posixPermissions: 0o600])
     guard created else {
       throw Rejection("key_file_unwritable", "could not write the key file \(Rejection.quote(keyPath))")
     }
-    return PersonalDataVault(keyPath: keyPath, masterKey: key)
   }
 
   static func open(at keyPath: String) -> PersonalDataVault {
@@ -79,4 +84,12 @@ struct PersonalRecord: Codable, Equatable {
   var name: String
   var idNumber: String
   var phone: String?
+}
+
+extension AppDatabase {
+  /// Writes a new personal-data key file at `keyPath`: the key of a bureau whose ledger is in
+  /// PostgreSQL, which never holds it.
+  public static func createKeyFile(at keyPath: String) throws {
+    try PersonalDataVault.writeKeyFile(SecureRandom.bytes(32), at: keyPath)
+  }
 }

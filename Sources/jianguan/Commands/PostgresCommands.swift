@@ -158,7 +158,8 @@ struct CopyCommand: ParsableCommand {
 enum PostgresCommands {
   /// The commands that run on a postgres URL, and their names.
   static let supported: [(ObjectIdentifier, String)] = [
-    (ObjectIdentifier(AuditCommand.self), "audit"), (ObjectIdentifier(CopyCommand.self), "copy"),
+    (ObjectIdentifier(InitCommand.self), "init"), (ObjectIdentifier(AuditCommand.self), "audit"),
+    (ObjectIdentifier(CopyCommand.self), "copy"),
     (ObjectIdentifier(LedgerCommand.Export.self), "ledger export"),
     (ObjectIdentifier(ProofCommand.Inclusion.self), "proof inclusion"),
   ]
@@ -177,6 +178,61 @@ enum PostgresCommands {
         "--db names a PostgreSQL store, which supports only \(supported.map { "`jianguan \($0.1)`" }.joined(separator: ", ")) so far; run `\(name)` on a SQLite file (`jianguan copy` brings the ledger back)"
       )
     }
+  }
+
+  /// `jianguan init` on a postgres URL: the bureau's log with the entries a file's `init`
+  /// appends (`InitialEntries`), and its personal-data key in the file --key names. The key is
+  /// written under a temporary name and put in place once the log is committed; a refusal (the
+  /// region is not the URL's bureau, the key file or the bureau's log exists) writes nothing.
+  static func initialize(_ command: InitCommand) throws {
+    let url = try PostgresURL.parse(command.global.databasePath)
+    let reference = try Environment.reference()
+    let initial = try InitialEntries(
+      authority: command.authority, region: command.region, origin: command.origin,
+      regions: reference.regions, policies: reference.policies, calendar: reference.calendar)
+    guard initial.genesis.region == url.bureau else {
+      throw Rejection(
+        "region_not_bureau",
+        "region \(initial.genesis.region) is not the bureau of db \(Rejection.quote(url.description)); the bureau in the URL is the region code given to init"
+      )
+    }
+    let keyPath = command.key ?? "jianguan-\(url.bureau).key"
+    guard !FileManager.default.fileExists(atPath: keyPath) else {
+      throw Rejection(
+        "key_file_exists",
+        "key file \(Rejection.quote(keyPath)) already exists; remove it or name another with --key")
+    }
+    let log = try PostgresLog.connect(url)
+    defer { log.close() }
+    let partialKey = keyPath + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
+    try AppDatabase.createKeyFile(at: partialKey)
+    var placed = false
+    defer { if !placed { try? FileManager.default.removeItem(atPath: partialKey) } }
+    _ = try log.create(
+      initial: initial.events, time: try Environment.clock()(),
+      existing: Rejection(
+        "database_exists",
+        "db \(Rejection.quote(url.description)): the database \(url.database) already holds a log of bureau \(url.bureau); init never touches an existing log"
+      ))
+    // A hard link never replaces a key file another process put there meanwhile.
+    guard link(partialKey, keyPath) == 0 else {
+      placed = true
+      throw EnvironmentFailure(
+        "key_file_unplaced",
+        "the log of bureau \(url.bureau) was created, but its key could not be put at \(Rejection.quote(keyPath)); it is in \(Rejection.quote(partialKey)): move it there"
+      )
+    }
+    let origin = initial.genesis.origin
+    Output(command.global).emit(
+      .object([
+        "id": .string(url.bureau), "seq": .integer(1), "database": .string(url.description),
+        "keyFile": .string(keyPath), "origin": .string(origin),
+      ]),
+      text: """
+        created the log of bureau \(url.bureau) in \(url.description) for \(command.authority); genesis entry at seq 1
+        checkpoint origin: \(origin)
+        personal-data key: \(keyPath) (mode 0600; keep it apart from the database and back it up)
+        """)
   }
 
   /// Runs `body` on the bureau's log that --db names.
