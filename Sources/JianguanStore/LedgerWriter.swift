@@ -19,10 +19,7 @@ enum LedgerWriter {
     let timestamp = LocalDateTime.utcTimestamp(unixSeconds: time.unixSeconds)
     // The timestamps have one fixed form, so their text order is their time order.
     guard timestamp >= head.time else {
-      throw Rejection(
-        "clock_before_last_entry",
-        "the clock says \(time), before the last entry (seq \(head.seq), dated \(head.time)): entry times never go backwards; set the computer's clock (or JIANGUAN_NOW) to the present"
-      )
+      throw Rejection.clockBeforeLastEntry(time, headSeq: head.seq, headTime: head.time)
     }
     let bytes = Entry.encode(
       seq: seq, time: timestamp, kind: kind, payloadBytes: event.payloadBytes, previousHash: previousHash)

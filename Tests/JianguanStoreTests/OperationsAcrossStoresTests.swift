@@ -1,5 +1,6 @@
 import Foundation
 import JianguanCore
+import JianguanCrypto
 import JianguanLedger
 import JianguanTestSupport
 import Testing
@@ -19,7 +20,7 @@ import Testing
         LedgerState.unixSeconds(utcTimestamp: $0)
       }
       memory.clock = LocalDateTime(unixSeconds: seconds!)
-      _ = try memory.append(try Event(kind: entry.kind, payload: entry.payload))
+      _ = try memory.ledger.append(try Event(kind: entry.kind, payload: entry.payload))
     }
     memory.clock = StoreFixture.now
     return memory
@@ -61,7 +62,7 @@ import Testing
         return (r.id, r.seq, r.repeated)
       }
       let second = outcome {
-        let r = try PaymentOperation.run(request, in: memory)
+        let r = try PaymentOperation.run(request, in: memory.ledger)
         return (r.id, r.seq, r.repeated)
       }
       return (sqlite, second)
@@ -75,7 +76,7 @@ import Testing
       let second = outcome {
         let request = LessonRequest(
           enrollment: enrollment, hours: hours, taught: try LocalDateTime.parse(taught, field: "taught-at"))
-        let r = try LessonOperation.record(request, in: memory)
+        let r = try LessonOperation.record(request, in: memory.ledger)
         return (r.id, r.seq, r.repeated)
       }
       return (sqlite, second)
@@ -88,7 +89,7 @@ import Testing
       }
       let second = outcome {
         let r = try RefundOperation.run(
-          enrollment: enrollment, hours: hours, reason: "搬家", bankRef: ref, in: memory)
+          enrollment: enrollment, hours: hours, reason: "搬家", bankRef: ref, in: memory.ledger)
         return (r.id, r.seq, r.repeated)
       }
       return (sqlite, second)
@@ -137,5 +138,64 @@ import Testing
         "refund", "refund",
       ])
     #expect(appended == Array(memory.entries.dropFirst(copied)))
+    // Byte for byte, hash chain included: the whole log of each store is the same.
+    var sqliteBytes: [[UInt8]] = []
+    try fixture.database.entries(fromSeq: 1, limit: nil) { sqliteBytes.append(Array($0.entryBytes)) }
+    #expect(sqliteBytes == memory.entryBytes)
+  }
+
+  /// A store loads the state from the entries it holds: the same head and answers as the store's
+  /// own tables, and the next payment gets the same id and entry as on the SQLite store.
+  @Test func aLedgerLoadedFromTheStoresBytesContinuesItsChain() throws {
+    let fixture = try StoreFixture()
+    let (_, classID) = try fixture.openClass(capacity: 5, pricePerHour: "100")
+    let student = try fixture.student()
+    _ = try fixture.database.pay(
+      fixture.paymentForm(student: student, classID: classID, hours: "10", amount: "1000", ref: "LOAD-1"),
+      now: StoreFixture.now)
+    let loaded = ReplayedLedger(clock: StoreFixture.now)
+    var stored: [[UInt8]] = []
+    try fixture.database.entries(fromSeq: 1, limit: nil) { stored.append(Array($0.entryBytes)) }
+    for bytes in stored { try loaded.load(entryBytes: bytes) }
+    #expect(loaded.head.seq == Int64(stored.count))
+    #expect(loaded.head.hash == SHA256.hash(stored.last!))
+    let balance = try #require(try loaded.balance(ofEnrollment: "E1"))
+    #expect(balance.hoursPaid == 10 && balance.amountFen == 100_000)
+    // A repeated bank reference needs the store (the state keeps only that it was used).
+    #expect(try loaded.earlierUse(ofBankRef: "NEW-REF") == nil)
+
+    let form = fixture.paymentForm(
+      student: student, classID: classID, hours: "5", amount: "500", ref: "LOAD-2")
+    let request = PaymentRequest(
+      student: student, classID: classID, hours: 5, amountFen: 50_000, bankRef: "LOAD-2",
+      paidAt: try LocalDateTime.parse(form.paidAt!, field: "at"))
+    let memory = try PaymentOperation.run(request, in: loaded)
+    let sqlite = try fixture.database.pay(form, now: StoreFixture.now)
+    #expect(memory.id == sqlite.id && memory.seq == sqlite.seq)
+  }
+
+  /// Loading refuses an entry that does not follow the one before it in the chain.
+  @Test func loadingRefusesAnEntryOutOfChain() throws {
+    let fixture = try StoreFixture()
+    var stored: [[UInt8]] = []
+    try fixture.database.entries(fromSeq: 1, limit: nil) { stored.append(Array($0.entryBytes)) }
+    #expect(stored.count >= 3)
+    let ledger = ReplayedLedger(clock: StoreFixture.now)
+    try ledger.load(entryBytes: stored[0])
+    #expect(throws: ReplayedLedger.Refused.self) { try ledger.load(entryBytes: stored[2]) }
+    #expect(ledger.head.seq == 1)
+  }
+
+  /// An append dated before the last entry is refused with the store's own sentence, and the
+  /// ledger stays current: nothing was applied.
+  @Test func anAppendBeforeTheLastEntryIsRefusedAndLeavesTheStateCurrent() throws {
+    let fixture = try StoreFixture()
+    let memory = try copy(of: fixture)
+    let size = memory.entries.count
+    memory.clock = try LocalDateTime.parse("2020-01-01T00:00", field: "now")
+    let error = #expect(throws: Rejection.self) { _ = try memory.ledger.append(memory.entries.last!) }
+    #expect(error?.code == "clock_before_last_entry")
+    #expect(memory.entries.count == size)
+    #expect(memory.ledger.isCurrent)
   }
 }
