@@ -24,20 +24,15 @@ extension PostgresLog {
   /// Creates this bureau's log with the entries `jianguan init` appends (`InitialEntries`), all
   /// dated `time`, as `create(copying:)` does: a bureau already in the database is refused with
   /// `existing` and nothing is written.
-  public func create(initial events: [Event], time: LocalDateTime, existing: Rejection) throws -> AuditReport {
-    let timestamp = LocalDateTime.utcTimestamp(unixSeconds: time.unixSeconds)
+  public func create(initial events: [Event], time: LocalDateTime, existing: Rejection) throws -> AuditReport
+  {
+    // Encoded and chained as any append is, each through the replay.
+    let keeper = PostgresEntryKeeper(log: self)
+    let ledger = ReplayedLedger(clock: time, keeper: keeper)
+    for event in events { _ = try ledger.append(event) }
     return try create(
-      refusingAnExistingLog: existing,
-      entries: { each in
-        var previous = Entry.genesisPrevious
-        for (index, event) in events.enumerated() {
-          let bytes = Entry.encode(
-            seq: Int64(index + 1), time: timestamp, kind: event.kind, payloadBytes: event.payloadBytes,
-            previousHash: previous)
-          try each(bytes)
-          previous = SHA256.hash(bytes)
-        }
-      }, persons: [])
+      refusingAnExistingLog: existing, entries: { each in for bytes in keeper.pending { try each(bytes) } },
+      persons: [])
   }
 
   private func create(

@@ -41,7 +41,9 @@ extension AppDatabase {
   }
 
   /// Parses a payment's fields, each refusal naming the field as `names` calls it.
-  static func parsePayment(_ form: PaymentForm, now: LocalDateTime, names: PaymentFieldNames = PaymentFieldNames())
+  static func parsePayment(
+    _ form: PaymentForm, now: LocalDateTime, names: PaymentFieldNames = PaymentFieldNames()
+  )
     throws -> PaymentRequest
   {
     let payment = PaymentRequest(

@@ -5,10 +5,12 @@ import JianguanLedger
 extension AppDatabase {
   /// Refunds unconsumed hours of an enrollment (`hours` nil = all remaining) to the parent.
   public func refund(enrollment: String, hours: String?, reason: String, bankRef: String) throws -> Recorded {
-    let request = try Self.refundRequest(enrollment: enrollment, hours: hours, reason: reason, bankRef: bankRef)
+    let request = try Self.refundRequest(
+      enrollment: enrollment, hours: hours, reason: reason, bankRef: bankRef)
     return try write { db in
       try refund(
-        enrollment: request.enrollment, hours: request.hours, reason: request.reason, bankRef: request.bankRef,
+        enrollment: request.enrollment, hours: request.hours, reason: request.reason,
+        bankRef: request.bankRef,
         db: db)
     }
   }

@@ -238,7 +238,9 @@ public struct Recorded: Equatable, Sendable {
   }
 
   /// What a domain operation appended, as the store reports it.
-  init(_ appended: Appended) { self.init(id: appended.id, seq: appended.seq, repeated: appended.repeated) }
+  public init(_ appended: Appended) {
+    self.init(id: appended.id, seq: appended.seq, repeated: appended.repeated)
+  }
 }
 
 /// A database failure turned into one sentence (a full disk, a read-only file, a busy lock).

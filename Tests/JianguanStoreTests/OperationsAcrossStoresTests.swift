@@ -26,11 +26,7 @@ import Testing
     return memory
   }
 
-  /// The outcome of a request: what it appended, or its rule.
-  enum Outcome: Equatable {
-    case appended(String, Int64, repeated: Bool)
-    case refused(String)
-  }
+  typealias Outcome = AcrossStoresOutcome
 
   func outcome(_ body: () throws -> (id: String, seq: Int64, repeated: Bool)) -> Outcome {
     do {
@@ -45,7 +41,7 @@ import Testing
 
   @Test func paymentsAndLessonsGiveTheSameOutcomesAndEntriesOnBothStores() throws {
     let fixture = try StoreFixture()
-    let (_, classID) = try fixture.openClass(capacity: 2, pricePerHour: "100")
+    let (uscc, classID) = try fixture.openClass(capacity: 2, pricePerHour: "100")
     let students = try (0..<3).map { _ in try fixture.student() }
     let memory = try copy(of: fixture)
     let copied = memory.entries.count
@@ -53,7 +49,8 @@ import Testing
 
     func pay(_ student: String, hours: Int64 = 20, yuan: Int64 = 2000, ref: String) -> (Outcome, Outcome) {
       let form = fixture.paymentForm(
-        student: student, classID: classID, hours: "\(hours)", amount: "\(yuan)", ref: ref)
+        student: student, classID: classID, hours: "\(hours)", amount: "\(yuan)", ref: ref,
+        at: AcrossStoresRequest.paidAt)
       let request = PaymentRequest(
         student: student, classID: classID, hours: hours, amountFen: yuan * 100, bankRef: ref,
         paidAt: try! LocalDateTime.parse(form.paidAt!, field: "at"))
@@ -95,33 +92,19 @@ import Testing
       return (sqlite, second)
     }
 
-    let outcomes: [(Outcome, Outcome)] = [
-      pay(students[0], ref: "PAY-1"),  // accepted: E1 and its contract
-      pay(students[0], ref: "PAY-1"),  // the same request again: repeated
-      pay(students[0], hours: 21, ref: "PAY-1"),  // the same reference for other content
-      pay(students[1], hours: 10, yuan: 1001, ref: "PAY-2"),  // above the listed price
-      pay(students[1], hours: 10, yuan: 1000, ref: "PAY-3"),  // the second place
-      pay(students[2], ref: "PAY-4"),  // the class is full
-      lesson("E1", at: "2026-03-07T09:00"),  // a Saturday slot
-      lesson("E1", at: "2026-03-07T09:00"),  // repeated
-      lesson("E1", hours: 1, at: "2026-03-07T09:00"),  // the same lesson with other hours
-      lesson("E1", at: "2026-03-07T10:30"),  // not the start of a slot
-      lesson("E2", hours: 4, at: "2026-03-08T09:00"),  // more hours than the slot holds
-      lesson("E9", at: "2026-03-08T09:00"),  // no such enrollment
-      lesson("E2", hours: 3, at: "2026-03-08T09:00"),  // a Sunday slot, whole
-      refund("E2", ref: "RF-1"),  // every hour not consumed or pending
-      refund("E2", ref: "RF-1"),  // repeated
-      refund("E2", ref: "RF-2"),  // nothing left to refund
-      refund("E1", hours: 100, ref: "RF-3"),  // more hours than remain
-      refund("E1", hours: 5, ref: "RF-4"),
-    ]
+    // The list every store runs (`AcrossStoresRequest.all`), written once.
+    let outcomes = AcrossStoresRequest.all.map { request -> (Outcome, Outcome) in
+      switch request {
+      case .pay(let student, let hours, let yuan, let ref):
+        pay(students[student], hours: hours, yuan: yuan, ref: ref)
+      case .lesson(let enrollment, let hours, let at): lesson(enrollment, hours: hours, at: at)
+      case .refund(let enrollment, let hours, let ref): refund(enrollment, hours: hours, ref: ref)
+      }
+    }
     let codes = outcomes.map { $0.0 }
     #expect(
-      codes.compactMap { if case .refused(let code) = $0 { code } else { nil } } == [
-        "bank_ref_reused_with_different_content", "amount_over_listed_price", "class_full",
-        "lesson_exists_with_different_hours", "lesson_not_in_schedule", "lesson_hours_exceed_slot",
-        "enrollment_unknown", "nothing_to_refund", "refund_exceeds_remaining",
-      ])
+      codes.compactMap { if case .refused(let code) = $0 { code } else { nil } }
+        == AcrossStoresRequest.refusals)
     for (index, (sqlite, second)) in outcomes.enumerated() {
       #expect(sqlite == second, "request \(index)")
     }
@@ -132,16 +115,28 @@ import Testing
       let entry = try Entry.parse(line.entryBytes)
       appended.append(try Event(kind: entry.kind, payload: entry.payload))
     }
-    #expect(
-      appended.map(\.kind) == [
-        "payment", "contract.issued", "payment", "contract.issued", "lesson.recorded", "lesson.recorded",
-        "refund", "refund",
-      ])
+    #expect(appended.map(\.kind) == AcrossStoresRequest.appendedKinds)
     #expect(appended == Array(memory.entries.dropFirst(copied)))
     // Byte for byte, hash chain included: the whole log of each store is the same.
     var sqliteBytes: [[UInt8]] = []
     try fixture.database.entries(fromSeq: 1, limit: nil) { sqliteBytes.append(Array($0.entryBytes)) }
     #expect(sqliteBytes == memory.entryBytes)
+
+    // `balance` from the replay's state (a store without tables) sums what the table does.
+    let regions = StoreFixture.reference.regions
+    for scope: BalanceScope in [
+      .all, .institution(uscc), .enrollment("E1"), .enrollment("E2"), .region("340104"), .region("340100"),
+      .region("340000"), .region("110000"), .institution("52340104MJ0000000X"), .enrollment("E3"),
+      .region("340199"),
+    ] {
+      func answer(_ body: () throws -> BalanceSummary) -> Result<BalanceSummary, Rejection> {
+        do { return .success(try body()) } catch { return .failure(error as! Rejection) }
+      }
+      let table = answer { try fixture.database.balance(scope) }
+      let replay = answer { try BalanceSummary(memory.state, scope: scope, regions: regions) }
+      #expect(replay == table, "\(scope)")
+    }
+    #expect(try BalanceSummary(memory.state, scope: .all, regions: regions).escrowFen > 0)
   }
 
   /// A store loads the state from the entries it holds: the same head and answers as the store's

@@ -14,7 +14,9 @@ struct InitCommand: ParsableCommand {
   var region: String
   @Option(help: "The log's origin line in checkpoints (default jianguan.<region>.example/ledger).")
   var origin: String?
-  @Option(help: "With a postgres:// --db: where to write the personal-data key (default: jianguan-REGION.key here).")
+  @Option(
+    help: "With a postgres:// --db: where to write the personal-data key (default: jianguan-REGION.key here)."
+  )
   var key: String?
 
   func run() throws {

@@ -159,7 +159,10 @@ enum PostgresCommands {
   /// The commands that run on a postgres URL, and their names.
   static let supported: [(ObjectIdentifier, String)] = [
     (ObjectIdentifier(InitCommand.self), "init"), (ObjectIdentifier(AuditCommand.self), "audit"),
-    (ObjectIdentifier(CopyCommand.self), "copy"),
+    (ObjectIdentifier(CopyCommand.self), "copy"), (ObjectIdentifier(PayCommand.self), "pay"),
+    (ObjectIdentifier(LessonCommand.Record.self), "lesson record --enrollment"),
+    (ObjectIdentifier(RefundCommand.Record.self), "refund"),
+    (ObjectIdentifier(BalanceCommand.self), "balance"),
     (ObjectIdentifier(LedgerCommand.Export.self), "ledger export"),
     (ObjectIdentifier(ProofCommand.Inclusion.self), "proof inclusion"),
   ]
@@ -233,6 +236,54 @@ enum PostgresCommands {
         checkpoint origin: \(origin)
         personal-data key: \(keyPath) (mode 0600; keep it apart from the database and back it up)
         """)
+  }
+
+  /// `pay` on the bureau's log: `PaymentOperation` in one PostgreSQL transaction.
+  static func pay(_ form: PaymentForm, _ global: GlobalOptions) throws -> Recorded {
+    let now = try Environment.now()
+    let request = try AppDatabase.paymentRequest(form, now: now)
+    return try write(global, now: now) { try PaymentOperation.run(request, in: $0) }
+  }
+
+  /// `lesson record --enrollment` on the bureau's log: `LessonOperation`.
+  static func recordLesson(enrollment: String, hours: String, taughtAt: String, _ global: GlobalOptions)
+    throws -> Recorded
+  {
+    let now = try Environment.now()
+    let request = try AppDatabase.lessonRequest(
+      enrollment: enrollment, hours: hours, taughtAt: taughtAt, now: now)
+    return try write(global, now: now) { try LessonOperation.record(request, in: $0) }
+  }
+
+  /// `refund` on the bureau's log: `RefundOperation`.
+  static func refund(
+    enrollment: String, hours: String?, reason: String, bankRef: String, _ global: GlobalOptions
+  ) throws -> Recorded {
+    let request = try AppDatabase.refundRequest(
+      enrollment: enrollment, hours: hours, reason: reason, bankRef: bankRef)
+    return try write(global, now: try Environment.now()) {
+      try RefundOperation.run(
+        enrollment: request.enrollment, hours: request.hours, reason: request.reason,
+        bankRef: request.bankRef,
+        in: $0)
+    }
+  }
+
+  /// `balance` from the state the bureau's log replays to.
+  static func balance(_ scope: BalanceScope, _ global: GlobalOptions) throws -> BalanceSummary {
+    let regions = try Environment.reference().regions
+    return try withLog(global) { log in
+      try log.read { try BalanceSummary($0.state, scope: scope, regions: regions) }
+    }
+  }
+
+  /// Runs one operation on the bureau's log, its entries dated `now`.
+  private static func write(
+    _ global: GlobalOptions, now: LocalDateTime, _ operation: (ReplayedLedger) throws -> Appended
+  )
+    throws -> Recorded
+  {
+    try withLog(global) { log in Recorded(try log.write(clock: now, operation)) }
   }
 
   /// Runs `body` on the bureau's log that --db names.
