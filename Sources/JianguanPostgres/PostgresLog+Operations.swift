@@ -52,10 +52,13 @@ extension PostgresLog {
     let ledger = ReplayedLedger(clock: clock, keeper: keeper)
     do {
       try forEachEntry { stored in keeper.note(try ledger.load(entryBytes: stored.bytes), seq: stored.seq) }
-    } catch let refused as ReplayedLedger.Refused {
+    } catch let error as PostgresStoreError {
+      throw error
+    } catch {
+      // An entry that does not decode, break the chain or pass the replay: the log was changed.
       throw PostgresStoreError(
         "replay_failed",
-        "the log of bureau \(bureau) fails its replay (\(refused)); nothing was written: run `jianguan audit --db`"
+        "the log of bureau \(bureau) fails its replay (\(error)); nothing is read from or written to it until `jianguan audit --db` passes"
       )
     }
     return (ledger, keeper)

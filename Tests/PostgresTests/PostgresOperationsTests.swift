@@ -74,7 +74,10 @@ struct PostgresOperationsTests {
     let audit = try bureau.ok(["audit", "--db", url])
     #expect(
       audit.lines.first == "audit ok: \(entries.count) entries, Merkle root \(try bureau.auditRoot(file))")
-    for scope in [["--all"], ["--enrollment", "E1"], ["--enrollment", "E2"], ["--region", "340104"]] {
+    for scope in [
+      ["--all"], ["--enrollment", "E1"], ["--enrollment", "E2"], ["--region", "340104"],
+      ["--institution", "52340104MJ4300001F"],
+    ] {
       let read = ["balance"] + scope + ["--format", "json"]
       let original = try bureau.ok(read + ["--db", file]).stdout
       #expect(try bureau.ok(read + ["--db", url]).stdout == original, "\(scope)")
@@ -131,6 +134,32 @@ struct PostgresOperationsTests {
     ] {
       let result = try bureau.run(arguments + ["--format", "json"])
       #expect(try outcome(result) == .refused(code), "\(arguments)")
+      #expect(result.stderr.split(separator: "\n").count == 1, "one sentence: \(result.stderr)")
+    }
+    #expect(try server.contentDigest(database) == before)
+  }
+
+  /// A log changed behind the store's back (an entry's bytes, the triggers off) is neither paid
+  /// into nor read: the command says so in one sentence and the database stays as it was.
+  @Test func aChangedLogIsNeitherWrittenNorRead() throws {
+    let server = try PostgresServer.server()
+    let (bureau, _, url, database) = try copiedClassBureau()
+    defer { bureau.remove() }
+    try server.sql(
+      database,
+      "ALTER TABLE jianguan.ledger DISABLE TRIGGER USER; UPDATE jianguan.ledger SET entry = set_byte(entry, 40, get_byte(entry, 40) # 1) WHERE seq = 5"
+    )
+    let before = try server.contentDigest(database)
+    for arguments in [
+      [
+        "pay", "--student", "S1", "--class", "B1", "--hours", "10", "--amount", "1000", "--bank-ref", "AFTER",
+        "--at", AcrossStoresRequest.paidAt,
+      ],
+      ["balance", "--all"],
+    ] {
+      let result = try bureau.run(arguments + ["--db", url])
+      #expect(result.status == 2, "\(arguments): \(result.stderr)")
+      #expect(result.stderr.contains("fails its replay"), "\(arguments): \(result.stderr)")
       #expect(result.stderr.split(separator: "\n").count == 1, "one sentence: \(result.stderr)")
     }
     #expect(try server.contentDigest(database) == before)
