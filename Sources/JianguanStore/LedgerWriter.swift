@@ -29,6 +29,7 @@ enum LedgerWriter {
     try MerkleStore.appendLeaf(index: seq - 1, entryBytes: bytes, db: db, tail: tail)
     try Projector.apply(event, seq: seq, time: timestamp, db: db)
     tail?.head = (seq, hash, timestamp)
+    if case .policy = event { tail?.state.policy = nil }
     return seq
   }
 
@@ -65,6 +66,8 @@ final class LedgerTail {
   struct State {
     var head: (seq: Int64, hash: [UInt8], time: String)?
     var tiles: MerkleTileEdge?
+    /// The policy in force, once read in this batch; a `policy` entry appended clears it.
+    var policy: LedgerPolicy?
   }
 
   var state = State()

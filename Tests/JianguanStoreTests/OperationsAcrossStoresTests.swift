@@ -257,4 +257,138 @@ import Testing
     #expect(memory.entries.count == size)
     #expect(memory.ledger.isCurrent)
   }
+
+  /// The registry's writes: the same outcomes, refusals and entries on both stores, the refusals
+  /// being each of the rules that need the ledger's state.
+  @Test func registryWritesGiveTheSameOutcomesAndEntriesOnBothStores() throws {
+    let fixture = try StoreFixture()
+    let memory = try copy(of: fixture)
+    let ledger = memory.ledger
+    var outcomes: [(Outcome, Outcome)] = []
+    func both(_ sqlite: () throws -> Recorded, _ second: () throws -> Appended) {
+      outcomes.append(
+        (
+          outcome {
+            let r = try sqlite(); return (r.id, r.seq, r.repeated)
+          },
+          outcome {
+            let r = try second(); return (r.id, r.seq, r.repeated)
+          }
+        ))
+    }
+    func register(_ form: InstitutionForm) {
+      var form = form
+      form.mode = "escrow"
+      let event = InstitutionRegistered(
+        uscc: form.uscc, name: form.name, region: form.region, kind: form.kind, category: form.category,
+        nonprofit: form.nonprofit, licence: form.licence, licenceExpires: form.licenceExpires,
+        escrowBank: form.escrowBank, escrowAccount: form.escrowAccount, mode: "escrow",
+        checksumOverrideReason: nil)
+      both(
+        { try fixture.database.registerInstitution(form, today: fixture.today) },
+        { try RegistryOperation.record(.institutionRegistered(event), id: form.uscc, in: ledger) })
+    }
+    func numbered(_ kind: NumberedRecord, _ sqlite: () throws -> Recorded, _ event: (String) -> Event) {
+      both(
+        sqlite,
+        {
+          let id = try ledger.nextID(kind); return try RegistryOperation.record(event(id), id: id, in: ledger)
+        })
+    }
+    func status(_ uscc: String, _ status: InstitutionStatus) {
+      both(
+        { try fixture.database.changeInstitutionStatus(uscc: uscc, to: status, reason: "检查") },
+        {
+          try RegistryOperation.record(
+            .institutionStatusChanged(InstitutionStatusChanged(uscc: uscc, status: status, reason: "检查")),
+            id: uscc, in: ledger)
+        })
+    }
+    func venue(_ institution: String) {
+      numbered(
+        .venue, { try fixture.database.addVenue(institution: institution, address: "长江西路1号", areaM2: "300") }
+      ) {
+        .venueAdded(VenueAdded(id: $0, institution: institution, address: "长江西路1号", areaM2: 300))
+      }
+    }
+    func teacher(_ institution: String, _ certificate: String) {
+      numbered(
+        .teacher,
+        {
+          try fixture.database.addTeacher(
+            institution: institution, name: "王老师", certificate: certificate, inService: false)
+        }
+      ) {
+        .teacherAdded(TeacherAdded(id: $0, institution: institution, name: "王老师", certificate: certificate))
+      }
+    }
+    func course(_ institution: String, subject: String? = nil, category: String? = "体育") {
+      var form = CourseForm()
+      (form.institution, form.name, form.subject, form.category, form.delivery) = (
+        institution, "篮球", subject, category, "offline"
+      )
+      (form.lessonMinutes, form.hours, form.pricePerHour, form.classSize) = ("60", "60", "100", "10to35")
+      numbered(.course, { try fixture.database.addCourse(form) }) {
+        .courseAdded(
+          CourseAdded(
+            id: $0, institution: institution, name: "篮球", subject: subject, category: category,
+            delivery: "offline", lessonMinutes: 60, hours: 60, pricePerHourFen: 10_000, classSize: "10to35"))
+      }
+    }
+    func klass(_ institution: String, course: String, venue: String, teacher: String) {
+      var form = ClassForm()
+      (form.course, form.venue, form.teacher, form.capacity) = (course, venue, teacher, "20")
+      (form.starts, form.ends, form.schedule) = ("2026-07-04", "2026-08-30", "Sat 09:00-12:00")
+      numbered(.klass, { try fixture.database.addClass(form) }) {
+        .classAdded(
+          ClassAdded(
+            id: $0, course: course, institution: institution, venue: venue, teacher: teacher, capacity: 20,
+            starts: "2026-07-04", ends: "2026-08-30", schedule: "Sat 09:00-12:00"))
+      }
+    }
+
+    let a = fixture.institutionForm()
+    register(a)
+    var sameLicence = fixture.institutionForm()
+    sameLicence.licence = a.licence
+    register(sameLicence)
+    var sameAccount = fixture.institutionForm()
+    sameAccount.escrowAccount = String(a.escrowAccount.prefix(4)) + "-" + a.escrowAccount.dropFirst(4)
+    register(sameAccount)
+    register(fixture.institutionForm(region: "110105"))
+    register(a)
+    venue(a.uscc)
+    venue("52340104MJ9999999X")
+    teacher(a.uscc, "2020340111111")
+    teacher(a.uscc, "2020340111111")
+    teacher(a.uscc, "2020340222222")
+    course(a.uscc)
+    course(a.uscc, subject: "数学", category: nil)
+    course(a.uscc, category: "科技")
+    klass(a.uscc, course: "C1", venue: "V1", teacher: "T1")
+    klass(a.uscc, course: "C1", venue: "V1", teacher: "T2")
+    klass(a.uscc, course: "C9", venue: "V1", teacher: "T2")
+    status(a.uscc, .suspended)
+    course(a.uscc)
+    status(a.uscc, .reinstated)
+    status(a.uscc, .reinstated)
+    status(a.uscc, .revoked)
+    venue(a.uscc)
+
+    for (index, (sqlite, second)) in outcomes.enumerated() {
+      #expect(sqlite == second, "request \(index)")
+    }
+    #expect(
+      outcomes.map(\.0).compactMap { if case .refused(let rule) = $0 { rule } else { nil } } == [
+        "licence_already_registered", "escrow_account_already_registered", "region_outside_jurisdiction",
+        "institution_exists", "institution_unknown", "certificate_already_registered",
+        "subject_course_needs_subject_institution", "category_not_licensed", "class_time_clash",
+        "course_unknown",
+        "institution_not_active", "status_active_cannot_be_reinstated", "institution_revoked",
+      ])
+    var sqliteBytes: [[UInt8]] = []
+    try fixture.database.entries(fromSeq: 1, limit: nil) { sqliteBytes.append(Array($0.entryBytes)) }
+    #expect(sqliteBytes == memory.entryBytes)
+    #expect(try fixture.database.audit().faults.isEmpty)
+  }
 }

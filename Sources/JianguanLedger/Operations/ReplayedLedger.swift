@@ -101,6 +101,10 @@ public final class ReplayedLedger: LedgerTransaction {
     case .enrollment: "E\(state.enrollmentCount + 1)"
     case .lesson: "L\(state.lessonCount + 1)"
     case .refund: "R\(state.refundCount + 1)"
+    case .venue: "V\(state.venues.count + 1)"
+    case .teacher: "T\(state.teachers.count + 1)"
+    case .course: "C\(state.courses.count + 1)"
+    case .klass: "B\(state.classes.count + 1)"
     }
   }
 
@@ -145,6 +149,29 @@ public final class ReplayedLedger: LedgerTransaction {
   public func schedule(_ text: String) throws -> Schedule { try state.schedule(text) }
   public func lessonEnrollment(_ id: String) throws -> LessonEnrollment? { try state.lessonEnrollment(id) }
   public func workingDayCalendar() throws -> WorkingDayCalendar { try state.workingDayCalendar() }
+
+  public func bureauRegion() throws -> String { try state.bureauRegion() }
+  public func registeredInstitution(_ uscc: String) throws -> RegisteredInstitution? {
+    try state.registeredInstitution(uscc)
+  }
+  public func licenceHolder(_ licence: String) throws -> String? { try state.licenceHolder(licence) }
+  public func escrowAccountHolder(digits: String) throws -> String? {
+    try state.escrowAccountHolder(digits: digits)
+  }
+  public func certificateHolder(_ certificate: String) throws -> (teacher: String, institution: String)? {
+    try state.certificateHolder(certificate)
+  }
+  public func escrowHeld(byInstitution uscc: String) throws -> (count: Int64, fen: Int64) {
+    try state.escrowHeld(byInstitution: uscc)
+  }
+  public func owner(ofVenue id: String) throws -> String? { try state.owner(ofVenue: id) }
+  public func owner(ofTeacher id: String) throws -> String? { try state.owner(ofTeacher: id) }
+  public func registeredCourse(_ id: String) throws -> CourseAdded? { try state.registeredCourse(id) }
+  public func classes(
+    ofTeacher teacher: String, orVenue venue: String, overlapping starts: String, _ ends: String
+  )
+    throws -> [ScheduledClass]
+  { try state.classes(ofTeacher: teacher, orVenue: venue, overlapping: starts, ends) }
 }
 
 extension Rejection {
