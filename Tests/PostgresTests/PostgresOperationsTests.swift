@@ -82,6 +82,15 @@ struct PostgresOperationsTests {
       let original = try bureau.ok(read + ["--db", file]).stdout
       #expect(try bureau.ok(read + ["--db", url]).stdout == original, "\(scope)")
     }
+    // Paid into on PostgreSQL, copied back: the SQLite store's own append path takes every entry
+    // byte for byte and its tables agree with the file that ran the same requests.
+    let back = bureau.path("back.sqlite")
+    try bureau.ok(["copy", "--from", url, "--to", back])
+    #expect(try bureau.auditRoot(back) == bureau.auditRoot(file))
+    for read in [["balance", "--all"], ["refund", "list"], ["lesson", "list"]] {
+      #expect(
+        try bureau.ok(read + ["--db", back]).stdout == bureau.ok(read + ["--db", file]).stdout, "\(read)")
+    }
     let unknown = try bureau.run(["balance", "--enrollment", "E7", "--db", url])
     #expect(unknown.status == 1 && unknown.stderr == "jianguan: enrollment \"E7\" does not exist\n")
   }
