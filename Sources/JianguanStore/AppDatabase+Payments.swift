@@ -116,7 +116,7 @@ extension AppDatabase {
     return text
   }
 
-  static func validateID(_ text: String, field: String, prefix: String) throws -> String {
+  public static func validateID(_ text: String, field: String, prefix: String) throws -> String {
     let digits = text.utf8.dropFirst(prefix.utf8.count)
     guard text.hasPrefix(prefix), (1...12).contains(digits.count),
       digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),

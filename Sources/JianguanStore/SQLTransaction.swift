@@ -41,6 +41,18 @@ struct SQLTransaction: LedgerTransaction {
       .text(id), read: { $0.text(0) })
   }
 
+  func institution(ofEnrollment id: String) throws -> String? {
+    try RawStatement("SELECT institution FROM enrollments WHERE id = ?", db: db).first(
+      .text(id), read: { $0.text(0) })
+  }
+
+  func recordedLesson(_ id: String) throws -> RecordedLesson? {
+    try Row.fetchOne(
+      try db.cachedStatement(sql: "SELECT enrollment, hours, status FROM lessons WHERE id = ?"),
+      arguments: [id]
+    ).map { RecordedLesson(enrollment: $0["enrollment"], hours: $0["hours"], status: $0["status"]) }
+  }
+
   func balance(ofEnrollment id: String) throws -> EnrollmentBalance? {
     try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM enrollments WHERE id = ?"), arguments: [id])
       .map(AppDatabase.balance(of:))

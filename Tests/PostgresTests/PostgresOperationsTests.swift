@@ -66,11 +66,29 @@ struct PostgresOperationsTests {
     #expect(
       outcomes.compactMap { if case .refused(let code) = $0.url { code } else { nil } }
         == AcrossStoresRequest.refusals)
+    // The lesson flow after them: each status rule once, and an unknown lesson.
+    let flow = [
+      ["lesson", "confirm", "L1"], ["lesson", "confirm", "L1"],
+      ["lesson", "dispute", "L2", "--reason", "没上课"],
+      ["lesson", "resolve", "L2", "--void"], ["lesson", "resolve", "L2", "--release"],
+      ["lesson", "confirm", "L9"],
+    ]
+    for command in flow {
+      let json = command + ["--format", "json"]
+      outcomes.append(
+        (try outcome(bureau.run(json + ["--db", file])), try outcome(bureau.run(json + ["--db", url]))))
+    }
+    #expect(
+      outcomes.suffix(flow.count).compactMap { if case .refused(let code) = $0.url { code } else { nil } }
+        == [
+          "lesson_released_cannot_be_confirmed", "lesson_voided_cannot_be_resolved", "lesson_unknown",
+        ])
     for (index, pair) in outcomes.enumerated() { #expect(pair.file == pair.url, "request \(index)") }
 
     let entries = try bureau.ok(["ledger", "export", "--db", url]).lines
     #expect(entries == (try bureau.export(file)))
-    #expect(entries.count == copied + AcrossStoresRequest.appendedKinds.count)
+    // The confirmation, the dispute and the voiding.
+    #expect(entries.count == copied + AcrossStoresRequest.appendedKinds.count + 3)
     let audit = try bureau.ok(["audit", "--db", url])
     #expect(
       audit.lines.first == "audit ok: \(entries.count) entries, Merkle root \(try bureau.auditRoot(file))")

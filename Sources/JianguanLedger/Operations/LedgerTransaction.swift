@@ -17,6 +17,10 @@ public protocol LedgerTransaction: PaymentState, BankRefState, LessonState, Regi
   func balance(ofEnrollment id: String) throws -> EnrollmentBalance?
   /// The parent who paid for an enrollment; nil when no payment created it.
   func parent(ofEnrollment id: String) throws -> String?
+  /// The institution (USCC) an enrollment pays; nil when no payment created it.
+  func institution(ofEnrollment id: String) throws -> String?
+  /// A recorded lesson; nil when none has that id.
+  func recordedLesson(_ id: String) throws -> RecordedLesson?
 }
 
 extension Rejection {

@@ -122,6 +122,17 @@ public final class ReplayedLedger: LedgerTransaction {
     state.enrollmentSlot(id).map { state.parentIDs.id(state.enrollmentRecords[Int($0)].parent) }
   }
 
+  public func institution(ofEnrollment id: String) throws -> String? {
+    state.enrollmentSlot(id).map { state.institution(of: state.enrollmentRecords[Int($0)]) }
+  }
+
+  public func recordedLesson(_ id: String) throws -> RecordedLesson? {
+    guard let slot = state.lessonSlot(id) else { return nil }
+    let lesson = state.lessonRecords[Int(slot)]
+    return RecordedLesson(
+      enrollment: state.enrollmentIDs.id(lesson.enrollment), hours: lesson.hours, status: lesson.status.name)
+  }
+
   public func earlierUse(ofBankRef bankRef: String) throws -> BankRefUse? {
     // Most references are new: the state's set says so without asking the store.
     guard state.bankRefs.contains(bankRef), let keeper, let seq = try keeper.seq(ofBankRef: bankRef) else {

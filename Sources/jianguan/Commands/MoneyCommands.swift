@@ -128,7 +128,11 @@ struct LessonCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument var lesson: String
     func run() throws {
-      Output(global).emit(try Environment.open(global).confirmLesson(lesson), what: "release of lesson")
+      let recorded =
+        global.namesPostgres
+        ? try PostgresCommands.confirmLesson(lesson, global)
+        : try Environment.open(global).confirmLesson(lesson)
+      Output(global).emit(recorded, what: "release of lesson")
     }
   }
 
@@ -140,8 +144,11 @@ struct LessonCommand: ParsableCommand {
     @Argument var lesson: String
     @Option var reason: String
     func run() throws {
-      Output(global).emit(
-        try Environment.open(global).disputeLesson(lesson, reason: reason), what: "dispute of lesson")
+      let recorded =
+        global.namesPostgres
+        ? try PostgresCommands.disputeLesson(lesson, reason: reason, global)
+        : try Environment.open(global).disputeLesson(lesson, reason: reason)
+      Output(global).emit(recorded, what: "dispute of lesson")
     }
   }
 
@@ -159,7 +166,10 @@ struct LessonCommand: ParsableCommand {
       guard release != voidLesson else { throw ValidationError("give exactly one of --release or --void") }
     }
     func run() throws {
-      let recorded = try Environment.open(global).resolveLesson(lesson, release: release, reason: reason)
+      let recorded =
+        global.namesPostgres
+        ? try PostgresCommands.resolveLesson(lesson, release: release, reason: reason, global)
+        : try Environment.open(global).resolveLesson(lesson, release: release, reason: reason)
       Output(global).emit(recorded, what: release ? "release of lesson" : "voiding of lesson")
     }
   }

@@ -161,6 +161,9 @@ enum PostgresCommands {
     (ObjectIdentifier(InitCommand.self), "init"), (ObjectIdentifier(AuditCommand.self), "audit"),
     (ObjectIdentifier(CopyCommand.self), "copy"), (ObjectIdentifier(PayCommand.self), "pay"),
     (ObjectIdentifier(LessonCommand.Record.self), "lesson record --enrollment"),
+    (ObjectIdentifier(LessonCommand.Confirm.self), "lesson confirm"),
+    (ObjectIdentifier(LessonCommand.Dispute.self), "lesson dispute"),
+    (ObjectIdentifier(LessonCommand.Resolve.self), "lesson resolve"),
     (ObjectIdentifier(RefundCommand.Record.self), "refund"),
     (ObjectIdentifier(BalanceCommand.self), "balance"),
     (ObjectIdentifier(LedgerCommand.Export.self), "ledger export"),
@@ -253,6 +256,34 @@ enum PostgresCommands {
     let request = try AppDatabase.lessonRequest(
       enrollment: enrollment, hours: hours, taughtAt: taughtAt, now: now)
     return try write(global, now: now) { try LessonOperation.record(request, in: $0) }
+  }
+
+  /// `lesson confirm` on the bureau's log: `LessonFlowOperation`, the id checked as on a file.
+  static func confirmLesson(_ lesson: String, _ global: GlobalOptions) throws -> Recorded {
+    _ = try AppDatabase.validateID(lesson, field: "lesson", prefix: "L")
+    return try write(global, now: try Environment.now()) {
+      try LessonFlowOperation.release(lesson, basis: .confirmed, in: $0)
+    }
+  }
+
+  /// `lesson dispute` on the bureau's log.
+  static func disputeLesson(_ lesson: String, reason: String, _ global: GlobalOptions) throws -> Recorded {
+    let reasonText = try TextField.validateForLedger(reason, field: "reason", maxLength: 500)
+    _ = try AppDatabase.validateID(lesson, field: "lesson", prefix: "L")
+    return try write(global, now: try Environment.now()) {
+      try LessonFlowOperation.dispute(lesson, reason: reasonText, in: $0)
+    }
+  }
+
+  /// `lesson resolve` on the bureau's log.
+  static func resolveLesson(_ lesson: String, release: Bool, reason: String, _ global: GlobalOptions) throws
+    -> Recorded
+  {
+    let reasonText = try TextField.validateForLedger(reason, field: "reason", maxLength: 500)
+    _ = try AppDatabase.validateID(lesson, field: "lesson", prefix: "L")
+    return try write(global, now: try Environment.now()) {
+      try LessonFlowOperation.resolve(lesson, release: release, reason: reasonText, in: $0)
+    }
   }
 
   /// `refund` on the bureau's log: `RefundOperation`.
