@@ -13,6 +13,10 @@ public protocol EntryKeeper: AnyObject {
   func event(atSeq seq: Int64) throws -> Event?
   /// The lesson recorded for `enrollment` taught at `taught`, if any.
   func earlierLesson(enrollment: String, taught: LocalDateTime) throws -> EarlierLesson?
+  /// The person registered under a commitment, from the store's sealed personal data.
+  func person(commitment: String) throws -> RegisteredPerson?
+  /// Keeps a person's sealed personal data, outside the log, inside the store's transaction.
+  func keepPerson(commitment: String, role: String, maskedID: String, sealed: [UInt8]) throws
 }
 
 /// A store's transaction whose rules are answered by the audit's own replay state
@@ -101,6 +105,8 @@ public final class ReplayedLedger: LedgerTransaction {
     case .teacher: "T\(state.teachers.count + 1)"
     case .course: "C\(state.courses.count + 1)"
     case .klass: "B\(state.classes.count + 1)"
+    case .parent: "P\(state.parentCount + 1)"
+    case .student: "S\(state.studentCount + 1)"
     }
   }
 
@@ -127,6 +133,22 @@ public final class ReplayedLedger: LedgerTransaction {
     let lesson = state.lessonRecords[Int(slot)]
     return RecordedLesson(
       enrollment: state.enrollmentIDs.id(lesson.enrollment), hours: lesson.hours, status: lesson.status.name)
+  }
+
+  public func person(commitment: String) throws -> RegisteredPerson? {
+    try keeper?.person(commitment: commitment)
+  }
+
+  public func keepPerson(commitment: String, role: String, maskedID: String, sealed: [UInt8]) throws {
+    guard let keeper else {
+      throw Rejection(
+        "personal_data_not_kept", "this store keeps no personal data; a person cannot be registered")
+    }
+    try keeper.keepPerson(commitment: commitment, role: role, maskedID: maskedID, sealed: sealed)
+  }
+
+  public func parentErased(_ id: String) throws -> Bool? {
+    state.isParent(id) ? state.parentFlows.erasedParents[id] != nil : nil
   }
 
   public func earlierUse(ofBankRef bankRef: String) throws -> BankRefUse? {
