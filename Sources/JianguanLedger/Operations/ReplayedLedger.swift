@@ -1,8 +1,9 @@
 import JianguanCore
 import JianguanCrypto
 
-/// What a store keeps for a `ReplayedLedger`: the entries (with whatever projections it has),
-/// and answers to the two questions the replay's state does not keep the answer to.
+/// What a store keeps for a `ReplayedLedger`: the entries (with whatever projections it has) and
+/// the sealed personal data, and the answers the replay's state does not keep (which entry used a
+/// bank reference, the lesson at a time, the person under a commitment).
 public protocol EntryKeeper: AnyObject {
   /// Keeps entry `seq`, `event` encoded as `bytes` and dated `time`, inside the store's
   /// transaction. The replay has accepted it and its chain link is `bytes`' own.
