@@ -61,13 +61,7 @@ extension PostgresLog {
       try appendLocked(batch, head: &head, edge: &edge)
       try writeTiles(edge.takeChangedTiles())
       try writeHead(head)
-      for person in persons {
-        try session.rows(
-          """
-          INSERT INTO jianguan.persons (bureau, commitment, role, masked_id, sealed)
-          VALUES (\(bureau), \(person.commitment), \(person.role), \(person.maskedID), \(person.sealed?.buffer))
-          """)
-      }
+      try insert(persons)
       let report = try audit()
       if let fault = report.faults.first {
         throw PostgresStoreError(
@@ -90,6 +84,17 @@ extension PostgresLog {
       try appendLocked(entries, head: &head, edge: &edge)
       try writeTiles(edge.takeChangedTiles())
       try writeHead(head)
+    }
+  }
+
+  /// Inserts sealed personal records of this bureau.
+  func insert(_ persons: [SealedPerson]) throws {
+    for person in persons {
+      try session.rows(
+        """
+        INSERT INTO jianguan.persons (bureau, commitment, role, masked_id, sealed)
+        VALUES (\(bureau), \(person.commitment), \(person.role), \(person.maskedID), \(person.sealed?.buffer))
+        """)
     }
   }
 

@@ -32,6 +32,7 @@ extension PostgresLog {
         try writeTiles(edge.takeChangedTiles())
         try writeHead(head)
       }
+      try insert(keeper.pendingPersons)
       return result
     }
   }
@@ -72,6 +73,8 @@ final class PostgresEntryKeeper: EntryKeeper {
   unowned let log: PostgresLog
   private(set) var pending: [[UInt8]] = []
   private var pendingEvents: [Int64: Event] = [:]
+  /// The sealed personal data of the persons registered in this transaction.
+  private(set) var pendingPersons: [SealedPerson] = []
   private var lookups = EntryLookups()
 
   init(log: PostgresLog) { self.log = log }
@@ -95,9 +98,31 @@ final class PostgresEntryKeeper: EntryKeeper {
   func earlierLesson(enrollment: String, taught: LocalDateTime) throws -> EarlierLesson? {
     lookups.earlierLesson(enrollment: enrollment, taught: taught)
   }
+
+  func person(commitment: String) throws -> RegisteredPerson? {
+    if let person = pendingPersons.first(where: { $0.commitment == commitment }) {
+      return RegisteredPerson(role: person.role, erased: false)
+    }
+    return try log.person(commitment: commitment)
+  }
+
+  func keepPerson(commitment: String, role: String, maskedID: String, sealed: [UInt8]) throws {
+    pendingPersons.append(
+      SealedPerson(commitment: commitment, role: role, maskedID: maskedID, sealed: sealed))
+  }
 }
 
 extension PostgresLog {
+  /// The person of this bureau under `commitment` (erased: its sealed data is gone), or nil.
+  func person(commitment: String) throws -> RegisteredPerson? {
+    try session.rows(
+      "SELECT role, sealed IS NULL FROM jianguan.persons WHERE bureau = \(bureau) AND commitment = \(commitment)"
+    ).first.map { row in
+      let (role, erased) = try row.decode((String, Bool).self)
+      return RegisteredPerson(role: role, erased: erased)
+    }
+  }
+
   /// The event of entry `seq` of this bureau, or nil when there is none.
   func event(atSeq seq: Int64) throws -> Event? {
     guard

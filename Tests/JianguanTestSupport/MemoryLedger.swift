@@ -10,6 +10,8 @@ public final class MemoryLedger: EntryKeeper {
   public private(set) var entries: [Event] = []
   public private(set) var entryBytes: [[UInt8]] = []
   private var lookups = EntryLookups()
+  /// The sealed personal data, by commitment (erasure is not modelled here).
+  public private(set) var persons: [String: (role: String, maskedID: String, sealed: [UInt8])] = [:]
 
   public init(clock: LocalDateTime) {
     ledger = ReplayedLedger(clock: clock)
@@ -35,5 +37,11 @@ public final class MemoryLedger: EntryKeeper {
   }
   public func earlierLesson(enrollment: String, taught: LocalDateTime) throws -> EarlierLesson? {
     lookups.earlierLesson(enrollment: enrollment, taught: taught)
+  }
+  public func person(commitment: String) throws -> RegisteredPerson? {
+    persons[commitment].map { RegisteredPerson(role: $0.role, erased: false) }
+  }
+  public func keepPerson(commitment: String, role: String, maskedID: String, sealed: [UInt8]) throws {
+    persons[commitment] = (role, maskedID, sealed)
   }
 }

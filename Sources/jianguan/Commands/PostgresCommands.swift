@@ -211,7 +211,7 @@ enum PostgresCommands {
     let log = try PostgresLog.connect(url)
     defer { log.close() }
     let partialKey = keyPath + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
-    try AppDatabase.createKeyFile(at: partialKey)
+    _ = try PersonalDataVault.create(at: partialKey)
     var placed = false
     defer { if !placed { try? FileManager.default.removeItem(atPath: partialKey) } }
     _ = try log.create(
