@@ -14,15 +14,35 @@ extension PostgresLog {
   public func create(
     copying entries: (_ each: ([UInt8]) throws -> Void) throws -> Void, persons: [SealedPerson]
   ) throws -> AuditReport {
+    try create(
+      refusingAnExistingLog: Rejection(
+        "to_exists",
+        "to \(Rejection.quote(url.description)): the database \(url.database) already holds a log of bureau \(bureau); copy writes a new log and never adds to one"
+      ), entries: entries, persons: persons)
+  }
+
+  /// Creates this bureau's log with the entries `jianguan init` appends (`InitialEntries`), all
+  /// dated `time`, as `create(copying:)` does: a bureau already in the database is refused with
+  /// `existing` and nothing is written.
+  public func create(initial events: [Event], time: LocalDateTime, existing: Rejection) throws -> AuditReport
+  {
+    // Encoded and chained as any append is, each through the replay.
+    let keeper = PostgresEntryKeeper(log: self)
+    let ledger = ReplayedLedger(clock: time, keeper: keeper)
+    for event in events { _ = try ledger.append(event) }
+    return try create(
+      refusingAnExistingLog: existing, entries: { each in for bytes in keeper.pending { try each(bytes) } },
+      persons: [])
+  }
+
+  private func create(
+    refusingAnExistingLog existing: Rejection, entries: (_ each: ([UInt8]) throws -> Void) throws -> Void,
+    persons: [SealedPerson]
+  ) throws -> AuditReport {
     try PostgresSchema.prepare(session)
     return try session.transaction {
       try lockBureau()
-      guard try !exists() else {
-        throw Rejection(
-          "to_exists",
-          "to \(Rejection.quote(url.description)): the database \(url.database) already holds a log of bureau \(bureau); copy writes a new log and never adds to one"
-        )
-      }
+      guard try !exists() else { throw existing }
       try session.rows(
         """
         INSERT INTO jianguan.bureaus (bureau, size, head_hash)
@@ -41,18 +61,12 @@ extension PostgresLog {
       try appendLocked(batch, head: &head, edge: &edge)
       try writeTiles(edge.takeChangedTiles())
       try writeHead(head)
-      for person in persons {
-        try session.rows(
-          """
-          INSERT INTO jianguan.persons (bureau, commitment, role, masked_id, sealed)
-          VALUES (\(bureau), \(person.commitment), \(person.role), \(person.maskedID), \(person.sealed?.buffer))
-          """)
-      }
+      try insert(persons)
       let report = try audit()
       if let fault = report.faults.first {
         throw PostgresStoreError(
-          "copy_audit_failed",
-          "the copy into bureau \(bureau) fails its audit (\(report.faults.count) faults, the first: \(fault)); nothing was written"
+          "create_audit_failed",
+          "the new log of bureau \(bureau) fails its audit (\(report.faults.count) faults, the first: \(fault)); nothing was written"
         )
       }
       return report
@@ -70,6 +84,17 @@ extension PostgresLog {
       try appendLocked(entries, head: &head, edge: &edge)
       try writeTiles(edge.takeChangedTiles())
       try writeHead(head)
+    }
+  }
+
+  /// Inserts sealed personal records of this bureau.
+  func insert(_ persons: [SealedPerson]) throws {
+    for person in persons {
+      try session.rows(
+        """
+        INSERT INTO jianguan.persons (bureau, commitment, role, masked_id, sealed)
+        VALUES (\(bureau), \(person.commitment), \(person.role), \(person.maskedID), \(person.sealed?.buffer))
+        """)
     }
   }
 

@@ -47,7 +47,7 @@ extension AppDatabase {
   ) throws -> ParsedClassSession {
     let id = try Self.validateID(classID, field: fields.classID, prefix: "B")
     // The lesson rules parse hours and time; the enrollment is checked per student later.
-    let lesson = try parseLesson(
+    let lesson = try Self.parseLesson(
       enrollment: "E1", hours: hours, taughtAt: taughtAt, now: now,
       fields: ("enrollment", fields.hours, fields.taughtAt))
     guard absent.count <= Self.absentStudentsMax else {

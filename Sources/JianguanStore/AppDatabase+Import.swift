@@ -140,9 +140,9 @@ extension AppDatabase {
       (form.bankRef, form.student, form.classID, form.hours, form.amountYuan, form.paidAt) = (
         fields[0], fields[1], fields[2], fields[3], fields[4], fields[5]
       )
-      return try pay(parsePayment(form, now: now, names: .csvColumns), db: db)
+      return try pay(Self.parsePayment(form, now: now, names: .csvColumns), db: db)
     case .lessons:
-      let lesson = try parseLesson(
+      let lesson = try Self.parseLesson(
         enrollment: fields[0], hours: fields[1], taughtAt: fields[2], now: now,
         fields: ("enrollment", "hours", "taught_at"))
       guard fields[3] == "yes" || fields[3] == "no" else {

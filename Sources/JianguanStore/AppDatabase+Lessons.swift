@@ -7,11 +7,18 @@ extension AppDatabase {
   public func recordLesson(enrollment: String, hours: String, taughtAt: String, now: LocalDateTime) throws
     -> Recorded
   {
-    let lesson = try parseLesson(enrollment: enrollment, hours: hours, taughtAt: taughtAt, now: now)
+    let lesson = try Self.parseLesson(enrollment: enrollment, hours: hours, taughtAt: taughtAt, now: now)
     return try write { db in try recordLesson(lesson, db: db) }
   }
 
-  func parseLesson(
+  /// The request `lesson record --enrollment` makes, every field checked as it checks them.
+  public static func lessonRequest(enrollment: String, hours: String, taughtAt: String, now: LocalDateTime)
+    throws -> LessonRequest
+  {
+    try parseLesson(enrollment: enrollment, hours: hours, taughtAt: taughtAt, now: now)
+  }
+
+  static func parseLesson(
     enrollment: String, hours: String, taughtAt: String, now: LocalDateTime,
     fields: (enrollment: String, hours: String, taughtAt: String) = ("enrollment", "hours", "taught-at")
   ) throws -> LessonRequest {

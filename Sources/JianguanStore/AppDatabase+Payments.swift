@@ -18,7 +18,7 @@ public struct PaymentForm: Sendable {
 extension AppDatabase {
   /// A parent's payment into escrow: creates one enrollment (one charge = one enrollment).
   public func pay(_ form: PaymentForm, now: LocalDateTime) throws -> Recorded {
-    let payment = try parsePayment(form, now: now)
+    let payment = try Self.parsePayment(form, now: now)
     return try write { db in try pay(payment, db: db) }
   }
 
@@ -35,8 +35,15 @@ extension AppDatabase {
       paidAt: "paid_at")
   }
 
+  /// The request a `pay` form makes, every field checked as `pay` checks it (for another store).
+  public static func paymentRequest(_ form: PaymentForm, now: LocalDateTime) throws -> PaymentRequest {
+    try parsePayment(form, now: now)
+  }
+
   /// Parses a payment's fields, each refusal naming the field as `names` calls it.
-  func parsePayment(_ form: PaymentForm, now: LocalDateTime, names: PaymentFieldNames = PaymentFieldNames())
+  static func parsePayment(
+    _ form: PaymentForm, now: LocalDateTime, names: PaymentFieldNames = PaymentFieldNames()
+  )
     throws -> PaymentRequest
   {
     let payment = PaymentRequest(
@@ -109,7 +116,7 @@ extension AppDatabase {
     return text
   }
 
-  static func validateID(_ text: String, field: String, prefix: String) throws -> String {
+  public static func validateID(_ text: String, field: String, prefix: String) throws -> String {
     let digits = text.utf8.dropFirst(prefix.utf8.count)
     guard text.hasPrefix(prefix), (1...12).contains(digits.count),
       digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),

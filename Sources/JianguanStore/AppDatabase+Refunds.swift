@@ -5,13 +5,26 @@ import JianguanLedger
 extension AppDatabase {
   /// Refunds unconsumed hours of an enrollment (`hours` nil = all remaining) to the parent.
   public func refund(enrollment: String, hours: String?, reason: String, bankRef: String) throws -> Recorded {
-    let enrollmentID = try Self.validateID(enrollment, field: "enrollment", prefix: "E")
-    let hourCount = try hours.map { try Money.parseCount($0, field: "hours", range: 1...1000) }
-    let reasonText = try TextField.validateForLedger(reason, field: "reason", maxLength: 500)
-    let ref = try Self.validateBankRef(bankRef)
+    let request = try Self.refundRequest(
+      enrollment: enrollment, hours: hours, reason: reason, bankRef: bankRef)
     return try write { db in
-      try refund(enrollment: enrollmentID, hours: hourCount, reason: reasonText, bankRef: ref, db: db)
+      try refund(
+        enrollment: request.enrollment, hours: request.hours, reason: request.reason,
+        bankRef: request.bankRef,
+        db: db)
     }
+  }
+
+  /// A refund's fields as typed, each checked (nil hours: every hour remaining).
+  public static func refundRequest(enrollment: String, hours: String?, reason: String, bankRef: String) throws
+    -> (enrollment: String, hours: Int64?, reason: String, bankRef: String)
+  {
+    (
+      try validateID(enrollment, field: "enrollment", prefix: "E"),
+      try hours.map { try Money.parseCount($0, field: "hours", range: 1...1000) },
+      try TextField.validateForLedger(reason, field: "reason", maxLength: 500),
+      try validateBankRef(bankRef)
+    )
   }
 
   func refund(

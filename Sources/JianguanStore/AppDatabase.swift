@@ -88,11 +88,10 @@ public final class AppDatabase: Sendable {
         "key_file_exists",
         "key file \(Rejection.quote(keyPath)) already exists; remove it or choose another --db")
     }
-    let regionRecord = try reference.regions.validateCurrent(region, field: "region")
-    // Parsed before anything is created: a policy book that does not parse leaves no file behind.
-    let policyDocument = try reference.policies.document
-    let authorityText = try TextField.validateForLedger(authority, field: "authority", maxLength: 100)
-    let origin = try origin.map(validateOrigin) ?? "jianguan.\(regionRecord.code).example/ledger"
+    // Every field is checked before anything is created: a refusal leaves no file behind.
+    let initial = try InitialEntries(
+      authority: authority, region: region, origin: origin, regions: reference.regions,
+      policies: reference.policies, calendar: reference.calendar)
     let vault = try PersonalDataVault.create(at: keyPath)
     let writer: DatabaseQueue
     do {
@@ -107,34 +106,10 @@ public final class AppDatabase: Sendable {
     }
     let database = AppDatabase(path: path, writer: writer, vault: vault, reference: reference, clock: clock)
     let recorded = try database.write { db in
-      let seq = try database.appendToLog(
-        .genesis(Genesis(authority: authorityText, region: regionRecord.code, origin: origin)), db: db)
-      // The rules count working days with the calendar the ledger holds, from the start.
-      for year in reference.calendar.years { _ = try database.loadCalendarYear(year, db: db) }
-      // …and the policy values they apply.
-      if let document = policyDocument {
-        _ = try database.loadPolicy(document: document, db: db)
-      }
-      return Recorded(id: regionRecord.code, seq: seq)
+      let seqs = try initial.events.map { try database.appendToLog($0, db: db) }
+      return Recorded(id: initial.genesis.region, seq: seqs[0])
     }
     return (database, recorded)
-  }
-
-  /// A checkpoint origin line, which is also the name of the key that signs it: 1 to 200
-  /// characters, no spaces, plus signs or control characters (C2SP tlog-checkpoint, signed-note).
-  static func validateOrigin(_ origin: String) throws -> String {
-    let valid =
-      (1...200).contains(origin.count)
-      && !origin.unicodeScalars.contains {
-        $0.properties.isWhitespace || $0 == "+" || $0.value < 0x20 || $0.value == 0x7f
-      }
-    guard valid else {
-      throw Rejection(
-        "origin_invalid",
-        "origin \(Rejection.quote(origin)) must be 1 to 200 characters without spaces, plus signs or control characters (it names the log in checkpoints, e.g. jianguan.340100.example/ledger)"
-      )
-    }
-    return origin
   }
 
   /// Opens an existing database; never creates one.
@@ -263,7 +238,9 @@ public struct Recorded: Equatable, Sendable {
   }
 
   /// What a domain operation appended, as the store reports it.
-  init(_ appended: Appended) { self.init(id: appended.id, seq: appended.seq, repeated: appended.repeated) }
+  public init(_ appended: Appended) {
+    self.init(id: appended.id, seq: appended.seq, repeated: appended.repeated)
+  }
 }
 
 /// A database failure turned into one sentence (a full disk, a read-only file, a busy lock).

@@ -26,11 +26,7 @@ import Testing
     return memory
   }
 
-  /// The outcome of a request: what it appended, or its rule.
-  enum Outcome: Equatable {
-    case appended(String, Int64, repeated: Bool)
-    case refused(String)
-  }
+  typealias Outcome = AcrossStoresOutcome
 
   static func outcome(_ body: () throws -> (id: String, seq: Int64, repeated: Bool)) -> Outcome {
     do {
@@ -81,17 +77,16 @@ import Testing
     #expect(try fixture.database.audit().faults.isEmpty)
   }
 
-  @Test func paymentsAndLessonsGiveTheSameOutcomesAndEntriesOnBothStores() throws {
-    let fixture = try StoreFixture()
-    let (_, classID) = try fixture.openClass(capacity: 2, pricePerHour: "100")
-    let students = try (0..<3).map { _ in try fixture.student() }
-    let memory = try copy(of: fixture)
-    let copied = memory.entries.count
-    #expect(Int64(copied) == (try fixture.database.size()))
-
+  /// Runs `request` on the SQLite store and on `memory`, a copy of its log: the class is
+  /// `classID`, the request's students are `students`.
+  func run(
+    _ request: AcrossStoresRequest, on fixture: StoreFixture, and memory: MemoryLedger, classID: String,
+    students: [String]
+  ) -> (Outcome, Outcome) {
     func pay(_ student: String, hours: Int64 = 20, yuan: Int64 = 2000, ref: String) -> (Outcome, Outcome) {
       let form = fixture.paymentForm(
-        student: student, classID: classID, hours: "\(hours)", amount: "\(yuan)", ref: ref)
+        student: student, classID: classID, hours: "\(hours)", amount: "\(yuan)", ref: ref,
+        at: AcrossStoresRequest.paidAt)
       let request = PaymentRequest(
         student: student, classID: classID, hours: hours, amountFen: yuan * 100, bankRef: ref,
         paidAt: try! LocalDateTime.parse(form.paidAt!, field: "at"))
@@ -133,33 +128,30 @@ import Testing
       return (sqlite, second)
     }
 
-    let outcomes: [(Outcome, Outcome)] = [
-      pay(students[0], ref: "PAY-1"),  // accepted: E1 and its contract
-      pay(students[0], ref: "PAY-1"),  // the same request again: repeated
-      pay(students[0], hours: 21, ref: "PAY-1"),  // the same reference for other content
-      pay(students[1], hours: 10, yuan: 1001, ref: "PAY-2"),  // above the listed price
-      pay(students[1], hours: 10, yuan: 1000, ref: "PAY-3"),  // the second place
-      pay(students[2], ref: "PAY-4"),  // the class is full
-      lesson("E1", at: "2026-03-07T09:00"),  // a Saturday slot
-      lesson("E1", at: "2026-03-07T09:00"),  // repeated
-      lesson("E1", hours: 1, at: "2026-03-07T09:00"),  // the same lesson with other hours
-      lesson("E1", at: "2026-03-07T10:30"),  // not the start of a slot
-      lesson("E2", hours: 4, at: "2026-03-08T09:00"),  // more hours than the slot holds
-      lesson("E9", at: "2026-03-08T09:00"),  // no such enrollment
-      lesson("E2", hours: 3, at: "2026-03-08T09:00"),  // a Sunday slot, whole
-      refund("E2", ref: "RF-1"),  // every hour not consumed or pending
-      refund("E2", ref: "RF-1"),  // repeated
-      refund("E2", ref: "RF-2"),  // nothing left to refund
-      refund("E1", hours: 100, ref: "RF-3"),  // more hours than remain
-      refund("E1", hours: 5, ref: "RF-4"),
-    ]
+    return switch request {
+    case .pay(let student, let hours, let yuan, let ref):
+      pay(students[student], hours: hours, yuan: yuan, ref: ref)
+    case .lesson(let enrollment, let hours, let at): lesson(enrollment, hours: hours, at: at)
+    case .refund(let enrollment, let hours, let ref): refund(enrollment, hours: hours, ref: ref)
+    }
+  }
+
+  @Test func paymentsAndLessonsGiveTheSameOutcomesAndEntriesOnBothStores() throws {
+    let fixture = try StoreFixture()
+    let (uscc, classID) = try fixture.openClass(capacity: 2, pricePerHour: "100")
+    let students = try (0..<3).map { _ in try fixture.student() }
+    let memory = try copy(of: fixture)
+    let copied = memory.entries.count
+    #expect(Int64(copied) == (try fixture.database.size()))
+
+    // The list every store runs (`AcrossStoresRequest.all`), written once.
+    let outcomes = AcrossStoresRequest.all.map {
+      run($0, on: fixture, and: memory, classID: classID, students: students)
+    }
     let codes = outcomes.map { $0.0 }
     #expect(
-      codes.compactMap { if case .refused(let code) = $0 { code } else { nil } } == [
-        "bank_ref_reused_with_different_content", "amount_over_listed_price", "class_full",
-        "lesson_exists_with_different_hours", "lesson_not_in_schedule", "lesson_hours_exceed_slot",
-        "enrollment_unknown", "nothing_to_refund", "refund_exceeds_remaining",
-      ])
+      codes.compactMap { if case .refused(let code) = $0 { code } else { nil } }
+        == AcrossStoresRequest.refusals)
     for (index, (sqlite, second)) in outcomes.enumerated() {
       #expect(sqlite == second, "request \(index)")
     }
@@ -170,16 +162,79 @@ import Testing
       let entry = try Entry.parse(line.entryBytes)
       appended.append(try Event(kind: entry.kind, payload: entry.payload))
     }
-    #expect(
-      appended.map(\.kind) == [
-        "payment", "contract.issued", "payment", "contract.issued", "lesson.recorded", "lesson.recorded",
-        "refund", "refund",
-      ])
+    #expect(appended.map(\.kind) == AcrossStoresRequest.appendedKinds)
     #expect(appended == Array(memory.entries.dropFirst(copied)))
     // Byte for byte, hash chain included: the whole log of each store is the same.
-    var sqliteBytes: [[UInt8]] = []
-    try fixture.database.entries(fromSeq: 1, limit: nil) { sqliteBytes.append(Array($0.entryBytes)) }
-    #expect(sqliteBytes == memory.entryBytes)
+    try expectSameLogs(fixture, memory)
+
+    expectSameBalances(fixture, memory, institution: uscc)
+    #expect(
+      try BalanceSummary(memory.state, scope: .all, regions: StoreFixture.reference.regions).escrowFen > 0)
+  }
+
+  /// Property: random requests (payments, lessons and refunds, with references used again, a
+  /// class that fills up and enrollments that do not exist) give the same outcome on both stores,
+  /// the same log byte for byte, and the same balances read from the table and from the replay.
+  @Test(arguments: [1, 2, 3, 4] as [UInt64])
+  func randomRequestsGiveTheSameOutcomesEntriesAndBalances(seed: UInt64) throws {
+    let fixture = try StoreFixture()
+    let (uscc, classID) = try fixture.openClass(capacity: 3, pricePerHour: "100")
+    let students = try (0..<4).map { _ in try fixture.student() }
+    let memory = try copy(of: fixture)
+    var random = SeededGenerator(seed: seed)
+    // The class's weekend slots in March, and two times that are not slot starts.
+    let times = [
+      "2026-03-07T09:00", "2026-03-08T09:00", "2026-03-14T09:00", "2026-03-15T09:00", "2026-03-21T09:00",
+      "2026-03-07T10:30", "2026-03-09T09:00",
+    ]
+    var outcomes: [Outcome] = []
+    for step in 0..<40 {
+      let enrollment = "E\(Int.random(in: 1...5, using: &random))"
+      let request: AcrossStoresRequest
+      switch Int.random(in: 0..<3, using: &random) {
+      case 0:
+        let hours = Int64.random(in: 1...25, using: &random)
+        request = .pay(
+          student: Int.random(in: 0..<4, using: &random), hours: hours,
+          yuan: hours * 100 + Int64.random(in: -20...2, using: &random),
+          ref: "P-\(Int.random(in: 0..<12, using: &random))")
+      case 1:
+        request = .lesson(
+          enrollment: enrollment, hours: Int64.random(in: 1...4, using: &random),
+          at: times.randomElement(using: &random)!)
+      default:
+        request = .refund(
+          enrollment: enrollment,
+          hours: Bool.random(using: &random) ? nil : Int64.random(in: 1...8, using: &random),
+          ref: "R-\(Int.random(in: 0..<8, using: &random))")
+      }
+      let (sqlite, second) = run(request, on: fixture, and: memory, classID: classID, students: students)
+      #expect(sqlite == second, "seed \(seed), step \(step): \(request)")
+      outcomes.append(sqlite)
+    }
+    // Both kinds of outcome occur, or the property says little.
+    #expect(outcomes.contains { if case .appended(_, _, repeated: false) = $0 { true } else { false } })
+    #expect(outcomes.contains { if case .refused = $0 { true } else { false } })
+    try expectSameLogs(fixture, memory)
+    expectSameBalances(fixture, memory, institution: uscc)
+  }
+
+  /// `balance` from the replay's state (a store without tables) sums what the SQLite store's
+  /// table does, for every kind of scope, and refuses what it refuses with the same sentence.
+  func expectSameBalances(_ fixture: StoreFixture, _ memory: MemoryLedger, institution uscc: String) {
+    let regions = StoreFixture.reference.regions
+    for scope: BalanceScope in [
+      .all, .institution(uscc), .enrollment("E1"), .enrollment("E2"), .region("340104"), .region("340100"),
+      .region("340000"), .region("110000"), .institution("52340104MJ0000000X"), .enrollment("E9"),
+      .region("340199"),
+    ] {
+      func answer(_ body: () throws -> BalanceSummary) -> Result<BalanceSummary, Rejection> {
+        do { return .success(try body()) } catch { return .failure(error as! Rejection) }
+      }
+      let table = answer { try fixture.database.balance(scope) }
+      let replay = answer { try BalanceSummary(memory.state, scope: scope, regions: regions) }
+      #expect(replay == table, "\(scope)")
+    }
   }
 
   /// A store loads the state from the entries it holds: the same head and answers as the store's

@@ -9,8 +9,7 @@ public final class MemoryLedger: EntryKeeper {
   public let ledger: ReplayedLedger
   public private(set) var entries: [Event] = []
   public private(set) var entryBytes: [[UInt8]] = []
-  private var bankRefSeqs: [String: Int64] = [:]
-  private var lessons: [String: EarlierLesson] = [:]
+  private var lookups = EntryLookups()
   /// The sealed personal data, by commitment (erasure is not modelled here).
   public private(set) var persons: [String: (role: String, maskedID: String, sealed: [UInt8])] = [:]
 
@@ -29,22 +28,15 @@ public final class MemoryLedger: EntryKeeper {
   public func keep(_ event: Event, seq: Int64, time: String, bytes: [UInt8]) throws {
     entries.append(event)
     entryBytes.append(bytes)
-    switch event {
-    case .payment(let payment): bankRefSeqs[payment.bankRef] = seq
-    case .refund(let refund): bankRefSeqs[refund.bankRef] = seq
-    case .lessonRecorded(let lesson):
-      lessons[lesson.enrollment + "@" + lesson.taughtAt] = EarlierLesson(
-        id: lesson.lesson, hours: lesson.hours, seq: seq)
-    default: break
-    }
+    lookups.note(event, seq: seq)
   }
 
-  public func seq(ofBankRef bankRef: String) throws -> Int64? { bankRefSeqs[bankRef] }
+  public func seq(ofBankRef bankRef: String) throws -> Int64? { lookups.seq(ofBankRef: bankRef) }
   public func event(atSeq seq: Int64) throws -> Event? {
     seq >= 1 && seq <= entries.count ? entries[Int(seq - 1)] : nil
   }
   public func earlierLesson(enrollment: String, taught: LocalDateTime) throws -> EarlierLesson? {
-    lessons[enrollment + "@" + taught.description]
+    lookups.earlierLesson(enrollment: enrollment, taught: taught)
   }
   public func person(commitment: String) throws -> RegisteredPerson? {
     persons[commitment].map { RegisteredPerson(role: $0.role, erased: false) }

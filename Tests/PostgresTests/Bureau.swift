@@ -1,4 +1,5 @@
 import Foundation
+import JianguanCore
 import JianguanTestSupport
 import Testing
 
@@ -87,6 +88,52 @@ struct Bureau {
     ])
     try signCheckpoint(name, origin: "jianguan.340104.example/ledger")
     return db
+  }
+
+  /// The bureau the requests across stores run in (`AcrossStoresRequest`): region 340100, one
+  /// institution of 340104 with a class B1 of `capacity` places at 100 yuan an hour, weekend slots
+  /// of three hours from 2026-03-02, and `students` students S1… of as many parents.
+  func classBureau(_ name: String = "class.sqlite", capacity: Int = 2, students: Int = 3) throws -> String {
+    let db = path(name)
+    let uscc = "52340104MJ4300001F"
+    try ok(["init", "--db", db, "--authority", "合肥市教育局", "--region", "340100"])
+    for step in [
+      [
+        "institution", "register", "--uscc", uscc, "--name", "合肥市蜀山区启明体育培训中心", "--region", "340104",
+        "--kind", "non-subject", "--category", "体育", "--license", "教民3401047000123号", "--license-expires",
+        "2029-12-31", "--escrow-bank", "中国银行", "--escrow-account", "6217000012345678",
+      ],
+      ["venue", "add", "--institution", uscc, "--address", "合肥市蜀山区长江西路1号", "--area-m2", "300"],
+      ["teacher", "add", "--institution", uscc, "--name", "王老师", "--certificate", "20203400123"],
+      [
+        "course", "add", "--institution", uscc, "--name", "篮球", "--category", "体育", "--delivery", "offline",
+        "--lesson-minutes", "60", "--hours", "60", "--price-per-hour", "100", "--class-size",
+        capacity < 10 ? "under10" : "10to35",
+      ],
+      [
+        "class", "add", "--course", "C1", "--venue", "V1", "--teacher", "T1", "--capacity", "\(capacity)",
+        "--starts", "2026-03-02", "--ends", "2026-05-15", "--schedule", "Sat 09:00-12:00,Sun 09:00-12:00",
+      ],
+    ] {
+      try ok(step + ["--db", db])
+    }
+    for serial in 1...students {
+      try ok([
+        "parent", "register", "--db", db, "--name", "家长", "--id-number", Self.residentID(serial, year: 1985),
+        "--phone", "13800138000",
+      ])
+      try ok([
+        "student", "add", "--db", db, "--parent", "P\(serial)", "--name", "学生", "--id-number",
+        Self.residentID(50 + serial, year: 2015), "--grade", "5",
+      ])
+    }
+    return db
+  }
+
+  /// A valid resident ID number of someone born in `year`, different for each `serial` below 90.
+  static func residentID(_ serial: Int, year: Int) -> String {
+    let first17 = "340104\(year)05\(10 + serial % 18)\(String(format: "%03d", serial))"
+    return first17 + String(ResidentID.checkCharacter(forFirst17: first17)!)
   }
 
   private func signCheckpoint(_ name: String, origin: String) throws {

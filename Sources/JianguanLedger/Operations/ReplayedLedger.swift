@@ -52,8 +52,10 @@ public final class ReplayedLedger: LedgerTransaction {
   }
 
   /// Brings the state past one entry the store already holds (`bytes` as stored), checking its
-  /// seq and chain link. Nothing is kept: this is how a store loads the state.
-  public func load(entryBytes bytes: [UInt8]) throws {
+  /// seq and chain link, and returns its event. Nothing is kept: this is how a store loads the
+  /// state (and learns, from the events, what its `EntryKeeper` answers).
+  @discardableResult
+  public func load(entryBytes bytes: [UInt8]) throws -> Event {
     let entry = try Entry.parse(bytes)
     guard entry.seq == head.seq + 1, entry.previousHash == head.hash else {
       throw Refused(faults: [
@@ -61,8 +63,10 @@ public final class ReplayedLedger: LedgerTransaction {
           seq: entry.seq, "the entry does not follow entry \(head.seq) in the chain; run `jianguan audit`")
       ])
     }
-    try apply(try Event(kind: entry.kind, payload: entry.payload), seq: entry.seq, time: entry.time)
+    let event = try Event(kind: entry.kind, payload: entry.payload)
+    try apply(event, seq: entry.seq, time: entry.time)
     head = (entry.seq, SHA256.hash(bytes), entry.time)
+    return event
   }
 
   private func apply(_ event: Event, seq: Int64, time: String) throws {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import JianguanCore
 import JianguanLedger
 import JianguanStore
 
@@ -13,8 +14,19 @@ struct InitCommand: ParsableCommand {
   var region: String
   @Option(help: "The log's origin line in checkpoints (default jianguan.<region>.example/ledger).")
   var origin: String?
+  @Option(
+    help: "With a postgres:// --db: where to write the personal-data key (default: jianguan-REGION.key here)."
+  )
+  var key: String?
 
   func run() throws {
+    if global.namesPostgres { return try PostgresCommands.initialize(self) }
+    if let key {
+      throw Rejection(
+        "key_option_for_file",
+        "--key \(Rejection.quote(key)) names the key file of a PostgreSQL store; a file's key is beside it (\(global.keyPath), or $JIANGUAN_KEY)"
+      )
+    }
     let (database, recorded) = try AppDatabase.create(
       path: global.databasePath, keyPath: global.keyPath, authority: authority, region: region,
       origin: origin, reference: Environment.reference(), clock: Environment.clock())

@@ -22,7 +22,10 @@ struct PayCommand: ParsableCommand {
     form.amountYuan = amount
     form.bankRef = bankRef
     form.paidAt = at
-    let recorded = try Environment.open(global).pay(form, now: Environment.now())
+    let recorded =
+      global.namesPostgres
+      ? try PostgresCommands.pay(form, global)
+      : try Environment.open(global).pay(form, now: Environment.now())
     Output(global).emit(recorded, what: "enrollment")
   }
 }
@@ -61,6 +64,17 @@ struct LessonCommand: ParsableCommand {
     }
 
     func run() throws {
+      if global.namesPostgres, classID == nil {
+        let recorded = try PostgresCommands.recordLesson(
+          enrollment: enrollment ?? "", hours: hours, taughtAt: taughtAt, global)
+        return Output(global).emit(recorded, what: "lesson", sameAs: "same enrollment, time and hours")
+      }
+      if global.namesPostgres {
+        throw Rejection(
+          "postgres_unsupported",
+          "--class records a class session, which a PostgreSQL store does not support yet; record each student's lesson with --enrollment"
+        )
+      }
       let database = try Environment.open(global)
       guard let classID else {
         let recorded = try database.recordLesson(
@@ -114,7 +128,11 @@ struct LessonCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument var lesson: String
     func run() throws {
-      Output(global).emit(try Environment.open(global).confirmLesson(lesson), what: "release of lesson")
+      let recorded =
+        global.namesPostgres
+        ? try PostgresCommands.confirmLesson(lesson, global)
+        : try Environment.open(global).confirmLesson(lesson)
+      Output(global).emit(recorded, what: "release of lesson")
     }
   }
 
@@ -126,8 +144,11 @@ struct LessonCommand: ParsableCommand {
     @Argument var lesson: String
     @Option var reason: String
     func run() throws {
-      Output(global).emit(
-        try Environment.open(global).disputeLesson(lesson, reason: reason), what: "dispute of lesson")
+      let recorded =
+        global.namesPostgres
+        ? try PostgresCommands.disputeLesson(lesson, reason: reason, global)
+        : try Environment.open(global).disputeLesson(lesson, reason: reason)
+      Output(global).emit(recorded, what: "dispute of lesson")
     }
   }
 
@@ -145,7 +166,10 @@ struct LessonCommand: ParsableCommand {
       guard release != voidLesson else { throw ValidationError("give exactly one of --release or --void") }
     }
     func run() throws {
-      let recorded = try Environment.open(global).resolveLesson(lesson, release: release, reason: reason)
+      let recorded =
+        global.namesPostgres
+        ? try PostgresCommands.resolveLesson(lesson, release: release, reason: reason, global)
+        : try Environment.open(global).resolveLesson(lesson, release: release, reason: reason)
       Output(global).emit(recorded, what: release ? "release of lesson" : "voiding of lesson")
     }
   }
@@ -201,8 +225,12 @@ struct RefundCommand: ParsableCommand {
     }
 
     func run() throws {
-      let recorded = try Environment.open(global).refund(
-        enrollment: enrollment, hours: all ? nil : hours, reason: reason, bankRef: bankRef)
+      let recorded =
+        global.namesPostgres
+        ? try PostgresCommands.refund(
+          enrollment: enrollment, hours: all ? nil : hours, reason: reason, bankRef: bankRef, global)
+        : try Environment.open(global).refund(
+          enrollment: enrollment, hours: all ? nil : hours, reason: reason, bankRef: bankRef)
       Output(global).emit(recorded, what: "refund")
     }
   }
@@ -231,7 +259,10 @@ struct BalanceCommand: ParsableCommand {
       } else if let region {
         .region(region)
       } else { .all }
-    let summary = try Environment.open(global).balance(scope)
+    let summary =
+      global.namesPostgres
+      ? try PostgresCommands.balance(scope, global)
+      : try Environment.open(global).balance(scope)
     Output(global).emit(JSONValue.from(summary), text: BalanceCommand.text(summary))
   }
 

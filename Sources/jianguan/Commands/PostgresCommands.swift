@@ -158,7 +158,14 @@ struct CopyCommand: ParsableCommand {
 enum PostgresCommands {
   /// The commands that run on a postgres URL, and their names.
   static let supported: [(ObjectIdentifier, String)] = [
-    (ObjectIdentifier(AuditCommand.self), "audit"), (ObjectIdentifier(CopyCommand.self), "copy"),
+    (ObjectIdentifier(InitCommand.self), "init"), (ObjectIdentifier(AuditCommand.self), "audit"),
+    (ObjectIdentifier(CopyCommand.self), "copy"), (ObjectIdentifier(PayCommand.self), "pay"),
+    (ObjectIdentifier(LessonCommand.Record.self), "lesson record --enrollment"),
+    (ObjectIdentifier(LessonCommand.Confirm.self), "lesson confirm"),
+    (ObjectIdentifier(LessonCommand.Dispute.self), "lesson dispute"),
+    (ObjectIdentifier(LessonCommand.Resolve.self), "lesson resolve"),
+    (ObjectIdentifier(RefundCommand.Record.self), "refund"),
+    (ObjectIdentifier(BalanceCommand.self), "balance"),
     (ObjectIdentifier(LedgerCommand.Export.self), "ledger export"),
     (ObjectIdentifier(ProofCommand.Inclusion.self), "proof inclusion"),
   ]
@@ -177,6 +184,137 @@ enum PostgresCommands {
         "--db names a PostgreSQL store, which supports only \(supported.map { "`jianguan \($0.1)`" }.joined(separator: ", ")) so far; run `\(name)` on a SQLite file (`jianguan copy` brings the ledger back)"
       )
     }
+  }
+
+  /// `jianguan init` on a postgres URL: the bureau's log with the entries a file's `init`
+  /// appends (`InitialEntries`), and its personal-data key in the file --key names. The key is
+  /// written under a temporary name and put in place once the log is committed; a refusal (the
+  /// region is not the URL's bureau, the key file or the bureau's log exists) writes nothing.
+  static func initialize(_ command: InitCommand) throws {
+    let url = try PostgresURL.parse(command.global.databasePath)
+    let reference = try Environment.reference()
+    let initial = try InitialEntries(
+      authority: command.authority, region: command.region, origin: command.origin,
+      regions: reference.regions, policies: reference.policies, calendar: reference.calendar)
+    guard initial.genesis.region == url.bureau else {
+      throw Rejection(
+        "region_not_bureau",
+        "region \(initial.genesis.region) is not the bureau of db \(Rejection.quote(url.description)); the bureau in the URL is the region code given to init"
+      )
+    }
+    let keyPath = command.key ?? "jianguan-\(url.bureau).key"
+    guard !FileManager.default.fileExists(atPath: keyPath) else {
+      throw Rejection(
+        "key_file_exists",
+        "key file \(Rejection.quote(keyPath)) already exists; remove it or name another with --key")
+    }
+    let log = try PostgresLog.connect(url)
+    defer { log.close() }
+    let partialKey = keyPath + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
+    _ = try PersonalDataVault.create(at: partialKey)
+    var placed = false
+    defer { if !placed { try? FileManager.default.removeItem(atPath: partialKey) } }
+    _ = try log.create(
+      initial: initial.events, time: try Environment.clock()(),
+      existing: Rejection(
+        "database_exists",
+        "db \(Rejection.quote(url.description)): the database \(url.database) already holds a log of bureau \(url.bureau); init never touches an existing log"
+      ))
+    // A hard link never replaces a key file another process put there meanwhile.
+    guard link(partialKey, keyPath) == 0 else {
+      placed = true
+      throw EnvironmentFailure(
+        "key_file_unplaced",
+        "the log of bureau \(url.bureau) was created, but its key could not be put at \(Rejection.quote(keyPath)); it is in \(Rejection.quote(partialKey)): move it there"
+      )
+    }
+    let origin = initial.genesis.origin
+    Output(command.global).emit(
+      .object([
+        "id": .string(url.bureau), "seq": .integer(1), "database": .string(url.description),
+        "keyFile": .string(keyPath), "origin": .string(origin),
+      ]),
+      text: """
+        created the log of bureau \(url.bureau) in \(url.description) for \(command.authority); genesis entry at seq 1
+        checkpoint origin: \(origin)
+        personal-data key: \(keyPath) (mode 0600; keep it apart from the database and back it up)
+        """)
+  }
+
+  /// `pay` on the bureau's log: `PaymentOperation` in one PostgreSQL transaction.
+  static func pay(_ form: PaymentForm, _ global: GlobalOptions) throws -> Recorded {
+    let now = try Environment.now()
+    let request = try AppDatabase.paymentRequest(form, now: now)
+    return try write(global, now: now) { try PaymentOperation.run(request, in: $0) }
+  }
+
+  /// `lesson record --enrollment` on the bureau's log: `LessonOperation`.
+  static func recordLesson(enrollment: String, hours: String, taughtAt: String, _ global: GlobalOptions)
+    throws -> Recorded
+  {
+    let now = try Environment.now()
+    let request = try AppDatabase.lessonRequest(
+      enrollment: enrollment, hours: hours, taughtAt: taughtAt, now: now)
+    return try write(global, now: now) { try LessonOperation.record(request, in: $0) }
+  }
+
+  /// `lesson confirm` on the bureau's log: `LessonFlowOperation`, the id checked as on a file.
+  static func confirmLesson(_ lesson: String, _ global: GlobalOptions) throws -> Recorded {
+    _ = try AppDatabase.validateID(lesson, field: "lesson", prefix: "L")
+    return try write(global, now: try Environment.now()) {
+      try LessonFlowOperation.release(lesson, basis: .confirmed, in: $0)
+    }
+  }
+
+  /// `lesson dispute` on the bureau's log.
+  static func disputeLesson(_ lesson: String, reason: String, _ global: GlobalOptions) throws -> Recorded {
+    let reasonText = try TextField.validateForLedger(reason, field: "reason", maxLength: 500)
+    _ = try AppDatabase.validateID(lesson, field: "lesson", prefix: "L")
+    return try write(global, now: try Environment.now()) {
+      try LessonFlowOperation.dispute(lesson, reason: reasonText, in: $0)
+    }
+  }
+
+  /// `lesson resolve` on the bureau's log.
+  static func resolveLesson(_ lesson: String, release: Bool, reason: String, _ global: GlobalOptions) throws
+    -> Recorded
+  {
+    let reasonText = try TextField.validateForLedger(reason, field: "reason", maxLength: 500)
+    _ = try AppDatabase.validateID(lesson, field: "lesson", prefix: "L")
+    return try write(global, now: try Environment.now()) {
+      try LessonFlowOperation.resolve(lesson, release: release, reason: reasonText, in: $0)
+    }
+  }
+
+  /// `refund` on the bureau's log: `RefundOperation`.
+  static func refund(
+    enrollment: String, hours: String?, reason: String, bankRef: String, _ global: GlobalOptions
+  ) throws -> Recorded {
+    let request = try AppDatabase.refundRequest(
+      enrollment: enrollment, hours: hours, reason: reason, bankRef: bankRef)
+    return try write(global, now: try Environment.now()) {
+      try RefundOperation.run(
+        enrollment: request.enrollment, hours: request.hours, reason: request.reason,
+        bankRef: request.bankRef,
+        in: $0)
+    }
+  }
+
+  /// `balance` from the state the bureau's log replays to.
+  static func balance(_ scope: BalanceScope, _ global: GlobalOptions) throws -> BalanceSummary {
+    let regions = try Environment.reference().regions
+    return try withLog(global) { log in
+      try log.read { try BalanceSummary($0.state, scope: scope, regions: regions) }
+    }
+  }
+
+  /// Runs one operation on the bureau's log, its entries dated `now`.
+  private static func write(
+    _ global: GlobalOptions, now: LocalDateTime, _ operation: (ReplayedLedger) throws -> Appended
+  )
+    throws -> Recorded
+  {
+    try withLog(global) { log in Recorded(try log.write(clock: now, operation)) }
   }
 
   /// Runs `body` on the bureau's log that --db names.
