@@ -31,6 +31,12 @@ public struct ClassForm: Sendable {
 extension AppDatabase {
   /// Lists a course (上架); subject courses need a subject-type institution and a guided price.
   public func addCourse(_ form: CourseForm) throws -> Recorded {
+    try write { db in Recorded(try Self.addCourse(form, in: SQLTransaction(database: self, db: db))) }
+  }
+
+  /// The same on any store.
+  public static func addCourse(_ form: CourseForm, in transaction: some LedgerTransaction) throws -> Appended
+  {
     let name = try TextField.validateForLedger(form.name, field: "name", maxLength: 100)
     guard (form.subject == nil) != (form.category == nil) else {
       throw Rejection("course_subject_or_category", "a course takes exactly one of --subject or --category")
@@ -50,19 +56,21 @@ extension AppDatabase {
         "online_lesson_too_long",
         "lesson-minutes \(lessonMinutes) is over 30: online lessons last at most 30 minutes (双减意见)")
     }
-    return try write { db in
-      let transaction = SQLTransaction(database: self, db: db)
-      let id = try transaction.nextID(.course)
-      let event = CourseAdded(
-        id: id, institution: form.institution, name: name, subject: subject?.rawValue,
-        category: category?.rawValue, delivery: delivery.rawValue, lessonMinutes: lessonMinutes, hours: hours,
-        pricePerHourFen: price, classSize: classSize.rawValue)
-      return Recorded(try RegistryOperation.record(.courseAdded(event), id: id, in: transaction))
-    }
+    let id = try transaction.nextID(.course)
+    let event = CourseAdded(
+      id: id, institution: form.institution, name: name, subject: subject?.rawValue,
+      category: category?.rawValue, delivery: delivery.rawValue, lessonMinutes: lessonMinutes, hours: hours,
+      pricePerHourFen: price, classSize: classSize.rawValue)
+    return try RegistryOperation.record(.courseAdded(event), id: id, in: transaction)
   }
 
   /// Opens a class of a course, with its schedule checked against the rules.
   public func addClass(_ form: ClassForm) throws -> Recorded {
+    try write { db in Recorded(try Self.addClass(form, in: SQLTransaction(database: self, db: db))) }
+  }
+
+  /// The same on any store.
+  public static func addClass(_ form: ClassForm, in transaction: some LedgerTransaction) throws -> Appended {
     let capacity = try Money.parseCount(form.capacity, field: "capacity", range: 1...1000)
     let starts = try CalendarDate.parse(form.starts, field: "starts")
     let ends = try CalendarDate.parse(form.ends, field: "ends")
@@ -70,16 +78,13 @@ extension AppDatabase {
       throw Rejection("class_ends_before_start", "ends \(ends) is before starts \(starts)")
     }
     let schedule = try Schedule.parse(form.schedule, field: "schedule")
-    return try write { db in
-      let transaction = SQLTransaction(database: self, db: db)
-      // The class belongs to its course's institution; an unknown course is the rules' refusal.
-      let institution = try transaction.registeredCourse(form.course)?.institution ?? ""
-      let id = try transaction.nextID(.klass)
-      let event = ClassAdded(
-        id: id, course: form.course, institution: institution, venue: form.venue, teacher: form.teacher,
-        capacity: capacity, starts: starts.description, ends: ends.description, schedule: schedule.description
-      )
-      return Recorded(try RegistryOperation.record(.classAdded(event), id: id, in: transaction))
-    }
+    // The class belongs to its course's institution; an unknown course is the rules' refusal.
+    let institution = try transaction.registeredCourse(form.course)?.institution ?? ""
+    let id = try transaction.nextID(.klass)
+    let event = ClassAdded(
+      id: id, course: form.course, institution: institution, venue: form.venue, teacher: form.teacher,
+      capacity: capacity, starts: starts.description, ends: ends.description, schedule: schedule.description
+    )
+    return try RegistryOperation.record(.classAdded(event), id: id, in: transaction)
   }
 }

@@ -23,6 +23,17 @@ public struct InstitutionForm: Sendable {
 extension AppDatabase {
   /// Registers a licensed institution; its USCC is its id.
   public func registerInstitution(_ form: InstitutionForm, today: CalendarDate) throws -> Recorded {
+    try write { db in
+      Recorded(
+        try Self.registerInstitution(
+          form, today: today, regions: reference.regions, in: SQLTransaction(database: self, db: db)))
+    }
+  }
+
+  /// The same on any store: the form read, then `RegistryOperation` in `transaction`.
+  public static func registerInstitution(
+    _ form: InstitutionForm, today: CalendarDate, regions: RegionTable, in transaction: some LedgerTransaction
+  ) throws -> Appended {
     let uscc = try USCC.parse(form.uscc, field: "uscc", acceptBadChecksum: form.acceptBadChecksum != nil)
     var overrideReason: String?
     if let reason = form.acceptBadChecksum {
@@ -35,7 +46,7 @@ extension AppDatabase {
       }
     }
     let name = try TextField.validateForLedger(form.name, field: "name", maxLength: 100)
-    let region = try reference.regions.validateCurrent(form.region, field: "region")
+    let region = try regions.validateCurrent(form.region, field: "region")
     guard region.level == .county || region.level == .prefecture else {
       throw Rejection(
         "region_not_local",
@@ -72,7 +83,7 @@ extension AppDatabase {
     }
     let bank = try TextField.validateForLedger(form.escrowBank, field: "escrow-bank", maxLength: 100)
     let account = try EscrowAccountNumber.validate(form.escrowAccount, field: "escrow-account")
-    let policy = try read { db in try ledgerPolicy(for: region.code, db: db) }
+    let policy = try transaction.policy(forRegion: region.code)
     let mode = form.mode ?? policy.supervisionMode.rawValue
     guard ["escrow", "reserve"].contains(mode) else {
       throw Rejection("mode_unknown", "mode \(Rejection.quote(mode)) must be escrow or reserve")
@@ -81,11 +92,7 @@ extension AppDatabase {
       uscc: uscc.value, name: name, region: region.code, kind: form.kind, category: category,
       nonprofit: form.nonprofit, licence: licence, licenceExpires: expires.description, escrowBank: bank,
       escrowAccount: account, mode: mode, checksumOverrideReason: overrideReason)
-    return try write { db in
-      Recorded(
-        try RegistryOperation.record(
-          .institutionRegistered(event), id: uscc.value, in: SQLTransaction(database: self, db: db)))
-    }
+    return try RegistryOperation.record(.institutionRegistered(event), id: uscc.value, in: transaction)
   }
 
   /// Suspends, reinstates or revokes an institution.
@@ -125,20 +132,42 @@ extension AppDatabase {
 
   /// Adds a venue of an institution.
   public func addVenue(institution: String, address: String, areaM2: String) throws -> Recorded {
+    try write { db in
+      Recorded(
+        try Self.addVenue(
+          institution: institution, address: address, areaM2: areaM2,
+          in: SQLTransaction(database: self, db: db)))
+    }
+  }
+
+  /// The same on any store.
+  public static func addVenue(
+    institution: String, address: String, areaM2: String, in transaction: some LedgerTransaction
+  ) throws -> Appended {
     let addressText = try TextField.validateForLedger(address, field: "address", maxLength: 200)
     let area = try Money.parseCount(areaM2, field: "area-m2", range: 1...1_000_000)
-    return try write { db in
-      let transaction = SQLTransaction(database: self, db: db)
-      let id = try transaction.nextID(.venue)
-      let event = VenueAdded(id: id, institution: institution, address: addressText, areaM2: area)
-      return Recorded(try RegistryOperation.record(.venueAdded(event), id: id, in: transaction))
-    }
+    let id = try transaction.nextID(.venue)
+    let event = VenueAdded(id: id, institution: institution, address: addressText, areaM2: area)
+    return try RegistryOperation.record(.venueAdded(event), id: id, in: transaction)
   }
 
   /// Adds a teacher; in-service public-school teachers are refused.
   public func addTeacher(institution: String, name: String, certificate: String, inService: Bool) throws
     -> Recorded
   {
+    try write { db in
+      Recorded(
+        try Self.addTeacher(
+          institution: institution, name: name, certificate: certificate, inService: inService,
+          in: SQLTransaction(database: self, db: db)))
+    }
+  }
+
+  /// The same on any store.
+  public static func addTeacher(
+    institution: String, name: String, certificate: String, inService: Bool,
+    in transaction: some LedgerTransaction
+  ) throws -> Appended {
     let nameText = try TextField.validateForLedger(name, field: "name", maxLength: 50)
     let certificateText = try Self.validateCertificate(certificate)
     if inService {
@@ -147,12 +176,9 @@ extension AppDatabase {
         "teacher \(Rejection.quote(nameText)) is an in-service public-school teacher (在职教师), who may not teach at a training institution"
       )
     }
-    return try write { db in
-      let transaction = SQLTransaction(database: self, db: db)
-      let id = try transaction.nextID(.teacher)
-      let event = TeacherAdded(id: id, institution: institution, name: nameText, certificate: certificateText)
-      return Recorded(try RegistryOperation.record(.teacherAdded(event), id: id, in: transaction))
-    }
+    let id = try transaction.nextID(.teacher)
+    let event = TeacherAdded(id: id, institution: institution, name: nameText, certificate: certificateText)
+    return try RegistryOperation.record(.teacherAdded(event), id: id, in: transaction)
   }
 
   static func validateCertificate(_ text: String) throws -> String {

@@ -15,8 +15,12 @@ struct VenueCommand: ParsableCommand {
     @Option(name: .customLong("area-m2"), parsing: .unconditional, help: "Floor area in square metres.")
     var areaM2: String
     func run() throws {
-      let recorded = try Environment.open(global).addVenue(
-        institution: institution, address: address, areaM2: areaM2)
+      let recorded =
+        global.namesPostgres
+        ? try PostgresCommands.write(global) {
+          try AppDatabase.addVenue(institution: institution, address: address, areaM2: areaM2, in: $0)
+        }
+        : try Environment.open(global).addVenue(institution: institution, address: address, areaM2: areaM2)
       Output(global).emit(recorded, what: "venue")
     }
   }
@@ -38,8 +42,14 @@ struct TeacherCommand: ParsableCommand {
     var certificate: String
     @Flag(help: "The teacher is employed by a public school.") var inService = false
     func run() throws {
-      let recorded = try Environment.open(global).addTeacher(
-        institution: institution, name: name, certificate: certificate, inService: inService)
+      let recorded =
+        global.namesPostgres
+        ? try PostgresCommands.write(global) {
+          try AppDatabase.addTeacher(
+            institution: institution, name: name, certificate: certificate, inService: inService, in: $0)
+        }
+        : try Environment.open(global).addTeacher(
+          institution: institution, name: name, certificate: certificate, inService: inService)
       Output(global).emit(recorded, what: "teacher")
     }
   }
@@ -74,7 +84,11 @@ struct CourseCommand: ParsableCommand {
       form.hours = hours
       form.pricePerHour = pricePerHour
       form.classSize = classSize
-      Output(global).emit(try Environment.open(global).addCourse(form), what: "course")
+      let recorded =
+        global.namesPostgres
+        ? try PostgresCommands.write(global) { try AppDatabase.addCourse(form, in: $0) }
+        : try Environment.open(global).addCourse(form)
+      Output(global).emit(recorded, what: "course")
     }
   }
 }
@@ -109,7 +123,11 @@ struct ClassCommand: ParsableCommand {
       form.starts = starts
       form.ends = ends
       form.schedule = schedule
-      Output(global).emit(try Environment.open(global).addClass(form), what: "class")
+      let recorded =
+        global.namesPostgres
+        ? try PostgresCommands.write(global) { try AppDatabase.addClass(form, in: $0) }
+        : try Environment.open(global).addClass(form)
+      Output(global).emit(recorded, what: "class")
     }
   }
 }

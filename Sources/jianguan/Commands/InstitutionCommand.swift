@@ -42,7 +42,13 @@ struct InstitutionCommand: ParsableCommand {
       form.escrowAccount = escrowAccount
       form.mode = mode
       form.acceptBadChecksum = acceptBadChecksum
-      let recorded = try Environment.open(global).registerInstitution(form, today: Environment.today())
+      let recorded =
+        global.namesPostgres
+        ? try PostgresCommands.write(global) {
+          try AppDatabase.registerInstitution(
+            form, today: try Environment.today(), regions: try Environment.reference().regions, in: $0)
+        }
+        : try Environment.open(global).registerInstitution(form, today: Environment.today())
       Output(global).emit(recorded, what: "institution")
     }
   }

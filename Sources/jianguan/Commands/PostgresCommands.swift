@@ -159,6 +159,11 @@ enum PostgresCommands {
   /// The commands that run on a postgres URL, and their names.
   static let supported: [(ObjectIdentifier, String)] = [
     (ObjectIdentifier(InitCommand.self), "init"), (ObjectIdentifier(AuditCommand.self), "audit"),
+    (ObjectIdentifier(InstitutionCommand.Register.self), "institution register"),
+    (ObjectIdentifier(VenueCommand.Add.self), "venue add"),
+    (ObjectIdentifier(TeacherCommand.Add.self), "teacher add"),
+    (ObjectIdentifier(CourseCommand.Add.self), "course add"),
+    (ObjectIdentifier(ClassCommand.Add.self), "class add"),
     (ObjectIdentifier(CopyCommand.self), "copy"), (ObjectIdentifier(PayCommand.self), "pay"),
     (ObjectIdentifier(LessonCommand.Record.self), "lesson record --enrollment"),
     (ObjectIdentifier(LessonCommand.Confirm.self), "lesson confirm"),
@@ -306,6 +311,13 @@ enum PostgresCommands {
     return try withLog(global) { log in
       try log.read { try BalanceSummary($0.state, scope: scope, regions: regions) }
     }
+  }
+
+  /// Runs one operation (a registry write) on the bureau's log, its entries dated now.
+  static func write(_ global: GlobalOptions, _ operation: (ReplayedLedger) throws -> Appended) throws
+    -> Recorded
+  {
+    try write(global, now: try Environment.now(), operation)
   }
 
   /// Runs one operation on the bureau's log, its entries dated `now`.
