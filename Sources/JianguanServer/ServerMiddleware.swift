@@ -91,7 +91,7 @@ struct ErrorMiddleware: RouterMiddleware {
 /// `Authorization: Bearer TOKEN` → the principal, or 401; then the per-credential rate limit.
 struct AuthenticationMiddleware: RouterMiddleware {
   typealias Context = ServerRequestContext
-  let database: AppDatabase
+  let readers: ReaderPool
   let limiter: RateLimiter
 
   func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
@@ -103,7 +103,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
       throw APIError(
         .unauthorized, "credential_missing", "this route needs a credential: Authorization: Bearer TOKEN")
     }
-    guard let principal = try database.principal(bearerToken: token) else {
+    guard let principal = try readers.reader.principal(bearerToken: token) else {
       throw APIError(.unauthorized, "credential_invalid", "the credential is unknown or revoked")
     }
     if let retryAfterSeconds = limiter.admit(principal.credential) {
