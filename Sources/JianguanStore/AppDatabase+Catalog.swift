@@ -51,33 +51,13 @@ extension AppDatabase {
         "lesson-minutes \(lessonMinutes) is over 30: online lessons last at most 30 minutes (双减意见)")
     }
     return try write { db in
-      let owner = try requireInstitution(form.institution, db: db)
-      guard owner.status == "active" else {
-        throw Rejection(
-          "institution_not_active", "institution \(owner.uscc) is \(owner.status) and cannot list courses")
-      }
-      if subject != nil && owner.kind != "subject" {
-        throw Rejection(
-          "subject_course_needs_subject_institution",
-          "subject \(Rejection.quote(form.subject!)) needs a subject-type institution; \(owner.uscc) is non-subject"
-        )
-      }
-      if category != nil && owner.kind != "non-subject" {
-        throw Rejection(
-          "category_course_needs_non_subject_institution",
-          "category \(Rejection.quote(form.category!)) needs a non-subject institution; \(owner.uscc) is subject-type"
-        )
-      }
-      if let category { try requireLicensedCategory(category, uscc: owner.uscc, db: db) }
-      try ClassRules.checkPrice(
-        pricePerHourFen: price, classSize: classSize, delivery: delivery, isSubject: subject != nil,
-        policy: try ledgerPolicy(for: owner.region, db: db))
-      let id = try LedgerWriter.nextID("C", table: "courses", db: db)
+      let transaction = SQLTransaction(database: self, db: db)
+      let id = try transaction.nextID(.course)
       let event = CourseAdded(
-        id: id, institution: owner.uscc, name: name, subject: subject?.rawValue, category: category?.rawValue,
-        delivery: delivery.rawValue, lessonMinutes: lessonMinutes, hours: hours, pricePerHourFen: price,
-        classSize: classSize.rawValue)
-      return Recorded(id: id, seq: try appendToLog(.courseAdded(event), db: db))
+        id: id, institution: form.institution, name: name, subject: subject?.rawValue,
+        category: category?.rawValue, delivery: delivery.rawValue, lessonMinutes: lessonMinutes, hours: hours,
+        pricePerHourFen: price, classSize: classSize.rawValue)
+      return Recorded(try RegistryOperation.record(.courseAdded(event), id: id, in: transaction))
     }
   }
 
@@ -91,54 +71,15 @@ extension AppDatabase {
     }
     let schedule = try Schedule.parse(form.schedule, field: "schedule")
     return try write { db in
-      guard
-        let course = try Row.fetchOne(
-          try db.cachedStatement(
-            sql: "SELECT institution, subject, delivery, lesson_minutes, class_size FROM courses WHERE id = ?"
-          ),
-          arguments: [form.course])
-      else { throw Rejection("course_unknown", "course \(Rejection.quote(form.course)) does not exist") }
-      let institution: String = course["institution"]
-      let owner = try requireInstitution(institution, db: db)
-      guard owner.status == "active" else {
-        throw Rejection(
-          "institution_not_active", "institution \(owner.uscc) is \(owner.status) and cannot open classes")
-      }
-      try requireOwned("venue", id: form.venue, table: "venues", institution: institution, db: db)
-      try requireOwned("teacher", id: form.teacher, table: "teachers", institution: institution, db: db)
-      let subject: String? = course["subject"]
-      try ClassRules.check(
-        schedule: schedule, delivery: Delivery(rawValue: course["delivery"])!, isSubject: subject != nil,
-        lessonMinutes: Int(course["lesson_minutes"] as Int64),
-        policy: try ledgerPolicy(for: owner.region, db: db))
-      try RegistryRules.checkCapacity(
-        capacity, classSize: ClassSize(rawValue: course["class_size"] as String? ?? "") ?? .from10To35)
-      try ClassRules.checkSchoolCalendar(
-        schedule: schedule, starts: starts, ends: ends, isSubject: subject != nil,
-        policy: try ledgerPolicy(for: owner.region, db: db))
-      try requireNoClash(
-        RegistryRules.Timetable(starts: starts, ends: ends, schedule: schedule), teacher: form.teacher,
-        venue: form.venue, db: db)
-      let id = try LedgerWriter.nextID("B", table: "classes", db: db)
+      let transaction = SQLTransaction(database: self, db: db)
+      // The class belongs to its course's institution; an unknown course is the rules' refusal.
+      let institution = try transaction.registeredCourse(form.course)?.institution ?? ""
+      let id = try transaction.nextID(.klass)
       let event = ClassAdded(
         id: id, course: form.course, institution: institution, venue: form.venue, teacher: form.teacher,
         capacity: capacity, starts: starts.description, ends: ends.description, schedule: schedule.description
       )
-      return Recorded(id: id, seq: try appendToLog(.classAdded(event), db: db))
-    }
-  }
-
-  func requireOwned(_ what: String, id: String, table: String, institution: String, db: Database) throws {
-    guard
-      let owner = try String.fetchOne(
-        try db.cachedStatement(sql: "SELECT institution FROM \(table) WHERE id = ?"), arguments: [id])
-    else {
-      throw Rejection("\(what)_unknown", "\(what) \(Rejection.quote(id)) does not exist")
-    }
-    guard owner == institution else {
-      throw Rejection(
-        "\(what)_of_other_institution",
-        "\(what) \(id) belongs to institution \(owner), not to the course's institution \(institution)")
+      return Recorded(try RegistryOperation.record(.classAdded(event), id: id, in: transaction))
     }
   }
 }

@@ -24,6 +24,9 @@ extension AppDatabase {
   /// The policy in force for a region: from the last `policy` entry of the ledger, read once and
   /// kept until another entry replaces it.
   func ledgerPolicy(for region: String, db: Database) throws -> Policy {
+    // Inside a batch, which holds the write lock, only the batch's own appends can change it.
+    let tail = batch.tail
+    if let resolver = tail?.state.policy { return resolver.policy(for: region) }
     guard
       let head = try db.row(
         "SELECT p.seq, \(Self.envelopeOfEntry) FROM policy_books p JOIN ledger l ON l.seq = p.seq ORDER BY p.seq DESC LIMIT 1"
@@ -32,11 +35,16 @@ extension AppDatabase {
       throw LedgerPolicy.notLoaded
     }
     let key = [UInt8]("\(head[0] as Int64)".utf8) + [UInt8](head[1] as Data)
-    if let cached = policyCache.value(for: key) { return cached.policy(for: region) }
-    let document: String =
-      try db.value("SELECT document FROM policy_books WHERE seq = ?", [head[0] as Int64]) ?? ""
-    let resolver = LedgerPolicy(try PolicyBook.parse(json: Array(document.utf8)))
-    policyCache.store(resolver, for: key)
+    let resolver: LedgerPolicy
+    if let cached = policyCache.value(for: key) {
+      resolver = cached
+    } else {
+      let document: String =
+        try db.value("SELECT document FROM policy_books WHERE seq = ?", [head[0] as Int64]) ?? ""
+      resolver = LedgerPolicy(try PolicyBook.parse(json: Array(document.utf8)))
+      policyCache.store(resolver, for: key)
+    }
+    tail?.state.policy = resolver
     return resolver.policy(for: region)
   }
 

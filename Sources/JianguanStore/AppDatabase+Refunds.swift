@@ -56,7 +56,7 @@ extension AppDatabase {
         recorded.append(
           try refund(enrollment: enrollment, hours: nil, reason: reasonText, bankRef: ref, db: db))
       }
-      try requireNoEscrow(uscc: uscc, db: db)
+      try RegistryEntryRules.requireNoEscrow(uscc, SQLTransaction(database: self, db: db))
       let event = InstitutionStatusChanged(uscc: uscc, status: .revoked, reason: reasonText)
       recorded.append(
         Recorded(id: uscc, seq: try appendToLog(.institutionStatusChanged(event), db: db)))

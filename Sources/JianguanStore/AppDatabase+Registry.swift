@@ -82,15 +82,9 @@ extension AppDatabase {
       nonprofit: form.nonprofit, licence: licence, licenceExpires: expires.description, escrowBank: bank,
       escrowAccount: account, mode: mode, checksumOverrideReason: overrideReason)
     return try write { db in
-      if try Bool.fetchOne(
-        try db.cachedStatement(sql: "SELECT 1 FROM institutions WHERE uscc = ?"), arguments: [uscc.value])
-        == true
-      {
-        throw Rejection("institution_exists", "uscc \(Rejection.quote(uscc.value)) is already registered")
-      }
-      try requireInJurisdiction(region: region.code, db: db)
-      try requireUnique(licence: licence, escrowAccount: account, db: db)
-      return Recorded(id: uscc.value, seq: try appendToLog(.institutionRegistered(event), db: db))
+      Recorded(
+        try RegistryOperation.record(
+          .institutionRegistered(event), id: uscc.value, in: SQLTransaction(database: self, db: db)))
     }
   }
 
@@ -99,48 +93,11 @@ extension AppDatabase {
     -> Recorded
   {
     let reasonText = try TextField.validateForLedger(reason, field: "reason", maxLength: 500)
+    let event = InstitutionStatusChanged(uscc: text, status: status, reason: reasonText)
     return try write { db in
-      let institution = try requireInstitution(text, db: db)
-      let current = institution.status
-      switch status {
-      case .suspended:
-        guard current == "active" else {
-          throw statusRefusal(text, current, "suspended", "only an active institution")
-        }
-      case .reinstated, .active:
-        guard current == "suspended" else {
-          throw statusRefusal(text, current, "reinstated", "only a suspended institution")
-        }
-      case .revoked:
-        guard current != "revoked" else {
-          throw statusRefusal(text, current, "revoked", "an institution not yet revoked")
-        }
-        try requireNoEscrow(uscc: text, db: db)
-      }
-      let event = InstitutionStatusChanged(uscc: text, status: status, reason: reasonText)
-      return Recorded(id: text, seq: try appendToLog(.institutionStatusChanged(event), db: db))
-    }
-  }
-
-  func statusRefusal(_ uscc: String, _ current: String, _ act: String, _ rule: String) -> Rejection {
-    Rejection(
-      "status_\(current)_cannot_be_\(act)", "institution \(uscc) is \(current); \(rule) can be \(act)")
-  }
-
-  func requireNoEscrow(uscc: String, db: Database) throws {
-    let row = try Row.fetchOne(
-      try db.cachedStatement(
-        sql:
-          "SELECT COUNT(*) AS n, COALESCE(SUM(escrow_fen), 0) AS fen FROM enrollments WHERE institution = ? AND escrow_fen > 0"
-      ),
-      arguments: [uscc])!
-    let count: Int64 = row["n"]
-    if count > 0 {
-      let fen: Int64 = row["fen"]
-      throw Rejection(
-        "revoke_with_escrow",
-        "institution \(uscc) still holds \(Money.formatYuan(fen)) yuan of escrow in \(count) enrollments; refund them first or use `institution close`"
-      )
+      Recorded(
+        try RegistryOperation.record(
+          .institutionStatusChanged(event), id: text, in: SQLTransaction(database: self, db: db)))
     }
   }
 
@@ -171,13 +128,10 @@ extension AppDatabase {
     let addressText = try TextField.validateForLedger(address, field: "address", maxLength: 200)
     let area = try Money.parseCount(areaM2, field: "area-m2", range: 1...1_000_000)
     return try write { db in
-      let owner = try requireInstitution(institution, db: db)
-      guard owner.status != "revoked" else {
-        throw Rejection("institution_revoked", "institution \(institution) is revoked and can list nothing")
-      }
-      let id = try LedgerWriter.nextID("V", table: "venues", db: db)
-      let event = VenueAdded(id: id, institution: owner.uscc, address: addressText, areaM2: area)
-      return Recorded(id: id, seq: try appendToLog(.venueAdded(event), db: db))
+      let transaction = SQLTransaction(database: self, db: db)
+      let id = try transaction.nextID(.venue)
+      let event = VenueAdded(id: id, institution: institution, address: addressText, areaM2: area)
+      return Recorded(try RegistryOperation.record(.venueAdded(event), id: id, in: transaction))
     }
   }
 
@@ -194,14 +148,10 @@ extension AppDatabase {
       )
     }
     return try write { db in
-      let owner = try requireInstitution(institution, db: db)
-      guard owner.status != "revoked" else {
-        throw Rejection("institution_revoked", "institution \(institution) is revoked and can list nothing")
-      }
-      try requireNewCertificate(certificateText, db: db)
-      let id = try LedgerWriter.nextID("T", table: "teachers", db: db)
-      let event = TeacherAdded(id: id, institution: owner.uscc, name: nameText, certificate: certificateText)
-      return Recorded(id: id, seq: try appendToLog(.teacherAdded(event), db: db))
+      let transaction = SQLTransaction(database: self, db: db)
+      let id = try transaction.nextID(.teacher)
+      let event = TeacherAdded(id: id, institution: institution, name: nameText, certificate: certificateText)
+      return Recorded(try RegistryOperation.record(.teacherAdded(event), id: id, in: transaction))
     }
   }
 

@@ -19,10 +19,7 @@ enum LedgerWriter {
     let timestamp = LocalDateTime.utcTimestamp(unixSeconds: time.unixSeconds)
     // The timestamps have one fixed form, so their text order is their time order.
     guard timestamp >= head.time else {
-      throw Rejection(
-        "clock_before_last_entry",
-        "the clock says \(time), before the last entry (seq \(head.seq), dated \(head.time)): entry times never go backwards; set the computer's clock (or JIANGUAN_NOW) to the present"
-      )
+      throw Rejection.clockBeforeLastEntry(time, headSeq: head.seq, headTime: head.time)
     }
     let bytes = Entry.encode(
       seq: seq, time: timestamp, kind: kind, payloadBytes: event.payloadBytes, previousHash: previousHash)
@@ -32,6 +29,7 @@ enum LedgerWriter {
     try MerkleStore.appendLeaf(index: seq - 1, entryBytes: bytes, db: db, tail: tail)
     try Projector.apply(event, seq: seq, time: timestamp, db: db)
     tail?.head = (seq, hash, timestamp)
+    if case .policy = event { tail?.state.policy = nil }
     return seq
   }
 
@@ -68,6 +66,8 @@ final class LedgerTail {
   struct State {
     var head: (seq: Int64, hash: [UInt8], time: String)?
     var tiles: MerkleTileEdge?
+    /// The policy in force, once read in this batch; a `policy` entry appended clears it.
+    var policy: LedgerPolicy?
   }
 
   var state = State()

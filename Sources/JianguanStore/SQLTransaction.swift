@@ -20,6 +20,10 @@ struct SQLTransaction: LedgerTransaction {
       case .enrollment: "enrollments"
       case .lesson: "lessons"
       case .refund: "refunds"
+      case .venue: "venues"
+      case .teacher: "teachers"
+      case .course: "courses"
+      case .klass: "classes"
       }
     return try LedgerWriter.nextID(kind.rawValue, table: table, db: db)
   }

@@ -35,7 +35,7 @@ import Testing
       .courseAdded(
         CourseAdded(
           id: "C1", institution: Self.uscc, name: "篮球", subject: nil, category: "sports", delivery: "offline",
-          lessonMinutes: 60, hours: 48, pricePerHourFen: 12_000, classSize: nil)))
+          lessonMinutes: 60, hours: 48, pricePerHourFen: 12_000, classSize: "under10")))
     apply(
       .classAdded(
         ClassAdded(

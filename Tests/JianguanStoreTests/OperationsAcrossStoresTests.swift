@@ -1,5 +1,6 @@
 import Foundation
 import JianguanCore
+import JianguanCrypto
 import JianguanLedger
 import JianguanTestSupport
 import Testing
@@ -19,7 +20,7 @@ import Testing
         LedgerState.unixSeconds(utcTimestamp: $0)
       }
       memory.clock = LocalDateTime(unixSeconds: seconds!)
-      _ = try memory.append(try Event(kind: entry.kind, payload: entry.payload))
+      _ = try memory.ledger.append(try Event(kind: entry.kind, payload: entry.payload))
     }
     memory.clock = StoreFixture.now
     return memory
@@ -61,7 +62,7 @@ import Testing
         return (r.id, r.seq, r.repeated)
       }
       let second = outcome {
-        let r = try PaymentOperation.run(request, in: memory)
+        let r = try PaymentOperation.run(request, in: memory.ledger)
         return (r.id, r.seq, r.repeated)
       }
       return (sqlite, second)
@@ -75,7 +76,7 @@ import Testing
       let second = outcome {
         let request = LessonRequest(
           enrollment: enrollment, hours: hours, taught: try LocalDateTime.parse(taught, field: "taught-at"))
-        let r = try LessonOperation.record(request, in: memory)
+        let r = try LessonOperation.record(request, in: memory.ledger)
         return (r.id, r.seq, r.repeated)
       }
       return (sqlite, second)
@@ -88,7 +89,7 @@ import Testing
       }
       let second = outcome {
         let r = try RefundOperation.run(
-          enrollment: enrollment, hours: hours, reason: "搬家", bankRef: ref, in: memory)
+          enrollment: enrollment, hours: hours, reason: "搬家", bankRef: ref, in: memory.ledger)
         return (r.id, r.seq, r.repeated)
       }
       return (sqlite, second)
@@ -137,5 +138,198 @@ import Testing
         "refund", "refund",
       ])
     #expect(appended == Array(memory.entries.dropFirst(copied)))
+    // Byte for byte, hash chain included: the whole log of each store is the same.
+    var sqliteBytes: [[UInt8]] = []
+    try fixture.database.entries(fromSeq: 1, limit: nil) { sqliteBytes.append(Array($0.entryBytes)) }
+    #expect(sqliteBytes == memory.entryBytes)
+  }
+
+  /// A store loads the state from the entries it holds: the same head and answers as the store's
+  /// own tables, and the next payment gets the same id and entry as on the SQLite store.
+  @Test func aLedgerLoadedFromTheStoresBytesContinuesItsChain() throws {
+    let fixture = try StoreFixture()
+    let (_, classID) = try fixture.openClass(capacity: 5, pricePerHour: "100")
+    let student = try fixture.student()
+    _ = try fixture.database.pay(
+      fixture.paymentForm(student: student, classID: classID, hours: "10", amount: "1000", ref: "LOAD-1"),
+      now: StoreFixture.now)
+    let loaded = ReplayedLedger(clock: StoreFixture.now)
+    var stored: [[UInt8]] = []
+    try fixture.database.entries(fromSeq: 1, limit: nil) { stored.append(Array($0.entryBytes)) }
+    for bytes in stored { try loaded.load(entryBytes: bytes) }
+    #expect(loaded.head.seq == Int64(stored.count))
+    #expect(loaded.head.hash == SHA256.hash(stored.last!))
+    let balance = try #require(try loaded.balance(ofEnrollment: "E1"))
+    #expect(balance.hoursPaid == 10 && balance.amountFen == 100_000)
+    // A repeated bank reference needs the store (the state keeps only that it was used).
+    #expect(try loaded.earlierUse(ofBankRef: "NEW-REF") == nil)
+
+    let form = fixture.paymentForm(
+      student: student, classID: classID, hours: "5", amount: "500", ref: "LOAD-2")
+    let request = PaymentRequest(
+      student: student, classID: classID, hours: 5, amountFen: 50_000, bankRef: "LOAD-2",
+      paidAt: try LocalDateTime.parse(form.paidAt!, field: "at"))
+    let memory = try PaymentOperation.run(request, in: loaded)
+    let sqlite = try fixture.database.pay(form, now: StoreFixture.now)
+    #expect(memory.id == sqlite.id && memory.seq == sqlite.seq)
+  }
+
+  /// Loading refuses an entry that does not follow the one before it in the chain.
+  @Test func loadingRefusesAnEntryOutOfChain() throws {
+    let fixture = try StoreFixture()
+    var stored: [[UInt8]] = []
+    try fixture.database.entries(fromSeq: 1, limit: nil) { stored.append(Array($0.entryBytes)) }
+    #expect(stored.count >= 3)
+    let ledger = ReplayedLedger(clock: StoreFixture.now)
+    try ledger.load(entryBytes: stored[0])
+    #expect(throws: ReplayedLedger.Refused.self) { try ledger.load(entryBytes: stored[2]) }
+    #expect(ledger.head.seq == 1)
+  }
+
+  /// An append dated before the last entry is refused with the store's own sentence, and the
+  /// ledger stays current: nothing was applied.
+  @Test func anAppendBeforeTheLastEntryIsRefusedAndLeavesTheStateCurrent() throws {
+    let fixture = try StoreFixture()
+    let memory = try copy(of: fixture)
+    let size = memory.entries.count
+    memory.clock = try LocalDateTime.parse("2020-01-01T00:00", field: "now")
+    let error = #expect(throws: Rejection.self) { _ = try memory.ledger.append(memory.entries.last!) }
+    #expect(error?.code == "clock_before_last_entry")
+    #expect(memory.entries.count == size)
+    #expect(memory.ledger.isCurrent)
+  }
+
+  /// The registry's writes: the same outcomes, refusals and entries on both stores, the refusals
+  /// being each of the rules that need the ledger's state.
+  @Test func registryWritesGiveTheSameOutcomesAndEntriesOnBothStores() throws {
+    let fixture = try StoreFixture()
+    let memory = try copy(of: fixture)
+    let ledger = memory.ledger
+    var outcomes: [(Outcome, Outcome)] = []
+    func both(_ sqlite: () throws -> Recorded, _ second: () throws -> Appended) {
+      outcomes.append(
+        (
+          outcome {
+            let r = try sqlite(); return (r.id, r.seq, r.repeated)
+          },
+          outcome {
+            let r = try second(); return (r.id, r.seq, r.repeated)
+          }
+        ))
+    }
+    func register(_ form: InstitutionForm) {
+      var form = form
+      form.mode = "escrow"
+      let event = InstitutionRegistered(
+        uscc: form.uscc, name: form.name, region: form.region, kind: form.kind, category: form.category,
+        nonprofit: form.nonprofit, licence: form.licence, licenceExpires: form.licenceExpires,
+        escrowBank: form.escrowBank, escrowAccount: form.escrowAccount, mode: "escrow",
+        checksumOverrideReason: nil)
+      both(
+        { try fixture.database.registerInstitution(form, today: fixture.today) },
+        { try RegistryOperation.record(.institutionRegistered(event), id: form.uscc, in: ledger) })
+    }
+    func numbered(_ kind: NumberedRecord, _ sqlite: () throws -> Recorded, _ event: (String) -> Event) {
+      both(
+        sqlite,
+        {
+          let id = try ledger.nextID(kind); return try RegistryOperation.record(event(id), id: id, in: ledger)
+        })
+    }
+    func status(_ uscc: String, _ status: InstitutionStatus) {
+      both(
+        { try fixture.database.changeInstitutionStatus(uscc: uscc, to: status, reason: "检查") },
+        {
+          try RegistryOperation.record(
+            .institutionStatusChanged(InstitutionStatusChanged(uscc: uscc, status: status, reason: "检查")),
+            id: uscc, in: ledger)
+        })
+    }
+    func venue(_ institution: String) {
+      numbered(
+        .venue, { try fixture.database.addVenue(institution: institution, address: "长江西路1号", areaM2: "300") }
+      ) {
+        .venueAdded(VenueAdded(id: $0, institution: institution, address: "长江西路1号", areaM2: 300))
+      }
+    }
+    func teacher(_ institution: String, _ certificate: String) {
+      numbered(
+        .teacher,
+        {
+          try fixture.database.addTeacher(
+            institution: institution, name: "王老师", certificate: certificate, inService: false)
+        }
+      ) {
+        .teacherAdded(TeacherAdded(id: $0, institution: institution, name: "王老师", certificate: certificate))
+      }
+    }
+    func course(_ institution: String, subject: String? = nil, category: String? = "体育") {
+      var form = CourseForm()
+      (form.institution, form.name, form.subject, form.category, form.delivery) = (
+        institution, "篮球", subject, category, "offline"
+      )
+      (form.lessonMinutes, form.hours, form.pricePerHour, form.classSize) = ("60", "60", "100", "10to35")
+      numbered(.course, { try fixture.database.addCourse(form) }) {
+        .courseAdded(
+          CourseAdded(
+            id: $0, institution: institution, name: "篮球", subject: subject, category: category,
+            delivery: "offline", lessonMinutes: 60, hours: 60, pricePerHourFen: 10_000, classSize: "10to35"))
+      }
+    }
+    func klass(_ institution: String, course: String, venue: String, teacher: String) {
+      var form = ClassForm()
+      (form.course, form.venue, form.teacher, form.capacity) = (course, venue, teacher, "20")
+      (form.starts, form.ends, form.schedule) = ("2026-07-04", "2026-08-30", "Sat 09:00-12:00")
+      numbered(.klass, { try fixture.database.addClass(form) }) {
+        .classAdded(
+          ClassAdded(
+            id: $0, course: course, institution: institution, venue: venue, teacher: teacher, capacity: 20,
+            starts: "2026-07-04", ends: "2026-08-30", schedule: "Sat 09:00-12:00"))
+      }
+    }
+
+    let a = fixture.institutionForm()
+    register(a)
+    var sameLicence = fixture.institutionForm()
+    sameLicence.licence = a.licence
+    register(sameLicence)
+    var sameAccount = fixture.institutionForm()
+    sameAccount.escrowAccount = String(a.escrowAccount.prefix(4)) + "-" + a.escrowAccount.dropFirst(4)
+    register(sameAccount)
+    register(fixture.institutionForm(region: "110105"))
+    register(a)
+    venue(a.uscc)
+    venue("52340104MJ9999999X")
+    teacher(a.uscc, "2020340111111")
+    teacher(a.uscc, "2020340111111")
+    teacher(a.uscc, "2020340222222")
+    course(a.uscc)
+    course(a.uscc, subject: "数学", category: nil)
+    course(a.uscc, category: "科技")
+    klass(a.uscc, course: "C1", venue: "V1", teacher: "T1")
+    klass(a.uscc, course: "C1", venue: "V1", teacher: "T2")
+    klass(a.uscc, course: "C9", venue: "V1", teacher: "T2")
+    status(a.uscc, .suspended)
+    course(a.uscc)
+    status(a.uscc, .reinstated)
+    status(a.uscc, .reinstated)
+    status(a.uscc, .revoked)
+    venue(a.uscc)
+
+    for (index, (sqlite, second)) in outcomes.enumerated() {
+      #expect(sqlite == second, "request \(index)")
+    }
+    #expect(
+      outcomes.map(\.0).compactMap { if case .refused(let rule) = $0 { rule } else { nil } } == [
+        "licence_already_registered", "escrow_account_already_registered", "region_outside_jurisdiction",
+        "institution_exists", "institution_unknown", "certificate_already_registered",
+        "subject_course_needs_subject_institution", "category_not_licensed", "class_time_clash",
+        "course_unknown",
+        "institution_not_active", "status_active_cannot_be_reinstated", "institution_revoked",
+      ])
+    var sqliteBytes: [[UInt8]] = []
+    try fixture.database.entries(fromSeq: 1, limit: nil) { sqliteBytes.append(Array($0.entryBytes)) }
+    #expect(sqliteBytes == memory.entryBytes)
+    #expect(try fixture.database.audit().faults.isEmpty)
   }
 }

@@ -27,6 +27,41 @@ import Testing
     #expect(try fixture.database.audit().ok)
   }
 
+  /// Inside one batch (a server's group commit) the policy read by the first payment is kept for
+  /// the next, until the batch appends a new book: a payment after it is decided by the new book,
+  /// and a book whose operation was refused leaves the old one in force.
+  @Test func aBatchAppliesABookItLoadedToThePaymentsAfterIt() throws {
+    let fixture = try StoreFixture()
+    let (_, classID) = try fixture.openClass()
+    let stricter = try Self.book(
+      fixture, replacing: "\"maxHoursPerCharge\": 60", with: "\"maxHoursPerCharge\": 10")
+    let students = try (0..<3).map { _ in try fixture.student() }
+    let forms = students.enumerated().map { index, student in
+      fixture.paymentForm(
+        student: student, classID: classID, hours: "20", amount: "2000", ref: "BATCH-\(index)")
+    }
+    struct Refused: Error {}
+    let outcomes = try fixture.database.batch([
+      { database in try database.pay(forms[0], now: StoreFixture.now).id },
+      { database in
+        _ = try database.importPolicy(document: stricter)
+        throw Refused()
+      },
+      { database in try database.pay(forms[1], now: StoreFixture.now).id },
+      { database in try database.importPolicy(document: stricter).id },
+      { database in try database.pay(forms[2], now: StoreFixture.now).id },
+    ])
+    #expect((try? outcomes[0].get()) == "E1")
+    #expect((try? outcomes[2].get()) == "E2", "the refused book was rolled back: the old one is in force")
+    #expect((try? outcomes[3].get()) == "policy")
+    if case .failure(let error) = outcomes[4] {
+      #expect((error as? Rejection)?.code == "hours_over_charge_limit")
+    } else {
+      Issue.record("the payment after the new book must be refused by it")
+    }
+    #expect(try fixture.database.audit().ok)
+  }
+
   @Test func aBadPolicyBookIsRefusedAndWritesNothing() throws {
     let fixture = try StoreFixture()
     let before = try fixture.snapshot()

@@ -1,83 +1,47 @@
 import JianguanCore
 import JianguanLedger
 
-/// A second store, in memory, in a few lines: it keeps the log as events and answers the
-/// operations' questions from the replay's own state (`LedgerState`). It has no copy of any rule,
-/// and every entry it appends goes through the replay, which must accept it: what the SQLite store
-/// does with its tables, this does with the replay, so the operations can be run on both and their
+/// A second store, in memory, in a few lines: the store-independent `ReplayedLedger` answers the
+/// operations' questions from the replay's own state, and this keeps its entries in an array. It
+/// has no copy of any rule, so the operations can be run on it and on the SQLite store and their
 /// entries compared.
-public final class MemoryLedger: LedgerTransaction {
-  public private(set) var state = LedgerState()
+public final class MemoryLedger: EntryKeeper {
+  public let ledger: ReplayedLedger
   public private(set) var entries: [Event] = []
-  public var clock: LocalDateTime
-  private var bankRefUses: [String: BankRefUse] = [:]
+  public private(set) var entryBytes: [[UInt8]] = []
+  private var bankRefSeqs: [String: Int64] = [:]
   private var lessons: [String: EarlierLesson] = [:]
 
-  public init(clock: LocalDateTime) { self.clock = clock }
-
-  /// The replay refused an appended entry: a store never keeps what its audit rejects.
-  public struct Refused: Error, CustomStringConvertible {
-    public let faults: [AuditFault]
-    public var description: String { faults.map(\.description).joined(separator: "; ") }
+  public init(clock: LocalDateTime) {
+    ledger = ReplayedLedger(clock: clock)
+    ledger.keeper = self
   }
 
-  public func now() -> LocalDateTime { clock }
+  public var clock: LocalDateTime {
+    get { ledger.clock }
+    set { ledger.clock = newValue }
+  }
 
-  public func append(_ event: Event) throws -> Int64 {
-    let seq = Int64(entries.count + 1)
-    var replayed = state
-    var faults: [AuditFault] = []
-    Array(LocalDateTime.utcTimestamp(unixSeconds: clock.unixSeconds).utf8).withUnsafeBufferPointer {
-      replayed.noteEntryTime($0, seq: seq, faults: &faults)
-    }
-    faults += replayed.apply(event, seq: seq)
-    guard faults.isEmpty else { throw Refused(faults: faults) }
-    state = replayed
+  public var state: LedgerState { ledger.state }
+
+  public func keep(_ event: Event, seq: Int64, time: String, bytes: [UInt8]) throws {
     entries.append(event)
+    entryBytes.append(bytes)
     switch event {
-    case .payment(let payment):
-      bankRefUses[payment.bankRef] = BankRefUse(seq: seq, event: event)
-    case .refund(let refund):
-      bankRefUses[refund.bankRef] = BankRefUse(seq: seq, event: event)
+    case .payment(let payment): bankRefSeqs[payment.bankRef] = seq
+    case .refund(let refund): bankRefSeqs[refund.bankRef] = seq
     case .lessonRecorded(let lesson):
       lessons[lesson.enrollment + "@" + lesson.taughtAt] = EarlierLesson(
         id: lesson.lesson, hours: lesson.hours, seq: seq)
     default: break
     }
-    return seq
   }
 
-  public func nextID(_ kind: NumberedRecord) throws -> String {
-    switch kind {
-    case .enrollment: "E\(state.enrollmentCount + 1)"
-    case .lesson: "L\(state.lessonCount + 1)"
-    case .refund: "R\(state.refundCount + 1)"
-    }
+  public func seq(ofBankRef bankRef: String) throws -> Int64? { bankRefSeqs[bankRef] }
+  public func event(atSeq seq: Int64) throws -> Event? {
+    seq >= 1 && seq <= entries.count ? entries[Int(seq - 1)] : nil
   }
-
   public func earlierLesson(enrollment: String, taught: LocalDateTime) throws -> EarlierLesson? {
     lessons[enrollment + "@" + taught.description]
   }
-
-  public func balance(ofEnrollment id: String) throws -> EnrollmentBalance? {
-    state.enrollmentSlot(id).map { state.balance($0) }
-  }
-
-  public func parent(ofEnrollment id: String) throws -> String? {
-    state.enrollmentSlot(id).map { state.parentIDs.id(state.enrollmentRecords[Int($0)].parent) }
-  }
-
-  public func earlierUse(ofBankRef bankRef: String) throws -> BankRefUse? { bankRefUses[bankRef] }
-  public func parent(ofStudent student: String) throws -> String? { try state.parent(ofStudent: student) }
-  public func paymentClass(_ id: String) throws -> PaymentClass? { try state.paymentClass(id) }
-  public func policy(forRegion region: String) throws -> Policy { try state.policy(forRegion: region) }
-  public func holdsPlace(student: String, classID: String) throws -> Bool {
-    try state.holdsPlace(student: student, classID: classID)
-  }
-  public func holdings(student: String, classID: String) throws -> [ClassHolding] {
-    try state.holdings(student: student, classID: classID)
-  }
-  public func schedule(_ text: String) throws -> Schedule { try state.schedule(text) }
-  public func lessonEnrollment(_ id: String) throws -> LessonEnrollment? { try state.lessonEnrollment(id) }
-  public func workingDayCalendar() throws -> WorkingDayCalendar { try state.workingDayCalendar() }
 }

@@ -4,7 +4,7 @@ import JianguanCore
 /// state its rules read, the clock, and the log to append to. The SQLite store implements it
 /// (`JianguanStore`), and so can any other; the operations (`PaymentOperation`,
 /// `LessonOperation`) and their rules are written once, against this, with no SQL.
-public protocol LedgerTransaction: PaymentState, BankRefState, LessonState {
+public protocol LedgerTransaction: PaymentState, BankRefState, LessonState, RegistryState {
   /// The time entries appended now are dated, and what "now" is to the rules.
   func now() -> LocalDateTime
   /// Appends `event` as the next entry, with whatever the store keeps of it; returns its seq.
@@ -58,4 +58,8 @@ public enum NumberedRecord: String, Sendable {
   case enrollment = "E"
   case lesson = "L"
   case refund = "R"
+  case venue = "V"
+  case teacher = "T"
+  case course = "C"
+  case klass = "B"
 }

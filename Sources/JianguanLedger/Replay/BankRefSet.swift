@@ -71,6 +71,20 @@ public struct BankRefSet: Sendable {
     return (true, index)
   }
 
+  /// Whether `ref` is a member (by the same equality as `insert`).
+  public func contains(_ ref: String) -> Bool {
+    guard count > 0 else { return false }
+    let hash = UInt64(bitPattern: Int64(ref.hashValue))
+    let tag = UInt32(truncatingIfNeeded: hash >> 32)
+    let mask = buckets.count - 1
+    var bucket = Int(truncatingIfNeeded: hash) & mask
+    while buckets[bucket].index != 0 {
+      if buckets[bucket].tag == tag, string(Int32(buckets[bucket].index - 1)) == ref { return true }
+      bucket = (bucket + 1) & mask
+    }
+    return false
+  }
+
   private mutating func append(_ ref: String) -> Int32 {
     for byte in ref.utf8 { bytes.append(byte) }
     ends.append(UInt32(bytes.count))

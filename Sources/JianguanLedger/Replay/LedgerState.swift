@@ -188,6 +188,8 @@ public struct LedgerState: Sendable {
     public var ends: String
     public var capacity: Int64
     public var schedule: String
+    public var teacher: String
+    public var venue: String
     /// Its index in `classPlacesTaken`, and what enrollments name it by.
     var slot: Int32
   }
@@ -317,6 +319,13 @@ public struct LedgerState: Sendable {
     }
     checkPostings(event, fault: fault)
     checkAgreedRefundFollows(event, fault: fault)
+    switch event {
+    case .institutionRegistered, .institutionStatusChanged, .venueAdded, .teacherAdded, .courseAdded,
+      .classAdded:
+      // The registry's rules, as the write path checked them, against the state before the entry.
+      if let problem = RegistryEntryRules.fault(of: event, state: self) { fault(problem) }
+    default: break
+    }
 
     switch event {
     case .genesis(let body):
@@ -329,45 +338,27 @@ public struct LedgerState: Sendable {
     case .calendar(let body):
       applyCalendar(body, fault: fault)
     case .institutionRegistered(let body):
-      if institutions[body.uscc] != nil { fault("institution \(body.uscc) is registered twice") }
-      checkInstitutionOnce(body, fault: fault)
+      noteInstitutionOnce(body)
       institutions[body.uscc] = InstitutionState(
         status: "active", region: body.region, hasEscrowAccount: !body.escrowAccount.isEmpty, lastSeq: seq)
       parentFlows.institutionTerms[body.uscc] = body
     case .institutionStatusChanged(let body):
-      guard var institution = institutions[body.uscc] else {
-        fault("status change for unknown institution \(body.uscc)")
-        break
-      }
+      // An unknown institution is the rules' fault (institution_unknown).
+      guard var institution = institutions[body.uscc] else { break }
       switch body.status {
       case .suspended: institution.status = "suspended"
       case .reinstated, .active: institution.status = "active"
-      case .revoked:
-        institution.status = "revoked"
-        var held = 0
-        if let institution = institutionIDs.slot(body.uscc) {
-          for slot in enrollmentRecords.indices {
-            if slot % 4096 == 0 { scratch?.trimIfOverBudget() }
-            let record = enrollmentRecords[slot]
-            if record.exists && record.institution == institution && escrowFen(Int32(slot)) != 0 { held += 1 }
-          }
-        }
-        if held != 0 {
-          fault("institution \(body.uscc) revoked while \(held) enrollments hold escrow")
-        }
+      case .revoked: institution.status = "revoked"
       }
       institution.lastSeq = seq
       institutions[body.uscc] = institution
     case .venueAdded(let body):
       register(body.id, in: &venues, value: body.institution, what: "venue", fault: fault)
-      requireInstitution(body.institution, fault: fault)
     case .teacherAdded(let body):
       register(body.id, in: &teachers, value: body.institution, what: "teacher", fault: fault)
-      checkCertificateOnce(body, fault: fault)
-      requireInstitution(body.institution, fault: fault)
+      registry.certificates[body.certificate] = body.id
     case .courseAdded(let body):
       register(body.id, in: &courses, value: body, what: "course", fault: fault)
-      requireInstitution(body.institution, fault: fault)
     case .classAdded(let body):
       // The institution's key string is shared rather than kept once more per class (an USCC is too
       // long to be stored inline in a `String`); it compares equal to the class's own.
@@ -376,10 +367,12 @@ public struct LedgerState: Sendable {
         body.id, in: &classes,
         value: ClassRecord(
           course: body.course, institution: institution ?? body.institution, starts: body.starts,
-          ends: body.ends, capacity: body.capacity, schedule: body.schedule,
-          slot: classes[body.id]?.slot ?? Int32(classPlacesTaken.count)),
+          ends: body.ends, capacity: body.capacity, schedule: body.schedule, teacher: body.teacher,
+          venue: body.venue, slot: classes[body.id]?.slot ?? Int32(classPlacesTaken.count)),
         what: "class", fault: fault)
       if classes[body.id]?.slot == Int32(classPlacesTaken.count) {
+        registry.classesMet[body.teacher, default: []].append(Int32(classPlacesTaken.count))
+        registry.classesMet[body.venue, default: []].append(Int32(classPlacesTaken.count))
         classPlacesTaken.append(0)
         classIDs.append(body.id)
       }
@@ -389,10 +382,6 @@ public struct LedgerState: Sendable {
       }
       if courses[body.course]?.institution != body.institution {
         fault("class \(body.id): course of another institution")
-      }
-      if venues[body.venue] != body.institution { fault("class \(body.id): venue of another institution") }
-      if teachers[body.teacher] != body.institution {
-        fault("class \(body.id): teacher of another institution")
       }
     case .parentRegistered(let body):
       let slot = parentSlotInserting(body.id)
@@ -589,10 +578,6 @@ public struct LedgerState: Sendable {
       return parentIDs.slot(rest).map { parentAccounts[Int($0)] } ?? 0
     }
     return otherAccounts[account, default: 0]
-  }
-
-  func requireInstitution(_ uscc: String, fault: (String) -> Void) {
-    if institutions[uscc] == nil { fault("unknown institution \(uscc)") }
   }
 
   func register<Value>(

@@ -47,6 +47,12 @@ struct ReferenceLedgerState: Sendable {
   private(set) var teachers: [String: String] = [:]
   private(set) var courses: [String: CourseAdded] = [:]
   private(set) var classes: [String: ClassAdded] = [:]
+  /// The registry's records in the order the log added them, scanned to answer the registry's
+  /// rules (`ReferenceLedgerState+Registry.swift`).
+  private(set) var registrations: [InstitutionRegistered] = []
+  private(set) var teacherRecords: [TeacherAdded] = []
+  private(set) var classRecords: [ClassAdded] = []
+  private(set) var genesisRegion = ""
   private(set) var parents: [String: String] = [:]
   private(set) var students: [String: StudentAdded] = [:]
   internal(set) var enrollments: [String: EnrollmentState] = [:]
@@ -74,10 +80,12 @@ struct ReferenceLedgerState: Sendable {
     }
     checkPostings(event, fault: fault)
     checkAgreedRefundFollows(event, fault: fault)
+    if let problem = RegistryEntryRules.fault(of: event, state: self) { fault(problem) }
 
     switch event {
-    case .genesis:
+    case .genesis(let body):
       if seq != 1 { fault("a genesis entry may only be entry 1") }
+      genesisRegion = body.region
     case .calendar(let body):
       if let year = try? body.checked(), !calendarYears.contains(where: { $0.year == year.year }) {
         calendarYears.append(year)
@@ -85,44 +93,31 @@ struct ReferenceLedgerState: Sendable {
     case .policy(let body):
       if let book = try? PolicyBook.parse(json: Array(body.document.utf8)) { policy = LedgerPolicy(book) }
     case .institutionRegistered(let body):
-      if institutions[body.uscc] != nil { fault("institution \(body.uscc) is registered twice") }
+      registrations.append(body)
       institutions[body.uscc] = InstitutionState(
         status: "active", region: body.region, hasEscrowAccount: !body.escrowAccount.isEmpty, lastSeq: seq)
       parentFlows.institutionTerms[body.uscc] = body
     case .institutionStatusChanged(let body):
-      guard var institution = institutions[body.uscc] else {
-        fault("status change for unknown institution \(body.uscc)")
-        break
-      }
+      guard var institution = institutions[body.uscc] else { break }
       switch body.status {
       case .suspended: institution.status = "suspended"
       case .reinstated, .active: institution.status = "active"
-      case .revoked:
-        institution.status = "revoked"
-        let held = enrollments.values.filter { $0.institution == body.uscc && $0.balance.escrowFen != 0 }
-        if !held.isEmpty {
-          fault("institution \(body.uscc) revoked while \(held.count) enrollments hold escrow")
-        }
+      case .revoked: institution.status = "revoked"
       }
       institution.lastSeq = seq
       institutions[body.uscc] = institution
     case .venueAdded(let body):
       register(body.id, in: &venues, value: body.institution, what: "venue", fault: fault)
-      requireInstitution(body.institution, fault: fault)
     case .teacherAdded(let body):
       register(body.id, in: &teachers, value: body.institution, what: "teacher", fault: fault)
-      requireInstitution(body.institution, fault: fault)
+      teacherRecords.append(body)
     case .courseAdded(let body):
       register(body.id, in: &courses, value: body, what: "course", fault: fault)
-      requireInstitution(body.institution, fault: fault)
     case .classAdded(let body):
       register(body.id, in: &classes, value: body, what: "class", fault: fault)
+      classRecords.append(body)
       if courses[body.course]?.institution != body.institution {
         fault("class \(body.id): course of another institution")
-      }
-      if venues[body.venue] != body.institution { fault("class \(body.id): venue of another institution") }
-      if teachers[body.teacher] != body.institution {
-        fault("class \(body.id): teacher of another institution")
       }
     case .parentRegistered(let body):
       register(body.id, in: &parents, value: body.commitment, what: "parent", fault: fault)
@@ -179,10 +174,6 @@ struct ReferenceLedgerState: Sendable {
       accounts[posting.account] = balance
     }
     if sum != 0 { fault("postings sum to \(sum) fen, not zero") }
-  }
-
-  func requireInstitution(_ uscc: String, fault: (String) -> Void) {
-    if institutions[uscc] == nil { fault("unknown institution \(uscc)") }
   }
 
   func register<Value>(
