@@ -101,7 +101,6 @@ public enum JianguanService {
     let readers = ReaderPool(primary: reader)
     let authenticated = router.group()
       .add(middleware: ErrorMiddleware())
-      .add(middleware: ReaderMiddleware(pool: readers))
       .add(
         middleware: AuthenticationMiddleware(
           readers: readers,

@@ -1,5 +1,4 @@
 import Foundation
-import Hummingbird
 import JianguanStore
 
 /// Connections for the reads: a GET takes one of its own for the whole request (its credential,
@@ -7,7 +6,7 @@ import JianguanStore
 /// SQLite's WAL readers instead of queueing on one connection. Connections are opened as requests overlap, up to
 /// `connectionsMax`; past that, or if one cannot be opened, a request reads on the first.
 final class ReaderPool: @unchecked Sendable {
-  /// The connection the current request reads on (set by `ReaderMiddleware`).
+  /// The connection the current request reads on (set by `AuthenticationMiddleware`).
   @TaskLocal static var current: AppDatabase?
   static let connectionsMax = 8
 
@@ -44,25 +43,5 @@ final class ReaderPool: @unchecked Sendable {
     lock.lock()
     idle.append(reader)
     lock.unlock()
-  }
-}
-
-/// Gives each GET a read connection of its own from the pool for the length of the request.
-/// Writes read little and wait for their commit, so they keep to the first connection.
-struct ReaderMiddleware: RouterMiddleware {
-  typealias Context = ServerRequestContext
-  let pool: ReaderPool
-
-  func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
-    async throws -> Response
-  {
-    guard request.method == .get || request.method == .head else { return try await next(request, context) }
-    let reader = pool.checkOut()
-    defer { pool.checkIn(reader) }
-    // A connection of its own reads everything in one transaction; the shared first one cannot.
-    guard reader !== pool.primary else { return try await next(request, context) }
-    try reader.beginSnapshot()
-    defer { reader.endSnapshot() }
-    return try await ReaderPool.$current.withValue(reader) { try await next(request, context) }
   }
 }

@@ -9,7 +9,7 @@ import JianguanStore
 /// batch) and the writer queue every write goes through.
 struct Routes: Sendable {
   let readers: ReaderPool
-  /// The connection this request reads on (`ReaderMiddleware`).
+  /// The connection this request reads on (`ReaderPool`).
   var reader: AppDatabase { readers.reader }
   let commit: GroupCommit
   let idempotency: IdempotencyCache

@@ -88,7 +88,8 @@ struct ErrorMiddleware: RouterMiddleware {
   }
 }
 
-/// `Authorization: Bearer TOKEN` → the principal, or 401; then the per-credential rate limit.
+/// `Authorization: Bearer TOKEN` → the principal, or 401; then the per-credential rate limit. A
+/// GET gets a read connection of its own from the pool for the whole request (`ReaderPool`).
 struct AuthenticationMiddleware: RouterMiddleware {
   typealias Context = ServerRequestContext
   let readers: ReaderPool
@@ -97,6 +98,22 @@ struct AuthenticationMiddleware: RouterMiddleware {
   func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
     async throws -> Response
   {
+    // A GET reads on a connection of its own, in one transaction with its credential's lookup.
+    guard request.method == .get || request.method == .head else {
+      return try await authenticated(request, context, next)
+    }
+    let reader = readers.checkOut()
+    defer { readers.checkIn(reader) }
+    // The shared first connection cannot hold a transaction for one request.
+    guard reader !== readers.primary else { return try await authenticated(request, context, next) }
+    try reader.beginSnapshot()
+    defer { reader.endSnapshot() }
+    return try await ReaderPool.$current.withValue(reader) { try await authenticated(request, context, next) }
+  }
+
+  private func authenticated(
+    _ request: Request, _ context: Context, _ next: (Request, Context) async throws -> Response
+  ) async throws -> Response {
     guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
       case let token = String(header.dropFirst("Bearer ".count)), !token.isEmpty
     else {
