@@ -98,29 +98,40 @@ struct AuthenticationMiddleware: RouterMiddleware {
   func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
     async throws -> Response
   {
-    // A GET reads on a connection of its own, in one transaction with its credential's lookup.
+    // A write looks its credential up on a connection of its own, then gives it back before it
+    // waits for its commit.
     guard request.method == .get || request.method == .head else {
-      return try await authenticated(request, context, next)
+      let reader = readers.checkOut()
+      let admitted: Context
+      do {
+        defer { readers.checkIn(reader) }
+        admitted = try authenticated(request, context, on: reader)
+      }
+      return try await next(request, admitted)
     }
+    // A GET reads on a connection of its own, in one transaction with its credential's lookup.
     let reader = readers.checkOut()
     defer { readers.checkIn(reader) }
     // The shared first connection cannot hold a transaction for one request.
-    guard reader !== readers.primary else { return try await authenticated(request, context, next) }
+    guard reader !== readers.primary else {
+      return try await next(request, try authenticated(request, context, on: reader))
+    }
     try reader.beginSnapshot()
     defer { reader.endSnapshot() }
-    return try await ReaderPool.$current.withValue(reader) { try await authenticated(request, context, next) }
+    let context = try authenticated(request, context, on: reader)
+    return try await ReaderPool.$current.withValue(reader) { try await next(request, context) }
   }
 
-  private func authenticated(
-    _ request: Request, _ context: Context, _ next: (Request, Context) async throws -> Response
-  ) async throws -> Response {
+  /// The context with the request's principal, looked up on `reader`; or 401, or 429.
+  private func authenticated(_ request: Request, _ context: Context, on reader: AppDatabase) throws -> Context
+  {
     guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
       case let token = String(header.dropFirst("Bearer ".count)), !token.isEmpty
     else {
       throw APIError(
         .unauthorized, "credential_missing", "this route needs a credential: Authorization: Bearer TOKEN")
     }
-    guard let principal = try readers.reader.principal(bearerToken: token) else {
+    guard let principal = try reader.principal(bearerToken: token) else {
       throw APIError(.unauthorized, "credential_invalid", "the credential is unknown or revoked")
     }
     if let retryAfterSeconds = limiter.admit(principal.credential) {
@@ -133,7 +144,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
     }
     var context = context
     context.principal = principal
-    return try await next(request, context)
+    return context
   }
 }
 
