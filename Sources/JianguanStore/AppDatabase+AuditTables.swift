@@ -248,7 +248,7 @@ extension AppDatabase {
       do {
         let record = try vault.open(sealed, commitment: commitment)
         // A registration after an erasure takes a later generation of the commitment.
-        let generations = 1...Self.registrationsPerPersonMax
+        let generations = 1...PeopleOperation.registrationsPerPersonMax
         if try !generations.contains(where: {
           try vault.commitment(idNumber: record.idNumber, generation: $0) == commitment
         }) {

@@ -40,50 +40,29 @@ extension AppDatabase {
   /// The parent disputes a pending lesson; nothing is released until a regulator resolves it.
   public func disputeLesson(_ lesson: String, reason: String) throws -> Recorded {
     let reasonText = try TextField.validateForLedger(reason, field: "reason", maxLength: 500)
+    _ = try Self.validateID(lesson, field: "lesson", prefix: "L")
     return try write { db in
-      let row = try requireLesson(lesson, db: db)
-      guard row["status"] == "pending" else {
-        throw lessonStatusRefusal(lesson, row["status"], "disputed", "pending")
-      }
-      return Recorded(
-        id: lesson,
-        seq: try appendToLog(
-          .lessonDisputed(LessonDisputed(lesson: lesson, reason: reasonText)), db: db))
+      Recorded(
+        try LessonFlowOperation.dispute(
+          lesson, reason: reasonText, in: SQLTransaction(database: self, db: db)))
     }
   }
 
   /// Resolves a disputed lesson: release its share, or void it (its hours return to the parent's remaining hours).
   public func resolveLesson(_ lesson: String, release: Bool, reason: String) throws -> Recorded {
     let reasonText = try TextField.validateForLedger(reason, field: "reason", maxLength: 500)
+    _ = try Self.validateID(lesson, field: "lesson", prefix: "L")
     return try write { db in
-      let row = try requireLesson(lesson, db: db)
-      guard row["status"] == "disputed" else {
-        throw lessonStatusRefusal(lesson, row["status"], "resolved", "disputed")
-      }
-      if release { return try self.release(lesson: lesson, basis: .resolved, db: db) }
-      return Recorded(
-        id: lesson,
-        seq: try appendToLog(.lessonVoided(LessonVoided(lesson: lesson, reason: reasonText)), db: db))
+      Recorded(
+        try LessonFlowOperation.resolve(
+          lesson, release: release, reason: reasonText, in: SQLTransaction(database: self, db: db)))
     }
   }
 
   func release(lesson: String, basis: ReleaseBasis, db: Database) throws -> Recorded {
-    let row = try requireLesson(lesson, db: db)
-    let expected = basis == .resolved ? "disputed" : "pending"
-    guard row["status"] == expected else {
-      throw lessonStatusRefusal(
-        lesson, row["status"], basis == .resolved ? "released" : "confirmed", expected)
-    }
-    let enrollmentID: String = row["enrollment"]
-    let enrollment = try requireEnrollment(enrollmentID, db: db)
-    var balance = Self.balance(of: enrollment)
-    let amount = balance.releaseLesson(hours: row["hours"])
-    let institution: String = enrollment["institution"]
-    let event = LessonReleased(
-      lesson: lesson, enrollment: enrollmentID, basis: basis, amountFen: amount,
-      postings: Posting.transfer(
-        amount, from: Posting.escrow(enrollmentID), to: Posting.institution(institution)))
-    return Recorded(id: lesson, seq: try appendToLog(.lessonReleased(event), db: db))
+    _ = try Self.validateID(lesson, field: "lesson", prefix: "L")
+    return Recorded(
+      try LessonFlowOperation.release(lesson, basis: basis, in: SQLTransaction(database: self, db: db)))
   }
 
   /// Releases every lesson whose confirmation window (working days after the day it was
@@ -130,23 +109,6 @@ extension AppDatabase {
       let deemedAgreed = try executeOverdueRefundRequests(asOf: asOf, db: db)
       return Settlement(released: released, refundRequestsDeemedAgreed: deemedAgreed)
     }
-  }
-
-  func requireLesson(_ lesson: String, db: Database) throws -> Row {
-    _ = try Self.validateID(lesson, field: "lesson", prefix: "L")
-    guard
-      let row = try Row.fetchOne(
-        try db.cachedStatement(sql: "SELECT * FROM lessons WHERE id = ?"), arguments: [lesson])
-    else {
-      throw Rejection("lesson_unknown", "lesson \(Rejection.quote(lesson)) does not exist")
-    }
-    return row
-  }
-
-  func lessonStatusRefusal(_ lesson: String, _ status: String, _ act: String, _ needed: String) -> Rejection {
-    Rejection(
-      "lesson_\(status)_cannot_be_\(act)",
-      "lesson \(lesson) is \(status); only a \(needed) lesson can be \(act)")
   }
 
   func requireEnrollment(_ enrollment: String, db: Database) throws -> Row {

@@ -24,6 +24,8 @@ struct SQLTransaction: LedgerTransaction {
       case .teacher: "teachers"
       case .course: "courses"
       case .klass: "classes"
+      case .parent: "parents"
+      case .student: "students"
       }
     return try LedgerWriter.nextID(kind.rawValue, table: table, db: db)
   }
@@ -39,6 +41,41 @@ struct SQLTransaction: LedgerTransaction {
   func parent(ofEnrollment id: String) throws -> String? {
     try RawStatement("SELECT parent FROM enrollments WHERE id = ?", db: db).first(
       .text(id), read: { $0.text(0) })
+  }
+
+  func institution(ofEnrollment id: String) throws -> String? {
+    try RawStatement("SELECT institution FROM enrollments WHERE id = ?", db: db).first(
+      .text(id), read: { $0.text(0) })
+  }
+
+  func recordedLesson(_ id: String) throws -> RecordedLesson? {
+    try Row.fetchOne(
+      try db.cachedStatement(sql: "SELECT enrollment, hours, status FROM lessons WHERE id = ?"),
+      arguments: [id]
+    ).map { RecordedLesson(enrollment: $0["enrollment"], hours: $0["hours"], status: $0["status"]) }
+  }
+
+  func person(commitment: String) throws -> RegisteredPerson? {
+    try Row.fetchOne(
+      try db.cachedStatement(sql: "SELECT role, masked_id FROM persons WHERE commitment = ?"),
+      arguments: [commitment]
+    ).map {
+      RegisteredPerson(role: $0["role"], erased: ($0["masked_id"] as String) == ErasureSchema.erasedMark)
+    }
+  }
+
+  func keepPerson(commitment: String, role: String, maskedID: String, sealed: [UInt8]) throws {
+    try db.execute(
+      sql: "INSERT INTO persons(commitment, role, masked_id, sealed) VALUES (?, ?, ?, ?)",
+      arguments: [commitment, role, maskedID, Data(sealed)])
+  }
+
+  func parentErased(_ id: String) throws -> Bool? {
+    guard
+      try Bool.fetchOne(try db.cachedStatement(sql: "SELECT 1 FROM parents WHERE id = ?"), arguments: [id])
+        == true
+    else { return nil }
+    return try Bool.fetchOne(db, sql: "SELECT 1 FROM erasures WHERE parent = ?", arguments: [id]) == true
   }
 
   func balance(ofEnrollment id: String) throws -> EnrollmentBalance? {

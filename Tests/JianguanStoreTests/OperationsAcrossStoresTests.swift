@@ -32,7 +32,7 @@ import Testing
     case refused(String)
   }
 
-  func outcome(_ body: () throws -> (id: String, seq: Int64, repeated: Bool)) -> Outcome {
+  static func outcome(_ body: () throws -> (id: String, seq: Int64, repeated: Bool)) -> Outcome {
     do {
       let result = try body()
       return .appended(result.id, result.seq, repeated: result.repeated)
@@ -41,6 +41,44 @@ import Testing
     } catch {
       return .refused("\(error)")
     }
+  }
+
+  /// Requests run on both stores, their outcomes side by side.
+  final class SideBySide {
+    var outcomes: [(Outcome, Outcome)] = []
+
+    func both(_ sqlite: () throws -> Recorded, _ second: () throws -> Appended) {
+      outcomes.append(
+        (
+          OperationsAcrossStoresTests.outcome {
+            let r = try sqlite()
+            return (r.id, r.seq, r.repeated)
+          },
+          OperationsAcrossStoresTests.outcome {
+            let r = try second()
+            return (r.id, r.seq, r.repeated)
+          }
+        ))
+    }
+
+    func expectSameOutcomes() {
+      for (index, (sqlite, second)) in outcomes.enumerated() {
+        #expect(sqlite == second, "request \(index)")
+      }
+    }
+
+    /// The rules of the refused requests, in order (on the SQLite store).
+    var refusals: [String] {
+      outcomes.map(\.0).compactMap { if case .refused(let rule) = $0 { rule } else { nil } }
+    }
+  }
+
+  /// Both stores hold the same log, byte for byte, and the SQLite store's audit passes.
+  func expectSameLogs(_ fixture: StoreFixture, _ memory: MemoryLedger) throws {
+    var sqliteBytes: [[UInt8]] = []
+    try fixture.database.entries(fromSeq: 1, limit: nil) { sqliteBytes.append(Array($0.entryBytes)) }
+    #expect(sqliteBytes == memory.entryBytes)
+    #expect(try fixture.database.audit().faults.isEmpty)
   }
 
   @Test func paymentsAndLessonsGiveTheSameOutcomesAndEntriesOnBothStores() throws {
@@ -57,23 +95,23 @@ import Testing
       let request = PaymentRequest(
         student: student, classID: classID, hours: hours, amountFen: yuan * 100, bankRef: ref,
         paidAt: try! LocalDateTime.parse(form.paidAt!, field: "at"))
-      let sqlite = outcome {
+      let sqlite = Self.outcome {
         let r = try fixture.database.pay(form, now: StoreFixture.now)
         return (r.id, r.seq, r.repeated)
       }
-      let second = outcome {
+      let second = Self.outcome {
         let r = try PaymentOperation.run(request, in: memory.ledger)
         return (r.id, r.seq, r.repeated)
       }
       return (sqlite, second)
     }
     func lesson(_ enrollment: String, hours: Int64 = 2, at taught: String) -> (Outcome, Outcome) {
-      let sqlite = outcome {
+      let sqlite = Self.outcome {
         let r = try fixture.database.recordLesson(
           enrollment: enrollment, hours: "\(hours)", taughtAt: taught, now: StoreFixture.now)
         return (r.id, r.seq, r.repeated)
       }
-      let second = outcome {
+      let second = Self.outcome {
         let request = LessonRequest(
           enrollment: enrollment, hours: hours, taught: try LocalDateTime.parse(taught, field: "taught-at"))
         let r = try LessonOperation.record(request, in: memory.ledger)
@@ -82,12 +120,12 @@ import Testing
       return (sqlite, second)
     }
     func refund(_ enrollment: String, hours: Int64? = nil, ref: String) -> (Outcome, Outcome) {
-      let sqlite = outcome {
+      let sqlite = Self.outcome {
         let r = try fixture.database.refund(
           enrollment: enrollment, hours: hours.map(String.init), reason: "搬家", bankRef: ref)
         return (r.id, r.seq, r.repeated)
       }
-      let second = outcome {
+      let second = Self.outcome {
         let r = try RefundOperation.run(
           enrollment: enrollment, hours: hours, reason: "搬家", bankRef: ref, in: memory.ledger)
         return (r.id, r.seq, r.repeated)
@@ -205,18 +243,8 @@ import Testing
     let fixture = try StoreFixture()
     let memory = try copy(of: fixture)
     let ledger = memory.ledger
-    var outcomes: [(Outcome, Outcome)] = []
-    func both(_ sqlite: () throws -> Recorded, _ second: () throws -> Appended) {
-      outcomes.append(
-        (
-          outcome {
-            let r = try sqlite(); return (r.id, r.seq, r.repeated)
-          },
-          outcome {
-            let r = try second(); return (r.id, r.seq, r.repeated)
-          }
-        ))
-    }
+    let requests = SideBySide()
+    let both = requests.both
     func register(_ form: InstitutionForm) {
       var form = form
       form.mode = "escrow"
@@ -316,20 +344,127 @@ import Testing
     status(a.uscc, .revoked)
     venue(a.uscc)
 
-    for (index, (sqlite, second)) in outcomes.enumerated() {
-      #expect(sqlite == second, "request \(index)")
-    }
+    requests.expectSameOutcomes()
     #expect(
-      outcomes.map(\.0).compactMap { if case .refused(let rule) = $0 { rule } else { nil } } == [
+      requests.refusals == [
         "licence_already_registered", "escrow_account_already_registered", "region_outside_jurisdiction",
         "institution_exists", "institution_unknown", "certificate_already_registered",
         "subject_course_needs_subject_institution", "category_not_licensed", "class_time_clash",
         "course_unknown",
         "institution_not_active", "status_active_cannot_be_reinstated", "institution_revoked",
       ])
-    var sqliteBytes: [[UInt8]] = []
-    try fixture.database.entries(fromSeq: 1, limit: nil) { sqliteBytes.append(Array($0.entryBytes)) }
-    #expect(sqliteBytes == memory.entryBytes)
-    #expect(try fixture.database.audit().faults.isEmpty)
+    try expectSameLogs(fixture, memory)
+  }
+
+  /// The lesson flow (confirm, dispute, resolve by release or void): the same outcomes, refusals
+  /// and entries on both stores.
+  @Test func theLessonFlowGivesTheSameOutcomesAndEntriesOnBothStores() throws {
+    let fixture = try StoreFixture()
+    let (_, classID) = try fixture.openClass(capacity: 5, pricePerHour: "100")
+    let students = try (0..<2).map { _ in try fixture.student() }
+    for (index, student) in students.enumerated() {
+      _ = try fixture.database.pay(
+        fixture.paymentForm(
+          student: student, classID: classID, hours: "20", amount: "2000", ref: "FLOW-\(index)"),
+        now: StoreFixture.now)
+    }
+    for (enrollment, taught) in [
+      ("E1", "2026-03-07T09:00"), ("E1", "2026-03-08T09:00"), ("E2", "2026-03-07T09:00"),
+    ] {
+      _ = try fixture.database.recordLesson(
+        enrollment: enrollment, hours: "2", taughtAt: taught, now: StoreFixture.now)
+    }
+    let memory = try copy(of: fixture)
+    let ledger = memory.ledger
+    let requests = SideBySide()
+    let both = requests.both
+    func confirm(_ lesson: String) {
+      both(
+        { try fixture.database.confirmLesson(lesson) },
+        { try LessonFlowOperation.release(lesson, basis: .confirmed, in: ledger) })
+    }
+    func dispute(_ lesson: String) {
+      both(
+        { try fixture.database.disputeLesson(lesson, reason: "没上课") },
+        { try LessonFlowOperation.dispute(lesson, reason: "没上课", in: ledger) })
+    }
+    func resolve(_ lesson: String, release: Bool) {
+      both(
+        { try fixture.database.resolveLesson(lesson, release: release, reason: "核实") },
+        { try LessonFlowOperation.resolve(lesson, release: release, reason: "核实", in: ledger) })
+    }
+    confirm("L1")
+    confirm("L1")
+    dispute("L2")
+    confirm("L2")
+    resolve("L2", release: true)
+    dispute("L3")
+    resolve("L3", release: false)
+    resolve("L3", release: true)
+    dispute("L9")
+    requests.expectSameOutcomes()
+    #expect(
+      requests.refusals == [
+        "lesson_released_cannot_be_confirmed", "lesson_disputed_cannot_be_confirmed",
+        "lesson_voided_cannot_be_resolved", "lesson_unknown",
+      ])
+    try expectSameLogs(fixture, memory)
+  }
+
+  /// Registering parents and students: the same outcomes and entries on both stores (the memory
+  /// store opens the same personal-data key, so the commitments agree; the sealed data stays out
+  /// of both logs).
+  @Test func peopleGiveTheSameOutcomesAndEntriesOnBothStores() throws {
+    let fixture = try StoreFixture()
+    let memory = try copy(of: fixture)
+    let vault = PersonalDataVault.open(at: fixture.path + ".key")
+    let requests = SideBySide()
+    let today = fixture.today
+    func parent(_ idNumber: String) {
+      requests.both(
+        {
+          try fixture.database.registerParent(
+            name: "家长", idNumber: idNumber, phone: "13800138000", today: today)
+        },
+        {
+          try PeopleOperation.registerParent(
+            name: "家长",
+            id: try ResidentID.parse(
+              idNumber, field: "id-number", regions: StoreFixture.reference.regions, today: today),
+            phone: "13800138000", vault: vault, in: memory.ledger)
+        })
+    }
+    func student(_ parent: String, _ idNumber: String, grade: Int64 = 5) {
+      requests.both(
+        {
+          try fixture.database.addStudent(
+            parent: parent, name: "学生", idNumber: idNumber, grade: "\(grade)", today: today)
+        },
+        {
+          try PeopleOperation.addStudent(
+            parent: parent, name: "学生",
+            id: try ResidentID.parse(
+              idNumber, field: "id-number", regions: StoreFixture.reference.regions, today: today),
+            grade: grade, today: today, vault: vault, in: memory.ledger)
+        })
+    }
+    let adult = fixture.nextResidentID()
+    let child = fixture.nextResidentID(bornIn: 2015)
+    parent(adult)
+    parent(adult)
+    student("P1", child)
+    student("P1", child)
+    student("P99", fixture.nextResidentID(bornIn: 2015))
+    student("P1", adult)
+    student("P1", fixture.nextResidentID(bornIn: 2015), grade: 9)
+    requests.expectSameOutcomes()
+    #expect(
+      requests.refusals == [
+        "person_already_registered", "person_already_registered", "parent_unknown",
+        "person_already_registered",
+        "grade_implausible_for_age",
+      ])
+    #expect(memory.persons.count == 2)
+    try expectSameLogs(fixture, memory)
   }
 }

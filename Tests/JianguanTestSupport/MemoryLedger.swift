@@ -11,6 +11,8 @@ public final class MemoryLedger: EntryKeeper {
   public private(set) var entryBytes: [[UInt8]] = []
   private var bankRefSeqs: [String: Int64] = [:]
   private var lessons: [String: EarlierLesson] = [:]
+  /// The sealed personal data, by commitment (erasure is not modelled here).
+  public private(set) var persons: [String: (role: String, maskedID: String, sealed: [UInt8])] = [:]
 
   public init(clock: LocalDateTime) {
     ledger = ReplayedLedger(clock: clock)
@@ -43,5 +45,11 @@ public final class MemoryLedger: EntryKeeper {
   }
   public func earlierLesson(enrollment: String, taught: LocalDateTime) throws -> EarlierLesson? {
     lessons[enrollment + "@" + taught.description]
+  }
+  public func person(commitment: String) throws -> RegisteredPerson? {
+    persons[commitment].map { RegisteredPerson(role: $0.role, erased: false) }
+  }
+  public func keepPerson(commitment: String, role: String, maskedID: String, sealed: [UInt8]) throws {
+    persons[commitment] = (role, maskedID, sealed)
   }
 }

@@ -17,6 +17,16 @@ public protocol LedgerTransaction: PaymentState, BankRefState, LessonState, Regi
   func balance(ofEnrollment id: String) throws -> EnrollmentBalance?
   /// The parent who paid for an enrollment; nil when no payment created it.
   func parent(ofEnrollment id: String) throws -> String?
+  /// The institution (USCC) an enrollment pays; nil when no payment created it.
+  func institution(ofEnrollment id: String) throws -> String?
+  /// A recorded lesson; nil when none has that id.
+  func recordedLesson(_ id: String) throws -> RecordedLesson?
+  /// The person registered under an ID number's commitment; nil when none is.
+  func person(commitment: String) throws -> RegisteredPerson?
+  /// Keeps a person's sealed personal data under its commitment, outside the log.
+  func keepPerson(commitment: String, role: String, maskedID: String, sealed: [UInt8]) throws
+  /// Whether a registered parent's personal data was erased; nil when no parent has that id.
+  func parentErased(_ id: String) throws -> Bool?
 }
 
 extension Rejection {
@@ -62,4 +72,6 @@ public enum NumberedRecord: String, Sendable {
   case teacher = "T"
   case course = "C"
   case klass = "B"
+  case parent = "P"
+  case student = "S"
 }

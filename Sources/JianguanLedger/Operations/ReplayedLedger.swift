@@ -1,8 +1,9 @@
 import JianguanCore
 import JianguanCrypto
 
-/// What a store keeps for a `ReplayedLedger`: the entries (with whatever projections it has),
-/// and answers to the two questions the replay's state does not keep the answer to.
+/// What a store keeps for a `ReplayedLedger`: the entries (with whatever projections it has) and
+/// the sealed personal data, and the answers the replay's state does not keep (which entry used a
+/// bank reference, the lesson at a time, the person under a commitment).
 public protocol EntryKeeper: AnyObject {
   /// Keeps entry `seq`, `event` encoded as `bytes` and dated `time`, inside the store's
   /// transaction. The replay has accepted it and its chain link is `bytes`' own.
@@ -13,6 +14,10 @@ public protocol EntryKeeper: AnyObject {
   func event(atSeq seq: Int64) throws -> Event?
   /// The lesson recorded for `enrollment` taught at `taught`, if any.
   func earlierLesson(enrollment: String, taught: LocalDateTime) throws -> EarlierLesson?
+  /// The person registered under a commitment, from the store's sealed personal data.
+  func person(commitment: String) throws -> RegisteredPerson?
+  /// Keeps a person's sealed personal data, outside the log, inside the store's transaction.
+  func keepPerson(commitment: String, role: String, maskedID: String, sealed: [UInt8]) throws
 }
 
 /// A store's transaction whose rules are answered by the audit's own replay state
@@ -101,6 +106,8 @@ public final class ReplayedLedger: LedgerTransaction {
     case .teacher: "T\(state.teachers.count + 1)"
     case .course: "C\(state.courses.count + 1)"
     case .klass: "B\(state.classes.count + 1)"
+    case .parent: "P\(state.parentCount + 1)"
+    case .student: "S\(state.studentCount + 1)"
     }
   }
 
@@ -116,6 +123,33 @@ public final class ReplayedLedger: LedgerTransaction {
 
   public func parent(ofEnrollment id: String) throws -> String? {
     state.enrollmentSlot(id).map { state.parentIDs.id(state.enrollmentRecords[Int($0)].parent) }
+  }
+
+  public func institution(ofEnrollment id: String) throws -> String? {
+    state.enrollmentSlot(id).map { state.institution(of: state.enrollmentRecords[Int($0)]) }
+  }
+
+  public func recordedLesson(_ id: String) throws -> RecordedLesson? {
+    guard let slot = state.lessonSlot(id) else { return nil }
+    let lesson = state.lessonRecords[Int(slot)]
+    return RecordedLesson(
+      enrollment: state.enrollmentIDs.id(lesson.enrollment), hours: lesson.hours, status: lesson.status.name)
+  }
+
+  public func person(commitment: String) throws -> RegisteredPerson? {
+    try keeper?.person(commitment: commitment)
+  }
+
+  public func keepPerson(commitment: String, role: String, maskedID: String, sealed: [UInt8]) throws {
+    guard let keeper else {
+      throw Rejection(
+        "personal_data_not_kept", "this store keeps no personal data; a person cannot be registered")
+    }
+    try keeper.keepPerson(commitment: commitment, role: role, maskedID: maskedID, sealed: sealed)
+  }
+
+  public func parentErased(_ id: String) throws -> Bool? {
+    state.isParent(id) ? state.parentFlows.erasedParents[id] != nil : nil
   }
 
   public func earlierUse(ofBankRef bankRef: String) throws -> BankRefUse? {

@@ -8,11 +8,16 @@ import JianguanCrypto
 /// key. From it: the commitment key, so the ledger carries HMAC-SHA256(key, "resident-id\n" ‖ ID)
 /// and never the ID; and the sealing key, for AES-256-GCM over name, ID number and phone. Losing
 /// the key file loses the personal data, not the ledger's verifiability.
-struct PersonalDataVault: Sendable {
-  let keyPath: String
-  let masterKey: [UInt8]?
+public struct PersonalDataVault: Sendable {
+  public let keyPath: String
+  public let masterKey: [UInt8]?
 
-  static func create(at keyPath: String) throws -> PersonalDataVault {
+  public init(keyPath: String, masterKey: [UInt8]?) {
+    self.keyPath = keyPath
+    self.masterKey = masterKey
+  }
+
+  public static func create(at keyPath: String) throws -> PersonalDataVault {
     let key = SecureRandom.bytes(32)
     let created = FileManager.default.createFile(
       atPath: keyPath, contents: Data((Hex.encode(key) + "\n").utf8), attributes: [.posixPermissions: 0o600])
@@ -22,7 +27,7 @@ struct PersonalDataVault: Sendable {
     return PersonalDataVault(keyPath: keyPath, masterKey: key)
   }
 
-  static func open(at keyPath: String) -> PersonalDataVault {
+  public static func open(at keyPath: String) -> PersonalDataVault {
     guard let data = FileManager.default.contents(atPath: keyPath), data.count <= 200,
       let text = String(data: data, encoding: .utf8),
       let key = Hex.decode(text.trimmingCharacters(in: .whitespacesAndNewlines)), key.count == 32
@@ -30,7 +35,7 @@ struct PersonalDataVault: Sendable {
     return PersonalDataVault(keyPath: keyPath, masterKey: key)
   }
 
-  func requireKey() throws -> [UInt8] {
+  public func requireKey() throws -> [UInt8] {
     guard let masterKey else {
       throw Rejection(
         "key_file_missing",
@@ -40,7 +45,7 @@ struct PersonalDataVault: Sendable {
     return masterKey
   }
 
-  func derivedKey(_ purpose: String) throws -> [UInt8] {
+  public func derivedKey(_ purpose: String) throws -> [UInt8] {
     HMACSHA256.mac(key: try requireKey(), message: Array("jianguan \(purpose)".utf8))
   }
 
@@ -48,13 +53,13 @@ struct PersonalDataVault: Sendable {
   /// `generation` 1; a registration after every earlier one was erased takes the next generation,
   /// HMAC(key, "resident-id\n" ‖ ID ‖ "\n" ‖ generation), so that each commitment in the log names
   /// one registration and an erased one never joins the new one's data.
-  func commitment(idNumber: String, generation: Int = 1) throws -> String {
+  public func commitment(idNumber: String, generation: Int = 1) throws -> String {
     let message = generation == 1 ? "resident-id\n\(idNumber)" : "resident-id\n\(idNumber)\n\(generation)"
     return Hex.encode(HMACSHA256.mac(key: try derivedKey("commitment"), message: Array(message.utf8)))
   }
 
   /// Seals personal data: nonce ‖ ciphertext ‖ tag, bound to the commitment.
-  func seal(_ record: PersonalRecord, commitment: String) throws -> Data {
+  public func seal(_ record: PersonalRecord, commitment: String) throws -> Data {
     let plaintext = [UInt8](try JSONEncoder().encode(record))
     let nonce = SecureRandom.bytes(12)
     let sealed = try AESGCM.seal(
@@ -62,7 +67,7 @@ struct PersonalDataVault: Sendable {
     return Data(nonce + sealed.ciphertext + sealed.tag)
   }
 
-  func open(_ sealed: Data, commitment: String) throws -> PersonalRecord {
+  public func open(_ sealed: Data, commitment: String) throws -> PersonalRecord {
     let bytes = [UInt8](sealed)
     guard bytes.count >= 28 else {
       throw Rejection("personal_data_damaged", "sealed personal data is too short")
@@ -75,8 +80,14 @@ struct PersonalDataVault: Sendable {
 }
 
 /// The personal data of one person, only ever stored sealed.
-struct PersonalRecord: Codable, Equatable {
-  var name: String
-  var idNumber: String
-  var phone: String?
+public struct PersonalRecord: Codable, Equatable, Sendable {
+  public var name: String
+  public var idNumber: String
+  public var phone: String?
+
+  public init(name: String, idNumber: String, phone: String?) {
+    self.name = name
+    self.idNumber = idNumber
+    self.phone = phone
+  }
 }
