@@ -1,6 +1,7 @@
 import Hummingbird
 import JianguanCore
 import JianguanLedger
+import JianguanStore
 
 /// A refusal as the API answers it: a status and `{"error": {"rule": …, "message": …}}`, the
 /// rule and sentence being the CLI's own.
@@ -54,6 +55,26 @@ enum JSONResponse {
     return Response(
       status: status, headers: [.contentType: "application/json; charset=utf-8"],
       body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+  }
+
+  /// A balance, byte for byte what `make(summary.json)` answers (canonical JSON, keys sorted,
+  /// yuan beside fen), written directly: the service's most frequent answer.
+  static func make(_ summary: BalanceSummary) -> Response {
+    Response(
+      status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+      body: .init(byteBuffer: ByteBuffer(string: text(summary))))
+  }
+
+  static func text(_ summary: BalanceSummary) -> String {
+    func yuan(_ fen: Int64) -> String { "\"" + Money.formatYuan(fen) + "\"" }
+    let text =
+      "{\"enrollments\":\(summary.enrollments),\"escrowFen\":\(summary.escrowFen),\"escrowYuan\":\(yuan(summary.escrowFen)),"
+      + "\"hoursConsumed\":\(summary.hoursConsumed),\"hoursPaid\":\(summary.hoursPaid),\"hoursPending\":\(summary.hoursPending),"
+      + "\"hoursRefunded\":\(summary.hoursRefunded),\"hoursRemaining\":\(summary.hoursRemaining),"
+      + "\"hoursReserved\":\(summary.hoursReserved),\"paidFen\":\(summary.paidFen),\"paidYuan\":\(yuan(summary.paidFen)),"
+      + "\"refundedFen\":\(summary.refundedFen),\"refundedYuan\":\(yuan(summary.refundedFen)),"
+      + "\"releasedFen\":\(summary.releasedFen),\"releasedYuan\":\(yuan(summary.releasedFen))}\n"
+    return text
   }
 
   /// Beside every integer member named `…Fen`, the same amount as yuan text named `…Yuan`.

@@ -98,13 +98,14 @@ public enum JianguanService {
         status: .ok, headers: [.contentType: "application/yaml"],
         body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.text + "\n")))
     }
+    let readers = ReaderPool(primary: reader)
     let authenticated = router.group()
       .add(middleware: ErrorMiddleware())
       .add(
         middleware: AuthenticationMiddleware(
-          database: reader,
+          readers: readers,
           limiter: RateLimiter(requestsPerSecond: options.requestsPerSecond, burst: options.rateLimitBurst)))
-    Routes(reader: reader, commit: commit, idempotency: IdempotencyCache(), signer: options.signer)
+    Routes(readers: readers, commit: commit, idempotency: IdempotencyCache(), signer: options.signer)
       .register(on: authenticated)
     PageRoutes(
       reader: reader, commit: commit, sessions: WebSessions(), signer: options.signer,

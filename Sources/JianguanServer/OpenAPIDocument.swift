@@ -60,6 +60,13 @@ components:
         records: {type: array, items: {$ref: "#/components/schemas/Record"}}
         more: {type: boolean}
         next: {type: string}
+    FollowUp:
+      type: object
+      additionalProperties: false
+      required: [note]
+      properties:
+        date: {type: [string, "null"], description: "YYYY-MM-DD; default today"}
+        note: {type: string}
     Reason:
       type: object
       additionalProperties: false
@@ -1051,6 +1058,231 @@ paths:
                 asOf: {type: [string, "null"]}
       responses:
         "200": {$ref: "#/components/responses/Settled"}
+        default: {$ref: "#/components/responses/Refused"}
+  /v1/actions:
+    post:
+      operationId: recordAction
+      description: >-
+        The regulator records a supervision action or inspection (专项行动、检查) with its figures, as
+        `action record` does; date (YYYY-MM-DD) defaults to today. Amounts in fen. Regulator only.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              additionalProperties: false
+              required: [region]
+              properties:
+                date: {type: [string, "null"]}
+                region: {type: string}
+                title: {type: [string, "null"]}
+                departments: {type: [string, "null"], description: "comma-separated: education, market-regulation, …"}
+                departmentCount: {type: [integer, "null"], minimum: 0, maximum: 1000000000}
+                personVisits: {type: [integer, "null"], minimum: 0, maximum: 1000000000}
+                teams: {type: [integer, "null"], minimum: 0, maximum: 1000000000}
+                institutionsChecked: {type: [integer, "null"], minimum: 0, maximum: 1000000000}
+                problems: {type: [array, "null"], items: {type: string}, description: "CATEGORY=COUNT[:ACTION+ACTION[:FOLLOW-UP]]"}
+                refundsFen: {type: [integer, "null"], minimum: 0, maximum: 1000000000000000}
+                finesFen: {type: [integer, "null"], minimum: 0, maximum: 1000000000000000}
+                studentsRedistributed: {type: [integer, "null"], minimum: 0, maximum: 1000000000}
+                figures: {type: [array, "null"], items: {type: string}, description: "KEY=VALUE:LABEL"}
+                text: {type: [string, "null"]}
+                experience: {type: [boolean, "null"]}
+                headline: {type: [string, "null"]}
+      responses:
+        "200": {$ref: "#/components/responses/Recorded"}
+        default: {$ref: "#/components/responses/Refused"}
+  /v1/measures:
+    post:
+      operationId: addMeasure
+      description: >-
+        The regulator records a policy document, pledges, a hotline, … as `measure add` does.
+        Regulator only.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              additionalProperties: false
+              required: [region, kind]
+              properties:
+                date: {type: [string, "null"]}
+                region: {type: string}
+                kind: {type: string, description: "document, pledge, hotline, supervisors, campaign or other"}
+                title: {type: [string, "null"]}
+                departments: {type: [string, "null"]}
+                departmentCount: {type: [integer, "null"], minimum: 0, maximum: 1000000000}
+                figures: {type: [array, "null"], items: {type: string}}
+                text: {type: [string, "null"]}
+                experience: {type: [boolean, "null"]}
+                headline: {type: [string, "null"]}
+      responses:
+        "200": {$ref: "#/components/responses/Recorded"}
+        default: {$ref: "#/components/responses/Refused"}
+  /v1/findings:
+    get:
+      operationId: listFindings
+      description: >-
+        Findings in the order recorded (regulator, auditor; an institution its own only).
+      parameters:
+        - {name: institution, in: query, schema: {type: string}}
+        - {name: status, in: query, schema: {type: string, enum: [open, rectified, verified]}}
+        - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 1000}}
+        - {name: after, in: query, schema: {type: string}}
+      responses:
+        "200":
+          description: A page
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Page"}
+        default: {$ref: "#/components/responses/Refused"}
+    post:
+      operationId: addFinding
+      description: >-
+        The regulator records a problem found at a registered institution or an unregistered
+        operator, with the actions ordered (a rectification order is the action rectify with its
+        deadline), as `finding add` does. Amounts in fen. Regulator only.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              additionalProperties: false
+              required: [category, actions]
+              properties:
+                date: {type: [string, "null"]}
+                institution: {type: [string, "null"]}
+                operatorName: {type: [string, "null"]}
+                operatorAddress: {type: [string, "null"]}
+                region: {type: [string, "null"]}
+                category: {type: string}
+                actions: {type: string, description: "comma-separated: rectify, stop-business, fine, …"}
+                deadline: {type: [string, "null"]}
+                fineFen: {type: [integer, "null"], minimum: 0, maximum: 1000000000000000}
+                refundsFen: {type: [integer, "null"], minimum: 0, maximum: 1000000000000000}
+                studentsRedistributed: {type: [integer, "null"], minimum: 0, maximum: 1000000000}
+                inspection: {type: [string, "null"]}
+                note: {type: [string, "null"]}
+      responses:
+        "200": {$ref: "#/components/responses/Recorded"}
+        default: {$ref: "#/components/responses/Refused"}
+  /v1/findings/{id}:
+    get:
+      operationId: showFinding
+      description: One finding (regulator, auditor; an institution its own only).
+      parameters: [{$ref: "#/components/parameters/id"}]
+      responses:
+        "200":
+          description: The finding
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Record"}
+        default: {$ref: "#/components/responses/Refused"}
+  /v1/findings/{id}/rectify:
+    post:
+      operationId: rectifyFinding
+      description: >-
+        An open finding is reported rectified (整改完成) with the evidence, as `finding rectify`
+        does (institution, its own findings; regulator).
+      parameters: [{$ref: "#/components/parameters/id"}]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/FollowUp"}
+      responses:
+        "200": {$ref: "#/components/responses/Recorded"}
+        default: {$ref: "#/components/responses/Refused"}
+  /v1/findings/{id}/verify:
+    post:
+      operationId: verifyFinding
+      description: A rectified finding is verified by a second visit (复查), as `finding verify` does. Regulator only.
+      parameters: [{$ref: "#/components/parameters/id"}]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/FollowUp"}
+      responses:
+        "200": {$ref: "#/components/responses/Recorded"}
+        default: {$ref: "#/components/responses/Refused"}
+  /v1/complaints:
+    get:
+      operationId: listComplaints
+      description: Complaints in the order filed (regulator, auditor; a parent their own only).
+      parameters:
+        - {name: parent, in: query, schema: {type: string}}
+        - {name: status, in: query, schema: {type: string, enum: [open, resolved]}}
+        - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 1000}}
+        - {name: after, in: query, schema: {type: string}}
+      responses:
+        "200":
+          description: A page
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Page"}
+        default: {$ref: "#/components/responses/Refused"}
+    post:
+      operationId: fileComplaint
+      description: >-
+        A complaint or tip (投诉、举报), as `complaint file` does; no names, phone or ID numbers. A
+        parent files as themself (parent, regulator).
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              additionalProperties: false
+              required: [channel, summary]
+              properties:
+                date: {type: [string, "null"]}
+                channel: {type: string, description: "hotline, app, letter, email, visit or other"}
+                institution: {type: [string, "null"]}
+                operatorName: {type: [string, "null"]}
+                region: {type: [string, "null"]}
+                category: {type: [string, "null"]}
+                summary: {type: string}
+                parent: {type: [string, "null"]}
+                channelRef: {type: [string, "null"]}
+      responses:
+        "200": {$ref: "#/components/responses/Recorded"}
+        default: {$ref: "#/components/responses/Refused"}
+  /v1/complaints/{id}:
+    get:
+      operationId: showComplaint
+      description: One complaint (regulator, auditor; a parent their own only).
+      parameters: [{$ref: "#/components/parameters/id"}]
+      responses:
+        "200":
+          description: The complaint
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Record"}
+        default: {$ref: "#/components/responses/Refused"}
+  /v1/complaints/{id}/resolve:
+    post:
+      operationId: resolveComplaint
+      description: The regulator closes an open complaint with its outcome, as `complaint resolve` does.
+      parameters: [{$ref: "#/components/parameters/id"}]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              additionalProperties: false
+              required: [outcome, note]
+              properties:
+                date: {type: [string, "null"]}
+                outcome: {type: string, description: "upheld, rejected, mediated or referred"}
+                note: {type: string}
+                refundsFen: {type: [integer, "null"], minimum: 0, maximum: 1000000000000000}
+      responses:
+        "200": {$ref: "#/components/responses/Recorded"}
         default: {$ref: "#/components/responses/Refused"}
   /:
     get:

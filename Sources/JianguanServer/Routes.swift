@@ -8,7 +8,9 @@ import JianguanStore
 /// What every handler has at hand: the database to read (its own connection, never inside a
 /// batch) and the writer queue every write goes through.
 struct Routes: Sendable {
-  let reader: AppDatabase
+  let readers: ReaderPool
+  /// The connection this request reads on (`ReaderPool`).
+  var reader: AppDatabase { readers.reader }
   let commit: GroupCommit
   let idempotency: IdempotencyCache
   /// The bureau's checkpoint key (`serve --key`): receipts are signed with it.
@@ -84,6 +86,7 @@ struct Routes: Sendable {
     registerMoney(on: v1)
     registerTransparency(on: v1)
     registerParentFlows(on: v1)
+    registerSupervision(on: v1)
   }
 }
 

@@ -88,14 +88,42 @@ struct ErrorMiddleware: RouterMiddleware {
   }
 }
 
-/// `Authorization: Bearer TOKEN` → the principal, or 401; then the per-credential rate limit.
+/// `Authorization: Bearer TOKEN` → the principal, or 401; then the per-credential rate limit. A
+/// GET gets a read connection of its own from the pool for the whole request (`ReaderPool`).
 struct AuthenticationMiddleware: RouterMiddleware {
   typealias Context = ServerRequestContext
-  let database: AppDatabase
+  let readers: ReaderPool
   let limiter: RateLimiter
 
   func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
     async throws -> Response
+  {
+    // A write looks its credential up on a connection of its own, then gives it back before it
+    // waits for its commit.
+    guard request.method == .get || request.method == .head else {
+      let reader = readers.checkOut()
+      let admitted: Context
+      do {
+        defer { readers.checkIn(reader) }
+        admitted = try authenticated(request, context, on: reader)
+      }
+      return try await next(request, admitted)
+    }
+    // A GET reads on a connection of its own, in one transaction with its credential's lookup.
+    let reader = readers.checkOut()
+    defer { readers.checkIn(reader) }
+    // The shared first connection cannot hold a transaction for one request.
+    guard reader !== readers.primary else {
+      return try await next(request, try authenticated(request, context, on: reader))
+    }
+    try reader.beginSnapshot()
+    defer { reader.endSnapshot() }
+    let context = try authenticated(request, context, on: reader)
+    return try await ReaderPool.$current.withValue(reader) { try await next(request, context) }
+  }
+
+  /// The context with the request's principal, looked up on `reader`; or 401, or 429.
+  private func authenticated(_ request: Request, _ context: Context, on reader: AppDatabase) throws -> Context
   {
     guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
       case let token = String(header.dropFirst("Bearer ".count)), !token.isEmpty
@@ -103,7 +131,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
       throw APIError(
         .unauthorized, "credential_missing", "this route needs a credential: Authorization: Bearer TOKEN")
     }
-    guard let principal = try database.principal(bearerToken: token) else {
+    guard let principal = try reader.principal(bearerToken: token) else {
       throw APIError(.unauthorized, "credential_invalid", "the credential is unknown or revoked")
     }
     if let retryAfterSeconds = limiter.admit(principal.credential) {
@@ -116,7 +144,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
     }
     var context = context
     context.principal = principal
-    return try await next(request, context)
+    return context
   }
 }
 

@@ -142,12 +142,17 @@ extension AppDatabase {
 
   /// The principal a bearer token speaks for; nil when the token is malformed, unknown or
   /// revoked, or names a parent whose data was erased. The token is looked up by its hash, so
-  /// the time taken says nothing about how close a guess was.
+  /// the time taken says nothing about how close a guess was. A token that admitted someone is
+  /// not looked up again until another connection commits (`PrincipalCache`).
   public func principal(bearerToken: String) throws -> Principal? {
     guard bearerToken.utf8.count == Self.tokenPrefix.utf8.count + 64, bearerToken.hasPrefix(Self.tokenPrefix)
     else { return nil }
-    let hash = Self.tokenHash(bearerToken)
     return try read { db in
+      let version = PrincipalCache.Version(
+        dataVersion: try Int64.fetchOne(try db.cachedStatement(sql: "PRAGMA data_version")) ?? 0,
+        ownChanges: db.totalChangesCount)
+      if let known = principals.principal(bearerToken, version: version) { return known }
+      let hash = Self.tokenHash(bearerToken)
       guard
         let row = try Row.fetchOne(
           try db.cachedStatement(
@@ -157,7 +162,9 @@ extension AppDatabase {
                 AND NOT EXISTS (SELECT 1 FROM erasures e WHERE e.parent = c.parent)
               """), arguments: [Data(hash)])
       else { return nil }
-      return try Self.principal(row)
+      let principal = try Self.principal(row)
+      principals.store(principal, token: bearerToken, version: version)
+      return principal
     }
   }
 

@@ -37,6 +37,27 @@ public struct BalanceSummary: Codable, Sendable, Equatable {
   /// Held by open refund applications.
   public var hoursReserved: Int64 = 0
   public var hoursRemaining: Int64 = 0
+
+  public init() {}
+
+  /// Paid, less taught, refunded, pending and reserved.
+  var computedHoursRemaining: Int64 {
+    hoursPaid - hoursConsumed - hoursRefunded - hoursPending - hoursReserved
+  }
+
+  /// The summary as JSON, member for member its `Codable` form, built without an encoder (the
+  /// service answers it thousands of times a second).
+  public var json: JSONValue {
+    .object([
+      "enrollments": .integer(enrollments), "paidFen": .integer(paidFen),
+      "releasedFen": .integer(releasedFen),
+      "refundedFen": .integer(refundedFen), "escrowFen": .integer(escrowFen),
+      "hoursPaid": .integer(hoursPaid),
+      "hoursConsumed": .integer(hoursConsumed), "hoursRefunded": .integer(hoursRefunded),
+      "hoursPending": .integer(hoursPending), "hoursReserved": .integer(hoursReserved),
+      "hoursRemaining": .integer(hoursRemaining),
+    ])
+  }
 }
 
 /// One entry as `ledger list` and `ledger export` show it.
@@ -164,9 +185,7 @@ extension AppDatabase {
       summary.hoursRefunded = row["hr"]
       summary.hoursPending = row["hpend"]
       summary.hoursReserved = row["hres"]
-      summary.hoursRemaining =
-        summary.hoursPaid - summary.hoursConsumed - summary.hoursRefunded - summary.hoursPending
-        - summary.hoursReserved
+      summary.hoursRemaining = summary.computedHoursRemaining
       return summary
     }
   }

@@ -59,9 +59,7 @@ extension AppDatabase {
       guard
         let row = try Row.fetchOne(
           try db.cachedStatement(sql: "SELECT date, status FROM findings WHERE id = ?"), arguments: [id])
-      else {
-        throw Rejection("finding_unknown", "finding \(Rejection.quote(id)) is not recorded")
-      }
+      else { throw Self.unknownFinding(id) }
       let status: String = row["status"]
       guard status == from else {
         throw Rejection(
@@ -100,9 +98,7 @@ extension AppDatabase {
       guard
         let row = try Row.fetchOne(
           try db.cachedStatement(sql: "SELECT date, status FROM complaints WHERE id = ?"), arguments: [id])
-      else {
-        throw Rejection("complaint_unknown", "complaint \(Rejection.quote(id)) is not recorded")
-      }
+      else { throw Self.unknownComplaint(id) }
       guard (row["status"] as String) == "open" else {
         throw Rejection("complaint_already_resolved", "complaint \(id) is already resolved")
       }

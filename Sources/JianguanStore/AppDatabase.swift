@@ -21,6 +21,8 @@ public final class AppDatabase: Sendable {
   let calendarCache = LedgerCache<WorkingDayCalendar>()
   let policyCache = LedgerCache<LedgerPolicy>()
   let schedules = ScheduleCache()
+  /// The principals of bearer tokens this connection admitted (`principal(bearerToken:)`).
+  let principals = PrincipalCache()
 
   /// Whose database this is, and the checkpoint origin line.
   public struct Identity: Sendable {
