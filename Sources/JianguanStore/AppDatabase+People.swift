@@ -8,17 +8,27 @@ extension AppDatabase {
   public func registerParent(name: String, idNumber: String, phone: String, today: CalendarDate) throws
     -> Recorded
   {
+    try write { db in
+      try Self.registerParent(
+        name: name, idNumber: idNumber, phone: phone, today: today, regions: reference.regions, vault: vault,
+        in: SQLTransaction(database: self, db: db))
+    }
+  }
+
+  /// The same on any store: the form read, then `PeopleOperation` in `transaction`.
+  public static func registerParent(
+    name: String, idNumber: String, phone: String, today: CalendarDate, regions: RegionTable,
+    vault: PersonalDataVault, in transaction: some LedgerTransaction
+  ) throws -> Recorded {
     let nameText = try TextField.validate(name, field: "name", maxLength: 50, personal: true)
-    let id = try ResidentID.parse(idNumber, field: "id-number", regions: reference.regions, today: today)
+    let id = try ResidentID.parse(idNumber, field: "id-number", regions: regions, today: today)
     try RegistryRules.checkParentAge(id, today: today, field: "id-number")
     let phoneText = try Self.validatePhone(phone)
-    return try write { db in
-      var recorded = Recorded(
-        try PeopleOperation.registerParent(
-          name: nameText, id: id, phone: phoneText, vault: vault, in: SQLTransaction(database: self, db: db)))
-      recorded.maskedIDNumber = id.masked
-      return recorded
-    }
+    var recorded = Recorded(
+      try PeopleOperation.registerParent(
+        name: nameText, id: id, phone: phoneText, vault: vault, in: transaction))
+    recorded.maskedIDNumber = id.masked
+    return recorded
   }
 
   /// Adds a student of a registered parent.
@@ -26,17 +36,28 @@ extension AppDatabase {
     throws
     -> Recorded
   {
-    let nameText = try TextField.validate(name, field: "name", maxLength: 50, personal: true)
-    let id = try ResidentID.parse(idNumber, field: "id-number", regions: reference.regions, today: today)
-    let gradeNumber = try Money.parseCount(grade, field: "grade", range: 0...12)
-    return try write { db in
-      var recorded = Recorded(
-        try PeopleOperation.addStudent(
-          parent: parent, name: nameText, id: id, grade: gradeNumber, today: today, vault: vault,
-          in: SQLTransaction(database: self, db: db)))
-      recorded.maskedIDNumber = id.masked
-      return recorded
+    try write { db in
+      try Self.addStudent(
+        parent: parent, name: name, idNumber: idNumber, grade: grade, today: today,
+        regions: reference.regions,
+        vault: vault, in: SQLTransaction(database: self, db: db))
     }
+  }
+
+  /// The same on any store.
+  public static func addStudent(
+    parent: String, name: String, idNumber: String, grade: String, today: CalendarDate, regions: RegionTable,
+    vault: PersonalDataVault, in transaction: some LedgerTransaction
+  ) throws -> Recorded {
+    let nameText = try TextField.validate(name, field: "name", maxLength: 50, personal: true)
+    let id = try ResidentID.parse(idNumber, field: "id-number", regions: regions, today: today)
+    let gradeNumber = try Money.parseCount(grade, field: "grade", range: 0...12)
+    var recorded = Recorded(
+      try PeopleOperation.addStudent(
+        parent: parent, name: nameText, id: id, grade: gradeNumber, today: today, vault: vault,
+        in: transaction))
+    recorded.maskedIDNumber = id.masked
+    return recorded
   }
 
   static func validatePhone(_ text: String) throws -> String {

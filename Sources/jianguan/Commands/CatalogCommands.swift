@@ -145,9 +145,18 @@ struct ParentCommand: ParsableCommand {
     @Option var name: String
     @Option(help: "Resident ID number (GB 11643-1999).") var idNumber: String
     @Option var phone: String
+    @Option(help: "With a postgres URL: the personal-data key file (default jianguan-BUREAU.key).")
+    var key: String?
     func run() throws {
-      let recorded = try Environment.open(global).registerParent(
-        name: name, idNumber: idNumber, phone: phone, today: Environment.today())
+      try PostgresCommands.refuseKeyOption(key, global)
+      let recorded =
+        global.namesPostgres
+        ? try PostgresCommands.registerPerson(global, key: key) {
+          try AppDatabase.registerParent(
+            name: name, idNumber: idNumber, phone: phone, today: $3, regions: $2, vault: $1, in: $0)
+        }
+        : try Environment.open(global).registerParent(
+          name: name, idNumber: idNumber, phone: phone, today: Environment.today())
       Output(global).emit(recorded, what: "parent")
     }
   }
@@ -171,9 +180,19 @@ struct StudentCommand: ParsableCommand {
         "School grade, 0 (preschool) to 12, within 2 of the grade the birth date gives (1 September cut-off)."
     )
     var grade: String
+    @Option(help: "With a postgres URL: the personal-data key file (default jianguan-BUREAU.key).")
+    var key: String?
     func run() throws {
-      let recorded = try Environment.open(global).addStudent(
-        parent: parent, name: name, idNumber: idNumber, grade: grade, today: Environment.today())
+      try PostgresCommands.refuseKeyOption(key, global)
+      let recorded =
+        global.namesPostgres
+        ? try PostgresCommands.registerPerson(global, key: key) {
+          try AppDatabase.addStudent(
+            parent: parent, name: name, idNumber: idNumber, grade: grade, today: $3, regions: $2, vault: $1,
+            in: $0)
+        }
+        : try Environment.open(global).addStudent(
+          parent: parent, name: name, idNumber: idNumber, grade: grade, today: Environment.today())
       Output(global).emit(recorded, what: "student")
     }
   }

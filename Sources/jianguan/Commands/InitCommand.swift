@@ -21,12 +21,7 @@ struct InitCommand: ParsableCommand {
 
   func run() throws {
     if global.namesPostgres { return try PostgresCommands.initialize(self) }
-    if let key {
-      throw Rejection(
-        "key_option_for_file",
-        "--key \(Rejection.quote(key)) names the key file of a PostgreSQL store; a file's key is beside it (\(global.keyPath), or $JIANGUAN_KEY)"
-      )
-    }
+    try PostgresCommands.refuseKeyOption(key, global)
     let (database, recorded) = try AppDatabase.create(
       path: global.databasePath, keyPath: global.keyPath, authority: authority, region: region,
       origin: origin, reference: Environment.reference(), clock: Environment.clock())

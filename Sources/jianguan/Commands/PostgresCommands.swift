@@ -164,6 +164,8 @@ enum PostgresCommands {
     (ObjectIdentifier(TeacherCommand.Add.self), "teacher add"),
     (ObjectIdentifier(CourseCommand.Add.self), "course add"),
     (ObjectIdentifier(ClassCommand.Add.self), "class add"),
+    (ObjectIdentifier(ParentCommand.Register.self), "parent register"),
+    (ObjectIdentifier(StudentCommand.Add.self), "student add"),
     (ObjectIdentifier(CopyCommand.self), "copy"), (ObjectIdentifier(PayCommand.self), "pay"),
     (ObjectIdentifier(LessonCommand.Record.self), "lesson record --enrollment"),
     (ObjectIdentifier(LessonCommand.Confirm.self), "lesson confirm"),
@@ -318,6 +320,30 @@ enum PostgresCommands {
     -> Recorded
   {
     try write(global, now: try Environment.now(), operation)
+  }
+
+  /// Refuses `--key` with a file database: a file's key is beside it.
+  static func refuseKeyOption(_ key: String?, _ global: GlobalOptions) throws {
+    guard let key, !global.namesPostgres else { return }
+    throw Rejection(
+      "key_option_for_file",
+      "--key \(Rejection.quote(key)) names the key file of a PostgreSQL store; a file's key is beside it (\(global.keyPath), or $JIANGUAN_KEY)"
+    )
+  }
+
+  /// `parent register` and `student add` on the bureau's log: the personal data is sealed with
+  /// the key in the file `key` names (default `jianguan-BUREAU.key`), never in the database.
+  static func registerPerson(
+    _ global: GlobalOptions, key: String?,
+    _ operation: (ReplayedLedger, PersonalDataVault, RegionTable, CalendarDate) throws -> Recorded
+  ) throws -> Recorded {
+    let url = try PostgresURL.parse(global.databasePath)
+    let vault = PersonalDataVault.open(at: key ?? "jianguan-\(url.bureau).key")
+    let (regions, today, now) = (
+      try Environment.reference().regions, try Environment.today(), try Environment.now()
+    )
+    return try withLog(global) { log in try log.write(clock: now) { try operation($0, vault, regions, today) }
+    }
   }
 
   /// Runs one operation on the bureau's log, its entries dated `now`.
