@@ -99,13 +99,20 @@ extension AppDatabase {
   public func changeInstitutionStatus(uscc text: String, to status: InstitutionStatus, reason: String) throws
     -> Recorded
   {
+    try write { db in
+      Recorded(
+        try Self.changeInstitutionStatus(
+          uscc: text, to: status, reason: reason, in: SQLTransaction(database: self, db: db)))
+    }
+  }
+
+  /// The same on any store.
+  public static func changeInstitutionStatus(
+    uscc text: String, to status: InstitutionStatus, reason: String, in transaction: some LedgerTransaction
+  ) throws -> Appended {
     let reasonText = try TextField.validateForLedger(reason, field: "reason", maxLength: 500)
     let event = InstitutionStatusChanged(uscc: text, status: status, reason: reasonText)
-    return try write { db in
-      Recorded(
-        try RegistryOperation.record(
-          .institutionStatusChanged(event), id: text, in: SQLTransaction(database: self, db: db)))
-    }
+    return try RegistryOperation.record(.institutionStatusChanged(event), id: text, in: transaction)
   }
 
   struct InstitutionRow {

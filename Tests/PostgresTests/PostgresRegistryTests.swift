@@ -43,6 +43,8 @@ struct PostgresRegistryTests {
         "pay", "--student", "S1", "--class", "B1", "--hours", "20", "--amount", "2000", "--bank-ref", "BK-1",
         "--at", "2026-06-20T10:00",
       ],
+      ["institution", "suspend", uscc, "--reason", "消防检查不合格"],
+      ["institution", "reinstate", uscc, "--reason", "整改完成"],
     ]
     for step in steps {
       let onFile = try bureau.ok(step + ["--db", file])
@@ -64,6 +66,9 @@ struct PostgresRegistryTests {
         "student", "add", "--parent", "P9", "--name", "李四", "--id-number", "340104201503070028", "--grade",
         "5",
       ],
+      ["institution", "reinstate", uscc, "--reason", "again"],
+      ["institution", "revoke", uscc, "--reason", "held escrow"],
+      ["institution", "suspend", "52340104MJ9999999X", "--reason", "unknown"],
     ]
     let before = try bureau.export(url)
     for step in refused {

@@ -100,6 +100,19 @@ struct InstitutionCommand: ParsableCommand {
     }
   }
 
+  /// Suspends, reinstates or revokes, on a file or on a postgres URL.
+  static func changeStatus(
+    _ uscc: String, to status: InstitutionStatus, reason: String, _ global: GlobalOptions
+  )
+    throws -> Recorded
+  {
+    global.namesPostgres
+      ? try PostgresCommands.write(global) {
+        try AppDatabase.changeInstitutionStatus(uscc: uscc, to: status, reason: reason, in: $0)
+      }
+      : try Environment.open(global).changeInstitutionStatus(uscc: uscc, to: status, reason: reason)
+  }
+
   struct Suspend: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "suspend",
@@ -108,8 +121,7 @@ struct InstitutionCommand: ParsableCommand {
     @Argument var uscc: String
     @Option var reason: String
     func run() throws {
-      let recorded = try Environment.open(global).changeInstitutionStatus(
-        uscc: uscc, to: .suspended, reason: reason)
+      let recorded = try InstitutionCommand.changeStatus(uscc, to: .suspended, reason: reason, global)
       Output(global).emit(recorded, what: "suspension of")
     }
   }
@@ -121,8 +133,7 @@ struct InstitutionCommand: ParsableCommand {
     @Argument var uscc: String
     @Option var reason: String
     func run() throws {
-      let recorded = try Environment.open(global).changeInstitutionStatus(
-        uscc: uscc, to: .reinstated, reason: reason)
+      let recorded = try InstitutionCommand.changeStatus(uscc, to: .reinstated, reason: reason, global)
       Output(global).emit(recorded, what: "reinstatement of")
     }
   }
@@ -135,8 +146,7 @@ struct InstitutionCommand: ParsableCommand {
     @Argument var uscc: String
     @Option var reason: String
     func run() throws {
-      let recorded = try Environment.open(global).changeInstitutionStatus(
-        uscc: uscc, to: .revoked, reason: reason)
+      let recorded = try InstitutionCommand.changeStatus(uscc, to: .revoked, reason: reason, global)
       Output(global).emit(recorded, what: "revocation of")
     }
   }

@@ -160,6 +160,9 @@ enum PostgresCommands {
   static let supported: [(ObjectIdentifier, String)] = [
     (ObjectIdentifier(InitCommand.self), "init"), (ObjectIdentifier(AuditCommand.self), "audit"),
     (ObjectIdentifier(InstitutionCommand.Register.self), "institution register"),
+    (ObjectIdentifier(InstitutionCommand.Suspend.self), "institution suspend"),
+    (ObjectIdentifier(InstitutionCommand.Reinstate.self), "institution reinstate"),
+    (ObjectIdentifier(InstitutionCommand.Revoke.self), "institution revoke"),
     (ObjectIdentifier(VenueCommand.Add.self), "venue add"),
     (ObjectIdentifier(TeacherCommand.Add.self), "teacher add"),
     (ObjectIdentifier(CourseCommand.Add.self), "course add"),
