@@ -97,14 +97,9 @@ public enum LessonRecordingRules {
     }
     let request = LessonRequest(
       enrollment: entry.enrollment, hours: entry.hours, taught: taught, field: "taughtAt")
-    do {
+    return RuleFault.of("lesson") {
       try accept(
         request, recordedAt: entrySeconds.map(LocalDateTime.init(unixSeconds:)) ?? taught, state: state)
-      return nil
-    } catch let rejection as Rejection {
-      return "lesson breaks the rule \(rejection.code): \(rejection.message)"
-    } catch {
-      return "lesson cannot be checked against the rules: \(error)"
     }
   }
 }

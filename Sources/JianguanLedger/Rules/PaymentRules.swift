@@ -300,13 +300,8 @@ extension PaymentRules {
     let request = PaymentRequest(
       student: payment.student, classID: payment.classID, hours: payment.hours, amountFen: payment.amountFen,
       bankRef: payment.bankRef, paidAt: paidAt)
-    do {
+    return RuleFault.of("payment") {
       _ = try accept(request, now: entrySeconds.map(LocalDateTime.init(unixSeconds:)) ?? paidAt, state: state)
-      return nil
-    } catch let rejection as Rejection {
-      return "payment breaks the rule \(rejection.code): \(rejection.message)"
-    } catch {
-      return "payment cannot be checked against the rules: \(error)"
     }
   }
 }

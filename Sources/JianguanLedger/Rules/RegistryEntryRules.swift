@@ -68,14 +68,7 @@ public protocol RegistryState {
 public enum RegistryEntryRules {
   /// The replay's fault for a registry entry the rules refuse; nil when they accept it.
   public static func fault(of event: Event, state: some RegistryState) -> String? {
-    do {
-      try check(event, state: state)
-      return nil
-    } catch let rejection as Rejection {
-      return "\(event.kind) breaks the rule \(rejection.code): \(rejection.message)"
-    } catch {
-      return "\(event.kind) cannot be checked against the rules: \(error)"
-    }
+    RuleFault.of(event.kind) { try check(event, state: state) }
   }
 
   /// Refuses `event` if the state does not allow it; other kinds of entries pass.
