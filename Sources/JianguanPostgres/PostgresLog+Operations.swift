@@ -33,6 +33,7 @@ extension PostgresLog {
         try writeHead(head)
       }
       try insert(keeper.pendingPersons)
+      try erase(keeper.pendingErasures)
       return result
     }
   }
@@ -75,6 +76,8 @@ final class PostgresEntryKeeper: EntryKeeper {
   private var pendingEvents: [Int64: Event] = [:]
   /// The sealed personal data of the persons registered in this transaction.
   private(set) var pendingPersons: [SealedPerson] = []
+  /// The commitments whose sealed data this transaction erases.
+  private(set) var pendingErasures: [String] = []
   private var lookups = EntryLookups()
 
   init(log: PostgresLog) { self.log = log }
@@ -101,9 +104,14 @@ final class PostgresEntryKeeper: EntryKeeper {
 
   func person(commitment: String) throws -> RegisteredPerson? {
     if let person = pendingPersons.first(where: { $0.commitment == commitment }) {
-      return RegisteredPerson(role: person.role, erased: false)
+      return RegisteredPerson(role: person.role, erased: pendingErasures.contains(commitment))
     }
-    return try log.person(commitment: commitment)
+    guard let person = try log.person(commitment: commitment) else { return nil }
+    return RegisteredPerson(role: person.role, erased: person.erased || pendingErasures.contains(commitment))
+  }
+
+  func erasePersons(ofParent parent: String) throws {
+    pendingErasures += lookups.familyCommitments(ofParent: parent)
   }
 
   func keepPerson(commitment: String, role: String, maskedID: String, sealed: [UInt8]) throws {
@@ -113,6 +121,18 @@ final class PostgresEntryKeeper: EntryKeeper {
 }
 
 extension PostgresLog {
+  /// Deletes the sealed personal data under `commitments` (a family erased): the rows stay, with
+  /// their commitment and role, marked erased, as the SQLite store keeps them, so that the audit
+  /// still finds one row per person the log commits to and a copy to a file carries the mark.
+  func erase(_ commitments: [String]) throws {
+    guard !commitments.isEmpty else { return }
+    try session.rows(
+      """
+      UPDATE jianguan.persons SET sealed = NULL, masked_id = \(ErasureOperation.erasedMark)
+      WHERE bureau = \(bureau) AND commitment = ANY(\(commitments))
+      """)
+  }
+
   /// The person of this bureau under `commitment` (erased: its sealed data is gone), or nil.
   func person(commitment: String) throws -> RegisteredPerson? {
     try session.rows(

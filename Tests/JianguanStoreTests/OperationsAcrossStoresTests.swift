@@ -81,7 +81,7 @@ import Testing
   /// `classID`, the request's students are `students`.
   func run(
     _ request: AcrossStoresRequest, on fixture: StoreFixture, and memory: MemoryLedger, classID: String,
-    students: [String]
+    students: [String], institution: String = ""
   ) -> (Outcome, Outcome) {
     func pay(_ student: String, hours: Int64 = 20, yuan: Int64 = 2000, ref: String) -> (Outcome, Outcome) {
       let form = fixture.paymentForm(
@@ -133,6 +133,111 @@ import Testing
       pay(students[student], hours: hours, yuan: yuan, ref: ref)
     case .lesson(let enrollment, let hours, let at): lesson(enrollment, hours: hours, at: at)
     case .refund(let enrollment, let hours, let ref): refund(enrollment, hours: hours, ref: ref)
+    default: runParentFlow(request, on: fixture, and: memory, institution: institution)
+    }
+  }
+
+  /// Runs a request of `AcrossStoresRequest.parentFlows` or `.credentials` on both stores: the
+  /// SQLite store through `AppDatabase`, the memory store through the operation alone.
+  func runParentFlow(
+    _ request: AcrossStoresRequest, on fixture: StoreFixture, and memory: MemoryLedger, institution: String
+  ) -> (Outcome, Outcome) {
+    let (database, ledger) = (fixture.database, memory.ledger)
+    let (now, today) = (fixture.clock.now, fixture.clock.now.date)
+    func both(_ sqlite: () throws -> Recorded, _ second: () throws -> Appended) -> (Outcome, Outcome) {
+      (
+        Self.outcome {
+          let r = try sqlite(); return (r.id, r.seq, r.repeated)
+        },
+        Self.outcome {
+          let r = try second(); return (r.id, r.seq, r.repeated)
+        }
+      )
+    }
+    switch request {
+    case .clock(let text):
+      fixture.clock.set(text)
+      memory.clock = fixture.clock.now
+      return (.appended("clock", 0, repeated: false), .appended("clock", 0, repeated: false))
+    case .confirm(let lesson):
+      return both(
+        { try database.confirmLesson(lesson) },
+        { try LessonFlowOperation.release(lesson, basis: .confirmed, in: ledger) })
+    case .rate(let enrollment, let score):
+      return both(
+        { try database.addRating(enrollment: enrollment, score: "\(score)", comment: nil, today: today) },
+        {
+          try RatingOperation.rate(
+            enrollment: enrollment, score: score, comment: nil, today: today, in: ledger)
+        })
+    case .apply(let enrollment, let hours):
+      return both(
+        {
+          try database.createRefundRequest(
+            enrollment: enrollment, hours: hours.map(String.init), reason: "搬家", now: now)
+        },
+        {
+          try RefundRequestOperation.apply(
+            enrollment: enrollment, hours: hours, reason: "搬家", now: now, in: ledger
+          ).appended
+        })
+    case .answer(let request, let agree):
+      return both(
+        { try database.answerRefundRequest(request, agree: agree, reason: "核实", today: today).answer },
+        {
+          try RefundRequestOperation.answer(request, agree: agree, reason: "核实", today: today, in: ledger)
+            .answer
+        })
+    case .escalate(let request):
+      return both(
+        { try database.escalateRefundRequest(request, reason: "不服", today: today) },
+        { try RefundRequestOperation.escalate(request, reason: "不服", today: today, in: ledger) })
+    case .decide(let request, let agree):
+      return both(
+        { try database.decideRefundRequest(request, agree: agree, reason: "裁决", today: today).answer },
+        {
+          try RefundRequestOperation.decide(request, agree: agree, reason: "裁决", today: today, in: ledger)
+            .answer
+        })
+    case .settle(let text):
+      let asOf = try! CalendarDate.parse(text, field: "as-of")
+      return both(
+        {
+          let settled = try database.settle(asOf: asOf)
+          let all = settled.released + settled.refundRequestsDeemedAgreed.map(\.answer)
+          return Recorded(id: all.map(\.id).joined(separator: ","), seq: all.last?.seq ?? 0)
+        },
+        {
+          let settled = try SettleOperation.run(asOf: asOf, in: ledger)
+          let all = settled.released + settled.refundRequestsDeemedAgreed.map(\.answer)
+          return Appended(id: all.map(\.id).joined(separator: ","), seq: all.last?.seq ?? 0)
+        })
+    case .erase(let parent):
+      return both(
+        { try database.eraseParent(parent, reason: "家长申请删除", confirmed: true) },
+        { try ErasureOperation.erase(parent, reason: "家长申请删除", in: ledger) })
+    case .issue(let role, let scopedInstitution, let parent, let bank):
+      let uscc = scopedInstitution == AcrossStoresRequest.classInstitution ? institution : scopedInstitution
+      let credentialRole = try! CredentialRole.parse(role)
+      // The memory store is given the token the SQLite store made, so that the entries agree.
+      var token = "jg_refused"
+      return both(
+        {
+          let issued = try database.issueCredential(
+            role: credentialRole, institution: uscc, parent: parent, bank: bank)
+          token = issued.token
+          return Recorded(id: issued.principal.credential, seq: issued.seq)
+        },
+        {
+          try CredentialOperation.issue(
+            role: credentialRole, institution: uscc, parent: parent, bank: bank, token: token, in: ledger)
+        })
+    case .revoke(let credential):
+      return both(
+        { try database.revokeCredential(credential, reason: "离职") },
+        { try CredentialOperation.revoke(credential, reason: "离职", in: ledger) })
+    case .pay, .lesson, .refund:
+      preconditionFailure("a money request is run by `run`")
     }
   }
 
@@ -170,6 +275,40 @@ import Testing
     expectSameBalances(fixture, memory, institution: uscc)
     #expect(
       try BalanceSummary(memory.state, scope: .all, regions: StoreFixture.reference.regions).escrowFen > 0)
+  }
+
+  /// The parent's flows after the money (`AcrossStoresRequest.parentFlows`: ratings, refund
+  /// applications answered, escalated, decided and deemed agreed by `settle`, an erasure) and then
+  /// the credentials: the same outcomes, each refusal rule once, the same entries byte for byte.
+  @Test func parentFlowsAndCredentialsGiveTheSameOutcomesAndEntriesOnBothStores() throws {
+    let fixture = try StoreFixture()
+    let (uscc, classID) = try fixture.openClass(capacity: 2, pricePerHour: "100")
+    let students = try (0..<3).map { _ in try fixture.student() }
+    let memory = try copy(of: fixture)
+    for request in AcrossStoresRequest.all {
+      _ = run(request, on: fixture, and: memory, classID: classID, students: students)
+    }
+    let before = try fixture.database.size()
+    var outcomes: [(Outcome, Outcome)] = []
+    for request in AcrossStoresRequest.parentFlows + AcrossStoresRequest.credentials {
+      outcomes.append(
+        run(request, on: fixture, and: memory, classID: classID, students: students, institution: uscc))
+    }
+    for (index, (sqlite, second)) in outcomes.enumerated() { #expect(sqlite == second, "request \(index)") }
+    #expect(
+      outcomes.compactMap { if case .refused(let code) = $0.0 { code } else { nil } }
+        == AcrossStoresRequest.parentFlowRefusals + AcrossStoresRequest.credentialRefusals)
+    var kinds: [String] = []
+    try fixture.database.entries(fromSeq: before + 1, limit: nil) { kinds.append($0.kind) }
+    #expect(
+      kinds
+        == AcrossStoresRequest.parentFlowKinds + Array(repeating: "credential.issued", count: 4)
+        + ["credential.revoked"])
+    try expectSameLogs(fixture, memory)
+    expectSameBalances(fixture, memory, institution: uscc)
+    // The erased family's personal data is gone from both stores; the other families' stays.
+    #expect(try fixture.database.parentView("P3").name == ErasureOperation.erasedMark)
+    #expect(try fixture.database.parentView("P1").name == "家长")
   }
 
   /// Property: random requests (payments, lessons and refunds, with references used again, a
