@@ -358,6 +358,78 @@ import Testing
     expectSameBalances(fixture, memory, institution: uscc)
   }
 
+  /// Property: random parent flows (confirmations, ratings, refund applications answered,
+  /// escalated, decided and settled as the clock moves on, refunds, erasures and credentials for
+  /// parents) give the same outcome on both stores, the same log byte for byte, and the same
+  /// balances; the SQLite store's audit passes.
+  @Test(arguments: [1, 2, 3, 4] as [UInt64])
+  func randomParentFlowsGiveTheSameOutcomesEntriesAndBalances(seed: UInt64) throws {
+    let fixture = try StoreFixture()
+    let (uscc, classID) = try fixture.openClass(capacity: 3, pricePerHour: "100")
+    let students = try (0..<3).map { _ in try fixture.student() }
+    let memory = try copy(of: fixture)
+    let setUp: [AcrossStoresRequest] =
+      (0..<3).map { .pay(student: $0, hours: 20, yuan: 2000, ref: "PAY-\($0)") } + [
+        .lesson(enrollment: "E1", hours: 2, at: "2026-03-07T09:00"),
+        .lesson(enrollment: "E1", hours: 3, at: "2026-03-08T09:00"),
+        .lesson(enrollment: "E2", hours: 2, at: "2026-03-07T09:00"),
+        .lesson(enrollment: "E3", hours: 1, at: "2026-03-14T09:00"),
+      ]
+    for request in setUp {
+      let (sqlite, second) = run(request, on: fixture, and: memory, classID: classID, students: students)
+      #expect(sqlite == second && !(sqlite.isRefused), "\(request)")
+    }
+    var random = SeededGenerator(seed: seed)
+    var day = fixture.clock.now.date.daysSinceEpoch
+    var outcomes: [Outcome] = []
+    func pick(_ prefix: String, _ range: ClosedRange<Int>) -> String {
+      "\(prefix)\(Int.random(in: range, using: &random))"
+    }
+    for step in 0..<60 {
+      let request: AcrossStoresRequest
+      switch Int.random(in: 0..<11, using: &random) {
+      case 0: request = .confirm(lesson: pick("L", 1...5))
+      case 1: request = .rate(enrollment: pick("E", 1...4), score: Int64.random(in: 1...5, using: &random))
+      case 2, 3:
+        request = .apply(
+          enrollment: pick("E", 1...4),
+          hours: Bool.random(using: &random) ? nil : Int64.random(in: 1...8, using: &random))
+      case 4: request = .answer(request: pick("RA", 1...3), agree: Bool.random(using: &random))
+      case 5: request = .escalate(request: pick("RA", 1...3))
+      case 6: request = .decide(request: pick("RA", 1...3), agree: Bool.random(using: &random))
+      case 7:
+        day += Int.random(in: 0...4, using: &random)
+        request = .clock(now: CalendarDate(daysSinceEpoch: day).description + "T09:00")
+      case 8:
+        request = .settle(
+          asOf: CalendarDate(daysSinceEpoch: day - Int.random(in: 0...3, using: &random)).description)
+      case 9:
+        request = .refund(
+          enrollment: pick("E", 1...4), hours: Int64.random(in: 1...4, using: &random),
+          ref: pick("RF-", 1...20))
+      default:
+        request =
+          Bool.random(using: &random)
+          ? .erase(parent: pick("P", 1...4))
+          : .issue(role: "parent", institution: nil, parent: pick("P", 1...4), bank: nil)
+      }
+      let (sqlite, second) = run(
+        request, on: fixture, and: memory, classID: classID, students: students, institution: uscc)
+      #expect(sqlite == second, "seed \(seed), step \(step): \(request)")
+      outcomes.append(sqlite)
+    }
+    #expect(outcomes.contains { !$0.isRefused })
+    #expect(outcomes.contains { $0.isRefused })
+    // The flows went somewhere: applications made and answered, ratings and erasures recorded.
+    let kinds = Set(memory.entries.map(\.kind))
+    for kind in ["refund-request.created", "rating.added", "parent.erased"] {
+      #expect(kinds.contains(kind), "seed \(seed): \(kind)")
+    }
+    #expect(kinds.contains("refund-request.agreed") || kinds.contains("refund-request.refused"))
+    try expectSameLogs(fixture, memory)
+    expectSameBalances(fixture, memory, institution: uscc)
+  }
+
   /// `balance` from the replay's state (a store without tables) sums what the SQLite store's
   /// table does, for every kind of scope, and refuses what it refuses with the same sentence.
   func expectSameBalances(_ fixture: StoreFixture, _ memory: MemoryLedger, institution uscc: String) {
@@ -651,14 +723,24 @@ import Testing
     student("P99", fixture.nextResidentID(bornIn: 2015))
     student("P1", adult)
     student("P1", fixture.nextResidentID(bornIn: 2015), grade: 9)
+    // Erased on both, the parent's number registers again under its next commitment: the memory
+    // store's keeper deleted what it kept, as the SQLite store emptied its rows.
+    requests.both(
+      { try fixture.database.eraseParent("P1", reason: "家长申请删除", confirmed: true) },
+      { try ErasureOperation.erase("P1", reason: "家长申请删除", in: memory.ledger) })
+    student("P1", fixture.nextResidentID(bornIn: 2015))
+    parent(adult)
     requests.expectSameOutcomes()
     #expect(
       requests.refusals == [
         "person_already_registered", "person_already_registered", "parent_unknown",
         "person_already_registered",
-        "grade_implausible_for_age",
+        "grade_implausible_for_age", "parent_erased",
       ])
-    #expect(memory.persons.count == 2)
+    #expect(memory.persons.count == 3)
+    // The parent and the child erased, the parent registered again.
+    let erased = memory.persons.values.filter { $0.sealed == nil }.map(\.maskedID)
+    #expect(erased == Array(repeating: ErasureOperation.erasedMark, count: 2))
     try expectSameLogs(fixture, memory)
   }
 }

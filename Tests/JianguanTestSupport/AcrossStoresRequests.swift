@@ -85,7 +85,8 @@ extension AcrossStoresRequest {
   /// What follows `all` (after it, E1 has 13 hours remaining and lesson L1 of 2 hours pending; E2
   /// has none, its lesson L2 pending): the parent's flows, each refusal rule once. Ratings; a
   /// refund application refused, escalated too late, another escalated and decided by the
-  /// regulator, a third left unanswered and deemed agreed by `settle`; an erasure.
+  /// regulator, a third left unanswered and deemed agreed by `settle`; an erasure; a lesson left
+  /// unconfirmed past its window, deemed confirmed by `settle`.
   public static let parentFlows: [AcrossStoresRequest] = [
     .confirm(lesson: "L1"),
     .rate(enrollment: "E1", score: 5),
@@ -114,6 +115,8 @@ extension AcrossStoresRequest {
     .erase(parent: "P3"),
     .erase(parent: "P3"),  // erased already
     .erase(parent: "P9"),  // no such parent
+    .clock(now: "2026-07-21T09:00"),
+    .settle(asOf: "2026-07-21"),  // L2's 15 working days are over: deemed confirmed
   ]
 
   /// The rules of the refused requests of `parentFlows`, in order.
@@ -129,7 +132,7 @@ extension AcrossStoresRequest {
   public static let parentFlowKinds = [
     "lesson.released", "rating.added", "refund-request.created", "refund-request.refused", "refund",
     "refund-request.created", "refund-request.refused", "refund-request.escalated", "refund-request.agreed",
-    "refund", "refund-request.created", "refund-request.agreed", "refund", "parent.erased",
+    "refund", "refund-request.created", "refund-request.agreed", "refund", "parent.erased", "lesson.released",
   ]
 
   /// What follows `parentFlows`: credentials issued and revoked (P3 is erased). A token is made
@@ -160,4 +163,6 @@ extension AcrossStoresRequest {
 public enum AcrossStoresOutcome: Equatable, Sendable {
   case appended(String, Int64, repeated: Bool)
   case refused(String)
+
+  public var isRefused: Bool { if case .refused = self { true } else { false } }
 }

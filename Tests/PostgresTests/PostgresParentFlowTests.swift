@@ -54,7 +54,11 @@ struct PostgresParentFlowTests {
     #expect(refusals == AcrossStoresRequest.parentFlowRefusals)
     let entries = try bureau.export(url)
     #expect(entries == (try bureau.export(file)))
-    #expect(entries.suffix(3).first?.contains("\"refund-request.agreed\"") == true)
+    let kinds = try entries.suffix(AcrossStoresRequest.parentFlowKinds.count).map { line in
+      try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])["kind"]
+        as? String
+    }
+    #expect(kinds == AcrossStoresRequest.parentFlowKinds)
     let audit = try bureau.ok(["audit", "--db", url])
     #expect(
       audit.lines.first == "audit ok: \(entries.count) entries, Merkle root \(try bureau.auditRoot(file))")
@@ -112,6 +116,16 @@ struct PostgresParentFlowTests {
     let withCredentials = try bureau.export(url)
     #expect(try payloads(withCredentials) == payloads(try bureau.export(file)))
     #expect(withCredentials.count == entries.count + 5)
+    #expect(try bureau.ok(["audit", "--db", url]).lines.first?.hasPrefix("audit ok") == true)
+
+    // P3's ID number, erased, registers again, under its next commitment, on both stores.
+    let again = [
+      "parent", "register", "--name", "家长", "--id-number", Bureau.residentID(3, year: 1985), "--phone",
+      "13800138000",
+    ]
+    let onFile = try bureau.ok(again + ["--db", file])
+    #expect(try bureau.ok(again + ["--db", url]).stdout == onFile.stdout)
+    #expect(try server.sql(database, "SELECT count(*) FROM jianguan.persons WHERE sealed IS NOT NULL") == "5")
     #expect(try bureau.ok(["audit", "--db", url]).lines.first?.hasPrefix("audit ok") == true)
   }
 }
