@@ -160,13 +160,6 @@ extension AppDatabase {
         act.id, agree: agree, reason: act.reason, today: today, in: transaction))
   }
 
-  /// Closing an institution executes its open and escalated applications before refunding the rest.
-  func executeRefundRequestsOnClosure(uscc: String, reason: String, db: Database) throws -> [Recorded] {
-    try RefundRequestOperation.agreeOnClosure(
-      institution: uscc, reason: reason, in: SQLTransaction(database: self, db: db)
-    ).flatMap { [Recorded($0.answer)] + ($0.refund.map { [Recorded($0)] } ?? []) }
-  }
-
   /// One application.
   public func refundRequest(_ request: String) throws -> RefundRequestView {
     let id = try Self.validateID(request, field: "refund request", prefix: "RA")

@@ -60,6 +60,22 @@ extension SQLTransaction {
     }
   }
 
+  func unconfirmedLessons(ofInstitution uscc: String) throws -> [String] {
+    try String.fetchAll(
+      try db.cachedStatement(
+        sql: """
+          SELECT l.id FROM lessons l JOIN enrollments e ON e.id = l.enrollment
+          WHERE e.institution = ? AND l.status IN ('pending', 'disputed') ORDER BY l.seq
+          """), arguments: [uscc])
+  }
+
+  func enrollmentsHoldingEscrow(ofInstitution uscc: String) throws -> [String] {
+    try String.fetchAll(
+      try db.cachedStatement(
+        sql: "SELECT id FROM enrollments WHERE institution = ? AND escrow_fen > 0 ORDER BY seq"),
+      arguments: [uscc])
+  }
+
   func rating(ofEnrollment id: String) throws -> RatingAdded? {
     try Row.fetchOne(
       try db.cachedStatement(sql: "SELECT * FROM ratings WHERE enrollment = ?"), arguments: [id]

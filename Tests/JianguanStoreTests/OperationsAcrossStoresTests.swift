@@ -163,6 +163,23 @@ import Testing
       return both(
         { try database.confirmLesson(lesson) },
         { try LessonFlowOperation.release(lesson, basis: .confirmed, in: ledger) })
+    case .dispute(let lesson):
+      return both(
+        { try database.disputeLesson(lesson, reason: "没上课") },
+        { try LessonFlowOperation.dispute(lesson, reason: "没上课", in: ledger) })
+    case .close(let prefix):
+      // The last entry (the revocation) and how many entries the closure appended.
+      return both(
+        {
+          let recorded = try database.closeInstitution(
+            uscc: institution, reason: "举办者申请注销", bankRefPrefix: prefix)
+          return Recorded(id: "\(recorded.count)", seq: recorded.last!.seq)
+        },
+        {
+          let appended = try ClosureOperation.close(
+            institution, reason: "举办者申请注销", bankRef: { "\(prefix)-\($0)" }, in: ledger)
+          return Appended(id: "\(appended.count)", seq: appended.last!.seq)
+        })
     case .rate(let enrollment, let score):
       return both(
         { try database.addRating(enrollment: enrollment, score: "\(score)", comment: nil, today: today) },
@@ -356,6 +373,34 @@ import Testing
     #expect(outcomes.contains { if case .refused = $0 { true } else { false } })
     try expectSameLogs(fixture, memory)
     expectSameBalances(fixture, memory, institution: uscc)
+  }
+
+  /// Closing an institution (`AcrossStoresRequest.closure`): the lessons voided, the applications
+  /// agreed and refunded, the escrow refunded and the revocation, the same on both stores.
+  @Test func closingAnInstitutionGivesTheSameEntriesOnBothStores() throws {
+    let fixture = try StoreFixture()
+    let (uscc, classID) = try fixture.openClass(capacity: 3, pricePerHour: "100")
+    let students = try (0..<3).map { _ in try fixture.student() }
+    let memory = try copy(of: fixture)
+    var outcomes: [(Outcome, Outcome)] = []
+    var closedAt: Int64 = 0
+    for request in AcrossStoresRequest.closure {
+      if case .close = request, closedAt == 0 { closedAt = try fixture.database.size() }
+      outcomes.append(
+        run(request, on: fixture, and: memory, classID: classID, students: students, institution: uscc))
+    }
+    for (index, (sqlite, second)) in outcomes.enumerated() { #expect(sqlite == second, "request \(index)") }
+    #expect(
+      outcomes.compactMap { if case .refused(let code) = $0.0 { code } else { nil } }
+        == ["institution_already_revoked", "institution_not_active"])
+    var kinds: [String] = []
+    try fixture.database.entries(fromSeq: closedAt + 1, limit: nil) { kinds.append($0.kind) }
+    #expect(kinds == AcrossStoresRequest.closureKinds)
+    try expectSameLogs(fixture, memory)
+    expectSameBalances(fixture, memory, institution: uscc)
+    #expect(
+      try BalanceSummary(memory.state, scope: .institution(uscc), regions: StoreFixture.reference.regions)
+        .escrowFen == 0)
   }
 
   /// Property: random parent flows (confirmations, ratings, refund applications answered,

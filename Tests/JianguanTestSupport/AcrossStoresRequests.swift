@@ -11,6 +11,7 @@ public enum AcrossStoresRequest: Sendable, Equatable {
   /// From here on the stores' clock (and `today`) is `now`, `YYYY-MM-DDTHH:MM`.
   case clock(now: String)
   case confirm(lesson: String)
+  case dispute(lesson: String)
   case rate(enrollment: String, score: Int64)
   /// A refund application (`refund-request create`), reason 搬家; nil hours: `--all`.
   case apply(enrollment: String, hours: Int64?)
@@ -23,6 +24,8 @@ public enum AcrossStoresRequest: Sendable, Equatable {
   /// `credential issue`; `classInstitution` stands for the institution of the class.
   case issue(role: String, institution: String?, parent: String?, bank: String?)
   case revoke(credential: String)
+  /// `institution close` of the class's institution, refunds by `PREFIX-E…`.
+  case close(bankRefPrefix: String)
 
   static func pay(_ student: Int, hours: Int64 = 20, yuan: Int64 = 2000, ref: String) -> Self {
     .pay(student: student, hours: hours, yuan: yuan, ref: ref)
@@ -156,6 +159,32 @@ extension AcrossStoresRequest {
   public static let credentialRefusals = [
     "parent_erased", "bank_holds_no_escrow", "credential_scope_missing", "credential_scope_not_for_role",
     "institution_unknown", "credential_revoked", "credential_unknown",
+  ]
+}
+
+extension AcrossStoresRequest {
+  /// Closing the institution with everything a closure executes, in a class of 3 places: a
+  /// pending and a disputed lesson voided, an open and an escalated application agreed and
+  /// refunded, each enrollment's remaining escrow refunded; then it is revoked.
+  public static let closure: [AcrossStoresRequest] = [
+    pay(0, ref: "C-1"), pay(1, ref: "C-2"), pay(2, hours: 10, yuan: 1000, ref: "C-3"),
+    lesson("E1", at: "2026-03-07T09:00"), lesson("E2", hours: 3, at: "2026-03-08T09:00"),
+    lesson("E3", hours: 1, at: "2026-03-14T09:00"),
+    .confirm(lesson: "L3"),
+    .dispute(lesson: "L2"),
+    .apply(enrollment: "E1", hours: 5),
+    .apply(enrollment: "E3", hours: 2),
+    .answer(request: "RA2", agree: false),
+    .escalate(request: "RA2"),
+    .close(bankRefPrefix: "CLOSE"),
+    .close(bankRefPrefix: "CLOSE"),  // revoked already
+    pay(0, hours: 2, yuan: 200, ref: "C-4"),  // a revoked institution takes no payment
+  ]
+
+  /// The kinds of the entries the closure itself appends, in order.
+  public static let closureKinds = [
+    "lesson.voided", "lesson.voided", "refund-request.agreed", "refund", "refund-request.agreed", "refund",
+    "refund", "refund", "refund", "institution.revoked",
   ]
 }
 

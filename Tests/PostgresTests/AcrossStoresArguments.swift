@@ -19,6 +19,12 @@ extension AcrossStoresRequest {
         + (hours.map { ["--hours", "\($0)"] } ?? ["--all"])
     case .clock: nil
     case .confirm(let lesson): ["lesson", "confirm", lesson]
+    case .dispute(let lesson): ["lesson", "dispute", lesson, "--reason", "没上课"]
+    case .close(let prefix):
+      [
+        "institution", "close", Self.classBureauInstitution, "--reason", "举办者申请注销", "--bank-ref-prefix",
+        prefix,
+      ]
     case .rate(let enrollment, let score):
       ["rating", "add", "--enrollment", enrollment, "--score", "\(score)"]
     case .apply(let enrollment, let hours):

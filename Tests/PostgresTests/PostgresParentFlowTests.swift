@@ -20,6 +20,42 @@ struct PostgresParentFlowTests {
     (try object(result)["error"] as? [String: Any])?["code"] as? String
   }
 
+  /// Closing an institution (`AcrossStoresRequest.closure`) on a URL: the same outcome and
+  /// sentence for each command, the same entries and root as on the file.
+  @Test func closingAnInstitutionGivesTheSameEntriesOnPostgres() throws {
+    let server = try PostgresServer.server()
+    let bureau = try Bureau()
+    defer { bureau.remove() }
+    let file = try bureau.classBureau(capacity: 3)
+    let database = try server.createDatabase()
+    let url = server.url(database, bureau: "340100")
+    try bureau.ok(["copy", "--from", file, "--to", url])
+    var refusals: [String] = []
+    for request in AcrossStoresRequest.closure {
+      let command = request.arguments! + ["--format", "json"]
+      let onFile = try bureau.run(command + ["--db", file])
+      let before = try server.contentDigest(database)
+      let onURL = try bureau.run(command + ["--db", url])
+      #expect(onURL.status == onFile.status, "\(command): \(onURL.stderr)")
+      #expect(onURL.stdout == onFile.stdout && onURL.stderr == onFile.stderr, "\(command)")
+      if let rule = try refusal(onURL) {
+        refusals.append(rule)
+        #expect(try server.contentDigest(database) == before, "a refusal writes nothing: \(command)")
+      }
+    }
+    #expect(refusals == ["institution_already_revoked", "institution_not_active"])
+    let entries = try bureau.export(url)
+    #expect(entries == (try bureau.export(file)))
+    #expect(entries.last?.contains("\"institution.revoked\"") == true)
+    let audit = try bureau.ok(["audit", "--db", url])
+    #expect(
+      audit.lines.first == "audit ok: \(entries.count) entries, Merkle root \(try bureau.auditRoot(file))")
+    let balance = [
+      "balance", "--institution", AcrossStoresRequest.classBureauInstitution, "--format", "json",
+    ]
+    #expect(try bureau.ok(balance + ["--db", url]).stdout == bureau.ok(balance + ["--db", file]).stdout)
+  }
+
   @Test func theParentFlowsAndCredentialsGiveTheSameOutcomesAndEntriesOnPostgres() throws {
     let server = try PostgresServer.server()
     var bureau = try Bureau()

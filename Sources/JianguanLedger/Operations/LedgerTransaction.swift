@@ -38,6 +38,10 @@ public protocol LedgerTransaction: PaymentState, BankRefState, LessonState, Regi
   func undecidedRefundApplications(ofInstitution uscc: String) throws -> [RefundApplication]
   /// The pending lessons recorded before `day`, by the day recorded, then seq.
   func pendingLessons(recordedBefore day: CalendarDate) throws -> [PendingLesson]
+  /// The pending and disputed lessons of an institution's enrollments, in the order recorded.
+  func unconfirmedLessons(ofInstitution uscc: String) throws -> [String]
+  /// The enrollments of an institution that still hold escrow, in the order paid.
+  func enrollmentsHoldingEscrow(ofInstitution uscc: String) throws -> [String]
   /// The rating of an enrollment; nil when it was not rated.
   func rating(ofEnrollment id: String) throws -> RatingAdded?
   /// A credential issued; nil when none has that id.

@@ -54,6 +54,25 @@ extension ReplayedLedger {
     return pending.sorted { ($0.day, $0.seq) < ($1.day, $1.seq) }.map(\.lesson)
   }
 
+  public func unconfirmedLessons(ofInstitution uscc: String) throws -> [String] {
+    guard let institution = state.institutionIDs.slot(uscc) else { return [] }
+    // Lesson slots are taken in the order the lessons were recorded.
+    return state.lessonRecords.indices.filter { slot in
+      let lesson = state.lessonRecords[slot]
+      return (lesson.status == .pending || lesson.status == .disputed)
+        && state.enrollmentRecords[Int(lesson.enrollment)].institution == institution
+    }.map { state.lessonIDs.id(Int32($0)) }
+  }
+
+  public func enrollmentsHoldingEscrow(ofInstitution uscc: String) throws -> [String] {
+    guard let institution = state.institutionIDs.slot(uscc) else { return [] }
+    // Enrollment slots are taken in the order paid (an id a posting names first has no payment).
+    return state.enrollmentRecords.indices.filter { slot in
+      let record = state.enrollmentRecords[slot]
+      return record.exists && record.institution == institution && state.escrowFen(Int32(slot)) > 0
+    }.map { state.enrollmentIDs.id(Int32($0)) }
+  }
+
   public func rating(ofEnrollment id: String) throws -> RatingAdded? { state.parentFlows.ratings[id] }
 
   public func credential(_ id: String) throws -> CredentialStanding? { state.credentials.standing(id) }

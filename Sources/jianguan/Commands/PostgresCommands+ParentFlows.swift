@@ -3,10 +3,10 @@ import JianguanLedger
 import JianguanPostgres
 import JianguanStore
 
-/// Refund applications, ratings, credentials, erasure and `settle` on a bureau's log: the same
-/// operations (`RefundRequestOperation`, `RatingOperation`, `CredentialOperation`,
-/// `ErasureOperation`, `SettleOperation`) and the same forms as on a file, each in one
-/// PostgreSQL transaction.
+/// Refund applications, ratings, credentials, erasure, `settle` and closing an institution on a
+/// bureau's log: the same operations (`RefundRequestOperation`, `RatingOperation`,
+/// `CredentialOperation`, `ErasureOperation`, `SettleOperation`, `ClosureOperation`) and the same
+/// forms as on a file, each in one PostgreSQL transaction.
 extension PostgresCommands {
   /// `refund-request create`.
   static func createRefundRequest(
@@ -96,6 +96,15 @@ extension PostgresCommands {
     -> Recorded
   {
     try write(global) { try AppDatabase.eraseParent(parent, reason: reason, confirmed: confirmed, in: $0) }
+  }
+
+  /// `institution close`: `ClosureOperation`, every entry of the closure in one transaction.
+  static func closeInstitution(uscc: String, reason: String, bankRefPrefix: String, _ global: GlobalOptions)
+    throws -> [Recorded]
+  {
+    try writing(global, now: try Environment.now()) {
+      try AppDatabase.closeInstitution(uscc: uscc, reason: reason, bankRefPrefix: bankRefPrefix, in: $0)
+    }.map(Recorded.init)
   }
 
   /// Runs one operation on the bureau's log, its entries dated `now`, and returns what it gives.

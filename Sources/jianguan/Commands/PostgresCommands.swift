@@ -163,6 +163,7 @@ enum PostgresCommands {
     (ObjectIdentifier(InstitutionCommand.Suspend.self), "institution suspend"),
     (ObjectIdentifier(InstitutionCommand.Reinstate.self), "institution reinstate"),
     (ObjectIdentifier(InstitutionCommand.Revoke.self), "institution revoke"),
+    (ObjectIdentifier(InstitutionCommand.Close.self), "institution close"),
     (ObjectIdentifier(VenueCommand.Add.self), "venue add"),
     (ObjectIdentifier(TeacherCommand.Add.self), "teacher add"),
     (ObjectIdentifier(CourseCommand.Add.self), "course add"),
