@@ -109,11 +109,13 @@ extension AcrossStoresRequest {
     .decide(request: "RA2", agree: true),  // agreed and refunded
     .escalate(request: "RA2"),  // agreed already
     .apply(enrollment: "E1", hours: nil),  // RA3: the last hour
+    .decide(request: "RA3", agree: true),  // open: the institution answers it
     .apply(enrollment: "E1", hours: nil),  // nothing left to apply for
     .answer(request: "RA9", agree: true),  // no such application
     .clock(now: "2026-07-08T09:00"),  // RA3 was due 2026-07-07
     .answer(request: "RA3", agree: true),  // too late
     .settle(asOf: "2026-07-09"),  // after today
+    .settle(asOf: "2003-12-31"),  // a year the log's calendar does not cover
     .settle(asOf: "2026-07-08"),  // RA3 deemed agreed and refunded; L2 is in its window
     .erase(parent: "P3"),
     .erase(parent: "P3"),  // erased already
@@ -127,8 +129,9 @@ extension AcrossStoresRequest {
     "rating_already_given", "rating_before_confirmed_lesson", "refund_request_exceeds_remaining",
     "refund_request_refused_cannot_be_answered", "refund_request_refused_cannot_be_decided",
     "refund_request_hours_no_longer_available", "refund_request_escalated_cannot_be_answered",
-    "refund_request_agreed_cannot_be_escalated", "nothing_to_refund", "refund_request_unknown",
-    "refund_request_answer_too_late", "settle_as_of_in_future", "parent_already_erased", "parent_unknown",
+    "refund_request_agreed_cannot_be_escalated", "refund_request_open_cannot_be_decided", "nothing_to_refund",
+    "refund_request_unknown", "refund_request_answer_too_late", "settle_as_of_in_future",
+    "calendar_year_not_loaded", "parent_already_erased", "parent_unknown",
   ]
 
   /// The kinds of the entries `parentFlows` appends, in order.
