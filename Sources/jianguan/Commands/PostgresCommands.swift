@@ -176,6 +176,13 @@ enum PostgresCommands {
     (ObjectIdentifier(LessonCommand.Resolve.self), "lesson resolve"),
     (ObjectIdentifier(RefundCommand.Record.self), "refund"),
     (ObjectIdentifier(BalanceCommand.self), "balance"),
+    (ObjectIdentifier(ActionCommand.Record.self), "action record"),
+    (ObjectIdentifier(MeasureCommand.Add.self), "measure add"),
+    (ObjectIdentifier(FindingCommand.Add.self), "finding add"),
+    (ObjectIdentifier(FindingCommand.Rectify.self), "finding rectify"),
+    (ObjectIdentifier(FindingCommand.Verify.self), "finding verify"),
+    (ObjectIdentifier(ComplaintCommand.File.self), "complaint file"),
+    (ObjectIdentifier(ComplaintCommand.Resolve.self), "complaint resolve"),
     (ObjectIdentifier(LedgerCommand.Export.self), "ledger export"),
     (ObjectIdentifier(ProofCommand.Inclusion.self), "proof inclusion"),
   ]
