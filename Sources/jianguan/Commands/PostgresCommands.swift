@@ -187,6 +187,13 @@ enum PostgresCommands {
     (ObjectIdentifier(CredentialCommand.Revoke.self), "credential revoke"),
     (ObjectIdentifier(ParentCommand.Erase.self), "parent erase"),
     (ObjectIdentifier(BalanceCommand.self), "balance"),
+    (ObjectIdentifier(ActionCommand.Record.self), "action record"),
+    (ObjectIdentifier(MeasureCommand.Add.self), "measure add"),
+    (ObjectIdentifier(FindingCommand.Add.self), "finding add"),
+    (ObjectIdentifier(FindingCommand.Rectify.self), "finding rectify"),
+    (ObjectIdentifier(FindingCommand.Verify.self), "finding verify"),
+    (ObjectIdentifier(ComplaintCommand.File.self), "complaint file"),
+    (ObjectIdentifier(ComplaintCommand.Resolve.self), "complaint resolve"),
     (ObjectIdentifier(LedgerCommand.Export.self), "ledger export"),
     (ObjectIdentifier(ProofCommand.Inclusion.self), "proof inclusion"),
   ]
