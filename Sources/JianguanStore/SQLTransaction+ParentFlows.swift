@@ -3,9 +3,9 @@ import GRDB
 import JianguanCore
 import JianguanLedger
 
-/// The questions of refund applications, ratings, credentials, erasure and `settle`, answered
-/// from the tables (`RefundRequestOperation`, `RatingOperation`, `CredentialOperation`,
-/// `ErasureOperation` and `SettleOperation` ask them).
+/// The questions of refund applications, ratings, credentials, erasure, `settle` and closing an
+/// institution, answered from the tables (`RefundRequestOperation`, `RatingOperation`,
+/// `CredentialOperation`, `ErasureOperation`, `SettleOperation` and `ClosureOperation` ask them).
 extension SQLTransaction {
   func paymentBankRef(ofEnrollment id: String) throws -> String? {
     try RawStatement("SELECT bank_ref FROM enrollments WHERE id = ?", db: db).first(

@@ -1,7 +1,8 @@
 import JianguanCore
 
-/// The questions of refund applications, ratings, credentials, erasure and `settle`, answered
-/// from the replay's state as the SQLite store answers them from its tables (the same order).
+/// The questions of refund applications, ratings, credentials, erasure, `settle` and closing an
+/// institution, answered from the replay's state as the SQLite store answers them from its tables
+/// (in the same order).
 extension ReplayedLedger {
   public func paymentBankRef(ofEnrollment id: String) throws -> String? {
     state.enrollmentSlot(id).map { state.bankRef(of: state.enrollmentRecords[Int($0)]) }
