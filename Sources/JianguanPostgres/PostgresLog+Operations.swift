@@ -145,12 +145,8 @@ extension PostgresLog {
 
   /// The event of entry `seq` of this bureau, or nil when there is none.
   func event(atSeq seq: Int64) throws -> Event? {
-    guard
-      let row = try session.rows(
-        "SELECT entry FROM jianguan.ledger WHERE bureau = \(bureau) AND seq = \(seq)"
-      ).first
-    else { return nil }
-    let entry = try Entry.parse(try row.decode(ByteBuffer.self).bytes)
+    guard let bytes = try entry(atSeq: seq) else { return nil }
+    let entry = try Entry.parse(bytes)
     return try Event(kind: entry.kind, payload: entry.payload)
   }
 }

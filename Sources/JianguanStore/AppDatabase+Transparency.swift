@@ -3,16 +3,6 @@ import GRDB
 import JianguanCore
 import JianguanLedger
 
-/// A signed checkpoint as stored beside the log.
-public struct StoredCheckpoint: Sendable {
-  public let id: Int64
-  public let size: Int64
-  public let rootHash: [UInt8]
-  public let note: String
-  public let verifierKey: String
-  public let signedAt: String
-}
-
 extension AppDatabase {
   /// Signs the current tree head with `signer` and records the checkpoint in the log (a
   /// `checkpoint.signed` entry, projected into the `checkpoints` table). The first signing names

@@ -48,3 +48,24 @@ public enum CheckpointOperation {
     return SignedCheckpoint(size: size, rootHash: root, note: note, seq: seq)
   }
 }
+
+/// A checkpoint as a store keeps it beside the log (a projection of `checkpoint.signed`): its
+/// tree, its note, the key it verified with and when it was signed.
+public struct StoredCheckpoint: Sendable {
+  public let id: Int64
+  public let size: Int64
+  public let rootHash: [UInt8]
+  public let note: String
+  public let verifierKey: String
+  public let signedAt: String
+
+  public init(id: Int64, size: Int64, rootHash: [UInt8], note: String, verifierKey: String, signedAt: String)
+  {
+    self.id = id
+    self.size = size
+    self.rootHash = rootHash
+    self.note = note
+    self.verifierKey = verifierKey
+    self.signedAt = signedAt
+  }
+}

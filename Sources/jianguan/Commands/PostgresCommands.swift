@@ -196,6 +196,10 @@ enum PostgresCommands {
     (ObjectIdentifier(ComplaintCommand.Resolve.self), "complaint resolve"),
     (ObjectIdentifier(LedgerCommand.Export.self), "ledger export"),
     (ObjectIdentifier(ProofCommand.Inclusion.self), "proof inclusion"),
+    (ObjectIdentifier(ProofCommand.Consistency.self), "proof consistency"),
+    (ObjectIdentifier(CheckpointCommand.Sign.self), "checkpoint sign"),
+    (ObjectIdentifier(CheckpointCommand.List.self), "checkpoint list"),
+    (ObjectIdentifier(ReceiptCommand.Export.self), "receipt export SEQ"),
   ]
 
   /// Refuses, in one sentence, a command that does not run on PostgreSQL yet but was given a URL.

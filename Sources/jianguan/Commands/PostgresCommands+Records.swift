@@ -1,5 +1,6 @@
 import JianguanCore
 import JianguanLedger
+import JianguanPostgres
 import JianguanStore
 
 /// The regulator's supervision records on a PostgreSQL URL: the forms read and checked as on a
@@ -56,6 +57,29 @@ extension PostgresCommands {
       date: date ?? today.description, outcome: outcome, note: note, refundsYuan: refundsYuan)
     return try write(global) {
       try SupervisionOperation.resolveComplaint(id, resolution: resolution, today: today, in: $0)
+    }
+  }
+
+  /// `checkpoint sign` on the bureau's log, shown as a file's stored checkpoint is.
+  static func signCheckpoint(signer: NoteSigner, newKey: Bool, _ global: GlobalOptions) throws
+    -> StoredCheckpoint
+  {
+    let now = try Environment.now()
+    return try withLog(global) {
+      try $0.signCheckpoint(clock: now, signer: signer, signedAt: now.description, newKey: newKey)
+    }
+  }
+
+  /// `checkpoint list` on the bureau's log.
+  static func checkpoints(_ global: GlobalOptions) throws -> [StoredCheckpoint] {
+    try withLog(global) { try $0.checkpoints() }
+  }
+
+  /// `receipt export SEQ` on the bureau's log.
+  static func receipt(seq: Int64, signer: NoteSigner, _ global: GlobalOptions) throws -> Receipt {
+    let now = try Environment.now()
+    return try withLog(global) {
+      try $0.receipt(seq: seq, clock: now, signer: signer, signedAt: now.description)
     }
   }
 }
