@@ -17,6 +17,15 @@ public struct ParentFlowState: Sendable {
     /// The parent's reason (the refund executing it quotes it), and the day of the last answer.
     public var reason: String
     public var answeredOn: String?
+    /// What `refund-request show` shows besides: the whole remainder asked for, the moment of the
+    /// request, the last answer's reason, the parent's escalation, and the institution's refusal
+    /// (kept once the regulator decides).
+    public var allRemaining = false
+    public var requestedAt = ""
+    public var answerReason: String?
+    public var escalationReason: String?
+    public var refusedReason: String?
+    public var refusedOn: String?
   }
 
   public internal(set) var requests: [String: RequestState] = [:]
@@ -53,10 +62,12 @@ extension LedgerState {
     case .refundRequestCreated(let body): applyRequestCreated(body, seq: seq, fault: fault)
     case .refundRequestAgreed(let body):
       applyRequestAnswer(
-        body.request, basis: body.basis, agreed: true, on: body.on, seq: seq, fault: fault)
+        body.request, basis: body.basis, agreed: true, on: body.on, reason: body.reason, seq: seq,
+        fault: fault)
     case .refundRequestRefused(let body):
       applyRequestAnswer(
-        body.request, basis: body.basis, agreed: false, on: body.on, seq: seq, fault: fault)
+        body.request, basis: body.basis, agreed: false, on: body.on, reason: body.reason, seq: seq,
+        fault: fault)
     case .refundRequestEscalated(let body): applyRequestEscalated(body, seq: seq, fault: fault)
     case .ratingAdded(let body): applyRating(body, seq: seq, fault: fault)
     case .parentErased(let body): applyParentErased(body, seq: seq, fault: fault)
@@ -123,13 +134,15 @@ extension LedgerState {
     store(slot, enrollment)
     parentFlows.requests[body.request] = ParentFlowState.RequestState(
       enrollment: body.enrollment, hours: body.hours, requestedOn: requestedOn, answerDue: body.answerDue,
-      status: "open", basis: nil, refund: nil, lastSeq: seq, reason: body.reason, answeredOn: nil)
+      status: "open", basis: nil, refund: nil, lastSeq: seq, reason: body.reason, answeredOn: nil,
+      allRemaining: body.allRemaining, requestedAt: body.requestedAt)
   }
 
   /// Which answers may follow which state: the institution and a deemed agreement answer an open
   /// application; the regulator decides an escalated one; a closure agrees either.
   mutating func applyRequestAnswer(
-    _ id: String, basis: RefundRequestBasis, agreed: Bool, on: String, seq: Int64, fault: (String) -> Void
+    _ id: String, basis: RefundRequestBasis, agreed: Bool, on: String, reason: String, seq: Int64,
+    fault: (String) -> Void
   ) {
     let act = agreed ? "agreement" : "refusal"
     guard var request = parentFlows.requests[id] else {
@@ -165,6 +178,8 @@ extension LedgerState {
     request.status = agreed ? "agreed" : "refused"
     request.basis = basis.rawValue
     request.answeredOn = on
+    request.answerReason = reason
+    if !agreed && basis == .institution { (request.refusedReason, request.refusedOn) = (reason, on) }
     request.lastSeq = seq
     parentFlows.requests[id] = request
   }
@@ -187,6 +202,7 @@ extension LedgerState {
       store(slot, enrollment)
     }
     request.status = "escalated"
+    request.escalationReason = body.reason
     request.lastSeq = seq
     parentFlows.requests[body.request] = request
   }

@@ -76,6 +76,12 @@ extension LedgerState: PaymentState {
     return holdings
   }
 
+  /// The class an enrollment's payment names, nil for none the replay knows.
+  public func classID(ofEnrollment slot: Int32) -> String? {
+    let klass = holderLinks[Int(slot)].klass
+    return klass >= 0 ? classIDs[Int(klass)] : nil
+  }
+
   public func schedule(_ text: String) throws -> Schedule {
     try schedules[text] ?? Schedule.parse(text, field: "schedule")
   }

@@ -468,7 +468,7 @@ public struct LedgerState: Sendable {
   }
 
   /// Whether a `parent.registered` entry created `id`.
-  func isParent(_ id: String) -> Bool {
+  public func isParent(_ id: String) -> Bool {
     guard let slot = parentIDs.slot(id) else { return false }
     return parentRegistered[Int(slot)]
   }

@@ -180,6 +180,8 @@ enum PostgresCommands {
     (ObjectIdentifier(RefundRequestCommand.Answer.self), "refund-request answer"),
     (ObjectIdentifier(RefundRequestCommand.Escalate.self), "refund-request escalate"),
     (ObjectIdentifier(RefundRequestCommand.Decide.self), "refund-request decide"),
+    (ObjectIdentifier(RefundRequestCommand.Show.self), "refund-request show"),
+    (ObjectIdentifier(ViewList<RefundRequestViews>.self), "refund-request list"),
     (ObjectIdentifier(SettleCommand.self), "settle"),
     (ObjectIdentifier(RatingCommand.Add.self), "rating add"),
     (ObjectIdentifier(CredentialCommand.Issue.self), "credential issue"),

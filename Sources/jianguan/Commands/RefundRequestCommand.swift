@@ -125,7 +125,10 @@ struct RefundRequestCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument var request: String
     func run() throws {
-      let view = try Environment.open(global).refundRequest(request)
+      let view =
+        global.namesPostgres
+        ? try PostgresCommands.refundRequest(request, global)
+        : try Environment.open(global).refundRequest(request)
       // Once the regulator (or a closure) answers, the institution's refusal is shown beside it.
       let refusal = view.basis == "institution" ? nil : view.refusedOn.map { ($0, view.refusedReason ?? "") }
       Output(global).emit(

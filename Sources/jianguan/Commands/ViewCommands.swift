@@ -56,8 +56,13 @@ struct ViewList<Tag: ViewKindTag>: ParsableCommand {
   @OptionGroup var options: ListOptions
 
   func run() throws {
-    let page = try Environment.open(global).list(
-      Tag.kind, filter: options.filter, limit: options.limit, after: options.after)
+    // On a postgres URL only the kinds `PostgresCommands.supported` names get here.
+    let page =
+      global.namesPostgres
+      ? try PostgresCommands.list(
+        Tag.kind, filter: options.filter, limit: options.limit, after: options.after, global)
+      : try Environment.open(global).list(
+        Tag.kind, filter: options.filter, limit: options.limit, after: options.after)
     var json: [String: JSONValue] = ["items": .array(page.records.map(\.json)), "more": .bool(page.more)]
     if let next = page.next { json["next"] = .string(next) }
     Output(global).emit(.object(json), text: ViewText.page(page, kind: Tag.kind))

@@ -1,0 +1,32 @@
+import JianguanCore
+import JianguanLedger
+import JianguanPostgres
+import JianguanStore
+
+/// The read commands on a PostgreSQL URL: the views the SQLite store reads from its tables,
+/// computed from the state the bureau's log replays to (`ReplayedViews`), read in one snapshot.
+extension PostgresCommands {
+  /// `refund-request show`.
+  static func refundRequest(_ request: String, _ global: GlobalOptions) throws -> RefundRequestView {
+    try reading(global) { try ReplayedViews.refundRequest(request, in: $0) }
+  }
+
+  /// `list` of a kind `supported` names (the others are refused before they run).
+  static func list(_ kind: ViewKind, filter: ViewFilter, limit: Int, after: String?, _ global: GlobalOptions)
+    throws -> ViewPage
+  {
+    guard kind == .refundRequests else {
+      throw Rejection(
+        "postgres_unsupported",
+        "\(kind.rawValue) cannot be listed on a PostgreSQL store yet; copy it to a file")
+    }
+    return try reading(global) {
+      try ReplayedViews.refundRequests(filter: filter, limit: limit, after: after, in: $0)
+    }
+  }
+
+  /// Runs `body` on the state the bureau's log replays to, read from one snapshot.
+  static func reading<T>(_ global: GlobalOptions, _ body: (LedgerState) throws -> T) throws -> T {
+    try withLog(global) { log in try log.read { try body($0.state) } }
+  }
+}

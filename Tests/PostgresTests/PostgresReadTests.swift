@@ -1,0 +1,77 @@
+import Foundation
+import JianguanTestSupport
+import Testing
+
+/// The read commands on a postgres:// URL answer from the state the bureau's log replays to, and
+/// print what the same command prints on the file the log was copied from: the same stdout (as a
+/// table and as JSON), and for a refusal the same sentence and exit status.
+@Suite("read commands on PostgreSQL", .enabled(if: PostgresServer.available, PostgresServer.skipReason))
+struct PostgresReadTests {
+  /// A file that ran the money and the parents' flows (applications refused, escalated, decided,
+  /// deemed agreed; an erasure), and a URL holding a copy of its log.
+  private func copiedBureau(_ server: PostgresServer, _ bureau: inout Bureau) throws -> (
+    file: String, url: String
+  ) {
+    let file = try bureau.classBureau()
+    for request in AcrossStoresRequest.all + AcrossStoresRequest.parentFlows {
+      guard let arguments = request.arguments else {
+        if case .clock(let now) = request { bureau.environment["JIANGUAN_NOW"] = now }
+        continue
+      }
+      _ = try bureau.run(arguments + ["--db", file])
+    }
+    let url = server.url(try server.createDatabase(), bureau: "340100")
+    try bureau.ok(["copy", "--from", file, "--to", url])
+    return (file, url)
+  }
+
+  /// Runs each command on the file and on the URL, as a table and as JSON, and expects the same
+  /// output; returns how many of them were refused.
+  private func compare(_ commands: [[String]], _ bureau: Bureau, file: String, url: String) throws -> Int {
+    var refused = 0
+    for command in commands {
+      for format in [[], ["--format", "json"]] {
+        let onFile = try bureau.run(command + format + ["--db", file])
+        let onURL = try bureau.run(command + format + ["--db", url])
+        #expect(onURL.status == onFile.status, "\(command): \(onURL.stderr)")
+        #expect(onURL.stdout == onFile.stdout, "\(command + format)")
+        #expect(onURL.stderr == onFile.stderr, "\(command + format)")
+        if format.isEmpty && onFile.status != 0 { refused += 1 }
+      }
+    }
+    return refused
+  }
+
+  @Test func refundApplicationsShowAndListAsOnTheFile() throws {
+    let server = try PostgresServer.server()
+    var bureau = try Bureau()
+    defer { bureau.remove() }
+    let (file, url) = try copiedBureau(server, &bureau)
+    let shown = try bureau.ok(["refund-request", "show", "RA2", "--db", url])
+    // RA2 was refused by the institution, escalated and agreed by the regulator: every field shows.
+    #expect(shown.stdout.contains("refused by the institution on"), "\(shown.stdout)")
+    #expect(shown.stdout.contains("escalated"), "\(shown.stdout)")
+    let list = try bureau.ok(["refund-request", "list", "--db", url])
+    #expect(list.lines.count == 4, "a header and RA1…RA3: \(list.stdout)")
+    let institution = AcrossStoresRequest.classBureauInstitution
+    let refused = try compare(
+      [
+        ["refund-request", "show", "RA1"], ["refund-request", "show", "RA2"],
+        ["refund-request", "show", "RA3"],
+        ["refund-request", "list"], ["refund-request", "list", "--status", "agreed"],
+        ["refund-request", "list", "--student", "S1"], ["refund-request", "list", "--parent", "P1"],
+        ["refund-request", "list", "--parent", "P2"], ["refund-request", "list", "--class", "B1"],
+        ["refund-request", "list", "--institution", institution],
+        ["refund-request", "list", "--enrollment", "E1"],
+        ["refund-request", "list", "--limit", "1"],
+        ["refund-request", "list", "--limit", "1", "--after", "RA1"],
+        // Refused: each with the file's sentence.
+        ["refund-request", "show", "RA9"], ["refund-request", "show", "X1"],
+        ["refund-request", "list", "--course", "C1"], ["refund-request", "list", "--status", "pending"],
+        ["refund-request", "list", "--parent", "P9"], ["refund-request", "list", "--after", "RA9"],
+        ["refund-request", "list", "--limit", "0"], ["refund-request", "list", "--institution", "X"],
+        ["refund-request", "list", "--enrollment", "E9"], ["refund-request", "list", "--class", "B9"],
+      ], bureau, file: file, url: url)
+    #expect(refused == 10)
+  }
+}
