@@ -47,6 +47,17 @@ extension PostgresLog {
     }
   }
 
+  /// Runs `body` on the replayed state and what the replay learnt of the entries (`EntryLookups`:
+  /// the entry that registered a person, that used a bank reference), from one snapshot; `body`
+  /// may read entries and sealed persons of the same snapshot (`event(atSeq:)`, `sealedPerson`).
+  public func read<T>(_ body: (ReplayedLedger, EntryLookups) throws -> T) throws -> T {
+    try session.snapshot {
+      try requireLog(field: "db")
+      let (ledger, keeper) = try load(clock: LocalDateTime(unixSeconds: 0))
+      return try body(ledger, keeper.lookups)
+    }
+  }
+
   /// The bureau's state, every entry replayed, with the keeper that answers what the state does
   /// not hold (a bank reference's entry, a lesson already recorded).
   private func load(clock: LocalDateTime) throws -> (ledger: ReplayedLedger, keeper: PostgresEntryKeeper) {
@@ -78,7 +89,7 @@ final class PostgresEntryKeeper: EntryKeeper {
   private(set) var pendingPersons: [SealedPerson] = []
   /// The commitments whose sealed data this transaction erases.
   private(set) var pendingErasures: [String] = []
-  private var lookups = EntryLookups()
+  private(set) var lookups = EntryLookups()
 
   init(log: PostgresLog) { self.log = log }
 
@@ -143,8 +154,18 @@ extension PostgresLog {
     }
   }
 
+  /// The sealed row of the person of this bureau under `commitment`, or nil.
+  public func sealedPerson(commitment: String) throws -> SealedPerson? {
+    try session.rows(
+      "SELECT role, masked_id, sealed FROM jianguan.persons WHERE bureau = \(bureau) AND commitment = \(commitment)"
+    ).first.map { row in
+      let (role, masked, sealed) = try row.decode((String, String, ByteBuffer?).self)
+      return SealedPerson(commitment: commitment, role: role, maskedID: masked, sealed: sealed?.bytes)
+    }
+  }
+
   /// The event of entry `seq` of this bureau, or nil when there is none.
-  func event(atSeq seq: Int64) throws -> Event? {
+  public func event(atSeq seq: Int64) throws -> Event? {
     guard let bytes = try entry(atSeq: seq) else { return nil }
     let entry = try Entry.parse(bytes)
     return try Event(kind: entry.kind, payload: entry.payload)

@@ -101,17 +101,28 @@ extension AppDatabase {
       }
       return ParentView(
         id: id, seq: row["seq"], maskedID: row["masked_id"], name: record?.name,
-        maskedPhone: record?.phone.flatMap { $0 == Self.erasedText ? $0 : Self.maskPhone($0) },
+        maskedPhone: Self.maskedPhone(record),
         erasedSeq: row["erased_seq"], children: children)
     }
   }
 
   /// The sealed record of a `persons` row: `(erased)` fields when erased, nil without the key.
   func personalRecord(_ row: Row) -> PersonalRecord? {
-    guard let sealed: Data = row["sealed"] else {
+    Self.personalRecord(sealed: row["sealed"], commitment: row["commitment"], vault: vault)
+  }
+
+  /// The sealed record of a person on any store: `(erased)` fields when erased (no sealed
+  /// bytes), nil when `vault` does not open it (no key file).
+  static func personalRecord(sealed: Data?, commitment: String, vault: PersonalDataVault) -> PersonalRecord? {
+    guard let sealed else {
       return PersonalRecord(name: Self.erasedText, idNumber: Self.erasedText, phone: Self.erasedText)
     }
-    return try? vault.open(sealed, commitment: row["commitment"])
+    return try? vault.open(sealed, commitment: commitment)
+  }
+
+  /// A parent's phone as shown: masked, `(erased)` after an erasure, nil without the key.
+  static func maskedPhone(_ record: PersonalRecord?) -> String? {
+    record?.phone.flatMap { $0 == Self.erasedText ? $0 : Self.maskPhone($0) }
   }
 
   /// "13800138000" → "138****8000".

@@ -110,7 +110,7 @@ struct PostgresAuditTests {
       (["copy", "--from", url, "--to", county], "already exists"),
       (
         ["institution", "list", "--db", url],
-        "supports only `jianguan init`, `jianguan audit`, `jianguan institution register`, `jianguan institution suspend`, `jianguan institution reinstate`, `jianguan institution revoke`, `jianguan institution close`, `jianguan venue add`, `jianguan teacher add`, `jianguan course add`, `jianguan class add`, `jianguan parent register`, `jianguan student add`, `jianguan copy`, `jianguan pay`, `jianguan lesson record --enrollment`, `jianguan lesson confirm`, `jianguan lesson dispute`, `jianguan lesson resolve`, `jianguan refund`, `jianguan refund-request create`, `jianguan refund-request answer`, `jianguan refund-request escalate`, `jianguan refund-request decide`, `jianguan refund-request show`, `jianguan refund-request list`, `jianguan settle`, `jianguan rating add`, `jianguan credential issue`, `jianguan credential list`, `jianguan credential revoke`, `jianguan parent erase`, `jianguan balance`, `jianguan action record`, `jianguan measure add`, `jianguan finding add`, `jianguan finding rectify`, `jianguan finding verify`, `jianguan complaint file`, `jianguan complaint resolve`, `jianguan ledger export`, `jianguan proof inclusion`, `jianguan proof consistency`, `jianguan checkpoint sign`, `jianguan checkpoint list`, `jianguan receipt export SEQ` so far"
+        "supports only `jianguan init`, `jianguan audit`, `jianguan institution register`, `jianguan institution suspend`, `jianguan institution reinstate`, `jianguan institution revoke`, `jianguan institution close`, `jianguan venue add`, `jianguan teacher add`, `jianguan course add`, `jianguan class add`, `jianguan parent register`, `jianguan student add`, `jianguan parent show`, `jianguan student show`, `jianguan copy`, `jianguan pay`, `jianguan lesson record --enrollment`, `jianguan lesson confirm`, `jianguan lesson dispute`, `jianguan lesson resolve`, `jianguan refund`, `jianguan refund-request create`, `jianguan refund-request answer`, `jianguan refund-request escalate`, `jianguan refund-request decide`, `jianguan refund-request show`, `jianguan refund-request list`, `jianguan settle`, `jianguan rating add`, `jianguan credential issue`, `jianguan credential list`, `jianguan credential revoke`, `jianguan parent erase`, `jianguan balance`, `jianguan action record`, `jianguan measure add`, `jianguan finding add`, `jianguan finding rectify`, `jianguan finding verify`, `jianguan complaint file`, `jianguan complaint resolve`, `jianguan ledger export`, `jianguan proof inclusion`, `jianguan proof consistency`, `jianguan checkpoint sign`, `jianguan checkpoint list`, `jianguan receipt export SEQ` so far"
       ),
       (["audit", "--db", server.url(database, bureau: "110000")], "holds no log of bureau 110000"),
     ]
@@ -123,7 +123,7 @@ struct PostgresAuditTests {
     // $JIANGUAN_DB names the store as --db does.
     var viaEnvironment = bureau
     viaEnvironment.environment["JIANGUAN_DB"] = url
-    let show = try viaEnvironment.run(["parent", "show", "P1"])
+    let show = try viaEnvironment.run(["enrollment", "list"])
     #expect(show.status == 1 && show.stderr.contains("supports only `jianguan init`"), "\(show.stderr)")
     #expect(try viaEnvironment.ok(["audit"]).lines.first?.hasPrefix("audit ok: 29 entries") == true)
     #expect(try server.contentDigest(database) == before)

@@ -74,4 +74,36 @@ struct PostgresReadTests {
       ], bureau, file: file, url: url)
     #expect(refused == 10)
   }
+
+  @Test func parentsAndStudentsShowAsOnTheFile() throws {
+    let server = try PostgresServer.server()
+    var bureau = try Bureau()
+    defer { bureau.remove() }
+    let (file, url) = try copiedBureau(server, &bureau)
+    // The names are opened with the key copy put beside the working folder (jianguan-340100.key).
+    let parent = try bureau.ok(["parent", "show", "P1", "--db", url])
+    #expect(
+      !parent.stdout.contains("(key file missing)") && parent.stdout.contains("138****"), "\(parent.stdout)")
+    let erased = try bureau.ok(["parent", "show", "P3", "--db", url])
+    #expect(erased.stdout.contains("erased at seq"), "\(erased.stdout)")
+    let student = try bureau.ok(["student", "show", "S1", "--db", url])
+    #expect(student.stdout.contains("answered refund applications"), "\(student.stdout)")
+    let refused = try compare(
+      [
+        ["parent", "show", "P1"], ["parent", "show", "P2"], ["parent", "show", "P3"],
+        ["student", "show", "S1"],
+        ["student", "show", "S2"], ["student", "show", "S3"],
+        // Refused: each with the file's sentence.
+        ["parent", "show", "P9"], ["parent", "show", "S1"], ["student", "show", "S9"],
+        ["student", "show", "P1"],
+      ], bureau, file: file, url: url)
+    #expect(refused == 4)
+    // Without the key file the names show as on a file without its key; --key is for a URL only.
+    let keyless = try bureau.ok(["parent", "show", "P1", "--key", bureau.path("none.key"), "--db", url])
+    #expect(keyless.stdout.contains("(key file missing)"), "\(keyless.stdout)")
+    let onFile = try bureau.run(["parent", "show", "P1", "--key", bureau.path("none.key"), "--db", file])
+    #expect(
+      onFile.status == 1 && onFile.stderr.contains("names the key file of a PostgreSQL store"),
+      "\(onFile.stderr)")
+  }
 }

@@ -7,6 +7,8 @@ public struct EntryLookups: Sendable {
   private var bankRefSeqs: [String: Int64] = [:]
   private var lessons: [String: EarlierLesson] = [:]
   private var families: [String: [String]] = [:]
+  private var registrations: [String: Int64] = [:]
+  private var children: [String: [String]] = [:]
 
   public init() {}
 
@@ -18,8 +20,13 @@ public struct EntryLookups: Sendable {
     case .lessonRecorded(let lesson):
       lessons[lesson.enrollment + "@" + lesson.taughtAt] = EarlierLesson(
         id: lesson.lesson, hours: lesson.hours, seq: seq)
-    case .parentRegistered(let parent): families[parent.id, default: []].insert(parent.commitment, at: 0)
-    case .studentAdded(let student): families[student.parent, default: []].append(student.commitment)
+    case .parentRegistered(let parent):
+      families[parent.id, default: []].insert(parent.commitment, at: 0)
+      registrations[parent.id] = seq
+    case .studentAdded(let student):
+      families[student.parent, default: []].append(student.commitment)
+      registrations[student.id] = seq
+      children[student.parent, default: []].append(student.id)
     default: break
     }
   }
@@ -29,6 +36,12 @@ public struct EntryLookups: Sendable {
 
   /// The commitments of a parent and of their children, the parent's first.
   public func familyCommitments(ofParent parent: String) -> [String] { families[parent] ?? [] }
+
+  /// The seq of the entry that registered parent or student `id`.
+  public func registrationSeq(of id: String) -> Int64? { registrations[id] }
+
+  /// The students of a parent, in the order they were added.
+  public func children(ofParent parent: String) -> [String] { children[parent] ?? [] }
 
   /// The lesson recorded for `enrollment` taught at `taught`.
   public func earlierLesson(enrollment: String, taught: LocalDateTime) -> EarlierLesson? {

@@ -61,7 +61,10 @@ extension StudentCommand {
     @OptionGroup var global: GlobalOptions
     @Argument var student: String
     func run() throws {
-      let history = try Environment.open(global).studentHistory(student)
+      let history =
+        global.namesPostgres
+        ? try PostgresCommands.studentHistory(student, global)
+        : try Environment.open(global).studentHistory(student)
       Output(global).emit(JSONValue.from(history), text: Self.text(history))
     }
 

@@ -10,8 +10,14 @@ extension ParentCommand {
       abstract: "Show a parent and their children: ID numbers and phone masked; (erased) after an erasure.")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The parent id (P1).") var parent: String
+    @Option(help: "With a postgres URL: the personal-data key file (default jianguan-BUREAU.key).")
+    var key: String?
     func run() throws {
-      let view = try Environment.open(global).parentView(parent)
+      try PostgresCommands.refuseKeyOption(key, global)
+      let view =
+        global.namesPostgres
+        ? try PostgresCommands.parentView(parent, key: key, global)
+        : try Environment.open(global).parentView(parent)
       let sealedText = "(key file missing)"
       let children: [JSONValue] = view.children.map { child in
         .object([

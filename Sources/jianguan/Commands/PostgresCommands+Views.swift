@@ -25,6 +25,36 @@ extension PostgresCommands {
     }
   }
 
+  /// `parent show`: names opened with the key in the file `key` names (default
+  /// `jianguan-BUREAU.key`); without it they show as on a file without its key.
+  static func parentView(_ parent: String, key: String?, _ global: GlobalOptions) throws -> ParentView {
+    let bureau = try PostgresURL.parse(global.databasePath).bureau
+    let vault = PersonalDataVault.open(at: key ?? "jianguan-\(bureau).key")
+    return try readingEntries(global) { try ReplayedViews.parent(parent, in: $0, $1, vault: vault) }
+  }
+
+  /// `student show`.
+  static func studentHistory(_ student: String, _ global: GlobalOptions) throws -> StudentHistory {
+    try readingEntries(global) { try ReplayedViews.studentHistory(student, in: $0, $1) }
+  }
+
+  /// Runs `body` on the replayed state and the entries and sealed persons of the same snapshot.
+  static func readingEntries<T>(
+    _ global: GlobalOptions, _ body: (LedgerState, ReplayedViews.Entries) throws -> T
+  )
+    throws -> T
+  {
+    try withLog(global) { log in
+      try log.read { ledger, lookups in
+        try body(
+          ledger.state,
+          ReplayedViews.Entries(
+            lookups: lookups, event: { try log.event(atSeq: $0) },
+            person: { try log.sealedPerson(commitment: $0) }))
+      }
+    }
+  }
+
   /// Runs `body` on the state the bureau's log replays to, read from one snapshot.
   static func reading<T>(_ global: GlobalOptions, _ body: (LedgerState) throws -> T) throws -> T {
     try withLog(global) { log in try log.read { try body($0.state) } }

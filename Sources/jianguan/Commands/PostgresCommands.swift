@@ -170,6 +170,8 @@ enum PostgresCommands {
     (ObjectIdentifier(ClassCommand.Add.self), "class add"),
     (ObjectIdentifier(ParentCommand.Register.self), "parent register"),
     (ObjectIdentifier(StudentCommand.Add.self), "student add"),
+    (ObjectIdentifier(ParentCommand.Show.self), "parent show"),
+    (ObjectIdentifier(StudentCommand.Show.self), "student show"),
     (ObjectIdentifier(CopyCommand.self), "copy"), (ObjectIdentifier(PayCommand.self), "pay"),
     (ObjectIdentifier(LessonCommand.Record.self), "lesson record --enrollment"),
     (ObjectIdentifier(LessonCommand.Confirm.self), "lesson confirm"),
