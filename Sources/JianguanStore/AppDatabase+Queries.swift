@@ -92,17 +92,13 @@ public enum BalanceScope: Sendable {
 
 extension AppDatabase {
   public func institutions(region: String?, status: String?) throws -> [InstitutionSummary] {
-    if let status, !["active", "suspended", "revoked"].contains(status) {
-      throw Rejection(
-        "status_unknown", "status \(Rejection.quote(status)) must be active, suspended or revoked")
-    }
-    if let region { _ = try reference.regions.validateCurrent(region, field: "region") }
+    let prefix = try Self.institutionFilter(region: region, status: status, regions: reference.regions)
     return try read { db in
       var sql = "SELECT * FROM institutions WHERE 1"
       var arguments: [any DatabaseValueConvertible] = []
-      if let region {
+      if let prefix {
         sql += " AND region LIKE ?"
-        arguments.append(Self.regionPrefix(region) + "%")
+        arguments.append(prefix + "%")
       }
       if let status {
         sql += " AND status = ?"
@@ -113,6 +109,19 @@ extension AppDatabase {
       )
       .map(Self.institutionSummary)
     }
+  }
+
+  /// The filter of `institution list` checked, on any store: the prefix of the region's codes.
+  public static func institutionFilter(region: String?, status: String?, regions: RegionTable) throws
+    -> String?
+  {
+    if let status, !["active", "suspended", "revoked"].contains(status) {
+      throw Rejection(
+        "status_unknown", "status \(Rejection.quote(status)) must be active, suspended or revoked")
+    }
+    guard let region else { return nil }
+    _ = try regions.validateCurrent(region, field: "region")
+    return regionPrefix(region)
   }
 
   public func institution(_ uscc: String) throws -> InstitutionSummary {

@@ -29,6 +29,20 @@ public struct RatingsReport: Codable, Sendable, Equatable {
   }
 }
 
+extension RatingsReport {
+  /// The report of `lines` (in the order rated), on any store.
+  public init(institution: String, name: String, lines: [RatingLine]) {
+    var distribution: [Int64] = [0, 0, 0, 0, 0]
+    for line in lines { distribution[Int(line.score) - 1] += 1 }
+    let count = Int64(lines.count)
+    let sum: Int64 = lines.reduce(0) { $0 + $1.score }
+    self.init(
+      institution: institution, name: name, count: count, scoreSum: sum,
+      averageTenths: count == 0 ? nil : (sum * 20 + count) / (2 * count), distribution: distribution,
+      ratings: lines)
+  }
+}
+
 extension AppDatabase {
   /// A parent rates an enrollment's class: once, after at least one of its lessons was released.
   public func addRating(enrollment: String, score: String, comment: String?, today: CalendarDate) throws
@@ -74,17 +88,10 @@ extension AppDatabase {
         RatingLine(
           enrollment: $0["enrollment"], score: $0["score"], comment: $0["comment"], on: $0["rated_on"])
       }
-      var distribution: [Int64] = [0, 0, 0, 0, 0]
-      for line in lines { distribution[Int(line.score) - 1] += 1 }
-      let count = Int64(lines.count)
-      let sum = lines.reduce(0) { $0 + $1.score }
       let name = try String.fetchOne(
         try db.cachedStatement(sql: "SELECT name FROM institutions WHERE uscc = ?"),
         arguments: [institution.uscc])
-      return RatingsReport(
-        institution: uscc, name: name ?? "", count: count, scoreSum: sum,
-        averageTenths: count == 0 ? nil : (sum * 20 + count) / (2 * count), distribution: distribution,
-        ratings: lines)
+      return RatingsReport(institution: uscc, name: name ?? "", lines: lines)
     }
   }
 }

@@ -9,9 +9,11 @@ import Testing
 struct PostgresReadTests {
   /// A file that ran the money and the parents' flows (applications refused, escalated, decided,
   /// deemed agreed; an erasure), and a URL holding a copy of its log.
-  private func copiedBureau(_ server: PostgresServer, _ bureau: inout Bureau) throws -> (
-    file: String, url: String
-  ) {
+  private func copiedBureau(_ server: PostgresServer, _ bureau: inout Bureau, then: [[String]] = []) throws
+    -> (
+      file: String, url: String
+    )
+  {
     let file = try bureau.classBureau()
     for request in AcrossStoresRequest.all + AcrossStoresRequest.parentFlows {
       guard let arguments = request.arguments else {
@@ -20,6 +22,7 @@ struct PostgresReadTests {
       }
       _ = try bureau.run(arguments + ["--db", file])
     }
+    for arguments in then { try bureau.ok(arguments + ["--db", file]) }
     let url = server.url(try server.createDatabase(), bureau: "340100")
     try bureau.ok(["copy", "--from", file, "--to", url])
     return (file, url)
@@ -105,5 +108,29 @@ struct PostgresReadTests {
     #expect(
       onFile.status == 1 && onFile.stderr.contains("names the key file of a PostgreSQL store"),
       "\(onFile.stderr)")
+  }
+
+  @Test func institutionsAndRatingsShowAsOnTheFile() throws {
+    let server = try PostgresServer.server()
+    var bureau = try Bureau()
+    defer { bureau.remove() }
+    let uscc = AcrossStoresRequest.classBureauInstitution
+    let (file, url) = try copiedBureau(
+      server, &bureau, then: [["institution", "suspend", uscc, "--reason", "消防检查不合格"]])
+    let shown = try bureau.ok(["institution", "show", uscc, "--db", url])
+    #expect(shown.stdout.contains("suspended (消防检查不合格)"), "\(shown.stdout)")
+    let ratings = try bureau.ok(["report", "ratings", "--institution", uscc, "--db", url])
+    #expect(ratings.stdout.contains("5★ 1"), "\(ratings.stdout)")
+    let refused = try compare(
+      [
+        ["institution", "list"], ["institution", "list", "--status", "suspended"],
+        ["institution", "list", "--status", "active"], ["institution", "list", "--region", "340104"],
+        ["institution", "list", "--region", "340100"], ["institution", "list", "--region", "340102"],
+        ["institution", "show", uscc], ["report", "ratings", "--institution", uscc],
+        // Refused: each with the file's sentence.
+        ["institution", "list", "--status", "closed"], ["institution", "list", "--region", "999999"],
+        ["institution", "show", "52340104MJ9999999X"], ["report", "ratings", "--institution", "X"],
+      ], bureau, file: file, url: url)
+    #expect(refused == 4)
   }
 }

@@ -31,6 +31,10 @@ public struct ParentFlowState: Sendable {
   public internal(set) var requests: [String: RequestState] = [:]
   /// Ratings by enrollment.
   public internal(set) var ratings: [String: RatingAdded] = [:]
+  /// The enrollments rated, in the order they were rated.
+  public internal(set) var ratingOrder: [String] = []
+  /// The registration of each institution, as its entry gave it.
+  public func registration(ofInstitution uscc: String) -> InstitutionRegistered? { institutionTerms[uscc] }
   /// The registration of each institution, for checking the terms a contract quotes.
   var institutionTerms: [String: InstitutionRegistered] = [:]
   /// Parents whose personal data was erased, with the seq of the `parent.erased` entry.
@@ -241,6 +245,7 @@ extension LedgerState {
     if enrollment.balance.hoursConsumed == 0 {
       fault("rating of \(body.enrollment) before any of its lessons was confirmed")
     }
+    if parentFlows.ratings[body.enrollment] == nil { parentFlows.ratingOrder.append(body.enrollment) }
     parentFlows.ratings[body.enrollment] = body
   }
 

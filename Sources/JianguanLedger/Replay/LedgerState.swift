@@ -26,6 +26,9 @@ public struct LedgerState: Sendable {
     public var hasEscrowAccount: Bool
     /// The seq of the last entry that changed it.
     public var lastSeq: Int64
+    /// The seq of its registration, and the reason of its last change of status.
+    public var registeredSeq: Int64 = 0
+    public var statusReason: String?
   }
 
   /// What the replay keeps of one enrollment, in 72 bytes of plain values: the balance's fen as
@@ -340,7 +343,8 @@ public struct LedgerState: Sendable {
     case .institutionRegistered(let body):
       noteInstitutionOnce(body)
       institutions[body.uscc] = InstitutionState(
-        status: "active", region: body.region, hasEscrowAccount: !body.escrowAccount.isEmpty, lastSeq: seq)
+        status: "active", region: body.region, hasEscrowAccount: !body.escrowAccount.isEmpty, lastSeq: seq,
+        registeredSeq: seq)
       parentFlows.institutionTerms[body.uscc] = body
     case .institutionStatusChanged(let body):
       // An unknown institution is the rules' fault (institution_unknown).
@@ -351,6 +355,7 @@ public struct LedgerState: Sendable {
       case .revoked: institution.status = "revoked"
       }
       institution.lastSeq = seq
+      institution.statusReason = body.reason
       institutions[body.uscc] = institution
     case .venueAdded(let body):
       register(body.id, in: &venues, value: body.institution, what: "venue", fault: fault)

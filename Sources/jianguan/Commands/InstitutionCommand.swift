@@ -60,7 +60,10 @@ struct InstitutionCommand: ParsableCommand {
     @Option(help: "active, suspended or revoked.") var status: String?
 
     func run() throws {
-      let found = try Environment.open(global).institutions(region: region, status: status)
+      let found =
+        global.namesPostgres
+        ? try PostgresCommands.institutions(region: region, status: status, global)
+        : try Environment.open(global).institutions(region: region, status: status)
       Output(global).emit(
         .object(["institutions": .array(found.map(JSONValue.from))]),
         text: found.isEmpty
@@ -78,9 +81,13 @@ struct InstitutionCommand: ParsableCommand {
     @Argument(help: "The institution's USCC.") var uscc: String
 
     func run() throws {
-      let database = try Environment.open(global)
-      let found = try database.institution(uscc)
-      let balance = try database.balance(.institution(uscc))
+      let (found, balance): (InstitutionSummary, BalanceSummary)
+      if global.namesPostgres {
+        (found, balance) = try PostgresCommands.institution(uscc, global)
+      } else {
+        let database = try Environment.open(global)
+        (found, balance) = (try database.institution(uscc), try database.balance(.institution(uscc)))
+      }
       var json = JSONValue.from(found).objectValue!
       json["balance"] = JSONValue.from(balance)
       Output(global).emit(

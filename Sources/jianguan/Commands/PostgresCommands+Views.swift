@@ -55,6 +55,34 @@ extension PostgresCommands {
     }
   }
 
+  /// `institution list`.
+  static func institutions(region: String?, status: String?, _ global: GlobalOptions) throws
+    -> [InstitutionSummary]
+  {
+    let regions = try Environment.reference().regions
+    return try reading(global) {
+      try ReplayedViews.institutions(region: region, status: status, regions: regions, in: $0)
+    }
+  }
+
+  /// `institution show`: the institution and the balance of its enrollments, of one snapshot.
+  static func institution(_ uscc: String, _ global: GlobalOptions) throws -> (
+    InstitutionSummary, BalanceSummary
+  ) {
+    let regions = try Environment.reference().regions
+    return try reading(global) {
+      (
+        try ReplayedViews.institution(uscc, in: $0),
+        try BalanceSummary($0, scope: .institution(uscc), regions: regions)
+      )
+    }
+  }
+
+  /// `report ratings`.
+  static func ratingsReport(institution: String, _ global: GlobalOptions) throws -> RatingsReport {
+    try reading(global) { try ReplayedViews.ratingsReport(institution: institution, in: $0) }
+  }
+
   /// Runs `body` on the state the bureau's log replays to, read from one snapshot.
   static func reading<T>(_ global: GlobalOptions, _ body: (LedgerState) throws -> T) throws -> T {
     try withLog(global) { log in try log.read { try body($0.state) } }

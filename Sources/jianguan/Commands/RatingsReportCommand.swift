@@ -12,7 +12,10 @@ struct RatingsReportCommand: ParsableCommand {
   @Option var institution: String
 
   func run() throws {
-    let report = try Environment.open(global).ratingsReport(institution: institution)
+    let report =
+      global.namesPostgres
+      ? try PostgresCommands.ratingsReport(institution: institution, global)
+      : try Environment.open(global).ratingsReport(institution: institution)
     var json = JSONValue.from(report)
     if case .object(var object) = json {
       object["average"] = .string(report.averageText)
