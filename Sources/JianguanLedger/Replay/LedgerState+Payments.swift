@@ -82,6 +82,12 @@ extension LedgerState: PaymentState {
     return klass >= 0 ? classIDs[Int(klass)] : nil
   }
 
+  /// The seq of class `id`'s entry and the places taken in it (students holding hours).
+  public func classStanding(_ id: String) -> (seq: Int64, placesTaken: Int64)? {
+    guard let klass = classes[id] else { return nil }
+    return (classSeqs[Int(klass.slot)], classPlacesTaken[Int(klass.slot)])
+  }
+
   public func schedule(_ text: String) throws -> Schedule {
     try schedules[text] ?? Schedule.parse(text, field: "schedule")
   }

@@ -197,6 +197,9 @@ public struct LedgerState: Sendable {
     var slot: Int32
   }
 
+  /// The seq of each course's entry, and of each class's (by `ClassRecord.slot`).
+  public private(set) var courseSeqs: [String: Int64] = [:]
+  public private(set) var classSeqs: [Int64] = []
   /// The id of each class, by `ClassRecord.slot`.
   var classIDs: [String] = []
   /// The places taken in each class (by `ClassRecord.slot`): the distinct students holding hours
@@ -364,6 +367,7 @@ public struct LedgerState: Sendable {
       registry.certificates[body.certificate] = body.id
     case .courseAdded(let body):
       register(body.id, in: &courses, value: body, what: "course", fault: fault)
+      if courseSeqs[body.id] == nil { courseSeqs[body.id] = seq }
     case .classAdded(let body):
       // The institution's key string is shared rather than kept once more per class (an USCC is too
       // long to be stored inline in a `String`); it compares equal to the class's own.
@@ -380,6 +384,7 @@ public struct LedgerState: Sendable {
         registry.classesMet[body.venue, default: []].append(Int32(classPlacesTaken.count))
         classPlacesTaken.append(0)
         classIDs.append(body.id)
+        classSeqs.append(seq)
       }
       if schedules[body.schedule] == nil, let schedule = try? Schedule.parse(body.schedule, field: "schedule")
       {

@@ -15,13 +15,30 @@ extension PostgresCommands {
   static func list(_ kind: ViewKind, filter: ViewFilter, limit: Int, after: String?, _ global: GlobalOptions)
     throws -> ViewPage
   {
-    guard kind == .refundRequests else {
+    try requireListed(kind)
+    return try reading(global) {
+      try ReplayedViews.list(kind, filter: filter, limit: limit, after: after, in: $0)
+    }
+  }
+
+  /// `show` of a kind `supported` names.
+  static func show(_ kind: ViewKind, _ id: String, _ global: GlobalOptions) throws -> ViewRecord {
+    try requireListed(kind)
+    return try reading(global) { try ReplayedViews.show(kind, id, in: $0) }
+  }
+
+  /// `class show`.
+  static func classWithRoster(_ classID: String, _ global: GlobalOptions) throws -> (
+    class: ViewRecord, roster: [ViewRecord]
+  ) {
+    try reading(global) { try ReplayedViews.classWithRoster(classID, in: $0) }
+  }
+
+  private static func requireListed(_ kind: ViewKind) throws {
+    guard ReplayedViews.listedKinds.contains(kind) else {
       throw Rejection(
         "postgres_unsupported",
         "\(kind.rawValue) cannot be listed on a PostgreSQL store yet; copy it to a file")
-    }
-    return try reading(global) {
-      try ReplayedViews.refundRequests(filter: filter, limit: limit, after: after, in: $0)
     }
   }
 

@@ -78,7 +78,9 @@ struct ViewShow<Tag: ViewKindTag>: ParsableCommand {
   @Argument(help: "The id, e.g. the `id` a list or the command that created it printed.") var id: String
 
   func run() throws {
-    let record = try Environment.open(global).show(Tag.kind, id)
+    let record =
+      global.namesPostgres
+      ? try PostgresCommands.show(Tag.kind, id, global) : try Environment.open(global).show(Tag.kind, id)
     Output(global).emit(record.json, text: ViewText.fields(record))
   }
 }
@@ -129,7 +131,9 @@ extension ClassCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The class id (B1).") var id: String
     func run() throws {
-      let (record, roster) = try Environment.open(global).classWithRoster(id)
+      let (record, roster) =
+        global.namesPostgres
+        ? try PostgresCommands.classWithRoster(id, global) : try Environment.open(global).classWithRoster(id)
       guard case .object(var json) = record.json else { return }
       json["roster"] = .array(roster.map(\.json))
       let table =
