@@ -16,6 +16,20 @@ public struct ContractDocument: Sendable {
   public let studentGrade: Int64
 }
 
+extension ContractDocument {
+  /// The document of `terms` (its `contract.issued` entry at `seq`) on any store: the parent's
+  /// name as the key opens it, the student's masked, both ID numbers masked.
+  init(
+    terms: ContractTerms, seq: Int64, parent: (name: String?, maskedID: String),
+    student: (name: String?, maskedID: String), grade: Int64
+  ) {
+    self.init(
+      terms: terms, seq: seq, parentName: parent.name, parentMaskedID: parent.maskedID,
+      studentMaskedName: student.name.map { $0 == AppDatabase.erasedText ? $0 : AppDatabase.maskName($0) },
+      studentMaskedID: student.maskedID, studentGrade: grade)
+  }
+}
+
 extension AppDatabase {
   /// The e-contract of an enrollment: its `contract.issued` entry, the one right after its
   /// payment's (the replay insists on that order), with the terms the payment and the registry's
@@ -45,11 +59,7 @@ extension AppDatabase {
       let student = try person(table: "students", id: terms.student, db: db)
       let grade = try Int64.fetchOne(
         try db.cachedStatement(sql: "SELECT grade FROM students WHERE id = ?"), arguments: [terms.student])
-      return ContractDocument(
-        terms: terms, seq: seq, parentName: parent.name, parentMaskedID: parent.maskedID,
-        studentMaskedName: student.name.map { $0 == Self.erasedText ? $0 : Self.maskName($0) },
-        studentMaskedID: student.maskedID,
-        studentGrade: grade ?? 0)
+      return ContractDocument(terms: terms, seq: seq, parent: parent, student: student, grade: grade ?? 0)
     }
   }
 

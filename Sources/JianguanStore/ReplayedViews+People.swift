@@ -100,3 +100,48 @@ extension ReplayedViews {
       sealed: person.sealed.map { Data($0) }, commitment: person.commitment, vault: vault)
   }
 }
+
+extension ReplayedViews {
+  /// `contract show`: the `contract.issued` entry right after the enrollment's payment, with the
+  /// terms the payment and the registry state (`ContractTerms`), as `AppDatabase.contract` shows it.
+  public static func contract(
+    enrollment: String, in state: LedgerState, _ entries: Entries, vault: PersonalDataVault
+  ) throws -> ContractDocument {
+    let id = try AppDatabase.validateID(enrollment, field: "enrollment", prefix: "E")
+    guard let slot = state.enrollmentSlot(id), state.enrollmentRecords[Int(slot)].exists else {
+      throw Rejection.enrollmentUnknown(id)
+    }
+    let bankRef = state.bankRef(of: state.enrollmentRecords[Int(slot)])
+    guard let paymentSeq = entries.lookups.seq(ofBankRef: bankRef),
+      case .payment(let payment)? = try entries.event(paymentSeq), payment.enrollment == id,
+      let klass = try state.paymentClass(payment.classID)
+    else {
+      throw StoreIntegrityError(
+        "the payment of enrollment \(id) is not where its bank reference says or names no class; run `jianguan audit`"
+      )
+    }
+    guard case .parentFlow(.contractIssued(let contract))? = try entries.event(paymentSeq + 1),
+      contract.enrollment == id
+    else {
+      throw Rejection(
+        "contract_missing",
+        "enrollment \(id) has no e-contract: it was paid before e-contracts were issued (ledger entries before contract.issued existed)"
+      )
+    }
+    let terms = ContractTerms(contract: contract, payment: payment, klass: klass)
+    func person(_ commitment: String?) throws -> (name: String?, maskedID: String) {
+      guard let commitment, let person = try entries.person(commitment) else { return (nil, "(unknown)") }
+      return (personalRecord(person, vault: vault)?.name, person.maskedID)
+    }
+    var parentCommitment: String?
+    if let seq = entries.lookups.registrationSeq(of: terms.parent),
+      case .parentRegistered(let registered)? = try entries.event(seq)
+    {
+      parentCommitment = registered.commitment
+    }
+    let student = try self.student(terms.student, entries)
+    return ContractDocument(
+      terms: terms, seq: paymentSeq + 1, parent: try person(parentCommitment),
+      student: try person(student?.commitment), grade: student?.grade ?? 0)
+  }
+}

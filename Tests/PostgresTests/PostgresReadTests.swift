@@ -78,7 +78,7 @@ struct PostgresReadTests {
     #expect(refused == 10)
   }
 
-  @Test func parentsAndStudentsShowAsOnTheFile() throws {
+  @Test func parentsStudentsAndContractsShowAsOnTheFile() throws {
     let server = try PostgresServer.server()
     var bureau = try Bureau()
     defer { bureau.remove() }
@@ -98,9 +98,15 @@ struct PostgresReadTests {
         ["student", "show", "S2"], ["student", "show", "S3"],
         // Refused: each with the file's sentence.
         ["parent", "show", "P9"], ["parent", "show", "S1"], ["student", "show", "S9"],
-        ["student", "show", "P1"],
+        ["student", "show", "P1"], ["contract", "show", "E9"], ["contract", "show", "X1"],
+        ["contract", "show", "E1"], ["contract", "show", "E2"],
       ], bureau, file: file, url: url)
-    #expect(refused == 4)
+    #expect(refused == 6)
+    // The e-contract names the parent (opened with the key) and masks the student's name.
+    let contract = try bureau.ok(["contract", "show", "E1", "--format", "json", "--db", url])
+    #expect(
+      contract.stdout.contains("\"parentName\"") && contract.stdout.contains("\"studentMaskedName\""),
+      "\(contract.stdout)")
     // Without the key file the names show as on a file without its key; --key is for a URL only.
     let keyless = try bureau.ok(["parent", "show", "P1", "--key", bureau.path("none.key"), "--db", url])
     #expect(keyless.stdout.contains("(key file missing)"), "\(keyless.stdout)")

@@ -36,8 +36,14 @@ struct ContractCommand: ParsableCommand {
       commandName: "show", abstract: "Print the e-contract of an enrollment.")
     @OptionGroup var global: GlobalOptions
     @Argument var enrollment: String
+    @Option(help: "With a postgres URL: the personal-data key file (default jianguan-BUREAU.key).")
+    var key: String?
     func run() throws {
-      let document = try Environment.open(global).contract(enrollment: enrollment)
+      try PostgresCommands.refuseKeyOption(key, global)
+      let document =
+        global.namesPostgres
+        ? try PostgresCommands.contract(enrollment: enrollment, key: key, global)
+        : try Environment.open(global).contract(enrollment: enrollment)
       var json = JSONValueCoder.encode(document.terms)
       if case .object(var object) = json {
         object["seq"] = .integer(document.seq)

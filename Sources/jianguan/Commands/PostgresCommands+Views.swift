@@ -45,9 +45,22 @@ extension PostgresCommands {
   /// `parent show`: names opened with the key in the file `key` names (default
   /// `jianguan-BUREAU.key`); without it they show as on a file without its key.
   static func parentView(_ parent: String, key: String?, _ global: GlobalOptions) throws -> ParentView {
-    let bureau = try PostgresURL.parse(global.databasePath).bureau
-    let vault = PersonalDataVault.open(at: key ?? "jianguan-\(bureau).key")
+    let vault = try self.vault(key, global)
     return try readingEntries(global) { try ReplayedViews.parent(parent, in: $0, $1, vault: vault) }
+  }
+
+  /// `contract show`, the parent's name opened as `parent show` opens it.
+  static func contract(enrollment: String, key: String?, _ global: GlobalOptions) throws -> ContractDocument {
+    let vault = try self.vault(key, global)
+    return try readingEntries(global) {
+      try ReplayedViews.contract(enrollment: enrollment, in: $0, $1, vault: vault)
+    }
+  }
+
+  /// The bureau's personal-data key: the file `key` names, by default `jianguan-BUREAU.key`.
+  static func vault(_ key: String?, _ global: GlobalOptions) throws -> PersonalDataVault {
+    let bureau = try PostgresURL.parse(global.databasePath).bureau
+    return PersonalDataVault.open(at: key ?? "jianguan-\(bureau).key")
   }
 
   /// `student show`.

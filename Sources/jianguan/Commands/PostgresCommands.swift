@@ -193,6 +193,7 @@ enum PostgresCommands {
     (ObjectIdentifier(SettleCommand.self), "settle"),
     (ObjectIdentifier(RatingCommand.Add.self), "rating add"),
     (ObjectIdentifier(RatingsReportCommand.self), "report ratings"),
+    (ObjectIdentifier(ContractCommand.Show.self), "contract show"),
     (ObjectIdentifier(CredentialCommand.Issue.self), "credential issue"),
     (ObjectIdentifier(CredentialCommand.List.self), "credential list"),
     (ObjectIdentifier(CredentialCommand.Revoke.self), "credential revoke"),
@@ -373,8 +374,7 @@ enum PostgresCommands {
     _ global: GlobalOptions, key: String?,
     _ operation: (ReplayedLedger, PersonalDataVault, RegionTable, CalendarDate) throws -> Recorded
   ) throws -> Recorded {
-    let url = try PostgresURL.parse(global.databasePath)
-    let vault = PersonalDataVault.open(at: key ?? "jianguan-\(url.bureau).key")
+    let vault = try vault(key, global)
     let (regions, today, now) = (
       try Environment.reference().regions, try Environment.today(), try Environment.now()
     )
