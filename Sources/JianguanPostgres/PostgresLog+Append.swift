@@ -89,7 +89,17 @@ extension PostgresLog {
 
   /// Inserts sealed personal records of this bureau.
   func insert(_ persons: [SealedPerson]) throws {
-    for person in persons {
+    // The sealed ones in one statement; an erased one (no sealed bytes, only in a copy) alone.
+    let sealed = persons.filter { $0.sealed != nil }
+    if !sealed.isEmpty {
+      try session.rows(
+        """
+        INSERT INTO jianguan.persons (bureau, commitment, role, masked_id, sealed)
+        SELECT \(bureau), * FROM unnest(\(sealed.map(\.commitment))::text[], \(sealed.map(\.role))::text[],
+          \(sealed.map(\.maskedID))::text[], \(sealed.map { $0.sealed!.buffer })::bytea[])
+        """)
+    }
+    for person in persons where person.sealed == nil {
       try session.rows(
         """
         INSERT INTO jianguan.persons (bureau, commitment, role, masked_id, sealed)

@@ -110,7 +110,7 @@ struct PostgresAuditTests {
       (["copy", "--from", url, "--to", county], "already exists"),
       (
         ["institution", "list", "--db", url],
-        "supports only `jianguan init`, `jianguan audit`, `jianguan institution register`, `jianguan institution suspend`, `jianguan institution reinstate`, `jianguan institution revoke`, `jianguan venue add`, `jianguan teacher add`, `jianguan course add`, `jianguan class add`, `jianguan parent register`, `jianguan student add`, `jianguan copy`, `jianguan pay`, `jianguan lesson record --enrollment`, `jianguan lesson confirm`, `jianguan lesson dispute`, `jianguan lesson resolve`, `jianguan refund`, `jianguan balance`, `jianguan ledger export`, `jianguan proof inclusion` so far"
+        "supports only `jianguan init`, `jianguan audit`, `jianguan institution register`, `jianguan institution suspend`, `jianguan institution reinstate`, `jianguan institution revoke`, `jianguan venue add`, `jianguan teacher add`, `jianguan course add`, `jianguan class add`, `jianguan parent register`, `jianguan student add`, `jianguan copy`, `jianguan pay`, `jianguan lesson record --enrollment`, `jianguan lesson confirm`, `jianguan lesson dispute`, `jianguan lesson resolve`, `jianguan refund`, `jianguan balance`, `jianguan ledger export`, `jianguan proof inclusion`, `jianguan import payments` so far"
       ),
       (["audit", "--db", server.url(database, bureau: "110000")], "holds no log of bureau 110000"),
     ]

@@ -173,13 +173,15 @@ struct ProofCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(parsing: .allUnrecognized, help: "The entry's seq.") var seq: [String] = []
     @Option(parsing: .unconditional, help: "The tree size (default: the whole log).") var size: String?
+    @OptionGroup var replica: ReplicaOptions
 
     func run() throws {
+      try replica.check(global)
       let seqNumber = try AppDatabase.parsePosition(ProofCommand.single(seq, field: "seq"), field: "seq")
       let sizeNumber = try size.map { try AppDatabase.parsePosition($0, field: "size") }
       let proof =
         global.namesPostgres
-        ? try PostgresCommands.inclusionProof(global, seq: seqNumber, size: sizeNumber)
+        ? try PostgresCommands.inclusionProof(global, replica, seq: seqNumber, size: sizeNumber)
         : try Environment.open(global).inclusionProof(seq: seqNumber, size: sizeNumber)
       print(proof.jsonText())
     }
