@@ -126,10 +126,13 @@ echo "SQLite: $sqlite_audit s, PostgreSQL: $pg_audit s"
 echo "== (b) 16 bureaus, a 16th of the payments each: one alone, then all 16 at once"
 cities=(340100 340200 340300 340400 340500 340600 340700 340800 341000 341100 341200 341300 341500 341600 341700 341800)
 share=$((payments / 16))
+mkdir -p "$work/b"
+pids=()
 for city in "${cities[@]}"; do
   dataset "$work/b/$city" "$city" "$share" &
+  pids+=($!)
 done
-wait
+for pid in "${pids[@]}"; do wait "$pid"; done
 # Each bureau's payments also in four files, for the kill test: one import after another.
 for city in "${cities[@]}"; do
   python3 - "$work/b/$city/payments.csv" "$work/b/$city/part" <<'PY'

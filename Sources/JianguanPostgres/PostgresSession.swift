@@ -78,8 +78,23 @@ public final class PostgresSession: @unchecked Sendable {
   /// Every row of `query`.
   @discardableResult
   func rows(_ query: PostgresQuery) throws -> [PostgresRow] {
+    let answer = connection.eventLoop.makePromise(of: [PostgresRow].self)
+    connection.query(query, logger: logger).map { $0.rows }.cascade(to: answer)
+    // A connection the server dropped (killed, restarted, the backend terminated) fails the
+    // statement at once: PostgresNIO can leave a statement sent after the drop waiting forever.
+    // Whichever completes the answer first wins; the other is ignored.
+    let place = "PostgreSQL at \(url.host):\(url.port)/\(url.database)"
+    connection.closeFuture.whenComplete { _ in
+      answer.fail(
+        PostgresStoreError(
+          "postgres_connection_lost",
+          "\(place) closed the connection before it answered (was the server stopped or restarted?); what the command was writing is in the log whole or not at all: run it again once the server is back (a payment or bank file already recorded is recognized as such)"
+        ))
+    }
     do {
-      return try connection.query(query, logger: logger).wait().rows
+      return try answer.futureResult.wait()
+    } catch let error as PostgresStoreError {
+      throw error
     } catch {
       throw PostgresStoreError(error, url: url)
     }
