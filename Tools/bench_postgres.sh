@@ -270,9 +270,9 @@ nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
 table = ["| what | PostgreSQL store | reference (same run) | ratio | goal |", "|---|---|---|---|---|"]
 table += ["| %s | %s | %s | %s | %s |" % r for r in rows]
 extra = [
-  "- roots: the PostgreSQL audit `%s`, the SQLite audit `%s` (%s: the same payments in another order of"
-  " bank files would differ)" % (pg_a["rootHash"], sqlite_a["rootHash"],
-                                  "equal" if pg_a["rootHash"] == sqlite_a["rootHash"] else "DIFFERENT"),
+  "- Merkle roots after the import of (a): PostgreSQL `%s`, SQLite `%s`, %s" % (
+    pg_a["rootHash"], sqlite_a["rootHash"],
+    "equal" if pg_a["rootHash"] == sqlite_a["rootHash"] else "DIFFERENT"),
   "- server: PostgreSQL 15 on loopback TCP, fsync and synchronous_commit on, shared_buffers 1 GB,"
   " max_wal_size 8 GB; the client is this run's release build",
 ]

@@ -99,6 +99,9 @@ final class PostgresEntryKeeper: EntryKeeper {
   unowned let log: PostgresLog
   /// Entries kept and not written yet.
   private(set) var pending: [[UInt8]] = []
+  /// Their kinds, and the seq of the first.
+  private var pendingKinds: [String] = []
+  private var pendingFirst: Int64 = 0
   private var pendingEvents: [Int64: Event] = [:]
   /// The sealed personal data of the persons registered in this transaction, not written yet.
   private(set) var pendingPersons: [SealedPerson] = []
@@ -120,7 +123,9 @@ final class PostgresEntryKeeper: EntryKeeper {
   func note(_ event: Event, seq: Int64) { lookups.note(event, seq: seq) }
 
   func keep(_ event: Event, seq: Int64, time: String, bytes: [UInt8]) throws {
+    if pending.isEmpty { pendingFirst = seq }
     pending.append(bytes)
+    pendingKinds.append(event.kind)
     pendingEvents[seq] = event
     note(event, seq: seq)
     if head != nil, pending.count >= batch { try flush() }
@@ -129,11 +134,14 @@ final class PostgresEntryKeeper: EntryKeeper {
   /// Writes the pending entries (chain checked, tiles filled, checkpoints projected) and persons.
   func flush() throws {
     guard var head else { return }
+    // One batch in flight at most: the previous one is written while this one was computed.
+    try log.session.drain()
     if !pending.isEmpty {
       if edge == nil { edge = try log.withTiles { try MerkleTileEdge(size: head.size, reader: $0) } }
-      try log.appendLocked(pending, head: &head, edge: &edge!)
+      try log.appendLocked(pending, head: &head, edge: &edge!, chained: (pendingFirst, pendingKinds))
       self.head = head
       pending.removeAll(keepingCapacity: true)
+      pendingKinds.removeAll(keepingCapacity: true)
       pendingEvents.removeAll(keepingCapacity: true)
     }
     try log.insert(pendingPersons)
