@@ -185,7 +185,11 @@ for city in "${cities[@]}"; do
     done
   ) &
 done
-sleep "$(python3 -c "print(max(1.0, $sixteen / 2))")"
+# Killed once half of the files are answered, whatever the size: some bureaus have files done,
+# and every bureau has one in flight or still to come.
+parts=()
+for city in "${cities[@]}"; do parts+=("$work/b/$city.parts"); done
+while [ "$(cat "${parts[@]}" 2>/dev/null | wc -l)" -lt 32 ] && [ -n "$(jobs -rp)" ]; do sleep 0.02; done
 postmaster=$(head -1 "$work/pg/data/postmaster.pid")
 kill -9 "$postmaster"
 killed_at=$(seconds_since "$start")

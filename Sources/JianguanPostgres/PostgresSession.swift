@@ -100,8 +100,8 @@ public final class PostgresSession: @unchecked Sendable {
     for future in sent { _ = try wait(future) }
   }
 
-  /// The rows `query` will answer.
-  private func answer(_ query: PostgresQuery) -> EventLoopFuture<[PostgresRow]> {
+  /// The rows `query` will answer (after every statement sent before it).
+  func answer(_ query: PostgresQuery) -> EventLoopFuture<[PostgresRow]> {
     let answer = connection.eventLoop.makePromise(of: [PostgresRow].self)
     connection.query(query, logger: logger).map { $0.rows }.cascade(to: answer)
     // A connection the server dropped (killed, restarted, the backend terminated) fails the
@@ -118,7 +118,8 @@ public final class PostgresSession: @unchecked Sendable {
     return answer.futureResult
   }
 
-  private func wait(_ answer: EventLoopFuture<[PostgresRow]>) throws -> [PostgresRow] {
+  /// The rows of a statement `answer` sent.
+  func wait(_ answer: EventLoopFuture<[PostgresRow]>) throws -> [PostgresRow] {
     do {
       return try answer.wait()
     } catch let error as PostgresStoreError {
