@@ -300,6 +300,7 @@ def main():
     v1_size, v1_leaves = 0, None  # a log converted from version 1: its size, and its leaves (--v1)
     policy = None  # the book of the last `policy` entry
     institution_region, enrollment_institution = {}, {}
+    last_entry = (None, None)  # the kind and enrollment of the entry before
 
     def rule(name, institution, fallback):
         """A rule's value for an institution: the policy book's defaults, then the overrides of
@@ -335,6 +336,7 @@ def main():
             fault("seq, prev or v do not match the chain")
         previous = row["hash"]
         payload, kind = entry["payload"], entry["kind"]
+        before, last_entry = last_entry, (kind, payload.get("enrollment"))
         moment = entry_moment(entry.get("time", ""))
         if moment is None:
             fault("time is not YYYY-MM-DDTHH:MM:SSZ")
@@ -371,6 +373,18 @@ def main():
             if due is None or due.isoformat() != payload["answerDue"]:
                 fault("refund request %s is due %s, not the %dth working day after %s"
                       % (payload["request"], payload["answerDue"], days, requested))
+        elif kind == "contract.issued":
+            # The contract states the model and the policy's two windows; every other term is the
+            # payment's and the registry's own entries.
+            enrollment = payload["enrollment"]
+            if before != ("payment", enrollment):
+                fault("contract of %s does not immediately follow its payment" % enrollment)
+            if payload["template"] != "GF-2021-2604":
+                fault("contract of %s follows %s, not the model contract GF-2021-2604" % (enrollment, payload["template"]))
+            for name in ("confirmationWindowWorkingDays", "refundAnswerWorkingDays"):
+                expected = rule(name, enrollment_institution.get(enrollment), None)
+                if expected is not None and payload[name] != expected:
+                    fault("contract of %s says %s %d, the policy in force %d" % (enrollment, name, payload[name], expected))
         elif kind == "lesson.recorded" and moment is not None:
             recorded_on[payload["lesson"]] = moment.astimezone(CHINA).date()
         elif kind == "lesson.released" and payload.get("basis") == "deemed" and moment is not None:

@@ -137,8 +137,9 @@ final class PostgresEntryKeeper: EntryKeeper {
     // One batch in flight at most: the previous one is written while this one was computed.
     try log.session.drain()
     if !pending.isEmpty {
-      if edge == nil { edge = try log.withTiles { try MerkleTileEdge(size: head.size, reader: $0) } }
-      try log.appendLocked(pending, head: &head, edge: &edge!, chained: (pendingFirst, pendingKinds))
+      var edge = try edgeAtHead(head)
+      try log.appendLocked(pending, head: &head, edge: &edge, chained: (pendingFirst, pendingKinds))
+      self.edge = edge
       self.head = head
       pending.removeAll(keepingCapacity: true)
       pendingKinds.removeAll(keepingCapacity: true)
@@ -146,6 +147,23 @@ final class PostgresEntryKeeper: EntryKeeper {
     }
     try log.insert(pendingPersons)
     pendingPersons.removeAll()
+  }
+
+  /// The Merkle tree's right edge with every entry of this write, written or pending: what a
+  /// checkpoint signed in the write covers.
+  func edgeWithPending() throws -> MerkleTileEdge {
+    guard let head else { throw PostgresStoreError("keeper_outside_write", "no write is under way") }
+    var grown = try edgeAtHead(head)
+    for bytes in pending { grown.append(leafHash: Merkle.leafHash(bytes)) }
+    return grown
+  }
+
+  /// The edge of the tree of the entries written so far, read from the tiles the first time.
+  private func edgeAtHead(_ head: PostgresLog.Head) throws -> MerkleTileEdge {
+    if let edge { return edge }
+    let loaded = try log.withTiles { try MerkleTileEdge(size: head.size, reader: $0) }
+    edge = loaded
+    return loaded
   }
 
   /// Writes what is pending, the partial tiles and the head row: the end of a write.
@@ -192,12 +210,8 @@ extension PostgresLog {
 
   /// The event of entry `seq` of this bureau, or nil when there is none.
   func event(atSeq seq: Int64) throws -> Event? {
-    guard
-      let row = try session.rows(
-        "SELECT entry FROM jianguan.ledger WHERE bureau = \(bureau) AND seq = \(seq)"
-      ).first
-    else { return nil }
-    let entry = try Entry.parse(try row.decode(ByteBuffer.self).bytes)
+    guard let bytes = try entry(atSeq: seq) else { return nil }
+    let entry = try Entry.parse(bytes)
     return try Event(kind: entry.kind, payload: entry.payload)
   }
 }

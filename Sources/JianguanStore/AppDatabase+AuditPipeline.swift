@@ -182,7 +182,14 @@ final class AuditReplayer: @unchecked Sendable {
         if entry.kind != kind {
           fault("the kind column says \(kind), the entry \(entry.kind)")
         }
-        let event = try Event(kind: entry.kind, payload: entry.payload)
+        let event: Event
+        if format == .v2 {
+          event = try Event(kind: entry.kind, payload: entry.payload)
+        } else {
+          let read = try EntryV1.event(kind: entry.kind, payload: entry.payload)
+          event = read.0
+          if let stated = read.stated { state.checkStatedTerms(stated, fault: fault) }
+        }
         Array(entry.time.utf8).withUnsafeBufferPointer { state.noteEntryTime($0, seq: seq, faults: &faults) }
         state.apply(event, seq: seq, faults: &faults)
       } catch {

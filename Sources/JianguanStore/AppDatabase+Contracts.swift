@@ -3,10 +3,10 @@ import GRDB
 import JianguanCore
 import JianguanLedger
 
-/// An e-contract as `contract show` prints it: the terms recorded at payment, and the parties as
+/// An e-contract as `contract show` prints it: the terms agreed at payment, and the parties as
 /// the bureau may show them (ID numbers masked; the student's name masked too).
 public struct ContractDocument: Sendable {
-  public let terms: ContractIssued
+  public let terms: ContractTerms
   public let seq: Int64
   /// The parent's name from the sealed personal data; nil without the key file.
   public let parentName: String?
@@ -17,20 +17,30 @@ public struct ContractDocument: Sendable {
 }
 
 extension AppDatabase {
-  /// The e-contract of an enrollment: its terms read from its `contract.issued` entry, the one
-  /// right after its payment's (the replay insists on that order), as no table keeps them again.
+  /// The e-contract of an enrollment: its `contract.issued` entry, the one right after its
+  /// payment's (the replay insists on that order), with the terms the payment and the registry's
+  /// entries state, as the audited tables hold them; no table keeps the contract again.
   public func contract(enrollment: String) throws -> ContractDocument {
     let id = try Self.validateID(enrollment, field: "enrollment", prefix: "E")
     return try read { db in
-      let seq = (try requireEnrollment(id, db: db)["seq"] as Int64) + 1
-      guard case .parentFlow(.contractIssued(let terms)) = try Self.loggedEvent(seq: seq, db: db),
-        terms.enrollment == id
+      let paymentSeq: Int64 = try requireEnrollment(id, db: db)["seq"]
+      let seq = paymentSeq + 1
+      guard case .parentFlow(.contractIssued(let contract)) = try Self.loggedEvent(seq: seq, db: db),
+        contract.enrollment == id
       else {
         throw Rejection(
           "contract_missing",
           "enrollment \(id) has no e-contract: it was paid before e-contracts were issued (ledger entries before contract.issued existed)"
         )
       }
+      guard case .payment(let payment) = try Self.loggedEvent(seq: paymentSeq, db: db),
+        let klass = try SQLTransaction(database: self, db: db).paymentClass(payment.classID)
+      else {
+        throw StoreIntegrityError(
+          "the payment of enrollment \(id) is not at seq \(paymentSeq) or names no class; run `jianguan audit`"
+        )
+      }
+      let terms = ContractTerms(contract: contract, payment: payment, klass: klass)
       let parent = try person(table: "parents", id: terms.parent, db: db)
       let student = try person(table: "students", id: terms.student, db: db)
       let grade = try Int64.fetchOne(

@@ -13,100 +13,132 @@ public struct SupervisionImport: Sendable {
 extension AppDatabase {
   /// Records a supervision action (专项行动、检查) as one entry.
   public func recordAction(_ form: ActionForm, today: CalendarDate) throws -> Recorded {
+    let action = try Self.action(form, today: today, regions: reference.regions)
+    return try supervise { try SupervisionOperation.recordAction(action, in: $0) }
+  }
+
+  /// An action's form, read and checked.
+  public static func action(_ form: ActionForm, today: CalendarDate, regions: RegionTable) throws
+    -> SupervisionAction
+  {
     let action = try SupervisionFormReader.action(form)
-    try SupervisionValidator.validate(action, regions: reference.regions, today: today, name: .options)
-    return try write { db in try appendAction(action, db: db) }
+    try SupervisionValidator.validate(action, regions: regions, today: today, name: .options)
+    return action
+  }
+
+  /// A measure's form, read and checked.
+  public static func measure(_ form: MeasureForm, today: CalendarDate, regions: RegionTable) throws
+    -> SupervisionMeasure
+  {
+    let measure = try SupervisionFormReader.measure(form)
+    try SupervisionValidator.validate(measure, regions: regions, today: today, name: .options)
+    return measure
   }
 
   /// Records a policy document or another measure as one entry.
   public func addMeasure(_ form: MeasureForm, today: CalendarDate) throws -> Recorded {
-    let measure = try SupervisionFormReader.measure(form)
-    try SupervisionValidator.validate(measure, regions: reference.regions, today: today, name: .options)
-    return try write { db in try appendMeasure(measure, db: db) }
+    let measure = try Self.measure(form, today: today, regions: reference.regions)
+    return try supervise { try SupervisionOperation.addMeasure(measure, in: $0) }
   }
 
   /// Records a finding against a registered institution or an unregistered operator.
   public func addFinding(_ form: FindingForm, today: CalendarDate) throws -> Recorded {
-    try write { db in
-      let institutionRegion = try form.institution.map { try requireInstitution($0, db: db).region }
-      let finding = try SupervisionFormReader.finding(form, defaultRegion: institutionRegion)
-      try SupervisionValidator.validate(finding, regions: reference.regions, today: today, name: .options)
-      return try appendFinding(finding, name: .options, db: db)
+    try supervise { store in
+      try SupervisionOperation.addFinding(
+        try Self.finding(form, today: today, regions: reference.regions, in: store),
+        regions: reference.regions,
+        name: .options, in: store)
     }
+  }
+
+  /// A finding's form read and checked: its region defaults to the institution's.
+  public static func finding(
+    _ form: FindingForm, today: CalendarDate, regions: RegionTable, in store: some SupervisionTransaction
+  ) throws -> FindingRecord {
+    let institutionRegion = try form.institution.map { try registeredRegion(of: $0, in: store) }
+    let finding = try SupervisionFormReader.finding(form, defaultRegion: institutionRegion)
+    try SupervisionValidator.validate(finding, regions: regions, today: today, name: .options)
+    return finding
   }
 
   /// Marks an open finding rectified (整改完成).
   public func rectifyFinding(_ id: String, date: String, note: String, today: CalendarDate) throws -> Recorded
   {
-    try followUpFinding(id, date: date, note: note, today: today, from: "open", to: "rectified")
+    let note = try Self.followUpNote(date: date, note: note, today: today)
+    return try supervise {
+      try SupervisionOperation.followUp(finding: id, note: note, to: "rectified", in: $0)
+    }
   }
 
   /// Marks a rectified finding verified by a second visit (复查).
   public func verifyFinding(_ id: String, date: String, note: String, today: CalendarDate) throws -> Recorded
   {
-    try followUpFinding(id, date: date, note: note, today: today, from: "rectified", to: "verified")
+    let note = try Self.followUpNote(date: date, note: note, today: today)
+    return try supervise {
+      try SupervisionOperation.followUp(finding: id, note: note, to: "verified", in: $0)
+    }
   }
 
-  func followUpFinding(
-    _ id: String, date: String, note: String, today: CalendarDate, from: String, to: String
-  ) throws
-    -> Recorded
-  {
+  /// A follow-up's date and note, read and checked.
+  public static func followUpNote(date: String, note: String, today: CalendarDate) throws -> FollowUpNote {
     let day = try CalendarDate.parse(date, field: "date")
     try SupervisionValidator.checkNotFuture(day, today: today, field: "date")
-    let noteText = try TextField.validateForLedger(note, field: "note", maxLength: 500)
-    return try write { db in
-      guard
-        let row = try Row.fetchOne(
-          try db.cachedStatement(sql: "SELECT date, status FROM findings WHERE id = ?"), arguments: [id])
-      else { throw Self.unknownFinding(id) }
-      let status: String = row["status"]
-      guard status == from else {
-        throw Rejection(
-          "finding_\(status)_cannot_be_\(to)",
-          "finding \(id) is \(status); only a \(from) finding can be marked \(to)")
-      }
-      let found = try CalendarDate.parse(row["date"], field: "date")
-      guard day >= found else {
-        throw Rejection("follow_up_before_finding", "date \(day) is before finding \(id) was made (\(found))")
-      }
-      let entry = FindingFollowedUp(id: id, body: FollowUpNote(date: day, note: noteText))
-      let event: Event = to == "rectified" ? .findingRectified(entry) : .findingVerified(entry)
-      return Recorded(id: id, seq: try appendToLog(event, db: db))
-    }
+    return FollowUpNote(date: day, note: try TextField.validateForLedger(note, field: "note", maxLength: 500))
   }
 
   /// Files a complaint or tip; the ledger gets no personal data.
   public func fileComplaint(_ form: ComplaintForm, today: CalendarDate) throws -> Recorded {
-    try write { db in
-      let institutionRegion = try form.institution.map { try requireInstitution($0, db: db).region }
-      let complaint = try SupervisionFormReader.complaint(form, defaultRegion: institutionRegion)
-      try SupervisionValidator.validate(complaint, regions: reference.regions, today: today, name: .options)
-      return try appendComplaint(complaint, resolution: nil, name: .options, db: db)
+    try supervise { store in
+      try SupervisionOperation.fileComplaint(
+        try Self.complaint(form, today: today, regions: reference.regions, in: store), resolution: nil,
+        name: .options, in: store)
     }
+  }
+
+  /// A complaint's form read and checked: its region defaults to the institution's.
+  public static func complaint(
+    _ form: ComplaintForm, today: CalendarDate, regions: RegionTable, in store: some SupervisionTransaction
+  ) throws -> ComplaintRecord {
+    let institutionRegion = try form.institution.map { try registeredRegion(of: $0, in: store) }
+    let complaint = try SupervisionFormReader.complaint(form, defaultRegion: institutionRegion)
+    try SupervisionValidator.validate(complaint, regions: regions, today: today, name: .options)
+    return complaint
   }
 
   /// Closes an open complaint with its outcome.
   public func resolveComplaint(
     _ id: String, date: String, outcome: String, note: String, refundsYuan: String?, today: CalendarDate
   ) throws -> Recorded {
-    let resolution = ComplaintResolution(
+    let resolution = try Self.complaintResolution(
+      date: date, outcome: outcome, note: note, refundsYuan: refundsYuan)
+    return try supervise {
+      try SupervisionOperation.resolveComplaint(id, resolution: resolution, today: today, in: $0)
+    }
+  }
+
+  /// A resolution's fields, read.
+  public static func complaintResolution(date: String, outcome: String, note: String, refundsYuan: String?)
+    throws -> ComplaintResolution
+  {
+    ComplaintResolution(
       date: try CalendarDate.parse(date, field: "date"),
       outcome: try ComplaintOutcome.parse(outcome, field: "outcome"),
       note: note, refundsFen: try SupervisionFormReader.yuan(refundsYuan, "refundsYuan"))
-    return try write { db in
-      guard
-        let row = try Row.fetchOne(
-          try db.cachedStatement(sql: "SELECT date, status FROM complaints WHERE id = ?"), arguments: [id])
-      else { throw Self.unknownComplaint(id) }
-      guard (row["status"] as String) == "open" else {
-        throw Rejection("complaint_already_resolved", "complaint \(id) is already resolved")
-      }
-      let filed = try CalendarDate.parse(row["date"], field: "date")
-      try SupervisionValidator.validate(resolution, filed: filed, today: today, name: .options)
-      let seq = try appendToLog(
-        .complaintResolved(ComplaintResolved(id: id, body: resolution)), db: db)
-      return Recorded(id: id, seq: seq)
+  }
+
+  /// The region of a form's institution, refused as the registry refuses an unknown one.
+  static func registeredRegion(of uscc: String, in store: some SupervisionTransaction) throws -> String {
+    guard let institution = try store.registeredInstitution(uscc) else {
+      throw Rejection("institution_unknown", "institution \(Rejection.quote(uscc)) is not registered")
+    }
+    return institution.region
+  }
+
+  /// Runs one supervision operation in a write transaction of this store.
+  func supervise(_ operation: (SQLTransaction) throws -> Appended) throws -> Recorded {
+    try write { db in
+      let appended = try operation(SQLTransaction(database: self, db: db))
+      return Recorded(id: appended.id, seq: appended.seq)
     }
   }
 
@@ -131,28 +163,40 @@ extension AppDatabase {
         already += 1
         return true
       }
+      let store = SQLTransaction(database: self, db: db)
+      func kept(_ appended: Appended) -> Recorded { Recorded(id: appended.id, seq: appended.seq) }
       for record in records {
         switch record {
         case .action(let action, let findings, _):
           if isRecorded(.supervisionAction(.init(id: "", body: action))) { continue }
-          let parent = try appendAction(action, db: db)
+          let parent = kept(try SupervisionOperation.recordAction(action, in: store))
           recorded.append(parent)
           for placed in findings {
             var finding = placed.finding
             finding.inspection = parent.id
-            recorded.append(try appendFinding(finding, name: .file(placed.path), db: db))
+            recorded.append(
+              kept(
+                try SupervisionOperation.addFinding(
+                  finding, regions: reference.regions, name: .file(placed.path), in: store)))
           }
         case .measure(let measure, _):
           if isRecorded(.supervisionMeasure(.init(id: "", body: measure))) { continue }
-          recorded.append(try appendMeasure(measure, db: db))
+          recorded.append(kept(try SupervisionOperation.addMeasure(measure, in: store)))
         case .finding(let finding, let path):
-          let checked = try checkedFinding(finding, name: .file(path), db: db)
+          let checked = try SupervisionOperation.checkedFinding(
+            finding, regions: reference.regions, name: .file(path), in: store)
           if isRecorded(.findingAdded(.init(id: "", body: checked))) { continue }
-          recorded.append(try appendFinding(checked, name: .file(path), db: db))
+          recorded.append(
+            kept(
+              try SupervisionOperation.addFinding(
+                checked, regions: reference.regions, name: .file(path), in: store)))
         case .complaint(let complaint, let resolution, let path):
-          let checked = try checkedComplaint(complaint, name: .file(path), db: db)
+          let checked = try SupervisionOperation.checkedComplaint(complaint, name: .file(path), in: store)
           if isRecorded(.complaintFiled(.init(id: "", body: checked))) { continue }
-          recorded.append(try appendComplaint(checked, resolution: resolution, name: .file(path), db: db))
+          recorded.append(
+            kept(
+              try SupervisionOperation.fileComplaint(
+                checked, resolution: resolution, name: .file(path), in: store)))
         }
       }
       return SupervisionImport(recorded: recorded, alreadyRecorded: already)
@@ -177,100 +221,5 @@ extension AppDatabase {
       }
     }
     return counts
-  }
-
-  func appendAction(_ action: SupervisionAction, db: Database) throws -> Recorded {
-    let id = try nextSupervisionID("SA", type: "action", db: db)
-    return Recorded(
-      id: id, seq: try appendToLog(.supervisionAction(.init(id: id, body: action)), db: db))
-  }
-
-  func appendMeasure(_ measure: SupervisionMeasure, db: Database) throws -> Recorded {
-    let id = try nextSupervisionID("SM", type: "measure", db: db)
-    return Recorded(
-      id: id, seq: try appendToLog(.supervisionMeasure(.init(id: id, body: measure)), db: db))
-  }
-
-  /// Checks what only the database knows (the institution, the action) and appends the finding.
-  func appendFinding(_ finding: FindingRecord, name: FieldNamer, db: Database) throws -> Recorded {
-    let finding = try checkedFinding(finding, name: name, db: db)
-    let id = try LedgerWriter.nextID("F", table: "findings", db: db)
-    return Recorded(id: id, seq: try appendToLog(.findingAdded(.init(id: id, body: finding)), db: db))
-  }
-
-  /// The finding as it will be recorded: an institution's finding takes the institution's region,
-  /// which must lie within the one given; the action it names must be recorded.
-  func checkedFinding(_ finding: FindingRecord, name: FieldNamer, db: Database) throws -> FindingRecord {
-    var finding = finding
-    if let uscc = finding.institution {
-      let region = try requireInstitution(uscc, db: db, field: name("institution")).region
-      guard reference.regions.contains(region, within: finding.region) || region == finding.region else {
-        throw Rejection(
-          "finding_region_mismatch",
-          "\(name("region")) \(Rejection.quote(finding.region)) does not contain institution \(uscc)'s region \(region)"
-        )
-      }
-      finding.region = region
-    }
-    if let inspection = finding.inspection {
-      let type = try String.fetchOne(
-        try db.cachedStatement(sql: "SELECT type FROM supervision_items WHERE id = ?"),
-        arguments: [inspection])
-      guard type == "action" else {
-        throw Rejection(
-          "inspection_unknown",
-          "\(name("inspection")) \(Rejection.quote(inspection)) is not a recorded supervision action")
-      }
-    }
-    return finding
-  }
-
-  func appendComplaint(
-    _ complaint: ComplaintRecord, resolution: ComplaintResolution?, name: FieldNamer, db: Database
-  ) throws -> Recorded {
-    let complaint = try checkedComplaint(complaint, name: name, db: db)
-    // K (投诉): C is the courses' prefix.
-    let id = try LedgerWriter.nextID("K", table: "complaints", db: db)
-    var seq = try appendToLog(.complaintFiled(.init(id: id, body: complaint)), db: db)
-    if let resolution {
-      seq = try appendToLog(.complaintResolved(.init(id: id, body: resolution)), db: db)
-    }
-    return Recorded(id: id, seq: seq)
-  }
-
-  /// The complaint as it will be recorded: an institution's takes its region; a parent must be registered.
-  func checkedComplaint(_ complaint: ComplaintRecord, name: FieldNamer, db: Database) throws
-    -> ComplaintRecord
-  {
-    var complaint = complaint
-    if let uscc = complaint.institution {
-      complaint.region = try requireInstitution(uscc, db: db, field: name("institution")).region
-    }
-    if let parent = complaint.parent,
-      try Bool.fetchOne(
-        try db.cachedStatement(sql: "SELECT 1 FROM parents WHERE id = ?"), arguments: [parent]) != true
-    {
-      throw Rejection(
-        "parent_unknown", "\(name("parent")) \(Rejection.quote(parent)) is not a registered parent")
-    }
-    return complaint
-  }
-
-  func requireInstitution(_ uscc: String, db: Database, field: String) throws -> InstitutionRow {
-    do {
-      return try requireInstitution(uscc, db: db)
-    } catch is Rejection {
-      throw Rejection(
-        "institution_unknown", "\(field) \(Rejection.quote(uscc)) is not a registered institution")
-    }
-  }
-
-  func nextSupervisionID(_ prefix: String, type: String, db: Database) throws -> String {
-    let count =
-      try Int64.fetchOne(
-        try db.cachedStatement(sql: "SELECT COUNT(*) FROM supervision_items WHERE type = ?"),
-        arguments: [type])
-      ?? 0
-    return "\(prefix)\(count + 1)"
   }
 }

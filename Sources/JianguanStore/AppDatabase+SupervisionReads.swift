@@ -20,14 +20,10 @@ extension AppDatabase {
 
   /// The refusal for a finding that is not recorded (or outside the asker's scope), word for word
   /// what `finding rectify` says.
-  public static func unknownFinding(_ id: String) -> Rejection {
-    Rejection("finding_unknown", "finding \(Rejection.quote(id)) is not recorded")
-  }
+  public static func unknownFinding(_ id: String) -> Rejection { .findingUnknown(id) }
 
   /// The refusal for a complaint that is not recorded, word for word what `complaint resolve` says.
-  public static func unknownComplaint(_ id: String) -> Rejection {
-    Rejection("complaint_unknown", "complaint \(Rejection.quote(id)) is not recorded")
-  }
+  public static func unknownComplaint(_ id: String) -> Rejection { .complaintUnknown(id) }
 
   /// Finding `id` (`F1`).
   public func finding(_ id: String) throws -> ViewRecord {

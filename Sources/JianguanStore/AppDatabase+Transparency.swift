@@ -3,16 +3,6 @@ import GRDB
 import JianguanCore
 import JianguanLedger
 
-/// A signed checkpoint as stored beside the log.
-public struct StoredCheckpoint: Sendable {
-  public let id: Int64
-  public let size: Int64
-  public let rootHash: [UInt8]
-  public let note: String
-  public let verifierKey: String
-  public let signedAt: String
-}
-
 extension AppDatabase {
   /// Signs the current tree head with `signer` and records the checkpoint in the log (a
   /// `checkpoint.signed` entry, projected into the `checkpoints` table). The first signing names
@@ -21,26 +11,13 @@ extension AppDatabase {
   public func signCheckpoint(signer: NoteSigner, signedAt: String, newKey: Bool = false) throws
     -> StoredCheckpoint
   {
-    let origin = try identity().origin
-    return try write { db in
-      let named: String? = try db.value("SELECT value FROM meta WHERE key = 'checkpoint_key'")
-      let mine = signer.verifier.verifierKeyText
-      if named != mine {
-        if let named, !newKey {
-          throw Rejection(
-            "checkpoint_key_not_named",
-            "the log names checkpoint key \(Rejection.quote(named)); sign with that key, or record this one as the bureau's new key with --new-key"
-          )
-        }
-        _ = try appendToLog(.transparency(.keyNamed(CheckpointKeyNamed(verifierKey: mine))), db: db)
-      } else if newKey {
-        throw Rejection("checkpoint_key_already_named", "--new-key: the log already names this key")
+    try write { db in
+      _ = try CheckpointOperation.sign(
+        signer: signer, signedAt: signedAt, newKey: newKey, in: SQLTransaction(database: self, db: db)
+      ) {
+        let size = try LedgerWriter.size(db)
+        return (size, try merkleStore(db).root(size: size))
       }
-      let size = try LedgerWriter.size(db)
-      let root = try merkleStore(db).root(size: size)
-      let note = try Checkpoint(origin: origin, size: size, rootHash: root).signedNote(signers: [signer])
-      let signed = CheckpointSigned(note: note, signedAt: signedAt)
-      _ = try appendToLog(.transparency(.checkpointSigned(signed)), db: db)
       guard let row = try db.row("SELECT * FROM checkpoints ORDER BY id DESC LIMIT 1") else {
         throw StoreIntegrityError("the checkpoint just signed is not in the checkpoints table")
       }

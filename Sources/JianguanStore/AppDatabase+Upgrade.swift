@@ -100,7 +100,7 @@ extension AppDatabase {
               let entry = try EntryV1.parse([UInt8](row[0] as Data))
               let event =
                 entry.seq == 1
-                ? Event.genesis(continuity) : try Event(kind: entry.kind, payload: entry.payload)
+                ? Event.genesis(continuity) : try EntryV1.event(kind: entry.kind, payload: entry.payload).0
               let time = try LocalDateTime.parse(entry.time, field: "time of v1 entry \(entry.seq)")
               let seq = try LedgerWriter.append(event, db: db, time: time, tail: database.batch.tail)
               guard seq == entry.seq else {

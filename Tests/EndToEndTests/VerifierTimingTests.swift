@@ -77,4 +77,47 @@ import Testing
     ])
     #expect(try verify(uncounted).status == 1)
   }
+
+  /// The verifier checks a contract as the replay does: right after its payment, the model
+  /// contract, and the windows of the policy in force for the institution's region.
+  @Test func aContractOutOfPlaceOrWithOtherWindowsIsAFault() throws {
+    let policy = Event.policy(PolicyLoaded(document: EmbeddedReferenceData.files["policy.json"]!))
+    let institution = Event.institutionRegistered(
+      InstitutionRegistered(
+        uscc: "X", name: "n", region: "340104", kind: "non-subject", category: "sports", nonprofit: false,
+        licence: "l", licenceExpires: "2030-01-01", escrowBank: "b", escrowAccount: "1", mode: "escrow",
+        checksumOverrideReason: nil))
+    let payment = Event.payment(
+      Payment(
+        enrollment: "E1", bankRef: "PAY1", student: "S1", parent: "P1", classID: "B1", institution: "X",
+        hours: 10, amountFen: 1_000, paidAt: "2026-02-20T10:00:00+08:00",
+        postings: Posting.transfer(1_000, from: "parent:P1", to: "escrow:E1")))
+    let book = try PolicyBook.parse(json: Array(EmbeddedReferenceData.files["policy.json"]!.utf8))
+    let rules = LedgerPolicy(book).policy(for: "340104")
+    func contract(_ window: Int, template: String = "GF-2021-2604") -> Event {
+      .parentFlow(
+        .contractIssued(
+          ContractIssued(
+            enrollment: "E1", template: template, confirmationWindowWorkingDays: Int64(window),
+            refundAnswerWorkingDays: Int64(rules.refundAnswerWorkingDays))))
+    }
+    func log(_ tail: [Event]) -> String {
+      export(([genesis, policy, institution] + tail).map { ($0, "2026-02-20T03:00:00Z") })
+    }
+    let window = rules.confirmationWindowWorkingDays
+    let sound = try verify(log([payment, contract(window)]))
+    #expect(sound.status == 0, "\(sound.stdout)")
+    let other = try verify(log([payment, contract(window + 1)]))
+    #expect(
+      other.status == 1
+        && other.stdout.contains(
+          "contract of E1 says confirmationWindowWorkingDays \(window + 1), the policy in force \(window)"),
+      "\(other.stdout)")
+    let model = try verify(log([payment, contract(window, template: "GF-2014-2604")]))
+    #expect(model.status == 1 && model.stdout.contains("not the model contract"), "\(model.stdout)")
+    let alone = try verify(log([contract(window)]))
+    #expect(
+      alone.status == 1 && alone.stdout.contains("does not immediately follow its payment"), "\(alone.stdout)"
+    )
+  }
 }

@@ -206,19 +206,14 @@ import Testing
         institution: institution, hours: hours, amountFen: amount, paidAt: "2026-02-10T10:30:00+08:00",
         postings: postings)
       guard chance(85) else { return [.payment(payment)] }
-      let course = state.courses[state.classes[klass]?.course ?? "C1"]
-      let terms = state.parentFlows.institutionTerms[institution]
+      let region = state.parentFlows.institutionTerms[institution]?.region ?? "340104"
+      let policy = try? state.policy(forRegion: region)
+      let window = Int64(policy?.confirmationWindowWorkingDays ?? 15)
+      let answerDays = Int64(policy?.refundAnswerWorkingDays ?? 5)
       let contract = ContractIssued(
-        enrollment: chance(95) ? enrollment : pick(CompactReplayTests.enrollments), template: "GF-2021-2604",
-        institution: institution, institutionName: terms?.name ?? "x", licence: terms?.licence ?? "x",
-        parent: parent,
-        student: student, classID: klass, course: state.classes[klass]?.course ?? "C1",
-        courseName: chance(95) ? (course?.name ?? "x") : "别的课", delivery: course?.delivery ?? "offline",
-        lessonMinutes: course?.lessonMinutes ?? 45, starts: "2026-03-02", ends: "2026-06-30", hours: hours,
-        amountFen: amount, pricePerHourFen: course?.pricePerHourFen ?? 1000, mode: terms?.mode ?? "escrow",
-        escrowBank: terms?.escrowBank ?? "x", escrowAccount: terms?.escrowAccount ?? "x",
-        confirmationWindowWorkingDays: 3, refundAnswerWorkingDays: 5, paymentBankRef: payment.bankRef,
-        signedAt: payment.paidAt)
+        enrollment: chance(95) ? enrollment : pick(CompactReplayTests.enrollments),
+        template: chance(98) ? "GF-2021-2604" : "GF-2014-2604",
+        confirmationWindowWorkingDays: chance(95) ? window : window + 1, refundAnswerWorkingDays: answerDays)
       return chance(5)
         ? [.parentFlow(.contractIssued(contract))]
         : [.payment(payment), .parentFlow(.contractIssued(contract))]

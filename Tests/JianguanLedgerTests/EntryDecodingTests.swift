@@ -90,13 +90,8 @@ import Testing
         return .parentFlow(
           .contractIssued(
             ContractIssued(
-              enrollment: text("E"), template: "GF-2021-2604", institution: text("52"),
-              institutionName: text("机构"), licence: text("教民"), parent: text("P"), student: text("S"),
-              classID: text("B"), course: text("C"), courseName: text("课"), delivery: "offline",
-              lessonMinutes: number(), starts: "2026-03-02", ends: "2026-05-08", hours: number(),
-              amountFen: number(), pricePerHourFen: number(), mode: "escrow", escrowBank: text("银行"),
-              escrowAccount: text("6217"), confirmationWindowWorkingDays: number(),
-              refundAnswerWorkingDays: number(), paymentBankRef: text("PAY"), signedAt: text("2026"))))
+              enrollment: text("E"), template: "GF-2021-2604", confirmationWindowWorkingDays: number(),
+              refundAnswerWorkingDays: number())))
       case 2:
         return .lessonRecorded(
           LessonRecorded(lesson: text("L"), enrollment: text("E"), hours: number(), taughtAt: text("2026")))

@@ -522,4 +522,117 @@ import Testing
     #expect(memory.persons.count == 2)
     try expectSameLogs(fixture, memory)
   }
+
+  /// The regulator's records: actions, measures, findings and their follow-ups, complaints and
+  /// their resolutions give the same outcomes and entries on both stores, refusals included.
+  @Test func supervisionGivesTheSameOutcomesAndEntriesOnBothStores() throws {
+    let fixture = try StoreFixture()
+    let (uscc, _) = try fixture.openClass(capacity: 5, pricePerHour: "100")
+    let memory = try copy(of: fixture)
+    let ledger = memory.ledger
+    let regions = StoreFixture.reference.regions
+    let today = fixture.today
+    let day = today.description
+    let requests = SideBySide()
+    let both = requests.both
+    var action = ActionForm()
+    action.date = day
+    action.region = "340104"
+    action.institutionsChecked = "3"
+    let checkedAction = try SupervisionFormReader.action(action)
+    both(
+      { try fixture.database.recordAction(action, today: today) },
+      { try SupervisionOperation.recordAction(checkedAction, in: ledger) })
+    var measure = MeasureForm()
+    measure.date = day
+    measure.region = "340104"
+    measure.kind = "hotline"
+    let checkedMeasure = try SupervisionFormReader.measure(measure)
+    both(
+      { try fixture.database.addMeasure(measure, today: today) },
+      { try SupervisionOperation.addMeasure(checkedMeasure, in: ledger) })
+    func finding(institution: String?, inspection: String? = nil) {
+      var form = FindingForm()
+      form.date = day
+      form.institution = institution
+      form.operatorName = institution == nil ? "某培训点" : nil
+      form.region = institution == nil ? "340104" : nil
+      form.category = "safety-hazard"
+      form.actions = "rectify"
+      form.deadline = today.adding(days: 10).description
+      form.inspection = inspection
+      both(
+        { try fixture.database.addFinding(form, today: today) },
+        {
+          try SupervisionOperation.addFinding(
+            try AppDatabase.finding(form, today: today, regions: regions, in: ledger), regions: regions,
+            name: .options, in: ledger)
+        })
+    }
+    func followUp(_ id: String, to status: String) {
+      let note = status == "rectified" ? "已整改" : "复查合格"
+      both(
+        {
+          status == "rectified"
+            ? try fixture.database.rectifyFinding(id, date: day, note: note, today: today)
+            : try fixture.database.verifyFinding(id, date: day, note: note, today: today)
+        },
+        {
+          try SupervisionOperation.followUp(
+            finding: id, note: try AppDatabase.followUpNote(date: day, note: note, today: today), to: status,
+            in: ledger)
+        })
+    }
+    func complaint(institution: String?, parent: String? = nil) {
+      var form = ComplaintForm()
+      form.date = day
+      form.channel = "hotline"
+      form.institution = institution
+      form.operatorName = institution == nil ? "某培训点" : nil
+      form.region = institution == nil ? "340104" : nil
+      form.parent = parent
+      form.summary = "退费难"
+      both(
+        { try fixture.database.fileComplaint(form, today: today) },
+        {
+          try SupervisionOperation.fileComplaint(
+            try AppDatabase.complaint(form, today: today, regions: regions, in: ledger), resolution: nil,
+            name: .options, in: ledger)
+        })
+    }
+    func resolve(_ id: String) {
+      both(
+        {
+          try fixture.database.resolveComplaint(
+            id, date: day, outcome: "mediated", note: "已调解", refundsYuan: nil, today: today)
+        },
+        {
+          try SupervisionOperation.resolveComplaint(
+            id,
+            resolution: try AppDatabase.complaintResolution(
+              date: day, outcome: "mediated", note: "已调解", refundsYuan: nil), today: today, in: ledger)
+        })
+    }
+    finding(institution: uscc, inspection: "SA1")
+    finding(institution: nil)
+    finding(institution: "52340104MJ0000000X")
+    finding(institution: uscc, inspection: "SM1")
+    followUp("F1", to: "verified")
+    followUp("F1", to: "rectified")
+    followUp("F1", to: "rectified")
+    followUp("F9", to: "rectified")
+    complaint(institution: uscc)
+    complaint(institution: nil, parent: "P9")
+    resolve("K1")
+    resolve("K1")
+    resolve("K7")
+    requests.expectSameOutcomes()
+    #expect(
+      requests.refusals == [
+        "institution_unknown", "inspection_unknown", "finding_open_cannot_be_verified",
+        "finding_rectified_cannot_be_rectified", "finding_unknown", "parent_unknown",
+        "complaint_already_resolved", "complaint_unknown",
+      ])
+    try expectSameLogs(fixture, memory)
+  }
 }

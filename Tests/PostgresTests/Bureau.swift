@@ -33,6 +33,25 @@ struct Bureau {
 
   func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
 
+  /// The county bureau 340104 started twice by `init`: in a file and in a new database of
+  /// `server`, to run the same commands on both stores.
+  func twinCounties(on server: PostgresServer) throws -> (file: String, url: String, database: String) {
+    let county = ["--authority", "合肥市蜀山区教育体育局", "--region", "340104"]
+    let file = path("county.sqlite")
+    try ok(["init", "--db", file] + county)
+    let database = try server.createDatabase()
+    let url = server.url(database, bureau: "340104")
+    try ok(["init", "--db", url] + county)
+    return (file, url, database)
+  }
+
+  /// The registration of the county's institution 52340104MJ4300001F, with an escrow account.
+  static let countyInstitution = [
+    "institution", "register", "--uscc", "52340104MJ4300001F", "--name", "蜀山体育培训中心", "--region", "340104",
+    "--kind", "non-subject", "--category", "体育", "--license", "教民3401047000001号", "--license-expires",
+    "2029-12-31", "--escrow-bank", "中国银行", "--escrow-account", "6217000000000001",
+  ]
+
   /// Runs the binary in the test's folder; output goes through files, never a full pipe.
   @discardableResult
   func run(_ arguments: [String]) throws -> Result {

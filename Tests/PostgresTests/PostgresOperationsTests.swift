@@ -214,13 +214,13 @@ struct PostgresOperationsTests {
     #expect(Set(enrollments) == Set((1...6).map { "E\($0)" }))
     let audit = try bureau.ok(["audit", "--db", url])
     #expect(audit.lines.first?.hasPrefix("audit ok: \(size + 12) entries") == true)
-    let payments = try bureau.ok(["ledger", "export", "--db", url]).lines.filter {
-      $0.contains("CONCURRENT-")
-    }
+    let log = try bureau.ok(["ledger", "export", "--db", url]).lines
+    let payments = log.filter { $0.contains("CONCURRENT-") }
     for index in 1...6 {
-      // The payment and its contract name the reference.
-      #expect(payments.filter { $0.contains("\"CONCURRENT-\(index)\"") }.count == 2, "payment \(index)")
+      #expect(payments.filter { $0.contains("\"CONCURRENT-\(index)\"") }.count == 1, "payment \(index)")
     }
+    // Each payment's contract follows it.
+    #expect(log.suffix(12).filter { $0.contains("\"kind\":\"contract.issued\"") }.count == 6)
   }
 
   /// The number of entries the bureau's log holds.

@@ -10,20 +10,10 @@ struct PostgresRegistryTests {
     let server = try PostgresServer.server()
     let bureau = try Bureau()
     defer { bureau.remove() }
-    let county = ["--authority", "合肥市蜀山区教育体育局", "--region", "340104"]
-    let file = bureau.path("county.sqlite")
-    try bureau.ok(["init", "--db", file] + county)
-    let database = try server.createDatabase()
-    let url = server.url(database, bureau: "340104")
-    try bureau.ok(["init", "--db", url] + county)
-
+    let (file, url, database) = try bureau.twinCounties(on: server)
     let uscc = "52340104MJ4300001F"
     let steps: [[String]] = [
-      [
-        "institution", "register", "--uscc", uscc, "--name", "蜀山体育培训中心", "--region", "340104", "--kind",
-        "non-subject", "--category", "体育", "--license", "教民3401047000001号", "--license-expires", "2029-12-31",
-        "--escrow-bank", "中国银行", "--escrow-account", "6217000000000001",
-      ],
+      Bureau.countyInstitution,
       ["venue", "add", "--institution", uscc, "--address", "长江西路1号", "--area-m2", "300"],
       ["teacher", "add", "--institution", uscc, "--name", "王老师", "--certificate", "2020340000001"],
       [

@@ -253,27 +253,13 @@ extension CBORCursor {
   }
 
   mutating func contract() -> ContractIssued? {
-    guard mapHead(24), key("ends"), let ends = string(), key("mode"), let mode = string(), key("class"),
-      let classID = string(), key("hours"), let hours = integer(), key("course"), let course = string(),
-      key("parent"), let parent = string(), key("starts"), let starts = string(), key("licence"),
-      let licence = string(), key("student"), let student = string(), key("delivery"),
-      let delivery = string(), key("signedAt"), let signedAt = string(), key("template"),
-      let template = string(), key("amountFen"), let amountFen = integer(), key("courseName"),
-      let courseName = string(), key("enrollment"), let enrollment = string(), key("escrowBank"),
-      let escrowBank = string(), key("institution"), let institution = string(), key("escrowAccount"),
-      let escrowAccount = string(), key("lessonMinutes"), let lessonMinutes = integer(),
-      key("paymentBankRef"), let paymentBankRef = string(), key("institutionName"),
-      let institutionName = string(), key("pricePerHourFen"), let pricePerHourFen = integer(),
-      key("refundAnswerWorkingDays"), let answerDays = integer(), key("confirmationWindowWorkingDays"),
-      let window = integer()
+    guard mapHead(4), key("template"), let template = string(), key("enrollment"),
+      let enrollment = string(), key("refundAnswerWorkingDays"), let answerDays = integer(),
+      key("confirmationWindowWorkingDays"), let window = integer()
     else { return nil }
     return ContractIssued(
-      enrollment: enrollment, template: template, institution: institution, institutionName: institutionName,
-      licence: licence, parent: parent, student: student, classID: classID, course: course,
-      courseName: courseName, delivery: delivery, lessonMinutes: lessonMinutes, starts: starts, ends: ends,
-      hours: hours, amountFen: amountFen, pricePerHourFen: pricePerHourFen, mode: mode,
-      escrowBank: escrowBank, escrowAccount: escrowAccount, confirmationWindowWorkingDays: window,
-      refundAnswerWorkingDays: answerDays, paymentBankRef: paymentBankRef, signedAt: signedAt)
+      enrollment: enrollment, template: template, confirmationWindowWorkingDays: window,
+      refundAnswerWorkingDays: answerDays)
   }
 
   mutating func lessonRecorded() -> LessonRecorded? {

@@ -51,3 +51,18 @@ public enum EntryV1 {
     return Entry(seq: seq, time: time, kind: kind, payload: payload, previousHash: prev)
   }
 }
+
+extension EntryV1 {
+  /// The event of a version 1 entry. A v1 `contract.issued` stated every term of the contract
+  /// again; it reads as the version 2 entry, and the terms it stated come back beside it, for the
+  /// replay to check against the payment and the registry (`LedgerState.checkStatedTerms`).
+  public static func event(kind: String, payload: JSONValue) throws -> (Event, stated: ContractTerms?) {
+    guard kind == "contract.issued" else { return (try Event(kind: kind, payload: payload), nil) }
+    let terms = try JSONValueCoder.decode(ContractTerms.self, from: payload)
+    let contract = ContractIssued(
+      enrollment: terms.enrollment, template: terms.template,
+      confirmationWindowWorkingDays: terms.confirmationWindowWorkingDays,
+      refundAnswerWorkingDays: terms.refundAnswerWorkingDays)
+    return (.parentFlow(.contractIssued(contract)), terms)
+  }
+}

@@ -56,12 +56,36 @@ public enum ParentFlowEvent: Equatable, Sendable {
   }
 }
 
-/// The e-contract of one payment, following the model contract GF-2021-2604 (中小学生校外培训服务合同):
-/// the terms as they stood when the parent paid. Parties are ids only; no personal data.
+/// The e-contract of one payment, following the model contract GF-2021-2604 (中小学生校外培训服务合同),
+/// as its entry records it: right after the payment's entry, the template followed and the two
+/// terms the policy in force set. Every other term is stated once, by the payment and the
+/// registry entries it names (`ContractTerms` reassembles the whole), so the entry repeats none.
 public struct ContractIssued: Codable, Equatable, Sendable {
   /// The enrollment the payment created; a contract is named by it.
   public var enrollment: String
   /// The model contract followed: `GF-2021-2604`.
+  public var template: String
+  /// The working days a parent has to confirm or dispute a lesson before it is deemed confirmed.
+  public var confirmationWindowWorkingDays: Int64
+  /// The working days an institution has to answer a refund application.
+  public var refundAnswerWorkingDays: Int64
+
+  public init(
+    enrollment: String, template: String, confirmationWindowWorkingDays: Int64, refundAnswerWorkingDays: Int64
+  ) {
+    self.enrollment = enrollment
+    self.template = template
+    self.confirmationWindowWorkingDays = confirmationWindowWorkingDays
+    self.refundAnswerWorkingDays = refundAnswerWorkingDays
+  }
+}
+
+/// The whole e-contract of one payment, as `contract show`, the web page and the service present
+/// it: its `contract.issued` entry, the payment it follows, and the terms of the class, course and
+/// institution the payment names, as the registry recorded them. Parties are ids only; no
+/// personal data.
+public struct ContractTerms: Codable, Equatable, Sendable {
+  public var enrollment: String
   public var template: String
   public var institution: String
   public var institutionName: String
@@ -87,38 +111,33 @@ public struct ContractIssued: Codable, Equatable, Sendable {
   public var paymentBankRef: String
   public var signedAt: String
 
-  public init(
-    enrollment: String, template: String, institution: String, institutionName: String, licence: String,
-    parent: String, student: String, classID: String, course: String, courseName: String, delivery: String,
-    lessonMinutes: Int64, starts: String, ends: String, hours: Int64, amountFen: Int64,
-    pricePerHourFen: Int64, mode: String, escrowBank: String, escrowAccount: String,
-    confirmationWindowWorkingDays: Int64, refundAnswerWorkingDays: Int64, paymentBankRef: String,
-    signedAt: String
-  ) {
-    self.enrollment = enrollment
-    self.template = template
-    self.institution = institution
-    self.institutionName = institutionName
-    self.licence = licence
-    self.parent = parent
-    self.student = student
-    self.classID = classID
-    self.course = course
-    self.courseName = courseName
-    self.delivery = delivery
-    self.lessonMinutes = lessonMinutes
-    self.starts = starts
-    self.ends = ends
-    self.hours = hours
-    self.amountFen = amountFen
-    self.pricePerHourFen = pricePerHourFen
-    self.mode = mode
-    self.escrowBank = escrowBank
-    self.escrowAccount = escrowAccount
-    self.confirmationWindowWorkingDays = confirmationWindowWorkingDays
-    self.refundAnswerWorkingDays = refundAnswerWorkingDays
-    self.paymentBankRef = paymentBankRef
-    self.signedAt = signedAt
+  /// The terms of `contract`, issued for `payment` into `klass` (the class as the payment rules
+  /// read it, with its course and institution).
+  public init(contract: ContractIssued, payment: Payment, klass: PaymentClass) {
+    enrollment = contract.enrollment
+    template = contract.template
+    institution = payment.institution
+    institutionName = klass.institutionName
+    licence = klass.licence
+    parent = payment.parent
+    student = payment.student
+    classID = payment.classID
+    course = klass.course
+    courseName = klass.courseName
+    delivery = klass.delivery
+    lessonMinutes = klass.lessonMinutes
+    starts = klass.starts
+    ends = klass.ends
+    hours = payment.hours
+    amountFen = payment.amountFen
+    pricePerHourFen = klass.pricePerHourFen
+    mode = klass.mode
+    escrowBank = klass.escrowBank
+    escrowAccount = klass.institution?.escrowAccount ?? ""
+    confirmationWindowWorkingDays = contract.confirmationWindowWorkingDays
+    refundAnswerWorkingDays = contract.refundAnswerWorkingDays
+    paymentBankRef = payment.bankRef
+    signedAt = payment.paidAt
   }
 
   enum CodingKeys: String, CodingKey {

@@ -24,22 +24,13 @@ public enum PaymentOperation {
     }
   }
 
-  /// The e-contract of a payment: the terms of its class, course and institution as the rules
-  /// read them, and the policy's windows.
+  /// The e-contract of a payment: the model contract and the windows of the policy in force for
+  /// the institution's region. Its other terms are the payment's and the registry's own entries.
   public static func contract(of payment: Payment, accepted: AcceptedPayment) -> ContractIssued {
-    let terms = accepted.klass
-    return ContractIssued(
-      enrollment: payment.enrollment, template: contractTemplate, institution: payment.institution,
-      institutionName: terms.institutionName, licence: terms.licence, parent: payment.parent,
-      student: payment.student, classID: payment.classID, course: terms.course,
-      courseName: terms.courseName, delivery: terms.delivery, lessonMinutes: terms.lessonMinutes,
-      starts: terms.starts, ends: terms.ends, hours: payment.hours, amountFen: payment.amountFen,
-      pricePerHourFen: terms.pricePerHourFen, mode: terms.mode, escrowBank: terms.escrowBank,
-      escrowAccount: terms.institution?.escrowAccount ?? "",
+    ContractIssued(
+      enrollment: payment.enrollment, template: contractTemplate,
       confirmationWindowWorkingDays: Int64(accepted.policy.confirmationWindowWorkingDays),
-      refundAnswerWorkingDays: Int64(accepted.policy.refundAnswerWorkingDays),
-      paymentBankRef: payment.bankRef,
-      signedAt: payment.paidAt)
+      refundAnswerWorkingDays: Int64(accepted.policy.refundAnswerWorkingDays))
   }
 }
 

@@ -72,37 +72,21 @@ extension LedgerState {
     } else {
       enrollmentRecords[slot].hasContract = true
     }
+    // The other terms are the payment's and the registry's own entries; what the contract adds
+    // is the model it follows and the windows of the policy in force for the institution's region.
     var differing: [String] = []
-    func expect(_ field: String, _ matches: Bool) { if !matches { differing.append(field) } }
-    expect("template", body.template == "GF-2021-2604")
-    expect("parent", body.parent == payment.parent)
-    expect("student", body.student == payment.student)
-    expect("class", body.classID == payment.classID)
-    expect("institution", body.institution == payment.institution)
-    expect("hours", body.hours == payment.hours)
-    expect("amountFen", body.amountFen == payment.amountFen)
-    expect("paymentBankRef", body.paymentBankRef == payment.bankRef)
-    expect("signedAt", body.signedAt == payment.paidAt)
-    let klass = classes[payment.classID]
-    expect("course", klass?.course == body.course)
-    expect("starts", klass?.starts == body.starts)
-    expect("ends", klass?.ends == body.ends)
-    let course = courses[body.course]
-    expect("courseName", course?.name == body.courseName)
-    expect("pricePerHourFen", course?.pricePerHourFen == body.pricePerHourFen)
-    expect("delivery", course?.delivery == body.delivery)
-    expect("lessonMinutes", course?.lessonMinutes == body.lessonMinutes)
-    let institution = parentFlows.institutionTerms[body.institution]
-    expect("institutionName", institution?.name == body.institutionName)
-    expect("licence", institution?.licence == body.licence)
-    expect("escrowBank", institution?.escrowBank == body.escrowBank)
-    expect("escrowAccount", institution?.escrowAccount == body.escrowAccount)
-    expect("mode", institution?.mode == body.mode)
-    expect("confirmationWindowWorkingDays", body.confirmationWindowWorkingDays >= 1)
-    expect("refundAnswerWorkingDays", body.refundAnswerWorkingDays >= 1)
+    if body.template != PaymentOperation.contractTemplate { differing.append("template") }
+    if let region = institutions[payment.institution]?.region, let policy = try? policy(forRegion: region) {
+      if body.confirmationWindowWorkingDays != Int64(policy.confirmationWindowWorkingDays) {
+        differing.append("confirmationWindowWorkingDays")
+      }
+      if body.refundAnswerWorkingDays != Int64(policy.refundAnswerWorkingDays) {
+        differing.append("refundAnswerWorkingDays")
+      }
+    }
     if !differing.isEmpty {
       fault(
-        "contract of \(body.enrollment) differs from its payment or the registry in: "
+        "contract of \(body.enrollment) differs from the model contract or the policy in force in: "
           + differing.joined(separator: ", "))
     }
   }
@@ -248,5 +232,30 @@ extension LedgerState {
       ]
     }
     return []
+  }
+}
+
+extension LedgerState {
+  /// Checks the terms a version 1 `contract.issued` stated against the ones its payment and the
+  /// registry state, before the contract is applied: each that differs is named.
+  public func checkStatedTerms(_ stated: ContractTerms, fault: (String) -> Void) {
+    guard let payment = parentFlows.previousPayment, payment.enrollment == stated.enrollment,
+      let klass = try? paymentClass(payment.classID)
+    else { return }  // applying the contract reports it
+    let contract = ContractIssued(
+      enrollment: stated.enrollment, template: stated.template,
+      confirmationWindowWorkingDays: stated.confirmationWindowWorkingDays,
+      refundAnswerWorkingDays: stated.refundAnswerWorkingDays)
+    guard
+      case .object(let expected) = JSONValueCoder.encode(
+        ContractTerms(contract: contract, payment: payment, klass: klass)),
+      case .object(let given) = JSONValueCoder.encode(stated)
+    else { return }
+    let differing = expected.keys.sorted().filter { expected[$0] != given[$0] }
+    if !differing.isEmpty {
+      fault(
+        "contract of \(stated.enrollment) differs from its payment or the registry in: "
+          + differing.joined(separator: ", "))
+    }
   }
 }

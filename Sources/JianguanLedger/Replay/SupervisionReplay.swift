@@ -34,6 +34,9 @@ public struct SupervisionReplay: Sendable {
   public private(set) var items: [String: ItemState] = [:]
   public private(set) var findings: [String: FindingState] = [:]
   public private(set) var complaints: [String: ComplaintState] = [:]
+  /// How many actions and measures were recorded (their ids are numbered apart).
+  public private(set) var actionCount = 0
+  public private(set) var measureCount = 0
 
   public init() {}
 
@@ -100,6 +103,7 @@ public struct SupervisionReplay: Sendable {
 
   mutating func addItem(_ id: String, _ state: ItemState, _ fault: (String) -> Void) {
     if items[id] != nil { fault("supervision record \(id) is created twice") }
+    if state.type == "action" { actionCount += 1 } else { measureCount += 1 }
     items[id] = state
   }
 

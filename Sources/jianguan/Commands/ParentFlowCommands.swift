@@ -35,7 +35,7 @@ struct ContractCommand: ParsableCommand {
     @Argument var enrollment: String
     func run() throws {
       let document = try Environment.open(global).contract(enrollment: enrollment)
-      var json = ParentFlowEvent.contractIssued(document.terms).payload
+      var json = JSONValueCoder.encode(document.terms)
       if case .object(var object) = json {
         object["seq"] = .integer(document.seq)
         object["parentMaskedID"] = .string(document.parentMaskedID)

@@ -69,7 +69,10 @@ struct ActionCommand: ParsableCommand {
       form.text = narrative.text
       form.experience = narrative.experience
       form.headline = narrative.headline
-      let recorded = try Environment.open(global).recordAction(form, today: Environment.today())
+      let recorded =
+        global.namesPostgres
+        ? try PostgresCommands.recordAction(form, global)
+        : try Environment.open(global).recordAction(form, today: Environment.today())
       Output(global).emit(recorded, what: "action")
     }
   }
@@ -101,7 +104,10 @@ struct MeasureCommand: ParsableCommand {
       form.text = narrative.text
       form.experience = narrative.experience
       form.headline = narrative.headline
-      let recorded = try Environment.open(global).addMeasure(form, today: Environment.today())
+      let recorded =
+        global.namesPostgres
+        ? try PostgresCommands.addMeasure(form, global)
+        : try Environment.open(global).addMeasure(form, today: Environment.today())
       Output(global).emit(recorded, what: "measure")
     }
   }
@@ -157,7 +163,10 @@ struct FindingCommand: ParsableCommand {
       form.studentsRedistributed = studentsRedistributed
       form.inspection = inspection
       form.note = note
-      let recorded = try Environment.open(global).addFinding(form, today: Environment.today())
+      let recorded =
+        global.namesPostgres
+        ? try PostgresCommands.addFinding(form, global)
+        : try Environment.open(global).addFinding(form, today: Environment.today())
       Output(global).emit(recorded, what: "finding")
     }
   }
@@ -170,6 +179,11 @@ struct FindingCommand: ParsableCommand {
     @Option(help: "YYYY-MM-DD; default today.") var date: String?
     @Option(help: "The evidence.") var note: String
     func run() throws {
+      if global.namesPostgres {
+        let recorded = try PostgresCommands.followUpFinding(
+          id, date: date, note: note, to: "rectified", global)
+        return Output(global).emit(recorded, what: "rectification of finding")
+      }
       let today = try Environment.today()
       let recorded = try Environment.open(global).rectifyFinding(
         id, date: date ?? today.description, note: note, today: today)
@@ -185,6 +199,11 @@ struct FindingCommand: ParsableCommand {
     @Option(help: "YYYY-MM-DD; default today.") var date: String?
     @Option(help: "What the second visit found.") var note: String
     func run() throws {
+      if global.namesPostgres {
+        let recorded = try PostgresCommands.followUpFinding(
+          id, date: date, note: note, to: "verified", global)
+        return Output(global).emit(recorded, what: "verification of finding")
+      }
       let today = try Environment.today()
       let recorded = try Environment.open(global).verifyFinding(
         id, date: date ?? today.description, note: note, today: today)
@@ -222,7 +241,10 @@ struct ComplaintCommand: ParsableCommand {
       form.summary = summary
       form.parent = parent
       form.channelRef = channelRef
-      let recorded = try Environment.open(global).fileComplaint(form, today: Environment.today())
+      let recorded =
+        global.namesPostgres
+        ? try PostgresCommands.fileComplaint(form, global)
+        : try Environment.open(global).fileComplaint(form, today: Environment.today())
       Output(global).emit(recorded, what: "complaint")
     }
   }
@@ -238,6 +260,11 @@ struct ComplaintCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Refunds obtained for the parent, in yuan.") var refundsYuan:
       String?
     func run() throws {
+      if global.namesPostgres {
+        let recorded = try PostgresCommands.resolveComplaint(
+          id, date: date, outcome: outcome, note: note, refundsYuan: refundsYuan, global)
+        return Output(global).emit(recorded, what: "resolution of complaint")
+      }
       let today = try Environment.today()
       let recorded = try Environment.open(global).resolveComplaint(
         id, date: date ?? today.description, outcome: outcome, note: note, refundsYuan: refundsYuan,

@@ -113,8 +113,11 @@ struct CheckpointCommand: ParsableCommand {
 
     func run() throws {
       let signer = try TextFile.signer(key)
-      let stored = try Environment.open(global).signCheckpoint(
-        signer: signer, signedAt: Environment.now().description, newKey: newKey)
+      let stored =
+        global.namesPostgres
+        ? try PostgresCommands.signCheckpoint(signer: signer, newKey: newKey, global)
+        : try Environment.open(global).signCheckpoint(
+          signer: signer, signedAt: Environment.now().description, newKey: newKey)
       switch global.format {
       case .table: try StandardOutput.write(Data(stored.note.utf8))
       case .json:
@@ -134,7 +137,9 @@ struct CheckpointCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-      let stored = try Environment.open(global).checkpoints()
+      let stored =
+        global.namesPostgres
+        ? try PostgresCommands.checkpoints(global) : try Environment.open(global).checkpoints()
       Output(global).emit(
         .object([
           "checkpoints": .array(
@@ -201,7 +206,11 @@ struct ProofCommand: ParsableCommand {
       }
       let old = try AppDatabase.parsePosition(sizes[0], field: "old")
       let new = try AppDatabase.parsePosition(sizes[1], field: "new")
-      print(try Environment.open(global).consistencyProof(oldSize: old, newSize: new).jsonText())
+      let proof =
+        global.namesPostgres
+        ? try PostgresCommands.withLog(global) { try $0.consistencyProof(oldSize: old, newSize: new) }
+        : try Environment.open(global).consistencyProof(oldSize: old, newSize: new)
+      print(proof.jsonText())
     }
   }
 
@@ -242,6 +251,16 @@ struct ReceiptCommand: ParsableCommand {
 
     func run() throws {
       let signer = try TextFile.signer(key)
+      if global.namesPostgres {
+        guard seq.count == 1 else {
+          throw Rejection(
+            "postgres_receipt_by_seq",
+            "on a PostgreSQL URL, receipt export names the entry by its seq (find it with `jianguan ledger export`), not by --enrollment, --lesson or --refund"
+          )
+        }
+        let seqNumber = try AppDatabase.parsePosition(seq[0], field: "seq")
+        return print(try PostgresCommands.receipt(seq: seqNumber, signer: signer, global).jsonText())
+      }
       let database = try Environment.open(global)
       let seqNumber: Int64
       if let enrollment {
