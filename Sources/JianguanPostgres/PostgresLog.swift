@@ -81,8 +81,9 @@ public final class PostgresLog: @unchecked Sendable {
     var next = page(after: 0)
     while true {
       let rows = try session.wait(next)
-      let last = try rows.last?.decode((Int64, String, ByteBuffer, ByteBuffer).self).0
-      if rows.count == Self.pageSize, let last { next = page(after: last) }
+      if rows.count == Self.pageSize, let row = rows.last {
+        next = page(after: try row.decode((Int64, String, ByteBuffer, ByteBuffer).self).0)
+      }
       for row in rows {
         let (seq, kind, entry, hash) = try row.decode((Int64, String, ByteBuffer, ByteBuffer).self)
         try each(StoredEntry(seq: seq, kind: kind, bytes: entry.bytes, hash: hash.bytes))

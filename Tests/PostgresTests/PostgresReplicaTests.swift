@@ -28,10 +28,13 @@ struct PostgresReplicaTests {
       "lesson", "record", "--db", url, "--enrollment", "E1", "--hours", "3", "--taught-at",
       "2026-03-07T09:00",
     ])
+    let signing = bureau.path("signing.key")
+    try bureau.ok(["key", "generate", "--name", "jianguan.340100.example/ledger", "--out", signing])
+    try bureau.ok(["checkpoint", "sign", "--db", url, "--key", signing])
     try standby.catchUp()
     let reads = [
       ["balance", "--all"], ["balance", "--enrollment", "E1"], ["ledger", "export"],
-      ["proof", "inclusion", "7"],
+      ["proof", "inclusion", "7"], ["proof", "consistency", "5", "9"], ["checkpoint", "list"],
     ]
     for read in reads {
       let primary = try bureau.ok(read + ["--db", url]).stdout

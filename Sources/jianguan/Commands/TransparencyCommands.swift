@@ -135,11 +135,13 @@ struct CheckpointCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "list", abstract: "List the checkpoints stored beside the log.")
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var replica: ReplicaOptions
 
     func run() throws {
+      try replica.check(global)
       let stored =
         global.namesPostgres
-        ? try PostgresCommands.checkpoints(global) : try Environment.open(global).checkpoints()
+        ? try PostgresCommands.checkpoints(global, replica) : try Environment.open(global).checkpoints()
       Output(global).emit(
         .object([
           "checkpoints": .array(
@@ -198,8 +200,10 @@ struct ProofCommand: ParsableCommand {
       abstract: "Prove that the tree of OLD entries is a prefix of the tree of NEW.")
     @OptionGroup var global: GlobalOptions
     @Argument(parsing: .allUnrecognized, help: "OLD NEW: two tree sizes.") var sizes: [String] = []
+    @OptionGroup var replica: ReplicaOptions
 
     func run() throws {
+      try replica.check(global)
       guard sizes.count == 2 else {
         throw Rejection(
           "consistency_needs_two_sizes", "proof consistency takes two sizes, OLD and NEW, not \(sizes.count)")
@@ -208,7 +212,9 @@ struct ProofCommand: ParsableCommand {
       let new = try AppDatabase.parsePosition(sizes[1], field: "new")
       let proof =
         global.namesPostgres
-        ? try PostgresCommands.withLog(global) { try $0.consistencyProof(oldSize: old, newSize: new) }
+        ? try PostgresCommands.withLog(global, readDB: replica.readDB) {
+          try $0.consistencyProof(oldSize: old, newSize: new)
+        }
         : try Environment.open(global).consistencyProof(oldSize: old, newSize: new)
       print(proof.jsonText())
     }
