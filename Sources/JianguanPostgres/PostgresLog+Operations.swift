@@ -107,6 +107,8 @@ final class PostgresEntryKeeper: EntryKeeper {
   private(set) var pendingPersons: [SealedPerson] = []
   /// The role of every person registered in this transaction, by commitment.
   private var registered: [String: String] = [:]
+  /// The commitments whose sealed data this transaction erases.
+  private(set) var pendingErasures: [String] = []
   private var lookups = EntryLookups()
   /// The log's head row as written so far, inside a write's transaction (nil: the entries are
   /// only gathered, as `create(initial:)` wants them).
@@ -147,6 +149,10 @@ final class PostgresEntryKeeper: EntryKeeper {
     }
     try log.insert(pendingPersons)
     pendingPersons.removeAll()
+    // After the inserts: a family registered and erased in one write is erased too.
+    try log.erase(pendingErasures)
+    for commitment in pendingErasures { registered[commitment] = nil }
+    pendingErasures.removeAll()
   }
 
   /// The Merkle tree's right edge with every entry of this write, written or pending: what a
@@ -186,8 +192,14 @@ final class PostgresEntryKeeper: EntryKeeper {
   }
 
   func person(commitment: String) throws -> RegisteredPerson? {
-    if let role = registered[commitment] { return RegisteredPerson(role: role, erased: false) }
-    return try log.person(commitment: commitment)
+    let erasing = pendingErasures.contains(commitment)
+    if let role = registered[commitment] { return RegisteredPerson(role: role, erased: erasing) }
+    guard let person = try log.person(commitment: commitment) else { return nil }
+    return RegisteredPerson(role: person.role, erased: person.erased || erasing)
+  }
+
+  func erasePersons(ofParent parent: String) throws {
+    pendingErasures += lookups.familyCommitments(ofParent: parent)
   }
 
   func keepPerson(commitment: String, role: String, maskedID: String, sealed: [UInt8]) throws {
@@ -198,6 +210,18 @@ final class PostgresEntryKeeper: EntryKeeper {
 }
 
 extension PostgresLog {
+  /// Deletes the sealed personal data under `commitments` (a family erased): the rows stay, with
+  /// their commitment and role, marked erased, as the SQLite store keeps them, so that the audit
+  /// still finds one row per person the log commits to and a copy to a file carries the mark.
+  func erase(_ commitments: [String]) throws {
+    guard !commitments.isEmpty else { return }
+    try session.rows(
+      """
+      UPDATE jianguan.persons SET sealed = NULL, masked_id = \(ErasureOperation.erasedMark)
+      WHERE bureau = \(bureau) AND commitment = ANY(\(commitments))
+      """)
+  }
+
   /// The person of this bureau under `commitment` (erased: its sealed data is gone), or nil.
   func person(commitment: String) throws -> RegisteredPerson? {
     try session.rows(

@@ -43,12 +43,27 @@ public struct CredentialRecord: Sendable, Equatable {
   public let revokedReason: String?
 }
 
+extension CredentialRecord {
+  /// A credential as the log left it (a store without a credentials table reads the replay's).
+  public init(_ standing: CredentialStanding) throws {
+    guard let role = CredentialRole(rawValue: standing.role) else {
+      throw StoreIntegrityError(
+        "credential \(standing.id) has unknown role \(standing.role); run `jianguan audit`")
+    }
+    self.init(
+      principal: Principal(
+        credential: standing.id, role: role, institution: standing.institution, parent: standing.parent,
+        bank: standing.bank),
+      seq: standing.seq, revokedSeq: standing.revokedSeq, revokedReason: standing.revokedReason)
+  }
+}
+
 extension AppDatabase {
   /// The prefix of every token: tells a reader (and a secret scanner) what it is.
-  public static let tokenPrefix = "jg_"
+  public static let tokenPrefix = CredentialOperation.tokenPrefix
 
   /// SHA-256 of a token's UTF-8 bytes: what the log and the table keep of it.
-  static func tokenHash(_ token: String) -> [UInt8] { SHA256.hash(Array(token.utf8)) }
+  static func tokenHash(_ token: String) -> [UInt8] { CredentialOperation.tokenHash(token) }
 
   /// Issues a credential for `role`, scoped as the role needs: `institution` (a registered USCC),
   /// `parent` (a registered parent whose data was not erased) or `bank` (a bank that holds some
@@ -56,77 +71,41 @@ extension AppDatabase {
   public func issueCredential(
     role: CredentialRole, institution: String? = nil, parent: String? = nil, bank: String? = nil
   ) throws -> IssuedCredential {
-    let scopes = [("institution", institution), ("parent", parent), ("bank", bank)]
-    for (option, value) in scopes where value != nil && option != role.scopeOption {
-      throw Rejection(
-        "credential_scope_not_for_role",
-        "--\(option) \(Rejection.quote(value!)) does not apply to role \(role.rawValue)"
-          + (role.scopeOption.map { "; it is scoped by --\($0)" } ?? "; it has no scope"))
-    }
-    if let option = role.scopeOption, scopes.first(where: { $0.0 == option })?.1 == nil {
-      throw Rejection(
-        "credential_scope_missing", "role \(role.rawValue) needs --\(option) to say whose records it may use")
-    }
-    let token = Self.tokenPrefix + Hex.encode(SecureRandom.bytes(32))
+    try CredentialOperation.checkScope(role: role, institution: institution, parent: parent, bank: bank)
     return try write { db in
-      if let uscc = institution {
-        guard
-          try Bool.fetchOne(db, sql: "SELECT 1 FROM institutions WHERE uscc = ?", arguments: [uscc]) == true
-        else {
-          throw Rejection("institution_unknown", "institution \(Rejection.quote(uscc)) is not registered")
-        }
-      }
-      if let parent {
-        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM parents WHERE id = ?", arguments: [parent]) == true
-        else { throw Rejection("parent_unknown", "parent \(Rejection.quote(parent)) is not registered") }
-        if try Bool.fetchOne(db, sql: "SELECT 1 FROM erasures WHERE parent = ?", arguments: [parent]) == true
-        {
-          throw Rejection(
-            "parent_erased",
-            "parent \(parent)'s personal data was erased; no credential can be issued to them")
-        }
-      }
-      if let bank {
-        let banks = try String.fetchAll(
-          db,
-          sql: "SELECT DISTINCT escrow_bank FROM institutions WHERE escrow_account <> '' ORDER BY escrow_bank"
-        )
-        guard banks.contains(bank) else {
-          let named = banks.prefix(8).map { Rejection.quote($0) }.joined(separator: ", ")
-          throw Rejection(
-            "bank_holds_no_escrow",
-            "bank \(Rejection.quote(bank)) holds no institution's escrow account in this bureau"
-              + (banks.isEmpty ? "" : "; the escrow banks are \(named)\(banks.count > 8 ? ", …" : "")"))
-        }
-      }
-      let id = try LedgerWriter.nextID("C", table: "credentials", db: db)
-      let issued = CredentialIssued(
-        id: id, role: role.rawValue, institution: institution, parent: parent, bank: bank,
-        tokenHash: Hex.encode(Self.tokenHash(token)))
-      let seq = try appendToLog(.credential(.issued(issued)), db: db)
-      return IssuedCredential(
-        principal: Principal(
-          credential: id, role: role, institution: institution, parent: parent, bank: bank),
-        token: token, seq: seq)
+      try Self.issueCredential(
+        role: role, institution: institution, parent: parent, bank: bank,
+        in: SQLTransaction(database: self, db: db))
     }
+  }
+
+  /// The same on any store: a new token, then `CredentialOperation`.
+  public static func issueCredential(
+    role: CredentialRole, institution: String?, parent: String?, bank: String?,
+    in transaction: some LedgerTransaction
+  ) throws -> IssuedCredential {
+    let token = CredentialOperation.newToken()
+    let appended = try CredentialOperation.issue(
+      role: role, institution: institution, parent: parent, bank: bank, token: token, in: transaction)
+    return IssuedCredential(
+      principal: Principal(
+        credential: appended.id, role: role, institution: institution, parent: parent, bank: bank),
+      token: token, seq: appended.seq)
   }
 
   /// Revokes credential `id` (`C3`): from the `credential.revoked` entry on, its token admits nothing.
   public func revokeCredential(_ id: String, reason: String) throws -> Recorded {
-    let reasonText = try TextField.validateForLedger(reason, field: "reason", maxLength: 200)
-    return try write { db in
-      guard
-        let row = try Row.fetchOne(
-          db, sql: "SELECT revoked_seq FROM credentials WHERE id = ?", arguments: [id])
-      else {
-        throw Rejection("credential_unknown", "credential \(Rejection.quote(id)) was never issued")
-      }
-      if let revoked = row[0] as Int64? {
-        throw Rejection("credential_revoked", "credential \(id) was already revoked at seq \(revoked)")
-      }
-      let seq = try appendToLog(.credential(.revoked(CredentialRevoked(id: id, reason: reasonText))), db: db)
-      return Recorded(id: id, seq: seq)
+    try write { db in
+      Recorded(try Self.revokeCredential(id, reason: reason, in: SQLTransaction(database: self, db: db)))
     }
+  }
+
+  /// The same on any store.
+  public static func revokeCredential(_ id: String, reason: String, in transaction: some LedgerTransaction)
+    throws -> Appended
+  {
+    let reasonText = try TextField.validateForLedger(reason, field: "reason", maxLength: 200)
+    return try CredentialOperation.revoke(id, reason: reasonText, in: transaction)
   }
 
   /// Every credential, in the order issued.

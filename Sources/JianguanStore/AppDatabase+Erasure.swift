@@ -32,7 +32,32 @@ extension AppDatabase {
   /// with the parent's id and the reason; the commitments, the money and the chain are untouched.
   /// It cannot be undone, so it needs a reason and an explicit confirmation (`--yes-erase`).
   public func eraseParent(_ parent: String, reason: String?, confirmed: Bool) throws -> Recorded {
-    let id = try Self.validateID(parent, field: "parent", prefix: "P")
+    let request = try Self.erasureRequest(parent, reason: reason, confirmed: confirmed)
+    let recorded = try write { db in
+      Recorded(
+        try ErasureOperation.erase(
+          request.parent, reason: request.reason, in: SQLTransaction(database: self, db: db)))
+    }
+    // The freed pages were zeroed (secure_delete); copying the WAL back into the file and
+    // truncating it leaves no old copy of the sealed data behind. Inside a batch (the service's
+    // group commit) that waits until the batch has committed: a checkpoint is a write of its own.
+    if batch.database == nil { checkpointWAL() } else { batch.requestCheckpoint() }
+    return recorded
+  }
+
+  /// The same on any store (the WAL checkpoint after it is the SQLite file's own).
+  public static func eraseParent(
+    _ parent: String, reason: String?, confirmed: Bool, in transaction: some LedgerTransaction
+  ) throws -> Appended {
+    let request = try erasureRequest(parent, reason: reason, confirmed: confirmed)
+    return try ErasureOperation.erase(request.parent, reason: request.reason, in: transaction)
+  }
+
+  /// An erasure as asked: the parent's id, a reason, and the confirmation, each checked.
+  static func erasureRequest(_ parent: String, reason: String?, confirmed: Bool) throws
+    -> (parent: String, reason: String)
+  {
+    let id = try validateID(parent, field: "parent", prefix: "P")
     guard let reason else {
       throw Rejection(
         "erasure_reason_missing",
@@ -46,24 +71,7 @@ extension AppDatabase {
         "erasing parent \(id)'s personal data and their children's cannot be undone: add --yes-erase to confirm (over HTTP, \"confirm\": true)"
       )
     }
-    let recorded = try write { db in
-      guard try Bool.fetchOne(db, sql: "SELECT 1 FROM parents WHERE id = ?", arguments: [id]) == true else {
-        throw Rejection("parent_unknown", "parent \(Rejection.quote(id)) is not registered")
-      }
-      if let seq = try Int64.fetchOne(db, sql: "SELECT seq FROM erasures WHERE parent = ?", arguments: [id]) {
-        throw Rejection(
-          "parent_already_erased",
-          "parent \(id)'s personal data was already erased at seq \(seq); nothing to erase")
-      }
-      let seq = try appendToLog(
-        .parentFlow(.parentErased(ParentErased(parent: id, reason: reasonText))), db: db)
-      return Recorded(id: id, seq: seq)
-    }
-    // The freed pages were zeroed (secure_delete); copying the WAL back into the file and
-    // truncating it leaves no old copy of the sealed data behind. Inside a batch (the service's
-    // group commit) that waits until the batch has committed: a checkpoint is a write of its own.
-    if batch.database == nil { checkpointWAL() } else { batch.requestCheckpoint() }
-    return recorded
+    return (id, reasonText)
   }
 
   /// A parent, their children and whether their data was erased.

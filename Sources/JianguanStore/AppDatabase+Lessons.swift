@@ -74,47 +74,12 @@ extension AppDatabase {
 
   /// Releases every lesson whose confirmation window (working days after the day it was
   /// RECORDED, that day not counted) has passed by `asOf`, and executes every refund application
-  /// left unanswered past its due day (deemed agreed), all in one transaction. `asOf` may not be
-  /// after today (`settle_as_of_in_future`): settling ahead of time would release money and
-  /// agree refunds before the parents' and institutions' time to answer is up.
+  /// left unanswered past its due day (deemed agreed), all in one transaction (`SettleOperation`).
+  /// `asOf` may not be after today (`settle_as_of_in_future`): settling ahead of time would
+  /// release money and agree refunds before the parents' and institutions' time to answer is up.
   public func settle(asOf: CalendarDate) throws -> Settlement {
-    let today = clock().date
-    guard asOf <= today else {
-      throw Rejection(
-        "settle_as_of_in_future",
-        "as-of \(asOf) is after today (\(today)): settling ahead of time would release lessons and agree refunds before their windows are over"
-      )
-    }
-    return try write { db in
-      let calendar = try ledgerCalendar(db)
-      try calendar.requireCovered(asOf, field: "as-of")
-      let pending = try Row.fetchAll(
-        try db.cachedStatement(
-          sql: """
-            SELECT l.id, l.recorded_on, i.region FROM lessons l
-            JOIN enrollments e ON e.id = l.enrollment JOIN institutions i ON i.uscc = e.institution
-            WHERE l.status = 'pending' AND l.recorded_on < ? ORDER BY l.recorded_on, l.seq
-            """), arguments: [asOf.description])
-      var released: [Recorded] = []
-      // Working days counted from each recording day once, up to `asOf` (beyond it nothing is due).
-      var workingDaysByDay: [String: Int] = [:]
-      for row in pending {
-        let recordedText: String = row["recorded_on"]
-        let window = try ledgerPolicy(for: row["region"], db: db).confirmationWindowWorkingDays
-        let counted: Int
-        if let known = workingDaysByDay[recordedText] {
-          counted = known
-        } else {
-          let recordedOn = try CalendarDate.parse(recordedText, field: "recorded_on")
-          counted = try calendar.workingDays(after: recordedOn, through: asOf)
-          workingDaysByDay[recordedText] = counted
-        }
-        if counted >= max(window, 1) {
-          released.append(try release(lesson: row["id"], basis: .deemed, db: db))
-        }
-      }
-      let deemedAgreed = try executeOverdueRefundRequests(asOf: asOf, db: db)
-      return Settlement(released: released, refundRequestsDeemedAgreed: deemedAgreed)
+    try write { db in
+      Settlement(try SettleOperation.run(asOf: asOf, in: SQLTransaction(database: self, db: db)))
     }
   }
 

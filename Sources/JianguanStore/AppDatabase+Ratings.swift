@@ -34,7 +34,20 @@ extension AppDatabase {
   public func addRating(enrollment: String, score: String, comment: String?, today: CalendarDate) throws
     -> Recorded
   {
-    let id = try Self.validateID(enrollment, field: "enrollment", prefix: "E")
+    try write { db in
+      Recorded(
+        try Self.addRating(
+          enrollment: enrollment, score: score, comment: comment, today: today,
+          in: SQLTransaction(database: self, db: db)))
+    }
+  }
+
+  /// The same on any store: the form read, then `RatingOperation`.
+  public static func addRating(
+    enrollment: String, score: String, comment: String?, today: CalendarDate,
+    in transaction: some LedgerTransaction
+  ) throws -> Appended {
+    let id = try validateID(enrollment, field: "enrollment", prefix: "E")
     let value: Int64
     do { value = try Money.parseCount(score, field: "score", range: 1...5) } catch {
       throw Rejection(
@@ -45,28 +58,8 @@ extension AppDatabase {
     let commentText = try comment.map {
       try TextField.validateForLedger($0, field: "comment", maxLength: 200)
     }
-    return try write { db in
-      let row = try requireEnrollment(id, db: db)
-      if let earlier = try Row.fetchOne(
-        try db.cachedStatement(sql: "SELECT score, rated_on FROM ratings WHERE enrollment = ?"),
-        arguments: [id])
-      {
-        throw Rejection(
-          "rating_already_given",
-          "enrollment \(id) was already rated \(earlier["score"] as Int64) on \(earlier["rated_on"] as String); a parent rates an enrollment once"
-        )
-      }
-      guard (row["hours_consumed"] as Int64) > 0 else {
-        throw Rejection(
-          "rating_before_confirmed_lesson",
-          "enrollment \(id) has no confirmed lesson yet; a class can be rated after at least one of its lessons is confirmed"
-        )
-      }
-      let event = RatingAdded(
-        enrollment: id, institution: row["institution"], score: value, comment: commentText,
-        on: today.description)
-      return Recorded(id: id, seq: try appendToLog(.parentFlow(.ratingAdded(event)), db: db))
-    }
+    return try RatingOperation.rate(
+      enrollment: id, score: value, comment: commentText, today: today, in: transaction)
   }
 
   /// Count, average, distribution and comments of an institution's ratings.

@@ -36,44 +36,24 @@ extension AppDatabase {
         in: SQLTransaction(database: self, db: db)))
   }
 
-  /// Closes an institution in one transaction: voids its unconfirmed lessons, refunds every
-  /// enrollment's remaining hours to the parents (bank references `PREFIX-ENROLLMENT`), then revokes it.
+  /// Closes an institution in one transaction (`ClosureOperation`): voids its unconfirmed
+  /// lessons, executes its open refund applications, refunds every enrollment's remaining hours to
+  /// the parents (bank references `PREFIX-ENROLLMENT`), then revokes it.
   public func closeInstitution(uscc: String, reason: String, bankRefPrefix: String) throws -> [Recorded] {
-    let reasonText = try TextField.validateForLedger(reason, field: "reason", maxLength: 500)
-    _ = try Self.validateBankRef(bankRefPrefix + "-E1")
-    return try write { db in
-      let institution = try requireInstitution(uscc, db: db)
-      guard institution.status != "revoked" else {
-        throw Rejection("institution_already_revoked", "institution \(uscc) is already revoked")
-      }
-      var recorded: [Recorded] = []
-      let open = try Row.fetchAll(
-        try db.cachedStatement(
-          sql: """
-            SELECT l.id FROM lessons l JOIN enrollments e ON e.id = l.enrollment
-            WHERE e.institution = ? AND l.status IN ('pending', 'disputed') ORDER BY l.seq
-            """), arguments: [uscc])
-      for row in open {
-        let lesson: String = row["id"]
-        let event = LessonVoided(
-          lesson: lesson, reason: "institution closed before the lesson was confirmed: \(reasonText)")
-        recorded.append(Recorded(id: lesson, seq: try appendToLog(.lessonVoided(event), db: db)))
-      }
-      recorded += try executeRefundRequestsOnClosure(uscc: uscc, reason: reasonText, db: db)
-      let holding = try String.fetchAll(
-        try db.cachedStatement(
-          sql: "SELECT id FROM enrollments WHERE institution = ? AND escrow_fen > 0 ORDER BY seq"),
-        arguments: [uscc])
-      for enrollment in holding {
-        let ref = try Self.validateBankRef("\(bankRefPrefix)-\(enrollment)")
-        recorded.append(
-          try refund(enrollment: enrollment, hours: nil, reason: reasonText, bankRef: ref, db: db))
-      }
-      try RegistryEntryRules.requireNoEscrow(uscc, SQLTransaction(database: self, db: db))
-      let event = InstitutionStatusChanged(uscc: uscc, status: .revoked, reason: reasonText)
-      recorded.append(
-        Recorded(id: uscc, seq: try appendToLog(.institutionStatusChanged(event), db: db)))
-      return recorded
+    try write { db in
+      try Self.closeInstitution(
+        uscc: uscc, reason: reason, bankRefPrefix: bankRefPrefix, in: SQLTransaction(database: self, db: db)
+      ).map(Recorded.init)
     }
+  }
+
+  /// The same on any store.
+  public static func closeInstitution(
+    uscc: String, reason: String, bankRefPrefix: String, in transaction: some LedgerTransaction
+  ) throws -> [Appended] {
+    let reasonText = try TextField.validateForLedger(reason, field: "reason", maxLength: 500)
+    _ = try validateBankRef(bankRefPrefix + "-E1")
+    return try ClosureOperation.close(
+      uscc, reason: reasonText, bankRef: { try validateBankRef("\(bankRefPrefix)-\($0)") }, in: transaction)
   }
 }

@@ -1,4 +1,5 @@
 import GRDB
+import JianguanLedger
 
 /// The erasure of personal data (migration "v4-erasures"): which parents asked for it, and how a
 /// `parent.erased` entry takes their data out of the `persons` table.
@@ -12,14 +13,18 @@ enum ErasureSchema {
     """
 
   /// What `persons.masked_id` holds once the person's data is erased.
-  static let erasedMark = "(erased)"
+  static let erasedMark = ErasureOperation.erasedMark
 
-  /// Records the erasure and removes the sealed name, ID number and phone of the parent and of
-  /// each child, and their masked ID numbers; the commitments stay (the ledger names them).
-  /// With `secure_delete` on, SQLite overwrites the freed bytes with zeros.
-  static func erase(parent: String, seq: Int64, db: Database) throws {
-    try db.execute(sql: "PRAGMA secure_delete = ON")
+  /// Records the erasure: the projection of `parent.erased`.
+  static func record(parent: String, seq: Int64, db: Database) throws {
     try db.execute(sql: "INSERT INTO erasures(parent, seq) VALUES (?, ?)", arguments: [parent, seq])
+  }
+
+  /// Removes the sealed name, ID number and phone of the parent and of each child, and their
+  /// masked ID numbers; the commitments stay (the ledger names them). With `secure_delete` on,
+  /// SQLite overwrites the freed bytes with zeros. The store's side of `ErasureOperation`.
+  static func erasePersons(ofParent parent: String, db: Database) throws {
+    try db.execute(sql: "PRAGMA secure_delete = ON")
     try db.execute(
       sql: """
         UPDATE persons SET sealed = NULL, masked_id = ?

@@ -39,7 +39,9 @@ enum ParentFlowProjector {
         "INSERT INTO ratings(enrollment, institution, score, comment, rated_on, seq) VALUES (?, ?, ?, ?, ?, ?)",
         [e.enrollment, e.institution, e.score, e.comment, e.on, seq])
     case .parentErased(let e):
-      try ErasureSchema.erase(parent: e.parent, seq: seq, db: db)
+      // The personal data itself is deleted by the store's `erasePersonalData`, which
+      // `ErasureOperation` calls after the entry: a projection rebuilt from the log deletes none.
+      try ErasureSchema.record(parent: e.parent, seq: seq, db: db)
     }
   }
 

@@ -5,7 +5,7 @@ import JianguanLedger
 
 /// The SQLite store as the domain operations see it inside one transaction of a batch: the state
 /// their rules read, answered from the tables, and the log they append to (`LedgerWriter`, with
-/// the projections). `PaymentOperation` and `LessonOperation` run against it.
+/// the projections). Every operation of `JianguanLedger/Operations` runs against it.
 struct SQLTransaction: LedgerTransaction {
   let database: AppDatabase
   let db: Database
@@ -26,8 +26,10 @@ struct SQLTransaction: LedgerTransaction {
       case .klass: "classes"
       case .parent: "parents"
       case .student: "students"
+      case .refundRequest: "refund_requests"
+      case .credential: "credentials"
       }
-    return try LedgerWriter.nextID(kind.rawValue, table: table, db: db)
+    return try LedgerWriter.nextID(kind.prefix, table: table, db: db)
   }
 
   func earlierLesson(enrollment: String, taught: LocalDateTime) throws -> EarlierLesson? {

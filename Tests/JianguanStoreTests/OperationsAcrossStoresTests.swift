@@ -81,7 +81,7 @@ import Testing
   /// `classID`, the request's students are `students`.
   func run(
     _ request: AcrossStoresRequest, on fixture: StoreFixture, and memory: MemoryLedger, classID: String,
-    students: [String]
+    students: [String], institution: String = ""
   ) -> (Outcome, Outcome) {
     func pay(_ student: String, hours: Int64 = 20, yuan: Int64 = 2000, ref: String) -> (Outcome, Outcome) {
       let form = fixture.paymentForm(
@@ -133,6 +133,128 @@ import Testing
       pay(students[student], hours: hours, yuan: yuan, ref: ref)
     case .lesson(let enrollment, let hours, let at): lesson(enrollment, hours: hours, at: at)
     case .refund(let enrollment, let hours, let ref): refund(enrollment, hours: hours, ref: ref)
+    default: runParentFlow(request, on: fixture, and: memory, institution: institution)
+    }
+  }
+
+  /// Runs a request of `AcrossStoresRequest.parentFlows` or `.credentials` on both stores: the
+  /// SQLite store through `AppDatabase`, the memory store through the operation alone.
+  func runParentFlow(
+    _ request: AcrossStoresRequest, on fixture: StoreFixture, and memory: MemoryLedger, institution: String
+  ) -> (Outcome, Outcome) {
+    let (database, ledger) = (fixture.database, memory.ledger)
+    let (now, today) = (fixture.clock.now, fixture.clock.now.date)
+    func both(_ sqlite: () throws -> Recorded, _ second: () throws -> Appended) -> (Outcome, Outcome) {
+      (
+        Self.outcome {
+          let r = try sqlite(); return (r.id, r.seq, r.repeated)
+        },
+        Self.outcome {
+          let r = try second(); return (r.id, r.seq, r.repeated)
+        }
+      )
+    }
+    switch request {
+    case .clock(let text):
+      fixture.clock.set(text)
+      memory.clock = fixture.clock.now
+      return (.appended("clock", 0, repeated: false), .appended("clock", 0, repeated: false))
+    case .confirm(let lesson):
+      return both(
+        { try database.confirmLesson(lesson) },
+        { try LessonFlowOperation.release(lesson, basis: .confirmed, in: ledger) })
+    case .dispute(let lesson):
+      return both(
+        { try database.disputeLesson(lesson, reason: "没上课") },
+        { try LessonFlowOperation.dispute(lesson, reason: "没上课", in: ledger) })
+    case .close(let prefix):
+      // The last entry (the revocation) and how many entries the closure appended.
+      return both(
+        {
+          let recorded = try database.closeInstitution(
+            uscc: institution, reason: "举办者申请注销", bankRefPrefix: prefix)
+          return Recorded(id: "\(recorded.count)", seq: recorded.last!.seq)
+        },
+        {
+          let appended = try ClosureOperation.close(
+            institution, reason: "举办者申请注销", bankRef: { "\(prefix)-\($0)" }, in: ledger)
+          return Appended(id: "\(appended.count)", seq: appended.last!.seq)
+        })
+    case .rate(let enrollment, let score):
+      return both(
+        { try database.addRating(enrollment: enrollment, score: "\(score)", comment: nil, today: today) },
+        {
+          try RatingOperation.rate(
+            enrollment: enrollment, score: score, comment: nil, today: today, in: ledger)
+        })
+    case .apply(let enrollment, let hours):
+      return both(
+        {
+          try database.createRefundRequest(
+            enrollment: enrollment, hours: hours.map(String.init), reason: "搬家", now: now)
+        },
+        {
+          try RefundRequestOperation.apply(
+            enrollment: enrollment, hours: hours, reason: "搬家", now: now, in: ledger
+          ).appended
+        })
+    case .answer(let request, let agree):
+      return both(
+        { try database.answerRefundRequest(request, agree: agree, reason: "核实", today: today).answer },
+        {
+          try RefundRequestOperation.answer(request, agree: agree, reason: "核实", today: today, in: ledger)
+            .answer
+        })
+    case .escalate(let request):
+      return both(
+        { try database.escalateRefundRequest(request, reason: "不服", today: today) },
+        { try RefundRequestOperation.escalate(request, reason: "不服", today: today, in: ledger) })
+    case .decide(let request, let agree):
+      return both(
+        { try database.decideRefundRequest(request, agree: agree, reason: "裁决", today: today).answer },
+        {
+          try RefundRequestOperation.decide(request, agree: agree, reason: "裁决", today: today, in: ledger)
+            .answer
+        })
+    case .settle(let text):
+      let asOf = try! CalendarDate.parse(text, field: "as-of")
+      return both(
+        {
+          let settled = try database.settle(asOf: asOf)
+          let all = settled.released + settled.refundRequestsDeemedAgreed.map(\.answer)
+          return Recorded(id: all.map(\.id).joined(separator: ","), seq: all.last?.seq ?? 0)
+        },
+        {
+          let settled = try SettleOperation.run(asOf: asOf, in: ledger)
+          let all = settled.released + settled.refundRequestsDeemedAgreed.map(\.answer)
+          return Appended(id: all.map(\.id).joined(separator: ","), seq: all.last?.seq ?? 0)
+        })
+    case .erase(let parent):
+      return both(
+        { try database.eraseParent(parent, reason: "家长申请删除", confirmed: true) },
+        { try ErasureOperation.erase(parent, reason: "家长申请删除", in: ledger) })
+    case .issue(let role, let scopedInstitution, let parent, let bank):
+      let uscc = scopedInstitution == AcrossStoresRequest.classInstitution ? institution : scopedInstitution
+      let credentialRole = try! CredentialRole.parse(role)
+      // The memory store is given the token the SQLite store made, so that the entries agree.
+      var token = "jg_refused"
+      return both(
+        {
+          let issued = try database.issueCredential(
+            role: credentialRole, institution: uscc, parent: parent, bank: bank)
+          token = issued.token
+          return Recorded(id: issued.principal.credential, seq: issued.seq)
+        },
+        {
+          try CredentialOperation.issue(
+            role: credentialRole, institution: uscc, parent: parent, bank: bank, token: token, in: ledger)
+        })
+    case .revoke(let credential):
+      return both(
+        { try database.revokeCredential(credential, reason: "离职") },
+        { try CredentialOperation.revoke(credential, reason: "离职", in: ledger) })
+    case .pay, .lesson, .refund:
+      preconditionFailure("a money request is run by `run`")
     }
   }
 
@@ -170,6 +292,40 @@ import Testing
     expectSameBalances(fixture, memory, institution: uscc)
     #expect(
       try BalanceSummary(memory.state, scope: .all, regions: StoreFixture.reference.regions).escrowFen > 0)
+  }
+
+  /// The parent's flows after the money (`AcrossStoresRequest.parentFlows`: ratings, refund
+  /// applications answered, escalated, decided and deemed agreed by `settle`, an erasure) and then
+  /// the credentials: the same outcomes, each refusal rule once, the same entries byte for byte.
+  @Test func parentFlowsAndCredentialsGiveTheSameOutcomesAndEntriesOnBothStores() throws {
+    let fixture = try StoreFixture()
+    let (uscc, classID) = try fixture.openClass(capacity: 2, pricePerHour: "100")
+    let students = try (0..<3).map { _ in try fixture.student() }
+    let memory = try copy(of: fixture)
+    for request in AcrossStoresRequest.all {
+      _ = run(request, on: fixture, and: memory, classID: classID, students: students)
+    }
+    let before = try fixture.database.size()
+    var outcomes: [(Outcome, Outcome)] = []
+    for request in AcrossStoresRequest.parentFlows + AcrossStoresRequest.credentials {
+      outcomes.append(
+        run(request, on: fixture, and: memory, classID: classID, students: students, institution: uscc))
+    }
+    for (index, (sqlite, second)) in outcomes.enumerated() { #expect(sqlite == second, "request \(index)") }
+    #expect(
+      outcomes.compactMap { if case .refused(let code) = $0.0 { code } else { nil } }
+        == AcrossStoresRequest.parentFlowRefusals + AcrossStoresRequest.credentialRefusals)
+    var kinds: [String] = []
+    try fixture.database.entries(fromSeq: before + 1, limit: nil) { kinds.append($0.kind) }
+    #expect(
+      kinds
+        == AcrossStoresRequest.parentFlowKinds + Array(repeating: "credential.issued", count: 4)
+        + ["credential.revoked"])
+    try expectSameLogs(fixture, memory)
+    expectSameBalances(fixture, memory, institution: uscc)
+    // The erased family's personal data is gone from both stores; the other families' stays.
+    #expect(try fixture.database.parentView("P3").name == ErasureOperation.erasedMark)
+    #expect(try fixture.database.parentView("P1").name == "家长")
   }
 
   /// Property: random requests (payments, lessons and refunds, with references used again, a
@@ -215,6 +371,106 @@ import Testing
     // Both kinds of outcome occur, or the property says little.
     #expect(outcomes.contains { if case .appended(_, _, repeated: false) = $0 { true } else { false } })
     #expect(outcomes.contains { if case .refused = $0 { true } else { false } })
+    try expectSameLogs(fixture, memory)
+    expectSameBalances(fixture, memory, institution: uscc)
+  }
+
+  /// Closing an institution (`AcrossStoresRequest.closure`): the lessons voided, the applications
+  /// agreed and refunded, the escrow refunded and the revocation, the same on both stores.
+  @Test func closingAnInstitutionGivesTheSameEntriesOnBothStores() throws {
+    let fixture = try StoreFixture()
+    let (uscc, classID) = try fixture.openClass(capacity: 3, pricePerHour: "100")
+    let students = try (0..<3).map { _ in try fixture.student() }
+    let memory = try copy(of: fixture)
+    var outcomes: [(Outcome, Outcome)] = []
+    var closedAt: Int64 = 0
+    for request in AcrossStoresRequest.closure {
+      if case .close = request, closedAt == 0 { closedAt = try fixture.database.size() }
+      outcomes.append(
+        run(request, on: fixture, and: memory, classID: classID, students: students, institution: uscc))
+    }
+    for (index, (sqlite, second)) in outcomes.enumerated() { #expect(sqlite == second, "request \(index)") }
+    #expect(
+      outcomes.compactMap { if case .refused(let code) = $0.0 { code } else { nil } }
+        == ["institution_already_revoked", "institution_not_active"])
+    var kinds: [String] = []
+    try fixture.database.entries(fromSeq: closedAt + 1, limit: nil) { kinds.append($0.kind) }
+    #expect(kinds == AcrossStoresRequest.closureKinds)
+    try expectSameLogs(fixture, memory)
+    expectSameBalances(fixture, memory, institution: uscc)
+    #expect(
+      try BalanceSummary(memory.state, scope: .institution(uscc), regions: StoreFixture.reference.regions)
+        .escrowFen == 0)
+  }
+
+  /// Property: random parent flows (confirmations, ratings, refund applications answered,
+  /// escalated, decided and settled as the clock moves on, refunds, erasures and credentials for
+  /// parents) give the same outcome on both stores, the same log byte for byte, and the same
+  /// balances; the SQLite store's audit passes.
+  @Test(arguments: [1, 2, 3, 4] as [UInt64])
+  func randomParentFlowsGiveTheSameOutcomesEntriesAndBalances(seed: UInt64) throws {
+    let fixture = try StoreFixture()
+    let (uscc, classID) = try fixture.openClass(capacity: 3, pricePerHour: "100")
+    let students = try (0..<3).map { _ in try fixture.student() }
+    let memory = try copy(of: fixture)
+    let setUp: [AcrossStoresRequest] =
+      (0..<3).map { .pay(student: $0, hours: 20, yuan: 2000, ref: "PAY-\($0)") } + [
+        .lesson(enrollment: "E1", hours: 2, at: "2026-03-07T09:00"),
+        .lesson(enrollment: "E1", hours: 3, at: "2026-03-08T09:00"),
+        .lesson(enrollment: "E2", hours: 2, at: "2026-03-07T09:00"),
+        .lesson(enrollment: "E3", hours: 1, at: "2026-03-14T09:00"),
+      ]
+    for request in setUp {
+      let (sqlite, second) = run(request, on: fixture, and: memory, classID: classID, students: students)
+      #expect(sqlite == second && !(sqlite.isRefused), "\(request)")
+    }
+    var random = SeededGenerator(seed: seed)
+    var day = fixture.clock.now.date.daysSinceEpoch
+    var outcomes: [Outcome] = []
+    func pick(_ prefix: String, _ range: ClosedRange<Int>) -> String {
+      "\(prefix)\(Int.random(in: range, using: &random))"
+    }
+    for step in 0..<60 {
+      let request: AcrossStoresRequest
+      switch Int.random(in: 0..<11, using: &random) {
+      case 0: request = .confirm(lesson: pick("L", 1...5))
+      case 1: request = .rate(enrollment: pick("E", 1...4), score: Int64.random(in: 1...5, using: &random))
+      case 2, 3:
+        request = .apply(
+          enrollment: pick("E", 1...4),
+          hours: Bool.random(using: &random) ? nil : Int64.random(in: 1...8, using: &random))
+      case 4: request = .answer(request: pick("RA", 1...3), agree: Bool.random(using: &random))
+      case 5: request = .escalate(request: pick("RA", 1...3))
+      case 6: request = .decide(request: pick("RA", 1...3), agree: Bool.random(using: &random))
+      case 7:
+        day += Int.random(in: 0...4, using: &random)
+        request = .clock(now: CalendarDate(daysSinceEpoch: day).description + "T09:00")
+      case 8:
+        request = .settle(
+          asOf: CalendarDate(daysSinceEpoch: day - Int.random(in: 0...3, using: &random)).description)
+      case 9:
+        request = .refund(
+          enrollment: pick("E", 1...4), hours: Int64.random(in: 1...4, using: &random),
+          ref: pick("RF-", 1...20))
+      default:
+        request =
+          Bool.random(using: &random)
+          ? .erase(parent: pick("P", 1...4))
+          : .issue(role: "parent", institution: nil, parent: pick("P", 1...4), bank: nil)
+      }
+      let (sqlite, second) = run(
+        request, on: fixture, and: memory, classID: classID, students: students, institution: uscc)
+      #expect(sqlite == second, "seed \(seed), step \(step): \(request)")
+      outcomes.append(sqlite)
+    }
+    #expect(outcomes.contains { !$0.isRefused })
+    #expect(outcomes.contains { $0.isRefused })
+    // The flows went somewhere: applications made and answered, ratings and erasures recorded.
+    let kinds = Set(memory.entries.map(\.kind))
+    for kind in ["refund-request.created", "rating.added", "parent.erased"] {
+      #expect(kinds.contains(kind), "seed \(seed): \(kind)")
+    }
+    #expect(kinds.contains("refund-request.agreed") || kinds.contains("refund-request.refused"))
     try expectSameLogs(fixture, memory)
     expectSameBalances(fixture, memory, institution: uscc)
   }
@@ -512,14 +768,24 @@ import Testing
     student("P99", fixture.nextResidentID(bornIn: 2015))
     student("P1", adult)
     student("P1", fixture.nextResidentID(bornIn: 2015), grade: 9)
+    // Erased on both, the parent's number registers again under its next commitment: the memory
+    // store's keeper deleted what it kept, as the SQLite store emptied its rows.
+    requests.both(
+      { try fixture.database.eraseParent("P1", reason: "家长申请删除", confirmed: true) },
+      { try ErasureOperation.erase("P1", reason: "家长申请删除", in: memory.ledger) })
+    student("P1", fixture.nextResidentID(bornIn: 2015))
+    parent(adult)
     requests.expectSameOutcomes()
     #expect(
       requests.refusals == [
         "person_already_registered", "person_already_registered", "parent_unknown",
         "person_already_registered",
-        "grade_implausible_for_age",
+        "grade_implausible_for_age", "parent_erased",
       ])
-    #expect(memory.persons.count == 2)
+    #expect(memory.persons.count == 3)
+    // The parent and the child erased, the parent registered again.
+    let erased = memory.persons.values.filter { $0.sealed == nil }.map(\.maskedID)
+    #expect(erased == Array(repeating: ErasureOperation.erasedMark, count: 2))
     try expectSameLogs(fixture, memory)
   }
 

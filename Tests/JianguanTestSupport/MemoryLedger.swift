@@ -10,8 +10,8 @@ public final class MemoryLedger: EntryKeeper {
   public private(set) var entries: [Event] = []
   public private(set) var entryBytes: [[UInt8]] = []
   private var lookups = EntryLookups()
-  /// The sealed personal data, by commitment (erasure is not modelled here).
-  public private(set) var persons: [String: (role: String, maskedID: String, sealed: [UInt8])] = [:]
+  /// The sealed personal data, by commitment (nil once erased).
+  public private(set) var persons: [String: (role: String, maskedID: String, sealed: [UInt8]?)] = [:]
 
   public init(clock: LocalDateTime) {
     ledger = ReplayedLedger(clock: clock)
@@ -39,9 +39,15 @@ public final class MemoryLedger: EntryKeeper {
     lookups.earlierLesson(enrollment: enrollment, taught: taught)
   }
   public func person(commitment: String) throws -> RegisteredPerson? {
-    persons[commitment].map { RegisteredPerson(role: $0.role, erased: false) }
+    persons[commitment].map { RegisteredPerson(role: $0.role, erased: $0.sealed == nil) }
   }
   public func keepPerson(commitment: String, role: String, maskedID: String, sealed: [UInt8]) throws {
     persons[commitment] = (role, maskedID, sealed)
+  }
+  public func erasePersons(ofParent parent: String) throws {
+    for commitment in lookups.familyCommitments(ofParent: parent) {
+      persons[commitment]?.maskedID = ErasureOperation.erasedMark
+      persons[commitment]?.sealed = nil
+    }
   }
 }

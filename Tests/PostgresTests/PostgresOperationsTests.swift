@@ -20,22 +20,6 @@ struct PostgresOperationsTests {
     return (bureau, file, url, database)
   }
 
-  /// The command line of a request of the shared list.
-  private func arguments(_ request: AcrossStoresRequest) -> [String] {
-    switch request {
-    case .pay(let student, let hours, let yuan, let ref):
-      [
-        "pay", "--student", "S\(student + 1)", "--class", "B1", "--hours", "\(hours)", "--amount", "\(yuan)",
-        "--bank-ref", ref, "--at", AcrossStoresRequest.paidAt,
-      ]
-    case .lesson(let enrollment, let hours, let at):
-      ["lesson", "record", "--enrollment", enrollment, "--hours", "\(hours)", "--taught-at", at]
-    case .refund(let enrollment, let hours, let ref):
-      ["refund", "--enrollment", enrollment, "--reason", "搬家", "--bank-ref", ref]
-        + (hours.map { ["--hours", "\($0)"] } ?? ["--all"])
-    }
-  }
-
   /// What the command answered, from its JSON.
   private func outcome(_ result: Bureau.Result) throws -> AcrossStoresOutcome {
     let object = try #require(
@@ -57,7 +41,7 @@ struct PostgresOperationsTests {
     let copied = try bureau.export(file).count
     var outcomes: [(file: AcrossStoresOutcome, url: AcrossStoresOutcome)] = []
     for request in AcrossStoresRequest.all {
-      let command = arguments(request) + ["--format", "json"]
+      let command = request.arguments! + ["--format", "json"]
       outcomes.append(
         (
           try outcome(bureau.run(command + ["--db", file])), try outcome(bureau.run(command + ["--db", url]))

@@ -27,6 +27,32 @@ public protocol LedgerTransaction: PaymentState, BankRefState, LessonState, Regi
   func keepPerson(commitment: String, role: String, maskedID: String, sealed: [UInt8]) throws
   /// Whether a registered parent's personal data was erased; nil when no parent has that id.
   func parentErased(_ id: String) throws -> Bool?
+
+  /// The bank reference of the payment that created an enrollment; nil when none did.
+  func paymentBankRef(ofEnrollment id: String) throws -> String?
+  /// A refund application; nil when none has that id.
+  func refundApplication(_ id: String) throws -> RefundApplication?
+  /// The open applications whose answer was due before `day`, by due day, then seq.
+  func openRefundApplications(dueBefore day: CalendarDate) throws -> [RefundApplication]
+  /// The open and escalated applications for enrollments of an institution, by seq.
+  func undecidedRefundApplications(ofInstitution uscc: String) throws -> [RefundApplication]
+  /// The pending lessons recorded before `day`, by the day recorded, then seq.
+  func pendingLessons(recordedBefore day: CalendarDate) throws -> [PendingLesson]
+  /// The pending and disputed lessons of an institution's enrollments, in the order recorded.
+  func unconfirmedLessons(ofInstitution uscc: String) throws -> [String]
+  /// The enrollments of an institution that still hold escrow, in the order paid.
+  func enrollmentsHoldingEscrow(ofInstitution uscc: String) throws -> [String]
+  /// The rating of an enrollment; nil when it was not rated.
+  func rating(ofEnrollment id: String) throws -> RatingAdded?
+  /// A credential issued; nil when none has that id.
+  func credential(_ id: String) throws -> CredentialStanding?
+  /// The banks holding some institution's escrow account, each once, in order.
+  func escrowBanks() throws -> [String]
+  /// The seq of the entry that erased a parent's personal data; nil when it was not erased.
+  func erasureSeq(ofParent id: String) throws -> Int64?
+  /// Deletes the sealed personal data of a parent and of their children, kept outside the log,
+  /// once the `parent.erased` entry is appended; the commitments stay.
+  func erasePersonalData(ofParent id: String) throws
 }
 
 extension Rejection {
@@ -63,15 +89,24 @@ public struct Appended: Equatable, Sendable {
   }
 }
 
-/// The records an operation numbers, by the prefix of their ids.
-public enum NumberedRecord: String, Sendable {
-  case enrollment = "E"
-  case lesson = "L"
-  case refund = "R"
-  case venue = "V"
-  case teacher = "T"
-  case course = "C"
-  case klass = "B"
-  case parent = "P"
-  case student = "S"
+/// The records an operation numbers.
+public enum NumberedRecord: Sendable {
+  case enrollment, lesson, refund, venue, teacher, course, klass, parent, student, refundRequest, credential
+
+  /// The prefix of their ids (`E12`: the twelfth enrollment; courses and credentials share `C`).
+  public var prefix: String {
+    switch self {
+    case .enrollment: "E"
+    case .lesson: "L"
+    case .refund: "R"
+    case .venue: "V"
+    case .teacher: "T"
+    case .course: "C"
+    case .klass: "B"
+    case .parent: "P"
+    case .student: "S"
+    case .refundRequest: "RA"
+    case .credential: "C"
+    }
+  }
 }

@@ -9,11 +9,21 @@ public enum RefundOperation {
     enrollment: String, hours: Int64?, reason: String, bankRef: String, request: String? = nil,
     in store: some LedgerTransaction
   ) throws -> Appended {
+    try execute(
+      enrollment: enrollment, hours: hours, reason: reason, bankRef: bankRef, request: request, in: store
+    ).appended
+  }
+
+  /// The same, with the amount refunded (0 when the request repeated an earlier refund).
+  public static func execute(
+    enrollment: String, hours: Int64?, reason: String, bankRef: String, request: String? = nil,
+    in store: some LedgerTransaction
+  ) throws -> (appended: Appended, amountFen: Int64) {
     let content = RefundContent(enrollment: enrollment, hours: hours.map(String.init) ?? "all").text
     if let earlier = try BankRefRules.repeated(
       bankRef, kind: "refund", content: content, earlier: store.earlierUse(ofBankRef: bankRef))
     {
-      return Appended(id: earlier.id, seq: earlier.seq, repeated: true)
+      return (Appended(id: earlier.id, seq: earlier.seq, repeated: true), 0)
     }
     guard var balance = try store.balance(ofEnrollment: enrollment),
       let parent = try store.parent(ofEnrollment: enrollment)
@@ -35,6 +45,6 @@ public enum RefundOperation {
       allRemaining: hours == nil,
       postings: Posting.transfer(amount, from: Posting.escrow(enrollment), to: Posting.parent(parent)),
       request: request)
-    return Appended(id: id, seq: try store.append(.refund(event)))
+    return (Appended(id: id, seq: try store.append(.refund(event))), amount)
   }
 }

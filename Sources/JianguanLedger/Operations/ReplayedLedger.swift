@@ -3,7 +3,8 @@ import JianguanCrypto
 
 /// What a store keeps for a `ReplayedLedger`: the entries (with whatever projections it has) and
 /// the sealed personal data, and the answers the replay's state does not keep (which entry used a
-/// bank reference, the lesson at a time, the person under a commitment).
+/// bank reference, the lesson at a time, the person under a commitment), and the deletion of a
+/// family's sealed personal data on erasure.
 public protocol EntryKeeper: AnyObject {
   /// Keeps entry `seq`, `event` encoded as `bytes` and dated `time`, inside the store's
   /// transaction. The replay has accepted it and its chain link is `bytes`' own.
@@ -18,6 +19,9 @@ public protocol EntryKeeper: AnyObject {
   func person(commitment: String) throws -> RegisteredPerson?
   /// Keeps a person's sealed personal data, outside the log, inside the store's transaction.
   func keepPerson(commitment: String, role: String, maskedID: String, sealed: [UInt8]) throws
+  /// Deletes the sealed personal data of a parent and of their children (the `parent.erased`
+  /// entry is kept); the commitments stay, marked erased.
+  func erasePersons(ofParent parent: String) throws
 }
 
 /// A store's transaction whose rules are answered by the audit's own replay state
@@ -123,6 +127,8 @@ public final class ReplayedLedger: LedgerTransaction {
     case .klass: "B\(state.classes.count + 1)"
     case .parent: "P\(state.parentCount + 1)"
     case .student: "S\(state.studentCount + 1)"
+    case .refundRequest: "RA\(state.parentFlows.requests.count + 1)"
+    case .credential: "C\(state.credentials.count + 1)"
     }
   }
 

@@ -2,10 +2,29 @@ import JianguanCore
 
 /// What the replay keeps of the platform's credentials.
 public struct CredentialState: Sendable {
-  /// Whether each issued credential is revoked, by id.
-  var revoked: [String: Bool] = [:]
+  /// Each credential issued, in the order issued, with its revocation.
+  public private(set) var issued: [CredentialStanding] = []
+  /// The index in `issued` of each credential, by id.
+  var index: [String: Int] = [:]
   var tokenHashes: Set<String> = []
-  public var count: Int { revoked.count }
+  public var count: Int { index.count }
+
+  /// A credential issued, by id.
+  public func standing(_ id: String) -> CredentialStanding? { index[id].map { issued[$0] } }
+
+  mutating func note(_ body: CredentialIssued, seq: Int64) {
+    index[body.id] = issued.count
+    issued.append(
+      CredentialStanding(
+        id: body.id, role: body.role, institution: body.institution, parent: body.parent, bank: body.bank,
+        seq: seq, revokedSeq: nil, revokedReason: nil))
+  }
+
+  mutating func noteRevoked(_ body: CredentialRevoked, seq: Int64) {
+    guard let position = index[body.id] else { return }
+    issued[position].revokedSeq = seq
+    issued[position].revokedReason = body.reason
+  }
 }
 
 extension LedgerState {
@@ -13,13 +32,16 @@ extension LedgerState {
   /// registered institution, a registered parent whose data was not erased, a bank holding some
   /// institution's escrow account), and a token hash (64 lowercase hex digits) used by no other
   /// credential. `credential.revoked`: an issued credential not yet revoked, with a reason.
-  mutating func applyCredential(_ event: CredentialEvent, fault: (String) -> Void) {
+  mutating func applyCredential(_ event: CredentialEvent, seq: Int64, fault: (String) -> Void) {
     switch event {
     case .issued(let body):
       let expected = "C\(credentials.count + 1)"
       if body.id != expected { fault("credential \(body.id) is issued where \(expected) is next") }
-      if credentials.revoked[body.id] != nil { fault("credential \(body.id) is issued twice") }
-      credentials.revoked[body.id] = false
+      if credentials.index[body.id] != nil {
+        fault("credential \(body.id) is issued twice")
+      } else {
+        credentials.note(body, seq: seq)
+      }
       if !Self.isTokenHash(body.tokenHash) {
         fault("credential \(body.id)'s tokenHash is not 64 lowercase hex digits")
       } else if !credentials.tokenHashes.insert(body.tokenHash).inserted {
@@ -54,10 +76,10 @@ extension LedgerState {
         fault("credential \(body.id) names bank \(bank), which holds no institution's escrow account")
       }
     case .revoked(let body):
-      switch credentials.revoked[body.id] {
-      case nil: fault("revocation of unknown credential \(body.id)")
-      case true?: fault("credential \(body.id) is revoked twice")
-      case false?: credentials.revoked[body.id] = true
+      switch credentials.standing(body.id)?.revokedSeq {
+      case nil where credentials.index[body.id] == nil: fault("revocation of unknown credential \(body.id)")
+      case nil: credentials.noteRevoked(body, seq: seq)
+      case .some: fault("credential \(body.id) is revoked twice")
       }
       if body.reason.allSatisfy(\.isWhitespace) { fault("credential \(body.id) is revoked without a reason") }
     }

@@ -14,6 +14,9 @@ public struct ParentFlowState: Sendable {
     /// The refund that executed it, once agreed.
     public var refund: String?
     public var lastSeq: Int64
+    /// The parent's reason (the refund executing it quotes it), and the day of the last answer.
+    public var reason: String
+    public var answeredOn: String?
   }
 
   public internal(set) var requests: [String: RequestState] = [:]
@@ -120,7 +123,7 @@ extension LedgerState {
     store(slot, enrollment)
     parentFlows.requests[body.request] = ParentFlowState.RequestState(
       enrollment: body.enrollment, hours: body.hours, requestedOn: requestedOn, answerDue: body.answerDue,
-      status: "open", basis: nil, refund: nil, lastSeq: seq)
+      status: "open", basis: nil, refund: nil, lastSeq: seq, reason: body.reason, answeredOn: nil)
   }
 
   /// Which answers may follow which state: the institution and a deemed agreement answer an open
@@ -161,6 +164,7 @@ extension LedgerState {
     }
     request.status = agreed ? "agreed" : "refused"
     request.basis = basis.rawValue
+    request.answeredOn = on
     request.lastSeq = seq
     parentFlows.requests[id] = request
   }

@@ -452,7 +452,7 @@ public struct LedgerState: Sendable {
     case .transparency(let event):
       applyTransparency(event, seq: seq, fault: fault)
     case .credential(let event):
-      applyCredential(event, fault: fault)
+      applyCredential(event, seq: seq, fault: fault)
     }
   }
 

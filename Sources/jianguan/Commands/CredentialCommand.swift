@@ -30,8 +30,12 @@ struct CredentialCommand: ParsableCommand {
 
     func run() throws {
       let role = try CredentialRole.parse(role)
-      let issued = try Environment.open(global).issueCredential(
-        role: role, institution: institution, parent: parent, bank: bank)
+      let issued =
+        global.namesPostgres
+        ? try PostgresCommands.issueCredential(
+          role: role, institution: institution, parent: parent, bank: bank, global)
+        : try Environment.open(global).issueCredential(
+          role: role, institution: institution, parent: parent, bank: bank)
       let principal = issued.principal
       Output(global).emit(
         .object(
@@ -54,7 +58,9 @@ struct CredentialCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-      let records = try Environment.open(global).credentials()
+      let records =
+        global.namesPostgres
+        ? try PostgresCommands.credentials(global) : try Environment.open(global).credentials()
       Output(global).emit(
         .object([
           "credentials": .array(
@@ -90,7 +96,10 @@ struct CredentialCommand: ParsableCommand {
     @Option(help: "Why (recorded in the log; no personal data).") var reason: String
 
     func run() throws {
-      let recorded = try Environment.open(global).revokeCredential(id, reason: reason)
+      let recorded =
+        global.namesPostgres
+        ? try PostgresCommands.revokeCredential(id, reason: reason, global)
+        : try Environment.open(global).revokeCredential(id, reason: reason)
       Output(global).emit(
         Output.json(recorded), text: "credential \(recorded.id) revoked at seq \(recorded.seq)")
     }

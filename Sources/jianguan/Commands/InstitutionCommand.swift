@@ -160,8 +160,12 @@ struct InstitutionCommand: ParsableCommand {
     @Option var reason: String
     @Option(help: "Refund bank references are PREFIX-ENROLLMENT.") var bankRefPrefix: String
     func run() throws {
-      let recorded = try Environment.open(global).closeInstitution(
-        uscc: uscc, reason: reason, bankRefPrefix: bankRefPrefix)
+      let recorded =
+        global.namesPostgres
+        ? try PostgresCommands.closeInstitution(
+          uscc: uscc, reason: reason, bankRefPrefix: bankRefPrefix, global)
+        : try Environment.open(global).closeInstitution(
+          uscc: uscc, reason: reason, bankRefPrefix: bankRefPrefix)
       let last = recorded.last!
       Output(global).emit(
         .object([

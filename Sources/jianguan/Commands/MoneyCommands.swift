@@ -184,7 +184,9 @@ struct SettleCommand: ParsableCommand {
 
   func run() throws {
     let day = try asOf.map { try CalendarDate.parse($0, field: "as-of") } ?? Environment.today()
-    let settlement = try Environment.open(global).settle(asOf: day)
+    let settlement =
+      global.namesPostgres
+      ? try PostgresCommands.settle(asOf: day, global) : try Environment.open(global).settle(asOf: day)
     let released = settlement.released
     let deemed = settlement.refundRequestsDeemedAgreed
     let lessonsText =

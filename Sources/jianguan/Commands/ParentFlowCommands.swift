@@ -16,8 +16,11 @@ struct RatingCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "1 (very dissatisfied) to 5 (very satisfied).") var score: String
     @Option(help: "Kept in the ledger for good: write no names or numbers of people.") var comment: String?
     func run() throws {
-      let recorded = try Environment.open(global).addRating(
-        enrollment: enrollment, score: score, comment: comment, today: Environment.today())
+      let recorded =
+        global.namesPostgres
+        ? try PostgresCommands.addRating(enrollment: enrollment, score: score, comment: comment, global)
+        : try Environment.open(global).addRating(
+          enrollment: enrollment, score: score, comment: comment, today: Environment.today())
       Output(global).emit(recorded, what: "rating of enrollment")
     }
   }

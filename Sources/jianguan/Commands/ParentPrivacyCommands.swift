@@ -55,7 +55,10 @@ extension ParentCommand {
     @Option(help: "Why the data is erased (recorded in the ledger; no names or numbers).") var reason: String?
     @Flag(name: .customLong("yes-erase"), help: "Confirm: the erasure cannot be undone.") var yesErase = false
     func run() throws {
-      let recorded = try Environment.open(global).eraseParent(parent, reason: reason, confirmed: yesErase)
+      let recorded =
+        global.namesPostgres
+        ? try PostgresCommands.eraseParent(parent, reason: reason, confirmed: yesErase, global)
+        : try Environment.open(global).eraseParent(parent, reason: reason, confirmed: yesErase)
       Output(global).emit(
         Output.json(recorded),
         text:

@@ -29,17 +29,25 @@ struct RefundRequestCommand: ParsableCommand {
       guard (hours == nil) == all else { throw ValidationError("give exactly one of --hours N or --all") }
     }
     func run() throws {
-      let database = try Environment.open(global)
-      let recorded = try database.createRefundRequest(
-        enrollment: enrollment, hours: all ? nil : hours, reason: reason, now: Environment.now())
-      let request = try database.refundRequest(recorded.id)
+      let (recorded, reserved, answerDue): (Recorded, Int64, String)
+      if global.namesPostgres {
+        let opened = try PostgresCommands.createRefundRequest(
+          enrollment: enrollment, hours: all ? nil : hours, reason: reason, global)
+        (recorded, reserved, answerDue) = (Recorded(opened.appended), opened.hours, opened.answerDue)
+      } else {
+        let database = try Environment.open(global)
+        recorded = try database.createRefundRequest(
+          enrollment: enrollment, hours: all ? nil : hours, reason: reason, now: Environment.now())
+        let request = try database.refundRequest(recorded.id)
+        (reserved, answerDue) = (request.hours, request.answerDue)
+      }
       Output(global).emit(
         .object([
-          "id": .string(recorded.id), "seq": .integer(recorded.seq), "hours": .integer(request.hours),
-          "answerDue": .string(request.answerDue),
+          "id": .string(recorded.id), "seq": .integer(recorded.seq), "hours": .integer(reserved),
+          "answerDue": .string(answerDue),
         ]),
         text:
-          "refund request \(recorded.id) for \(request.hours) hours recorded at seq \(recorded.seq); the hours are reserved; the institution must answer by \(request.answerDue)"
+          "refund request \(recorded.id) for \(reserved) hours recorded at seq \(recorded.seq); the hours are reserved; the institution must answer by \(answerDue)"
       )
     }
   }
@@ -57,8 +65,11 @@ struct RefundRequestCommand: ParsableCommand {
       guard agree != refuse else { throw ValidationError("give exactly one of --agree or --refuse") }
     }
     func run() throws {
-      let outcome = try Environment.open(global).answerRefundRequest(
-        request, agree: agree, reason: reason, today: Environment.today())
+      let outcome =
+        global.namesPostgres
+        ? try PostgresCommands.answerRefundRequest(request, agree: agree, reason: reason, global)
+        : try Environment.open(global).answerRefundRequest(
+          request, agree: agree, reason: reason, today: Environment.today())
       Output(global).emit(
         RefundRequestCommand.json(outcome),
         text: RefundRequestCommand.text(
@@ -74,8 +85,11 @@ struct RefundRequestCommand: ParsableCommand {
     @Argument var request: String
     @Option var reason: String
     func run() throws {
-      let recorded = try Environment.open(global).escalateRefundRequest(
-        request, reason: reason, today: Environment.today())
+      let recorded =
+        global.namesPostgres
+        ? try PostgresCommands.escalateRefundRequest(request, reason: reason, global)
+        : try Environment.open(global).escalateRefundRequest(
+          request, reason: reason, today: Environment.today())
       Output(global).emit(recorded, what: "escalation to the regulator of refund request")
     }
   }
@@ -93,8 +107,11 @@ struct RefundRequestCommand: ParsableCommand {
       guard agree != refuse else { throw ValidationError("give exactly one of --agree or --refuse") }
     }
     func run() throws {
-      let outcome = try Environment.open(global).decideRefundRequest(
-        request, agree: agree, reason: reason, today: Environment.today())
+      let outcome =
+        global.namesPostgres
+        ? try PostgresCommands.decideRefundRequest(request, agree: agree, reason: reason, global)
+        : try Environment.open(global).decideRefundRequest(
+          request, agree: agree, reason: reason, today: Environment.today())
       Output(global).emit(
         RefundRequestCommand.json(outcome),
         text: RefundRequestCommand.text(
