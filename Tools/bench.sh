@@ -317,13 +317,9 @@ head = "%s payments (`Tools/bench.sh %d`), measured %s on %s, %s cores, %s RAM, 
 section = "\n".join([head, ""] + table + [""] + extra)
 print()
 print(section)
-begin, end = "<!-- bench %d begin -->" % payments, "<!-- bench %d end -->" % payments
-text = open(doc, encoding="utf-8").read()
-if begin in text and end in text:
-  text = text[:text.index(begin) + len(begin)] + "\n" + section + "\n" + text[text.index(end):]
-else:
-  text += "\n%s\n%s\n%s\n" % (begin, section, end)
-open(doc, "w", encoding="utf-8").write(text)
+sys.path.insert(0, "Tools")
+import bench_section
+bench_section.write(doc, "bench %d" % payments, section)
 print("\nwritten to %s, between the markers of the %s tier" % (doc, format(payments, ",")))
 PY
 
@@ -336,3 +332,14 @@ if [ "${BENCH_SERVER:-yes}" = yes ] && command -v wrk >/dev/null; then
   LOAD_BINARY="$J" LOAD_DIR="$work/load" Tools/load.sh 10 | tee "$work/load.txt"
 fi
 # ===== server tier — end =====
+
+# ===== PostgreSQL tier (issue 17) — begin =====
+# The same store interface on PostgreSQL 15, with this run's release binary: import into one
+# bureau against the SQLite store, 16 bureaus at once, the audit, kill -9 of the server during a
+# load (Tools/bench_postgres.sh, which runs alone too). Skipped with one line where PostgreSQL 15
+# is missing; BENCH_POSTGRES=no skips it.
+if [ "${BENCH_POSTGRES:-yes}" = yes ]; then
+  echo "== PostgreSQL tier: Tools/bench_postgres.sh"
+  BENCH_BINARY="$J" BENCH_PG_DIR="$work/postgres" Tools/bench_postgres.sh "$payments"
+fi
+# ===== PostgreSQL tier — end =====

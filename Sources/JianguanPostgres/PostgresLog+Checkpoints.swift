@@ -11,11 +11,10 @@ extension PostgresLog {
   {
     _ = try write(clock: clock) { ledger in
       try CheckpointOperation.sign(signer: signer, signedAt: signedAt, newKey: newKey, in: ledger) {
-        let pending = (ledger.keeper as? PostgresEntryKeeper)?.pending ?? []
-        var edge = try withTiles {
-          try MerkleTileEdge(size: ledger.head.seq - Int64(pending.count), reader: $0)
+        guard let keeper = ledger.keeper as? PostgresEntryKeeper else {
+          throw PostgresStoreError("checkpoint_keeper", "bureau \(bureau): the write has no keeper")
         }
-        for bytes in pending { edge.append(leafHash: Merkle.leafHash(bytes)) }
+        let edge = try keeper.edgeWithPending()
         return (edge.size, edge.root)
       }
     }

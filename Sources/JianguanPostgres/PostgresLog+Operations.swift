@@ -3,6 +3,10 @@ import JianguanLedger
 import PostgresNIO
 
 extension PostgresLog {
+  /// Entries written in one go inside a write's transaction: one multi-row INSERT of the
+  /// entries and one of each tile they fill, rather than a round trip per entry.
+  public static let appendBatch = 4096
+
   /// Runs `body` (a domain operation: `PaymentOperation`, `LessonOperation`, `RefundOperation`) on
   /// this bureau's ledger in one PostgreSQL transaction that holds the bureau's append lock: the
   /// replay's state is brought to the log's head by replaying every entry (O(entries) per
@@ -10,31 +14,48 @@ extension PostgresLog {
   /// entry it appends is run through the replay, and the entries are written with their chain
   /// link, Merkle tiles and head row, all committed together. A refusal rolls everything back.
   public func write<T>(clock: LocalDateTime, _ body: (ReplayedLedger) throws -> T) throws -> T {
-    try session.transaction {
-      try lockBureau()
-      try requireLog(field: "db")
-      var head = try head(forUpdate: true)
-      let (ledger, keeper) = try load(clock: clock)
-      guard ledger.head.seq == head.size, ledger.head.hash == head.hash else {
-        throw PostgresStoreError(
-          "bureau_head_inconsistent",
-          "table bureaus: the head row of bureau \(bureau) says \(head.size) entries, table ledger holds \(ledger.head.seq) ending elsewhere; nothing was written (run `jianguan audit`)"
-        )
+    try write(clock: clock, committing: { (try body($0), true) })
+  }
+
+  /// `write(clock:_:)` for a batch of operations (an import): one replay, every operation run on
+  /// the same state, the entries written in bulk as they accumulate (`appendBatch` at a time,
+  /// inside the transaction) and committed once. `body` says whether to commit: when it answers
+  /// false (a batch with refused rows, all or nothing) everything is rolled back and its value
+  /// is still returned. `appendBatch` is the number of entries written in one go.
+  public func write<T>(
+    clock: LocalDateTime, appendBatch: Int = PostgresLog.appendBatch,
+    committing body: (ReplayedLedger) throws -> (T, Bool)
+  ) throws -> T {
+    var rolledBack: T?
+    do {
+      return try session.transaction {
+        try lockBureau()
+        try requireLog(field: "db")
+        let head = try head(forUpdate: true)
+        let (ledger, keeper) = try load(clock: clock)
+        guard ledger.head.seq == head.size, ledger.head.hash == head.hash else {
+          throw PostgresStoreError(
+            "bureau_head_inconsistent",
+            "table bureaus: the head row of bureau \(bureau) says \(head.size) entries, table ledger holds \(ledger.head.seq) ending elsewhere; nothing was written (run `jianguan audit`)"
+          )
+        }
+        keeper.head = head
+        keeper.batch = max(1, appendBatch)
+        let (result, commit): (T, Bool)
+        do { (result, commit) = try body(ledger) } catch let refused as ReplayedLedger.Refused {
+          throw PostgresStoreError(
+            "replay_refused_entry", "bureau \(bureau): \(refused); nothing was written (run `jianguan audit`)"
+          )
+        }
+        guard commit else {
+          rolledBack = result
+          throw WriteRolledBack()
+        }
+        try keeper.finish()
+        return result
       }
-      let result: T
-      do { result = try body(ledger) } catch let refused as ReplayedLedger.Refused {
-        throw PostgresStoreError(
-          "replay_refused_entry", "bureau \(bureau): \(refused); nothing was written (run `jianguan audit`)")
-      }
-      if !keeper.pending.isEmpty {
-        var edge = try withTiles { try MerkleTileEdge(size: head.size, reader: $0) }
-        try appendLocked(keeper.pending, head: &head, edge: &edge)
-        try writeTiles(edge.takeChangedTiles())
-        try writeHead(head)
-      }
-      try insert(keeper.pendingPersons)
-      try erase(keeper.pendingErasures)
-      return result
+    } catch is WriteRolledBack {
+      return rolledBack!
     }
   }
 
@@ -78,18 +99,36 @@ extension PostgresLog {
   }
 }
 
-/// What a `ReplayedLedger` on PostgreSQL keeps: the entries appended in this transaction, written
-/// when the operation is done, and the bank references and lessons of the log, learnt from its
-/// events as they are replayed (PostgreSQL keeps no table of them).
+/// A write whose body asked for its transaction to be rolled back (thrown to leave it).
+private struct WriteRolledBack: Error {}
+
+/// What a `ReplayedLedger` on PostgreSQL keeps: the entries appended in this transaction,
+/// written in bulk (a batch of them at a time, and the rest when the operation is done), and the
+/// bank references and lessons of the log, learnt from its events as they are replayed
+/// (PostgreSQL keeps no table of them).
 final class PostgresEntryKeeper: EntryKeeper {
   unowned let log: PostgresLog
+  /// Entries kept and not written yet.
   private(set) var pending: [[UInt8]] = []
+  /// Their kinds, and the seq of the first.
+  private var pendingKinds: [String] = []
+  private var pendingFirst: Int64 = 0
   private var pendingEvents: [Int64: Event] = [:]
-  /// The sealed personal data of the persons registered in this transaction.
+  /// The sealed personal data of the persons registered in this transaction, not written yet.
   private(set) var pendingPersons: [SealedPerson] = []
+  /// The role of every person registered in this transaction, by commitment.
+  private var registered: [String: String] = [:]
   /// The commitments whose sealed data this transaction erases.
   private(set) var pendingErasures: [String] = []
   private(set) var lookups = EntryLookups()
+  /// The log's head row as written so far, inside a write's transaction (nil: the entries are
+  /// only gathered, as `create(initial:)` wants them).
+  var head: PostgresLog.Head?
+  /// The Merkle tree's right edge, read from the tiles at the first write.
+  private var edge: MerkleTileEdge?
+
+  /// Entries written in one go (`PostgresLog.appendBatch`).
+  var batch = PostgresLog.appendBatch
 
   init(log: PostgresLog) { self.log = log }
 
@@ -97,9 +136,59 @@ final class PostgresEntryKeeper: EntryKeeper {
   func note(_ event: Event, seq: Int64) { lookups.note(event, seq: seq) }
 
   func keep(_ event: Event, seq: Int64, time: String, bytes: [UInt8]) throws {
+    if pending.isEmpty { pendingFirst = seq }
     pending.append(bytes)
+    pendingKinds.append(event.kind)
     pendingEvents[seq] = event
     note(event, seq: seq)
+    if head != nil, pending.count >= batch { try flush() }
+  }
+
+  /// Writes the pending entries (chain checked, tiles filled, checkpoints projected) and persons.
+  func flush() throws {
+    guard var head else { return }
+    // One batch in flight at most: the previous one is written while this one was computed.
+    try log.session.drain()
+    if !pending.isEmpty {
+      var edge = try edgeAtHead(head)
+      try log.appendLocked(pending, head: &head, edge: &edge, chained: (pendingFirst, pendingKinds))
+      self.edge = edge
+      self.head = head
+      pending.removeAll(keepingCapacity: true)
+      pendingKinds.removeAll(keepingCapacity: true)
+      pendingEvents.removeAll(keepingCapacity: true)
+    }
+    try log.insert(pendingPersons)
+    pendingPersons.removeAll()
+    // After the inserts: a family registered and erased in one write is erased too.
+    try log.erase(pendingErasures)
+    for commitment in pendingErasures { registered[commitment] = nil }
+    pendingErasures.removeAll()
+  }
+
+  /// The Merkle tree's right edge with every entry of this write, written or pending: what a
+  /// checkpoint signed in the write covers.
+  func edgeWithPending() throws -> MerkleTileEdge {
+    guard let head else { throw PostgresStoreError("keeper_outside_write", "no write is under way") }
+    var grown = try edgeAtHead(head)
+    for bytes in pending { grown.append(leafHash: Merkle.leafHash(bytes)) }
+    return grown
+  }
+
+  /// The edge of the tree of the entries written so far, read from the tiles the first time.
+  private func edgeAtHead(_ head: PostgresLog.Head) throws -> MerkleTileEdge {
+    if let edge { return edge }
+    let loaded = try log.withTiles { try MerkleTileEdge(size: head.size, reader: $0) }
+    edge = loaded
+    return loaded
+  }
+
+  /// Writes what is pending, the partial tiles and the head row: the end of a write.
+  func finish() throws {
+    try flush()
+    guard let head, var edge else { return }
+    try log.writeTiles(edge.takeChangedTiles())
+    try log.writeHead(head)
   }
 
   func seq(ofBankRef bankRef: String) throws -> Int64? { lookups.seq(ofBankRef: bankRef) }
@@ -114,11 +203,10 @@ final class PostgresEntryKeeper: EntryKeeper {
   }
 
   func person(commitment: String) throws -> RegisteredPerson? {
-    if let person = pendingPersons.first(where: { $0.commitment == commitment }) {
-      return RegisteredPerson(role: person.role, erased: pendingErasures.contains(commitment))
-    }
+    let erasing = pendingErasures.contains(commitment)
+    if let role = registered[commitment] { return RegisteredPerson(role: role, erased: erasing) }
     guard let person = try log.person(commitment: commitment) else { return nil }
-    return RegisteredPerson(role: person.role, erased: person.erased || pendingErasures.contains(commitment))
+    return RegisteredPerson(role: person.role, erased: person.erased || erasing)
   }
 
   func erasePersons(ofParent parent: String) throws {
@@ -128,6 +216,7 @@ final class PostgresEntryKeeper: EntryKeeper {
   func keepPerson(commitment: String, role: String, maskedID: String, sealed: [UInt8]) throws {
     pendingPersons.append(
       SealedPerson(commitment: commitment, role: role, maskedID: maskedID, sealed: sealed))
+    registered[commitment] = role
   }
 }
 

@@ -69,18 +69,24 @@ public final class PostgresLog: @unchecked Sendable {
   }
 
   /// Calls `each` with every entry in seq order, a page at a time: memory stays flat.
+  /// The next page is asked for as soon as a page arrives, and read while this one is processed.
   public func forEachEntry(_ each: (StoredEntry) throws -> Void) throws {
-    var after: Int64 = 0
-    while true {
-      let rows = try session.rows(
+    func page(after: Int64) -> EventLoopFuture<[PostgresRow]> {
+      session.answer(
         """
         SELECT seq, kind, entry, hash FROM jianguan.ledger WHERE bureau = \(bureau) AND seq > \(after)
         ORDER BY seq LIMIT \(Self.pageSize)
         """)
+    }
+    var next = page(after: 0)
+    while true {
+      let rows = try session.wait(next)
+      if rows.count == Self.pageSize, let row = rows.last {
+        next = page(after: try row.decode((Int64, String, ByteBuffer, ByteBuffer).self).0)
+      }
       for row in rows {
         let (seq, kind, entry, hash) = try row.decode((Int64, String, ByteBuffer, ByteBuffer).self)
         try each(StoredEntry(seq: seq, kind: kind, bytes: entry.bytes, hash: hash.bytes))
-        after = seq
       }
       if rows.count < Self.pageSize { return }
     }

@@ -75,11 +75,55 @@ public final class PostgresSession: @unchecked Sendable {
     }
   }
 
-  /// Every row of `query`.
+  /// Every row of `query`, once every statement sent before it has succeeded.
   @discardableResult
   func rows(_ query: PostgresQuery) throws -> [PostgresRow] {
+    let answer = self.answer(query)
+    try drain()
+    return try wait(answer)
+  }
+
+  /// Statements sent and not waited for (`send`), oldest first.
+  private var inFlight: [EventLoopFuture<[PostgresRow]>] = []
+
+  /// Sends `query` without waiting for it: the connection runs statements in the order they are
+  /// sent, so the program goes on computing while PostgreSQL works. Its failure is thrown by
+  /// the next statement waited for, or by `drain()`; a transaction commits only after it.
+  func send(_ query: PostgresQuery) {
+    inFlight.append(answer(query))
+  }
+
+  /// Waits for every statement sent; throws the first failure.
+  func drain() throws {
+    let sent = inFlight
+    inFlight = []
+    for future in sent { _ = try wait(future) }
+  }
+
+  /// The rows `query` will answer (after every statement sent before it).
+  func answer(_ query: PostgresQuery) -> EventLoopFuture<[PostgresRow]> {
+    let answer = connection.eventLoop.makePromise(of: [PostgresRow].self)
+    connection.query(query, logger: logger).map { $0.rows }.cascade(to: answer)
+    // A connection the server dropped (killed, restarted, the backend terminated) fails the
+    // statement at once: PostgresNIO can leave a statement sent after the drop waiting forever.
+    // Whichever completes the answer first wins; the other is ignored.
+    let place = "PostgreSQL at \(url.host):\(url.port)/\(url.database)"
+    connection.closeFuture.whenComplete { _ in
+      answer.fail(
+        PostgresStoreError(
+          "postgres_connection_lost",
+          "\(place) closed the connection before it answered (was the server stopped or restarted?); what the command was writing is in the log whole or not at all: run it again once the server is back (a payment or bank file already recorded is recognized as such)"
+        ))
+    }
+    return answer.futureResult
+  }
+
+  /// The rows of a statement `answer` sent.
+  func wait(_ answer: EventLoopFuture<[PostgresRow]>) throws -> [PostgresRow] {
     do {
-      return try connection.query(query, logger: logger).wait().rows
+      return try answer.wait()
+    } catch let error as PostgresStoreError {
+      throw error
     } catch {
       throw PostgresStoreError(error, url: url)
     }
@@ -112,7 +156,9 @@ public final class PostgresSession: @unchecked Sendable {
     let result: T
     do {
       result = try body()
+      try drain()
     } catch {
+      inFlight = []
       try? execute("ROLLBACK")
       throw error
     }

@@ -40,6 +40,69 @@ public enum ImportKind: String, CaseIterable, Sendable {
   }
 }
 
+extension ImportKind {
+  /// Refuses a row with another number of fields than the header's.
+  public func checkWidth(_ fields: [String]) throws {
+    guard fields.count == columns.count else {
+      throw Rejection(
+        "import_row_width", "the row has \(fields.count) fields; \(rawValue) rows have \(columns.count)")
+    }
+  }
+}
+
+/// The rows of a bank file after its header, imported one by one by whichever store: each row's
+/// refusal is counted and named (line, column, value, rule) as `importFile` names it, and the
+/// summary says whether the batch is to be committed (no refusal, or `--skip-invalid`).
+public struct BankFileRows<Records: Sequence> where Records.Element == CSVRecordReader.Record {
+  public let kind: ImportKind
+  private var iterator: Records.Iterator
+  private let hasRefusalColumn: Bool
+
+  /// Reads the header, which must be the kind's columns (and may end with `refusal`).
+  public init(_ kind: ImportKind, records: Records) throws {
+    self.kind = kind
+    iterator = records.makeIterator()
+    guard let header = iterator.next() else {
+      throw Rejection(
+        "import_empty",
+        "the file is empty; it must start with the header \(kind.columns.joined(separator: ","))")
+    }
+    hasRefusalColumn = header.fields == kind.columns + [ImportKind.refusalColumn]
+    guard header.fields == kind.columns || hasRefusalColumn else {
+      throw Rejection(
+        "import_header_wrong",
+        "line 1: the header is \(Rejection.quote(header.fields.joined(separator: ","))); \(kind.rawValue) files start with \(kind.columns.joined(separator: ","))"
+      )
+    }
+  }
+
+  /// Runs `row` on every row: a `Rejection` refuses that row alone (counted, and kept for
+  /// `--skip-invalid`); anything else ends the import. Sets `summary.committed`.
+  public mutating func importEach(
+    into summary: inout ImportSummary, skipInvalid: Bool, errorLimit: Int, progress: ((Int) -> Void)?,
+    _ row: (CSVRecordReader.Record) throws -> Recorded
+  ) throws {
+    while var record = iterator.next() {
+      summary.rows += 1
+      if hasRefusalColumn, record.fields.count == kind.columns.count + 1 {
+        // A refused-rows file, fixed by a clerk: the old refusal is not part of the row.
+        record = CSVRecordReader.Record(line: record.line, fields: record.fields.dropLast())
+      }
+      do {
+        let recorded = try row(record)
+        if recorded.repeated { summary.alreadyThere += 1 } else { summary.added += 1 }
+      } catch let rejection as Rejection {
+        let error = AppDatabase.rowError(rejection, record: record, kind: kind)
+        summary.refused += 1
+        if summary.errors.count < errorLimit { summary.errors.append(error) }
+        if skipInvalid { summary.refusedRecords.append((record, error)) }
+      }
+      if let progress, summary.rows % 10_000 == 0 { progress(summary.rows) }
+    }
+    summary.committed = summary.refused == 0 || skipInvalid
+  }
+}
+
 /// A row that was refused: where, which column, what value, and the rule.
 public struct ImportRowError: Sendable, Equatable {
   public let line: Int
@@ -61,6 +124,8 @@ public struct ImportSummary: Sendable {
   public var committed = false
   public var firstSeq: Int64?
   public var lastSeq: Int64?
+
+  public init() {}
 }
 
 extension AppDatabase {
@@ -72,20 +137,8 @@ extension AppDatabase {
     _ kind: ImportKind, records: some Sequence<CSVRecordReader.Record>, skipInvalid: Bool, errorLimit: Int,
     now: LocalDateTime, progress: ((Int) -> Void)? = nil
   ) throws -> ImportSummary {
+    var rows = try BankFileRows(kind, records: records)
     var summary = ImportSummary()
-    var iterator = records.makeIterator()
-    guard let header = iterator.next() else {
-      throw Rejection(
-        "import_empty",
-        "the file is empty; it must start with the header \(kind.columns.joined(separator: ","))")
-    }
-    let hasRefusalColumn = header.fields == kind.columns + [ImportKind.refusalColumn]
-    guard header.fields == kind.columns || hasRefusalColumn else {
-      throw Rejection(
-        "import_header_wrong",
-        "line 1: the header is \(Rejection.quote(header.fields.joined(separator: ","))); \(kind.rawValue) files start with \(kind.columns.joined(separator: ","))"
-      )
-    }
     do {
       try writer.writeWithoutTransaction { db in
         // A large batch touches pages all over the tables and indexes: give it a large page cache
@@ -95,26 +148,11 @@ extension AppDatabase {
         try db.inTransaction(.immediate) {
           summary.firstSeq = try LedgerWriter.size(db) + 1
           try batch.run(db) {
-            while var record = iterator.next() {
-              summary.rows += 1
-              if hasRefusalColumn, record.fields.count == kind.columns.count + 1 {
-                // A refused-rows file, fixed by a clerk: the old refusal is not part of the row.
-                record = CSVRecordReader.Record(line: record.line, fields: record.fields.dropLast())
-              }
-              do {
-                let recorded = try importRow(kind, record, now: now, db: db)
-                if recorded.repeated { summary.alreadyThere += 1 } else { summary.added += 1 }
-              } catch let rejection as Rejection {
-                let error = Self.rowError(rejection, record: record, kind: kind)
-                summary.refused += 1
-                if summary.errors.count < errorLimit { summary.errors.append(error) }
-                if skipInvalid { summary.refusedRecords.append((record, error)) }
-              }
-              if let progress, summary.rows % 10_000 == 0 { progress(summary.rows) }
-            }
+            try rows.importEach(
+              into: &summary, skipInvalid: skipInvalid, errorLimit: errorLimit, progress: progress
+            ) { record in try importRow(kind, record, now: now, db: db) }
           }
           summary.lastSeq = try LedgerWriter.size(db)
-          summary.committed = summary.refused == 0 || skipInvalid
           return summary.committed ? .commit : .rollback
         }
       }
@@ -124,23 +162,26 @@ extension AppDatabase {
     return summary
   }
 
+  /// A payment row of a bank file as the request `pay` makes, each refusal naming its column
+  /// (for another store's import).
+  public static func paymentRequest(importing fields: [String], now: LocalDateTime) throws -> PaymentRequest {
+    try ImportKind.payments.checkWidth(fields)
+    var form = PaymentForm()
+    (form.bankRef, form.student, form.classID, form.hours, form.amountYuan, form.paidAt) = (
+      fields[0], fields[1], fields[2], fields[3], fields[4], fields[5]
+    )
+    return try parsePayment(form, now: now, names: .csvColumns)
+  }
+
   func importRow(_ kind: ImportKind, _ record: CSVRecordReader.Record, now: LocalDateTime, db: Database)
     throws
     -> Recorded
   {
     let fields = record.fields
-    guard fields.count == kind.columns.count else {
-      throw Rejection(
-        "import_row_width",
-        "the row has \(fields.count) fields; \(kind.rawValue) rows have \(kind.columns.count)")
-    }
+    try kind.checkWidth(fields)
     switch kind {
     case .payments:
-      var form = PaymentForm()
-      (form.bankRef, form.student, form.classID, form.hours, form.amountYuan, form.paidAt) = (
-        fields[0], fields[1], fields[2], fields[3], fields[4], fields[5]
-      )
-      return try pay(Self.parsePayment(form, now: now, names: .csvColumns), db: db)
+      return try pay(Self.paymentRequest(importing: fields, now: now), db: db)
     case .lessons:
       let lesson = try Self.parseLesson(
         enrollment: fields[0], hours: fields[1], taughtAt: fields[2], now: now,

@@ -171,16 +171,64 @@ final class PostgresServer: Sendable {
     "postgres://postgres@127.0.0.1:\(port)/\(database)?bureau=\(bureau)"
   }
 
-  /// Runs SQL with psql and returns its rows, unaligned, `|` between columns.
+  /// Runs SQL with psql and returns its rows, unaligned, `|` between columns (on this server, or
+  /// on the server at `port`: a standby).
   @discardableResult
-  func sql(_ database: String, _ statement: String) throws -> String {
+  func sql(_ database: String, _ statement: String, port: Int? = nil) throws -> String {
     try runTool(
       "psql",
       [
-        "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres", "-d",
-        database, "-c", statement,
+        "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", "\(port ?? self.port)", "-U",
+        "postgres", "-d", database, "-c", statement,
       ]
     ).trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+
+  /// A hot standby of this server: `pg_basebackup -R` (streaming replication from this server)
+  /// into a folder beside its data, started on another free loopback port. `stop()` ends it.
+  struct Standby {
+    let server: PostgresServer
+    let data: String
+    let port: Int
+
+    func url(_ database: String, bureau: String) -> String {
+      "postgres://postgres@127.0.0.1:\(port)/\(database)?bureau=\(bureau)"
+    }
+
+    func sql(_ database: String, _ statement: String) throws -> String {
+      try server.sql(database, statement, port: port)
+    }
+
+    /// Waits until the standby has replayed everything the primary has written so far.
+    func catchUp() throws {
+      let lsn = try server.sql("postgres", "SELECT pg_current_wal_lsn()")
+      for _ in 0..<600 {
+        if try sql("postgres", "SELECT pg_last_wal_replay_lsn() >= '\(lsn)'::pg_lsn") == "t" { return }
+        usleep(100_000)
+      }
+      throw PostgresUnavailable(reason: "the standby did not replay the primary's WAL up to \(lsn) in 60 s")
+    }
+
+    func stop() {
+      try? server.runTool("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"], asServerUser: true)
+      try? FileManager.default.removeItem(atPath: data)
+    }
+  }
+
+  func startStandby() throws -> Standby {
+    let data = folder.appendingPathComponent("standby-\(UUID().uuidString.prefix(8))").path
+    try runTool(
+      "pg_basebackup",
+      ["-D", data, "-R", "-X", "stream", "-c", "fast", "-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres"],
+      asServerUser: true)
+    let standby = Standby(server: self, data: data, port: try Self.freePort())
+    try runTool(
+      "pg_ctl",
+      [
+        "-D", data, "-l", data + ".log", "-w", "-t", "60", "-o",
+        "-p \(standby.port) -k \(folder.path) -c listen_addresses=127.0.0.1 -c hot_standby=on", "start",
+      ], asServerUser: true)
+    return standby
   }
 
   /// A digest of every row of every table of the `jianguan` schema: equal before and after a

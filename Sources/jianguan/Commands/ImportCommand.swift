@@ -164,19 +164,26 @@ struct BankFileImport: ParsableArguments {
         "skip_invalid_file_exists",
         "skip-invalid \(Rejection.quote(skipInvalid)) already exists; choose a new file")
     }
-    let database = try Environment.open(global)
+    let database = global.namesPostgres ? nil : try Environment.open(global)
     let source = RecordSource(try CSVFileRecords(path: file, encoding: encoding))
     let terminal = isatty(STDERR_FILENO) == 1
     let started = Date()
     let fileBytes = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? nil
     var summary: ImportSummary
     do {
-      summary = try database.importFile(
-        importKind, records: source, skipInvalid: skipInvalid != nil, errorLimit: max(1, errorLimit),
-        now: Environment.now(),
-        progress: terminal
-          ? { rows in BankFileImport.progress(rows, started: started, fileBytes: fileBytes, source: source) }
-          : nil)
+      let progress: ((Int) -> Void)? =
+        terminal
+        ? { rows in BankFileImport.progress(rows, started: started, fileBytes: fileBytes, source: source) }
+        : nil
+      if let database {
+        summary = try database.importFile(
+          importKind, records: source, skipInvalid: skipInvalid != nil, errorLimit: max(1, errorLimit),
+          now: Environment.now(), progress: progress)
+      } else {
+        summary = try PostgresCommands.importFile(
+          importKind, records: source, skipInvalid: skipInvalid != nil, errorLimit: max(1, errorLimit),
+          progress: progress, global)
+      }
     } catch let rejection as Rejection {
       // A file the reader refused looks empty to the import: the reader's reason is the true one.
       throw source.records.failure ?? rejection

@@ -58,8 +58,10 @@ struct LedgerCommand: ParsableCommand {
         "Every entry as JSON lines (whatever --format says): seq, kind, entryHex (the CBOR bytes), prevHash, hash, and entry (those bytes decoded, for people)."
     )
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var replica: ReplicaOptions
 
     func run() throws {
+      try replica.check(global)
       var buffer = Data()
       let each = { (line: LedgerLine) throws in
         buffer.append(contentsOf: LedgerCommand.json(line).canonicalBytes)
@@ -70,7 +72,7 @@ struct LedgerCommand: ParsableCommand {
         }
       }
       if global.namesPostgres {
-        try PostgresCommands.entries(global, each)
+        try PostgresCommands.entries(global, replica, each)
       } else {
         try Environment.open(global).entries(fromSeq: 1, limit: nil, each)
       }

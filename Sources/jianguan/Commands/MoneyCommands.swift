@@ -246,6 +246,7 @@ struct BalanceCommand: ParsableCommand {
   @Option var enrollment: String?
   @Option var region: String?
   @Flag var all = false
+  @OptionGroup var replica: ReplicaOptions
 
   func validate() throws {
     let given = [institution != nil, enrollment != nil, region != nil, all].filter { $0 }.count
@@ -261,9 +262,10 @@ struct BalanceCommand: ParsableCommand {
       } else if let region {
         .region(region)
       } else { .all }
+    try replica.check(global)
     let summary =
       global.namesPostgres
-      ? try PostgresCommands.balance(scope, global)
+      ? try PostgresCommands.balance(scope, global, replica)
       : try Environment.open(global).balance(scope)
     Output(global).emit(JSONValue.from(summary), text: BalanceCommand.text(summary))
   }

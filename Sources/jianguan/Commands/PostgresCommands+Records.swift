@@ -71,8 +71,8 @@ extension PostgresCommands {
   }
 
   /// `checkpoint list` on the bureau's log.
-  static func checkpoints(_ global: GlobalOptions) throws -> [StoredCheckpoint] {
-    try withLog(global) { try $0.checkpoints() }
+  static func checkpoints(_ global: GlobalOptions, _ replica: ReplicaOptions) throws -> [StoredCheckpoint] {
+    try withLog(global, readDB: replica.readDB) { try $0.checkpoints() }
   }
 
   /// `receipt export SEQ` on the bureau's log.

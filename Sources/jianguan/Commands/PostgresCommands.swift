@@ -212,6 +212,7 @@ enum PostgresCommands {
     (ObjectIdentifier(CheckpointCommand.Sign.self), "checkpoint sign"),
     (ObjectIdentifier(CheckpointCommand.List.self), "checkpoint list"),
     (ObjectIdentifier(ReceiptCommand.Export.self), "receipt export SEQ"),
+    (ObjectIdentifier(ImportCommand.Payments.self), "import payments"),
   ]
 
   /// Refuses, in one sentence, a command that does not run on PostgreSQL yet but was given a URL.
@@ -220,9 +221,11 @@ enum PostgresCommands {
     guard !supported.contains(where: { $0.0 == ObjectIdentifier(commandType) }) else { return }
     let name = commandType.configuration.commandName ?? ""
     for child in Mirror(reflecting: command).children {
-      guard let group = child.value as? OptionGroup<GlobalOptions>, group.wrappedValue.namesPostgres else {
-        continue
-      }
+      // A bank file's import has the global options inside its own group.
+      let global =
+        (child.value as? OptionGroup<GlobalOptions>)?.wrappedValue
+        ?? (child.value as? OptionGroup<BankFileImport>)?.wrappedValue.global
+      guard let global, global.namesPostgres else { continue }
       throw Rejection(
         "postgres_unsupported",
         "--db names a PostgreSQL store, which supports only \(supported.map { "`jianguan \($0.1)`" }.joined(separator: ", ")) so far; run `\(name)` on a SQLite file (`jianguan copy` brings the ledger back)"
@@ -344,10 +347,45 @@ enum PostgresCommands {
     }
   }
 
-  /// `balance` from the state the bureau's log replays to.
-  static func balance(_ scope: BalanceScope, _ global: GlobalOptions) throws -> BalanceSummary {
-    let regions = try Environment.reference().regions
+  /// `import payments` (the only bank file `refuseUnsupported` lets through) on the bureau's log: one transaction holding the bureau's lock, one
+  /// replay, `PaymentOperation` per row on the same state (the rules and sentences of `pay` and
+  /// of a file's import), the entries written in bulk as they accumulate, one durable commit.
+  /// All or nothing as on a file: a refused row rolls everything back unless `skipInvalid`.
+  static func importFile(
+    _ kind: ImportKind, records: some Sequence<CSVRecordReader.Record>, skipInvalid: Bool, errorLimit: Int,
+    progress: ((Int) -> Void)?, _ global: GlobalOptions
+  ) throws -> ImportSummary {
+    let now = try Environment.now()
+    var rows = try BankFileRows(kind, records: records)
     return try withLog(global) { log in
+      try log.write(clock: now) { ledger in
+        var summary = ImportSummary()
+        summary.firstSeq = ledger.head.seq + 1
+        try rows.importEach(
+          into: &summary, skipInvalid: skipInvalid, errorLimit: errorLimit, progress: progress
+        ) { record in
+          do {
+            return Recorded(
+              try PaymentOperation.run(
+                AppDatabase.paymentRequest(importing: record.fields, now: now), in: ledger))
+          } catch  where !ledger.isCurrent {
+            // Refused after it appended: the state is ahead of the log, and the batch cannot go on.
+            throw EnvironmentFailure(
+              "import_aborted", "line \(record.line): \(error); nothing was imported")
+          }
+        }
+        summary.lastSeq = ledger.head.seq
+        return (summary, summary.committed)
+      }
+    }
+  }
+
+  /// `balance` from the state the bureau's log replays to (on the replica --read-db names).
+  static func balance(_ scope: BalanceScope, _ global: GlobalOptions, _ replica: ReplicaOptions) throws
+    -> BalanceSummary
+  {
+    let regions = try Environment.reference().regions
+    return try withLog(global, readDB: replica.readDB) { log in
       try log.read { try BalanceSummary($0.state, scope: scope, regions: regions) }
     }
   }
@@ -391,17 +429,21 @@ enum PostgresCommands {
     try withLog(global) { log in Recorded(try log.write(clock: now, operation)) }
   }
 
-  /// Runs `body` on the bureau's log that --db names.
-  static func withLog<T>(_ global: GlobalOptions, _ body: (PostgresLog) throws -> T) throws -> T {
-    let log = try PostgresLog.connect(try PostgresURL.parse(global.databasePath))
+  /// Runs `body` on the bureau's log that --db names, or on its replica --read-db names.
+  static func withLog<T>(_ global: GlobalOptions, readDB: String? = nil, _ body: (PostgresLog) throws -> T)
+    throws -> T
+  {
+    let log = try PostgresLog.connect(try ReplicaOptions.readURL(global, readDB: readDB))
     defer { log.close() }
-    try log.requireLog(field: "db")
+    try log.requireLog(field: readDB == nil ? "db" : "read_db")
     return try body(log)
   }
 
   /// The bureau's entries in seq order, as `ledger export` shows them.
-  static func entries(_ global: GlobalOptions, _ each: (LedgerLine) throws -> Void) throws {
-    try withLog(global) { log in
+  static func entries(_ global: GlobalOptions, _ replica: ReplicaOptions, _ each: (LedgerLine) throws -> Void)
+    throws
+  {
+    try withLog(global, readDB: replica.readDB) { log in
       try log.forEachEntry {
         try each(LedgerLine(seq: $0.seq, kind: $0.kind, entryBytes: $0.bytes, hash: $0.hash))
       }
@@ -409,9 +451,10 @@ enum PostgresCommands {
   }
 
   /// `proof inclusion` on the bureau's stored tiles.
-  static func inclusionProof(_ global: GlobalOptions, seq: Int64, size: Int64?) throws -> MerkleInclusionProof
+  static func inclusionProof(_ global: GlobalOptions, _ replica: ReplicaOptions, seq: Int64, size: Int64?)
+    throws -> MerkleInclusionProof
   {
-    try withLog(global) { try $0.inclusionProof(seq: seq, size: size) }
+    try withLog(global, readDB: replica.readDB) { try $0.inclusionProof(seq: seq, size: size) }
   }
 
   /// `jianguan audit` on a PostgreSQL URL: the log-level audit, printed as the SQLite one is.
@@ -424,5 +467,43 @@ enum PostgresCommands {
     }
     let report = try withLog(command.global) { try $0.audit() }
     try AuditCommand.emit(command.global, report)
+  }
+}
+
+/// `--read-db URL`: a report read from a streaming replica (a hot standby) of the bureau's
+/// PostgreSQL store rather than from the primary --db names, so that reports do not load it. The
+/// replica may lag behind the primary: it answers as of the last change it has replayed.
+struct ReplicaOptions: ParsableArguments {
+  @Option(
+    name: .customLong("read-db"),
+    help:
+      "Read from this streaming replica of the --db PostgreSQL store: postgres://USER@HOST:PORT/DBNAME?bureau=REGION, the same bureau."
+  )
+  var readDB: String?
+
+  /// Refuses --read-db beside a SQLite file, and a replica URL of another bureau.
+  func check(_ global: GlobalOptions) throws {
+    guard let readDB else { return }
+    guard global.namesPostgres else {
+      throw Rejection(
+        "read_db_without_postgres",
+        "read-db \(Rejection.quote(readDB)) names a replica of a PostgreSQL store, but --db is the SQLite file \(Rejection.quote(global.databasePath)); a file is read where it is"
+      )
+    }
+    _ = try Self.readURL(global, readDB: readDB)
+  }
+
+  /// The URL a report reads: `readDB` (--read-db) when given, else --db.
+  static func readURL(_ global: GlobalOptions, readDB: String?) throws -> PostgresURL {
+    let primary = try PostgresURL.parse(global.databasePath)
+    guard let readDB else { return primary }
+    let replica = try PostgresURL.parse(readDB, field: "read_db")
+    guard replica.bureau == primary.bureau else {
+      throw Rejection(
+        "read_db_other_bureau",
+        "read-db \(Rejection.quote(readDB)) names bureau \(replica.bureau), not the bureau of db (\(primary.bureau)); a replica is read for the bureau it replicates"
+      )
+    }
+    return replica
   }
 }

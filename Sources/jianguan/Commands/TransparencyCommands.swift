@@ -135,11 +135,13 @@ struct CheckpointCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "list", abstract: "List the checkpoints stored beside the log.")
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var replica: ReplicaOptions
 
     func run() throws {
+      try replica.check(global)
       let stored =
         global.namesPostgres
-        ? try PostgresCommands.checkpoints(global) : try Environment.open(global).checkpoints()
+        ? try PostgresCommands.checkpoints(global, replica) : try Environment.open(global).checkpoints()
       Output(global).emit(
         .object([
           "checkpoints": .array(
@@ -178,13 +180,15 @@ struct ProofCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(parsing: .allUnrecognized, help: "The entry's seq.") var seq: [String] = []
     @Option(parsing: .unconditional, help: "The tree size (default: the whole log).") var size: String?
+    @OptionGroup var replica: ReplicaOptions
 
     func run() throws {
+      try replica.check(global)
       let seqNumber = try AppDatabase.parsePosition(ProofCommand.single(seq, field: "seq"), field: "seq")
       let sizeNumber = try size.map { try AppDatabase.parsePosition($0, field: "size") }
       let proof =
         global.namesPostgres
-        ? try PostgresCommands.inclusionProof(global, seq: seqNumber, size: sizeNumber)
+        ? try PostgresCommands.inclusionProof(global, replica, seq: seqNumber, size: sizeNumber)
         : try Environment.open(global).inclusionProof(seq: seqNumber, size: sizeNumber)
       print(proof.jsonText())
     }
@@ -196,8 +200,10 @@ struct ProofCommand: ParsableCommand {
       abstract: "Prove that the tree of OLD entries is a prefix of the tree of NEW.")
     @OptionGroup var global: GlobalOptions
     @Argument(parsing: .allUnrecognized, help: "OLD NEW: two tree sizes.") var sizes: [String] = []
+    @OptionGroup var replica: ReplicaOptions
 
     func run() throws {
+      try replica.check(global)
       guard sizes.count == 2 else {
         throw Rejection(
           "consistency_needs_two_sizes", "proof consistency takes two sizes, OLD and NEW, not \(sizes.count)")
@@ -206,7 +212,9 @@ struct ProofCommand: ParsableCommand {
       let new = try AppDatabase.parsePosition(sizes[1], field: "new")
       let proof =
         global.namesPostgres
-        ? try PostgresCommands.withLog(global) { try $0.consistencyProof(oldSize: old, newSize: new) }
+        ? try PostgresCommands.withLog(global, readDB: replica.readDB) {
+          try $0.consistencyProof(oldSize: old, newSize: new)
+        }
         : try Environment.open(global).consistencyProof(oldSize: old, newSize: new)
       print(proof.jsonText())
     }
