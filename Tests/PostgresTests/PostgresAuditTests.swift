@@ -125,6 +125,8 @@ struct PostgresAuditTests {
     viaEnvironment.environment["JIANGUAN_DB"] = url
     let show = try viaEnvironment.run(["enrollment", "list"])
     #expect(show.status == 1 && show.stderr.contains("supports only `jianguan init`"), "\(show.stderr)")
+    // The refusal names the whole command it refused.
+    #expect(show.stderr.contains("so far; run `enrollment list` on a SQLite file"), "\(show.stderr)")
     #expect(try viaEnvironment.ok(["audit"]).lines.first?.hasPrefix("audit ok: 29 entries") == true)
     #expect(try server.contentDigest(database) == before)
     #expect(!FileManager.default.fileExists(atPath: bureau.path("jianguan-110001.key")))

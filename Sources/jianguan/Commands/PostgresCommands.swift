@@ -219,7 +219,7 @@ enum PostgresCommands {
   static func refuseUnsupported(_ command: any ParsableCommand) throws {
     let commandType = type(of: command)
     guard !supported.contains(where: { $0.0 == ObjectIdentifier(commandType) }) else { return }
-    let name = commandType.configuration.commandName ?? ""
+    let name = (path(of: commandType) ?? [commandType._commandName]).joined(separator: " ")
     for child in Mirror(reflecting: command).children {
       // A bank file's import has the global options inside its own group.
       let global =
@@ -231,6 +231,17 @@ enum PostgresCommands {
         "--db names a PostgreSQL store, which supports only \(supported.map { "`jianguan \($0.1)`" }.joined(separator: ", ")) so far; run `\(name)` on a SQLite file (`jianguan copy` brings the ledger back)"
       )
     }
+  }
+
+  /// The words that name a command below `root` (`enrollment list`), or nil when it is not there.
+  static func path(of command: any ParsableCommand.Type, under root: any ParsableCommand.Type = Jianguan.self)
+    -> [String]?
+  {
+    for sub in root.configuration.subcommands {
+      if ObjectIdentifier(sub) == ObjectIdentifier(command) { return [sub._commandName] }
+      if let rest = path(of: command, under: sub) { return [sub._commandName] + rest }
+    }
+    return nil
   }
 
   /// `jianguan init` on a postgres URL: the bureau's log with the entries a file's `init`
