@@ -55,7 +55,9 @@ extension AppDatabase {
   public static func finding(
     _ form: FindingForm, today: CalendarDate, regions: RegionTable, in store: some SupervisionTransaction
   ) throws -> FindingRecord {
-    let institutionRegion = try form.institution.map { try registeredRegion(of: $0, in: store) }
+    let institutionRegion = try form.institution.map {
+      try SupervisionOperation.region(ofInstitution: $0, field: nil, in: store)
+    }
     let finding = try SupervisionFormReader.finding(form, defaultRegion: institutionRegion)
     try SupervisionValidator.validate(finding, regions: regions, today: today, name: .options)
     return finding
@@ -99,7 +101,9 @@ extension AppDatabase {
   public static func complaint(
     _ form: ComplaintForm, today: CalendarDate, regions: RegionTable, in store: some SupervisionTransaction
   ) throws -> ComplaintRecord {
-    let institutionRegion = try form.institution.map { try registeredRegion(of: $0, in: store) }
+    let institutionRegion = try form.institution.map {
+      try SupervisionOperation.region(ofInstitution: $0, field: nil, in: store)
+    }
     let complaint = try SupervisionFormReader.complaint(form, defaultRegion: institutionRegion)
     try SupervisionValidator.validate(complaint, regions: regions, today: today, name: .options)
     return complaint
@@ -126,19 +130,10 @@ extension AppDatabase {
       note: note, refundsFen: try SupervisionFormReader.yuan(refundsYuan, "refundsYuan"))
   }
 
-  /// The region of a form's institution, refused as the registry refuses an unknown one.
-  static func registeredRegion(of uscc: String, in store: some SupervisionTransaction) throws -> String {
-    guard let institution = try store.registeredInstitution(uscc) else {
-      throw Rejection("institution_unknown", "institution \(Rejection.quote(uscc)) is not registered")
-    }
-    return institution.region
-  }
-
   /// Runs one supervision operation in a write transaction of this store.
   func supervise(_ operation: (SQLTransaction) throws -> Appended) throws -> Recorded {
     try write { db in
-      let appended = try operation(SQLTransaction(database: self, db: db))
-      return Recorded(id: appended.id, seq: appended.seq)
+      Recorded(try operation(SQLTransaction(database: self, db: db)))
     }
   }
 
@@ -164,37 +159,36 @@ extension AppDatabase {
         return true
       }
       let store = SQLTransaction(database: self, db: db)
-      func kept(_ appended: Appended) -> Recorded { Recorded(id: appended.id, seq: appended.seq) }
       for record in records {
         switch record {
         case .action(let action, let findings, _):
           if isRecorded(.supervisionAction(.init(id: "", body: action))) { continue }
-          let parent = kept(try SupervisionOperation.recordAction(action, in: store))
+          let parent = Recorded(try SupervisionOperation.recordAction(action, in: store))
           recorded.append(parent)
           for placed in findings {
             var finding = placed.finding
             finding.inspection = parent.id
             recorded.append(
-              kept(
+              Recorded(
                 try SupervisionOperation.addFinding(
                   finding, regions: reference.regions, name: .file(placed.path), in: store)))
           }
         case .measure(let measure, _):
           if isRecorded(.supervisionMeasure(.init(id: "", body: measure))) { continue }
-          recorded.append(kept(try SupervisionOperation.addMeasure(measure, in: store)))
+          recorded.append(Recorded(try SupervisionOperation.addMeasure(measure, in: store)))
         case .finding(let finding, let path):
           let checked = try SupervisionOperation.checkedFinding(
             finding, regions: reference.regions, name: .file(path), in: store)
           if isRecorded(.findingAdded(.init(id: "", body: checked))) { continue }
           recorded.append(
-            kept(
+            Recorded(
               try SupervisionOperation.addFinding(
                 checked, regions: reference.regions, name: .file(path), in: store)))
         case .complaint(let complaint, let resolution, let path):
           let checked = try SupervisionOperation.checkedComplaint(complaint, name: .file(path), in: store)
           if isRecorded(.complaintFiled(.init(id: "", body: checked))) { continue }
           recorded.append(
-            kept(
+            Recorded(
               try SupervisionOperation.fileComplaint(
                 checked, resolution: resolution, name: .file(path), in: store)))
         }

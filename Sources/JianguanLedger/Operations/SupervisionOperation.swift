@@ -69,11 +69,15 @@ public enum SupervisionOperation {
     return Appended(id: id, seq: try store.append(.supervisionMeasure(.init(id: id, body: measure))))
   }
 
-  /// The region of a registered institution a record names in `field`.
+  /// The region of a registered institution a record names in `field` (nil: a form's own
+  /// institution, refused in the registry's words).
   public static func region(
-    ofInstitution uscc: String, field: String, in store: some SupervisionTransaction
+    ofInstitution uscc: String, field: String?, in store: some SupervisionTransaction
   ) throws -> String {
     guard let institution = try store.registeredInstitution(uscc) else {
+      guard let field else {
+        throw Rejection("institution_unknown", "institution \(Rejection.quote(uscc)) is not registered")
+      }
       throw Rejection(
         "institution_unknown", "\(field) \(Rejection.quote(uscc)) is not a registered institution")
     }
