@@ -1,4 +1,5 @@
 import Foundation
+import JianguanTestSupport
 import Testing
 
 /// The audit of a PostgreSQL log finds what an operator with the database changed, naming the
