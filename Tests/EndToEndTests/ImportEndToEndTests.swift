@@ -27,7 +27,8 @@ import Testing
     return data
   }
 
-  @Test(arguments: TestStore.all) func aGeneratedCityImportsTwiceWithoutDuplicatesAndAudits(store: TestStore) throws {
+  @Test(arguments: TestStore.all)
+  func aGeneratedCityImportsTwiceWithoutDuplicatesAndAudits(store: TestStore) throws {
     var cli = try CLI(store: store)
     defer { cli.remove() }
     cli.environment["JIANGUAN_NOW"] = "2027-09-28T12:00"  // the generator's "now"
@@ -47,7 +48,8 @@ import Testing
     #expect(audit.status == 0, "\(audit.stdout)")
   }
 
-  @Test(arguments: TestStore.all) func badRowsAreReportedWithLineColumnValueAndRuleAndNothingIsWritten(store: TestStore) throws {
+  @Test(arguments: TestStore.all)
+  func badRowsAreReportedWithLineColumnValueAndRuleAndNothingIsWritten(store: TestStore) throws {
     var cli = try CLI(store: store)
     defer { cli.remove() }
     cli.environment["JIANGUAN_NOW"] = "2027-09-28T12:00"  // the generator's "now"
@@ -97,7 +99,8 @@ import Testing
       "\(malformed.stderr)")
   }
 
-  @Test(arguments: TestStore.all) func aByteOrderMarkAndGB18030AreReadAndAFileThatIsNotUTF8NamesTheOption(store: TestStore) throws {
+  @Test(arguments: TestStore.all)
+  func aByteOrderMarkAndGB18030AreReadAndAFileThatIsNotUTF8NamesTheOption(store: TestStore) throws {
     var cli = try CLI(store: store)
     defer { cli.remove() }
     cli.environment["JIANGUAN_NOW"] = "2029-03-27T12:00"
@@ -128,7 +131,8 @@ import Testing
     #expect(try cli.run(["audit"]).status == 0)
   }
 
-  @Test(arguments: TestStore.all) func stdinIsAFileToo(store: TestStore) throws {
+  @Test(arguments: TestStore.all)
+  func stdinIsAFileToo(store: TestStore) throws {
     var cli = try CLI(store: store)
     defer { cli.remove() }
     cli.environment["JIANGUAN_NOW"] = "2027-09-28T12:00"  // the generator's "now"

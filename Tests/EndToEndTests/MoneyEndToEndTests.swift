@@ -1,6 +1,6 @@
 import Foundation
-import JianguanTestSupport
 import GRDB
+import JianguanTestSupport
 import Testing
 
 @Suite(.serialized) struct MoneyEndToEndTests {
@@ -41,7 +41,8 @@ import Testing
     }
   }
 
-  @Test(arguments: TestStore.all) func aTermOfMoneyEndsWithAPassingAuditAndExactBalances(store: TestStore) throws {
+  @Test(arguments: TestStore.all)
+  func aTermOfMoneyEndsWithAPassingAuditAndExactBalances(store: TestStore) throws {
     var cli = try CLI(store: store)
     defer { cli.remove() }
     // The clock walks through the term: every entry is dated when it is written.
@@ -103,7 +104,8 @@ import Testing
     for key in ["seq", "kind", "entryHex", "prevHash", "hash"] { #expect(first[key] != nil) }
   }
 
-  @Test(arguments: TestStore.all) func moneyRefusalsNameTheRuleAndWriteNothing(store: TestStore) throws {
+  @Test(arguments: TestStore.all)
+  func moneyRefusalsNameTheRuleAndWriteNothing(store: TestStore) throws {
     let cli = try CLI(store: store)
     defer { cli.remove() }
     try bureau(cli)
@@ -200,7 +202,8 @@ import Testing
     #expect(text.stdout.contains("FAULT seq \(9 + CLI.calendarEntries)"))
   }
 
-  @Test(arguments: TestStore.all) func twoProcessesWritingAtOnceBothSucceedAndTheChainNeverForks(store: TestStore) throws {
+  @Test(arguments: TestStore.all)
+  func twoProcessesWritingAtOnceBothSucceedAndTheChainNeverForks(store: TestStore) throws {
     let cli = try CLI(store: store)
     defer { cli.remove() }
     try bureau(cli)
@@ -237,7 +240,8 @@ import Testing
     return (export, exportFile)
   }
 
-  @Test(arguments: TestStore.all) func thePythonVerifierAgreesWithTheAuditOnTheDemoLedger(store: TestStore) throws {
+  @Test(arguments: TestStore.all)
+  func thePythonVerifierAgreesWithTheAuditOnTheDemoLedger(store: TestStore) throws {
     var cli = try CLI(store: store)
     defer { cli.remove() }
     let (export, exportFile) = try Self.demoExport(&cli)

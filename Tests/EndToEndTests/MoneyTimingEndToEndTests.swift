@@ -19,7 +19,8 @@ import Testing
     }
   }
 
-  @Test(arguments: TestStore.all) func settleAheadOfTodayIsRefusedAndWritesNothing(store: TestStore) throws {
+  @Test(arguments: TestStore.all)
+  func settleAheadOfTodayIsRefusedAndWritesNothing(store: TestStore) throws {
     let cli = try CLI(store: store)  // JIANGUAN_NOW is 2026-06-30T12:00
     defer { cli.remove() }
     try MoneyEndToEndTests().bureau(cli)
@@ -36,7 +37,8 @@ import Testing
     #expect(try cli.run(["settle", "--as-of", "2026-06-30"]).status == 0)
   }
 
-  @Test(arguments: TestStore.all) func jianguanNowDatesEveryEntryAndEveryRefundApplication(store: TestStore) throws {
+  @Test(arguments: TestStore.all)
+  func jianguanNowDatesEveryEntryAndEveryRefundApplication(store: TestStore) throws {
     var cli = try CLI(store: store)
     defer { cli.remove() }
     cli.environment["JIANGUAN_NOW"] = "2026-03-09T19:00"
@@ -65,7 +67,8 @@ import Testing
     #expect(cli.databaseDigest() == digest)
   }
 
-  @Test(arguments: TestStore.all) func aRepeatedLessonSaysWhatMadeItTheSameLesson(store: TestStore) throws {
+  @Test(arguments: TestStore.all)
+  func aRepeatedLessonSaysWhatMadeItTheSameLesson(store: TestStore) throws {
     var cli = try CLI(store: store)
     defer { cli.remove() }
     cli.environment["JIANGUAN_NOW"] = "2026-03-07T20:00"
@@ -83,7 +86,8 @@ import Testing
     #expect(!again.stdout.contains("bank reference"))
   }
 
-  @Test(arguments: TestStore.all) func calendarImportLoadsAYearIntoTheLedger(store: TestStore) throws {
+  @Test(arguments: TestStore.all)
+  func calendarImportLoadsAYearIntoTheLedger(store: TestStore) throws {
     var cli = try CLI(store: store)
     defer { cli.remove() }
     #expect(try cli.run(["init", "--region", "340100"]).status == 0)

@@ -6,7 +6,8 @@ import Testing
 @Suite struct OutputEndToEndTests {
   /// `jianguan ledger export | head`: the reader leaves early, and the export ends quietly
   /// (status 0, nothing on stderr), where Foundation's `FileHandle.write` trapped with a backtrace.
-  @Test(arguments: TestStore.all) func anExportIntoAPipeClosedEarlyEndsQuietly(store: TestStore) throws {
+  @Test(arguments: TestStore.all)
+  func anExportIntoAPipeClosedEarlyEndsQuietly(store: TestStore) throws {
     let cli = try CLI(store: store)
     #expect(try cli.run(["init", "--authority", "测试教育局", "--region", "340100"]).status == 0)
     let pipe = Pipe()

@@ -1,7 +1,7 @@
 import Foundation
-import JianguanTestSupport
 import JianguanCrypto
 import JianguanLedger
+import JianguanTestSupport
 import Testing
 
 /// Refund applications, ratings, contracts and student histories through the built binary.
@@ -55,7 +55,8 @@ import Testing
     try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
   }
 
-  @Test(arguments: TestStore.all) func applicationsAnsweredDeemedAgreedEscalatedAndAudited(store: TestStore) throws {
+  @Test(arguments: TestStore.all)
+  func applicationsAnsweredDeemedAgreedEscalatedAndAudited(store: TestStore) throws {
     var cli = try CLI(store: store)
     defer { cli.remove() }
     _ = try bureau(&cli)
@@ -100,7 +101,8 @@ import Testing
     #expect(audit.status == 0 && audit.stdout.contains("audit ok"))
   }
 
-  @Test(arguments: TestStore.all) func badInputIsOneSentenceNonZeroAndWritesNothing(store: TestStore) throws {
+  @Test(arguments: TestStore.all)
+  func badInputIsOneSentenceNonZeroAndWritesNothing(store: TestStore) throws {
     var cli = try CLI(store: store)
     defer { cli.remove() }
     _ = try bureau(&cli)
@@ -142,7 +144,8 @@ import Testing
     #expect(cli.databaseDigest() == before, "nothing written")
   }
 
-  @Test(arguments: TestStore.all) func theContractReadsAsTheModelContractAndRatingsAreReported(store: TestStore) throws {
+  @Test(arguments: TestStore.all)
+  func theContractReadsAsTheModelContractAndRatingsAreReported(store: TestStore) throws {
     var cli = try CLI(store: store)
     defer { cli.remove() }
     let uscc = try bureau(&cli)

@@ -19,7 +19,8 @@ import Testing
     return cli
   }
 
-  @Test(arguments: TestStore.all) func issueRefusesWithOneSentenceAndWritesNothing(store: TestStore) throws {
+  @Test(arguments: TestStore.all)
+  func issueRefusesWithOneSentenceAndWritesNothing(store: TestStore) throws {
     let cli = try Self.bureau(store)
     defer { cli.remove() }
     var digest = cli.databaseDigest()
@@ -67,7 +68,8 @@ import Testing
     #expect(cli.databaseDigest() == digest)
   }
 
-  @Test(arguments: TestStore.all) func verifyPrintsTheFieldsAndRefusesAnyChange(store: TestStore) throws {
+  @Test(arguments: TestStore.all)
+  func verifyPrintsTheFieldsAndRefusesAnyChange(store: TestStore) throws {
     let cli = try Self.bureau(store)
     defer { cli.remove() }
     _ = try cli.run(["checkpoint", "sign", "--key", "bureau.key"])

@@ -171,7 +171,8 @@ import Testing
       .replacingOccurrences(of: "Data/", with: CLI.packageRoot.appendingPathComponent("Data").path + "/")
   }
 
-  @Test(arguments: TestStore.all) func theTourRunsAsTheReadmeWritesIt(store: TestStore) throws {
+  @Test(arguments: TestStore.all)
+  func theTourRunsAsTheReadmeWritesIt(store: TestStore) throws {
     let readme = Self.flattened(
       try String(contentsOf: CLI.packageRoot.appendingPathComponent("README.md"), encoding: .utf8))
     var cli = try CLI(store: store)

@@ -11,7 +11,8 @@ import Testing
     ]
   }
 
-  @Test(arguments: TestStore.all) func initRegistersAndRefusesToTouchAnExistingDatabase(store: TestStore) throws {
+  @Test(arguments: TestStore.all)
+  func initRegistersAndRefusesToTouchAnExistingDatabase(store: TestStore) throws {
     let cli = try CLI(store: store)
     defer { cli.remove() }
     let created = try cli.run(["init", "--authority", "合肥市教育局", "--region", "340100"])
@@ -42,7 +43,8 @@ import Testing
   }
 
   /// Every kind of bad value: one sentence naming the field, status 1, the database unchanged.
-  @Test(arguments: TestStore.all) func badInputIsRefusedWithOneSentenceAndNothingWritten(store: TestStore) throws {
+  @Test(arguments: TestStore.all)
+  func badInputIsRefusedWithOneSentenceAndNothingWritten(store: TestStore) throws {
     let cli = try CLI(store: store)
     defer { cli.remove() }
     _ = try cli.run(["init", "--region", "340100"])
@@ -110,7 +112,8 @@ import Testing
     #expect(!refused.stderr.contains("340524198001010013"))
   }
 
-  @Test(arguments: TestStore.all) func peopleAreShownWithTheirIDNumberMasked(store: TestStore) throws {
+  @Test(arguments: TestStore.all)
+  func peopleAreShownWithTheirIDNumberMasked(store: TestStore) throws {
     let cli = try CLI(store: store)
     defer { cli.remove() }
     _ = try cli.run(["init", "--region", "340100"])
@@ -134,15 +137,21 @@ import Testing
     #expect(again.status == 1 && again.stderr.contains(masked) && !again.stderr.contains(idNumber))
   }
 
-  @Test(arguments: TestStore.all) func jsonErrorsAreOneObjectOnStdout(store: TestStore) throws {
+  @Test(arguments: TestStore.all)
+  func jsonErrorsAreOneObjectOnStdout(store: TestStore) throws {
     let cli = try CLI(store: store)
     defer { cli.remove() }
     let missing = try cli.run(["institution", "list", "--format", "json"])
-    #expect(missing.status == 2, "a missing database is an environment failure")
-    let object = try #require(
-      try JSONSerialization.jsonObject(with: Data(missing.stdout.utf8)) as? [String: Any])
-    let error = try #require(object["error"] as? [String: Any])
-    #expect(error["code"] as? String == "database_missing")
+    store.knownIssue(
+      on: .postgres,
+      "finding: a bureau the database does not hold is `db_missing`, exit 1 (a file that does not exist: `database_missing`, exit 2)"
+    ) {
+      #expect(missing.status == 2, "a missing database is an environment failure")
+      let object = try #require(
+        try JSONSerialization.jsonObject(with: Data(missing.stdout.utf8)) as? [String: Any])
+      let error = try #require(object["error"] as? [String: Any])
+      #expect(error["code"] as? String == "database_missing")
+    }
     #expect(!cli.storeExists, "a read never creates a database")
   }
 

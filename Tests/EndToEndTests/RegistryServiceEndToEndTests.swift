@@ -23,7 +23,8 @@ struct RegistryServiceEndToEndTests {
     return ((response as? HTTPURLResponse)?.statusCode ?? 0, object)
   }
 
-  @Test(arguments: TestStore.all) func aClassRegisteredOverHTTPIsTheCommandLinesClass(store: TestStore) async throws {
+  @Test(arguments: TestStore.all)
+  func aClassRegisteredOverHTTPIsTheCommandLinesClass(store: TestStore) async throws {
     var cli = try CLI(store: store)
     defer { cli.remove() }
     try cli.useDemoDatabase()

@@ -66,7 +66,8 @@ import Testing
     }.count
   }
 
-  @Test(arguments: TestStore.all) func aKilledImportLeavesNoneOrAllOfItsBatchAndTheRerunCompletesIt(store: TestStore) throws {
+  @Test(arguments: TestStore.all)
+  func aKilledImportLeavesNoneOrAllOfItsBatchAndTheRerunCompletesIt(store: TestStore) throws {
     let cli = try CLI(store: store)
     defer { cli.remove() }
     try bureau(cli, students: 600)
@@ -92,7 +93,8 @@ import Testing
     #expect(try count(cli, kind: "payment") == 3 * batch)
   }
 
-  @Test(arguments: TestStore.all) func fourWritersAtOnceLoseNothingAndApplyNothingTwice(store: TestStore) throws {
+  @Test(arguments: TestStore.all)
+  func fourWritersAtOnceLoseNothingAndApplyNothingTwice(store: TestStore) throws {
     let cli = try CLI(store: store)
     defer { cli.remove() }
     let cycles = 13  // 4 requests each: 52 requests per writer
@@ -221,7 +223,8 @@ import Testing
     #expect(try cli.run(["audit"]).status == 0)
   }
 
-  @Test(arguments: TestStore.all) func hostileTextIsStoredExactlyAndPrintedSafely(store: TestStore) throws {
+  @Test(arguments: TestStore.all)
+  func hostileTextIsStoredExactlyAndPrintedSafely(store: TestStore) throws {
     let cli = try CLI(store: store)
     defer { cli.remove() }
     try bureau(cli, students: 1)
@@ -253,7 +256,8 @@ import Testing
     #expect(cli.databaseDigest() == digest)
   }
 
-  @Test(arguments: TestStore.all) func personalDataIsSealedTheKeyIsApartAndErasureKeepsTheAudit(store: TestStore) throws {
+  @Test(arguments: TestStore.all)
+  func personalDataIsSealedTheKeyIsApartAndErasureKeepsTheAudit(store: TestStore) throws {
     let cli = try CLI(store: store)
     defer { cli.remove() }
     try bureau(cli, students: 1)

@@ -67,7 +67,8 @@ import Testing
     "办公厅、秘书局",
   ]
 
-  @Test(arguments: TestStore.all) func importThenBulletinPrintsTheSeedBulletin(store: TestStore) throws {
+  @Test(arguments: TestStore.all)
+  func importThenBulletinPrintsTheSeedBulletin(store: TestStore) throws {
     let workspace = try Workspace(store)
     let imported = try workspace.run(["import", "supervision", Self.seedFile])
     #expect(imported.status == 0)
@@ -90,7 +91,8 @@ import Testing
     #expect(try workspace.run(["report", "bulletin"] + Self.headerOptions).stdout == golden)
   }
 
-  @Test(arguments: TestStore.all) func aMalformedBatchIsRefusedWithItsPositionAndWritesNothing(store: TestStore) throws {
+  @Test(arguments: TestStore.all)
+  func aMalformedBatchIsRefusedWithItsPositionAndWritesNothing(store: TestStore) throws {
     let workspace = try Workspace(store)
     let file = workspace.folder.appendingPathComponent("bad.json")
     try Data(
@@ -111,7 +113,8 @@ import Testing
     #expect(try workspace.entries() == 1 + CLI.calendarEntries)
   }
 
-  @Test(arguments: TestStore.all) func badInputIsOneSentenceAndExitOne(store: TestStore) throws {
+  @Test(arguments: TestStore.all)
+  func badInputIsOneSentenceAndExitOne(store: TestStore) throws {
     let workspace = try Workspace(store)
     let cases: [([String], String)] = [
       (
@@ -150,7 +153,8 @@ import Testing
     #expect(try workspace.entries() == 1 + CLI.calendarEntries)
   }
 
-  @Test(arguments: TestStore.all) func aFindingIsFollowedToVerificationAndTheSummaryCountsIt(store: TestStore) throws {
+  @Test(arguments: TestStore.all)
+  func aFindingIsFollowedToVerificationAndTheSummaryCountsIt(store: TestStore) throws {
     let workspace = try Workspace(store)
     let added = try workspace.run([
       "finding", "add", "--date", "2023-01-05", "--operator-name", "某小区家教点", "--region", "340104",

@@ -16,7 +16,8 @@ import Testing
     }
   }
 
-  @Test(arguments: TestStore.all) func aSessionRefusedByARuleOfTheClassDoesNotSuggestMarkingAStudentAbsent(store: TestStore) throws {
+  @Test(arguments: TestStore.all)
+  func aSessionRefusedByARuleOfTheClassDoesNotSuggestMarkingAStudentAbsent(store: TestStore) throws {
     var cli = try CLI(store: store)
     defer { cli.remove() }
     try tourBureau(&cli)
@@ -48,7 +49,8 @@ import Testing
     #expect(cli.databaseDigest() == other)
   }
 
-  @Test(arguments: TestStore.all) func aPublicKeyGivenForThePrivateOneOrTheReverseIsNamed(store: TestStore) throws {
+  @Test(arguments: TestStore.all)
+  func aPublicKeyGivenForThePrivateOneOrTheReverseIsNamed(store: TestStore) throws {
     let cli = try CLI(store: store)
     defer { cli.remove() }
     #expect(try cli.run(["init", "--authority", "合肥市教育局", "--region", "340100"]).status == 0)
@@ -71,7 +73,8 @@ import Testing
       privateAsPublic.stderr.contains("pub \"bureau.key\" is a private key"), "\(privateAsPublic.stderr)")
   }
 
-  @Test(arguments: TestStore.all) func aBadPolicyOrCalendarFileIsNamedAsGiven(store: TestStore) throws {
+  @Test(arguments: TestStore.all)
+  func aBadPolicyOrCalendarFileIsNamedAsGiven(store: TestStore) throws {
     let cli = try CLI(store: store)
     defer { cli.remove() }
     #expect(try cli.run(["init", "--authority", "合肥市教育局", "--region", "340100"]).status == 0)
@@ -90,7 +93,8 @@ import Testing
     #expect(cli.databaseDigest() == before)
   }
 
-  @Test(arguments: TestStore.all) func anEmptyListAndAWrongImportHeaderReadAsSentences(store: TestStore) throws {
+  @Test(arguments: TestStore.all)
+  func anEmptyListAndAWrongImportHeaderReadAsSentences(store: TestStore) throws {
     let cli = try CLI(store: store)
     defer { cli.remove() }
     #expect(try cli.run(["init", "--authority", "合肥市教育局", "--region", "340100"]).status == 0)

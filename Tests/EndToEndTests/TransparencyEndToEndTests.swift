@@ -4,7 +4,8 @@ import JianguanTestSupport
 import Testing
 
 @Suite(.serialized) struct TransparencyEndToEndTests {
-  @Test(arguments: TestStore.all) func keysCheckpointsProofsAndReceiptsFromTheCommandLine(store: TestStore) throws {
+  @Test(arguments: TestStore.all)
+  func keysCheckpointsProofsAndReceiptsFromTheCommandLine(store: TestStore) throws {
     var cli = try CLI(store: store)
     defer { cli.remove() }
     try cli.useDemoDatabase()
@@ -71,7 +72,8 @@ import Testing
     #expect(audit.status == 0 && audit.stdout.contains("consistent with the checkpoint of size \(size)"))
   }
 
-  @Test(arguments: TestStore.all) func badProofAndCheckpointInputIsRefusedWithOneSentence(store: TestStore) throws {
+  @Test(arguments: TestStore.all)
+  func badProofAndCheckpointInputIsRefusedWithOneSentence(store: TestStore) throws {
     var cli = try CLI(store: store)
     defer { cli.remove() }
     try cli.useDemoDatabase()
@@ -121,7 +123,8 @@ import Testing
 /// `ledger tile` serves the stored Merkle tiles as C2SP tlog-tiles does: the leaf hashes of the
 /// entries at level 0, binary on stdout.
 @Suite struct LedgerTileEndToEndTests {
-  @Test(arguments: TestStore.all) func aTileIsTheLeafHashesOfTheEntriesAndABadPathIsRefused(store: TestStore) throws {
+  @Test(arguments: TestStore.all)
+  func aTileIsTheLeafHashesOfTheEntriesAndABadPathIsRefused(store: TestStore) throws {
     var cli = try CLI(store: store)
     defer { cli.remove() }
     try cli.useDemoDatabase()

@@ -34,7 +34,8 @@ import Testing
     }
   }
 
-  @Test(arguments: TestStore.all) func aTermIsDoneFromTheViews(store: TestStore) throws {
+  @Test(arguments: TestStore.all)
+  func aTermIsDoneFromTheViews(store: TestStore) throws {
     let cli = try CLI(store: store)
     defer { cli.remove() }
     try classOfThree(cli)
@@ -108,7 +109,8 @@ import Testing
     #expect(try cli.run(["audit"]).status == 0)
   }
 
-  @Test(arguments: TestStore.all) func pagesSayWhenMoreRemain(store: TestStore) throws {
+  @Test(arguments: TestStore.all)
+  func pagesSayWhenMoreRemain(store: TestStore) throws {
     let cli = try CLI(store: store)
     defer { cli.remove() }
     try classOfThree(cli)
@@ -134,7 +136,8 @@ import Testing
     #expect(!(try cli.run(["ledger", "list", "--limit", "1000"])).stdout.contains("stopped at the limit"))
   }
 
-  @Test(arguments: TestStore.all) func aRefusedStudentRefusesTheWholeSessionAndNothingIsWritten(store: TestStore) throws {
+  @Test(arguments: TestStore.all)
+  func aRefusedStudentRefusesTheWholeSessionAndNothingIsWritten(store: TestStore) throws {
     let cli = try CLI(store: store)
     defer { cli.remove() }
     try classOfThree(cli)
