@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import JianguanStore
 import Logging
@@ -21,4 +22,7 @@ public enum ServerLimits {
   public static let bodyBytesMax = 64 * 1024
   /// Operations one group commit holds at most.
   public static let batchOperationsMax = 512
+  /// On a PostgreSQL URL, how long the writer waits without a request before it brings the
+  /// bureau's cache up to the log (the entries other processes appended).
+  public static let cacheCatchUpSeconds: TimeInterval = 1
 }
