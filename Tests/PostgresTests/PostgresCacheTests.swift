@@ -231,6 +231,49 @@ struct PostgresCacheTests {
     }
   }
 
+  /// Writes through two caches of one bureau (two folders, two offices) and on the log itself,
+  /// all at once: they wait for each other at the bureau's lock, none is lost and the chain does
+  /// not fork; each cache then reads the same log.
+  @Test func concurrentWritersThroughTwoCachesNeverForkTheLog() throws {
+    let server = try PostgresServer.server()
+    let bureau = try Bureau()
+    defer { bureau.remove() }
+    let (_, url, _) = try bureau.copiedClassBureau(on: server, capacity: 3, students: 3)
+    for student in 1...2 {
+      try bureau.ok([
+        "pay", "--db", url, "--student", "S\(student)", "--class", "B1", "--hours", "30", "--amount", "3000",
+        "--bank-ref", "P-\(student)", "--at", "2026-03-01T10:00",
+      ])
+    }
+    var offices = [bureau, bureau]
+    offices[0].environment["JIANGUAN_CACHE"] = bureau.path("office-a.sqlite")
+    offices[1].environment["JIANGUAN_CACHE"] = bureau.path("office-b.sqlite")
+    let slots = ["2026-03-07", "2026-03-08", "2026-03-14", "2026-03-15", "2026-03-21", "2026-03-22"]
+    var running = slots.enumerated().map { index, day in
+      try? offices[index % 2].start([
+        "lesson", "record", "--db", url, "--class", "B1", "--hours", "3", "--taught-at", "\(day)T09:00",
+      ])
+    }
+    running.append(
+      try? bureau.start([
+        "pay", "--db", url, "--student", "S3", "--class", "B1", "--hours", "30", "--amount", "3000",
+        "--bank-ref",
+        "P-3", "--at", "2026-03-01T10:00",
+      ]))
+    for process in running {
+      let result = try #require(try process?.finish())
+      #expect(result.status == 0, "\(result.stderr)")
+    }
+    let audit = try bureau.ok(["audit", "--db", url]).lines.first ?? ""
+    #expect(audit.hasPrefix("audit ok:"), "\(audit)")
+    let lessons = ["lesson", "list", "--db", url, "--format", "json"]
+    let fromA = try offices[0].ok(lessons).stdout
+    #expect(try offices[1].ok(lessons).stdout == fromA)
+    // S1 and S2 in each of the six sessions, and S3 in those recorded after its payment.
+    let count = fromA.components(separatedBy: "\"id\":\"L").count - 1
+    #expect((12...18).contains(count), "\(count) lessons: \(fromA)")
+  }
+
   /// Commands about a SQLite file as such are refused on a URL, in one sentence, nothing written.
   @Test func fileOnlyCommandsAreRefusedOnAURL() throws {
     let server = try PostgresServer.server()
