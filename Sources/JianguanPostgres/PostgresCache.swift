@@ -66,7 +66,12 @@ public final class PostgresCache: UpstreamLog, @unchecked Sendable {
             "cache_behind", "the cache of bureau \(log.bureau) did not catch up with its log before it wrote")
         }
         var edge = try log.withTiles { try MerkleTileEdge(size: head.size, reader: $0) }
-        try log.appendLocked(appended.entries, head: &head, edge: &edge)
+        // In pages, as `copy` writes: a large import through the cache is many statements, each
+        // of a bounded size, in the one transaction.
+        for start in stride(from: 0, to: appended.entries.count, by: PostgresLog.pageSize) {
+          let page = appended.entries[start..<min(start + PostgresLog.pageSize, appended.entries.count)]
+          try log.appendLocked(Array(page), head: &head, edge: &edge)
+        }
         try log.writeTiles(edge.takeChangedTiles())
         try log.writeHead(head)
         try log.insert(appended.persons)

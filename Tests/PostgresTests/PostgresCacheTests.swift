@@ -1,4 +1,5 @@
 import Foundation
+import JianguanCore
 import JianguanTestSupport
 import Testing
 
@@ -272,6 +273,37 @@ struct PostgresCacheTests {
     // S1 and S2 in each of the six sessions, and S3 in those recorded after its payment.
     let count = fromA.components(separatedBy: "\"id\":\"L").count - 1
     #expect((12...18).contains(count), "\(count) lessons: \(fromA)")
+  }
+
+  /// A registry file of 2,100 parents imported through the cache: pushed to the log in pages, the
+  /// sealed records with it, the file's root; a parent's name then opens on the log itself.
+  @Test func aLargeImportThroughTheCacheIsTheFilesImport() throws {
+    let server = try PostgresServer.server()
+    let bureau = try Bureau()
+    defer { bureau.remove() }
+    let (file, url, database) = try bureau.copiedClassBureau(on: server, capacity: 2, students: 1)
+    var rows = ["name,id_number,phone"]
+    for serial in 0..<2100 {
+      // A birth date per serial: 1970-01-01 on, 28 days a month.
+      let first17 =
+        "340104\(1970 + serial / 336)" + String(format: "%02d%02d", serial / 28 % 12 + 1, serial % 28 + 1)
+        + "123"
+      let id = first17 + String(ResidentID.checkCharacter(forFirst17: first17)!)
+      rows.append("家长\(serial),\(id),138\(String(format: "%08d", serial))")
+    }
+    let parents = bureau.path("parents.csv")
+    try (rows.joined(separator: "\n") + "\n").write(toFile: parents, atomically: true, encoding: .utf8)
+    let onFile = try bureau.ok(["import", "registry", "parents", parents, "--db", file, "--format", "json"])
+    let onURL = try bureau.ok(["import", "registry", "parents", parents, "--db", url, "--format", "json"])
+    #expect(Self.timeless(onURL.stdout) == Self.timeless(onFile.stdout))
+    // The class bureau's own parent and student, and the 2,100.
+    #expect(try server.sql(database, "SELECT count(*) FROM jianguan.persons") == "2102")
+    let fileAudit = try bureau.ok(["audit", "--db", file]).lines.first
+    #expect(try bureau.ok(["audit", "--db", url]).lines.first == fileAudit)
+    let show = ["parent", "show", "P2078", "--format", "json"]
+    let shown = try bureau.ok(show + ["--db", url]).stdout
+    let shownOnFile = try bureau.ok(show + ["--db", file]).stdout
+    #expect(shown.contains("家长2076") && shown == shownOnFile, "\(shown)")
   }
 
   /// Commands about a SQLite file as such are refused on a URL, in one sentence, nothing written.
