@@ -50,11 +50,12 @@ let package = Package(
         .product(name: "GRDBSQLite", package: "GRDB.swift"),
       ]
     ),
-    // The only layer that speaks PostgreSQL: a bureau's log, Merkle hashes and checkpoints in a shared database.
+    // The only layer that speaks PostgreSQL: a bureau's log, Merkle hashes and checkpoints in a shared database,
+    // with a SQLite file of the SQLite store as each process's cache of a bureau's tables (PostgresCache).
     .target(
       name: "JianguanPostgres",
       dependencies: [
-        "JianguanCore", "JianguanLedger", "JianguanCrypto",
+        "JianguanCore", "JianguanLedger", "JianguanCrypto", "JianguanStore",
         .product(name: "PostgresNIO", package: "postgres-nio"),
         .product(name: "Logging", package: "swift-log"),
       ]

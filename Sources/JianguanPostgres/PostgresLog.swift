@@ -68,9 +68,9 @@ public final class PostgresLog: @unchecked Sendable {
     return Head(size: size, hash: hash.bytes, checkpointKey: key)
   }
 
-  /// Calls `each` with every entry in seq order, a page at a time: memory stays flat.
+  /// Calls `each` with every entry after seq `first` in seq order, a page at a time: memory stays flat.
   /// The next page is asked for as soon as a page arrives, and read while this one is processed.
-  public func forEachEntry(_ each: (StoredEntry) throws -> Void) throws {
+  public func forEachEntry(after first: Int64 = 0, _ each: (StoredEntry) throws -> Void) throws {
     func page(after: Int64) -> EventLoopFuture<[PostgresRow]> {
       session.answer(
         """
@@ -78,7 +78,7 @@ public final class PostgresLog: @unchecked Sendable {
         ORDER BY seq LIMIT \(Self.pageSize)
         """)
     }
-    var next = page(after: 0)
+    var next = page(after: first)
     while true {
       let rows = try session.wait(next)
       if rows.count == Self.pageSize, let row = rows.last {

@@ -166,6 +166,36 @@ public final class PostgresSession: @unchecked Sendable {
     return result
   }
 
+  /// Opens a transaction that `commitOpen` or `rollbackOpen` ends: one that spans another
+  /// store's (`PostgresCache`), so it cannot be a closure of this one.
+  func beginOpen() throws {
+    guard !inTransaction else {
+      throw PostgresStoreError(
+        "transaction_open", "a PostgreSQL transaction is already open on this connection")
+    }
+    try execute("BEGIN")
+    inTransaction = true
+  }
+
+  /// Commits the transaction `beginOpen` opened; rolls it back if a statement of it failed.
+  func commitOpen() throws {
+    defer { inTransaction = false }
+    do { try drain() } catch {
+      inFlight = []
+      try? execute("ROLLBACK")
+      throw error
+    }
+    try execute("COMMIT")
+  }
+
+  /// Rolls back the transaction `beginOpen` opened, if one is open.
+  func rollbackOpen() {
+    guard inTransaction else { return }
+    inFlight = []
+    try? execute("ROLLBACK")
+    inTransaction = false
+  }
+
   public func close() {
     try? connection.close().wait()
   }

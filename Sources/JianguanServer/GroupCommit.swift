@@ -62,7 +62,22 @@ public final class GroupCommit: @unchecked Sendable {
   private func run() {
     while true {
       condition.lock()
-      while waiting.isEmpty && !stopping { condition.wait() }
+      while waiting.isEmpty && !stopping {
+        guard database.cachesAnotherStore else {
+          condition.wait()
+          continue
+        }
+        // The file caches another store's log, which other processes append to: when no
+        // request comes for a second, the writer brings the file (and so the reads) up to it.
+        if !condition.wait(until: Date(timeIntervalSinceNow: ServerLimits.cacheCatchUpSeconds)),
+          waiting.isEmpty,
+          !stopping
+        {
+          condition.unlock()
+          try? database.catchUp()
+          condition.lock()
+        }
+      }
       if waiting.isEmpty && stopping {
         condition.unlock()
         stopped.signal()

@@ -41,7 +41,7 @@ struct RequestLogMiddleware: RouterMiddleware {
         "method": .string(request.method.rawValue), "route": .string(route),
         "status": .stringConvertible(response.status.code),
         "duration_ms": .string(String(format: "%.3f", Double(elapsed) / 1_000_000)),
-        "credential": .string(context.principal?.credential ?? "-"),
+        "credential": .string(context.principal?.credential ?? context.logNote.credential ?? "-"),
       ])
     return response
   }
@@ -144,6 +144,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
     }
     var context = context
     context.principal = principal
+    context.logNote.credential = principal.credential
     return context
   }
 }

@@ -16,30 +16,33 @@ extension AppDatabase {
     do {
       try writer.writeWithoutTransaction { db in
         try db.inTransaction(.immediate) {
-          try batch.run(db) {
-            for operation in operations {
-              var outcome: Result<Outcome, any Error>?
-              // The end of the log before this operation: a rolled-back one goes back to it.
-              let tailBefore = batch.tail?.state
-              do {
-                try db.inSavepoint {
-                  do {
-                    outcome = .success(try operation(self))
-                    return .commit
-                  } catch let error as DatabaseError {
-                    throw error
-                  } catch {
-                    outcome = .failure(error)
-                    return .rollback
+          try withUpstream(db) {
+            try batch.run(db) {
+              for operation in operations {
+                var outcome: Result<Outcome, any Error>?
+                // The end of the log before this operation: a rolled-back one goes back to it.
+                let tailBefore = batch.tail?.state
+                do {
+                  try db.inSavepoint {
+                    do {
+                      outcome = .success(try operation(self))
+                      return .commit
+                    } catch let error as DatabaseError {
+                      throw error
+                    } catch {
+                      outcome = .failure(error)
+                      return .rollback
+                    }
                   }
                 }
+                if case .failure = outcome {
+                  // What the refused operation appended is gone, in the file and in memory.
+                  if let tailBefore { batch.tail?.state = tailBefore }
+                }
+                outcomes.append(outcome!)
               }
-              if case .failure = outcome {
-                // What the refused operation appended is gone, in the file and in memory.
-                if let tailBefore { batch.tail?.state = tailBefore }
-              }
-              outcomes.append(outcome!)
             }
+            return ((), commit: true)
           }
           return .commit
         }

@@ -77,8 +77,10 @@ extension AppDatabase {
     return CopyReport(path: path, entries: audit.entries, rootHash: audit.rootHash)
   }
 
-  /// Appends one copied entry and checks that the writer gave back exactly its bytes.
-  private static func appendCopied(_ bytes: [UInt8], db: Database, tail: LedgerTail?) throws {
+  /// Appends one copied entry, checks that the writer gave back exactly its bytes, and returns its
+  /// event.
+  @discardableResult
+  static func appendCopied(_ bytes: [UInt8], db: Database, tail: LedgerTail?) throws -> Event {
     let entry: Entry
     let event: Event
     do {
@@ -95,6 +97,7 @@ extension AppDatabase {
         "entry \(entry.seq) of the source was written again as different bytes at seq \(seq); nothing was written"
       )
     }
+    return event
   }
 }
 

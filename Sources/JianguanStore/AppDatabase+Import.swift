@@ -146,14 +146,17 @@ extension AppDatabase {
         try db.execute(sql: "PRAGMA cache_size = -262144")
         defer { try? db.execute(sql: "PRAGMA cache_size = -2000") }
         try db.inTransaction(.immediate) {
-          summary.firstSeq = try LedgerWriter.size(db) + 1
-          try batch.run(db) {
-            try rows.importEach(
-              into: &summary, skipInvalid: skipInvalid, errorLimit: errorLimit, progress: progress
-            ) { record in try importRow(kind, record, now: now, db: db) }
-          }
-          summary.lastSeq = try LedgerWriter.size(db)
-          return summary.committed ? .commit : .rollback
+          let commit = try withUpstream(db) {
+            summary.firstSeq = try LedgerWriter.size(db) + 1
+            try batch.run(db) {
+              try rows.importEach(
+                into: &summary, skipInvalid: skipInvalid, errorLimit: errorLimit, progress: progress
+              ) { record in try importRow(kind, record, now: now, db: db) }
+            }
+            summary.lastSeq = try LedgerWriter.size(db)
+            return ((), commit: summary.committed)
+          }.commit
+          return commit ? .commit : .rollback
         }
       }
     } catch let error as DatabaseError {

@@ -23,6 +23,8 @@ public final class AppDatabase: Sendable {
   let schedules = ScheduleCache()
   /// The principals of bearer tokens this connection admitted (`principal(bearerToken:)`).
   let principals = PrincipalCache()
+  /// The store whose log this file caches (PostgreSQL), or nil for a bureau's own file.
+  let upstream: (any UpstreamLog)?
 
   /// Whose database this is, and the checkpoint origin line.
   public struct Identity: Sendable {
@@ -33,8 +35,9 @@ public final class AppDatabase: Sendable {
 
   init(
     path: String, writer: DatabaseQueue, vault: PersonalDataVault, reference: ReferenceData,
-    clock: @escaping @Sendable () -> LocalDateTime
+    clock: @escaping @Sendable () -> LocalDateTime, upstream: (any UpstreamLog)? = nil
   ) {
+    self.upstream = upstream
     self.path = path
     self.writer = writer
     self.vault = vault
@@ -117,7 +120,7 @@ public final class AppDatabase: Sendable {
   /// Opens an existing database; never creates one.
   public static func open(
     path: String, keyPath: String, reference: ReferenceData,
-    clock: @escaping @Sendable () -> LocalDateTime = systemClock
+    clock: @escaping @Sendable () -> LocalDateTime = systemClock, upstream: (any UpstreamLog)? = nil
   ) throws -> AppDatabase {
     guard FileManager.default.fileExists(atPath: path) else {
       throw StoreError(
@@ -140,7 +143,7 @@ public final class AppDatabase: Sendable {
     }
     return AppDatabase(
       path: path, writer: writer, vault: PersonalDataVault.open(at: keyPath), reference: reference,
-      clock: clock)
+      clock: clock, upstream: upstream)
   }
 
   /// The format of the log's entries, from its first entry (v1 entries are JSON objects, v2 ones
@@ -174,7 +177,7 @@ public final class AppDatabase: Sendable {
     do {
       try writer.writeWithoutTransaction { db in
         try db.inTransaction(.immediate) {
-          result = try body(db)
+          result = try withUpstream(db) { (try body(db), commit: true) }.0
           return .commit
         }
       }

@@ -58,7 +58,7 @@ struct Jianguan: ParsableCommand {
     }
     do {
       var command = try parse(arguments)
-      try PostgresCommands.refuseUnsupported(command)
+      try PostgresCommands.refuseFileOnly(command)
       try command.run()
     } catch let rejection as Rejection {
       fail(code: rejection.code, message: rejection.message, status: .refused, format: format)

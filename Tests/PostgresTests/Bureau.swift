@@ -109,6 +109,34 @@ struct Bureau {
     return db
   }
 
+  /// `classBureau` in a file, and copied into a new database of `server` as bureau 340100.
+  func copiedClassBureau(on server: PostgresServer, capacity: Int = 2, students: Int = 3) throws -> (
+    file: String, url: String, database: String
+  ) {
+    let file = try classBureau(capacity: capacity, students: students)
+    let database = try server.createDatabase()
+    let url = server.url(database, bureau: "340100")
+    try ok(["copy", "--from", file, "--to", url])
+    return (file, url, database)
+  }
+
+  /// Runs each command on the file and on the URL, as a table and as JSON, and expects the same
+  /// status and output; returns how many of them were refused.
+  func compare(_ commands: [[String]], file: String, url: String) throws -> Int {
+    var refused = 0
+    for command in commands {
+      for format in [[], ["--format", "json"]] {
+        let onFile = try run(command + format + ["--db", file])
+        let onURL = try run(command + format + ["--db", url])
+        #expect(onURL.status == onFile.status, "\(command): \(onURL.stderr)")
+        #expect(onURL.stdout == onFile.stdout, "\(command + format)")
+        #expect(onURL.stderr == onFile.stderr, "\(command + format)")
+        if format.isEmpty && onFile.status != 0 { refused += 1 }
+      }
+    }
+    return refused
+  }
+
   /// The bureau the requests across stores run in (`AcrossStoresRequest`): region 340100, one
   /// institution of 340104 with a class B1 of `capacity` places at 100 yuan an hour, weekend slots
   /// of three hours from 2026-03-02, and `students` students S1… of as many parents.

@@ -110,8 +110,8 @@ struct PostgresAuditTests {
       ),
       (["copy", "--from", url, "--to", county], "already exists"),
       (
-        ["enrollment", "list", "--db", url],
-        "supports only `jianguan init`, `jianguan audit`, `jianguan institution register`, `jianguan institution suspend`, `jianguan institution reinstate`, `jianguan institution revoke`, `jianguan institution close`, `jianguan institution list`, `jianguan institution show`, `jianguan venue add`, `jianguan teacher add`, `jianguan course add`, `jianguan course list`, `jianguan course show`, `jianguan class add`, `jianguan class list`, `jianguan class show`, `jianguan parent register`, `jianguan student add`, `jianguan parent show`, `jianguan student show`, `jianguan copy`, `jianguan pay`, `jianguan lesson record --enrollment`, `jianguan lesson confirm`, `jianguan lesson dispute`, `jianguan lesson resolve`, `jianguan refund`, `jianguan refund-request create`, `jianguan refund-request answer`, `jianguan refund-request escalate`, `jianguan refund-request decide`, `jianguan refund-request show`, `jianguan refund-request list`, `jianguan settle`, `jianguan rating add`, `jianguan report ratings`, `jianguan contract show`, `jianguan credential issue`, `jianguan credential list`, `jianguan credential revoke`, `jianguan parent erase`, `jianguan balance`, `jianguan action record`, `jianguan measure add`, `jianguan finding add`, `jianguan finding rectify`, `jianguan finding verify`, `jianguan complaint file`, `jianguan complaint resolve`, `jianguan ledger export`, `jianguan proof inclusion`, `jianguan proof consistency`, `jianguan checkpoint sign`, `jianguan checkpoint list`, `jianguan receipt export SEQ`, `jianguan import payments` so far"
+        ["backup", "--db", url, "--to", bureau.path("backup.sqlite")],
+        "--db names a PostgreSQL store, and `jianguan backup` works on a SQLite file only; a bureau in PostgreSQL is copied out with `jianguan copy`"
       ),
       (["audit", "--db", server.url(database, bureau: "110000")], "holds no log of bureau 110000"),
     ]
@@ -124,10 +124,9 @@ struct PostgresAuditTests {
     // $JIANGUAN_DB names the store as --db does.
     var viaEnvironment = bureau
     viaEnvironment.environment["JIANGUAN_DB"] = url
-    let show = try viaEnvironment.run(["enrollment", "list"])
-    #expect(show.status == 1 && show.stderr.contains("supports only `jianguan init`"), "\(show.stderr)")
-    // The refusal names the whole command it refused.
-    #expect(show.stderr.contains("so far; run `enrollment list` on a SQLite file"), "\(show.stderr)")
+    let backup = try viaEnvironment.run(["backup", "--to", bureau.path("backup.sqlite")])
+    #expect(backup.status == 1 && backup.stderr.contains("`jianguan backup` works on a SQLite file only"))
+    #expect(!FileManager.default.fileExists(atPath: bureau.path("backup.sqlite")))
     #expect(try viaEnvironment.ok(["audit"]).lines.first?.hasPrefix("audit ok: 29 entries") == true)
     #expect(try server.contentDigest(database) == before)
     #expect(!FileManager.default.fileExists(atPath: bureau.path("jianguan-110001.key")))

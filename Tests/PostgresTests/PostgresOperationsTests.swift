@@ -137,11 +137,6 @@ struct PostgresOperationsTests {
         ["refund", "--db", url, "--enrollment", "E5", "--all", "--reason", "搬家", "--bank-ref", "RF-9"],
         "enrollment_unknown"
       ),
-      (
-        [
-          "lesson", "record", "--db", url, "--class", "B1", "--hours", "2", "--taught-at", "2026-03-07T09:00",
-        ], "postgres_unsupported"
-      ),
     ] {
       let result = try bureau.run(arguments + ["--format", "json"])
       #expect(try outcome(result) == .refused(code), "\(arguments)")

@@ -28,23 +28,6 @@ struct PostgresReadTests {
     return (file, url)
   }
 
-  /// Runs each command on the file and on the URL, as a table and as JSON, and expects the same
-  /// output; returns how many of them were refused.
-  private func compare(_ commands: [[String]], _ bureau: Bureau, file: String, url: String) throws -> Int {
-    var refused = 0
-    for command in commands {
-      for format in [[], ["--format", "json"]] {
-        let onFile = try bureau.run(command + format + ["--db", file])
-        let onURL = try bureau.run(command + format + ["--db", url])
-        #expect(onURL.status == onFile.status, "\(command): \(onURL.stderr)")
-        #expect(onURL.stdout == onFile.stdout, "\(command + format)")
-        #expect(onURL.stderr == onFile.stderr, "\(command + format)")
-        if format.isEmpty && onFile.status != 0 { refused += 1 }
-      }
-    }
-    return refused
-  }
-
   @Test func refundApplicationsShowAndListAsOnTheFile() throws {
     let server = try PostgresServer.server()
     var bureau = try Bureau()
@@ -57,7 +40,7 @@ struct PostgresReadTests {
     let list = try bureau.ok(["refund-request", "list", "--db", url])
     #expect(list.lines.count == 4, "a header and RA1…RA3: \(list.stdout)")
     let institution = AcrossStoresRequest.classBureauInstitution
-    let refused = try compare(
+    let refused = try bureau.compare(
       [
         ["refund-request", "show", "RA1"], ["refund-request", "show", "RA2"],
         ["refund-request", "show", "RA3"],
@@ -74,7 +57,7 @@ struct PostgresReadTests {
         ["refund-request", "list", "--parent", "P9"], ["refund-request", "list", "--after", "RA9"],
         ["refund-request", "list", "--limit", "0"], ["refund-request", "list", "--institution", "X"],
         ["refund-request", "list", "--enrollment", "E9"], ["refund-request", "list", "--class", "B9"],
-      ], bureau, file: file, url: url)
+      ], file: file, url: url)
     #expect(refused == 10)
   }
 
@@ -91,7 +74,7 @@ struct PostgresReadTests {
     #expect(erased.stdout.contains("erased at seq"), "\(erased.stdout)")
     let student = try bureau.ok(["student", "show", "S1", "--db", url])
     #expect(student.stdout.contains("answered refund applications"), "\(student.stdout)")
-    let refused = try compare(
+    let refused = try bureau.compare(
       [
         ["parent", "show", "P1"], ["parent", "show", "P2"], ["parent", "show", "P3"],
         ["student", "show", "S1"],
@@ -100,7 +83,7 @@ struct PostgresReadTests {
         ["parent", "show", "P9"], ["parent", "show", "S1"], ["student", "show", "S9"],
         ["student", "show", "P1"], ["contract", "show", "E9"], ["contract", "show", "X1"],
         ["contract", "show", "E1"], ["contract", "show", "E2"],
-      ], bureau, file: file, url: url)
+      ], file: file, url: url)
     #expect(refused == 6)
     // The e-contract names the parent (opened with the key) and masks the student's name.
     let contract = try bureau.ok(["contract", "show", "E1", "--format", "json", "--db", url])
@@ -143,7 +126,7 @@ struct PostgresReadTests {
     #expect(shown.stdout.contains("suspended (消防检查不合格)"), "\(shown.stdout)")
     let ratings = try bureau.ok(["report", "ratings", "--institution", uscc, "--db", url])
     #expect(ratings.stdout.contains("5★ 1"), "\(ratings.stdout)")
-    let refused = try compare(
+    let refused = try bureau.compare(
       [
         ["institution", "list"], ["institution", "list", "--status", "suspended"],
         ["institution", "list", "--status", "active"], ["institution", "list", "--region", "340104"],
@@ -159,7 +142,7 @@ struct PostgresReadTests {
         ["course", "list", "--course", "C1"],
         ["class", "show", "B9"], ["class", "show", "X1"], ["class", "list", "--student", "S1"],
         ["class", "list", "--course", "C9"],
-      ], bureau, file: file, url: url)
+      ], file: file, url: url)
     #expect(refused == 11)
     // B2's roster: S1 holds the 4 hours just paid.
     let roster = try bureau.ok(["class", "show", "B2", "--db", url])

@@ -11,10 +11,7 @@ struct PostgresReplicaTests {
     let server = try PostgresServer.server()
     let bureau = try Bureau()
     defer { bureau.remove() }
-    let file = try bureau.classBureau(capacity: 2, students: 3)
-    let database = try server.createDatabase()
-    let url = server.url(database, bureau: "340100")
-    try bureau.ok(["copy", "--from", file, "--to", url])
+    let (file, url, database) = try bureau.copiedClassBureau(on: server)
     let standby = try server.startStandby()
     defer { standby.stop() }
     #expect(try standby.sql("postgres", "SELECT pg_is_in_recovery()") == "t")

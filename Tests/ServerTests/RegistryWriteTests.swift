@@ -307,6 +307,12 @@ import Testing
     }
     let lines = logs.lines
     #expect(lines.contains { $0.contains("/v1/parents") }, "the requests were not logged at all")
+    // Each request's line names the credential it came with (its id, never its token).
+    let parentRoutes = lines.filter { $0.contains("route=/v1/parents") }
+    #expect(
+      !parentRoutes.isEmpty && parentRoutes.allSatisfy { $0.contains(#/credential=C[0-9]+ /#) },
+      "\(parentRoutes)")
+    #expect(!lines.contains { $0.contains(fixture.tokens["regulator"] ?? "no token") })
     for line in lines {
       for secret in [name, idNumber, phone, childID] {
         #expect(!line.contains(secret), "a log line holds personal data: \(line)")

@@ -164,7 +164,8 @@ struct BankFileImport: ParsableArguments {
         "skip_invalid_file_exists",
         "skip-invalid \(Rejection.quote(skipInvalid)) already exists; choose a new file")
     }
-    let database = global.namesPostgres ? nil : try Environment.open(global)
+    // Payments on a URL are imported by the bulk path; every other file through the bureau's cache.
+    let database = global.namesPostgres && importKind == .payments ? nil : try Environment.open(global)
     let source = RecordSource(try CSVFileRecords(path: file, encoding: encoding))
     let terminal = isatty(STDERR_FILENO) == 1
     let started = Date()

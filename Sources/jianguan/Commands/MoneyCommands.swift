@@ -69,12 +69,6 @@ struct LessonCommand: ParsableCommand {
           enrollment: enrollment ?? "", hours: hours, taughtAt: taughtAt, global)
         return Output(global).emit(recorded, what: "lesson", sameAs: "same enrollment, time and hours")
       }
-      if global.namesPostgres {
-        throw Rejection(
-          "postgres_unsupported",
-          "--class records a class session, which a PostgreSQL store does not support yet; record each student's lesson with --enrollment"
-        )
-      }
       let database = try Environment.open(global)
       guard let classID else {
         let recorded = try database.recordLesson(

@@ -11,20 +11,18 @@ extension PostgresCommands {
     try reading(global) { try ReplayedViews.refundRequest(request, in: $0) }
   }
 
-  /// `list` of a kind `supported` names (the others are refused before they run).
+  /// `list` of a kind the replay lists (`replays`).
   static func list(_ kind: ViewKind, filter: ViewFilter, limit: Int, after: String?, _ global: GlobalOptions)
     throws -> ViewPage
   {
-    try requireListed(kind)
-    return try reading(global) {
+    try reading(global) {
       try ReplayedViews.list(kind, filter: filter, limit: limit, after: after, in: $0)
     }
   }
 
-  /// `show` of a kind `supported` names.
+  /// `show` of a kind the replay lists (`replays`).
   static func show(_ kind: ViewKind, _ id: String, _ global: GlobalOptions) throws -> ViewRecord {
-    try requireListed(kind)
-    return try reading(global) { try ReplayedViews.show(kind, id, in: $0) }
+    try reading(global) { try ReplayedViews.show(kind, id, in: $0) }
   }
 
   /// `class show`.
@@ -34,12 +32,10 @@ extension PostgresCommands {
     try reading(global) { try ReplayedViews.classWithRoster(classID, in: $0) }
   }
 
-  private static func requireListed(_ kind: ViewKind) throws {
-    guard ReplayedViews.listedKinds.contains(kind) else {
-      throw Rejection(
-        "postgres_unsupported",
-        "\(kind.rawValue) cannot be listed on a PostgreSQL store yet; copy it to a file")
-    }
+  /// Whether a URL's list or show of `kind` is answered from the replayed log; the other kinds
+  /// (and a file) are answered from the store's tables (on a URL, the bureau's cache).
+  static func replays(_ kind: ViewKind, _ global: GlobalOptions) -> Bool {
+    global.namesPostgres && ReplayedViews.listedKinds.contains(kind)
   }
 
   /// `parent show`: names opened with the key in the file `key` names (default
@@ -57,10 +53,11 @@ extension PostgresCommands {
     }
   }
 
-  /// The bureau's personal-data key: the file `key` names, by default `jianguan-BUREAU.key`.
+  /// The bureau's personal-data key: the file `key` names, by default the one the cache opens too
+  /// (`$JIANGUAN_KEY`, else `jianguan-BUREAU.key`).
   static func vault(_ key: String?, _ global: GlobalOptions) throws -> PersonalDataVault {
-    let bureau = try PostgresURL.parse(global.databasePath).bureau
-    return PersonalDataVault.open(at: key ?? "jianguan-\(bureau).key")
+    _ = try PostgresURL.parse(global.databasePath)
+    return PersonalDataVault.open(at: key ?? global.keyPath)
   }
 
   /// `student show`.

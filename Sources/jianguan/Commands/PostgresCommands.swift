@@ -154,10 +154,15 @@ struct CopyCommand: ParsableCommand {
   }
 }
 
-/// What the PostgreSQL store supports so far, and the commands that run on it.
+/// How the commands run on a PostgreSQL URL. Those in `replayed` read or write the bureau's log
+/// itself: each replays the log into the audit's state machine (`ReplayedLedger`) and appends
+/// through `PostgresLog`, with no local state. Every other command runs on the bureau's cache, a
+/// SQLite file of the SQLite store that `PostgresCache` keeps up to the log and whose writes are
+/// appended to the log before they commit (`Environment.open`). `fileOnly` commands concern a
+/// SQLite file as such and are refused on a URL.
 enum PostgresCommands {
-  /// The commands that run on a postgres URL, and their names.
-  static let supported: [(ObjectIdentifier, String)] = [
+  /// The commands that run on the bureau's log itself, and their names.
+  static let replayed: [(ObjectIdentifier, String)] = [
     (ObjectIdentifier(InitCommand.self), "init"), (ObjectIdentifier(AuditCommand.self), "audit"),
     (ObjectIdentifier(InstitutionCommand.Register.self), "institution register"),
     (ObjectIdentifier(InstitutionCommand.Suspend.self), "institution suspend"),
@@ -215,33 +220,36 @@ enum PostgresCommands {
     (ObjectIdentifier(ImportCommand.Payments.self), "import payments"),
   ]
 
-  /// Refuses, in one sentence, a command that does not run on PostgreSQL yet but was given a URL.
-  static func refuseUnsupported(_ command: any ParsableCommand) throws {
-    let commandType = type(of: command)
-    guard !supported.contains(where: { $0.0 == ObjectIdentifier(commandType) }) else { return }
-    let name = (path(of: commandType) ?? [commandType._commandName]).joined(separator: " ")
-    for child in Mirror(reflecting: command).children {
-      // A bank file's import has the global options inside its own group.
-      let global =
-        (child.value as? OptionGroup<GlobalOptions>)?.wrappedValue
-        ?? (child.value as? OptionGroup<BankFileImport>)?.wrappedValue.global
-      guard let global, global.namesPostgres else { continue }
-      throw Rejection(
-        "postgres_unsupported",
-        "--db names a PostgreSQL store, which supports only \(supported.map { "`jianguan \($0.1)`" }.joined(separator: ", ")) so far; run `\(name)` on a SQLite file (`jianguan copy` brings the ledger back)"
-      )
-    }
-  }
+  /// The commands that concern a SQLite file as such: refused on a URL, each with what to do instead.
+  static let fileOnly: [(ObjectIdentifier, String, String)] = [
+    (
+      ObjectIdentifier(BackupCommand.self), "backup",
+      "a bureau in PostgreSQL is copied out with `jianguan copy`"
+    ),
+    (
+      ObjectIdentifier(RestoreCommand.self), "restore",
+      "a bureau in PostgreSQL is created from a file with `jianguan copy`"
+    ),
+    (ObjectIdentifier(UpgradeCommand.self), "upgrade", "convert the file, then `jianguan copy` it"),
+    (
+      ObjectIdentifier(BenchmarkCommand.Proofs.self), "benchmark proofs",
+      "`jianguan proof inclusion` reads a URL's stored tiles"
+    ),
+  ]
 
-  /// The words that name a command below `root` (`enrollment list`), or nil when it is not there.
-  static func path(of command: any ParsableCommand.Type, under root: any ParsableCommand.Type = Jianguan.self)
-    -> [String]?
-  {
-    for sub in root.configuration.subcommands {
-      if ObjectIdentifier(sub) == ObjectIdentifier(command) { return [sub._commandName] }
-      if let rest = path(of: command, under: sub) { return [sub._commandName] + rest }
+  /// Refuses, in one sentence, a command that works on a SQLite file only but was given a URL.
+  static func refuseFileOnly(_ command: any ParsableCommand) throws {
+    let commandType = type(of: command)
+    guard let (_, name, instead) = fileOnly.first(where: { $0.0 == ObjectIdentifier(commandType) }) else {
+      return
     }
-    return nil
+    for child in Mirror(reflecting: command).children {
+      guard let global = (child.value as? OptionGroup<GlobalOptions>)?.wrappedValue, global.namesPostgres
+      else { continue }
+      throw Rejection(
+        "postgres_file_only",
+        "--db names a PostgreSQL store, and `jianguan \(name)` works on a SQLite file only; \(instead)")
+    }
   }
 
   /// `jianguan init` on a postgres URL: the bureau's log with the entries a file's `init`
@@ -358,7 +366,7 @@ enum PostgresCommands {
     }
   }
 
-  /// `import payments` (the only bank file `refuseUnsupported` lets through) on the bureau's log: one transaction holding the bureau's lock, one
+  /// `import payments` (the other bank files run on the bureau's cache) on the bureau's log: one transaction holding the bureau's lock, one
   /// replay, `PaymentOperation` per row on the same state (the rules and sentences of `pay` and
   /// of a file's import), the entries written in bulk as they accumulate, one durable commit.
   /// All or nothing as on a file: a refused row rolls everything back unless `skipInvalid`.

@@ -38,9 +38,10 @@ struct ServeCommand: ParsableCommand {
       handler.logLevel = .info
       return handler
     }
-    // Two connections to the one file: reads on one, the group commit's writer on the other.
-    let reader = try Environment.open(global)
+    // Two connections to the one file: reads on one, the group commit's writer on the other. On a
+    // PostgreSQL URL the file is the bureau's cache: the writer appends to the bureau's log.
     let writer = try Environment.open(global)
+    let reader = try Environment.open(global, reader: true)
     let application = try JianguanService.application(
       reader: reader, writer: writer, options: options, logger: Logger(label: "jianguan"),
       onRunning: { actualPort in

@@ -56,9 +56,9 @@ struct ViewList<Tag: ViewKindTag>: ParsableCommand {
   @OptionGroup var options: ListOptions
 
   func run() throws {
-    // On a postgres URL only the kinds `PostgresCommands.supported` names get here.
+    // On a postgres URL the kinds the replay lists are read from the log, the others from the cache.
     let page =
-      global.namesPostgres
+      PostgresCommands.replays(Tag.kind, global)
       ? try PostgresCommands.list(
         Tag.kind, filter: options.filter, limit: options.limit, after: options.after, global)
       : try Environment.open(global).list(
@@ -79,7 +79,7 @@ struct ViewShow<Tag: ViewKindTag>: ParsableCommand {
 
   func run() throws {
     let record =
-      global.namesPostgres
+      PostgresCommands.replays(Tag.kind, global)
       ? try PostgresCommands.show(Tag.kind, id, global) : try Environment.open(global).show(Tag.kind, id)
     Output(global).emit(record.json, text: ViewText.fields(record))
   }

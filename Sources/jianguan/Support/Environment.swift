@@ -1,5 +1,6 @@
 import Foundation
 import JianguanCore
+import JianguanPostgres
 import JianguanStore
 
 /// Where the tool finds its reference data and what time it is.
@@ -82,8 +83,24 @@ enum Environment {
     return { fixed }
   }
 
-  static func open(_ options: GlobalOptions) throws -> AppDatabase {
-    try AppDatabase.open(
-      path: options.databasePath, keyPath: options.keyPath, reference: reference(), clock: clock())
+  /// The database in force: the SQLite file, or, for a PostgreSQL URL, the bureau's cache
+  /// (`PostgresCache`), brought up to the bureau's log.
+  /// A `reader` of a URL opens the cache as it stands, for reads only (the server's reads; its
+  /// writer keeps the file up to the log).
+  static func open(_ options: GlobalOptions, reader: Bool = false) throws -> AppDatabase {
+    guard options.namesPostgres, !reader else {
+      let path = options.namesPostgres ? options.cachePath : options.databasePath
+      return try AppDatabase.open(
+        path: path, keyPath: options.keyPath, reference: reference(), clock: clock())
+    }
+    guard options.namesPostgres else {
+      return try AppDatabase.open(
+        path: options.databasePath, keyPath: options.keyPath, reference: reference(), clock: clock())
+    }
+    let log = try PostgresLog.connect(try PostgresURL.parse(options.databasePath))
+    try log.requireLog(field: "db")
+    return try AppDatabase.openCache(
+      path: options.cachePath, keyPath: options.keyPath, reference: reference(), clock: clock(),
+      upstream: PostgresCache(log: log))
   }
 }
