@@ -69,7 +69,9 @@ import Testing
     )
 
     let audit = try cli.run(["audit", "--checkpoint", "checkpoint.txt", "--pub", "bureau.key.pub"])
-    #expect(audit.status == 0 && audit.stdout.contains("consistent with the checkpoint of size \(size)"))
+    store.knownIssue(on: .postgres, CLI.auditCheckpointOnPostgres) {
+      #expect(audit.status == 0 && audit.stdout.contains("consistent with the checkpoint of size \(size)"))
+    }
   }
 
   @Test(arguments: TestStore.all)
