@@ -6,11 +6,12 @@ import Testing
 /// changes one value of one column (for every column of every table), deletes a row or inserts
 /// one, dropping the triggers first and putting them back after to cover their tracks. The
 /// audit must fail naming that table, unless the database itself refused the change (a CHECK,
-/// NOT NULL or UNIQUE constraint).
+/// NOT NULL or UNIQUE constraint). SQLite only: the tables are edited in the file with SQLite's
+/// own statements (PostgresAuditTests tamper with a bureau's rows in PostgreSQL).
 @Suite(.serialized) struct AuditEveryTableTests {
   /// The demo's database, with a signed checkpoint stored beside the log.
   static func demo() throws -> CLI {
-    let cli = try CLI()
+    var cli = try CLI()
     try cli.useDemoDatabase()
     #expect(
       try cli.run(["key", "generate", "--name", "jianguan.340100.example/ledger", "--out", "bureau.key"])

@@ -6,6 +6,8 @@ import Testing
 /// headless through the DevTools protocol (Playwright's client, `Tools/browser/drive.py`) through
 /// each role's main path — log in, look, act — at desktop and phone widths. The pages must show
 /// the CLI's figures and sentences, and no page may log a console error or overflow the window.
+/// SQLite only: the pages are the browser's business; `serve` on both stores is
+/// RegistryServiceEndToEndTests'.
 /// Playwright's Python client in the test venv (`.ci/run` installs it), driving Debian's Chromium.
 enum Playwright {
   /// The venv's python when it has Playwright's client.

@@ -40,19 +40,51 @@ struct CLI {
   var environment: [String: String]
   /// The binary `run` starts: the built one, or a copy of it placed elsewhere.
   var executable = CLI.binary
+  /// The store `JIANGUAN_DB` names: the file `bureau.sqlite` in the folder, or a bureau in a new
+  /// database of the tests' PostgreSQL server.
+  let store: TestStore
+  /// On PostgreSQL: the server and this CLI's own database in it.
+  let postgres: (server: PostgresServer, database: String)?
 
-  init() throws {
+  /// A new folder, and on PostgreSQL a new database whose bureau `bureau` (the region the test
+  /// gives `init`; the URL names it) `JIANGUAN_DB` names.
+  init(store: TestStore = .sqlite, bureau: String = "340100") throws {
     folder = FileManager.default.temporaryDirectory.appendingPathComponent(
       "jianguan-e2e-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    self.store = store
     environment = ProcessInfo.processInfo.environment
-    environment["JIANGUAN_DB"] = folder.appendingPathComponent("bureau.sqlite").path
+    switch store {
+    case .sqlite:
+      postgres = nil
+      environment["JIANGUAN_DB"] = folder.appendingPathComponent("bureau.sqlite").path
+    case .postgres:
+      let server = try PostgresServer.server()
+      postgres = (server, try server.createDatabase())
+      environment["JIANGUAN_DB"] = server.url(postgres!.database, bureau: bureau)
+    }
     environment["JIANGUAN_NOW"] = "2026-06-30T12:00"
     environment["JIANGUAN_DATA"] = Self.packageRoot.appendingPathComponent("Data").path
-    environment.removeValue(forKey: "JIANGUAN_KEY")
+    for name in ["JIANGUAN_KEY", "PGPASSWORD"] { environment.removeValue(forKey: name) }
   }
 
+  /// What `JIANGUAN_DB` names: the SQLite file's path, or the bureau's postgres:// URL.
   var databasePath: String { environment["JIANGUAN_DB"]! }
+
+  /// The bureau's personal-data key: `FILE.key` beside a SQLite file; on PostgreSQL the default
+  /// of `--key`, `jianguan-REGION.key` in the folder the commands run in.
+  var keyPath: String {
+    guard store == .postgres else { return databasePath + ".key" }
+    let bureau = databasePath.split(separator: "=").last.map(String.init) ?? ""
+    return folder.appendingPathComponent("jianguan-\(bureau).key").path
+  }
+
+  /// Whether the store holds a bureau's log yet: the file exists, or the database has the
+  /// `jianguan` schema's tables.
+  var storeExists: Bool {
+    guard let postgres else { return FileManager.default.fileExists(atPath: databasePath) }
+    return (try? postgres.server.contentDigest(postgres.database)) != "no jianguan schema"
+  }
 
   /// The `calendar` entries `init` appends right after genesis: one per year of Data/calendar.csv
   /// (its "# covered-years: FIRST-LAST" line).
@@ -69,15 +101,23 @@ struct CLI {
 
   func remove() { try? FileManager.default.removeItem(at: folder) }
 
-  /// Runs `demo` and makes its database (and key) the one commands without `--db` use.
-  func useDemoDatabase() throws {
+  /// Runs `demo` and makes its database (and key) the one commands without `--db` use: on
+  /// PostgreSQL, copied (`copy --from jianguan-demo.sqlite`) into bureau 110000 of the CLI's
+  /// database, which `JIANGUAN_DB` names from then on.
+  mutating func useDemoDatabase() throws {
     let demo = try run(["demo"])
     guard demo.status == 0 else { throw CocoaError(.fileReadUnknown, userInfo: ["demo": demo.stderr]) }
-    for suffix in ["", ".key"] {
-      try FileManager.default.copyItem(
-        at: folder.appendingPathComponent("jianguan-demo.sqlite" + suffix),
-        to: URL(fileURLWithPath: databasePath + suffix))
+    guard let postgres else {
+      for suffix in ["", ".key"] {
+        try FileManager.default.copyItem(
+          at: folder.appendingPathComponent("jianguan-demo.sqlite" + suffix),
+          to: URL(fileURLWithPath: databasePath + suffix))
+      }
+      return
     }
+    environment["JIANGUAN_DB"] = postgres.server.url(postgres.database, bureau: "110000")
+    let copied = try run(["copy", "--from", "jianguan-demo.sqlite", "--to", databasePath])
+    guard copied.status == 0 else { throw CocoaError(.fileReadUnknown, userInfo: ["copy": copied.stderr]) }
   }
 
   @discardableResult
@@ -107,8 +147,15 @@ struct CLI {
     return Result(status: result.status, stdout: result.stdout, stderr: result.stderr)
   }
 
-  /// SHA-256 of the database file and its WAL: equal digests mean not one byte was written.
+  /// Equal digests mean not one byte of the store was written: SHA-256 of the database file and
+  /// its WAL; on PostgreSQL, of every row of every table of the database (`contentDigest`). A
+  /// digest that cannot be taken is unequal to every other.
   func databaseDigest() -> String {
+    if let postgres {
+      do { return try postgres.server.contentDigest(postgres.database) } catch {
+        return "no digest (\(error)) \(UUID())"
+      }
+    }
     var parts: [[UInt8]] = []
     for suffix in ["", "-wal"] {
       parts.append(Array((try? Data(contentsOf: URL(fileURLWithPath: databasePath + suffix))) ?? Data()))
@@ -116,10 +163,24 @@ struct CLI {
     return Hex.encode(SHA256.hash(parts: parts))
   }
 
-  /// The sqlite3 shell on the database, as an operator tampering with it would use it.
+  /// The sqlite3 shell on the database, as an operator tampering with it would use it (SQLite only).
   func sqlite(_ sql: String) throws -> Result {
-    try Self.run("/usr/bin/sqlite3", [databasePath, sql], environment: environment, in: folder)
+    precondition(store == .sqlite, "sqlite3 runs on the SQLite store only")
+    return try Self.run("/usr/bin/sqlite3", [databasePath, sql], environment: environment, in: folder)
   }
+
+  /// Every entry of the log, in order, as `ledger export` prints it (on either store): `seq`,
+  /// `kind`, the decoded `entry` (its `payload`), … .
+  func exportedEntries() throws -> [[String: Any]] {
+    let export = try run(["ledger", "export"])
+    try #require(export.status == 0, "ledger export: \(export.stderr)")
+    return try export.stdout.split(separator: "\n").map { line in
+      try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+    }
+  }
+
+  /// The kind of every entry of the log, in order.
+  func entryKinds() throws -> [String] { try exportedEntries().map { $0["kind"] as? String ?? "?" } }
 
   /// A valid USCC in region 340104 with the given serial.
   static func uscc(_ serial: Int) -> String {

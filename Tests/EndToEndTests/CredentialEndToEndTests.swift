@@ -1,12 +1,14 @@
 import Foundation
+import JianguanTestSupport
 import Testing
 
 /// `jianguan credential`: a token is printed once and is nowhere else — not in `credential list`,
 /// not in the exported log; refusals exit 1 and write nothing; the outside verifier follows the
 /// credential entries.
 @Suite(.serialized) struct CredentialEndToEndTests {
-  @Test(.enabled(if: CLI.hasCBOR2, CLI.noCBOR2)) func issueListRevokeFromTheCommandLine() throws {
-    let cli = try CLI()
+  @Test(.enabled(if: CLI.hasCBOR2, CLI.noCBOR2), arguments: TestStore.all)
+  func issueListRevokeFromTheCommandLine(store: TestStore) throws {
+    var cli = try CLI(store: store)
     defer { cli.remove() }
     try cli.useDemoDatabase()
 

@@ -1,4 +1,5 @@
 import Foundation
+import JianguanTestSupport
 import Testing
 
 @Suite(.serialized) struct ImportEndToEndTests {
@@ -26,8 +27,8 @@ import Testing
     return data
   }
 
-  @Test func aGeneratedCityImportsTwiceWithoutDuplicatesAndAudits() throws {
-    var cli = try CLI()
+  @Test(arguments: TestStore.all) func aGeneratedCityImportsTwiceWithoutDuplicatesAndAudits(store: TestStore) throws {
+    var cli = try CLI(store: store)
     defer { cli.remove() }
     cli.environment["JIANGUAN_NOW"] = "2027-09-28T12:00"  // the generator's "now"
     let data = try bureau(cli)
@@ -46,8 +47,8 @@ import Testing
     #expect(audit.status == 0, "\(audit.stdout)")
   }
 
-  @Test func badRowsAreReportedWithLineColumnValueAndRuleAndNothingIsWritten() throws {
-    var cli = try CLI()
+  @Test(arguments: TestStore.all) func badRowsAreReportedWithLineColumnValueAndRuleAndNothingIsWritten(store: TestStore) throws {
+    var cli = try CLI(store: store)
     defer { cli.remove() }
     cli.environment["JIANGUAN_NOW"] = "2027-09-28T12:00"  // the generator's "now"
     let data = try bureau(cli)
@@ -96,8 +97,8 @@ import Testing
       "\(malformed.stderr)")
   }
 
-  @Test func aByteOrderMarkAndGB18030AreReadAndAFileThatIsNotUTF8NamesTheOption() throws {
-    var cli = try CLI()
+  @Test(arguments: TestStore.all) func aByteOrderMarkAndGB18030AreReadAndAFileThatIsNotUTF8NamesTheOption(store: TestStore) throws {
+    var cli = try CLI(store: store)
     defer { cli.remove() }
     cli.environment["JIANGUAN_NOW"] = "2029-03-27T12:00"
     let data = try bureau(cli)
@@ -127,8 +128,8 @@ import Testing
     #expect(try cli.run(["audit"]).status == 0)
   }
 
-  @Test func stdinIsAFileToo() throws {
-    var cli = try CLI()
+  @Test(arguments: TestStore.all) func stdinIsAFileToo(store: TestStore) throws {
+    var cli = try CLI(store: store)
     defer { cli.remove() }
     cli.environment["JIANGUAN_NOW"] = "2027-09-28T12:00"  // the generator's "now"
     let data = try bureau(cli)
@@ -136,6 +137,7 @@ import Testing
     process.executableURL = CLI.binary
     process.arguments = ["import", "payments", "-", "--format", "json"]
     process.environment = cli.environment
+    process.currentDirectoryURL = cli.folder
     process.standardInput = try FileHandle(forReadingFrom: data.appendingPathComponent("payments.csv"))
     let out = Pipe()
     process.standardOutput = out

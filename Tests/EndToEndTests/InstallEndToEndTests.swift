@@ -2,7 +2,8 @@ import Foundation
 import Testing
 
 /// The tool as installed: a copied binary with nothing beside it, `init`'s required region, the
-/// exit statuses of `--help`, and the demo's closing hints.
+/// exit statuses of `--help`, and the demo's closing hints. SQLite only: what is tested is the
+/// binary and its built-in data, not the store (the tour's commands run on both in the suites).
 @Suite(.serialized) struct InstallEndToEndTests {
   /// A CLI running a copy of the binary alone in a new folder, with no Data/ folder named.
   func copiedBinary() throws -> CLI {

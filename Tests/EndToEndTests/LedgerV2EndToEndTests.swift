@@ -6,7 +6,8 @@ import Testing
 /// Ledger format 2: entries that are valid CBOR but not deterministic are refused by the audit and
 /// by the independent verifier; a version 1 database (Tests/Fixtures/v1, written by `jianguan
 /// demo` before format 2, then a checkpoint signed) is converted by `upgrade` and refused by every
-/// other command.
+/// other command. SQLite only: a version 1 ledger is a SQLite file, `upgrade` writes a file, and
+/// the non-deterministic entry is written into the file with SQLite's own statements.
 @Suite struct LedgerV2EndToEndTests {
   static let fixture = CLI.packageRoot.appendingPathComponent("Tests/Fixtures/v1")
 
@@ -191,7 +192,7 @@ import Testing
   /// value needs), with its stored hash made good: the audit and the verifier both refuse it,
   /// naming its seq.
   @Test func aValidButNonDeterministicEntryIsRefusedByTheAuditAndTheVerifier() throws {
-    let cli = try CLI()
+    var cli = try CLI()
     defer { cli.remove() }
     try cli.useDemoDatabase()
     let seq: Int64 = 90  // the demo's first payment: `"hours": 24` is 65 686f757273 18 18

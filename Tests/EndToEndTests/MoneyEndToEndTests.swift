@@ -1,4 +1,5 @@
 import Foundation
+import JianguanTestSupport
 import GRDB
 import Testing
 
@@ -40,8 +41,8 @@ import Testing
     }
   }
 
-  @Test func aTermOfMoneyEndsWithAPassingAuditAndExactBalances() throws {
-    var cli = try CLI()
+  @Test(arguments: TestStore.all) func aTermOfMoneyEndsWithAPassingAuditAndExactBalances(store: TestStore) throws {
+    var cli = try CLI(store: store)
     defer { cli.remove() }
     // The clock walks through the term: every entry is dated when it is written.
     cli.environment["JIANGUAN_NOW"] = "2026-02-15T09:00"
@@ -102,8 +103,8 @@ import Testing
     for key in ["seq", "kind", "entryHex", "prevHash", "hash"] { #expect(first[key] != nil) }
   }
 
-  @Test func moneyRefusalsNameTheRuleAndWriteNothing() throws {
-    let cli = try CLI()
+  @Test(arguments: TestStore.all) func moneyRefusalsNameTheRuleAndWriteNothing(store: TestStore) throws {
+    let cli = try CLI(store: store)
     defer { cli.remove() }
     try bureau(cli)
     #expect(
@@ -174,6 +175,7 @@ import Testing
     #expect(suspended.status == 1 && suspended.stderr.contains("suspended"))
   }
 
+  /// SQLite only: the tampering is done with the sqlite3 shell on the file.
   @Test func auditNamesTheSeqOfTamperingDoneWithTheSqliteShell() throws {
     let cli = try CLI()
     defer { cli.remove() }
@@ -198,8 +200,8 @@ import Testing
     #expect(text.stdout.contains("FAULT seq \(9 + CLI.calendarEntries)"))
   }
 
-  @Test func twoProcessesWritingAtOnceBothSucceedAndTheChainNeverForks() throws {
-    let cli = try CLI()
+  @Test(arguments: TestStore.all) func twoProcessesWritingAtOnceBothSucceedAndTheChainNeverForks(store: TestStore) throws {
+    let cli = try CLI(store: store)
     defer { cli.remove() }
     try bureau(cli)
     var processes: [Process] = []
@@ -226,19 +228,19 @@ import Testing
 
 /// A verifier written in another language from docs/LEDGER-FORMAT.md alone agrees with the audit.
 @Suite(.enabled(if: CLI.hasCBOR2, CLI.noCBOR2)) struct IndependentVerifierTests {
-  /// The demo's ledger, exported as JSON lines into export.jsonl.
-  static func demoExport(_ cli: CLI) throws -> (CLI.Result, URL) {
-    #expect(try cli.run(["demo"]).status == 0)
-    let export = try cli.run(["--db", "jianguan-demo.sqlite", "ledger", "export"])
+  /// The demo's ledger in the CLI's store, exported as JSON lines into export.jsonl.
+  static func demoExport(_ cli: inout CLI) throws -> (CLI.Result, URL) {
+    try cli.useDemoDatabase()
+    let export = try cli.run(["ledger", "export"])
     let exportFile = cli.folder.appendingPathComponent("export.jsonl")
     try Data(export.stdout.utf8).write(to: exportFile)
     return (export, exportFile)
   }
 
-  @Test func thePythonVerifierAgreesWithTheAuditOnTheDemoLedger() throws {
-    let cli = try CLI()
+  @Test(arguments: TestStore.all) func thePythonVerifierAgreesWithTheAuditOnTheDemoLedger(store: TestStore) throws {
+    var cli = try CLI(store: store)
     defer { cli.remove() }
-    let (export, exportFile) = try Self.demoExport(cli)
+    let (export, exportFile) = try Self.demoExport(&cli)
     let verified = try CLI.run(
       CLI.verifierPython,
       [
@@ -249,7 +251,7 @@ import Testing
     #expect(verified.status == 0, "\(verified.stdout) \(verified.stderr)")
     let python = try #require(
       try JSONSerialization.jsonObject(with: Data(verified.stdout.utf8)) as? [String: Any])
-    let audit = try cli.run(["--db", "jianguan-demo.sqlite", "audit", "--format", "json"])
+    let audit = try cli.run(["audit", "--format", "json"])
     let swift = try #require(
       try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])
     #expect(python["rootHash"] as? String == swift["rootHash"] as? String)
@@ -267,11 +269,12 @@ import Testing
   }
 
   /// With --tiles, the verifier recomputes the Merkle tiles from the entries and checks the
-  /// database's table `merkle_tiles` byte for byte, as the audit does.
+  /// database's table `merkle_tiles` byte for byte, as the audit does. SQLite only: the verifier
+  /// reads the tiles from a SQLite file, and the test edits them there.
   @Test func thePythonVerifierChecksTheStoredTiles() throws {
-    let cli = try CLI()
+    var cli = try CLI()
     defer { cli.remove() }
-    let (export, exportFile) = try Self.demoExport(cli)
+    let (export, exportFile) = try Self.demoExport(&cli)
     let database = cli.folder.appendingPathComponent("jianguan-demo.sqlite").path
     func verify() throws -> CLI.Result {
       try CLI.run(

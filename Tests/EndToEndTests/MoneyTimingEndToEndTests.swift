@@ -1,4 +1,5 @@
 import Foundation
+import JianguanTestSupport
 import Testing
 
 /// Issue 14, points 1–5, through the built binary: the clock of `JIANGUAN_NOW` dates every
@@ -18,8 +19,8 @@ import Testing
     }
   }
 
-  @Test func settleAheadOfTodayIsRefusedAndWritesNothing() throws {
-    let cli = try CLI()  // JIANGUAN_NOW is 2026-06-30T12:00
+  @Test(arguments: TestStore.all) func settleAheadOfTodayIsRefusedAndWritesNothing(store: TestStore) throws {
+    let cli = try CLI(store: store)  // JIANGUAN_NOW is 2026-06-30T12:00
     defer { cli.remove() }
     try MoneyEndToEndTests().bureau(cli)
     let digest = cli.databaseDigest()
@@ -35,8 +36,8 @@ import Testing
     #expect(try cli.run(["settle", "--as-of", "2026-06-30"]).status == 0)
   }
 
-  @Test func jianguanNowDatesEveryEntryAndEveryRefundApplication() throws {
-    var cli = try CLI()
+  @Test(arguments: TestStore.all) func jianguanNowDatesEveryEntryAndEveryRefundApplication(store: TestStore) throws {
+    var cli = try CLI(store: store)
     defer { cli.remove() }
     cli.environment["JIANGUAN_NOW"] = "2026-03-09T19:00"
     try MoneyEndToEndTests().bureau(cli)
@@ -64,8 +65,8 @@ import Testing
     #expect(cli.databaseDigest() == digest)
   }
 
-  @Test func aRepeatedLessonSaysWhatMadeItTheSameLesson() throws {
-    var cli = try CLI()
+  @Test(arguments: TestStore.all) func aRepeatedLessonSaysWhatMadeItTheSameLesson(store: TestStore) throws {
+    var cli = try CLI(store: store)
     defer { cli.remove() }
     cli.environment["JIANGUAN_NOW"] = "2026-03-07T20:00"
     try MoneyEndToEndTests().bureau(cli)
@@ -82,8 +83,8 @@ import Testing
     #expect(!again.stdout.contains("bank reference"))
   }
 
-  @Test func calendarImportLoadsAYearIntoTheLedger() throws {
-    var cli = try CLI()
+  @Test(arguments: TestStore.all) func calendarImportLoadsAYearIntoTheLedger(store: TestStore) throws {
+    var cli = try CLI(store: store)
     defer { cli.remove() }
     #expect(try cli.run(["init", "--region", "340100"]).status == 0)
     let file = cli.folder.appendingPathComponent("2027.csv")

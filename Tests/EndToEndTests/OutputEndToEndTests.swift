@@ -1,12 +1,13 @@
 import Foundation
+import JianguanTestSupport
 import Testing
 
 /// What the tool writes to a pipe whose reader has gone.
 @Suite struct OutputEndToEndTests {
   /// `jianguan ledger export | head`: the reader leaves early, and the export ends quietly
   /// (status 0, nothing on stderr), where Foundation's `FileHandle.write` trapped with a backtrace.
-  @Test func anExportIntoAPipeClosedEarlyEndsQuietly() throws {
-    let cli = try CLI()
+  @Test(arguments: TestStore.all) func anExportIntoAPipeClosedEarlyEndsQuietly(store: TestStore) throws {
+    let cli = try CLI(store: store)
     #expect(try cli.run(["init", "--authority", "测试教育局", "--region", "340100"]).status == 0)
     let pipe = Pipe()
     try pipe.fileHandleForReading.close()

@@ -1,4 +1,5 @@
 import Foundation
+import JianguanTestSupport
 import JianguanCrypto
 import JianguanLedger
 import Testing
@@ -54,8 +55,8 @@ import Testing
     try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
   }
 
-  @Test func applicationsAnsweredDeemedAgreedEscalatedAndAudited() throws {
-    var cli = try CLI()
+  @Test(arguments: TestStore.all) func applicationsAnsweredDeemedAgreedEscalatedAndAudited(store: TestStore) throws {
+    var cli = try CLI(store: store)
     defer { cli.remove() }
     _ = try bureau(&cli)
     cli.environment["JIANGUAN_NOW"] = "2026-03-09T19:00"
@@ -99,8 +100,8 @@ import Testing
     #expect(audit.status == 0 && audit.stdout.contains("audit ok"))
   }
 
-  @Test func badInputIsOneSentenceNonZeroAndWritesNothing() throws {
-    var cli = try CLI()
+  @Test(arguments: TestStore.all) func badInputIsOneSentenceNonZeroAndWritesNothing(store: TestStore) throws {
+    var cli = try CLI(store: store)
     defer { cli.remove() }
     _ = try bureau(&cli)
     cli.environment["JIANGUAN_NOW"] = "2026-03-09T19:00"
@@ -141,8 +142,8 @@ import Testing
     #expect(cli.databaseDigest() == before, "nothing written")
   }
 
-  @Test func theContractReadsAsTheModelContractAndRatingsAreReported() throws {
-    var cli = try CLI()
+  @Test(arguments: TestStore.all) func theContractReadsAsTheModelContractAndRatingsAreReported(store: TestStore) throws {
+    var cli = try CLI(store: store)
     defer { cli.remove() }
     let uscc = try bureau(&cli)
     let contract = try cli.run(["contract", "show", "E1"])

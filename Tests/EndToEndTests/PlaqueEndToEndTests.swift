@@ -10,18 +10,17 @@ import Testing
 
   /// The demo bureau with its checkpoint key named in the log (`bureau.key`) and another key
   /// (`other.key`) under the same name.
-  static func bureau() throws -> CLI {
-    var cli = try CLI()
-    #expect(try cli.run(["demo"]).status == 0)
-    cli.environment["JIANGUAN_DB"] = cli.folder.appendingPathComponent("jianguan-demo.sqlite").path
+  static func bureau(_ store: TestStore = .sqlite) throws -> CLI {
+    var cli = try CLI(store: store)
+    try cli.useDemoDatabase()
     for key in ["bureau", "other"] {
       _ = try cli.run(["key", "generate", "--name", "jianguan.110000.example/ledger", "--out", "\(key).key"])
     }
     return cli
   }
 
-  @Test func issueRefusesWithOneSentenceAndWritesNothing() throws {
-    let cli = try Self.bureau()
+  @Test(arguments: TestStore.all) func issueRefusesWithOneSentenceAndWritesNothing(store: TestStore) throws {
+    let cli = try Self.bureau(store)
     defer { cli.remove() }
     var digest = cli.databaseDigest()
     let refusals: [([String], String)] = [
@@ -68,8 +67,8 @@ import Testing
     #expect(cli.databaseDigest() == digest)
   }
 
-  @Test func verifyPrintsTheFieldsAndRefusesAnyChange() throws {
-    let cli = try Self.bureau()
+  @Test(arguments: TestStore.all) func verifyPrintsTheFieldsAndRefusesAnyChange(store: TestStore) throws {
+    let cli = try Self.bureau(store)
     defer { cli.remove() }
     _ = try cli.run(["checkpoint", "sign", "--key", "bureau.key"])
     let statement = try cli.run(["plaque", "issue", Self.suspended, "--key", "bureau.key"])
@@ -108,7 +107,8 @@ import Testing
 
   /// The page printed by `plaque issue --out`, rendered by headless Chromium at desktop and phone
   /// widths: zbarimg reads the QR code from each screenshot, and the decoded text is the signed
-  /// statement byte for byte, which `plaque verify` accepts.
+  /// statement byte for byte, which `plaque verify` accepts. On SQLite only: what is rendered is
+  /// the statement the tests above issue on both stores.
   @Test(
     .enabled(if: ExternalTool.chromium != nil, "chromium is not installed"),
     .enabled(if: ExternalTool.zbarimg != nil, "zbarimg (Debian zbar-tools) is not installed"))
@@ -138,6 +138,7 @@ import Testing
 
   /// Printed (the print stylesheet), the plaque of the longest name and bank the registry takes
   /// is one A5 page, and its QR code, scanned from the page at 300 dpi, is the signed statement.
+  /// On SQLite only, as the test above.
   @Test(
     .enabled(if: ExternalTool.chromium != nil, "chromium is not installed"),
     .enabled(if: ExternalTool.zbarimg != nil, "zbarimg (Debian zbar-tools) is not installed"),

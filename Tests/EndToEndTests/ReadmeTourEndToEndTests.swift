@@ -1,4 +1,5 @@
 import Foundation
+import JianguanTestSupport
 import Testing
 
 /// The README's "A tour", command by command as it writes them, with the clock moved forward as
@@ -170,13 +171,14 @@ import Testing
       .replacingOccurrences(of: "Data/", with: CLI.packageRoot.appendingPathComponent("Data").path + "/")
   }
 
-  @Test func theTourRunsAsTheReadmeWritesIt() throws {
+  @Test(arguments: TestStore.all) func theTourRunsAsTheReadmeWritesIt(store: TestStore) throws {
     let readme = Self.flattened(
       try String(contentsOf: CLI.packageRoot.appendingPathComponent("README.md"), encoding: .utf8))
-    var cli = try CLI()
+    var cli = try CLI(store: store)
     defer { cli.remove() }
-    // The tour's database is the README's default: ./jianguan.sqlite in the folder it runs in.
-    cli.environment.removeValue(forKey: "JIANGUAN_DB")
+    // The tour's database is the README's default: ./jianguan.sqlite in the folder it runs in (on
+    // PostgreSQL, the bureau's URL in JIANGUAN_DB).
+    if store == .sqlite { cli.environment.removeValue(forKey: "JIANGUAN_DB") }
     try Data(
       "bank_ref,student,class,hours,amount_yuan,paid_at\nBOC-2,S1,B1,4,400.00,2026-03-10T09:00\n".utf8
     ).write(to: cli.folder.appendingPathComponent("payments.csv"))
@@ -187,6 +189,12 @@ import Testing
         #expect(readme.contains("jianguan " + written), "the README no longer has `jianguan \(written)`")
         let filled = Self.filled(step.command)
         let result = try cli.run(Self.arguments(filled))
+        // `backup` and `restore` concern a SQLite file as such: on a URL they refuse, saying so.
+        if store == .postgres, ["backup", "restore"].contains(Self.arguments(filled)[0]) {
+          #expect(
+            result.status == 1 && result.stderr.contains("works on a SQLite file only"), "\(result.stderr)")
+          continue
+        }
         #expect(result.status == 0, "at \(now): jianguan \(filled)\n\(result.stderr)")
         if let file = step.stdout {
           try Data(result.stdout.utf8).write(to: cli.folder.appendingPathComponent(file))

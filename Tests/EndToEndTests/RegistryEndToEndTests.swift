@@ -1,4 +1,5 @@
 import Foundation
+import JianguanTestSupport
 import Testing
 
 @Suite(.serialized) struct RegistryEndToEndTests {
@@ -10,12 +11,12 @@ import Testing
     ]
   }
 
-  @Test func initRegistersAndRefusesToTouchAnExistingDatabase() throws {
-    let cli = try CLI()
+  @Test(arguments: TestStore.all) func initRegistersAndRefusesToTouchAnExistingDatabase(store: TestStore) throws {
+    let cli = try CLI(store: store)
     defer { cli.remove() }
     let created = try cli.run(["init", "--authority", "合肥市教育局", "--region", "340100"])
     #expect(created.status == 0 && created.stdout.contains("seq 1"))
-    let attributes = try FileManager.default.attributesOfItem(atPath: cli.databasePath + ".key")
+    let attributes = try FileManager.default.attributesOfItem(atPath: cli.keyPath)
     #expect((attributes[.posixPermissions] as? Int) == 0o600)
     let digest = cli.databaseDigest()
     let again = try cli.run(["init", "--region", "340100"])
@@ -41,8 +42,8 @@ import Testing
   }
 
   /// Every kind of bad value: one sentence naming the field, status 1, the database unchanged.
-  @Test func badInputIsRefusedWithOneSentenceAndNothingWritten() throws {
-    let cli = try CLI()
+  @Test(arguments: TestStore.all) func badInputIsRefusedWithOneSentenceAndNothingWritten(store: TestStore) throws {
+    let cli = try CLI(store: store)
     defer { cli.remove() }
     _ = try cli.run(["init", "--region", "340100"])
     let uscc = CLI.uscc(2)
@@ -109,8 +110,8 @@ import Testing
     #expect(!refused.stderr.contains("340524198001010013"))
   }
 
-  @Test func peopleAreShownWithTheirIDNumberMasked() throws {
-    let cli = try CLI()
+  @Test(arguments: TestStore.all) func peopleAreShownWithTheirIDNumberMasked(store: TestStore) throws {
+    let cli = try CLI(store: store)
     defer { cli.remove() }
     _ = try cli.run(["init", "--region", "340100"])
     let idNumber = CLI.residentID(7, year: 1982)
@@ -133,8 +134,8 @@ import Testing
     #expect(again.status == 1 && again.stderr.contains(masked) && !again.stderr.contains(idNumber))
   }
 
-  @Test func jsonErrorsAreOneObjectOnStdout() throws {
-    let cli = try CLI()
+  @Test(arguments: TestStore.all) func jsonErrorsAreOneObjectOnStdout(store: TestStore) throws {
+    let cli = try CLI(store: store)
     defer { cli.remove() }
     let missing = try cli.run(["institution", "list", "--format", "json"])
     #expect(missing.status == 2, "a missing database is an environment failure")
@@ -142,7 +143,7 @@ import Testing
       try JSONSerialization.jsonObject(with: Data(missing.stdout.utf8)) as? [String: Any])
     let error = try #require(object["error"] as? [String: Any])
     #expect(error["code"] as? String == "database_missing")
-    #expect(!FileManager.default.fileExists(atPath: cli.databasePath), "a read never creates a database")
+    #expect(!cli.storeExists, "a read never creates a database")
   }
 
   @Test func theDemoBuildsItsOwnDatabaseAndAuditsIt() throws {
@@ -153,8 +154,7 @@ import Testing
     #expect(result.stdout.contains("audit ok"))
     #expect(
       FileManager.default.fileExists(atPath: cli.folder.appendingPathComponent("jianguan-demo.sqlite").path))
-    #expect(
-      !FileManager.default.fileExists(atPath: cli.databasePath), "the demo never touches the user's database")
+    #expect(!cli.storeExists, "the demo never touches the user's database")
     let audit = try cli.run(["--db", "jianguan-demo.sqlite", "audit", "--format", "json"])
     #expect(audit.status == 0 && audit.stdout.contains("\"ok\":true"))
     #expect(try cli.run(["demo"]).status == 0, "the demo replaces its database on each run")

@@ -1,4 +1,5 @@
 import Foundation
+import JianguanTestSupport
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -22,8 +23,8 @@ struct RegistryServiceEndToEndTests {
     return ((response as? HTTPURLResponse)?.statusCode ?? 0, object)
   }
 
-  @Test func aClassRegisteredOverHTTPIsTheCommandLinesClass() async throws {
-    var cli = try CLI()
+  @Test(arguments: TestStore.all) func aClassRegisteredOverHTTPIsTheCommandLinesClass(store: TestStore) async throws {
+    var cli = try CLI(store: store)
     defer { cli.remove() }
     try cli.useDemoDatabase()
     // The README's examples run on the demo's database at this moment.

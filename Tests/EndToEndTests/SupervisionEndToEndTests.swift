@@ -1,4 +1,5 @@
 import Foundation
+import JianguanTestSupport
 import Testing
 
 /// The built `jianguan` binary as a user runs it: stdout, stderr, exit status, and the database
@@ -14,20 +15,20 @@ import Testing
     let stderr: String
   }
 
-  /// A fresh folder with a database created by `jianguan init`.
+  /// A fresh folder with a store (`CLI(store:)`, bureau 110000) created by `jianguan init`.
   final class Workspace {
-    let folder: URL
-    var db: String { folder.appendingPathComponent("sup.sqlite").path }
+    let cli: CLI
+    var folder: URL { cli.folder }
+    /// The file or the bureau's URL, given to each command as `--db`.
+    var db: String { cli.databasePath }
 
-    init() throws {
-      folder = FileManager.default.temporaryDirectory.appendingPathComponent(
-        "jianguan-e2e-\(UUID().uuidString)")
-      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    init(_ store: TestStore = .sqlite) throws {
+      cli = try CLI(store: store, bureau: "110000")
       let created = try run(["init", "--authority", "“双减”工作专门协调机制办公室", "--region", "110000"])
       #expect(created.status == 0, "\(created.stderr)")
     }
 
-    deinit { try? FileManager.default.removeItem(at: folder) }
+    deinit { cli.remove() }
 
     func run(_ arguments: [String], now: String = "2023-01-12T18:00") throws -> Result {
       let process = Process()
@@ -66,8 +67,8 @@ import Testing
     "办公厅、秘书局",
   ]
 
-  @Test func importThenBulletinPrintsTheSeedBulletin() throws {
-    let workspace = try Workspace()
+  @Test(arguments: TestStore.all) func importThenBulletinPrintsTheSeedBulletin(store: TestStore) throws {
+    let workspace = try Workspace(store)
     let imported = try workspace.run(["import", "supervision", Self.seedFile])
     #expect(imported.status == 0)
     #expect(imported.stdout.hasPrefix("imported 18 records from"))
@@ -89,8 +90,8 @@ import Testing
     #expect(try workspace.run(["report", "bulletin"] + Self.headerOptions).stdout == golden)
   }
 
-  @Test func aMalformedBatchIsRefusedWithItsPositionAndWritesNothing() throws {
-    let workspace = try Workspace()
+  @Test(arguments: TestStore.all) func aMalformedBatchIsRefusedWithItsPositionAndWritesNothing(store: TestStore) throws {
+    let workspace = try Workspace(store)
     let file = workspace.folder.appendingPathComponent("bad.json")
     try Data(
       """
@@ -110,8 +111,8 @@ import Testing
     #expect(try workspace.entries() == 1 + CLI.calendarEntries)
   }
 
-  @Test func badInputIsOneSentenceAndExitOne() throws {
-    let workspace = try Workspace()
+  @Test(arguments: TestStore.all) func badInputIsOneSentenceAndExitOne(store: TestStore) throws {
+    let workspace = try Workspace(store)
     let cases: [([String], String)] = [
       (
         ["action", "record", "--region", "999999", "--person-visits", "3"],
@@ -149,8 +150,8 @@ import Testing
     #expect(try workspace.entries() == 1 + CLI.calendarEntries)
   }
 
-  @Test func aFindingIsFollowedToVerificationAndTheSummaryCountsIt() throws {
-    let workspace = try Workspace()
+  @Test(arguments: TestStore.all) func aFindingIsFollowedToVerificationAndTheSummaryCountsIt(store: TestStore) throws {
+    let workspace = try Workspace(store)
     let added = try workspace.run([
       "finding", "add", "--date", "2023-01-05", "--operator-name", "某小区家教点", "--region", "340104",
       "--category", "disguised-flat", "--actions", "rectify", "--deadline", "2023-01-10", "--format", "json",
@@ -175,6 +176,7 @@ import Testing
     #expect(try workspace.entries() == 4 + CLI.calendarEntries)
   }
 
+  /// SQLite only: the table is edited with the sqlite3 shell on the file.
   @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3")))
   func theAuditFindsASupervisionTableEditedBehindTheLedger() throws {
     let workspace = try Workspace()
@@ -193,6 +195,7 @@ import Testing
       ))
   }
 
+  /// SQLite only: what is rendered is the bulletin the first test prints on both stores.
   @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/weasyprint")))
   func theBulletinRendersToAPDFWithChineseText() throws {
     let workspace = try Workspace()

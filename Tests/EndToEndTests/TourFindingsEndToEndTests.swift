@@ -1,4 +1,5 @@
 import Foundation
+import JianguanTestSupport
 import Testing
 
 /// What a new user walking the README tour ran into: refusals that named the wrong file or gave
@@ -15,8 +16,8 @@ import Testing
     }
   }
 
-  @Test func aSessionRefusedByARuleOfTheClassDoesNotSuggestMarkingAStudentAbsent() throws {
-    var cli = try CLI()
+  @Test(arguments: TestStore.all) func aSessionRefusedByARuleOfTheClassDoesNotSuggestMarkingAStudentAbsent(store: TestStore) throws {
+    var cli = try CLI(store: store)
     defer { cli.remove() }
     try tourBureau(&cli)
     cli.environment["JIANGUAN_NOW"] = "2026-03-08T18:00"
@@ -47,8 +48,8 @@ import Testing
     #expect(cli.databaseDigest() == other)
   }
 
-  @Test func aPublicKeyGivenForThePrivateOneOrTheReverseIsNamed() throws {
-    let cli = try CLI()
+  @Test(arguments: TestStore.all) func aPublicKeyGivenForThePrivateOneOrTheReverseIsNamed(store: TestStore) throws {
+    let cli = try CLI(store: store)
     defer { cli.remove() }
     #expect(try cli.run(["init", "--authority", "合肥市教育局", "--region", "340100"]).status == 0)
     #expect(
@@ -70,8 +71,8 @@ import Testing
       privateAsPublic.stderr.contains("pub \"bureau.key\" is a private key"), "\(privateAsPublic.stderr)")
   }
 
-  @Test func aBadPolicyOrCalendarFileIsNamedAsGiven() throws {
-    let cli = try CLI()
+  @Test(arguments: TestStore.all) func aBadPolicyOrCalendarFileIsNamedAsGiven(store: TestStore) throws {
+    let cli = try CLI(store: store)
     defer { cli.remove() }
     #expect(try cli.run(["init", "--authority", "合肥市教育局", "--region", "340100"]).status == 0)
     try Data("{".utf8).write(to: cli.folder.appendingPathComponent("stricter.json"))
@@ -89,8 +90,8 @@ import Testing
     #expect(cli.databaseDigest() == before)
   }
 
-  @Test func anEmptyListAndAWrongImportHeaderReadAsSentences() throws {
-    let cli = try CLI()
+  @Test(arguments: TestStore.all) func anEmptyListAndAWrongImportHeaderReadAsSentences(store: TestStore) throws {
+    let cli = try CLI(store: store)
     defer { cli.remove() }
     #expect(try cli.run(["init", "--authority", "合肥市教育局", "--region", "340100"]).status == 0)
     let empty = try cli.run(["refund-request", "list", "--status", "open"])

@@ -1,13 +1,13 @@
 import Foundation
 import JianguanCrypto
+import JianguanTestSupport
 import Testing
 
 @Suite(.serialized) struct TransparencyEndToEndTests {
-  @Test func keysCheckpointsProofsAndReceiptsFromTheCommandLine() throws {
-    let cli = try CLI()
+  @Test(arguments: TestStore.all) func keysCheckpointsProofsAndReceiptsFromTheCommandLine(store: TestStore) throws {
+    var cli = try CLI(store: store)
     defer { cli.remove() }
-    #expect(try cli.run(["demo"]).status == 0)
-    let db = ["--db", "jianguan-demo.sqlite"]
+    try cli.useDemoDatabase()
     let demoSize = try Self.size(cli)
     let key = try cli.run([
       "key", "generate", "--name", "jianguan.110000.example/ledger", "--out", "bureau.key",
@@ -23,7 +23,7 @@ import Testing
       try cli.run(["key", "generate", "--name", "x", "--out", "bureau.key"]).status == 1,
       "never overwrites a key")
 
-    let signed = try cli.run(db + ["checkpoint", "sign", "--key", "bureau.key"])
+    let signed = try cli.run(["checkpoint", "sign", "--key", "bureau.key"])
     #expect(signed.status == 0)
     // The first signing names the key in the log (one entry), then signs the log with it.
     let size = demoSize + 1
@@ -32,19 +32,19 @@ import Testing
     #expect(lines[0] == "jianguan.110000.example/ledger" && lines[1] == String(size) && lines[3].isEmpty)
     #expect(lines[4].hasPrefix("— jianguan.110000.example/ledger "))
     try Data(signed.stdout.utf8).write(to: cli.folder.appendingPathComponent("checkpoint.txt"))
-    #expect(try cli.run(db + ["checkpoint", "list"]).stdout.contains(" \(size) "))
+    #expect(try cli.run(["checkpoint", "list"]).stdout.contains(" \(size) "))
 
-    let inclusion = try cli.run(db + ["proof", "inclusion", "66", "--size", "100"])
+    let inclusion = try cli.run(["proof", "inclusion", "66", "--size", "100"])
     let proof = try #require(
       try JSONSerialization.jsonObject(with: Data(inclusion.stdout.utf8)) as? [String: Any])
     #expect(proof["treeSize"] as? Int == 100 && proof["leafIndex"] as? Int == 65)
     #expect((proof["hashes"] as? [String])?.allSatisfy { $0.count == 64 } == true)
-    let consistency = try cli.run(db + ["proof", "consistency", "100", String(size)])
+    let consistency = try cli.run(["proof", "consistency", "100", String(size)])
     #expect(consistency.status == 0 && consistency.stdout.contains("\"oldSize\":100"))
 
     // The demo's first payment: entry 66 after genesis and the calendar years.
     let payment = 65 + CLI.calendarEntries + 1
-    let receipt = try cli.run(db + ["receipt", "export", String(payment), "--key", "bureau.key"])
+    let receipt = try cli.run(["receipt", "export", String(payment), "--key", "bureau.key"])
     #expect(receipt.status == 0)
     let receiptFile = cli.folder.appendingPathComponent("receipt.json")
     try Data(receipt.stdout.utf8).write(to: receiptFile)
@@ -67,19 +67,18 @@ import Testing
       tampered.stderr.contains("the entry of seq ") && !tampered.stderr.contains("leaf"), "\(tampered.stderr)"
     )
 
-    let audit = try cli.run(db + ["audit", "--checkpoint", "checkpoint.txt", "--pub", "bureau.key.pub"])
+    let audit = try cli.run(["audit", "--checkpoint", "checkpoint.txt", "--pub", "bureau.key.pub"])
     #expect(audit.status == 0 && audit.stdout.contains("consistent with the checkpoint of size \(size)"))
   }
 
-  @Test func badProofAndCheckpointInputIsRefusedWithOneSentence() throws {
-    let cli = try CLI()
+  @Test(arguments: TestStore.all) func badProofAndCheckpointInputIsRefusedWithOneSentence(store: TestStore) throws {
+    var cli = try CLI(store: store)
     defer { cli.remove() }
-    #expect(try cli.run(["demo"]).status == 0)
-    let db = ["--db", "jianguan-demo.sqlite"]
+    try cli.useDemoDatabase()
     let demoSize = try Self.size(cli)
     _ = try cli.run(["key", "generate", "--name", "bureau", "--out", "bureau.key"])
     _ = try cli.run(["key", "generate", "--name", "bureau", "--out", "other.key"])
-    let signed = try cli.run(db + ["checkpoint", "sign", "--key", "bureau.key"])
+    let signed = try cli.run(["checkpoint", "sign", "--key", "bureau.key"])
     let checkpointSize = demoSize + 1
     let size = try Self.size(cli)
     try Data(signed.stdout.utf8).write(to: cli.folder.appendingPathComponent("checkpoint.txt"))
@@ -87,33 +86,32 @@ import Testing
       signed.stdout.replacingOccurrences(of: "\n\(checkpointSize)\n", with: "\n0\(checkpointSize)\n").utf8
     ).write(
       to: cli.folder.appendingPathComponent("malformed.txt"))
-    let demoDB = cli.folder.appendingPathComponent("jianguan-demo.sqlite").path
-    let before = try Data(contentsOf: URL(fileURLWithPath: demoDB))
+    let before = cli.databaseDigest()
     let cases: [[String]] = [
-      db + ["audit", "--checkpoint", "malformed.txt", "--pub", "bureau.key.pub"],
-      db + ["audit", "--checkpoint", "checkpoint.txt", "--pub", "other.key.pub"],
-      db + ["audit", "--checkpoint", "missing.txt", "--pub", "bureau.key.pub"],
-      db + ["proof", "inclusion", "1", "--size", String(size + 1)],
-      db + ["proof", "inclusion", "-5"],
-      db + ["proof", "inclusion", "0"],
-      db + ["proof", "consistency", "100", String(size + 1)],
-      db + ["proof", "consistency", "100", "abc"],
+      ["audit", "--checkpoint", "malformed.txt", "--pub", "bureau.key.pub"],
+      ["audit", "--checkpoint", "checkpoint.txt", "--pub", "other.key.pub"],
+      ["audit", "--checkpoint", "missing.txt", "--pub", "bureau.key.pub"],
+      ["proof", "inclusion", "1", "--size", String(size + 1)],
+      ["proof", "inclusion", "-5"],
+      ["proof", "inclusion", "0"],
+      ["proof", "consistency", "100", String(size + 1)],
+      ["proof", "consistency", "100", "abc"],
       ["receipt", "verify", "checkpoint.txt", "--pub", "bureau.key.pub"],
-      db + ["checkpoint", "sign", "--key", "bureau.key.pub"],
-      db + ["checkpoint", "sign", "--key", "other.key"],
-      db + ["checkpoint", "sign", "--key", "bureau.key", "--new-key"],
+      ["checkpoint", "sign", "--key", "bureau.key.pub"],
+      ["checkpoint", "sign", "--key", "other.key"],
+      ["checkpoint", "sign", "--key", "bureau.key", "--new-key"],
     ]
     for arguments in cases {
       let result = try cli.run(arguments)
       #expect(result.status == 1, "\(arguments): \(result.stderr)")
       #expect(result.stderr.split(separator: "\n").count == 1, "\(arguments): \(result.stderr)")
     }
-    #expect(try Data(contentsOf: URL(fileURLWithPath: demoDB)) == before, "nothing written")
+    #expect(cli.databaseDigest() == before, "nothing written")
   }
 
-  /// The number of entries of the demo ledger.
+  /// The number of entries of the CLI's ledger.
   static func size(_ cli: CLI) throws -> Int {
-    let audit = try cli.run(["--db", "jianguan-demo.sqlite", "audit", "--format", "json"])
+    let audit = try cli.run(["audit", "--format", "json"])
     let object = try #require(
       try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])
     return try #require(object["entries"] as? Int)
@@ -123,11 +121,11 @@ import Testing
 /// `ledger tile` serves the stored Merkle tiles as C2SP tlog-tiles does: the leaf hashes of the
 /// entries at level 0, binary on stdout.
 @Suite struct LedgerTileEndToEndTests {
-  @Test func aTileIsTheLeafHashesOfTheEntriesAndABadPathIsRefused() throws {
-    let cli = try CLI()
+  @Test(arguments: TestStore.all) func aTileIsTheLeafHashesOfTheEntriesAndABadPathIsRefused(store: TestStore) throws {
+    var cli = try CLI(store: store)
     defer { cli.remove() }
-    #expect(try cli.run(["demo"]).status == 0)
-    let export = try cli.run(["--db", "jianguan-demo.sqlite", "ledger", "export"])
+    try cli.useDemoDatabase()
+    let export = try cli.run(["ledger", "export"])
     var leaves: [UInt8] = []
     for line in export.stdout.split(separator: "\n") {
       let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
@@ -137,7 +135,7 @@ import Testing
       let file = cli.folder.appendingPathComponent("tile.bin")
       let result = try CLI.run(
         "/bin/sh",
-        ["-c", "\"$0\" --db jianguan-demo.sqlite ledger tile \"$1\" > tile.bin", CLI.binary.path, path],
+        ["-c", "\"$0\" ledger tile \"$1\" > tile.bin", CLI.binary.path, path],
         environment: cli.environment, in: cli.folder)
       return (result, [UInt8](try Data(contentsOf: file)))
     }

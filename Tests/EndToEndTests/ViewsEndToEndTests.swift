@@ -1,4 +1,5 @@
 import Foundation
+import JianguanTestSupport
 import Testing
 
 /// A term's work done from what the commands print: no id is read from `ledger export`.
@@ -33,8 +34,8 @@ import Testing
     }
   }
 
-  @Test func aTermIsDoneFromTheViews() throws {
-    let cli = try CLI()
+  @Test(arguments: TestStore.all) func aTermIsDoneFromTheViews(store: TestStore) throws {
+    let cli = try CLI(store: store)
     defer { cli.remove() }
     try classOfThree(cli)
 
@@ -107,8 +108,8 @@ import Testing
     #expect(try cli.run(["audit"]).status == 0)
   }
 
-  @Test func pagesSayWhenMoreRemain() throws {
-    let cli = try CLI()
+  @Test(arguments: TestStore.all) func pagesSayWhenMoreRemain(store: TestStore) throws {
+    let cli = try CLI(store: store)
     defer { cli.remove() }
     try classOfThree(cli)
     let first = try json(try cli.run(["enrollment", "list", "--limit", "2", "--format", "json"]))
@@ -133,8 +134,8 @@ import Testing
     #expect(!(try cli.run(["ledger", "list", "--limit", "1000"])).stdout.contains("stopped at the limit"))
   }
 
-  @Test func aRefusedStudentRefusesTheWholeSessionAndNothingIsWritten() throws {
-    let cli = try CLI()
+  @Test(arguments: TestStore.all) func aRefusedStudentRefusesTheWholeSessionAndNothingIsWritten(store: TestStore) throws {
+    let cli = try CLI(store: store)
     defer { cli.remove() }
     try classOfThree(cli)
     #expect(

@@ -1,4 +1,5 @@
 import Foundation
+import JianguanTestSupport
 import Testing
 
 /// `jianguan copy` between SQLite and PostgreSQL, and `jianguan audit` on a postgres:// URL,

@@ -1,4 +1,5 @@
 import Foundation
+import JianguanTestSupport
 import Testing
 
 @testable import JianguanPostgres

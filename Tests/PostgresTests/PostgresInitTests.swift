@@ -1,4 +1,5 @@
 import Foundation
+import JianguanTestSupport
 import Testing
 
 /// `jianguan init` on a postgres:// URL: the bureau's log with exactly the entries a file's

@@ -3,6 +3,7 @@ import JianguanCore
 import JianguanCrypto
 import JianguanLedger
 import JianguanPostgres
+import JianguanTestSupport
 import Testing
 
 /// `PostgresLog` itself: appends in several transactions keep the stored tiles those of the

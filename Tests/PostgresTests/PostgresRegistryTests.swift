@@ -1,4 +1,5 @@
 import Foundation
+import JianguanTestSupport
 import Testing
 
 /// The registry's writes on a postgres:// URL go through the same `RegistryOperation` as on a

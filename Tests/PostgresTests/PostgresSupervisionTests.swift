@@ -1,4 +1,5 @@
 import Foundation
+import JianguanTestSupport
 import Testing
 
 /// The regulator's supervision records on a postgres:// URL go through the same

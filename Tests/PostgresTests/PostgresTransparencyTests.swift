@@ -1,4 +1,5 @@
 import Foundation
+import JianguanTestSupport
 import Testing
 
 /// Checkpoints, consistency proofs and receipts on a postgres:// URL: the same

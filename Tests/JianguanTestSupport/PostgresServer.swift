@@ -6,15 +6,15 @@ import Testing
 /// removed when the test process exits. Started once per test process: `initdb` takes seconds.
 /// `initdb` refuses to run as root, so as root the server runs as the `postgres` system user
 /// (the folder is handed to it); as anyone else, as that user.
-final class PostgresServer: Sendable {
-  let binaries: URL
-  let folder: URL
-  let port: Int
+public final class PostgresServer: Sendable {
+  public let binaries: URL
+  public let folder: URL
+  public let port: Int
   /// `runuser -u postgres --` when the tests run as root, else nothing.
-  let asServerUser: [String]
+  public let asServerUser: [String]
 
   /// The server, or why there is none (the tests that need it are skipped with that reason).
-  static let shared: Result<PostgresServer, PostgresUnavailable> = {
+  public static let shared: Result<PostgresServer, PostgresUnavailable> = {
     do {
       let server = try PostgresServer.start()
       atexit { PostgresServer.stopShared() }
@@ -26,16 +26,16 @@ final class PostgresServer: Sendable {
     }
   }()
 
-  static var available: Bool { (try? shared.get()) != nil }
+  public static var available: Bool { (try? shared.get()) != nil }
 
   /// Why the tests are skipped, told without starting the server (traits are built at discovery).
-  static var skipReason: Comment {
+  public static var skipReason: Comment {
     findBinaries() == nil
       ? "PostgreSQL 15 is not installed (initdb, pg_ctl, postgres, psql): apt-get install postgresql-15 (.ci/run does)"
       : "PostgreSQL 15 is installed but did not start: see the test serverStartsWhereInstalled"
   }
 
-  static func server() throws -> PostgresServer { try shared.get() }
+  public static func server() throws -> PostgresServer { try shared.get() }
 
   private init(binaries: URL, folder: URL, port: Int, asServerUser: [String]) {
     self.binaries = binaries
@@ -45,7 +45,7 @@ final class PostgresServer: Sendable {
   }
 
   /// Where `initdb`, `pg_ctl` and `psql` are: PostgreSQL 15's folder, else the PATH.
-  static func findBinaries() -> URL? {
+  public static func findBinaries() -> URL? {
     var folders = ["/usr/lib/postgresql/15/bin"]
     folders += (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init)
     let manager = FileManager.default
@@ -97,7 +97,7 @@ final class PostgresServer: Sendable {
     return server
   }
 
-  static func stopShared() {
+  public static func stopShared() {
     guard case .success(let server) = shared else { return }
     try? server.runTool(
       "pg_ctl", ["-D", server.folder.appendingPathComponent("data").path, "-m", "fast", "-w", "stop"],
@@ -127,7 +127,7 @@ final class PostgresServer: Sendable {
   /// Spawned directly, not with Foundation's `Process`: its `waitUntilExit` waits for a socket
   /// that the server `pg_ctl start` leaves running inherits, and would never return.
   @discardableResult
-  func runTool(_ name: String, _ arguments: [String], asServerUser: Bool = false) throws -> String {
+  public func runTool(_ name: String, _ arguments: [String], asServerUser: Bool = false) throws -> String {
     let command =
       (asServerUser ? self.asServerUser : []) + [binaries.appendingPathComponent(name).path] + arguments
     let output = FileManager.default.temporaryDirectory.appendingPathComponent(
@@ -160,21 +160,21 @@ final class PostgresServer: Sendable {
   }
 
   /// A new, empty database for one test.
-  func createDatabase() throws -> String {
+  public func createDatabase() throws -> String {
     let name = "jianguan_\(UUID().uuidString.prefix(8).lowercased())"
     try sql("postgres", "CREATE DATABASE \(name)")
     return name
   }
 
   /// The URL of `bureau` in `database`.
-  func url(_ database: String, bureau: String) -> String {
+  public func url(_ database: String, bureau: String) -> String {
     "postgres://postgres@127.0.0.1:\(port)/\(database)?bureau=\(bureau)"
   }
 
   /// Runs SQL with psql and returns its rows, unaligned, `|` between columns (on this server, or
   /// on the server at `port`: a standby).
   @discardableResult
-  func sql(_ database: String, _ statement: String, port: Int? = nil) throws -> String {
+  public func sql(_ database: String, _ statement: String, port: Int? = nil) throws -> String {
     try runTool(
       "psql",
       [
@@ -186,21 +186,21 @@ final class PostgresServer: Sendable {
 
   /// A hot standby of this server: `pg_basebackup -R` (streaming replication from this server)
   /// into a folder beside its data, started on another free loopback port. `stop()` ends it.
-  struct Standby {
-    let server: PostgresServer
-    let data: String
-    let port: Int
+  public struct Standby {
+    public let server: PostgresServer
+    public let data: String
+    public let port: Int
 
-    func url(_ database: String, bureau: String) -> String {
+    public func url(_ database: String, bureau: String) -> String {
       "postgres://postgres@127.0.0.1:\(port)/\(database)?bureau=\(bureau)"
     }
 
-    func sql(_ database: String, _ statement: String) throws -> String {
+    public func sql(_ database: String, _ statement: String) throws -> String {
       try server.sql(database, statement, port: port)
     }
 
     /// Waits until the standby has replayed everything the primary has written so far.
-    func catchUp() throws {
+    public func catchUp() throws {
       let lsn = try server.sql("postgres", "SELECT pg_current_wal_lsn()")
       for _ in 0..<600 {
         if try sql("postgres", "SELECT pg_last_wal_replay_lsn() >= '\(lsn)'::pg_lsn") == "t" { return }
@@ -209,13 +209,13 @@ final class PostgresServer: Sendable {
       throw PostgresUnavailable(reason: "the standby did not replay the primary's WAL up to \(lsn) in 60 s")
     }
 
-    func stop() {
+    public func stop() {
       try? server.runTool("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"], asServerUser: true)
       try? FileManager.default.removeItem(atPath: data)
     }
   }
 
-  func startStandby() throws -> Standby {
+  public func startStandby() throws -> Standby {
     let data = folder.appendingPathComponent("standby-\(UUID().uuidString.prefix(8))").path
     try runTool(
       "pg_basebackup",
@@ -231,22 +231,38 @@ final class PostgresServer: Sendable {
     return standby
   }
 
-  /// A digest of every row of every table of the `jianguan` schema: equal before and after a
-  /// refused command when it wrote nothing.
-  func contentDigest(_ database: String) throws -> String {
-    let exists = try sql(database, "SELECT to_regclass('jianguan.bureaus') IS NOT NULL")
-    guard exists == "t" else { return "no jianguan schema" }
-    return try ["bureaus", "ledger", "merkle_tiles", "checkpoints", "persons"].map { table in
-      try sql(
-        database,
-        "SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, ',' ORDER BY t::text)), '') FROM jianguan.\(table) t"
-      )
-    }.joined(separator: " ")
+  /// A digest of every row of every table of the `jianguan` schema (the tables found in the
+  /// catalog, so that a table added later is counted too): equal before and after a refused
+  /// command when it wrote nothing.
+  public func contentDigest(_ database: String) throws -> String {
+    let tables = try sql(
+      database,
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'jianguan' AND table_type = 'BASE TABLE' ORDER BY table_name"
+    ).split(separator: "\n").map(String.init)
+    guard !tables.isEmpty else { return "no jianguan schema" }
+    let digests = tables.map { table in
+      "(SELECT '\(table) ' || count(*) || ':' || coalesce(md5(string_agg(t::text, ',' ORDER BY t::text)), '') FROM jianguan.\"\(table)\" t)"
+    }
+    return try sql(database, "SELECT concat_ws(' ', \(digests.joined(separator: ", ")))")
+  }
+}
+
+extension PostgresServer {
+  /// Every row of every table of the `jianguan` schema as PostgreSQL prints it (a BYTEA as
+  /// `\\x` and hex digits): what a test searches for data that must not be stored in the clear.
+  public func contentText(_ database: String) throws -> String {
+    let tables = try sql(
+      database,
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'jianguan' AND table_type = 'BASE TABLE' ORDER BY table_name"
+    ).split(separator: "\n")
+    return try tables.map { try sql(database, "SELECT t::text FROM jianguan.\"\($0)\" t") }.joined(
+      separator: "\n")
   }
 }
 
 /// Why the PostgreSQL tests cannot run here.
-struct PostgresUnavailable: Error, CustomStringConvertible {
-  let reason: String
-  var description: String { reason }
+public struct PostgresUnavailable: Error, CustomStringConvertible {
+  public let reason: String
+  public init(reason: String) { self.reason = reason }
+  public var description: String { reason }
 }
