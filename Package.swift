@@ -119,7 +119,7 @@ let package = Package(
     .testTarget(
       name: "ServerTests",
       dependencies: [
-        "JianguanServer", "JianguanStore", "JianguanLedger", "JianguanCore",
+        "JianguanServer", "JianguanStore", "JianguanLedger", "JianguanCore", "JianguanPostgres", "JianguanTestSupport",
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "HummingbirdTLS", package: "hummingbird"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -11,14 +11,17 @@ extension PostgresLog {
   /// verified with the key the log names, and their roots are the entries' roots. Each fault
   /// names the table and the seq.
   /// It reads one snapshot of the database, so that appends meanwhile change nothing it sees.
-  public func audit() throws -> AuditReport {
-    try session.snapshot { try auditSnapshot() }
+  /// With `external`, an auditor's checkpoint (its signature verified), the log must extend it, as
+  /// on a file (`ExternalCheckpoint`).
+  public func audit(against external: Checkpoint? = nil) throws -> AuditReport {
+    try session.snapshot { try auditSnapshot(against: external) }
   }
 
-  private func auditSnapshot() throws -> AuditReport {
+  private func auditSnapshot(against external: Checkpoint?) throws -> AuditReport {
     try requireLog(field: "db")
     let stored = try checkpointRows()
-    var walk = AuditWalk(bureau: bureau, wantedSizes: Set(stored.map(\.size)))
+    var walk = AuditWalk(
+      bureau: bureau, wantedSizes: Set(stored.map(\.size) + (external.map { [$0.size] } ?? [])))
     try forEachEntry { walk.step($0) }
     var report = AuditReport()
     report.entries = walk.entries
@@ -29,6 +32,18 @@ extension PostgresLog {
     report.faults += compareCheckpoints(stored, walk: walk)
     report.faults += try comparePersons(walk)
     report.checkpointsChecked = stored.count
+    if let external {
+      let faults = ExternalCheckpoint.faults(
+        external, rootsAtSize: walk.rootsAtSize, stored: stored.map { ($0.size, $0.rootHash) },
+        size: walk.entries, root: report.rootHash,
+        proof: { old, new in
+          try withTiles {
+            try Merkle.consistencyProof(oldSize: old, newSize: new, reader: MerkleTileHashReader($0))
+          }
+        })
+      report.faults += faults
+      report.externalCheckpoint = ExternalCheckpoint.verdict(external, faults: faults)
+    }
     report.enrollments = walk.state.enrollmentCount
     for slot in walk.state.enrollmentRecords.indices where walk.state.enrollmentRecords[slot].exists {
       report.escrowFen += walk.state.escrowFen(Int32(slot))

@@ -39,10 +39,15 @@ public final class PostgresLog: @unchecked Sendable {
   /// Refuses when the bureau's log is not in the database.
   public func requireLog(field: String) throws {
     guard try exists() else {
-      throw Rejection(
-        "\(field)_missing",
+      let sentence =
         "\(field) \(Rejection.quote(url.description)): the database \(url.database) holds no log of bureau \(bureau)"
-      )
+      // As a file that is not there: the environment, not the request (exit 2).
+      guard field != "db" else {
+        throw PostgresStoreError(
+          "database_missing",
+          sentence + "; create it with `jianguan init --db URL --region \(bureau)` or `jianguan copy`")
+      }
+      throw Rejection("\(field)_missing", sentence)
     }
   }
 

@@ -33,6 +33,10 @@ public final class GroupCommit: @unchecked Sendable {
     thread.start()
   }
 
+  /// Whether the database is the cache of another store's log (a PostgreSQL bureau), which each
+  /// group commit first catches up with.
+  public var cachesAnotherStore: Bool { database.cachesAnotherStore }
+
   /// Runs `operation` in the next group commit; returns its outcome once that commit is durable.
   public func submit(_ operation: @escaping Operation) async throws -> JSONValue {
     try await withCheckedThrowingContinuation { continuation in

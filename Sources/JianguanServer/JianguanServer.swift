@@ -104,7 +104,8 @@ public enum JianguanService {
       .add(
         middleware: AuthenticationMiddleware(
           readers: readers,
-          limiter: RateLimiter(requestsPerSecond: options.requestsPerSecond, burst: options.rateLimitBurst)))
+          limiter: RateLimiter(requestsPerSecond: options.requestsPerSecond, burst: options.rateLimitBurst),
+          catchUp: CatchUpGate(commit: commit)))
     Routes(readers: readers, commit: commit, idempotency: IdempotencyCache(), signer: options.signer)
       .register(on: authenticated)
     PageRoutes(

@@ -94,6 +94,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
   typealias Context = ServerRequestContext
   let readers: ReaderPool
   let limiter: RateLimiter
+  let catchUp: CatchUpGate
 
   func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
     async throws -> Response
@@ -105,7 +106,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
       let admitted: Context
       do {
         defer { readers.checkIn(reader) }
-        admitted = try authenticated(request, context, on: reader)
+        admitted = try await authenticatedCatchingUp(request, context, on: reader, snapshot: false)
       }
       return try await next(request, admitted)
     }
@@ -114,12 +115,31 @@ struct AuthenticationMiddleware: RouterMiddleware {
     defer { readers.checkIn(reader) }
     // The shared first connection cannot hold a transaction for one request.
     guard reader !== readers.primary else {
-      return try await next(request, try authenticated(request, context, on: reader))
+      return try await next(
+        request, try await authenticatedCatchingUp(request, context, on: reader, snapshot: false))
     }
     try reader.beginSnapshot()
     defer { reader.endSnapshot() }
-    let context = try authenticated(request, context, on: reader)
+    let context = try await authenticatedCatchingUp(request, context, on: reader, snapshot: true)
     return try await ReaderPool.$current.withValue(reader) { try await next(request, context) }
+  }
+
+  /// `authenticated`, and on the cache of a PostgreSQL bureau once more after the cache caught up
+  /// with the log when the credential was unknown: one issued by the command line since the
+  /// writer's last catch-up is not in the cache yet (`CatchUpGate` bounds how often).
+  private func authenticatedCatchingUp(
+    _ request: Request, _ context: Context, on reader: AppDatabase, snapshot: Bool
+  ) async throws -> Context {
+    do { return try authenticated(request, context, on: reader) } catch let error as APIError
+      where error.rule == "credential_invalid"
+    {
+      guard try await catchUp.ifDue() else { throw error }
+      if snapshot {
+        reader.endSnapshot()
+        try reader.beginSnapshot()
+      }
+      return try authenticated(request, context, on: reader)
+    }
   }
 
   /// The context with the request's principal, looked up on `reader`; or 401, or 429.
@@ -168,5 +188,33 @@ final class RouteTable: @unchecked Sendable {
           }
       }.map(\.method)
     ).sorted()
+  }
+}
+
+/// Lets a request make the writer bring the cache of a PostgreSQL bureau up to the log (a group
+/// commit that writes nothing), at most once every `interval`: an unknown credential must not
+/// cost a PostgreSQL round trip each. On a SQLite file it never does anything.
+final class CatchUpGate: @unchecked Sendable {
+  let commit: GroupCommit
+  let interval: TimeInterval = 0.1
+  private let lock = NSLock()
+  private var last = Date.distantPast
+
+  init(commit: GroupCommit) { self.commit = commit }
+
+  /// Whether this call may catch up now (none did in the last `interval`).
+  private func takeTurn() -> Bool {
+    lock.withLock {
+      let due = Date().timeIntervalSince(last) >= interval
+      if due { last = Date() }
+      return due
+    }
+  }
+
+  /// Whether a catch-up ran (and finished) for this call.
+  func ifDue() async throws -> Bool {
+    guard commit.cachesAnotherStore, takeTurn() else { return false }
+    _ = try await commit.submit { _ in .object([:]) }
+    return true
   }
 }

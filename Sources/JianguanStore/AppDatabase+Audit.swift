@@ -77,14 +77,13 @@ extension AppDatabase {
       )
       report.checkpointsChecked = stored.count
       if let external {
-        let faults = checkExternalCheckpoint(
-          external, rootsAtSize: rootsAtSize, stored: stored, size: report.entries, root: report.rootHash,
-          db: db)
+        let faults = ExternalCheckpoint.faults(
+          external, rootsAtSize: rootsAtSize, stored: stored.map { ($0.size, $0.rootHash) },
+          size: report.entries,
+          root: report.rootHash,
+          proof: { try Merkle.consistencyProof(oldSize: $0, newSize: $1, reader: MerkleStore(db: db)) })
         report.faults += faults
-        report.externalCheckpoint =
-          faults.isEmpty
-          ? "consistent with the checkpoint of size \(external.size): the ledger only grew since"
-          : "NOT consistent with the checkpoint of size \(external.size)"
+        report.externalCheckpoint = ExternalCheckpoint.verdict(external, faults: faults)
       }
       report.faults += state.finalFaults()
       report.faults += try compareProjections(state, db: db)
@@ -322,46 +321,6 @@ extension AppDatabase {
     return []
   }
 
-  /// An auditor's checkpoint (signature already verified): the log must extend it. Names the
-  /// smallest range of seqs that can hold the difference, using the stored checkpoints that still match.
-  func checkExternalCheckpoint(
-    _ checkpoint: Checkpoint, rootsAtSize: [Int64: [UInt8]], stored: [StoredCheckpoint], size: Int64,
-    root: [UInt8],
-    db: Database
-  ) -> [AuditFault] {
-    guard checkpoint.size <= size else {
-      return [
-        AuditFault(
-          seq: size + 1,
-          "the checkpoint signs \(checkpoint.size) entries but the log has only \(size): entries \(size + 1)…\(checkpoint.size) were cut off (truncated)"
-        )
-      ]
-    }
-    guard rootsAtSize[checkpoint.size] == checkpoint.rootHash else {
-      let matching =
-        stored.filter { $0.size < checkpoint.size && rootsAtSize[$0.size] == $0.rootHash }.map(\.size).max()
-        ?? 0
-      return [
-        AuditFault(
-          seq: checkpoint.size,
-          "the first \(checkpoint.size) entries hash to \(Hex.encode(rootsAtSize[checkpoint.size] ?? []).prefix(16))…, the checkpoint signs \(Hex.encode(checkpoint.rootHash).prefix(16))…: the log was rewritten or forked between seq \(matching + 1) and \(checkpoint.size)"
-        )
-      ]
-    }
-    guard checkpoint.size > 0, checkpoint.size < size else { return [] }
-    // The stored tree must prove it too, as a log server would to a monitor (RFC 9162 §2.1.4).
-    do {
-      let proof = try Merkle.consistencyProof(
-        oldSize: checkpoint.size, newSize: size, reader: MerkleStore(db: db))
-      try Merkle.verifyConsistency(
-        oldSize: checkpoint.size, newSize: size, oldRoot: checkpoint.rootHash, newRoot: root, proof: proof)
-      return []
-    } catch {
-      return [
-        AuditFault(seq: 0, "the stored Merkle tree cannot prove consistency with the checkpoint: \(error)")
-      ]
-    }
-  }
 }
 
 /// The Merkle root of the entries as they stream by, like `MerkleRootAccumulator` but on

@@ -33,10 +33,6 @@ struct CLI {
   /// The reason a verifier test is skipped.
   static let noCBOR2 = Comment("cbor2 is not installed: .venv/bin/pip install cbor2 (.ci/run does)")
 
-  /// A finding on PostgreSQL: `audit --checkpoint` is refused on a URL.
-  static let auditCheckpointOnPostgres: Comment =
-    "finding: on a URL `audit --checkpoint FILE --pub KEY` is refused (\"--checkpoint is not supported on a PostgreSQL store yet; copy the ledger to a file and audit it there\"), before its --pub is read"
-
   /// The binary beside the test bundle (the same build folder), else `.build/debug/jianguan`.
   static let binary = BuiltBinary.jianguan(packageRoot: packageRoot)
 

@@ -142,16 +142,11 @@ import Testing
     let cli = try CLI(store: store)
     defer { cli.remove() }
     let missing = try cli.run(["institution", "list", "--format", "json"])
-    store.knownIssue(
-      on: .postgres,
-      "finding: a bureau the database does not hold is `db_missing`, exit 1 (a file that does not exist: `database_missing`, exit 2)"
-    ) {
-      #expect(missing.status == 2, "a missing database is an environment failure")
-      let object = try #require(
-        try JSONSerialization.jsonObject(with: Data(missing.stdout.utf8)) as? [String: Any])
-      let error = try #require(object["error"] as? [String: Any])
-      #expect(error["code"] as? String == "database_missing")
-    }
+    #expect(missing.status == 2, "a missing database is an environment failure")
+    let object = try #require(
+      try JSONSerialization.jsonObject(with: Data(missing.stdout.utf8)) as? [String: Any])
+    let error = try #require(object["error"] as? [String: Any])
+    #expect(error["code"] as? String == "database_missing")
     #expect(!cli.storeExists, "a read never creates a database")
   }
 

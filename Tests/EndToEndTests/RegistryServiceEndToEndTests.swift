@@ -57,12 +57,7 @@ struct RegistryServiceEndToEndTests {
     let refused = try await Self.post(
       base, "/v1/venues", token: bank,
       body: #"{"institution":"\#(uscc)","address":"北京市东城区文化路9号","areaM2":90}"#)
-    store.knownIssue(
-      on: .postgres,
-      "finding: on a URL, a credential issued by the command line while serve runs is unknown to the server (401) until it catches up with the log when idle (a second or two later: 403); on a file it is known at once"
-    ) {
-      #expect(refused.status == 403)
-    }
+    #expect(refused.status == 403)
     // README: "regulator: the daily settle".
     let settled = try await Self.post(base, "/v1/settle", token: regulator, body: "{}")
     #expect(settled.status == 200 && settled.object["asOf"] as? String == "2026-04-26", "\(settled.object)")

@@ -21,19 +21,3 @@ public enum TestStore: String, CaseIterable, Sendable, CustomTestStringConvertib
 
   public var testDescription: String { rawValue }
 }
-
-extension TestStore {
-  /// Runs `body`; on `store` (nil: on neither), where `finding` says how a command differs from
-  /// the other store, what it records is a known issue. When it records none, Swift Testing says so: the mark
-  /// must go once the difference is fixed.
-  public func knownIssue(
-    on store: TestStore?, _ finding: Comment, sourceLocation: SourceLocation = #_sourceLocation,
-    _ body: () throws -> Void
-  ) {
-    guard self == store else {
-      do { try body() } catch { Issue.record(error, sourceLocation: sourceLocation) }
-      return
-    }
-    withKnownIssue(finding, sourceLocation: sourceLocation) { try body() }
-  }
-}

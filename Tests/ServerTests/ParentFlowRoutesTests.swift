@@ -2,13 +2,14 @@ import Foundation
 import HTTPTypes
 import JianguanServer
 import JianguanStore
+import JianguanTestSupport
 import Testing
 
 /// The e-contract, ratings, escalation and the regulator's resolution of a disputed lesson over
 /// HTTP: each for its roles only, with the CLI's sentences, and the audit passing after.
 @Suite struct ParentFlowRoutesTests {
-  @Test func aParentsTermOverHTTP() async throws {
-    let fixture = try ServerFixture()
+  @Test(arguments: TestStore.all) func aParentsTermOverHTTP(store: TestStore) async throws {
+    let fixture = try ServerFixture(store: store)
     try fixture.enrollmentWithPendingLesson(ref: "BOC-F1")
     try await fixture.serve { client in
       let parent = fixture.tokens["parent"]

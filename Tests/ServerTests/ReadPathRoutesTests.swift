@@ -4,13 +4,16 @@ import Hummingbird
 import HummingbirdTesting
 import JianguanServer
 import JianguanStore
+import JianguanTestSupport
 import Testing
 
 /// Reads served on connections of their own: the principals they keep are forgotten as soon as
 /// a credential entry (or an erasure) is committed, and many reads at once all answer.
 @Suite struct ReadPathRoutesTests {
-  @Test func aRevokedCredentialIsRefusedOnItsNextRequest() async throws {
-    let fixture = try ServerFixture()
+  @Test(arguments: TestStore.all) func aRevokedCredentialIsRefusedOnItsNextRequest(store: TestStore)
+    async throws
+  {
+    let fixture = try ServerFixture(store: store)
     try fixture.enrollmentWithPendingLesson()
     try await fixture.serve { client in
       // Several requests, so that every read connection has admitted the token.
@@ -36,8 +39,8 @@ import Testing
   }
 
   /// 64 balance reads at once, on as many connections: every one answers the same figures.
-  @Test func manyReadsAtOnceAllAnswer() async throws {
-    let fixture = try ServerFixture()
+  @Test(arguments: TestStore.all) func manyReadsAtOnceAllAnswer(store: TestStore) async throws {
+    let fixture = try ServerFixture(store: store)
     try fixture.enrollmentWithPendingLesson()
     try await fixture.serve { client in
       let expected = try await client.send(.get, "/v1/balance?enrollment=E1", token: fixture.tokens["parent"])

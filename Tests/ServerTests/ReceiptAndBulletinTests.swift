@@ -3,13 +3,16 @@ import HTTPTypes
 import JianguanLedger
 import JianguanServer
 import JianguanStore
+import JianguanTestSupport
 import Testing
 
 /// Receipts over HTTP: signed with `serve --key`, for the records the credential may see; the
 /// bulletin as a report for the regulator and the auditor.
 @Suite struct ReceiptAndBulletinTests {
-  @Test func aParentsReceiptVerifiesOfflineAndOthersAreRefused() async throws {
-    let fixture = try ServerFixture()
+  @Test(arguments: TestStore.all) func aParentsReceiptVerifiesOfflineAndOthersAreRefused(store: TestStore)
+    async throws
+  {
+    let fixture = try ServerFixture(store: store)
     var options = ServerOptions()
     let signer = try NoteSigner.generate(name: "jianguan.340100.example/ledger")
     options.signer = signer
@@ -55,8 +58,10 @@ import Testing
     #expect(try fixture.database.audit().ok)
   }
 
-  @Test func withoutTheKeyAReceiptIs503AndWritesNothing() async throws {
-    let fixture = try ServerFixture()
+  @Test(arguments: TestStore.all) func withoutTheKeyAReceiptIs503AndWritesNothing(store: TestStore)
+    async throws
+  {
+    let fixture = try ServerFixture(store: store)
     let before = try fixture.snapshot()
     try await fixture.serve { client in
       let receipt = try await client.send(
@@ -68,8 +73,8 @@ import Testing
 }
 
 extension ReceiptAndBulletinTests {
-  @Test func aRouteARoleNeverUsesIs403InOneSentence() async throws {
-    let fixture = try ServerFixture()
+  @Test(arguments: TestStore.all) func aRouteARoleNeverUsesIs403InOneSentence(store: TestStore) async throws {
+    let fixture = try ServerFixture(store: store)
     try await fixture.serve { client in
       let auditor = try await client.send(
         .post, "/v1/receipts", token: fixture.tokens["auditor"], body: #"{"seq":1}"#)

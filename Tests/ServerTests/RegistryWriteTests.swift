@@ -5,6 +5,7 @@ import HummingbirdTesting
 import JianguanCore
 import JianguanServer
 import JianguanStore
+import JianguanTestSupport
 import Testing
 
 /// The registry's writes and `settle` over HTTP: who may, the same rules and sentences as the
@@ -139,8 +140,8 @@ import Testing
     ]
   }
 
-  @Test func everyRoleAgainstEveryRegistryWrite() async throws {
-    let fixture = try ServerFixture()
+  @Test(arguments: TestStore.all) func everyRoleAgainstEveryRegistryWrite(store: TestStore) async throws {
+    let fixture = try ServerFixture(store: store)
     // E1 with a lesson L1 recorded on 10 March: by 10 April its confirmation window has passed.
     try fixture.enrollmentWithPendingLesson()
     fixture.clock.set("2026-04-10T12:00")
@@ -169,8 +170,10 @@ import Testing
     #expect(try fixture.database.audit().ok)
   }
 
-  @Test func anInstitutionCannotOpenAClassWithAnothersCourseVenueOrTeacher() async throws {
-    let fixture = try ServerFixture()
+  @Test(arguments: TestStore.all) func anInstitutionCannotOpenAClassWithAnothersCourseVenueOrTeacher(
+    store: TestStore
+  ) async throws {
+    let fixture = try ServerFixture(store: store)
     let classA = try fixture.database.show(.classes, fixture.classA)
     let classB = try fixture.database.show(.classes, fixture.classB)
     @Sendable func body(_ course: String, _ venue: String, _ teacher: String) -> String {
@@ -210,8 +213,10 @@ import Testing
     #expect(try fixture.snapshot() == before)
   }
 
-  @Test func badInputIsTheCommandLinesRefusalAndWritesNothing() async throws {
-    let fixture = try ServerFixture()
+  @Test(arguments: TestStore.all) func badInputIsTheCommandLinesRefusalAndWritesNothing(store: TestStore)
+    async throws
+  {
+    let fixture = try ServerFixture(store: store)
     var online = CourseForm()
     online.institution = fixture.usccA
     online.name = "网课"
@@ -257,8 +262,10 @@ import Testing
     #expect(try fixture.snapshot() == before)
   }
 
-  @Test func aParentsNameIDNumberAndPhoneAreNeitherEchoedNorLogged() async throws {
-    let fixture = try ServerFixture()
+  @Test(arguments: TestStore.all) func aParentsNameIDNumberAndPhoneAreNeitherEchoedNorLogged(store: TestStore)
+    async throws
+  {
+    let fixture = try ServerFixture(store: store)
     let logs = LogCapture()
     let idNumber = fixture.nextResidentID()
     let childID = fixture.nextResidentID(bornIn: 2016)
@@ -322,8 +329,10 @@ import Testing
 
   /// Registrations arriving together share the group commit, each with its own id; a retry with
   /// the same Idempotency-Key is the first answer, not a second record.
-  @Test func registrationsTogetherGetTheirOwnIdsAndARetryIsTheFirstAnswer() async throws {
-    let fixture = try ServerFixture()
+  @Test(arguments: TestStore.all) func registrationsTogetherGetTheirOwnIdsAndARetryIsTheFirstAnswer(
+    store: TestStore
+  ) async throws {
+    let fixture = try ServerFixture(store: store)
     let venuesBefore = try fixture.database.list(.venues, filter: ViewFilter(), limit: 100, after: nil)
       .records.count
     try await fixture.serve { client in
@@ -353,8 +362,10 @@ import Testing
     #expect(try fixture.database.audit().ok)
   }
 
-  @Test func anErasureOverHTTPNeedsAReasonAndAConfirmationAndHappensOnce() async throws {
-    let fixture = try ServerFixture()
+  @Test(arguments: TestStore.all) func anErasureOverHTTPNeedsAReasonAndAConfirmationAndHappensOnce(
+    store: TestStore
+  ) async throws {
+    let fixture = try ServerFixture(store: store)
     let parent = try fixture.student().parent
     let token = fixture.tokens["regulator"]
     try await fixture.serve { client in

@@ -4,13 +4,16 @@ import Hummingbird
 import HummingbirdTesting
 import JianguanServer
 import JianguanStore
+import JianguanTestSupport
 import Testing
 
 /// Who may do what: every role against every route, and that a record outside one's scope
 /// answers exactly as one that does not exist.
 @Suite struct ScopeTests {
-  @Test func anInstitutionCannotTellAnothersEnrollmentFromAMissingOne() async throws {
-    let fixture = try ServerFixture()
+  @Test(arguments: TestStore.all) func anInstitutionCannotTellAnothersEnrollmentFromAMissingOne(
+    store: TestStore
+  ) async throws {
+    let fixture = try ServerFixture(store: store)
     try await fixture.serve { client in
       let other = fixture.tokens["institutionB"]
       let paths = [
@@ -54,8 +57,8 @@ import Testing
     "regulator", "institution", "institutionB", "parent", "parentB", "bank", "otherBank", "auditor",
   ]
 
-  @Test func everyRoleAgainstEveryRoute() async throws {
-    let fixture = try ServerFixture()
+  @Test(arguments: TestStore.all) func everyRoleAgainstEveryRoute(store: TestStore) async throws {
+    let fixture = try ServerFixture(store: store)
     // E1 (student A, class A) exists, with a lesson L1 pending.
     try fixture.enrollmentWithPendingLesson()
     let reads: [Cell] = [

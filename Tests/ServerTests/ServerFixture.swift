@@ -4,8 +4,10 @@ import Hummingbird
 import HummingbirdTLS
 import HummingbirdTesting
 import JianguanCore
+import JianguanPostgres
 import JianguanServer
 import JianguanStore
+import JianguanTestSupport
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -27,7 +29,14 @@ final class ServerFixture: @unchecked Sendable {
 
   let directory: URL
   let path: String
-  let database: AppDatabase
+  /// The store the service runs on: the SQLite file at `path`, or a bureau in a database of the
+  /// tests' PostgreSQL server, through the bureau's cache at `cachePath` (as `jianguan serve --db
+  /// postgres://…` runs).
+  let store: TestStore
+  /// On PostgreSQL: the database, the bureau's URL and the cache file.
+  private(set) var postgres: (database: String, url: PostgresURL, cachePath: String)?
+  /// The fixture's own connection: writes through it count as the command line's.
+  private(set) var database: AppDatabase
   let clock = SettableClock("2026-03-10T12:00")
   let today = CalendarDate(year: 2026, month: 2, day: 1)!
   var serial = 0
@@ -37,7 +46,8 @@ final class ServerFixture: @unchecked Sendable {
   var usccA = "", usccB = "", classA = "", classB = "", studentA = "", studentB = "", parentA = "",
     parentB = ""
 
-  init() throws {
+  init(store: TestStore = .sqlite) throws {
+    self.store = store
     directory = FileManager.default.temporaryDirectory.appendingPathComponent(
       "jianguan-server-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -60,6 +70,33 @@ final class ServerFixture: @unchecked Sendable {
     try issue("bank", .bank, bank: "中国银行")
     try issue("otherBank", .bank, bank: "中国工商银行")
     try issue("auditor", .auditor)
+    if store == .postgres { try moveToPostgres() }
+  }
+
+  /// Copies the bureau built so far into a new database of the tests' PostgreSQL server and
+  /// makes the fixture's connection the bureau's cache, as `jianguan copy` and a command on the
+  /// URL would.
+  private func moveToPostgres() throws {
+    let server = try PostgresServer.server()
+    let name = try server.createDatabase()
+    let url = try PostgresURL.parse(server.url(name, bureau: "340100"))
+    let log = try PostgresLog.connect(url)
+    defer { log.close() }
+    let source = database
+    _ = try log.create(
+      copying: { each in try source.entries(fromSeq: 1, limit: nil) { try each($0.entryBytes) } },
+      persons: try source.sealedPersons())
+    let cachePath = directory.appendingPathComponent("bureau.cache.sqlite").path
+    postgres = (name, url, cachePath)
+    database = try openCache()
+  }
+
+  /// The bureau's cache, with a PostgreSQL connection of its own.
+  private func openCache() throws -> AppDatabase {
+    guard let postgres else { throw CocoaError(.fileNoSuchFile) }
+    return try AppDatabase.openCache(
+      path: postgres.cachePath, keyPath: path + ".key", reference: Self.reference, clock: clock.reading,
+      upstream: PostgresCache(log: try PostgresLog.connect(postgres.url)))
   }
 
   deinit { try? FileManager.default.removeItem(at: directory) }
@@ -163,7 +200,11 @@ final class ServerFixture: @unchecked Sendable {
   /// The bytes of the database file and its write-ahead log: two equal snapshots mean nothing
   /// was written (the fixture's own connection stays open, so no close checkpoints the log).
   func snapshot() throws -> [Data] {
-    try ["", "-wal"].map { suffix in
+    if let postgres {
+      // Every row of the bureau's tables in PostgreSQL, where an entry counts as written.
+      return [Data(try PostgresServer.server().contentDigest(postgres.database).utf8)]
+    }
+    return try ["", "-wal"].map { suffix in
       FileManager.default.contents(atPath: path + suffix) ?? Data()
     }
   }
@@ -175,10 +216,16 @@ final class ServerFixture: @unchecked Sendable {
   ) throws -> some ApplicationProtocol {
     var options = options
     options.port = 0
+    // On PostgreSQL the writer is the bureau's cache (its upstream the bureau) and the reader
+    // reads the cache file, as `jianguan serve --db postgres://…` opens them.
+    let writer =
+      postgres != nil
+      ? try openCache()
+      : try AppDatabase.open(
+        path: path, keyPath: path + ".key", reference: Self.reference, clock: clock.reading)
     let reader = try AppDatabase.open(
-      path: path, keyPath: path + ".key", reference: Self.reference, clock: clock.reading)
-    let writer = try AppDatabase.open(
-      path: path, keyPath: path + ".key", reference: Self.reference, clock: clock.reading)
+      path: postgres?.cachePath ?? path, keyPath: path + ".key", reference: Self.reference,
+      clock: clock.reading)
     var quiet = Logger(label: "jianguan-test")
     quiet.logLevel = .warning
     return try JianguanService.application(

@@ -5,12 +5,14 @@ import HummingbirdTesting
 import JianguanCore
 import JianguanServer
 import JianguanStore
+import JianguanTestSupport
 import Testing
 
 /// The service end to end on a live loopback port: health, metrics, credentials, refusals.
 @Suite struct ServiceTests {
-  @Test func healthNeedsNoCredentialAndTheV1RoutesDo() async throws {
-    let fixture = try ServerFixture()
+  @Test(arguments: TestStore.all) func healthNeedsNoCredentialAndTheV1RoutesDo(store: TestStore) async throws
+  {
+    let fixture = try ServerFixture(store: store)
     try await fixture.serve { client in
       #expect(try await client.send(.get, "/health", token: nil).status == .ok)
       let missing = try await client.send(.get, "/v1/institutions", token: nil)
@@ -26,8 +28,10 @@ import Testing
     }
   }
 
-  @Test func metricsCountRequestsByRoutePatternNeverByThePathSent() async throws {
-    let fixture = try ServerFixture()
+  @Test(arguments: TestStore.all) func metricsCountRequestsByRoutePatternNeverByThePathSent(store: TestStore)
+    async throws
+  {
+    let fixture = try ServerFixture(store: store)
     try await fixture.serve { client in
       _ = try await client.send(.get, "/v1/classes/\(fixture.classA)", token: fixture.tokens["regulator"])
       let metrics = try await client.send(.get, "/metrics", token: nil).text
@@ -37,8 +41,10 @@ import Testing
     }
   }
 
-  @Test func aPaymentIsAnEnrollmentAndItsRetryGetsTheSameAnswer() async throws {
-    let fixture = try ServerFixture()
+  @Test(arguments: TestStore.all) func aPaymentIsAnEnrollmentAndItsRetryGetsTheSameAnswer(store: TestStore)
+    async throws
+  {
+    let fixture = try ServerFixture(store: store)
     try await fixture.serve { client in
       let body = fixture.paymentJSON(student: fixture.studentA, classID: fixture.classA, ref: "BOC-1")
       let first = try await client.send(.post, "/v1/payments", token: fixture.tokens["bank"], body: body)
@@ -56,8 +62,10 @@ import Testing
     #expect(try fixture.database.audit().ok)
   }
 
-  @Test func aRefusedRuleIs422WithTheCLIsRuleAndSentenceAndWritesNothing() async throws {
-    let fixture = try ServerFixture()
+  @Test(arguments: TestStore.all) func aRefusedRuleIs422WithTheCLIsRuleAndSentenceAndWritesNothing(
+    store: TestStore
+  ) async throws {
+    let fixture = try ServerFixture(store: store)
     let before = try fixture.snapshot()
     try await fixture.serve { client in
       // 6000 yuan is over the 5000-yuan cap of one charge.
@@ -78,8 +86,8 @@ import Testing
     #expect(try fixture.snapshot() == before)
   }
 
-  @Test func badBodiesAre400or413AndNameTheField() async throws {
-    let fixture = try ServerFixture()
+  @Test(arguments: TestStore.all) func badBodiesAre400or413AndNameTheField(store: TestStore) async throws {
+    let fixture = try ServerFixture(store: store)
     let before = try fixture.snapshot()
     try await fixture.serve { client in
       let bank = fixture.tokens["bank"]
@@ -104,8 +112,10 @@ import Testing
     #expect(try fixture.snapshot() == before)
   }
 
-  @Test func aCredentialOverItsRateIs429WithRetryAfter() async throws {
-    let fixture = try ServerFixture()
+  @Test(arguments: TestStore.all) func aCredentialOverItsRateIs429WithRetryAfter(store: TestStore)
+    async throws
+  {
+    let fixture = try ServerFixture(store: store)
     var options = ServerOptions()
     // Three at once, then one every 1000 s: however slow the machine, the fourth is over.
     options.requestsPerSecond = 0.001
@@ -127,8 +137,10 @@ import Testing
   }
 
   /// Found by schemathesis: seq=0 was a 500; it is the command line's refusal of a position.
-  @Test func aLogPositionIsParsedAsTheCommandLineParsesIt() async throws {
-    let fixture = try ServerFixture()
+  @Test(arguments: TestStore.all) func aLogPositionIsParsedAsTheCommandLineParsesIt(store: TestStore)
+    async throws
+  {
+    let fixture = try ServerFixture(store: store)
     try await fixture.serve { client in
       let auditor = fixture.tokens["auditor"]
       for path in ["/v1/proofs/inclusion?seq=0", "/v1/proofs/consistency?old=0&new=1", "/v1/ledger?from=-1"] {
@@ -141,8 +153,10 @@ import Testing
   }
 
   /// Found by schemathesis: a route asked with a method it does not take is 405, not 404.
-  @Test func aRouteWithAnotherMethodIs405AndSaysWhichItTakes() async throws {
-    let fixture = try ServerFixture()
+  @Test(arguments: TestStore.all) func aRouteWithAnotherMethodIs405AndSaysWhichItTakes(store: TestStore)
+    async throws
+  {
+    let fixture = try ServerFixture(store: store)
     try await fixture.serve { client in
       let response = try await client.send(.put, "/v1/lessons/L1/confirm", token: fixture.tokens["parent"])
       #expect(response.status == .methodNotAllowed)

@@ -4,14 +4,17 @@ import Hummingbird
 import HummingbirdTesting
 import JianguanServer
 import JianguanStore
+import JianguanTestSupport
 import Logging
 import ServiceLifecycle
 import Testing
 
 /// SIGTERM's path: a graceful shutdown while payments are in flight.
 @Suite struct ShutdownTests {
-  @Test func aGracefulShutdownAnswersWhatItTookAndLeavesAWholeLedger() async throws {
-    let fixture = try ServerFixture()
+  @Test(arguments: TestStore.all) func aGracefulShutdownAnswersWhatItTookAndLeavesAWholeLedger(
+    store: TestStore
+  ) async throws {
+    let fixture = try ServerFixture(store: store)
     let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
     let application = try fixture.application(onRunning: { port in portContinuation.yield(port) })
     let group = ServiceGroup(

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import JianguanCore
 import JianguanServer
 import JianguanStore
+import JianguanTestSupport
 import Testing
 
 /// Supervision over HTTP: the regulator's day, who may do what (every cell), and refusals that
@@ -29,8 +30,8 @@ import Testing
     #expect(try fixture.database.fileComplaint(complaint, today: fixture.clock.now.date).id == "K1")
   }
 
-  @Test func theRegulatorsDay() async throws {
-    let fixture = try ServerFixture()
+  @Test(arguments: TestStore.all) func theRegulatorsDay(store: TestStore) async throws {
+    let fixture = try ServerFixture(store: store)
     let (uscc, parent) = (fixture.usccA, fixture.parentA)
     try await fixture.serve { client in
       let regulator = fixture.tokens["regulator"]
@@ -93,8 +94,8 @@ import Testing
     #expect(try fixture.database.audit().ok)
   }
 
-  @Test func everyRoleAgainstEverySupervisionRoute() async throws {
-    let fixture = try ServerFixture()
+  @Test(arguments: TestStore.all) func everyRoleAgainstEverySupervisionRoute(store: TestStore) async throws {
+    let fixture = try ServerFixture(store: store)
     try Self.findingAndComplaint(fixture)
     let only: (String, Int) -> [String: Int] = { allowed, status in
       Dictionary(uniqueKeysWithValues: ScopeTests.roles.map { ($0, $0 == allowed ? status : 403) })
@@ -163,8 +164,9 @@ import Testing
 
   /// Another institution's finding and another parent's complaint answer, byte for byte, as they
   /// did before they existed; and they are not listed.
-  @Test func anotherPartysRecordsAnswerAsMissingOnes() async throws {
-    let fixture = try ServerFixture()
+  @Test(arguments: TestStore.all) func anotherPartysRecordsAnswerAsMissingOnes(store: TestStore) async throws
+  {
+    let fixture = try ServerFixture(store: store)
     let asks: [(role: String, method: HTTPRequest.Method, path: String, body: String?)] = [
       ("institutionB", .get, "/v1/findings/F1", nil),
       ("institutionB", .get, "/v1/findings?after=F1", nil),
@@ -202,8 +204,8 @@ import Testing
 
   /// A parent complains as themself only; naming another parent is the store's "not a
   /// registered parent", and writes nothing.
-  @Test func aParentCannotComplainInAnothersName() async throws {
-    let fixture = try ServerFixture()
+  @Test(arguments: TestStore.all) func aParentCannotComplainInAnothersName(store: TestStore) async throws {
+    let fixture = try ServerFixture(store: store)
     let before = try fixture.snapshot()
     try await fixture.serve { client in
       let other = try await client.send(

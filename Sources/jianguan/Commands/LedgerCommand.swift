@@ -115,7 +115,6 @@ struct AuditCommand: ParsableCommand {
   }
 
   func run() throws {
-    if global.namesPostgres { return try PostgresCommands.audit(self) }
     var external: Checkpoint?
     if let checkpoint, let pub {
       let verifier = try TextFile.verifier(pub)
@@ -124,6 +123,7 @@ struct AuditCommand: ParsableCommand {
         verifiers: [verifier]
       ).checkpoint
     }
+    if global.namesPostgres { return try PostgresCommands.audit(self, against: external) }
     let database = try Environment.open(global)
     let terminal = isatty(STDERR_FILENO) == 1
     let report = try database.audit(

@@ -477,14 +477,8 @@ enum PostgresCommands {
   }
 
   /// `jianguan audit` on a PostgreSQL URL: the log-level audit, printed as the SQLite one is.
-  static func audit(_ command: AuditCommand) throws {
-    guard command.checkpoint == nil else {
-      throw Rejection(
-        "postgres_audit_checkpoint",
-        "--checkpoint is not supported on a PostgreSQL store yet; copy the ledger to a file and audit it there"
-      )
-    }
-    let report = try withLog(command.global) { try $0.audit() }
+  static func audit(_ command: AuditCommand, against external: Checkpoint?) throws {
+    let report = try withLog(command.global) { try $0.audit(against: external) }
     try AuditCommand.emit(command.global, report)
   }
 }
