@@ -148,16 +148,49 @@ import Testing
     #expect(try cli.run(["audit"]).status == 0)
   }
 
-  /// SQLite only: the lock held is the SQLite file's (PostgreSQL's advisory lock per bureau is
-  /// PostgresTests' business).
-  @Test func aWriterMeetingALockedDatabaseWaitsInsteadOfFailing() throws {
-    let cli = try CLI()
+  /// The write lock of the store, held by another connection until the returned closure
+  /// releases it: SQLite's lock on the file (`BEGIN IMMEDIATE`), or in PostgreSQL the bureau's
+  /// append lock (`pg_advisory_xact_lock(0x4A470017, REGION)`, docs/POSTGRES.md), taken by a psql
+  /// session of its own.
+  func holdWriteLock(_ cli: CLI, bureau: Int = 340100) throws -> () throws -> Void {
+    guard let postgres = cli.postgres else {
+      var configuration = Configuration()
+      configuration.allowsUnsafeTransactions = true  // the lock is held across calls on purpose
+      let holder = try DatabaseQueue(path: cli.databasePath, configuration: configuration)
+      try holder.writeWithoutTransaction { db in try db.execute(sql: "BEGIN IMMEDIATE") }
+      return { try holder.writeWithoutTransaction { db in try db.execute(sql: "ROLLBACK") } }
+    }
+    let lockClass = 0x4A47_0017
+    let psql = Process()
+    psql.executableURL = postgres.server.binaries.appendingPathComponent("psql")
+    psql.arguments = [
+      "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", "\(postgres.server.port)", "-U",
+      "postgres",
+      "-d", postgres.database,
+    ]
+    let input = Pipe()
+    psql.standardInput = input
+    psql.standardOutput = FileHandle.nullDevice
+    psql.standardError = FileHandle.nullDevice
+    try psql.run()
+    input.fileHandleForWriting.write(Data("SELECT pg_advisory_lock(\(lockClass), \(bureau));\n".utf8))
+    let held =
+      "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = \(lockClass) AND objid = \(bureau) AND granted"
+    for _ in 0..<200 where try postgres.server.sql(postgres.database, held) != "1" { usleep(50_000) }
+    try #require(try postgres.server.sql(postgres.database, held) == "1", "the psql session holds the lock")
+    return {
+      input.fileHandleForWriting.write(Data("SELECT pg_advisory_unlock_all();\n\\q\n".utf8))
+      try input.fileHandleForWriting.close()
+      psql.waitUntilExit()
+    }
+  }
+
+  @Test(arguments: TestStore.all)
+  func aWriterMeetingALockedDatabaseWaitsInsteadOfFailing(store: TestStore) throws {
+    let cli = try CLI(store: store)
     defer { cli.remove() }
     try bureau(cli, students: 1)
-    var configuration = Configuration()
-    configuration.allowsUnsafeTransactions = true  // the lock is held across calls on purpose
-    let holder = try DatabaseQueue(path: cli.databasePath, configuration: configuration)
-    try holder.writeWithoutTransaction { db in try db.execute(sql: "BEGIN IMMEDIATE") }
+    let release = try holdWriteLock(cli)
     let started = Date()
     let process = try cli.start([
       "pay", "--student", "S1", "--class", "B1", "--hours", "10", "--amount", "1000", "--bank-ref", "BUSY-1",
@@ -165,7 +198,7 @@ import Testing
     ])
     usleep(1_500_000)
     #expect(process.isRunning, "the writer should be waiting for the lock")
-    try holder.writeWithoutTransaction { db in try db.execute(sql: "ROLLBACK") }
+    try release()
     process.waitUntilExit()
     #expect(process.terminationStatus == 0)
     #expect(Date().timeIntervalSince(started) >= 1.5)
