@@ -65,7 +65,7 @@ struct CLI {
     }
     environment["JIANGUAN_NOW"] = "2026-06-30T12:00"
     environment["JIANGUAN_DATA"] = Self.packageRoot.appendingPathComponent("Data").path
-    for name in ["JIANGUAN_KEY", "PGPASSWORD"] { environment.removeValue(forKey: name) }
+    for name in ["JIANGUAN_KEY", "JIANGUAN_CACHE", "PGPASSWORD"] { environment.removeValue(forKey: name) }
   }
 
   /// What `JIANGUAN_DB` names: the SQLite file's path, or the bureau's postgres:// URL.
@@ -75,9 +75,18 @@ struct CLI {
   /// of `--key`, `jianguan-REGION.key` in the folder the commands run in.
   var keyPath: String {
     guard store == .postgres else { return databasePath + ".key" }
-    let bureau = databasePath.split(separator: "=").last.map(String.init) ?? ""
     return folder.appendingPathComponent("jianguan-\(bureau).key").path
   }
+
+  /// The SQLite files the store keeps in the folder: the database itself, or on PostgreSQL the
+  /// bureau's cache of its tables (`jianguan-REGION.cache.sqlite`).
+  var sqliteFile: String {
+    guard store == .postgres else { return databasePath }
+    return folder.appendingPathComponent("jianguan-\(bureau).cache.sqlite").path
+  }
+
+  /// The bureau of the URL (on PostgreSQL).
+  private var bureau: String { databasePath.split(separator: "=").last.map(String.init) ?? "" }
 
   /// Whether the store holds a bureau's log yet: the file exists, or the database has the
   /// `jianguan` schema's tables.

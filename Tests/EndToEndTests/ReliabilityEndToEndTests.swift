@@ -306,10 +306,12 @@ import Testing
         #expect(!rows.contains(secret) && !rows.contains(Hex.encode(Array(secret.utf8))), "\(secret) stored")
       }
     }
-    for suffix in ["", "-wal"] where cli.store == .sqlite {
-      let bytes = (try? Data(contentsOf: URL(fileURLWithPath: cli.databasePath + suffix))) ?? Data()
+    // The SQLite file: the database, or PostgreSQL's cache of the bureau's tables.
+    #expect(FileManager.default.fileExists(atPath: cli.sqliteFile))
+    for suffix in ["", "-wal"] {
+      let bytes = (try? Data(contentsOf: URL(fileURLWithPath: cli.sqliteFile + suffix))) ?? Data()
       for secret in secrets {
-        #expect(bytes.range(of: Data(secret.utf8)) == nil, "\(secret) in the database\(suffix)")
+        #expect(bytes.range(of: Data(secret.utf8)) == nil, "\(secret) in \(cli.sqliteFile)\(suffix)")
       }
     }
     #expect(try cli.run(["parent", "show", "P1"]).stdout.contains("家长1"))
