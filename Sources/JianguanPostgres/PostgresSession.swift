@@ -196,6 +196,9 @@ public final class PostgresSession: @unchecked Sendable {
     inTransaction = false
   }
 
+  /// Whether the server closed the connection (stopped, restarted, the backend terminated).
+  var isClosed: Bool { connection.isClosed }
+
   public func close() {
     try? connection.close().wait()
   }

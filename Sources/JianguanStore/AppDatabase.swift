@@ -184,6 +184,7 @@ public final class AppDatabase: Sendable {
     } catch let error as DatabaseError {
       throw StoreError(error)
     }
+    if batch.takeCheckpointRequest() { checkpointWAL() }
     return result!
   }
 
@@ -298,7 +299,7 @@ final class BatchTransaction: @unchecked Sendable {
     lock.lock()
     current = db
     currentTail = LedgerTail()
-    checkpointWanted = false
+    // A request made before the batch ran (the cache's catch-up erased a family) stands.
     lock.unlock()
     defer {
       lock.lock()
