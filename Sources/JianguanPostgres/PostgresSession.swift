@@ -1,10 +1,11 @@
 import Foundation
 import JianguanCore
+import JianguanStore
 import Logging
 import PostgresNIO
 
 /// The database or the connection failed (not the request): the command ends with status 2.
-public struct PostgresStoreError: Error, CustomStringConvertible {
+public struct PostgresStoreError: StoreFailure, CustomStringConvertible {
   public let code: String
   public let message: String
   public var description: String { message }

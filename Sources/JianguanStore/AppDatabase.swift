@@ -250,7 +250,7 @@ public struct Recorded: Equatable, Sendable {
 }
 
 /// A database failure turned into one sentence (a full disk, a read-only file, a busy lock).
-public struct StoreError: Error, CustomStringConvertible {
+public struct StoreError: StoreFailure, CustomStringConvertible {
   /// A stable code: `database_failure` unless a more precise one applies (`database_missing`).
   public var code = "database_failure"
   public let message: String

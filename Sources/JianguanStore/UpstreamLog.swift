@@ -28,9 +28,18 @@ public protocol UpstreamLog: AnyObject, Sendable {
 
 /// The cache's log is not a prefix of the other store's (that store's bureau was replaced, or the
 /// file was changed): the cache is rebuilt.
-public struct UpstreamDiverged: Error, CustomStringConvertible {
+public struct UpstreamDiverged: StoreFailure, CustomStringConvertible {
   public let description: String
   public init(_ description: String) { self.description = description }
+  public var code: String { "cache_diverged" }
+  public var message: String { description + "; it is built again from the log at the next command" }
+}
+
+/// A failure of a store itself, not of the request (a full disk, a lost connection): one sentence
+/// and a code; the service answers 503 with them, the command line exits 2.
+public protocol StoreFailure: Error {
+  var code: String { get }
+  var message: String { get }
 }
 
 /// What one write transaction of the cache appended: the entries after `size`, the persons they

@@ -410,6 +410,20 @@ struct PostgresCacheTests {
     )
     Thread.sleep(forTimeInterval: 0.5)
     #expect(try pay("S1", "HTTP-1") == (status, body), "answered again after the connection was lost")
+    // PostgreSQL refuses the append (its ledger takes no insert for now): 503 in one sentence, and
+    // neither the bureau nor the cache holds the payment.
+    let before = try server.contentDigest(database)
+    _ = try server.sql(
+      database,
+      """
+      CREATE FUNCTION jianguan.no_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'inserts are off'; END $$;
+      CREATE TRIGGER no_insert BEFORE INSERT ON jianguan.ledger FOR EACH ROW EXECUTE FUNCTION jianguan.no_insert();
+      """)
+    let (unavailable, sentence) = try pay("S2", "HTTP-2")
+    #expect(unavailable == 503 && sentence.contains("inserts are off"), "\(unavailable) \(sentence)")
+    _ = try server.sql(database, "DROP TRIGGER no_insert ON jianguan.ledger")
+    #expect(try server.contentDigest(database) == before)
     let enrollments = try bureau.ok(["enrollment", "list", "--db", url, "--format", "json"]).stdout
     #expect(enrollments.contains("HTTP-1"), "in the log when answered")
     try bureau.ok([
