@@ -13,8 +13,9 @@ import PostgresNIO
 /// records — committing in PostgreSQL before the file commits. The log in PostgreSQL is the
 /// record: the file is rebuilt from it whenever it is missing or is not a prefix of it.
 public final class PostgresCache: UpstreamLog, @unchecked Sendable {
-  /// Used by one thread at a time: the file's writer, whose transactions are serialized.
-  let log: PostgresLog
+  /// Used by one thread at a time: the file's writer, whose transactions are serialized. A
+  /// connection the server closed (a restart) is replaced at the next transaction.
+  private(set) var log: PostgresLog
   private var head: PostgresLog.Head?
 
   public init(log: PostgresLog) { self.log = log }
@@ -23,6 +24,11 @@ public final class PostgresCache: UpstreamLog, @unchecked Sendable {
   deinit { log.close() }
 
   public func begin(size: Int64, hash: [UInt8]) throws {
+    if log.session.isClosed {
+      let url = log.url
+      log.close()
+      log = try PostgresLog.connect(url)
+    }
     try log.session.beginOpen()
     do {
       try log.lockBureau()

@@ -1,10 +1,11 @@
 import Foundation
 import JianguanCore
+import JianguanStore
 import Logging
 import PostgresNIO
 
 /// The database or the connection failed (not the request): the command ends with status 2.
-public struct PostgresStoreError: Error, CustomStringConvertible {
+public struct PostgresStoreError: StoreFailure, CustomStringConvertible {
   public let code: String
   public let message: String
   public var description: String { message }
@@ -195,6 +196,9 @@ public final class PostgresSession: @unchecked Sendable {
     try? execute("ROLLBACK")
     inTransaction = false
   }
+
+  /// Whether the server closed the connection (stopped, restarted, the backend terminated).
+  var isClosed: Bool { connection.isClosed }
 
   public func close() {
     try? connection.close().wait()

@@ -76,7 +76,7 @@ struct ErrorMiddleware: RouterMiddleware {
           .response()
       default: return APIError(error.status, "http_error", error.body ?? "the request was refused").response()
       }
-    case let error as StoreError:
+    case let error as any StoreFailure:
       // The store's sentence names the database file and the failure, never a person.
       logger.error("database failure", metadata: ["code": .string(error.code)])
       return APIError(.serviceUnavailable, error.code, error.message).response()

@@ -162,6 +162,7 @@ extension AppDatabase {
     } catch let error as DatabaseError {
       throw StoreError(error)
     }
+    if batch.takeCheckpointRequest() { checkpointWAL() }
     return summary
   }
 

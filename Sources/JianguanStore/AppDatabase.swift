@@ -184,6 +184,7 @@ public final class AppDatabase: Sendable {
     } catch let error as DatabaseError {
       throw StoreError(error)
     }
+    if batch.takeCheckpointRequest() { checkpointWAL() }
     return result!
   }
 
@@ -249,7 +250,7 @@ public struct Recorded: Equatable, Sendable {
 }
 
 /// A database failure turned into one sentence (a full disk, a read-only file, a busy lock).
-public struct StoreError: Error, CustomStringConvertible {
+public struct StoreError: StoreFailure, CustomStringConvertible {
   /// A stable code: `database_failure` unless a more precise one applies (`database_missing`).
   public var code = "database_failure"
   public let message: String
@@ -298,7 +299,7 @@ final class BatchTransaction: @unchecked Sendable {
     lock.lock()
     current = db
     currentTail = LedgerTail()
-    checkpointWanted = false
+    // A request made before the batch ran (the cache's catch-up erased a family) stands.
     lock.unlock()
     defer {
       lock.lock()

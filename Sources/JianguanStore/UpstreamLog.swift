@@ -28,9 +28,18 @@ public protocol UpstreamLog: AnyObject, Sendable {
 
 /// The cache's log is not a prefix of the other store's (that store's bureau was replaced, or the
 /// file was changed): the cache is rebuilt.
-public struct UpstreamDiverged: Error, CustomStringConvertible {
+public struct UpstreamDiverged: StoreFailure, CustomStringConvertible {
   public let description: String
   public init(_ description: String) { self.description = description }
+  public var code: String { "cache_diverged" }
+  public var message: String { description + "; it is built again from the log at the next command" }
+}
+
+/// A failure of a store itself, not of the request (a full disk, a lost connection): one sentence
+/// and a code; the service answers 503 with them, the command line exits 2.
+public protocol StoreFailure: Error {
+  var code: String { get }
+  var message: String { get }
 }
 
 /// What one write transaction of the cache appended: the entries after `size`, the persons they
@@ -52,7 +61,10 @@ struct UpstreamMark {
   let erasures: Int64
 
   /// Catches the file up with `upstream` inside the open transaction `db` and marks where it stands.
-  init(catchingUp upstream: any UpstreamLog, db: Database) throws {
+  /// A family erased meanwhile has its sealed records emptied here too, with SQLite's secure
+  /// delete, and `erased` is set: the caller copies the WAL back once committed, so that no old
+  /// copy of the data stays in it (as an erasure on a file does).
+  init(catchingUp upstream: any UpstreamLog, db: Database, erased: inout Bool) throws {
     let head = try LedgerWriter.readHead(db)
     try upstream.begin(size: head.seq, hash: head.hash)
     var families: [String] = []
@@ -62,11 +74,13 @@ struct UpstreamMark {
       switch try AppDatabase.appendCopied(bytes, db: db, tail: nil) {
       case .parentRegistered(let registered): families.append(registered.commitment)
       case .studentAdded(let added): families.append(added.commitment)
-      case .parentFlow(.parentErased(let erased)):
-        families += try Self.family(ofParent: erased.parent, db: db)
+      case .parentFlow(.parentErased(let parent)):
+        families += try Self.family(ofParent: parent.parent, db: db)
+        erased = true
       default: break
       }
     }
+    if erased { try db.execute(sql: "PRAGMA secure_delete = ON") }
     if !families.isEmpty {
       for person in try upstream.persons(families) {
         try db.execute(
@@ -119,7 +133,9 @@ extension AppDatabase {
   /// the transaction is to commit.
   func withUpstream<T>(_ db: Database, _ body: () throws -> (T, commit: Bool)) throws -> (T, commit: Bool) {
     guard let upstream else { return try body() }
-    let mark = try UpstreamMark(catchingUp: upstream, db: db)
+    var erased = false
+    let mark = try UpstreamMark(catchingUp: upstream, db: db, erased: &erased)
+    if erased { batch.requestCheckpoint() }
     let result: (T, commit: Bool)
     do {
       result = try body()

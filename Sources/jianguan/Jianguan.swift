@@ -74,7 +74,8 @@ struct Jianguan: ParsableCommand {
       fail(code: error.code, message: error.message, status: .refused, format: format)
     } catch let error as CryptoError {
       fail(code: error.code.rawValue, message: error.message, status: .refused, format: format)
-    } catch let error as PostgresStoreError {
+    } catch let error as any StoreFailure {
+      // StoreError, PostgresStoreError, a cache that no longer matches its bureau's log.
       fail(code: error.code, message: error.message, status: .failure, format: format)
     } catch let error as EnvironmentFailure {
       fail(code: error.code, message: error.message, status: .failure, format: format)

@@ -1,5 +1,6 @@
 import Foundation
 import JianguanCore
+import JianguanCrypto
 import JianguanTestSupport
 import Testing
 
@@ -306,6 +307,43 @@ struct PostgresCacheTests {
     #expect(shown.contains("家长2076") && shown == shownOnFile, "\(shown)")
   }
 
+  /// A family erased on the log reaches the cache at its next use, and the cache keeps no copy of
+  /// the sealed record: not in the file, not in its write-ahead log.
+  @Test func anErasureOnTheLogLeavesNoCopyInTheCache() throws {
+    let server = try PostgresServer.server()
+    let bureau = try Bureau()
+    defer { bureau.remove() }
+    let (_, url, _) = try bureau.copiedClassBureau(on: server, capacity: 2, students: 2)
+    let cache = cachePath(bureau, "340100")
+    try bureau.ok(["enrollment", "list", "--db", url])
+    let sealed = try RunningCommand.start(
+      URL(fileURLWithPath: "/usr/bin/sqlite3"),
+      [
+        cache,
+        "SELECT hex(sealed) FROM persons WHERE commitment = (SELECT commitment FROM parents WHERE id = 'P1')",
+      ],
+      environment: bureau.environment, in: bureau.folder
+    ).finish().stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    #expect(sealed.count > 64, "P1's sealed record is in the cache: \(sealed)")
+    let probe = try #require(Hex.decode(String(sealed.prefix(64)).lowercased()))
+    try bureau.ok(["parent", "erase", "P1", "--reason", "家长申请删除", "--yes-erase", "--db", url])
+    try bureau.ok(["enrollment", "list", "--db", url])
+    for suffix in ["", "-wal"] {
+      let bytes = [UInt8](FileManager.default.contents(atPath: cache + suffix) ?? Data())
+      #expect(!Self.contains(bytes, probe), "the cache\(suffix) still holds P1's sealed record")
+    }
+    let shown = try bureau.ok(["parent", "show", "P1", "--db", url, "--format", "json"]).stdout
+    #expect(shown.contains("erased"), "\(shown)")
+  }
+
+  /// Whether `bytes` holds `needle` somewhere.
+  static func contains(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {
+    guard !needle.isEmpty, bytes.count >= needle.count else { return false }
+    return (0...(bytes.count - needle.count)).contains { start in
+      bytes[start] == needle[0] && Array(bytes[start..<start + needle.count]) == needle
+    }
+  }
+
   /// Commands about a SQLite file as such are refused on a URL, in one sentence, nothing written.
   @Test func fileOnlyCommandsAreRefusedOnAURL() throws {
     let server = try PostgresServer.server()
@@ -327,7 +365,7 @@ struct PostgresCacheTests {
     let server = try PostgresServer.server()
     let bureau = try Bureau()
     defer { bureau.remove() }
-    let (_, url, _) = try bureau.copiedClassBureau(on: server)
+    let (_, url, database) = try bureau.copiedClassBureau(on: server)
     let issued = try bureau.ok([
       "credential", "issue", "--db", url, "--role", "bank", "--bank", "中国银行", "--format", "json",
     ])
@@ -365,6 +403,27 @@ struct PostgresCacheTests {
     let (status, body) = try pay("S1", "HTTP-1")
     #expect(status == 200 && body.contains("\"id\":\"E1\""), "\(body)")
     #expect(try pay("S1", "HTTP-1") == (status, body), "a retry answers the same enrollment")
+    // The server drops the service's connection (a restart would): the next write connects again.
+    _ = try server.sql(
+      database,
+      "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    )
+    Thread.sleep(forTimeInterval: 0.5)
+    #expect(try pay("S1", "HTTP-1") == (status, body), "answered again after the connection was lost")
+    // PostgreSQL refuses the append (its ledger takes no insert for now): 503 in one sentence, and
+    // neither the bureau nor the cache holds the payment.
+    let before = try server.contentDigest(database)
+    _ = try server.sql(
+      database,
+      """
+      CREATE FUNCTION jianguan.no_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'inserts are off'; END $$;
+      CREATE TRIGGER no_insert BEFORE INSERT ON jianguan.ledger FOR EACH ROW EXECUTE FUNCTION jianguan.no_insert();
+      """)
+    let (unavailable, sentence) = try pay("S2", "HTTP-2")
+    #expect(unavailable == 503 && sentence.contains("inserts are off"), "\(unavailable) \(sentence)")
+    _ = try server.sql(database, "DROP TRIGGER no_insert ON jianguan.ledger")
+    #expect(try server.contentDigest(database) == before)
     let enrollments = try bureau.ok(["enrollment", "list", "--db", url, "--format", "json"]).stdout
     #expect(enrollments.contains("HTTP-1"), "in the log when answered")
     try bureau.ok([
