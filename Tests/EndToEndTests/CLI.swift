@@ -108,7 +108,11 @@ struct CLI {
     return years[1] - years[0] + 1 + 1
   }()
 
-  func remove() { try? FileManager.default.removeItem(at: folder) }
+  /// Removes the folder, and on PostgreSQL the CLI's database.
+  func remove() {
+    try? FileManager.default.removeItem(at: folder)
+    if let postgres { try? postgres.server.dropDatabase(postgres.database) }
+  }
 
   /// Runs `demo` and makes its database (and key) the one commands without `--db` use: on
   /// PostgreSQL, copied (`copy --from jianguan-demo.sqlite`) into bureau 110000 of the CLI's

@@ -166,6 +166,12 @@ public final class PostgresServer: Sendable {
     return name
   }
 
+  /// Drops a test's database, its connections closed first: what the server would otherwise
+  /// write back at its shutdown, at the end of the test process, one database after another.
+  public func dropDatabase(_ name: String) throws {
+    try sql("postgres", "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+  }
+
   /// The URL of `bureau` in `database`.
   public func url(_ database: String, bureau: String) -> String {
     "postgres://postgres@127.0.0.1:\(port)/\(database)?bureau=\(bureau)"
