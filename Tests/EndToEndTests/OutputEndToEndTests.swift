@@ -9,6 +9,7 @@ import Testing
   @Test(arguments: TestStore.all)
   func anExportIntoAPipeClosedEarlyEndsQuietly(store: TestStore) throws {
     let cli = try CLI(store: store)
+    defer { cli.remove() }
     #expect(try cli.run(["init", "--authority", "测试教育局", "--region", "340100"]).status == 0)
     let pipe = Pipe()
     try pipe.fileHandleForReading.close()
