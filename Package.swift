@@ -104,7 +104,7 @@ let package = Package(
     .testTarget(
       name: "JianguanStoreTests",
       dependencies: [
-        "JianguanStore", "JianguanLedger", "JianguanCore", "JianguanTestSupport",
+        "JianguanStore", "JianguanLedger", "JianguanCore", "JianguanTestSupport", "JianguanPostgres",
         .product(name: "GRDB", package: "GRDB.swift"),
       ]
     ),

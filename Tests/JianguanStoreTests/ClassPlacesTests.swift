@@ -1,6 +1,7 @@
 import GRDB
 import JianguanCore
 import JianguanStore
+import JianguanTestSupport
 import Testing
 
 /// The places taken in a class are a count the projector keeps (`classes.places_taken`): the
@@ -27,8 +28,11 @@ import Testing
     try counts(fixture)[classID]![0]
   }
 
-  @Test func theCountFollowsPaymentsRenewalsRefundsAndLessonsAndTheRuleRefusesThePlaceAfterTheLast() throws {
-    let fixture = try StoreFixture(now: "2026-03-01T09:00")
+  @Test(arguments: TestStore.all)
+  func theCountFollowsPaymentsRenewalsRefundsAndLessonsAndTheRuleRefusesThePlaceAfterTheLast(store: TestStore)
+    throws
+  {
+    let fixture = try StoreFixture(store: store, now: "2026-03-01T09:00")
     let (_, classID) = try fixture.openClass(capacity: 3)
     let students = try (0..<5).map { _ in try fixture.student() }
     let first = try fixture.pay(
@@ -70,8 +74,10 @@ import Testing
 
   /// Random payments and refunds over a few small classes: the kept count always equals the
   /// places rule's count of distinct students holding hours.
-  @Test func theKeptCountEqualsTheRuleCountAfterRandomPaymentsAndRefunds() throws {
-    let fixture = try StoreFixture()
+  @Test(arguments: TestStore.all) func theKeptCountEqualsTheRuleCountAfterRandomPaymentsAndRefunds(
+    store: TestStore
+  ) throws {
+    let fixture = try StoreFixture(store: store)
     let classes = try (0..<3).map { _ in try fixture.openClass(capacity: 4).classID }
     let students = try (0..<8).map { _ in try fixture.student() }
     var enrollments: [String] = []
@@ -98,8 +104,8 @@ import Testing
     #expect(try fixture.database.audit().ok)
   }
 
-  @Test func aChangedCountFailsTheAuditNamingTheTable() throws {
-    let fixture = try StoreFixture()
+  @Test(arguments: TestStore.all) func aChangedCountFailsTheAuditNamingTheTable(store: TestStore) throws {
+    let fixture = try StoreFixture(store: store)
     let (_, classID) = try fixture.openClass(capacity: 2)
     _ = try fixture.pay(fixture.paymentForm(student: try fixture.student(), classID: classID))
     #expect(try fixture.database.audit().ok)

@@ -3,13 +3,14 @@ import GRDB
 import JianguanCore
 import JianguanLedger
 import JianguanStore
+import JianguanTestSupport
 import Testing
 
 /// Credentials of the platform service: issued and revoked as entries, kept only as a hash, and
 /// a token that speaks for exactly its principal until it is revoked.
 @Suite struct CredentialTests {
-  @Test func aTokenSpeaksForItsPrincipalUntilRevoked() throws {
-    let fixture = try StoreFixture()
+  @Test(arguments: TestStore.all) func aTokenSpeaksForItsPrincipalUntilRevoked(store: TestStore) throws {
+    let fixture = try StoreFixture(store: store)
     let (uscc, _) = try fixture.openClass()
     _ = try fixture.student()
     let regulator = try fixture.database.issueCredential(role: .regulator)
@@ -48,8 +49,8 @@ import Testing
     #expect(try fixture.database.audit().ok)
   }
 
-  @Test func refusalsNameTheOptionAndWriteNothing() throws {
-    let fixture = try StoreFixture()
+  @Test(arguments: TestStore.all) func refusalsNameTheOptionAndWriteNothing(store: TestStore) throws {
+    let fixture = try StoreFixture(store: store)
     let (uscc, _) = try fixture.openClass()
     _ = try fixture.student()
     _ = try fixture.database.issueCredential(role: .auditor)
@@ -86,8 +87,8 @@ import Testing
         == "credential_revoked")
   }
 
-  @Test func anErasedParentsCredentialAdmitsNothing() throws {
-    let fixture = try StoreFixture()
+  @Test(arguments: TestStore.all) func anErasedParentsCredentialAdmitsNothing(store: TestStore) throws {
+    let fixture = try StoreFixture(store: store)
     _ = try fixture.student()
     let parent = try fixture.database.issueCredential(role: .parent, parent: "P1")
     _ = try fixture.database.eraseParent("P1", reason: "家长申请删除", confirmed: true)
@@ -98,8 +99,8 @@ import Testing
     #expect(try fixture.database.audit().ok)
   }
 
-  @Test func theAuditFindsACredentialAddedOrChangedByHand() throws {
-    let fixture = try StoreFixture()
+  @Test(arguments: TestStore.all) func theAuditFindsACredentialAddedOrChangedByHand(store: TestStore) throws {
+    let fixture = try StoreFixture(store: store)
     let (uscc, _) = try fixture.openClass()
     _ = try fixture.database.issueCredential(role: .institution, institution: uscc)
     #expect(try fixture.database.audit().ok)

@@ -1,10 +1,13 @@
 import JianguanCore
 import JianguanStore
+import JianguanTestSupport
 import Testing
 
 @Suite struct EscrowTests {
-  @Test func lessonsReleaseAfterConfirmationDisputeOrTheWorkingDayWindow() throws {
-    let fixture = try StoreFixture(now: "2026-03-01T09:00")
+  @Test(arguments: TestStore.all) func lessonsReleaseAfterConfirmationDisputeOrTheWorkingDayWindow(
+    store: TestStore
+  ) throws {
+    let fixture = try StoreFixture(store: store, now: "2026-03-01T09:00")
     let (uscc, classID) = try fixture.openClass()
     let enrollment = try fixture.pay(
       fixture.paymentForm(student: try fixture.student(), classID: classID, hours: "3", amount: "100"))
@@ -39,8 +42,10 @@ import Testing
     #expect(try database.audit().ok)
   }
 
-  @Test func suspendedInstitutionsRecordNoLessonsButRefundsGoOn() throws {
-    let fixture = try StoreFixture()
+  @Test(arguments: TestStore.all) func suspendedInstitutionsRecordNoLessonsButRefundsGoOn(store: TestStore)
+    throws
+  {
+    let fixture = try StoreFixture(store: store)
     let (uscc, classID) = try fixture.openClass()
     let enrollment = try fixture.pay(
       fixture.paymentForm(student: try fixture.student(), classID: classID, hours: "10", amount: "999"))
@@ -70,8 +75,10 @@ import Testing
     #expect(try fixture.database.institution(uscc).status == "revoked")
   }
 
-  @Test func closingRefundsEveryEnrollmentAndRevokesInOneTransaction() throws {
-    let fixture = try StoreFixture()
+  @Test(arguments: TestStore.all) func closingRefundsEveryEnrollmentAndRevokesInOneTransaction(
+    store: TestStore
+  ) throws {
+    let fixture = try StoreFixture(store: store)
     let (uscc, classID) = try fixture.openClass()
     var enrollments: [String] = []
     for _ in 0..<3 {

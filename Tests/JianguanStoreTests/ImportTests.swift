@@ -1,5 +1,6 @@
 import JianguanCore
 import JianguanStore
+import JianguanTestSupport
 import Testing
 
 @Suite struct ImportTests {
@@ -43,8 +44,8 @@ import Testing
   /// A batch keeps the end of the log (head and Merkle right edge) in memory between appends:
   /// batches of every size, refused rows inside them and single writes between them must leave a
   /// stored tree whose root is the root of the entries, at every size.
-  @Test func batchesOfEverySizeKeepTheStoredTreeExact() throws {
-    let fixture = try StoreFixture()
+  @Test(arguments: TestStore.all) func batchesOfEverySizeKeepTheStoredTreeExact(store: TestStore) throws {
+    let fixture = try StoreFixture(store: store)
     let (_, classID) = try fixture.openClass(capacity: 200)
     var students: [String] = []
     for _ in 0..<4 { students.append(try fixture.student()) }

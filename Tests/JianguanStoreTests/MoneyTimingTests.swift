@@ -3,6 +3,7 @@ import GRDB
 import JianguanCore
 import JianguanLedger
 import JianguanStore
+import JianguanTestSupport
 import Testing
 
 /// Issue 14, points 1–5: money moves only when it should. Each test fails on the code before it.
@@ -43,8 +44,8 @@ import Testing
     #expect(try fixture.database.settle(asOf: Self.day("2026-03-07")).released.isEmpty)
   }
 
-  @Test func entriesAreDatedByTheClockAndNeverGoBackwards() throws {
-    let fixture = try StoreFixture(now: "2026-03-01T09:00")
+  @Test(arguments: TestStore.all) func entriesAreDatedByTheClockAndNeverGoBackwards(store: TestStore) throws {
+    let fixture = try StoreFixture(store: store, now: "2026-03-01T09:00")
     _ = try fixture.student()
     #expect(try entryTimes(fixture).allSatisfy { $0 == "2026-03-01T01:00:00Z" })
     fixture.clock.set("2026-02-28T09:00")
@@ -91,8 +92,8 @@ import Testing
 
   // MARK: 3. A lesson fits its class
 
-  @Test func aLessonMustFitItsClassAndItsTimeRules() throws {
-    let fixture = try StoreFixture()
+  @Test(arguments: TestStore.all) func aLessonMustFitItsClassAndItsTimeRules(store: TestStore) throws {
+    let fixture = try StoreFixture(store: store)
     let (_, sports) = try fixture.openClass()
     let (_, maths) = try fixture.openClass(subject: true, pricePerHour: "50")
     let student = try fixture.student()
@@ -131,8 +132,8 @@ import Testing
 
   // MARK: 4. One charge: 60 hours and 3 months, however it is split
 
-  @Test func twoSameDayPaymentsMayNotPassSixtyHours() throws {
-    let fixture = try StoreFixture()
+  @Test(arguments: TestStore.all) func twoSameDayPaymentsMayNotPassSixtyHours(store: TestStore) throws {
+    let fixture = try StoreFixture(store: store)
     let (_, classID) = try fixture.openClass()
     let student = try fixture.student()
     let first = try fixture.pay(
@@ -149,8 +150,10 @@ import Testing
     #expect(try fixture.database.audit().ok)
   }
 
-  @Test func aFewHoursOfAClassLongerThanThreeMonthsAreAllowed() throws {
-    let fixture = try StoreFixture()
+  @Test(arguments: TestStore.all) func aFewHoursOfAClassLongerThanThreeMonthsAreAllowed(store: TestStore)
+    throws
+  {
+    let fixture = try StoreFixture(store: store)
     let (_, yearLong) = try fixture.openClass(starts: "2026-03-02", ends: "2026-12-31")
     let enrollment = try fixture.pay(
       fixture.paymentForm(student: try fixture.student(), classID: yearLong, hours: "10", amount: "1000"))
@@ -159,8 +162,10 @@ import Testing
 
   /// The edge of 3 months: paid 20 February, the months end on 20 May. From Saturday 21 March
   /// the class holds 6 hours a weekend, so 54 hours end on Sunday 17 May and 55 on Saturday 23 May.
-  @Test func theSlotsTheHoursCoverEndWithinThreeMonthsOfThePayment() throws {
-    let fixture = try StoreFixture()
+  @Test(arguments: TestStore.all) func theSlotsTheHoursCoverEndWithinThreeMonthsOfThePayment(store: TestStore)
+    throws
+  {
+    let fixture = try StoreFixture(store: store)
     let (_, classID) = try fixture.openClass(starts: "2026-03-16", ends: "2026-06-30")
     let first = try fixture.student()
     let second = try fixture.student()
@@ -181,8 +186,10 @@ import Testing
 
   // MARK: 5. The calendar never runs out silently; it lives in the ledger
 
-  @Test func initLoadsEachCalendarYearIntoTheLedgerRightAfterGenesis() throws {
-    let fixture = try StoreFixture()
+  @Test(arguments: TestStore.all) func initLoadsEachCalendarYearIntoTheLedgerRightAfterGenesis(
+    store: TestStore
+  ) throws {
+    let fixture = try StoreFixture(store: store)
     let kinds = try fixture.raw().read { db in
       try String.fetchAll(db, sql: "SELECT kind FROM ledger ORDER BY seq")
     }
@@ -209,8 +216,10 @@ import Testing
 
     """
 
-  @Test func aDateOutsideTheCalendarIsRefusedUntilItsYearIsImported() throws {
-    let fixture = try StoreFixture(now: "2027-01-20T12:00")
+  @Test(arguments: TestStore.all) func aDateOutsideTheCalendarIsRefusedUntilItsYearIsImported(
+    store: TestStore
+  ) throws {
+    let fixture = try StoreFixture(store: store, now: "2027-01-20T12:00")
     let (_, classID) = try fixture.openClass(starts: "2027-02-01", ends: "2027-04-30")
     let enrollment = try fixture.database.pay(
       fixture.paymentForm(

@@ -3,6 +3,7 @@ import GRDB
 import JianguanCore
 import JianguanLedger
 import JianguanStore
+import JianguanTestSupport
 import Testing
 
 /// Refund applications, ratings, e-contracts and student histories (issue 7).
@@ -261,8 +262,10 @@ import Testing
     #expect(audit.ok, "\(audit.faults)")
   }
 
-  @Test func ratingsOncePerEnrollmentAfterAConfirmedLessonAndTheReport() throws {
-    let fixture = try StoreFixture()
+  @Test(arguments: TestStore.all) func ratingsOncePerEnrollmentAfterAConfirmedLessonAndTheReport(
+    store: TestStore
+  ) throws {
+    let fixture = try StoreFixture(store: store)
     let (uscc, classID) = try fixture.openClass()
     var enrollments: [String] = []
     for _ in 0..<4 {

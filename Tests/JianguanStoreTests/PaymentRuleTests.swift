@@ -1,11 +1,14 @@
 import GRDB
 import JianguanCore
 import JianguanStore
+import JianguanTestSupport
 import Testing
 
 @Suite struct PaymentRuleTests {
-  @Test func aPaymentCreatesAnEnrollmentHoldingTheMoneyInEscrow() throws {
-    let fixture = try StoreFixture()
+  @Test(arguments: TestStore.all) func aPaymentCreatesAnEnrollmentHoldingTheMoneyInEscrow(store: TestStore)
+    throws
+  {
+    let fixture = try StoreFixture(store: store)
     let (uscc, classID) = try fixture.openClass()
     let student = try fixture.student()
     let enrollment = try fixture.pay(
@@ -16,8 +19,8 @@ import Testing
   }
 
   /// Each rule of a payment, refused on its own, with the database unchanged.
-  @Test func eachPaymentRuleRefusesAndWritesNothing() throws {
-    let fixture = try StoreFixture()
+  @Test(arguments: TestStore.all) func eachPaymentRuleRefusesAndWritesNothing(store: TestStore) throws {
+    let fixture = try StoreFixture(store: store)
     let (uscc, classID) = try fixture.openClass(capacity: 1)
     // Starting 16 March, 60 hours of its 6 a week run to Sunday 24 May, past 20 May.
     let (_, longClass) = try fixture.openClass(starts: "2026-03-16", ends: "2026-06-30")
@@ -68,8 +71,10 @@ import Testing
     _ = uscc
   }
 
-  @Test func theSameBankReferenceIsIdempotentOnlyForTheSameContent() throws {
-    let fixture = try StoreFixture()
+  @Test(arguments: TestStore.all) func theSameBankReferenceIsIdempotentOnlyForTheSameContent(store: TestStore)
+    throws
+  {
+    let fixture = try StoreFixture(store: store)
     let (_, classID) = try fixture.openClass()
     let student = try fixture.student()
     let form = fixture.paymentForm(student: student, classID: classID, ref: "BOC-20260220-0001")
@@ -103,8 +108,8 @@ import Testing
   /// `bank_refs` keeps a reference and the seq of the entry that used it, as its key without a
   /// rowid (no index beside the table): kind, content and result are read from that entry. One
   /// that names an entry which used no bank reference is a damaged table: refused, nothing written.
-  @Test func aBankReferenceIsKeptOnceWithTheSeqOfItsEntry() throws {
-    let fixture = try StoreFixture()
+  @Test(arguments: TestStore.all) func aBankReferenceIsKeptOnceWithTheSeqOfItsEntry(store: TestStore) throws {
+    let fixture = try StoreFixture(store: store)
     let (_, classID) = try fixture.openClass()
     let form = fixture.paymentForm(student: try fixture.student(), classID: classID, ref: "BOC-1")
     let first = try fixture.database.pay(form, now: StoreFixture.now)

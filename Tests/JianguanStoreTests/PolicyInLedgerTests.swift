@@ -2,13 +2,16 @@ import Foundation
 import JianguanCore
 import JianguanLedger
 import JianguanStore
+import JianguanTestSupport
 import Testing
 
 /// The policy values the rules apply are entries of the log: loaded at `init`, replaced by
 /// `policy import`, and the replay applies the same book.
 @Suite struct PolicyInLedgerTests {
-  @Test func initLoadsThePolicyBookAndTheRulesApplyTheOneInTheLedger() throws {
-    let fixture = try StoreFixture()
+  @Test(arguments: TestStore.all) func initLoadsThePolicyBookAndTheRulesApplyTheOneInTheLedger(
+    store: TestStore
+  ) throws {
+    let fixture = try StoreFixture(store: store)
     let books = try fixture.database.policyBooks()
     #expect(books.count == 1 && books[0].seq == 1 + StoreFixture.calendarEntries)
     #expect(try books[0].document == StoreFixture.reference.policies.document)
@@ -30,8 +33,9 @@ import Testing
   /// Inside one batch (a server's group commit) the policy read by the first payment is kept for
   /// the next, until the batch appends a new book: a payment after it is decided by the new book,
   /// and a book whose operation was refused leaves the old one in force.
-  @Test func aBatchAppliesABookItLoadedToThePaymentsAfterIt() throws {
-    let fixture = try StoreFixture()
+  @Test(arguments: TestStore.all) func aBatchAppliesABookItLoadedToThePaymentsAfterIt(store: TestStore) throws
+  {
+    let fixture = try StoreFixture(store: store)
     let (_, classID) = try fixture.openClass()
     let stricter = try Self.book(
       fixture, replacing: "\"maxHoursPerCharge\": 60", with: "\"maxHoursPerCharge\": 10")
@@ -62,8 +66,8 @@ import Testing
     #expect(try fixture.database.audit().ok)
   }
 
-  @Test func aBadPolicyBookIsRefusedAndWritesNothing() throws {
-    let fixture = try StoreFixture()
+  @Test(arguments: TestStore.all) func aBadPolicyBookIsRefusedAndWritesNothing(store: TestStore) throws {
+    let fixture = try StoreFixture(store: store)
     let before = try fixture.snapshot()
     #expect(rejectionCode { _ = try fixture.database.importPolicy(document: "{\"version\": 2}") } != nil)
     #expect(try fixture.snapshot() == before)
@@ -97,8 +101,10 @@ import Testing
 }
 
 extension PolicyInLedgerTests {
-  @Test func aSubjectLessonIsCheckedAgainstTheSchoolHoursOfTheBookInForce() throws {
-    let fixture = try StoreFixture()
+  @Test(arguments: TestStore.all) func aSubjectLessonIsCheckedAgainstTheSchoolHoursOfTheBookInForce(
+    store: TestStore
+  ) throws {
+    let fixture = try StoreFixture(store: store)
     let (_, classID) = try fixture.openClass(subject: true, pricePerHour: "50")
     let enrollment = try fixture.pay(
       fixture.paymentForm(student: try fixture.student(), classID: classID, hours: "6", amount: "300"))

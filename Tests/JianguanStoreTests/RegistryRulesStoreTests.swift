@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import JianguanCore
 import JianguanStore
+import JianguanTestSupport
 import Testing
 
 /// Issue 14, points 6 and 7: the registry refuses what a regulator would, in the single commands
@@ -20,8 +21,10 @@ import Testing
     }
   }
 
-  @Test func aLicenceAnEscrowAccountAndACertificateAreRegisteredOnce() throws {
-    let fixture = try StoreFixture()
+  @Test(arguments: TestStore.all) func aLicenceAnEscrowAccountAndACertificateAreRegisteredOnce(
+    store: TestStore
+  ) throws {
+    let fixture = try StoreFixture(store: store)
     let (uscc, _) = try fixture.openClass()
     let first = try fixture.database.institution(uscc)
     var sameLicence = fixture.institutionForm()
@@ -54,8 +57,10 @@ import Testing
       fixture.institutionForm(region: "340104"), today: fixture.today)
   }
 
-  @Test func aCourseIsOfTheCategoryTheInstitutionIsLicensedFor() throws {
-    let fixture = try StoreFixture()
+  @Test(arguments: TestStore.all) func aCourseIsOfTheCategoryTheInstitutionIsLicensedFor(store: TestStore)
+    throws
+  {
+    let fixture = try StoreFixture(store: store)
     let (uscc, _) = try fixture.openClass()  // licensed for 体育
     var course = CourseForm()
     (course.institution, course.name, course.category, course.delivery) = (uscc, "少儿书法", "文化艺术", "offline")
@@ -81,8 +86,10 @@ import Testing
     return klass
   }
 
-  @Test func capacityStaysInTheCourseBandAndATeacherOrVenueIsInOneClassAtATime() throws {
-    let fixture = try StoreFixture()
+  @Test(arguments: TestStore.all) func capacityStaysInTheCourseBandAndATeacherOrVenueIsInOneClassAtATime(
+    store: TestStore
+  ) throws {
+    let fixture = try StoreFixture(store: store)
     let (uscc, _) = try fixture.openClass()  // B1 (at the weekend) with venue V1 and teacher T1
     var klass = try classForm(fixture, uscc: uscc, capacity: "40")
     try expectRefused("capacity_outside_class_size", fixture) { _ = try fixture.database.addClass(klass) }
@@ -108,8 +115,10 @@ import Testing
     #expect(try fixture.database.audit().ok)
   }
 
-  @Test func aSubjectClassKeepsOutOfSchoolHoursAndTheVacations() throws {
-    let fixture = try StoreFixture()
+  @Test(arguments: TestStore.all) func aSubjectClassKeepsOutOfSchoolHoursAndTheVacations(store: TestStore)
+    throws
+  {
+    let fixture = try StoreFixture(store: store)
     let (uscc, _) = try fixture.openClass(subject: true, pricePerHour: "55")  // B1: Tue and Thu 18:00-18:45
     var klass = try classForm(fixture, uscc: uscc, subject: true)
     klass.schedule = "Wed 10:00-10:45"
@@ -120,8 +129,10 @@ import Testing
     _ = try fixture.database.addClass(klass)
   }
 
-  @Test func aParentIsAnAdultAndAStudentsGradeFitsTheBirthDate() throws {
-    let fixture = try StoreFixture()
+  @Test(arguments: TestStore.all) func aParentIsAnAdultAndAStudentsGradeFitsTheBirthDate(store: TestStore)
+    throws
+  {
+    let fixture = try StoreFixture(store: store)
     try expectRefused("parent_under_18", fixture) {
       _ = try fixture.database.registerParent(
         name: "家长", idNumber: fixture.nextResidentID(bornIn: 2010), phone: "13800138000", today: fixture.today
@@ -139,8 +150,8 @@ import Testing
       today: fixture.today)
   }
 
-  @Test func aChargeBuysAtMostTheCoursesHours() throws {
-    let fixture = try StoreFixture()
+  @Test(arguments: TestStore.all) func aChargeBuysAtMostTheCoursesHours(store: TestStore) throws {
+    let fixture = try StoreFixture(store: store)
     let (uscc, _) = try fixture.openClass()
     var klass = try classForm(fixture, uscc: uscc)  // a course of 30 hours
     klass.schedule = "Sun 15:00-16:00"
@@ -153,8 +164,8 @@ import Testing
     _ = try fixture.pay(fixture.paymentForm(student: student, classID: classID, hours: "30", amount: "1000"))
   }
 
-  @Test func importRegistryAppliesTheSameRules() throws {
-    let fixture = try StoreFixture()
+  @Test(arguments: TestStore.all) func importRegistryAppliesTheSameRules(store: TestStore) throws {
+    let fixture = try StoreFixture(store: store)
     let (uscc, _) = try fixture.openClass()
     let certificate = try #require(try certificate(of: "T1", fixture))
     let before = try fixture.snapshot()

@@ -1,11 +1,14 @@
 import Foundation
 import JianguanCore
 import JianguanStore
+import JianguanTestSupport
 import Testing
 
 @Suite struct RegistryTests {
-  @Test func registersAnInstitutionAndItsCatalogAsLedgerEntries() throws {
-    let fixture = try StoreFixture()
+  @Test(arguments: TestStore.all) func registersAnInstitutionAndItsCatalogAsLedgerEntries(store: TestStore)
+    throws
+  {
+    let fixture = try StoreFixture(store: store)
     let (uscc, classID) = try fixture.openClass(subject: true, pricePerHour: "55")
     #expect(classID == "B1")
     #expect(try fixture.database.size() == 6 + StoreFixture.calendarEntries)
@@ -14,8 +17,8 @@ import Testing
     #expect(try fixture.database.audit().ok)
   }
 
-  @Test func eachRegistryRuleRefusesAndWritesNothing() throws {
-    let fixture = try StoreFixture()
+  @Test(arguments: TestStore.all) func eachRegistryRuleRefusesAndWritesNothing(store: TestStore) throws {
+    let fixture = try StoreFixture(store: store)
     let (uscc, _) = try fixture.openClass()
     let before = try fixture.snapshot()
     let database = fixture.database
@@ -75,8 +78,9 @@ import Testing
     #expect(try fixture.snapshot() == before)
   }
 
-  @Test func aBadChecksumIsAcceptedOnlyWithARecordedReason() throws {
-    let fixture = try StoreFixture()
+  @Test(arguments: TestStore.all) func aBadChecksumIsAcceptedOnlyWithARecordedReason(store: TestStore) throws
+  {
+    let fixture = try StoreFixture(store: store)
     var form = fixture.institutionForm()
     let last = form.uscc.last!
     form.uscc = String(form.uscc.dropLast()) + (last == "0" ? "1" : "0")
@@ -90,8 +94,8 @@ import Testing
         == "checksum_override_not_needed")
   }
 
-  @Test func courseAndClassRulesAreEnforced() throws {
-    let fixture = try StoreFixture()
+  @Test(arguments: TestStore.all) func courseAndClassRulesAreEnforced(store: TestStore) throws {
+    let fixture = try StoreFixture(store: store)
     let (nonSubject, _) = try fixture.openClass()
     var subjectAtNonSubject = CourseForm()
     subjectAtNonSubject.institution = nonSubject
@@ -140,8 +144,10 @@ import Testing
     #expect(try fixture.database.addClass(late).id.hasPrefix("B"))
   }
 
-  @Test func personalDataStaysOutOfTheLedgerAndAPersonIsRegisteredOnce() throws {
-    let fixture = try StoreFixture()
+  @Test(arguments: TestStore.all) func personalDataStaysOutOfTheLedgerAndAPersonIsRegisteredOnce(
+    store: TestStore
+  ) throws {
+    let fixture = try StoreFixture(store: store)
     let idNumber = fixture.nextResidentID()
     let parent = try fixture.database.registerParent(
       name: "张三", idNumber: idNumber, phone: "13912345678", today: fixture.today)

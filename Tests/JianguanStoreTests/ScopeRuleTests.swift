@@ -1,14 +1,15 @@
 import Foundation
 import JianguanCore
 import JianguanStore
+import JianguanTestSupport
 import Testing
 
 /// The scope rule lives in the store, so the service's routes and the web pages' forms apply the
 /// same one: each role sees what it may, and a record outside its scope is refused with exactly
 /// the sentence of a record that does not exist.
 @Suite struct ScopeRuleTests {
-  @Test func eachRoleSeesItsOwnAndOthersLookMissing() throws {
-    let fixture = try StoreFixture()
+  @Test(arguments: TestStore.all) func eachRoleSeesItsOwnAndOthersLookMissing(store: TestStore) throws {
+    let fixture = try StoreFixture(store: store)
     let (mine, myClass) = try fixture.openClass()
     let (theirs, theirClass) = try fixture.openClass()
     let myStudent = try fixture.student()

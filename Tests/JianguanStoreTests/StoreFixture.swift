@@ -1,7 +1,9 @@
 import Foundation
 import GRDB
 import JianguanCore
+import JianguanPostgres
 import JianguanStore
+import JianguanTestSupport
 
 /// A fresh database in a temporary folder, with the real reference data, and shortcuts that
 /// build the registry a money test needs.
@@ -24,15 +26,21 @@ final class StoreFixture {
   static let calendarEntries = Int64(reference.calendar.coveredYears.count) + 1
 
   let directory: URL
-  let path: String
-  let database: AppDatabase
+  /// The SQLite file the tests read and tamper with: the database on SQLite, the bureau's cache on
+  /// PostgreSQL.
+  private(set) var path: String
+  /// On SQLite the file; on PostgreSQL the bureau's cache, whose every write is appended to the
+  /// bureau's log in a database of the tests' PostgreSQL server first (`PostgresCache`).
+  private(set) var database: AppDatabase
+  /// On PostgreSQL, the database holding the bureau.
+  private(set) var postgresDatabase: String?
   let today = CalendarDate(year: 2026, month: 2, day: 1)!
   var serial = 0
 
   /// The database's clock: every entry is dated by it; a test moves it forward with `clock.set`.
   let clock: SettableClock
 
-  init(now: String = "2026-06-30T12:00") throws {
+  init(store: TestStore = .sqlite, now: String = "2026-06-30T12:00") throws {
     clock = SettableClock(now)
     directory = FileManager.default.temporaryDirectory.appendingPathComponent("jianguan-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -41,9 +49,31 @@ final class StoreFixture {
       path: path, keyPath: path + ".key", authority: "测试教育局", region: "340100", reference: Self.reference,
       clock: clock.reading
     ).0
+    if store == .postgres {
+      // The new bureau copied into PostgreSQL, as `jianguan copy` does; from here on the fixture
+      // writes through the bureau's cache, as a command on the URL does.
+      let server = try PostgresServer.server()
+      let name = try server.createDatabase()
+      let url = try PostgresURL.parse(server.url(name, bureau: "340100"))
+      let log = try PostgresLog.connect(url)
+      let source = database
+      _ = try log.create(
+        copying: { each in try source.entries(fromSeq: 1, limit: nil) { try each($0.entryBytes) } },
+        persons: try source.sealedPersons())
+      let cache = directory.appendingPathComponent("bureau.cache.sqlite").path
+      database = try AppDatabase.openCache(
+        path: cache, keyPath: path + ".key", reference: Self.reference, clock: clock.reading,
+        upstream: PostgresCache(log: log))
+      path = cache
+      postgresDatabase = name
+    }
   }
 
-  deinit { try? FileManager.default.removeItem(at: directory) }
+  deinit {
+    try? FileManager.default.removeItem(at: directory)
+    // Dropped now rather than written back by the server when it stops.
+    if let postgresDatabase { try? PostgresServer.server().dropDatabase(postgresDatabase) }
+  }
 
   /// A valid USCC in `region`, different on each call.
   func nextUSCC(region: String = "340104") -> String {
@@ -140,8 +170,10 @@ final class StoreFixture {
 
   func pay(_ form: PaymentForm) throws -> String { try database.pay(form, now: Self.now).id }
 
-  /// Every row of every table, as text: two equal snapshots mean nothing was written.
+  /// Every row of every table, as text: two equal snapshots mean nothing was written (on
+  /// PostgreSQL, in the bureau's rows there and in its cache).
   func snapshot() throws -> String {
+    let postgres = try postgresDatabase.map { try PostgresServer.server().contentDigest($0) + "\n" } ?? ""
     let queue = try DatabaseQueue(path: path)
     defer { try? queue.close() }
     return try queue.read { db in
@@ -151,7 +183,7 @@ final class StoreFixture {
       {
         for row in try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\"") { out += "\(table) \(row)\n" }
       }
-      return out
+      return postgres + out
     }
   }
 

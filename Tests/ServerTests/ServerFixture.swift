@@ -99,7 +99,11 @@ final class ServerFixture: @unchecked Sendable {
       upstream: PostgresCache(log: try PostgresLog.connect(postgres.url)))
   }
 
-  deinit { try? FileManager.default.removeItem(at: directory) }
+  deinit {
+    try? FileManager.default.removeItem(at: directory)
+    // Dropped now rather than written back by the server when it stops.
+    if let postgres { try? PostgresServer.server().dropDatabase(postgres.database) }
+  }
 
   /// Issues a credential through the store, as `jianguan credential issue` does.
   func issue(
