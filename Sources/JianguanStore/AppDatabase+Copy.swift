@@ -91,7 +91,9 @@ extension AppDatabase {
     }
     let time = try LocalDateTime.parse(entry.time, field: "time of entry \(entry.seq)")
     let seq = try LedgerWriter.append(event, db: db, time: time, tail: tail)
-    let written = try Data.fetchOne(db, sql: "SELECT entry FROM ledger WHERE seq = ?", arguments: [seq])
+    // A cached statement: a copy or a cache's catch-up runs this once per entry.
+    let written = try Data.fetchOne(
+      try db.cachedStatement(sql: "SELECT entry FROM ledger WHERE seq = ?"), arguments: [seq])
     guard seq == entry.seq, let written, [UInt8](written) == bytes else {
       throw StoreIntegrityError(
         "entry \(entry.seq) of the source was written again as different bytes at seq \(seq); nothing was written"

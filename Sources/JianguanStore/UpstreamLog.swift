@@ -69,9 +69,12 @@ struct UpstreamMark {
     try upstream.begin(size: head.seq, hash: head.hash)
     var families: [String] = []
     var caughtUp: Int64 = 0
+    // The end of the log kept in memory while the entries go in, as a batch keeps it: no append
+    // reads back the one before it, and each Merkle tile is written once, at the end.
+    let tail = LedgerTail()
     try upstream.forEachEntry(after: head.seq) { bytes in
       caughtUp += 1
-      switch try AppDatabase.appendCopied(bytes, db: db, tail: nil) {
+      switch try AppDatabase.appendCopied(bytes, db: db, tail: tail) {
       case .parentRegistered(let registered): families.append(registered.commitment)
       case .studentAdded(let added): families.append(added.commitment)
       case .parentFlow(.parentErased(let parent)):
@@ -80,6 +83,7 @@ struct UpstreamMark {
       default: break
       }
     }
+    try tail.flush(db)
     if erased { try db.execute(sql: "PRAGMA secure_delete = ON") }
     if !families.isEmpty {
       for person in try upstream.persons(families) {
