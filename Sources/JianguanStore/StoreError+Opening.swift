@@ -14,6 +14,7 @@ extension StoreError {
       switch error.resultCode {
       case .SQLITE_FULL: self.message = "the disk holding database \(quoted) is full: nothing was written"
       case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+        self.code = "database_damaged"
         self.message = "database \(quoted) is damaged or not a Jianguan database: \(error.message ?? "")"
       case .SQLITE_ERROR
       where (error.message ?? "").hasSuffix("already exists")

@@ -163,7 +163,8 @@ extension AppDatabase {
 extension AppDatabase {
   /// Opens the SQLite file at `path` that caches the log `upstream` keeps, brought up to that log.
   /// A file that does not exist yet is built from the whole log (under a temporary name, put in
-  /// place once complete); one whose log is not a prefix of the upstream's is built again.
+  /// place once complete); one whose log is not a prefix of the upstream's, or that SQLite finds
+  /// damaged, is built again.
   /// `keyPath` is the bureau's personal-data key: the cache holds the sealed records as the
   /// upstream does, and opens them with it.
   public static func openCache(
@@ -171,13 +172,18 @@ extension AppDatabase {
     clock: @escaping @Sendable () -> LocalDateTime = systemClock, upstream: any UpstreamLog
   ) throws -> AppDatabase {
     if FileManager.default.fileExists(atPath: path) {
-      let cache = try open(
-        path: path, keyPath: keyPath, reference: reference, clock: clock, upstream: upstream)
       do {
-        try cache.catchUp()
-        return cache
-      } catch is UpstreamDiverged {
-        try cache.close()
+        let cache = try open(
+          path: path, keyPath: keyPath, reference: reference, clock: clock, upstream: upstream)
+        do {
+          try cache.catchUp()
+          return cache
+        } catch is UpstreamDiverged {
+          try cache.close()
+          removeDatabaseFiles(path)
+        }
+      } catch let error as StoreError where error.code == "database_damaged" {
+        // A damaged file is no loss: the log has everything it held.
         removeDatabaseFiles(path)
       }
     }

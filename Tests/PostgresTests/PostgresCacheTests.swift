@@ -192,6 +192,10 @@ struct PostgresCacheTests {
     let rebuilt = try bureau.ok(list).stdout
     #expect(rebuilt == second, "the log's enrollments, not the file's")
     #expect(!rebuilt.contains("FILE-ONLY"))
+    // A damaged cache (not a database at all) is built again too.
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: cache + suffix) }
+    try Data(repeating: 0x5A, count: 8192).write(to: URL(fileURLWithPath: cache))
+    #expect(try bureau.ok(list).stdout == second)
   }
 
   /// Two bureaus in one database: every read command on the county's URL, asked about the
