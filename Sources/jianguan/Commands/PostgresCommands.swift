@@ -154,72 +154,15 @@ struct CopyCommand: ParsableCommand {
   }
 }
 
-/// How the commands run on a PostgreSQL URL. Those in `replayed` read or write the bureau's log
-/// itself: each replays the log into the audit's state machine (`ReplayedLedger`) and appends
-/// through `PostgresLog`, with no local state. Every other command runs on the bureau's cache, a
-/// SQLite file of the SQLite store that `PostgresCache` keeps up to the log and whose writes are
-/// appended to the log before they commit (`Environment.open`). `fileOnly` commands concern a
-/// SQLite file as such and are refused on a URL.
+/// How the commands run on a PostgreSQL URL. Those that read or write the bureau's log itself
+/// (the functions below: `pay`, `lesson record --enrollment`, `refund`, the registry, the
+/// parents' flows, supervision, `audit`, proofs, checkpoints, `import payments`, …) replay the log
+/// into the audit's state machine (`ReplayedLedger`) and append through `PostgresLog`, with no
+/// local state; each command's `run` sends a URL to them. Every other command runs on the
+/// bureau's cache, a SQLite file of the SQLite store that `PostgresCache` keeps up to the log and
+/// whose writes are appended to the log before they commit (`Environment.open`). `fileOnly`
+/// commands concern a SQLite file as such and are refused on a URL.
 enum PostgresCommands {
-  /// The commands that run on the bureau's log itself, and their names.
-  static let replayed: [(ObjectIdentifier, String)] = [
-    (ObjectIdentifier(InitCommand.self), "init"), (ObjectIdentifier(AuditCommand.self), "audit"),
-    (ObjectIdentifier(InstitutionCommand.Register.self), "institution register"),
-    (ObjectIdentifier(InstitutionCommand.Suspend.self), "institution suspend"),
-    (ObjectIdentifier(InstitutionCommand.Reinstate.self), "institution reinstate"),
-    (ObjectIdentifier(InstitutionCommand.Revoke.self), "institution revoke"),
-    (ObjectIdentifier(InstitutionCommand.Close.self), "institution close"),
-    (ObjectIdentifier(InstitutionCommand.List.self), "institution list"),
-    (ObjectIdentifier(InstitutionCommand.Show.self), "institution show"),
-    (ObjectIdentifier(VenueCommand.Add.self), "venue add"),
-    (ObjectIdentifier(TeacherCommand.Add.self), "teacher add"),
-    (ObjectIdentifier(CourseCommand.Add.self), "course add"),
-    (ObjectIdentifier(ViewList<CourseViews>.self), "course list"),
-    (ObjectIdentifier(ViewShow<CourseViews>.self), "course show"),
-    (ObjectIdentifier(ClassCommand.Add.self), "class add"),
-    (ObjectIdentifier(ViewList<ClassViews>.self), "class list"),
-    (ObjectIdentifier(ClassCommand.Show.self), "class show"),
-    (ObjectIdentifier(ParentCommand.Register.self), "parent register"),
-    (ObjectIdentifier(StudentCommand.Add.self), "student add"),
-    (ObjectIdentifier(ParentCommand.Show.self), "parent show"),
-    (ObjectIdentifier(StudentCommand.Show.self), "student show"),
-    (ObjectIdentifier(CopyCommand.self), "copy"), (ObjectIdentifier(PayCommand.self), "pay"),
-    (ObjectIdentifier(LessonCommand.Record.self), "lesson record --enrollment"),
-    (ObjectIdentifier(LessonCommand.Confirm.self), "lesson confirm"),
-    (ObjectIdentifier(LessonCommand.Dispute.self), "lesson dispute"),
-    (ObjectIdentifier(LessonCommand.Resolve.self), "lesson resolve"),
-    (ObjectIdentifier(RefundCommand.Record.self), "refund"),
-    (ObjectIdentifier(RefundRequestCommand.Create.self), "refund-request create"),
-    (ObjectIdentifier(RefundRequestCommand.Answer.self), "refund-request answer"),
-    (ObjectIdentifier(RefundRequestCommand.Escalate.self), "refund-request escalate"),
-    (ObjectIdentifier(RefundRequestCommand.Decide.self), "refund-request decide"),
-    (ObjectIdentifier(RefundRequestCommand.Show.self), "refund-request show"),
-    (ObjectIdentifier(ViewList<RefundRequestViews>.self), "refund-request list"),
-    (ObjectIdentifier(SettleCommand.self), "settle"),
-    (ObjectIdentifier(RatingCommand.Add.self), "rating add"),
-    (ObjectIdentifier(RatingsReportCommand.self), "report ratings"),
-    (ObjectIdentifier(ContractCommand.Show.self), "contract show"),
-    (ObjectIdentifier(CredentialCommand.Issue.self), "credential issue"),
-    (ObjectIdentifier(CredentialCommand.List.self), "credential list"),
-    (ObjectIdentifier(CredentialCommand.Revoke.self), "credential revoke"),
-    (ObjectIdentifier(ParentCommand.Erase.self), "parent erase"),
-    (ObjectIdentifier(BalanceCommand.self), "balance"),
-    (ObjectIdentifier(ActionCommand.Record.self), "action record"),
-    (ObjectIdentifier(MeasureCommand.Add.self), "measure add"),
-    (ObjectIdentifier(FindingCommand.Add.self), "finding add"),
-    (ObjectIdentifier(FindingCommand.Rectify.self), "finding rectify"),
-    (ObjectIdentifier(FindingCommand.Verify.self), "finding verify"),
-    (ObjectIdentifier(ComplaintCommand.File.self), "complaint file"),
-    (ObjectIdentifier(ComplaintCommand.Resolve.self), "complaint resolve"),
-    (ObjectIdentifier(LedgerCommand.Export.self), "ledger export"),
-    (ObjectIdentifier(ProofCommand.Inclusion.self), "proof inclusion"),
-    (ObjectIdentifier(ProofCommand.Consistency.self), "proof consistency"),
-    (ObjectIdentifier(CheckpointCommand.Sign.self), "checkpoint sign"),
-    (ObjectIdentifier(CheckpointCommand.List.self), "checkpoint list"),
-    (ObjectIdentifier(ReceiptCommand.Export.self), "receipt export SEQ"),
-    (ObjectIdentifier(ImportCommand.Payments.self), "import payments"),
-  ]
-
   /// The commands that concern a SQLite file as such: refused on a URL, each with what to do instead.
   static let fileOnly: [(ObjectIdentifier, String, String)] = [
     (
