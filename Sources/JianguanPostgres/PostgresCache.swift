@@ -52,17 +52,7 @@ public final class PostgresCache: UpstreamLog, @unchecked Sendable {
     try log.forEachEntry(after: size) { try each($0.bytes) }
   }
 
-  public func persons(_ commitments: [String]) throws -> [SealedPerson] {
-    try log.session.rows(
-      """
-      SELECT commitment, role, masked_id, sealed FROM jianguan.persons
-      WHERE bureau = \(log.bureau) AND commitment = ANY(\(commitments))
-      """
-    ).map { row in
-      let (commitment, role, masked, sealed) = try row.decode((String, String, String, ByteBuffer?).self)
-      return SealedPerson(commitment: commitment, role: role, maskedID: masked, sealed: sealed?.bytes)
-    }
-  }
+  public func persons(_ commitments: [String]) throws -> [SealedPerson] { try log.persons(commitments) }
 
   public func commit(_ appended: UpstreamAppend) throws {
     do {

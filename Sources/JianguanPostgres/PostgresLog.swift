@@ -99,9 +99,24 @@ public final class PostgresLog: @unchecked Sendable {
 
   /// The bureau's sealed personal records, in commitment order.
   public func persons() throws -> [SealedPerson] {
-    try session.rows(
-      "SELECT commitment, role, masked_id, sealed FROM jianguan.persons WHERE bureau = \(bureau) ORDER BY commitment"
-    ).map { row in
+    try persons(
+      session.rows(
+        "SELECT commitment, role, masked_id, sealed FROM jianguan.persons WHERE bureau = \(bureau) ORDER BY commitment"
+      ))
+  }
+
+  /// The bureau's sealed records under `commitments`.
+  func persons(_ commitments: [String]) throws -> [SealedPerson] {
+    try persons(
+      session.rows(
+        """
+        SELECT commitment, role, masked_id, sealed FROM jianguan.persons
+        WHERE bureau = \(bureau) AND commitment = ANY(\(commitments))
+        """))
+  }
+
+  private func persons(_ rows: [PostgresRow]) throws -> [SealedPerson] {
+    try rows.map { row in
       let (commitment, role, masked, sealed) = try row.decode((String, String, String, ByteBuffer?).self)
       return SealedPerson(commitment: commitment, role: role, maskedID: masked, sealed: sealed?.bytes)
     }

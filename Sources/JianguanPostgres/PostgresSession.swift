@@ -151,30 +151,24 @@ public final class PostgresSession: @unchecked Sendable {
 
   private func inside<T>(_ begin: String, _ body: () throws -> T) throws -> T {
     if inTransaction { return try body() }
-    try execute(begin)
-    inTransaction = true
-    defer { inTransaction = false }
+    try beginOpen(begin)
     let result: T
-    do {
-      result = try body()
-      try drain()
-    } catch {
-      inFlight = []
-      try? execute("ROLLBACK")
+    do { result = try body() } catch {
+      rollbackOpen()
       throw error
     }
-    try execute("COMMIT")
+    try commitOpen()
     return result
   }
 
   /// Opens a transaction that `commitOpen` or `rollbackOpen` ends: one that spans another
   /// store's (`PostgresCache`), so it cannot be a closure of this one.
-  func beginOpen() throws {
+  func beginOpen(_ begin: String = "BEGIN") throws {
     guard !inTransaction else {
       throw PostgresStoreError(
         "transaction_open", "a PostgreSQL transaction is already open on this connection")
     }
-    try execute("BEGIN")
+    try execute(begin)
     inTransaction = true
   }
 

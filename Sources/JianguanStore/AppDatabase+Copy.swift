@@ -15,13 +15,18 @@ extension AppDatabase {
   /// Every row of the `persons` table, in commitment order.
   public func sealedPersons() throws -> [SealedPerson] {
     try read { db in
-      try Row.fetchAll(db, sql: "SELECT commitment, role, masked_id, sealed FROM persons ORDER BY commitment")
-        .map {
-          SealedPerson(
-            commitment: $0["commitment"], role: $0["role"], maskedID: $0["masked_id"],
-            sealed: ($0["sealed"] as Data?).map { [UInt8]($0) })
-        }
+      try Row.fetchAll(db, sql: "SELECT \(Self.sealedPersonColumns) FROM persons ORDER BY commitment")
+        .map(Self.sealedPerson)
     }
+  }
+
+  /// The columns of a `persons` row that `sealedPerson` reads, in its order.
+  static let sealedPersonColumns = "commitment, role, masked_id, sealed"
+
+  /// A `persons` row selected with `sealedPersonColumns`.
+  static func sealedPerson(_ row: Row) -> SealedPerson {
+    SealedPerson(
+      commitment: row[0], role: row[1], maskedID: row[2], sealed: (row[3] as Data?).map { [UInt8]($0) })
   }
 
   /// Writes a new SQLite ledger at `path` from another store's entries (`jianguan copy`), entry for

@@ -26,10 +26,11 @@ enum ErasureSchema {
   static func erasePersons(ofParent parent: String, db: Database) throws {
     try db.execute(sql: "PRAGMA secure_delete = ON")
     try db.execute(
-      sql: """
-        UPDATE persons SET sealed = NULL, masked_id = ?
-        WHERE commitment IN (SELECT commitment FROM parents WHERE id = ?
-          UNION SELECT commitment FROM students WHERE parent = ?)
-        """, arguments: [erasedMark, parent, parent])
+      sql: "UPDATE persons SET sealed = NULL, masked_id = ? WHERE commitment IN (\(familySQL))",
+      arguments: [erasedMark, parent, parent])
   }
+
+  /// The commitments of a parent (`?`) and of their children (`?`, the same id again).
+  static let familySQL =
+    "SELECT commitment FROM parents WHERE id = ? UNION SELECT commitment FROM students WHERE parent = ?"
 }

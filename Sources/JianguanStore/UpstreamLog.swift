@@ -106,12 +106,9 @@ struct UpstreamMark {
     )
     .map { [UInt8]($0) }
     let persons = try Row.fetchAll(
-      db, sql: "SELECT commitment, role, masked_id, sealed FROM persons WHERE rowid > ? ORDER BY rowid",
+      db, sql: "SELECT \(AppDatabase.sealedPersonColumns) FROM persons WHERE rowid > ? ORDER BY rowid",
       arguments: [persons]
-    ).map {
-      SealedPerson(
-        commitment: $0[0], role: $0[1], maskedID: $0[2], sealed: ($0[3] as Data?).map { [UInt8]($0) })
-    }
+    ).map(AppDatabase.sealedPerson)
     var erased: [String] = []
     for parent in try String.fetchAll(
       db, sql: "SELECT parent FROM erasures WHERE rowid > ? ORDER BY rowid", arguments: [erasures])
@@ -123,11 +120,7 @@ struct UpstreamMark {
 
   /// The commitments of a parent and of their children.
   static func family(ofParent parent: String, db: Database) throws -> [String] {
-    try String.fetchAll(
-      db,
-      sql:
-        "SELECT commitment FROM parents WHERE id = ? UNION SELECT commitment FROM students WHERE parent = ?",
-      arguments: [parent, parent])
+    try String.fetchAll(db, sql: ErasureSchema.familySQL, arguments: [parent, parent])
   }
 }
 

@@ -34,23 +34,9 @@ struct BrowserEndToEndTests {
 
   /// Starts `serve` on a free port; returns the process and its base URL.
   static func serve(_ cli: CLI) throws -> (Process, String) {
-    let process = Process()
-    process.executableURL = cli.executable
-    process.arguments = ["serve", "--port", "0", "--key", "bureau.key"]
-    process.environment = cli.environment
-    process.currentDirectoryURL = cli.folder
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    var text = ""
-    while !text.contains("\n") {
-      let chunk = output.fileHandleForReading.availableData
-      if chunk.isEmpty { break }
-      text += String(decoding: chunk, as: UTF8.self)
-    }
-    let port = try #require(text.firstMatch(of: /127\.0\.0\.1:(\d+)/)?.1)
-    return (process, "http://127.0.0.1:\(port)")
+    try ServedProcess.start(
+      cli.executable, ["serve", "--port", "0", "--key", "bureau.key"], environment: cli.environment,
+      in: cli.folder)
   }
 
   @Test func eachRolesMainPathInChromium() throws {

@@ -374,28 +374,15 @@ struct PostgresCacheTests {
       "credential", "issue", "--db", url, "--role", "bank", "--bank", "中国银行", "--format", "json",
     ])
     let token = String(try #require(issued.stdout.firstMatch(of: /"token":"([^"]+)"/)?.1))
-    let process = Process()
-    process.executableURL = Bureau.binary
-    process.arguments = ["serve", "--db", url, "--port", "0"]
-    process.environment = bureau.environment
-    process.currentDirectoryURL = bureau.folder
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = FileHandle.nullDevice
-    try process.run()
+    let (process, base) = try ServedProcess.start(
+      Bureau.binary, ["serve", "--db", url, "--port", "0"], environment: bureau.environment, in: bureau.folder
+    )
     defer {
       process.terminate()
       process.waitUntilExit()
     }
-    var text = ""
-    while !text.contains("\n") {
-      let chunk = output.fileHandleForReading.availableData
-      if chunk.isEmpty { break }
-      text += String(decoding: chunk, as: UTF8.self)
-    }
-    let port = try #require(text.firstMatch(of: /127\.0\.0\.1:(\d+)/)?.1)
     func pay(_ student: String, _ ref: String) throws -> (Int, String) {
-      var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/v1/payments")!)
+      var request = URLRequest(url: URL(string: base + "/v1/payments")!)
       request.httpMethod = "POST"
       request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
       request.httpBody = Data(
