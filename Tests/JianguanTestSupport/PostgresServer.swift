@@ -1,5 +1,13 @@
 import Foundation
-import Testing
+
+#if canImport(Testing)
+  import Testing
+
+  extension PostgresServer {
+    /// `skipText` as a trait's comment.
+    public static var skipReason: Comment { Comment(rawValue: skipText) }
+  }
+#endif
 
 /// A PostgreSQL 15 server of the tests' own: `initdb` into a temporary folder, started on a free
 /// loopback port with its socket in that folder and fsync on, stopped (`pg_ctl stop -m fast`) and
@@ -29,7 +37,7 @@ public final class PostgresServer: Sendable {
   public static var available: Bool { (try? shared.get()) != nil }
 
   /// Why the tests are skipped, told without starting the server (traits are built at discovery).
-  public static var skipReason: Comment {
+  public static var skipText: String {
     findBinaries() == nil
       ? "PostgreSQL 15 is not installed (initdb, pg_ctl, postgres, psql): apt-get install postgresql-15 (.ci/run does)"
       : "PostgreSQL 15 is installed but did not start: see the test serverStartsWhereInstalled"

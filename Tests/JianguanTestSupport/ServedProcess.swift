@@ -1,5 +1,4 @@
 import Foundation
-import Testing
 
 /// `jianguan serve` started as a process of its own: the line it prints at start names the port
 /// it listens on.
@@ -24,7 +23,16 @@ public enum ServedProcess {
       if chunk.isEmpty { break }
       text += String(decoding: chunk, as: UTF8.self)
     }
-    let port = try #require(text.firstMatch(of: /127\.0\.0\.1:(\d+)/)?.1)
+    guard let port = text.firstMatch(of: /127\.0\.0\.1:(\d+)/)?.1 else {
+      process.terminate()
+      throw ServeDidNotStart(output: text)
+    }
     return (process, "http://127.0.0.1:\(port)")
   }
+}
+
+/// `serve` exited or printed no loopback address on its first line.
+public struct ServeDidNotStart: Error, CustomStringConvertible {
+  public let output: String
+  public var description: String { "serve did not print its address; it printed: \(output)" }
 }

@@ -1,10 +1,13 @@
 import Foundation
-import Testing
+
+#if canImport(Testing)
+  import Testing
+#endif
 
 /// The store a test runs on: a SQLite file, or a bureau in a database of the tests' own
 /// PostgreSQL server (`PostgresServer`). The end-to-end suites take it as their argument
 /// (`@Test(arguments: TestStore.all)`), so that one suite runs on both stores.
-public enum TestStore: String, CaseIterable, Sendable, CustomTestStringConvertible {
+public enum TestStore: String, CaseIterable, Sendable {
   case sqlite
   case postgres
 
@@ -18,6 +21,12 @@ public enum TestStore: String, CaseIterable, Sendable, CustomTestStringConvertib
     let names = chosen.split(separator: ",").map(String.init)
     return installed.filter { names.contains($0.rawValue) }
   }()
-
-  public var testDescription: String { rawValue }
 }
+
+// A release build of every target (`swift build -c release`, as the README shows) has no Testing
+// module: the support library builds without it there.
+#if canImport(Testing)
+  extension TestStore: CustomTestStringConvertible {
+    public var testDescription: String { rawValue }
+  }
+#endif
