@@ -38,12 +38,19 @@ extension AppDatabase {
         enrollments: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM enrollments") ?? 0,
         lessons: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM lessons") ?? 0,
         bankRefs: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM bank_refs") ?? 0)
+      // Every table is rebuilt from the same rows on a third thread, while they are replayed.
+      let rebuild = try AuditTableRebuild(directory: Self.scratchDirectory, format: format)
       replayer.start(queue)
+      rebuild.start()
       var batch = queue.emptyBatch()
       do {
         defer {
-          if !batch.records.isEmpty { queue.push(batch) }
+          if !batch.records.isEmpty {
+            rebuild.push(batch)
+            queue.push(batch)
+          }
           queue.finish()
+          rebuild.queue.finish()
           replayer.wait()
         }
         let rows = try AuditRows(db, sql: "SELECT seq, kind, entry FROM ledger ORDER BY seq")
@@ -61,6 +68,7 @@ extension AppDatabase {
           }
           batch.append(seq: seq, hash: hash, kind: rows.text(1), entry: raw)
           if batch.isFull {
+            rebuild.push(batch)
             queue.push(batch)
             batch = queue.emptyBatch()
           }
@@ -89,7 +97,7 @@ extension AppDatabase {
       report.faults += try compareProjections(state, db: db)
       report.faults += try compareCalendarProjection(state, db: db)
       report.faults += try compareParentFlowProjections(state, db: db)
-      report.faults += try compareRebuiltTables(db: db, format: format)
+      report.faults += try compareRebuiltTables(db: db, rebuild: rebuild)
       report.enrollments = state.enrollmentCount
       report.escrowFen = state.enrollmentRecords.indices.reduce(0) {
         if $1 % 4096 == 0 { scratch.trimIfOverBudget() }

@@ -3,11 +3,13 @@ import JianguanCore
 import JianguanCrypto
 import JianguanLedger
 
-/// The audit's two halves, on the machine's two cores: the reading thread steps the ledger rows
-/// and hashes them (each entry's hash, which the next entry's `prev` must be, and its Merkle leaf
-/// into the root); the replaying thread decodes and replays them. Rows go from one to the other in
-/// batches through a bounded queue, in seq order, and the replaying thread emits every fault of an
-/// entry in the order the one-thread audit did, so the report is the same, deterministically.
+/// The audit's three threads, on the machine's two cores: the reading thread steps the ledger
+/// rows and hashes them (each entry's hash, which the next entry's `prev` must be, and its Merkle
+/// leaf into the root); the replaying thread decodes and replays them; and the rebuilding thread
+/// (`AuditTableRebuild`) runs them through the projectors into a scratch database. Rows go from
+/// the first to the others in batches through bounded queues, in seq order, and the replaying
+/// thread emits every fault of an entry in the order the one-thread audit did, so the report is
+/// the same, deterministically.
 final class AuditBatch: @unchecked Sendable {
   struct Record {
     var seq: Int64
@@ -93,6 +95,32 @@ final class AuditQueue: @unchecked Sendable {
   }
 }
 
+/// A thread of the audit's (8 MB of stack: the replay recurses through entries' members) that
+/// runs `body` once, and can be waited for.
+final class AuditThread: @unchecked Sendable {
+  private let finished = NSCondition()
+  private var done = false
+
+  init(_ body: @escaping @Sendable () -> Void) {
+    let thread = Thread { [self] in
+      body()
+      finished.lock()
+      done = true
+      finished.broadcast()
+      finished.unlock()
+    }
+    thread.stackSize = 8 << 20
+    thread.start()
+  }
+
+  /// Waits until `body` has returned.
+  func wait() {
+    finished.lock()
+    while !done { finished.wait() }
+    finished.unlock()
+  }
+}
+
 /// The replaying half: every check of an entry that is not its hash or Merkle leaf.
 final class AuditReplayer: @unchecked Sendable {
   var state: LedgerState
@@ -103,8 +131,7 @@ final class AuditReplayer: @unchecked Sendable {
   private var expectedSeq: Int64 = 1
   private var previousHash = SHA256Digest(Entry.genesisPrevious)!
   private var hasher = SHA256.Hasher()
-  private let finished = NSCondition()
-  private var done = false
+  private var thread: AuditThread?
 
   init(scratch: ScratchSpace?, format: LedgerFormat) {
     state = LedgerState(scratch: scratch)
@@ -113,28 +140,18 @@ final class AuditReplayer: @unchecked Sendable {
 
   /// Replays the queue's batches on a thread of its own until the queue is finished.
   func start(_ queue: AuditQueue) {
-    let thread = Thread { [self] in
+    thread = AuditThread { [self] in
       while let batch = queue.pop() {
         batch.bytes.withUnsafeBufferPointer { bytes in
           for record in batch.records { process(record, bytes) }
         }
         queue.recycle(batch)
       }
-      finished.lock()
-      done = true
-      finished.broadcast()
-      finished.unlock()
     }
-    thread.stackSize = 8 << 20
-    thread.start()
   }
 
   /// Waits until the replaying thread has drained the queue.
-  func wait() {
-    finished.lock()
-    while !done { finished.wait() }
-    finished.unlock()
-  }
+  func wait() { thread?.wait() }
 
   func process(_ record: AuditBatch.Record, _ bytes: UnsafeBufferPointer<UInt8>) {
     let seq = record.seq

@@ -15,65 +15,17 @@ extension AppDatabase {
   /// The most rows of one table named in faults; the rest are counted in one more fault.
   static let rowFaultsPerTable = 10
 
-  /// Rebuilds every projection table from the entries of `db` (the audit's read transaction) and
-  /// returns a fault for each row that differs, is missing or has no entry behind it.
-  func compareRebuiltTables(db: Database, format: LedgerFormat = .v2) throws -> [AuditFault] {
-    let path = "\(Self.scratchDirectory)/jianguan-audit-\(UUID().uuidString).sqlite"
-    defer {
-      for suffix in ["", "-journal", "-wal", "-shm"] {
-        try? FileManager.default.removeItem(atPath: path + suffix)
-      }
-    }
-    let shadow = try DatabaseQueue(path: path)
-    // A scratch file, thrown away at the end: no journal, no fsync.
-    try shadow.writeWithoutTransaction { db in
-      try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF")
-    }
-    try Schema.migrator.migrate(shadow)
-    var faults: [AuditFault] = []
-    try shadow.writeWithoutTransaction { rebuilt in
-      try rebuilt.execute(sql: "BEGIN")
-      faults += try rebuild(from: db, into: rebuilt, format: format)
-      try rebuilt.execute(sql: "COMMIT")
+  /// Compares every projection table, and the schema, with the tables `rebuild` made from the log
+  /// (the rebuild has finished); then checks `persons` on its own terms.
+  func compareRebuiltTables(db: Database, rebuild: AuditTableRebuild) throws -> [AuditFault] {
+    var faults = try rebuild.finish()
+    try rebuild.shadow.writeWithoutTransaction { rebuilt in
       faults += try compareSchemas(db, rebuilt)
       for table in try Self.tableNames(rebuilt) where !Self.tablesCheckedApart.contains(table) {
         faults += try compareTable(table, stored: db, rebuilt: rebuilt)
       }
-      faults += try checkPersons(db)
     }
-    return faults
-  }
-
-  /// Runs every entry through the projectors into `rebuilt`. An entry that does not decode is
-  /// skipped (the replay reports it); one the projectors cannot apply is a fault of its own.
-  private func rebuild(from db: Database, into rebuilt: Database, format: LedgerFormat) throws -> [AuditFault]
-  {
-    var faults: [AuditFault] = []
-    let rows = try AuditRows(db, sql: "SELECT seq, kind, entry FROM ledger ORDER BY seq")
-    while try rows.step() {
-      let seq = rows.int64(0)
-      let bytes = rows.bytes(2)
-      // The hot kinds through the fast decoder, the rest as the replay reads them.
-      let event: Event
-      let time: String
-      if format == .v2, let decoded = EntryDecoding.decode(bytes) {
-        event = decoded.event
-        time = String(decoding: UnsafeBufferPointer(rebasing: bytes[decoded.timeRange]), as: UTF8.self)
-      } else if let entry = try? (format == .v2 ? Entry.parse(Array(bytes)) : EntryV1.parse(Array(bytes))),
-        let generic = try? Event(kind: entry.kind, payload: entry.payload)
-      {
-        event = generic
-        time = entry.time
-      } else {
-        continue
-      }
-      do {
-        try Projector.apply(event, seq: seq, time: time, db: rebuilt)
-      } catch {
-        faults.append(
-          AuditFault(seq: seq, "rebuilding the tables from the log: this entry cannot be applied: \(error)"))
-      }
-    }
+    faults += try checkPersons(db)
     return faults
   }
 
@@ -273,5 +225,110 @@ extension AppDatabase {
           "table persons, row commitment = \(commitment.prefix(16))…: no entry of the log names this person"))
     }
     return faults
+  }
+}
+
+/// The rebuild of every projection table from the log, on a thread of its own while the audit
+/// reads and replays the same entries: it gets each batch of rows the reading thread hands the
+/// replay (sharing its bytes), runs every entry through the projectors the write path runs, into
+/// a scratch database made by the same migrations. An entry that does not decode is skipped (the
+/// replay reports it); one the projectors cannot apply is a fault of its own.
+final class AuditTableRebuild: @unchecked Sendable {
+  let path: String
+  let shadow: DatabaseQueue
+  let format: LedgerFormat
+  let queue = AuditQueue()
+  private var faults: [AuditFault] = []
+  private var failure: (any Error)?
+  private var thread: AuditThread?
+
+  /// A scratch database in `directory` (no journal, no fsync: it is thrown away), migrated.
+  init(directory: String, format: LedgerFormat) throws {
+    path = "\(directory)/jianguan-audit-\(UUID().uuidString).sqlite"
+    self.format = format
+    do {
+      shadow = try DatabaseQueue(path: path)
+      try shadow.writeWithoutTransaction { db in
+        try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF")
+      }
+      try Schema.migrator.migrate(shadow)
+    } catch {
+      Self.remove(path)
+      throw error
+    }
+  }
+
+  deinit { Self.remove(path) }
+
+  private static func remove(_ path: String) {
+    for suffix in ["", "-journal", "-wal", "-shm"] {
+      try? FileManager.default.removeItem(atPath: path + suffix)
+    }
+  }
+
+  /// Hands the rebuild the rows of `batch` (their bytes are shared, not copied).
+  func push(_ batch: AuditBatch) {
+    let copy = queue.emptyBatch()
+    copy.bytes = batch.bytes
+    copy.records = batch.records
+    queue.push(copy)
+  }
+
+  /// Starts the rebuilding thread; it drains the queue until `finish`, even after a failure, so
+  /// that the reading thread never waits on it.
+  func start() {
+    thread = AuditThread { [self] in
+      do {
+        try shadow.writeWithoutTransaction { rebuilt in
+          try rebuilt.execute(sql: "BEGIN")
+          while let batch = queue.pop() {
+            apply(batch, into: rebuilt)
+            queue.recycle(batch)
+          }
+          try rebuilt.execute(sql: "COMMIT")
+        }
+      } catch {
+        if failure == nil { failure = error }
+        while let batch = queue.pop() { queue.recycle(batch) }
+      }
+    }
+  }
+
+  /// Ends the input, waits for the thread, and gives the faults of entries the projectors could
+  /// not apply; throws what stopped the rebuild itself (the scratch database failing).
+  func finish() throws -> [AuditFault] {
+    queue.finish()
+    thread?.wait()
+    if let failure { throw failure }
+    return faults
+  }
+
+  private func apply(_ batch: AuditBatch, into rebuilt: Database) {
+    batch.bytes.withUnsafeBufferPointer { bytes in
+      for record in batch.records {
+        let raw = UnsafeBufferPointer(rebasing: bytes[record.entry])
+        // The hot kinds through the fast decoder, the rest as the replay reads them.
+        let event: Event
+        let time: String
+        if format == .v2, let decoded = EntryDecoding.decode(raw) {
+          event = decoded.event
+          time = String(decoding: UnsafeBufferPointer(rebasing: raw[decoded.timeRange]), as: UTF8.self)
+        } else if let entry = try? (format == .v2 ? Entry.parse(Array(raw)) : EntryV1.parse(Array(raw))),
+          let generic = try? Event(kind: entry.kind, payload: entry.payload)
+        {
+          event = generic
+          time = entry.time
+        } else {
+          continue
+        }
+        do {
+          try Projector.apply(event, seq: record.seq, time: time, db: rebuilt)
+        } catch {
+          faults.append(
+            AuditFault(
+              seq: record.seq, "rebuilding the tables from the log: this entry cannot be applied: \(error)"))
+        }
+      }
+    }
   }
 }

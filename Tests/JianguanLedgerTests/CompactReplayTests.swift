@@ -1,3 +1,4 @@
+import Foundation
 import JianguanCore
 import JianguanCrypto
 import JianguanLedger
@@ -433,10 +434,77 @@ import Testing
     copy[5] = -1
     #expect(array[5] == 15 && copy[5] == -1)
     scratch.trim()
-    #expect(array.reduce(0, +) == copy.reduce(0, +) + 16)
+    let (sum, copySum): (Int64, Int64) = (array.reduce(0, +), copy.reduce(0, +))
+    #expect(sum == copySum + 16)
     var inMemory = FlatArray<Int64>()
     inMemory.append(repeating: 7, count: 3)
     #expect(Array(inMemory) == [7, 7, 7])
+  }
+
+  @Test func aTrimHandsBackTheLargestArraysFirstAndStopsOnceUnderBudget() throws {
+    // 48 MB for the scratch files alone: the 64 MB array puts them over, and handing that one
+    // back brings them a quarter under, so the 1 MB one stays mapped.
+    let scratch = ScratchSpace(directory: "/tmp", budget: 48 << 20, countsOnlyItsFiles: true)
+    var large = FlatArray<Int64>(in: scratch)
+    var small = FlatArray<Int64>(in: scratch)
+    // Reserved first: growing maps a file again, which hands its pages back on the way.
+    large.reserveCapacity(8 << 20)
+    small.reserveCapacity(128 << 10)
+    for value in 0..<(8 << 20) { large.append(Int64(value)) }
+    for value in 0..<(128 << 10) { small.append(Int64(value)) }
+    #expect(try #require(large.mappedBytes) >= 60 << 20)
+    scratch.trimIfOverBudget()
+    #expect(scratch.trims == 1)
+    #expect(try #require(large.mappedBytes) < 1 << 20, "the largest array is handed back")
+    #expect(
+      try #require(small.mappedBytes) >= 1 << 20, "the small one stays mapped: the budget is met without it")
+    #expect(large[(8 << 20) - 1] == (8 << 20) - 1 && small[1000] == 1000)
+    // With no budget at all, every array is handed back.
+    let none = ScratchSpace(directory: "/tmp", budget: 0)
+    var array = FlatArray<Int64>(in: none)
+    for value in 0..<(128 << 10) { array.append(Int64(value)) }
+    none.trim()
+    #expect(try #require(array.mappedBytes) == 0 && array[5] == 5)
+  }
+
+  @Test func theFirstTrimHandsBackTheProgramsCodePages() throws {
+    // This test binary's read-and-execute mapping (its range), and how much of it is mapped into
+    // the process (its Rss), from /proc/self/smaps.
+    func code() throws -> (range: Range<UInt>, resident: Int) {
+      let program = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+      var inCode = false
+      var range: Range<UInt> = 0..<0
+      var resident = 0
+      for line in try String(contentsOfFile: "/proc/self/smaps", encoding: .utf8).split(separator: "\n") {
+        let fields: [String] = line.split(separator: " ").map(String.init)
+        guard fields.count >= 2 else { continue }
+        if fields[0] == "Rss:" {
+          if inCode { resident += (Int(fields[1]) ?? 0) << 10 }
+        } else if fields[0].contains("-"), fields.count >= 6 {
+          inCode = fields[1] == "r-xp" && fields[fields.count - 1] == program
+          let bounds = fields[0].split(separator: "-").compactMap { UInt($0, radix: 16) }
+          if inCode, bounds.count == 2, range.isEmpty { range = bounds[0]..<bounds[1] }
+        }
+      }
+      return (range, resident)
+    }
+    // Other tests' audits trim too: the code is read in first, 16 MB of it, a byte a page.
+    let range = try code().range
+    try #require(range.count >= 16 << 20, "the test binary has 16 MB of code")
+    let base = try #require(UnsafeRawPointer(bitPattern: range.lowerBound))
+    var sum: UInt8 = 0
+    for offset in stride(from: 0, to: 16 << 20, by: 4096) {
+      sum &+= base.load(fromByteOffset: offset, as: UInt8.self)
+    }
+    let before = try code().resident
+    try #require(before >= 16 << 20, "the code read in is mapped: \(before) bytes (\(sum))")
+    let scratch = ScratchSpace(directory: "/tmp", budget: 0)
+    var array = FlatArray<Int64>(in: scratch)
+    array.append(1)
+    scratch.trim()
+    let after = try code().resident
+    #expect(after < before / 2, "code resident: \(before) bytes before the trim, \(after) after")
+    #expect(array[0] == 1)
   }
 
   @Test func zerosAppendedToASpilledArrayReadAsZerosWithoutComingIntoMemory() throws {

@@ -90,6 +90,10 @@ public struct FlatArray<Element: BitwiseCopyable & Sendable>: RandomAccessCollec
     file!.ensureCapacity(capacity)
   }
 
+  /// How many bytes of a spilled array's file are mapped into the process now; nil for an array
+  /// in memory.
+  public var mappedBytes: Int? { file?.residentBytes() }
+
   private mutating func makeUnique() {
     if !isKnownUniquelyReferenced(&file!) { file = file!.copy(count: fileCount) }
   }
@@ -114,10 +118,16 @@ public final class ScratchSpace: @unchecked Sendable {
   /// Guards `buffers` and `trims`: buffers are made and trimmed on both audit threads.
   private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
 
-  /// Scratch files in `directory`; trims when the process's resident memory passes `budget` bytes.
-  public init(directory: String, budget: Int) {
+  /// Whether only the pages of its own files count as resident, not the whole process's (a test's
+  /// process holds whatever its other tests hold at the time).
+  private let countsOnlyItsFiles: Bool
+
+  /// Scratch files in `directory`; trims when the process's resident memory passes `budget` bytes
+  /// (or its files' pages do, with `countsOnlyItsFiles`).
+  public init(directory: String, budget: Int, countsOnlyItsFiles: Bool = false) {
     self.directory = directory
     self.budget = budget
+    self.countsOnlyItsFiles = countsOnlyItsFiles
     statm = open("/proc/self/statm", O_RDONLY)
     pthread_mutex_init(lock, nil)
   }
@@ -145,6 +155,15 @@ public final class ScratchSpace: @unchecked Sendable {
 
   /// The process's resident set size in bytes, or nil where /proc is not there.
   public var residentBytes: Int? {
+    if countsOnlyItsFiles { return locked { filesResidentBytes() } }
+    return processResidentBytes()
+  }
+
+  private func filesResidentBytes() -> Int {
+    buffers.compactMap(\.buffer).reduce(0) { $0 + $1.residentBytes() }
+  }
+
+  private func processResidentBytes() -> Int? {
     guard statm >= 0 else { return nil }
     var text = [UInt8](repeating: 0, count: 128)
     let count = text.withUnsafeMutableBytes { pread(statm, $0.baseAddress, 127, 0) }
@@ -170,14 +189,60 @@ public final class ScratchSpace: @unchecked Sendable {
     trim()
   }
 
-  /// Hands every mapped page of the scratch files back to the kernel (their contents stay in the
-  /// files and come back on the next access). Call it from the thread that changes the arrays, or
-  /// while none does: an array growing meanwhile maps its file again.
+  /// Hands the scratch files' mapped pages back to the kernel (their contents stay in the files and
+  /// come back on the next access), the largest file first, until the process is a quarter under
+  /// its budget. The largest are the arrays that grow with every payment and are mostly written
+  /// once at their end; the hash tables that every payment probes at random are smaller, and stay
+  /// mapped while they fit: dropping them too made the 1M audit fault each probe's page back in
+  /// after every trim. Call it from the thread that changes the arrays, or while none does: an
+  /// array growing meanwhile maps its file again.
   public func trim() {
     locked {
       trims += 1
-      for weak in buffers { weak.buffer?.dropPages() }
+      if trims == 1 { Self.dropProgramText() }
+      let largestFirst = buffers.compactMap(\.buffer).sorted { $0.fileSize > $1.fileSize }
+      for buffer in largestFirst {
+        buffer.dropPages()
+        let resident = countsOnlyItsFiles ? filesResidentBytes() : processResidentBytes()
+        if let resident, resident <= budget / 4 * 3 { break }
+      }
     }
+  }
+}
+
+extension ScratchSpace {
+  /// Hands the resident pages of the program's own code back to the kernel, once, the first time
+  /// the audit passes its budget. The release binary carries the Swift runtime and every package
+  /// linked in, and starting it maps about 20 MB of its code that the audit never runs again; as
+  /// resident memory they took most of the budget, and the replay's arrays were handed back and
+  /// faulted in again every few entries. The code the audit does run comes back from the page
+  /// cache at its next call. Only the executable's read-and-execute segment is dropped: it is
+  /// never written (the binary has no text relocations), so the kernel maps the same bytes again.
+  /// Its relocated data, read-only or not, is left alone.
+  static func dropProgramText() {
+    #if canImport(Glibc)
+      var path = [CChar](repeating: 0, count: 4096)
+      let length = readlink("/proc/self/exe", &path, path.count - 1)
+      guard length > 0, let maps = fopen("/proc/self/maps", "r") else { return }
+      defer { fclose(maps) }
+      let program = String(decoding: path[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+      var line: UnsafeMutablePointer<CChar>?
+      var capacity = 0
+      defer { free(line) }
+      while getline(&line, &capacity, maps) > 0, let line {
+        // "start-end perms offset device inode path"
+        let fields = String(cString: line).split(
+          separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
+        guard fields.count == 6, fields[1] == "r-xp",
+          fields[5].drop(while: { $0 == " " }).prefix(while: { $0 != "\n" }) == program
+        else { continue }
+        let bounds = fields[0].split(separator: "-")
+        guard bounds.count == 2, let start = UInt(bounds[0], radix: 16), let end = UInt(bounds[1], radix: 16),
+          end > start, let address = UnsafeMutableRawPointer(bitPattern: start)
+        else { continue }
+        _ = madvise(address, Int(end - start), MADV_DONTNEED)
+      }
+    #endif
   }
 }
 
@@ -189,6 +254,9 @@ final class ScratchBuffer: @unchecked Sendable {
   private(set) var base: UnsafeMutableRawPointer
   private var mappedBytes: Int
   private var fileBytes = 0
+
+  /// The file's length in bytes (what the array may have mapped).
+  var fileSize: Int { fileBytes }
 
   static let step = 1 << 20
 
@@ -264,6 +332,28 @@ final class ScratchBuffer: @unchecked Sendable {
     var line = Array("jianguan: \(message) (set TMPDIR to a folder with room); nothing was written\n".utf8)
     _ = write(2, &line, line.count)
     exit(2)
+  }
+
+  /// The bytes of the mapping that are mapped into the process now: its `Rss` in
+  /// /proc/self/smaps (0 where there is none). `mincore` would not do: it tells whether a page
+  /// is in the page cache, which a page handed back still is.
+  func residentBytes() -> Int {
+    guard let smaps = fopen("/proc/self/smaps", "r") else { return 0 }
+    defer { fclose(smaps) }
+    let start = String(UInt(bitPattern: base), radix: 16) + "-"
+    var line: UnsafeMutablePointer<CChar>?
+    var capacity = 0
+    defer { free(line) }
+    var inMapping = false
+    while getline(&line, &capacity, smaps) > 0, let line {
+      let text = String(cString: line)
+      if text.first?.isHexDigit == true, text.contains("-") { inMapping = text.hasPrefix(start) }
+      if inMapping, text.hasPrefix("Rss:") {
+        let kilobytes = text.dropFirst(4).split(separator: " ").first.flatMap { Int($0) } ?? 0
+        return kilobytes << 10
+      }
+    }
+    return 0
   }
 
   /// Drops the mapping's pages from the process (MADV_DONTNEED); the file keeps their contents.
