@@ -16,10 +16,27 @@ private struct AnyKey: CodingKey {
   init?(intValue: Int) { nil }
 }
 
-private struct FieldNamesProbe: Decodable {
-  let names: [String]
+/// The form `T` with its field names checked first, in one pass over the JSON: the names of
+/// the object's members are read from the same decoder that then decodes `T` (the text is
+/// scanned once, not once for the names and again for the form).
+private struct CheckedBody<T: RequestBody>: Decodable {
+  /// The body is not one JSON object.
+  struct NotAnObject: Error {}
+  /// The first member name, in sorted order, that `T` does not take.
+  struct UnknownField: Error { let name: String }
+  /// `T`'s own decoding failed.
+  struct Invalid: Error { let error: DecodingError }
+
+  let value: T
   init(from decoder: any Decoder) throws {
-    names = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
+    let names: [String]
+    do { names = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue) } catch {
+      throw NotAnObject()
+    }
+    if let unknown = names.sorted().first(where: { !T.fieldNames.contains($0) }) {
+      throw UnknownField(name: unknown)
+    }
+    do { value = try T(from: decoder) } catch let error as DecodingError { throw Invalid(error: error) }
   }
 }
 
@@ -33,24 +50,18 @@ extension Request {
       throw APIError(
         .contentTooLarge, "body_too_large", "the request body is larger than \(context.maxUploadSize) bytes")
     }
-    let data = Data(buffer.readableBytesView)
-    let decoder = JSONDecoder()
-    let names: [String]
     do {
-      names = try decoder.decode(FieldNamesProbe.self, from: data).names
-    } catch {
-      throw APIError.badRequest("body_not_json_object", "the request body must be one JSON object")
-    }
-    if let unknown = names.sorted().first(where: { !T.fieldNames.contains($0) }) {
+      return try JSONDecoder().decode(CheckedBody<T>.self, from: Data(buffer.readableBytesView)).value
+    } catch let unknown as CheckedBody<T>.UnknownField {
       throw APIError.badRequest(
         "field_unknown",
-        "field \(quoted(unknown)) is not a field of this request (fields: \(T.fieldNames.joined(separator: ", ")))"
+        "field \(quoted(unknown.name)) is not a field of this request (fields: \(T.fieldNames.joined(separator: ", ")))"
       )
-    }
-    do {
-      return try decoder.decode(T.self, from: data)
-    } catch let error as DecodingError {
-      throw APIError.badRequest("field_invalid", Self.sentence(error))
+    } catch let invalid as CheckedBody<T>.Invalid {
+      throw APIError.badRequest("field_invalid", Self.sentence(invalid.error))
+    } catch is CheckedBody<T>.NotAnObject, is DecodingError {
+      // JSON but not an object, or not JSON at all (the scanner's error, before any member).
+      throw APIError.badRequest("body_not_json_object", "the request body must be one JSON object")
     }
   }
 

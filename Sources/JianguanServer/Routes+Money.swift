@@ -128,13 +128,15 @@ extension Routes {
     }
   }
 
+  static let balanceReaders: Set<CredentialRole> = [.regulator, .institution, .parent, .bank]
+
   /// The balance of the first given of `?enrollment=E1`, `?institution=USCC` and
   /// `?region=340104`, within the scope; of everything without one (`?all=true` may say so).
   func balance(_ request: Request, _ context: ServerRequestContext) throws -> Response {
     let principal = Self.principal(context)
-    try Scope.require(principal, [.regulator, .institution, .parent, .bank], route: "GET /v1/balance")
-    try Self.requireQuery(request, only: ["enrollment", "institution", "region", "all"])
+    try Scope.require(principal, Self.balanceReaders, route: "GET /v1/balance")
     let query = request.uri.queryParameters
+    try Self.requireQuery(query, only: ["enrollment", "institution", "region", "all"])
     // An empty value is as good as none.
     func given(_ name: String) -> String? { query.get(name).flatMap { $0.isEmpty ? nil : $0 } }
     let scope: BalanceScope

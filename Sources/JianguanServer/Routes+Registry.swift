@@ -75,7 +75,7 @@ extension Routes {
     try Scope.require(principal, Self.readers(kind).subtracting([.bank]), route: route)
     let query = request.uri.queryParameters
     // Filters that could tell whether someone else's record exists are not offered to a role.
-    let allowed: Set<String> =
+    let allowed: [String] =
       switch principal.role {
       case .institution: ["institution", "course", "class", "enrollment", "status", "limit", "after"]
       case .parent: ["parent", "enrollment", "status", "limit", "after"]

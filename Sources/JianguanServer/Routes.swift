@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import JianguanCore
 import JianguanLedger
 import JianguanStore
@@ -28,27 +29,30 @@ struct Routes: Sendable {
   }
 
   /// Runs a write through the group commit; answers once its commit is on disk. With an
-  /// `Idempotency-Key`, a retry of the same request by the same credential gets the first answer.
+  /// `Idempotency-Key`, a retry of the same request by the same credential gets the first answer
+  /// (`fingerprint` is worked out only then: a request without the header does not pay for it).
   func write(
-    _ request: Request, _ context: ServerRequestContext, fingerprint: String,
+    _ request: Request, _ context: ServerRequestContext,
+    fingerprint makeFingerprint: @autoclosure () -> String,
     status: HTTPResponse.Status = .ok,
     _ operation: @escaping GroupCommit.Operation
   ) async throws -> Response {
+    guard let key = request.headers[Self.idempotencyKey] else {
+      return JSONResponse.make(try await commit.submit(operation), status: status)
+    }
     let principal = Self.principal(context)
-    let key = request.headers[HTTPField.Name("Idempotency-Key")!]
-    if let key {
-      if let earlier = try idempotency.answer(
-        credential: principal.credential, key: key, fingerprint: fingerprint)
-      {
-        return JSONResponse.make(earlier, status: status)
-      }
+    let fingerprint = makeFingerprint()
+    if let earlier = try idempotency.answer(
+      credential: principal.credential, key: key, fingerprint: fingerprint)
+    {
+      return JSONResponse.make(earlier, status: status)
     }
     let value = try await commit.submit(operation)
-    if let key {
-      idempotency.remember(credential: principal.credential, key: key, fingerprint: fingerprint, value)
-    }
+    idempotency.remember(credential: principal.credential, key: key, fingerprint: fingerprint, value)
     return JSONResponse.make(value, status: status)
   }
+
+  static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
 
   /// A query parameter parsed as a whole number, or a 400 naming it.
   static func integer(_ request: Request, _ name: String) throws -> Int64? {
@@ -70,8 +74,13 @@ struct Routes: Sendable {
   }
 
   /// 400 when the query names a parameter the route does not take.
-  static func requireQuery(_ request: Request, only names: Set<String>) throws {
-    for (name, _) in request.uri.queryParameters where !names.contains(String(name)) {
+  static func requireQuery(_ request: Request, only names: [String]) throws {
+    try requireQuery(request.uri.queryParameters, only: names)
+  }
+
+  /// The same on a query already parsed (the list is a literal, not a set: nothing to build per request).
+  static func requireQuery(_ query: FlatDictionary<Substring, Substring>, only names: [String]) throws {
+    for (name, _) in query where !names.contains(where: { $0 == name }) {
       throw APIError.badRequest(
         "query_unknown",
         "query parameter \(Rejection.quote(String(name))) is not taken by this route"

@@ -22,19 +22,7 @@ extension AppDatabase {
                 var outcome: Result<Outcome, any Error>?
                 // The end of the log before this operation: a rolled-back one goes back to it.
                 let tailBefore = batch.tail?.state
-                do {
-                  try db.inSavepoint {
-                    do {
-                      outcome = .success(try operation(self))
-                      return .commit
-                    } catch let error as DatabaseError {
-                      throw error
-                    } catch {
-                      outcome = .failure(error)
-                      return .rollback
-                    }
-                  }
-                }
+                outcome = try Self.inSavepoint(db) { try operation(self) }
                 if case .failure = outcome {
                   // What the refused operation appended is gone, in the file and in memory.
                   if let tailBefore { batch.tail?.state = tailBefore }
@@ -52,5 +40,24 @@ extension AppDatabase {
     }
     if batch.takeCheckpointRequest() { checkpointWAL() }
     return outcomes
+  }
+
+  /// Runs `operation` in a savepoint of the open transaction: released when it returns, rolled
+  /// back when it throws (its error is its outcome). A failure of the database itself is thrown
+  /// (the caller rolls back the whole transaction). GRDB's `inSavepoint` does the same, but
+  /// compiles its SAVEPOINT and RELEASE statements again for every operation; these are cached.
+  static func inSavepoint<Outcome>(_ db: Database, _ operation: () throws -> Outcome) throws
+    -> Result<Outcome, any Error>
+  {
+    try db.cachedStatement(sql: "SAVEPOINT operation").execute()
+    let outcome: Result<Outcome, any Error>
+    do { outcome = .success(try operation()) } catch let error as DatabaseError { throw error } catch {
+      outcome = .failure(error)
+    }
+    if case .failure = outcome {
+      try db.cachedStatement(sql: "ROLLBACK TRANSACTION TO SAVEPOINT operation").execute()
+    }
+    try db.cachedStatement(sql: "RELEASE SAVEPOINT operation").execute()
+    return outcome
   }
 }

@@ -128,7 +128,7 @@ extension AppDatabase {
     else { return nil }
     return try read { db in
       let version = PrincipalCache.Version(
-        dataVersion: try Int64.fetchOne(try db.cachedStatement(sql: "PRAGMA data_version")) ?? 0,
+        dataVersion: try RawStatement("PRAGMA data_version", db: db).first { $0.integer(0) } ?? 0,
         ownChanges: db.totalChangesCount)
       if let known = principals.principal(bearerToken, version: version) { return known }
       let hash = Self.tokenHash(bearerToken)

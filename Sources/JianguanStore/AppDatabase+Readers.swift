@@ -23,19 +23,42 @@ extension AppDatabase {
   /// Opens one read transaction on this connection (of `openReader`, used by one request at a
   /// time): every read until `endSnapshot()` joins it, so a request reads one snapshot (taken at
   /// its first read) in one transaction: SQLite takes and drops its WAL read lock once, not once
-  /// per read.
-  public func beginSnapshot() throws {
-    do {
-      try writer.unsafeReentrantRead { db in
-        if !db.isInsideTransaction { try db.cachedStatement(sql: "BEGIN DEFERRED TRANSACTION").execute() }
-      }
-    } catch let error as DatabaseError { throw StoreError(error) }
-  }
+  /// per read. Nothing is asked of SQLite here: the first read begins the transaction in the same
+  /// access to the connection (one fewer hop onto its queue per request).
+  public func beginSnapshot() throws { snapshot.request() }
 
-  /// Ends the transaction `beginSnapshot()` opened (it wrote nothing).
+  /// Ends the transaction `beginSnapshot()` opened (it wrote nothing), if a read began it.
   public func endSnapshot() {
+    guard snapshot.end() else { return }
     try? writer.unsafeReentrantRead { db in
       if db.isInsideTransaction { try db.cachedStatement(sql: "COMMIT TRANSACTION").execute() }
+    }
+  }
+}
+
+/// Whether a request asked its connection for one snapshot (`beginSnapshot`), and whether a read
+/// has begun its transaction since. A connection serves one request at a time; the lock is
+/// for the memory model, never contended.
+final class SnapshotState: @unchecked Sendable {
+  private let lock = NSLock()
+  private var requested = false
+  private var begun = false
+
+  func request() { lock.withLock { requested = true } }
+
+  /// Called by a read that begins a transaction: true when it must stay open (a snapshot).
+  func keepsOpen() -> Bool {
+    lock.withLock {
+      if requested { begun = true }
+      return requested
+    }
+  }
+
+  /// Whether a transaction was begun for the snapshot now ended.
+  func end() -> Bool {
+    lock.withLock {
+      defer { (requested, begun) = (false, false) }
+      return begun
     }
   }
 }

@@ -23,6 +23,8 @@ public final class AppDatabase: Sendable {
   let schedules = ScheduleCache()
   /// The principals of bearer tokens this connection admitted (`principal(bearerToken:)`).
   let principals = PrincipalCache()
+  /// The read transaction a request holds on this connection (`beginSnapshot`).
+  let snapshot = SnapshotState()
   /// The store whose log this file caches (PostgreSQL), or nil for a bureau's own file.
   let upstream: (any UpstreamLog)?
 
@@ -211,6 +213,8 @@ public final class AppDatabase: Sendable {
       return try writer.unsafeReentrantRead { db in
         if db.isInsideTransaction { return try body(db) }
         try db.cachedStatement(sql: "BEGIN DEFERRED TRANSACTION").execute()
+        // The first read of a snapshot: its transaction stays open until `endSnapshot()`.
+        if snapshot.keepsOpen() { return try body(db) }
         let value: T
         do { value = try body(db) } catch {
           try? db.cachedStatement(sql: "ROLLBACK TRANSACTION").execute()

@@ -34,7 +34,7 @@ struct ServeCommand: ParsableCommand {
     try options.validate()
     let listening = options
     LoggingSystem.bootstrap { label in
-      var handler = StreamLogHandler.standardError(label: label)
+      var handler = ServiceLogHandler.standardError(label: label)
       handler.logLevel = .info
       return handler
     }
