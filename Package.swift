@@ -90,6 +90,14 @@ let package = Package(
         "JianguanCore", "JianguanLedger", "JianguanStore", "JianguanCrypto", "JianguanPlaque",
         "JianguanServer", "JianguanPostgres",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      linkerSettings: [
+        // Every command is a short process. A Swift executable on Linux exports all of its symbols
+        // (about 51,000 here), and at start the Swift runtime's backtracer finds its own path
+        // with dladdr, which scans every exported symbol: about 2 ms of each command
+        // (docs/BENCHMARKS.md, the twelfth session). Nothing loads this program as a library or
+        // looks its symbols up.
+        .unsafeFlags(["-Xlinker", "--no-export-dynamic"], .when(platforms: [.linux]))
       ]
     ),
     // Helpers the test targets share (a seeded random generator).

@@ -174,8 +174,12 @@ import Testing
     psql.standardError = FileHandle.nullDevice
     try psql.run()
     input.fileHandleForWriting.write(Data("SELECT pg_advisory_lock(\(lockClass), \(bureau));\n".utf8))
-    let held =
-      "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = \(lockClass) AND objid = \(bureau) AND granted"
+    // Advisory locks belong to a database, and the suites run at once on one server, where other
+    // tests' writers take the same bureau's lock in their own databases: count this one's only.
+    let held = """
+      SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = \(lockClass) AND objid = \(bureau) \
+      AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+      """
     for _ in 0..<200 where try postgres.server.sql(postgres.database, held) != "1" { usleep(50_000) }
     try #require(try postgres.server.sql(postgres.database, held) == "1", "the psql session holds the lock")
     return {
