@@ -94,7 +94,7 @@ let package = Package(
       linkerSettings: [
         // Every command is a short process. A Swift executable on Linux exports all of its symbols
         // (about 51,000 here), and at start the Swift runtime's backtracer finds its own path
-        // with dladdr, which scans every exported symbol: about 2 ms of each command
+        // with dladdr, which scans every exported symbol: 1-2 ms of each command
         // (docs/BENCHMARKS.md, the twelfth session). Nothing loads this program as a library or
         // looks its symbols up.
         .unsafeFlags(["-Xlinker", "--no-export-dynamic"], .when(platforms: [.linux]))

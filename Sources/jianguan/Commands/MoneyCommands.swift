@@ -6,7 +6,7 @@ import JianguanStore
 struct PayCommand: ParsableCommand {
   // `pay` is parsed on its own when its arguments parse (`Jianguan.parsedAlone`). As the root of
   // that parse the parser would first try two pseudo-commands that ask for a completion script
-  // (about 1.8 ms of a `pay` process, in the Swift runtime's scans of this binary's conformance
+  // (about 0.5 ms of a `pay` process, in the Swift runtime's scans of this binary's conformance
   // records); naming its super-command skips that check, which only a root command makes. In
   // the whole tree the name is not read: the root is `Jianguan`, and every message is the same.
   static let configuration = CommandConfiguration(
