@@ -42,13 +42,15 @@ extension AppDatabase {
       let rebuild = try AuditTableRebuild(directory: Self.scratchDirectory, format: format)
       replayer.start(queue)
       rebuild.start()
+      /// A batch of rows goes to the rebuild (its bytes shared) and to the replay.
+      func handOff(_ batch: AuditBatch) {
+        rebuild.push(batch)
+        queue.push(batch)
+      }
       var batch = queue.emptyBatch()
       do {
         defer {
-          if !batch.records.isEmpty {
-            rebuild.push(batch)
-            queue.push(batch)
-          }
+          if !batch.records.isEmpty { handOff(batch) }
           queue.finish()
           rebuild.queue.finish()
           replayer.wait()
@@ -68,8 +70,7 @@ extension AppDatabase {
           }
           batch.append(seq: seq, hash: hash, kind: rows.text(1), entry: raw)
           if batch.isFull {
-            rebuild.push(batch)
-            queue.push(batch)
+            handOff(batch)
             batch = queue.emptyBatch()
           }
           if let progress, seq % 10_000 == 0 { progress(seq, total) }
