@@ -134,7 +134,9 @@ final class AuditReplayer: @unchecked Sendable {
   private var thread: AuditThread?
 
   init(scratch: ScratchSpace?, format: LedgerFormat) {
-    state = LedgerState(scratch: scratch)
+    // A bank reference used twice is found after the scan, from runs written in sequence: a table
+    // of every reference probed at random does not fit the audit's memory budget.
+    state = LedgerState(scratch: scratch, deferringBankRefDuplicates: true)
     self.format = format
   }
 
@@ -147,6 +149,7 @@ final class AuditReplayer: @unchecked Sendable {
         }
         queue.recycle(batch)
       }
+      faults += state.resolveDeferredChecks()
     }
   }
 

@@ -302,6 +302,9 @@ import Testing
     var reference = ReferenceLedgerState()
     let scratch = spilled ? ScratchSpace(directory: "/tmp", budget: 0) : nil
     var compact = LedgerState(scratch: scratch)
+    // The audit's replay, which finds a bank reference used twice only at the end.
+    var deferred = LedgerState(scratch: scratch, deferringBankRefDuplicates: true)
+    var deferredFaults: [AuditFault] = []
     var seq: Int64 = 0
     var faultsSeen = 0
     var rulesSeen: Set<String> = []
@@ -309,6 +312,11 @@ import Testing
       seq += 1
       let expected = reference.apply(event, seq: seq)
       let actual = compact.apply(event, seq: seq)
+      let isDuplicate = { (fault: AuditFault) in
+        fault.message.hasPrefix("bank reference ") && fault.message.hasSuffix(" is used twice")
+      }
+      #expect(deferred.apply(event, seq: seq) == expected.filter { !isDuplicate($0) }, "seq \(seq)")
+      deferredFaults += expected.filter(isDuplicate)
       if seq % 50 == 0 { scratch?.trimIfOverBudget() }
       faultsSeen += expected.count
       for fault in expected {
@@ -323,10 +331,15 @@ import Testing
     // the reference does not do (ReplayTimingTests checks those): the payment rules are compared.
     compact.timing.confirmationWindowWorkingDays = nil
     compact.timing.refundAnswerWorkingDays = nil
+    deferred.timing = compact.timing
     for _ in 0..<600 {
       for event in generator.next(reference) { apply(event) }
     }
     #expect(compact.finalFaults() == reference.finalFaults())
+    #expect(deferred.resolveDeferredChecks() == deferredFaults)
+    #expect(deferredFaults.count > 3, "the ledgers use bank references twice")
+    #expect(
+      deferred.bankRefs.count == reference.bankRefs.count && deferred.finalFaults() == compact.finalFaults())
     if let scratch { #expect(scratch.trims > 5) }
     #expect(faultsSeen > 20, "the ledgers exercise the faults")
     // The payment and lesson rules both replays ask, reached beyond their first checks (which
@@ -404,6 +417,28 @@ import Testing
     #expect(!refs.insert(inserted[0]).inserted && refs.insert("PAY-new").inserted)
   }
 
+  @Test(arguments: [false, true]) func deferredDuplicatesAreTheUsesTheSetRefused(spilled: Bool) {
+    let scratch = spilled ? ScratchSpace(directory: "/tmp", budget: 0) : nil
+    var set = BankRefSet()
+    var deferred = BankRefSet(scratch: scratch, deferringDuplicates: true)
+    var refused: [(Int64, String)] = []
+    // Uses of 20,000 references, some more than once, and canonically equivalent spellings.
+    var uses = (0..<30_000).map { "PAY\($0 * 7919 % 20_011)" }
+    uses += ["PAY\u{00C9}", "PAYE\u{301}", "PAYE\u{301}", "PAY1"]
+    for (offset, ref) in uses.enumerated() {
+      let seq = Int64(offset) * 2 + 1
+      if !set.insert(ref).inserted { refused.append((seq, ref)) }
+      let (new, index) = deferred.insert(ref, seq: seq)
+      #expect(new && deferred.string(index).utf8.elementsEqual(ref.utf8))
+    }
+    var found: [(Int64, String)] = []
+    deferred.resolveDuplicates { found.append(($0, $1)) }
+    #expect(refused.count > 9_000)
+    #expect(found.map(\.0) == refused.map(\.0) && found.map(\.1) == refused.map(\.1))
+    #expect(found.last.map { $0.1.utf8.elementsEqual("PAY1".utf8) } == true)
+    #expect(deferred.count == set.count)
+  }
+
   @Test func aBalanceBeyondInt32IsKeptWhole() {
     var state = LedgerState()
     _ = state.apply(.genesis(Genesis(authority: "a", region: "340100", origin: "o")), seq: 1)
@@ -465,6 +500,54 @@ import Testing
     for value in 0..<(128 << 10) { array.append(Int64(value)) }
     none.trim()
     #expect(try #require(array.mappedBytes) == 0 && array[5] == 5)
+  }
+
+  @Test func aTrimHandsBackTheArraysReadAnywhereLast() throws {
+    // 44 MB for the scratch files: a 32 MB array read anywhere and a 16 MB one read at its end.
+    // Handing back the smaller one, read at its end, is enough (32 MB is a quarter under 44), so
+    // the larger one read anywhere stays mapped.
+    let scratch = ScratchSpace(directory: "/tmp", budget: 44 << 20, countsOnlyItsFiles: true)
+    var anywhere = FlatArray<Int64>(in: scratch, access: .anywhere)
+    var atTheEnd = FlatArray<Int64>(in: scratch)
+    anywhere.reserveCapacity(4 << 20)
+    atTheEnd.reserveCapacity(2 << 20)
+    for value in 0..<(4 << 20) { anywhere.append(Int64(value)) }
+    for value in 0..<(2 << 20) { atTheEnd.append(Int64(value)) }
+    scratch.trimIfOverBudget()
+    #expect(scratch.trims == 1)
+    #expect(try #require(atTheEnd.mappedBytes) < 1 << 20, "the array read at its end is handed back")
+    #expect(try #require(anywhere.mappedBytes) >= 30 << 20, "the array read anywhere stays mapped")
+    #expect(anywhere[(4 << 20) - 1] == (4 << 20) - 1 && atTheEnd[12345] == 12345)
+  }
+
+  @Test func theArraysReadAnywhereAreHandedBackOnlyPastTwiceTheBudget() throws {
+    // 16 MB: the 24 MB array read anywhere stays (under twice the budget); the array read at its
+    // end is handed back at each trim.
+    let scratch = ScratchSpace(directory: "/tmp", budget: 16 << 20, countsOnlyItsFiles: true)
+    var anywhere = FlatArray<Int64>(in: scratch, access: .anywhere)
+    var atTheEnd = FlatArray<Int64>(in: scratch)
+    anywhere.reserveCapacity(3 << 20)
+    atTheEnd.reserveCapacity(1 << 20)
+    for value in 0..<(3 << 20) { anywhere.append(Int64(value)) }
+    for value in 0..<(1 << 17) { atTheEnd.append(Int64(value)) }
+    scratch.trimIfOverBudget()
+    #expect(scratch.trims == 1 && atTheEnd.mappedBytes == 0)
+    #expect(try #require(anywhere.mappedBytes) >= 23 << 20)
+    // Over the budget, but not yet by an eighth of it (2 MB) more than the trim left: no trim.
+    for value in 0..<(1 << 17) { atTheEnd[value] = Int64(value) + 1 }
+    scratch.trimIfOverBudget()
+    #expect(scratch.trims == 1, "1 MB more than the trim left")
+    atTheEnd.reserveCapacity(3 << 19)
+    for value in (1 << 17)..<(3 << 19) { atTheEnd.append(Int64(value)) }
+    scratch.trimIfOverBudget()
+    #expect(scratch.trims == 2 && atTheEnd.mappedBytes == 0, "11 MB more: trimmed")
+    // Past twice the budget, the array read anywhere is handed back too.
+    let small = ScratchSpace(directory: "/tmp", budget: 8 << 20, countsOnlyItsFiles: true)
+    var random = FlatArray<Int64>(in: small, access: .anywhere)
+    random.reserveCapacity(3 << 20)
+    for value in 0..<(3 << 20) { random.append(Int64(value)) }
+    small.trimIfOverBudget()
+    #expect(small.trims == 1 && random.mappedBytes == 0 && random[3 << 19] == 3 << 19)
   }
 
   @Test func theFirstTrimHandsBackTheProgramsCodePages() throws {

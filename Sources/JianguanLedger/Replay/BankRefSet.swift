@@ -6,6 +6,12 @@
 /// Membership is decided as `Set<String>` decided it: by Swift string equality (canonical
 /// equivalence), with Swift's seeded string hash, which agrees with it. A bucket keeps 32 bits of
 /// that hash, so a probe rebuilds a `String` only when the hashes agree.
+///
+/// The audit defers the question (`deferringDuplicates`): a city's ten million references make a
+/// table of 128 MB that every payment probes at one random place, many times the audit's memory
+/// budget, so nearly every probe read a page back from the scratch file. Deferred, each use is
+/// appended to one of 64 runs chosen by its hash, written in sequence; `resolveDuplicates` then
+/// sorts one run at a time (a few MB) and compares the uses whose hashes agree.
 public struct BankRefSet: Sendable {
   /// The references' bytes, end to end, in the order they were inserted. A second spelling of a
   /// member (canonically equivalent, other bytes) is kept too, only to be named, and is not in
@@ -15,20 +21,36 @@ public struct BankRefSet: Sendable {
   private var ends: FlatArray<UInt32>
   /// index + 1 of a member (0: empty bucket), and the high 32 bits of its hash.
   private var buckets: FlatArray<Bucket>
-  /// The number of distinct references.
+  /// The number of distinct references (while duplicates are deferred: the uses so far).
   public private(set) var count = 0
+  /// Each use, by the top bits of its hash, while duplicates are deferred; nil otherwise.
+  private var runs: [FlatArray<Use>]?
+  /// Whether duplicates are (or were) deferred: then there is no table to probe.
+  private let deferring: Bool
 
   struct Bucket: BitwiseCopyable {
     var index: UInt32
     var tag: UInt32
   }
 
-  /// An empty set, its arrays in `scratch` if given.
-  public init(scratch: ScratchSpace? = nil) {
+  /// A use of a reference, deferred: its hash, the seq of its entry and its index in `ends`.
+  struct Use: BitwiseCopyable {
+    var hash: UInt64
+    var seq: Int64
+    var index: UInt32
+  }
+
+  static let runBits = 6
+
+  /// An empty set, its arrays in `scratch` if given; with `deferringDuplicates`, every insert is
+  /// taken as new until `resolveDuplicates` (the audit's scan).
+  public init(scratch: ScratchSpace? = nil, deferringDuplicates: Bool = false) {
     bytes = FlatArray(in: scratch)
     ends = FlatArray(in: scratch)
     buckets = FlatArray(in: scratch)
     self.scratch = scratch
+    deferring = deferringDuplicates
+    if deferringDuplicates { runs = (0..<(1 << BankRefSet.runBits)).map { _ in FlatArray(in: scratch) } }
   }
 
   private let scratch: ScratchSpace?
@@ -37,6 +59,7 @@ public struct BankRefSet: Sendable {
   public mutating func reserveCapacity(_ capacity: Int, averageLength: Int = 20) {
     ends.reserveCapacity(capacity)
     bytes.reserveCapacity(capacity * averageLength)
+    guard !deferring else { return }
     if capacity * 4 > buckets.count * 3 { rehash(bucketCount: BankRefSet.bucketCount(for: capacity)) }
   }
 
@@ -46,10 +69,18 @@ public struct BankRefSet: Sendable {
     return count
   }
 
-  /// Inserts `ref`; returns whether it was new and the index that names this spelling of it.
-  public mutating func insert(_ ref: String) -> (inserted: Bool, index: Int32) {
-    if (count + 1) * 4 > buckets.count * 3 { rehash(bucketCount: max(16, buckets.count * 2)) }
+  /// Inserts `ref`, used by entry `seq`; returns whether it was new and the index that names this
+  /// spelling of it. While duplicates are deferred, every use is new here and gets an index.
+  public mutating func insert(_ ref: String, seq: Int64 = 0) -> (inserted: Bool, index: Int32) {
     let hash = UInt64(bitPattern: Int64(ref.hashValue))
+    if runs != nil {
+      let index = append(ref)
+      runs![Int(hash >> UInt64(64 - BankRefSet.runBits))].append(
+        Use(hash: hash, seq: seq, index: UInt32(index)))
+      count += 1
+      return (true, index)
+    }
+    if (count + 1) * 4 > buckets.count * 3 { rehash(bucketCount: max(16, buckets.count * 2)) }
     let tag = UInt32(truncatingIfNeeded: hash >> 32)
     let mask = buckets.count - 1
     var bucket = Int(truncatingIfNeeded: hash) & mask
@@ -71,8 +102,52 @@ public struct BankRefSet: Sendable {
     return (true, index)
   }
 
-  /// Whether `ref` is a member (by the same equality as `insert`).
+  /// Decides the deferred duplicates: each use of a reference that an earlier use already made
+  /// (by `insert`'s equality) is given to `duplicate` with its entry's seq and its spelling, in the
+  /// order of the seqs; `count` becomes the number of distinct references. Only the uses' strings
+  /// whose hashes agree are read back.
+  public mutating func resolveDuplicates(_ duplicate: (_ seq: Int64, _ ref: String) -> Void) {
+    guard let runs else { return }
+    self.runs = nil
+    var found: [(seq: Int64, index: UInt32)] = []
+    var distinct = 0
+    for run in runs {
+      var uses = Array(run)
+      uses.sort { ($0.hash, $0.index) < ($1.hash, $1.index) }
+      var start = 0
+      while start < uses.count {
+        var end = start + 1
+        while end < uses.count, uses[end].hash == uses[start].hash { end += 1 }
+        if end - start == 1 {
+          distinct += 1
+        } else {
+          // Uses with one hash, in the order they were made: each is a duplicate of an earlier
+          // one or a new member.
+          var members: [String] = []
+          for use in uses[start..<end] {
+            let ref = string(Int32(use.index))
+            if members.contains(ref) {
+              found.append((use.seq, use.index))
+            } else {
+              members.append(ref)
+              distinct += 1
+            }
+          }
+        }
+        start = end
+      }
+      scratch?.trimIfOverBudget()
+    }
+    count = distinct
+    for use in found.sorted(by: { ($0.seq, $0.index) < ($1.seq, $1.index) }) {
+      duplicate(use.seq, string(Int32(use.index)))
+    }
+  }
+
+  /// Whether `ref` is a member (by the same equality as `insert`); not while duplicates are
+  /// deferred.
   public func contains(_ ref: String) -> Bool {
+    precondition(!deferring, "BankRefSet.contains on a set that defers its duplicates")
     guard count > 0 else { return false }
     let hash = UInt64(bitPattern: Int64(ref.hashValue))
     let tag = UInt32(truncatingIfNeeded: hash >> 32)

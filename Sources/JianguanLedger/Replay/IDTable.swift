@@ -19,11 +19,14 @@ public struct IDTable: Sendable {
   private var keys: FlatArray<Int32>
   private var others: [String] = []
 
-  /// A table of ids with `prefix` (nil: no canonical form), its arrays in `scratch` if given.
-  public init(prefix: Character?, scratch: ScratchSpace? = nil) {
+  /// A table of ids with `prefix` (nil: no canonical form), its arrays in `scratch` if given;
+  /// `access` is how the entries name them (enrollments mostly the newest, students anywhere).
+  public init(prefix: Character?, scratch: ScratchSpace? = nil, access: ScratchAccess = .mostlyAtTheEnd) {
     self.prefix = prefix?.asciiValue
-    slotOfNumber = FlatArray(in: scratch)
-    keys = FlatArray(in: scratch)
+    slotOfNumber = FlatArray(in: scratch, access: access)
+    // A student's parent is named by its slot's id at every payment: the ids are read as the
+    // numbers are.
+    keys = FlatArray(in: scratch, access: access)
   }
 
   public var count: Int { keys.count }

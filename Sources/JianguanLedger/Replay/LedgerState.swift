@@ -261,23 +261,26 @@ public struct LedgerState: Sendable {
   public var timing = TimingState()
 
   /// An empty state; with `scratch`, the arrays that grow with the enrollments and lessons are
-  /// kept in its scratch files, so that resident memory stays within its budget.
-  public init(scratch: ScratchSpace? = nil) {
+  /// kept in its scratch files, so that resident memory stays within its budget. With
+  /// `deferringBankRefDuplicates` (the audit's scan), a bank reference used twice is found by
+  /// `resolveDeferredChecks` at the end, not when the second use is applied.
+  public init(scratch: ScratchSpace? = nil, deferringBankRefDuplicates: Bool = false) {
     self.scratch = scratch
     enrollmentIDs = IDTable(prefix: "E", scratch: scratch)
     enrollmentRecords = FlatArray(in: scratch)
     escrowAccounts = FlatArray(in: scratch)
     lessonIDs = IDTable(prefix: "L", scratch: scratch)
     lessonRecords = FlatArray(in: scratch)
-    bankRefs = BankRefSet(scratch: scratch)
-    parentIDs = IDTable(prefix: "P", scratch: scratch)
-    parentRegistered = FlatArray(in: scratch)
-    parentAccounts = FlatArray(in: scratch)
-    studentIDs = IDTable(prefix: "S", scratch: scratch)
-    studentParent = FlatArray(in: scratch)
+    bankRefs = BankRefSet(scratch: scratch, deferringDuplicates: deferringBankRefDuplicates)
+    // Payments name students and parents anywhere, enrollments mostly the newest.
+    parentIDs = IDTable(prefix: "P", scratch: scratch, access: .anywhere)
+    parentRegistered = FlatArray(in: scratch, access: .anywhere)
+    parentAccounts = FlatArray(in: scratch, access: .anywhere)
+    studentIDs = IDTable(prefix: "S", scratch: scratch, access: .anywhere)
+    studentParent = FlatArray(in: scratch, access: .anywhere)
     holderLinks = FlatArray(in: scratch)
-    studentLastEnrollment = FlatArray(in: scratch)
-    studentClassBits = FlatArray(in: scratch)
+    studentLastEnrollment = FlatArray(in: scratch, access: .anywhere)
+    studentClassBits = FlatArray(in: scratch, access: .anywhere)
     refundIDs = IDTable(prefix: "R", scratch: scratch)
   }
 
@@ -597,22 +600,30 @@ public struct LedgerState: Sendable {
     table[id] = value
   }
 
-  mutating func noteBankRef(_ ref: String, fault: (String) -> Void) {
-    _ = noteBankRefIndex(ref, fault: fault)
+  mutating func noteBankRef(_ ref: String, seq: Int64, fault: (String) -> Void) {
+    _ = noteBankRefIndex(ref, seq: seq, fault: fault)
   }
 
-  /// Notes a bank reference; returns the index that names it.
-  mutating func noteBankRefIndex(_ ref: String, fault: (String) -> Void) -> Int32 {
-    let (inserted, index) = bankRefs.insert(ref)
+  /// Notes a bank reference used by entry `seq`; returns the index that names it.
+  mutating func noteBankRefIndex(_ ref: String, seq: Int64, fault: (String) -> Void) -> Int32 {
+    let (inserted, index) = bankRefs.insert(ref, seq: seq)
     if !inserted { fault("bank reference \(ref) is used twice") }
     return index
+  }
+
+  /// The faults the replay deferred to the end of the entries (a bank reference used twice), in
+  /// the order of their seqs, worded as `apply` words them.
+  public mutating func resolveDeferredChecks() -> [AuditFault] {
+    var faults: [AuditFault] = []
+    bankRefs.resolveDuplicates { faults.append(AuditFault(seq: $0, "bank reference \($1) is used twice")) }
+    return faults
   }
 
   /// The bank reference of an enrollment's payment.
   public func bankRef(of record: EnrollmentRecord) -> String { bankRefs.string(record.bankRef) }
 
   mutating func applyPayment(_ body: Payment, seq: Int64, fault: (String) -> Void) {
-    let bankRef = noteBankRefIndex(body.bankRef, fault: fault)
+    let bankRef = noteBankRefIndex(body.bankRef, seq: seq, fault: fault)
     let slot = Int(enrollmentSlotInserting(body.enrollment))
     if enrollmentRecords[slot].exists {
       fault("enrollment \(body.enrollment) is created twice")
@@ -722,7 +733,7 @@ public struct LedgerState: Sendable {
   }
 
   mutating func applyRefund(_ body: Refund, seq: Int64, fault: (String) -> Void) {
-    noteBankRef(body.bankRef, fault: fault)
+    noteBankRef(body.bankRef, seq: seq, fault: fault)
     if !refundIDs.insert(body.refund).inserted { fault("refund \(body.refund) is created twice") }
     guard let slot = enrollmentSlot(body.enrollment) else {
       fault("refund for unknown enrollment \(body.enrollment)")
