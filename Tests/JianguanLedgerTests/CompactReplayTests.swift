@@ -502,17 +502,24 @@ import Testing
     #expect(try #require(array.mappedBytes) == 0 && array[5] == 5)
   }
 
+  /// A spilled array of the values 0, 1, 2, … (`count` of them), its room reserved first: growing
+  /// maps a file again, which hands its pages back on the way.
+  static func spilled(_ count: Int, in scratch: ScratchSpace, access: ScratchAccess = .mostlyAtTheEnd)
+    -> FlatArray<Int64>
+  {
+    var array = FlatArray<Int64>(in: scratch, access: access)
+    array.reserveCapacity(count)
+    for value in 0..<count { array.append(Int64(value)) }
+    return array
+  }
+
   @Test func aTrimHandsBackTheArraysReadAnywhereLast() throws {
     // 44 MB for the scratch files: a 32 MB array read anywhere and a 16 MB one read at its end.
     // Handing back the smaller one, read at its end, is enough (32 MB is a quarter under 44), so
     // the larger one read anywhere stays mapped.
     let scratch = ScratchSpace(directory: "/tmp", budget: 44 << 20, countsOnlyItsFiles: true)
-    var anywhere = FlatArray<Int64>(in: scratch, access: .anywhere)
-    var atTheEnd = FlatArray<Int64>(in: scratch)
-    anywhere.reserveCapacity(4 << 20)
-    atTheEnd.reserveCapacity(2 << 20)
-    for value in 0..<(4 << 20) { anywhere.append(Int64(value)) }
-    for value in 0..<(2 << 20) { atTheEnd.append(Int64(value)) }
+    let anywhere = CompactReplayTests.spilled(4 << 20, in: scratch, access: .anywhere)
+    let atTheEnd = CompactReplayTests.spilled(2 << 20, in: scratch)
     scratch.trimIfOverBudget()
     #expect(scratch.trims == 1)
     #expect(try #require(atTheEnd.mappedBytes) < 1 << 20, "the array read at its end is handed back")
@@ -524,12 +531,8 @@ import Testing
     // 16 MB: the 24 MB array read anywhere stays (under twice the budget); the array read at its
     // end is handed back at each trim.
     let scratch = ScratchSpace(directory: "/tmp", budget: 16 << 20, countsOnlyItsFiles: true)
-    var anywhere = FlatArray<Int64>(in: scratch, access: .anywhere)
-    var atTheEnd = FlatArray<Int64>(in: scratch)
-    anywhere.reserveCapacity(3 << 20)
-    atTheEnd.reserveCapacity(1 << 20)
-    for value in 0..<(3 << 20) { anywhere.append(Int64(value)) }
-    for value in 0..<(1 << 17) { atTheEnd.append(Int64(value)) }
+    let anywhere = CompactReplayTests.spilled(3 << 20, in: scratch, access: .anywhere)
+    var atTheEnd = CompactReplayTests.spilled(1 << 17, in: scratch)
     scratch.trimIfOverBudget()
     #expect(scratch.trims == 1 && atTheEnd.mappedBytes == 0)
     #expect(try #require(anywhere.mappedBytes) >= 23 << 20)
@@ -543,9 +546,7 @@ import Testing
     #expect(scratch.trims == 2 && atTheEnd.mappedBytes == 0, "11 MB more: trimmed")
     // Past twice the budget, the array read anywhere is handed back too.
     let small = ScratchSpace(directory: "/tmp", budget: 8 << 20, countsOnlyItsFiles: true)
-    var random = FlatArray<Int64>(in: small, access: .anywhere)
-    random.reserveCapacity(3 << 20)
-    for value in 0..<(3 << 20) { random.append(Int64(value)) }
+    let random = CompactReplayTests.spilled(3 << 20, in: small, access: .anywhere)
     small.trimIfOverBudget()
     #expect(small.trims == 1 && random.mappedBytes == 0 && random[3 << 19] == 3 << 19)
   }
