@@ -38,6 +38,9 @@ let package = Package(
     ),
     // Pure domain core: money, identifiers, policy, calendar, schedules. No I/O.
     .target(name: "JianguanCore"),
+    // Starting other programs (posix_spawn): the PDF tools, and the tests' runs of the binary.
+    .target(name: "CSpawn"),
+    .target(name: "JianguanSystem", dependencies: ["CSpawn"]),
     // Entry encoding, hash chain, replay, Merkle tree, checkpoints. No SQL.
     .target(name: "JianguanLedger", dependencies: ["JianguanCore", "JianguanCrypto"]),
     // The only layer that speaks SQL.
@@ -81,6 +84,7 @@ let package = Package(
       name: "JianguanWeb",
       dependencies: [
         "JianguanCore", "JianguanLedger", "JianguanStore", "JianguanCrypto", "JianguanPlaque",
+        "JianguanSystem",
         .product(name: "Mustache", package: "swift-mustache"),
       ]
     ),
@@ -100,12 +104,15 @@ let package = Package(
         .unsafeFlags(["-Xlinker", "--no-export-dynamic"], .when(platforms: [.linux]))
       ]
     ),
-    // Helpers the test targets share (a seeded random generator).
-    .target(name: "JianguanTestSupport", dependencies: ["JianguanLedger"], path: "Tests/JianguanTestSupport"),
+    // Helpers the test targets share (a seeded random generator, the programs they start).
+    .target(
+      name: "JianguanTestSupport", dependencies: ["JianguanLedger", "JianguanSystem"],
+      path: "Tests/JianguanTestSupport"),
     .testTarget(
       name: "JianguanCoreTests",
       dependencies: ["JianguanCore", "JianguanTestSupport", .product(name: "CSV", package: "CSV.swift")]),
     .testTarget(name: "JianguanCryptoTests", dependencies: ["JianguanCrypto"]),
+    .testTarget(name: "JianguanSystemTests", dependencies: ["JianguanSystem"]),
     .testTarget(
       name: "JianguanLedgerTests",
       dependencies: ["JianguanLedger", "JianguanCore", "JianguanCrypto", "JianguanTestSupport"]),
@@ -118,7 +125,9 @@ let package = Package(
     ),
     .testTarget(
       name: "JianguanPlaqueTests",
-      dependencies: ["JianguanPlaque", "JianguanLedger", "JianguanCore", "JianguanCrypto", "JianguanTestSupport"]),
+      dependencies: [
+        "JianguanPlaque", "JianguanLedger", "JianguanCore", "JianguanCrypto", "JianguanTestSupport",
+      ]),
     // The pages, rendered from the demo's database (made by the built binary).
     .testTarget(
       name: "JianguanWebTests",
@@ -127,7 +136,8 @@ let package = Package(
     .testTarget(
       name: "ServerTests",
       dependencies: [
-        "JianguanServer", "JianguanStore", "JianguanLedger", "JianguanCore", "JianguanPostgres", "JianguanTestSupport",
+        "JianguanServer", "JianguanStore", "JianguanLedger", "JianguanCore", "JianguanPostgres",
+        "JianguanTestSupport",
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "HummingbirdTLS", package: "hummingbird"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,5 +1,6 @@
 import Foundation
 import JianguanCore
+import JianguanSystem
 
 /// A program the PDF needs is missing or failed: an environment failure, not bad input.
 public struct PDFToolFailure: Error, CustomStringConvertible, Sendable {
@@ -76,7 +77,7 @@ public enum BulletinPDF {
   }
 
   static func run(_ tool: String, _ arguments: [String]) throws -> (Int32, String) {
-    let process = Process()
+    let process = ChildProcess()
     process.executableURL = URL(fileURLWithPath: tool)
     process.arguments = arguments
     let pipe = Pipe()

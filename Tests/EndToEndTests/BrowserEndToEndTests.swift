@@ -33,7 +33,7 @@ struct BrowserEndToEndTests {
   }
 
   /// Starts `serve` on a free port; returns the process and its base URL.
-  static func serve(_ cli: CLI) throws -> (Process, String) {
+  static func serve(_ cli: CLI) throws -> (ChildProcess, String) {
     try ServedProcess.start(
       cli.executable, ["serve", "--port", "0", "--key", "bureau.key"], environment: cli.environment,
       in: cli.folder)

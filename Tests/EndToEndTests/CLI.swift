@@ -20,7 +20,7 @@ struct CLI {
   /// Whether `verifierPython` can import `cbor2`; the verifier's tests are skipped without it.
   static let hasCBOR2: Bool = {
     guard FileManager.default.isExecutableFile(atPath: verifierPython) else { return false }
-    let process = Process()
+    let process = ChildProcess()
     process.executableURL = URL(fileURLWithPath: verifierPython)
     process.arguments = ["-c", "import cbor2"]
     process.standardOutput = FileHandle.nullDevice
@@ -139,8 +139,8 @@ struct CLI {
   }
 
   /// Starts the command and returns at once; `wait()` on the process.
-  func start(_ arguments: [String]) throws -> Process {
-    let process = Process()
+  func start(_ arguments: [String]) throws -> ChildProcess {
+    let process = ChildProcess()
     process.executableURL = executable
     process.arguments = arguments
     process.environment = environment

@@ -137,7 +137,7 @@ import Testing
     defer { cli.remove() }
     cli.environment["JIANGUAN_NOW"] = "2027-09-28T12:00"  // the generator's "now"
     let data = try bureau(cli)
-    let process = Process()
+    let process = ChildProcess()
     process.executableURL = CLI.binary
     process.arguments = ["import", "payments", "-", "--format", "json"]
     process.environment = cli.environment

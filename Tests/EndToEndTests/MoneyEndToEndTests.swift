@@ -207,7 +207,7 @@ import Testing
     let cli = try CLI(store: store)
     defer { cli.remove() }
     try bureau(cli)
-    var processes: [Process] = []
+    var processes: [ChildProcess] = []
     for writer in 0..<2 {
       for index in 0..<10 {
         processes.append(

@@ -15,7 +15,7 @@ import Testing
     try pipe.fileHandleForReading.close()
     let errURL = cli.folder.appendingPathComponent("stderr")
     FileManager.default.createFile(atPath: errURL.path, contents: nil)
-    let process = Process()
+    let process = ChildProcess()
     process.executableURL = cli.executable
     process.arguments = ["ledger", "export"]
     process.environment = cli.environment

@@ -161,7 +161,7 @@ import Testing
       return { try holder.writeWithoutTransaction { db in try db.execute(sql: "ROLLBACK") } }
     }
     let lockClass = 0x4A47_0017
-    let psql = Process()
+    let psql = ChildProcess()
     psql.executableURL = postgres.server.binaries.appendingPathComponent("psql")
     psql.arguments = [
       "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", "\(postgres.server.port)", "-U",

@@ -31,7 +31,7 @@ import Testing
     deinit { cli.remove() }
 
     func run(_ arguments: [String], now: String = "2023-01-12T18:00") throws -> Result {
-      let process = Process()
+      let process = ChildProcess()
       process.executableURL = URL(fileURLWithPath: SupervisionEndToEndTests.binary)
       process.arguments = arguments + ["--db", db]
       var environment = ProcessInfo.processInfo.environment
@@ -185,7 +185,7 @@ import Testing
   func theAuditFindsASupervisionTableEditedBehindTheLedger() throws {
     let workspace = try Workspace()
     #expect(try workspace.run(["import", "supervision", Self.seedFile]).status == 0)
-    let edit = Process()
+    let edit = ChildProcess()
     edit.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
     edit.arguments = [workspace.db, "UPDATE supervision_items SET problems = 99 WHERE id = 'SA4'"]
     try edit.run()
@@ -212,7 +212,7 @@ import Testing
     let bytes = try #require(FileManager.default.contents(atPath: pdf))
     #expect(bytes.starts(with: Array("%PDF-".utf8)))
     guard FileManager.default.isExecutableFile(atPath: "/usr/bin/pdftotext") else { return }
-    let text = Process()
+    let text = ChildProcess()
     text.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
     text.arguments = [pdf, "-"]
     let pipe = Pipe()

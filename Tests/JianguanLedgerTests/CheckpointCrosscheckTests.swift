@@ -1,6 +1,7 @@
 import Foundation
 import JianguanCrypto
 import JianguanLedger
+import JianguanTestSupport
 import Testing
 
 /// Runs the independent Python checkers of Tools/crosscheck against output of this code.
@@ -44,7 +45,7 @@ struct CheckpointCrosscheckTests {
     try Data(input).write(to: files[0])
     _ = FileManager.default.createFile(atPath: files[1].path, contents: nil)
     _ = FileManager.default.createFile(atPath: files[2].path, contents: nil)
-    let process = Process()
+    let process = ChildProcess()
     process.executableURL = executable
     process.arguments = arguments
     process.standardInput = try FileHandle(forReadingFrom: files[0])

@@ -41,7 +41,7 @@ public enum ExternalTool {
   /// Runs `executable` and returns its exit status and standard output (standard error dropped).
   public static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, stdout: Data)
   {
-    let process = Process()
+    let process = ChildProcess()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     let output = FileManager.default.temporaryDirectory.appendingPathComponent("tool-\(UUID().uuidString)")

@@ -131,38 +131,30 @@ public final class PostgresServer: Sendable {
     return Int(UInt16(bigEndian: address.sin_port))
   }
 
-  /// Runs one of the server's programs and waits; a failure throws with what it printed.
-  /// Spawned directly, not with Foundation's `Process`: its `waitUntilExit` waits for a socket
-  /// that the server `pg_ctl start` leaves running inherits, and would never return.
+  /// Runs one of the server's programs and waits; a failure throws with what it printed. Its
+  /// output goes to a file, not a pipe: the server that `pg_ctl start` leaves running would hold a
+  /// pipe open after `pg_ctl` exits.
   @discardableResult
   public func runTool(_ name: String, _ arguments: [String], asServerUser: Bool = false) throws -> String {
     let command =
       (asServerUser ? self.asServerUser : []) + [binaries.appendingPathComponent(name).path] + arguments
     let output = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "jianguan-pg-\(UUID().uuidString)"
-    ).path
-    defer { try? FileManager.default.removeItem(atPath: output) }
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    posix_spawn_file_actions_adddup2(&actions, 1, 2)
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    var arguments = command.map { strdup($0) } + [nil]
-    defer { for argument in arguments { free(argument) } }
-    var pid: pid_t = 0
-    let spawned = posix_spawn(&pid, command[0], &actions, nil, &arguments, environ)
-    guard spawned == 0 else {
-      throw PostgresUnavailable(
-        reason: "\(command[0]) could not be started: \(String(cString: strerror(spawned)))")
-    }
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-    let text = String(
-      decoding: (try? Data(contentsOf: URL(fileURLWithPath: output))) ?? Data(), as: UTF8.self)
-    // Exited normally with status 0 (WIFEXITED and WEXITSTATUS, which Swift does not import).
-    guard status & 0x7f == 0, (status >> 8) & 0xff == 0 else {
-      throw PostgresUnavailable(reason: "\(name) failed (wait status \(status)): \(text)")
+      "jianguan-pg-\(UUID().uuidString)")
+    FileManager.default.createFile(atPath: output.path, contents: nil)
+    defer { try? FileManager.default.removeItem(at: output) }
+    let process = ChildProcess()
+    process.executableURL = URL(fileURLWithPath: command[0])
+    process.arguments = Array(command.dropFirst())
+    process.standardInput = nil
+    let handle = try FileHandle(forWritingTo: output)
+    defer { try? handle.close() }
+    process.standardOutput = handle
+    process.standardError = handle
+    do { try process.run() } catch { throw PostgresUnavailable(reason: "\(error)") }
+    process.waitUntilExit()
+    let text = String(decoding: (try? Data(contentsOf: output)) ?? Data(), as: UTF8.self)
+    guard process.terminationReason == .exit, process.terminationStatus == 0 else {
+      throw PostgresUnavailable(reason: "\(name) failed (status \(process.terminationStatus)): \(text)")
     }
     return text
   }

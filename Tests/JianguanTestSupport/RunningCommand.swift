@@ -1,9 +1,10 @@
 import Foundation
+@_exported import JianguanSystem
 
 /// A program started by a test, its output going to files in a folder (a large output never
 /// blocks it on a full pipe); `finish()` waits for it and reads what it printed.
 public struct RunningCommand {
-  public let process: Process
+  public let process: ChildProcess
   let out: URL
   let err: URL
 
@@ -12,7 +13,7 @@ public struct RunningCommand {
   )
     throws -> RunningCommand
   {
-    let process = Process()
+    let process = ChildProcess()
     process.executableURL = executable
     process.arguments = arguments
     process.environment = environment

@@ -7,8 +7,8 @@ public enum ServedProcess {
   /// the service's base URL, once it said where it listens.
   public static func start(
     _ executable: URL, _ arguments: [String], environment: [String: String], in folder: URL
-  ) throws -> (Process, String) {
-    let process = Process()
+  ) throws -> (ChildProcess, String) {
+    let process = ChildProcess()
     process.executableURL = executable
     process.arguments = arguments
     process.environment = environment

@@ -22,7 +22,7 @@ import Testing
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
       "jianguan-web-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    let process = Process()
+    let process = ChildProcess()
     process.executableURL = binary
     process.arguments = ["demo"]
     process.currentDirectoryURL = folder

@@ -61,7 +61,7 @@ struct Bureau {
   /// A started command; `finish()` waits for it.
   struct Running {
     let command: RunningCommand
-    var process: Process { command.process }
+    var process: ChildProcess { command.process }
 
     func finish() throws -> Result {
       let result = try command.finish()

@@ -5,6 +5,7 @@ import HummingbirdTLS
 import HummingbirdTesting
 import JianguanCore
 import JianguanServer
+import JianguanTestSupport
 import Testing
 
 /// `--tls-cert` and `--tls-key`: the service speaks HTTPS (a self-signed certificate made with
@@ -14,7 +15,7 @@ import Testing
     let fixture = try ServerFixture()
     let certificate = fixture.directory.appendingPathComponent("cert.pem").path
     let key = fixture.directory.appendingPathComponent("key.pem").path
-    let openssl = Process()
+    let openssl = ChildProcess()
     openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     openssl.arguments = [
       "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
