@@ -119,8 +119,8 @@ let package = Package(
     .testTarget(
       name: "JianguanStoreTests",
       dependencies: [
-        "JianguanStore", "JianguanLedger", "JianguanCore", "JianguanTestSupport", "JianguanPostgres",
-        .product(name: "GRDB", package: "GRDB.swift"),
+        "JianguanStore", "JianguanLedger", "JianguanCore", "JianguanCrypto", "JianguanTestSupport",
+        "JianguanPostgres", .product(name: "GRDB", package: "GRDB.swift"),
       ]
     ),
     .testTarget(

@@ -11,10 +11,16 @@ import JianguanCrypto
 public struct PersonalDataVault: Sendable {
   public let keyPath: String
   public let masterKey: [UInt8]?
+  /// The keys derived from the master key, once: every sealed record and every commitment uses
+  /// one (the audit opens each person's record and recomputes its commitment).
+  private let sealingKey: [UInt8]?
+  private let commitmentKey: [UInt8]?
 
   public init(keyPath: String, masterKey: [UInt8]?) {
     self.keyPath = keyPath
     self.masterKey = masterKey
+    sealingKey = masterKey.map { Self.derive($0, "sealing") }
+    commitmentKey = masterKey.map { Self.derive($0, "commitment") }
   }
 
   public static func create(at keyPath: String) throws -> PersonalDataVault {
@@ -45,8 +51,15 @@ public struct PersonalDataVault: Sendable {
     return masterKey
   }
 
-  public func derivedKey(_ purpose: String) throws -> [UInt8] {
-    HMACSHA256.mac(key: try requireKey(), message: Array("jianguan \(purpose)".utf8))
+  public func derivedKey(_ purpose: String) throws -> [UInt8] { Self.derive(try requireKey(), purpose) }
+
+  private static func derive(_ masterKey: [UInt8], _ purpose: String) -> [UInt8] {
+    HMACSHA256.mac(key: masterKey, message: Array("jianguan \(purpose)".utf8))
+  }
+
+  /// A key derived at `init`; without a master key, the rejection `requireKey` gives.
+  private func derived(_ key: [UInt8]?, _ purpose: String) throws -> [UInt8] {
+    try key ?? derivedKey(purpose)
   }
 
   /// The keyed commitment of an ID number, as hex. The first registration of a number is
@@ -55,7 +68,8 @@ public struct PersonalDataVault: Sendable {
   /// one registration and an erased one never joins the new one's data.
   public func commitment(idNumber: String, generation: Int = 1) throws -> String {
     let message = generation == 1 ? "resident-id\n\(idNumber)" : "resident-id\n\(idNumber)\n\(generation)"
-    return Hex.encode(HMACSHA256.mac(key: try derivedKey("commitment"), message: Array(message.utf8)))
+    return Hex.encode(
+      HMACSHA256.mac(key: try derived(commitmentKey, "commitment"), message: Array(message.utf8)))
   }
 
   /// Seals personal data: nonce ‖ ciphertext ‖ tag, bound to the commitment.
@@ -63,7 +77,7 @@ public struct PersonalDataVault: Sendable {
     let plaintext = [UInt8](try JSONEncoder().encode(record))
     let nonce = SecureRandom.bytes(12)
     let sealed = try AESGCM.seal(
-      plaintext, key: try derivedKey("sealing"), nonce: nonce, aad: Array(commitment.utf8))
+      plaintext, key: try derived(sealingKey, "sealing"), nonce: nonce, aad: Array(commitment.utf8))
     return Data(nonce + sealed.ciphertext + sealed.tag)
   }
 
@@ -74,7 +88,7 @@ public struct PersonalDataVault: Sendable {
     }
     let plaintext = try AESGCM.open(
       Array(bytes[12..<(bytes.count - 16)]), tag: Array(bytes[(bytes.count - 16)...]),
-      key: try derivedKey("sealing"), nonce: Array(bytes[0..<12]), aad: Array(commitment.utf8))
+      key: try derived(sealingKey, "sealing"), nonce: Array(bytes[0..<12]), aad: Array(commitment.utf8))
     return try JSONDecoder().decode(PersonalRecord.self, from: Data(plaintext))
   }
 }
