@@ -185,7 +185,7 @@ extension AppDatabase {
         PersonRow(
           commitment: row[0], role: row[1], seq: row[2], erased: row[3], hasRow: row[7],
           storedRole: row[4], masked: row[5], sealed: row[6]))
-      if chunk.count == 4096 { checkChunk() }
+      if chunk.count == 1024 { checkChunk() }
     }
     checkChunk()
     let orphans = try String.fetchCursor(

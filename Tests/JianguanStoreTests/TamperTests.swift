@@ -97,15 +97,23 @@ import Testing
 
   @Test func aChangedProjectionBalanceIsFound() throws {
     let (fixture, seq) = try ledger()
-    try fixture.raw().write { db in
+    let (escrow, released) = try fixture.raw().write { db in
+      let row = try Row.fetchOne(db, sql: "SELECT escrow_fen, released_fen FROM enrollments WHERE id = 'E1'")!
       try db.execute(
         sql:
           "UPDATE enrollments SET escrow_fen = escrow_fen - 100, released_fen = released_fen + 100 WHERE id = 'E1'"
       )
+      return (row[0] as Int64, row[1] as Int64)
     }
-    let report = try fixture.database.audit()
-    #expect(report.faults.contains { $0.message.contains("E1") && $0.message.contains("escrow_fen") })
-    #expect(!report.faults.filter { $0.seq >= seq }.isEmpty)
+    let messages = try fixture.database.audit().faults.map(\.message)
+    // Each column against the replay's balance, and the row against the rebuilt table.
+    #expect(
+      messages.contains("enrollment E1: table has escrow_fen = \(escrow - 100), the ledger gives \(escrow)"))
+    #expect(
+      messages.contains(
+        "enrollment E1: table has released_fen = \(released + 100), the ledger gives \(released)"))
+    #expect(messages.contains { $0.hasPrefix("table enrollments, row ") && $0.contains("_fen is ") }, "\(messages)")
+    #expect(!(try fixture.database.audit().faults.filter { $0.seq >= seq }.isEmpty))
   }
 
   @Test func aForgedEntryWithACorrectHashButAWrongPreviousHashIsFound() throws {
