@@ -12,12 +12,13 @@ import Synchronization
 /// that Jianguan uses (the bulletin's PDF tools, and the tests that run the built binary).
 ///
 /// Foundation's `Process.run()` on Linux (Swift 6.3.1) lists `/proc/self/fd` by copying each
-/// entry's whole 256-byte name field, and crashes when an entry ends near the end of glibc's
-/// 32 KB directory buffer: that is, in a process with about 1,300 descriptors open or more, which
-/// a server with that many connections has (swift-corelibs-foundation pull request 5472, merged
-/// after 6.3.1). The test process reached 1,331 with its servers and databases, and crashed there
-/// once. The swift-subprocess package is asynchronous only, and these callers are not. So this is
-/// `posix_spawn`, with glibc's `closefrom` action: the child keeps only descriptors 0, 1 and 2.
+/// entry's whole 256-byte name field, and can crash when an entry ends near the end of glibc's
+/// 32 KB directory buffer: in a process with about 1,300 descriptors open or more, as a server with
+/// that many connections is (swift-corelibs-foundation pull request 5472, merged after 6.3.1). The
+/// test process reaches 1,331 with its servers and databases, and one CI run crashed in
+/// `Process.run()`. The swift-subprocess package is asynchronous only, and these callers are not.
+/// So this is `posix_spawn`, with glibc's `closefrom` action: the child keeps only descriptors 0,
+/// 1 and 2.
 public final class ChildProcess: @unchecked Sendable {
   /// Why it ended, as Foundation's `Process.TerminationReason` says it.
   public enum TerminationReason: Sendable { case exit, uncaughtSignal }
@@ -112,11 +113,16 @@ public final class ChildProcess: @unchecked Sendable {
     for handle in closeAfterSpawn { try? handle.close() }
   }
 
+  /// The wait status recorded when something else in this process reaped the child (a
+  /// `waitpid(-1)` elsewhere): exit status 255.
+  static let reapedElsewhere: Int32 = 255 << 8
+
   /// Reaps the child if it ended (blocking until it does when `block`). The lock is not held
   /// while `waitpid` blocks, so that `terminate()` from another thread goes through.
   private func reap(block: Bool) -> Int32? {
     precondition(processIdentifier > 0, "the process was not started")
     var raw: Int32 = 0
+    var absent = 0
     while true {
       if let status = reaped.withLock({ $0 }) { return status }
       let waited = waitpid(processIdentifier, &raw, block ? 0 : WNOHANG)
@@ -125,9 +131,16 @@ public final class ChildProcess: @unchecked Sendable {
         return raw
       }
       if waited == 0 { return nil }
-      // EINTR: again. ECHILD: another thread reaped it and is about to record its status.
-      if errno != EINTR && errno != ECHILD { return nil }
-      if errno == ECHILD { usleep(1000) }
+      if errno == EINTR { continue }
+      guard errno == ECHILD else { return nil }
+      // Another thread reaped it and is about to record its status; after a second, something
+      // else in the process did, and its status is lost.
+      absent += 1
+      if absent > 1000 {
+        reaped.withLock { $0 = $0 ?? Self.reapedElsewhere }
+        continue
+      }
+      usleep(1000)
     }
   }
 

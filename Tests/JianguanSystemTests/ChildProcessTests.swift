@@ -83,6 +83,18 @@ import Testing
     #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGTERM)
   }
 
+  /// A child that something else in the process reaped (a `waitpid(-1)`) ends the wait, its
+  /// status lost, rather than waiting for ever.
+  @Test func aChildReapedElsewhereStillEndsTheWait() throws {
+    let process = ChildProcess()
+    process.executableURL = URL(fileURLWithPath: "/bin/true")
+    try process.run()
+    var status: Int32 = 0
+    #expect(waitpid(process.processIdentifier, &status, 0) == process.processIdentifier)
+    process.waitUntilExit()
+    #expect(!process.isRunning && process.terminationReason == .exit && process.terminationStatus == 255)
+  }
+
   @Test func aMissingProgramIsNamedInTheError() throws {
     let process = ChildProcess()
     process.executableURL = URL(fileURLWithPath: "/nonexistent/tool")
