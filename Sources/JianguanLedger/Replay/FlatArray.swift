@@ -229,18 +229,15 @@ public final class ScratchSpace: @unchecked Sendable {
       func resident() -> Int { (countsOnlyItsFiles ? filesResidentBytes() : processResidentBytes()) ?? 0 }
       let largestFirst = buffers.compactMap(\.buffer).sorted { $0.fileSize > $1.fileSize }
       var now = Int.max
-      for buffer in largestFirst where buffer.access == .mostlyAtTheEnd {
-        buffer.dropPages()
-        now = resident()
-        if now <= budget / 4 * 3 { break }
-      }
-      if now > 2 * budget {
-        for buffer in largestFirst where buffer.access == .anywhere {
+      func dropPages(of access: ScratchAccess) {
+        for buffer in largestFirst where buffer.access == access {
           buffer.dropPages()
           now = resident()
-          if now <= budget / 4 * 3 { break }
+          if now <= budget / 4 * 3 { return }
         }
       }
+      dropPages(of: .mostlyAtTheEnd)
+      if now > 2 * budget { dropPages(of: .anywhere) }
       floor = now == Int.max ? resident() : now
     }
   }

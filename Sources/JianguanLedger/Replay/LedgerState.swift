@@ -607,7 +607,7 @@ public struct LedgerState: Sendable {
   /// Notes a bank reference used by entry `seq`; returns the index that names it.
   mutating func noteBankRefIndex(_ ref: String, seq: Int64, fault: (String) -> Void) -> Int32 {
     let (inserted, index) = bankRefs.insert(ref, seq: seq)
-    if !inserted { fault("bank reference \(ref) is used twice") }
+    if !inserted { fault(Self.usedTwice(ref)) }
     return index
   }
 
@@ -615,9 +615,12 @@ public struct LedgerState: Sendable {
   /// the order of their seqs, worded as `apply` words them.
   public mutating func resolveDeferredChecks() -> [AuditFault] {
     var faults: [AuditFault] = []
-    bankRefs.resolveDuplicates { faults.append(AuditFault(seq: $0, "bank reference \($1) is used twice")) }
+    bankRefs.resolveDuplicates { faults.append(AuditFault(seq: $0, Self.usedTwice($1))) }
     return faults
   }
+
+  /// The fault of a bank reference used a second time, found at once or after the scan.
+  static func usedTwice(_ ref: String) -> String { "bank reference \(ref) is used twice" }
 
   /// The bank reference of an enrollment's payment.
   public func bankRef(of record: EnrollmentRecord) -> String { bankRefs.string(record.bankRef) }
